@@ -1,0 +1,1 @@
+"""Loaders and the demo district."""

@@ -1,0 +1,140 @@
+"""Build a whole district into the database: the demo (real OSM blocks) or a synthetic city."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.resources import files
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from data.case_gen import generate_cases
+from data.generator import Targets, generate_city
+from data.store import copy_frame
+from data.synthetic import synthetic_blocks, synthetic_roads
+from geo.assign import assign_pending
+from geo.models import METRIC_SRID
+
+DEMO_SEED = 20261123
+CASES_PER_YEAR = 30_000  # per demo-sized district
+
+COLUMNS = {
+    "streets": ["code", "name", "schematic"],
+    "communities": ["code", "name", "street_code", "schematic"],
+    "grids": ["code", "name", "community_code", "households", "schematic"],
+    "compounds": ["code", "name", "community_code", "households", "compound_type",
+                  "property_company", "owners_committee", "contacts", "schematic"],
+    "open_blocks": ["code", "name", "community_code", "households", "schematic"],
+    "business_communities": ["code", "name", "street_code", "schematic"],
+    "buildings": ["code", "name", "business_community_code", "floors", "firms", "schematic"],
+    "facilities": ["code", "name", "kind", "schematic"],
+}
+CASE_COLUMNS = ["received_lon", "received_lat", "received_crs", "category_code", "description",
+                "address", "reporter_name", "reporter_phone", "source", "status", "created_at",
+                "closed_at"]
+
+
+@dataclass
+class BuildReport:
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def read_demo_extract() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
+    """Roads, blocks and street codes shipped in data/demo (see data/README.md)."""
+    demo = files("data").joinpath("demo")
+    with tempfile.TemporaryDirectory() as tmp:
+        gpkg = Path(tmp) / "gongshu.gpkg"
+        with demo.joinpath("gongshu.gpkg.gz").open("rb") as src, gzip.open(src) as z, gpkg.open("wb") as dst:
+            shutil.copyfileobj(z, dst)
+        roads = gpd.read_file(gpkg, layer="roads")
+        blocks = gpd.read_file(gpkg, layer="blocks")
+    with demo.joinpath("gongshu_streets.csv").open("r", encoding="utf-8") as f:
+        streets = pd.read_csv(f, dtype=str).rename(columns={"street_code_9": "code"})
+    return roads, blocks, streets
+
+
+def build_district(session: Session, roads: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame,
+                   streets: pd.DataFrame, targets: Targets, seed: int, cases: int,
+                   now: datetime | None = None) -> BuildReport:
+    """Generate and write every table; the caller commits. Tables must be empty."""
+    t0 = datetime.now(UTC)
+    report = BuildReport()
+    city = generate_city(blocks, streets, seed, targets)
+    for table, cols in COLUMNS.items():
+        report.counts[table] = copy_frame(session, table, city[table], cols)
+    report.counts["party_orgs"] = copy_frame(
+        session, "party_orgs", city["party_orgs"],
+        ["code", "name", "kind", "parent_code", "area_kind", "area_code", "members"], None)
+    report.counts["workers"] = copy_frame(session, "workers", city["workers"],
+                                          ["id", "name", "phone", "grid_code"], None)
+    report.counts["road_edges"] = write_roads(session, roads)
+
+    rng = np.random.default_rng(seed + 1)
+    cells = city["cells"]
+    labels = _place_labels(city, cells)
+    gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng)
+    report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
+    assign_pending(session)
+    session.execute(text(_DEMO_EVENTS))
+    report.seconds = (datetime.now(UTC) - t0).total_seconds()
+    return report
+
+
+def _place_labels(city: dict[str, pd.DataFrame], cells: pd.DataFrame) -> pd.Series:
+    """A human place name per cell for case texts: its community's name."""
+    comm = city["communities"].set_index("code")["name"]
+    code = cells["street_code"] + cells["community_no"].map("{:03d}".format)
+    return code.map(comm).fillna("辖区内")
+
+
+def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
+    r = roads.to_crs(4326).reset_index(drop=True)
+    length = r.to_crs(METRIC_SRID).length.round(2)
+    df = pd.DataFrame({"id": np.arange(1, len(r) + 1), "source": r["u_osm"].astype("int64"),
+                       "target": r["v_osm"].astype("int64"), "length_m": length, "cost": length,
+                       "reverse_cost": length, "name": r["name"]})
+    df = gpd.GeoDataFrame(df, geometry=r.geometry.values, crs=4326)
+    return copy_frame(session, "road_edges", df,
+                      ["id", "source", "target", "length_m", "cost", "reverse_cost", "name"])
+
+
+def build_demo(session: Session, now: datetime | None = None) -> BuildReport:
+    roads, blocks, streets = read_demo_extract()
+    return build_district(session, roads, blocks, streets, Targets(), DEMO_SEED, CASES_PER_YEAR, now)
+
+
+def build_synthetic(session: Session, scale: int, now: datetime | None = None) -> BuildReport:
+    roads = synthetic_roads(scale, DEMO_SEED + scale)
+    blocks, streets = synthetic_blocks(roads, scale)
+    return build_district(session, roads, blocks, streets, Targets().scaled(scale),
+                          DEMO_SEED + scale, CASES_PER_YEAR * scale, now)
+
+
+# Demo cases carry the event trail their status implies (created → … → closed).
+_DEMO_EVENTS = """
+INSERT INTO case_events (case_id, at, actor, kind, from_status, to_status, note)
+SELECT id, created_at, 'reporter', 'created', NULL, 'reported', '演示数据' FROM cases
+UNION ALL
+SELECT id, created_at + interval '5 minutes', 'system', 'transition', 'reported', 'assigned',
+       '自动派单至网格'
+FROM cases WHERE status <> 'reported'
+UNION ALL
+SELECT id, created_at + interval '40 minutes', worker_id, 'transition', 'assigned', 'accepted', NULL
+FROM cases WHERE status IN ('accepted', 'resolved', 'closed')
+UNION ALL
+SELECT id, COALESCE(closed_at - interval '30 minutes', created_at + interval '3 hours'), worker_id,
+       'transition', 'accepted', 'resolved', '已处置'
+FROM cases WHERE status IN ('resolved', 'closed')
+UNION ALL
+SELECT id, closed_at, 'dispatcher', 'transition', 'resolved', 'closed', '核查结案'
+FROM cases WHERE status = 'closed'
+"""

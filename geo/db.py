@@ -1,0 +1,36 @@
+"""One engine per process, and the URL it points at."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from sqlalchemy import Engine, create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from geo.cluster import Cluster
+from geo.settings import Settings, load_settings
+
+
+def local_cluster(settings: Settings) -> Cluster:
+    return Cluster(root=settings.pg_dir, port=settings.pg_port)
+
+
+def resolve_url(settings: Settings | None = None, start: bool = True) -> str:
+    """DATABASE_URL if set; otherwise the private cluster, started (and initialised) on demand."""
+    s = settings or load_settings()
+    if s.database_url:
+        url = s.database_url
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    cluster = local_cluster(s)
+    return cluster.up() if start else cluster.url()
+
+
+@lru_cache(maxsize=8)
+def get_engine(url: str) -> Engine:
+    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+
+
+def make_session(engine: Engine) -> Session:
+    return sessionmaker(engine, expire_on_commit=False)()

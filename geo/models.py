@@ -1,0 +1,316 @@
+"""The spatial data model (see ARCHITECTURE.md): EPSG:4326 storage, GiST indexes, valid geometry.
+
+Codes follow GB/T 30428's pattern: street 9 digits, community 12, grid 15.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    func,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+SRID = 4326
+METRIC_SRID = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E: lengths and areas in Hangzhou
+
+COMPOUND_TYPES = ("商品房", "老旧小区", "回迁安置")
+PARTY_ORG_KINDS = {
+    "community_committee": "社区党委",
+    "compound_branch": "小区党支部",
+    "stairwell_branch": "楼道党小组",
+    "business_branch": "商务社区党支部",
+    "block_org": "街区党组织",
+    "mobile_branch": "流动党支部",
+}
+AREA_KINDS = ("street", "community", "compound", "business_community", "building", "open_block")
+CASE_STATUSES = ("reported", "assigned", "accepted", "resolved", "closed", "returned", "duplicate")
+RULES = ("covers", "boundary", "snapped")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+def _poly(nullable: bool = False) -> Any:
+    return mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=nullable)
+
+
+def _valid(table: str) -> CheckConstraint:
+    return CheckConstraint("ST_IsValid(geom)", name=f"ck_{table}_geom_valid")
+
+
+def _gist(table: str) -> Index:
+    return Index(f"ix_{table}_geom", "geom", postgresql_using="gist")
+
+
+class District(Base):
+    """Optional context outline (e.g. a district boundary a user loads); not part of the hierarchy."""
+
+    __tablename__ = "districts"
+    __table_args__ = (_valid("districts"), _gist("districts"))
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    geom: Mapped[Any] = _poly()
+
+
+class Street(Base):
+    __tablename__ = "streets"
+    __table_args__ = (
+        _valid("streets"),
+        _gist("streets"),
+        CheckConstraint("code ~ '^[0-9]{9}$'", name="ck_streets_code"),
+    )
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class Community(Base):
+    __tablename__ = "communities"
+    __table_args__ = (
+        _valid("communities"),
+        _gist("communities"),
+        CheckConstraint("code ~ '^[0-9]{12}$'", name="ck_communities_code"),
+    )
+    code: Mapped[str] = mapped_column(String(12), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class Grid(Base):
+    __tablename__ = "grids"
+    __table_args__ = (
+        _valid("grids"),
+        _gist("grids"),
+        CheckConstraint("code ~ '^[0-9]{15}$'", name="ck_grids_code"),
+    )
+    code: Mapped[str] = mapped_column(String(15), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"), index=True)
+    households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class Compound(Base):
+    """居民小区 with its three parties (居委会 / 业委会 / 物业)."""
+
+    __tablename__ = "compounds"
+    __table_args__ = (
+        _valid("compounds"),
+        _gist("compounds"),
+        CheckConstraint(
+            "compound_type IN ('商品房', '老旧小区', '回迁安置')", name="ck_compounds_type"
+        ),
+        CheckConstraint("households >= 0", name="ck_compounds_households"),
+    )
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"), index=True)
+    households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    compound_type: Mapped[str] = mapped_column(Text, default="商品房", server_default="商品房")
+    property_company: Mapped[str | None] = mapped_column(Text)
+    owners_committee: Mapped[str | None] = mapped_column(Text)
+    contacts: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class BusinessCommunity(Base):
+    """商务社区: business buildings and parks governed together."""
+
+    __tablename__ = "business_communities"
+    __table_args__ = (_valid("business_communities"), _gist("business_communities"))
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class Building(Base):
+    """楼宇 footprint, optionally part of a business community."""
+
+    __tablename__ = "buildings"
+    __table_args__ = (_valid("buildings"), _gist("buildings"))
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    business_community_code: Mapped[str | None] = mapped_column(
+        ForeignKey("business_communities.code"), index=True
+    )
+    floors: Mapped[int | None] = mapped_column(Integer)
+    firms: Mapped[int | None] = mapped_column(Integer)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class OpenBlock(Base):
+    """开放式街区."""
+
+    __tablename__ = "open_blocks"
+    __table_args__ = (_valid("open_blocks"), _gist("open_blocks"))
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"), index=True)
+    households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
+class PartyOrg(Base):
+    """Party organisation bound to the area it serves (area_kind, area_code) and to its parent."""
+
+    __tablename__ = "party_orgs"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('community_committee', 'compound_branch', 'stairwell_branch', "
+            "'business_branch', 'block_org', 'mobile_branch')",
+            name="ck_party_orgs_kind",
+        ),
+        CheckConstraint(
+            "area_kind IN ('street', 'community', 'compound', 'business_community', 'building', "
+            "'open_block')",
+            name="ck_party_orgs_area_kind",
+        ),
+        Index("ix_party_orgs_area", "area_kind", "area_code"),
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    parent_code: Mapped[str | None] = mapped_column(ForeignKey("party_orgs.code"), index=True)
+    area_kind: Mapped[str] = mapped_column(Text)
+    area_code: Mapped[str] = mapped_column(Text)
+    members: Mapped[int | None] = mapped_column(Integer)
+
+
+class Worker(Base):
+    """Grid worker (网格员) bound to one grid."""
+
+    __tablename__ = "workers"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    phone: Mapped[str | None] = mapped_column(Text)
+    grid_code: Mapped[str] = mapped_column(ForeignKey("grids.code"), index=True)
+
+
+class FacilityKind(Base):
+    __tablename__ = "facility_kinds"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+
+
+class Facility(Base):
+    __tablename__ = "facilities"
+    __table_args__ = (_gist("facilities"),)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(ForeignKey("facility_kinds.code"), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+
+
+class RoadEdge(Base):
+    """pgRouting-ready walking edge; source/target are network node ids, cost in metres."""
+
+    __tablename__ = "road_edges"
+    __table_args__ = (
+        _valid("road_edges"),
+        _gist("road_edges"),
+        Index("ix_road_edges_source", "source"),
+        Index("ix_road_edges_target", "target"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source: Mapped[int] = mapped_column(BigInteger)
+    target: Mapped[int] = mapped_column(BigInteger)
+    length_m: Mapped[float] = mapped_column(Float)
+    cost: Mapped[float] = mapped_column(Float)
+    reverse_cost: Mapped[float] = mapped_column(Float)
+    name: Mapped[str | None] = mapped_column(Text)
+    geom: Mapped[Any] = mapped_column(Geometry("LINESTRING", srid=SRID, spatial_index=False))
+
+
+class Category(Base):
+    """Case category: GB/T 30428 event classes plus the district's governance cases."""
+
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    group_name: Mapped[str] = mapped_column(Text)
+    sla_hours: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        _gist("cases"),
+        CheckConstraint(
+            "status IN ('reported', 'assigned', 'accepted', 'resolved', 'closed', 'returned', "
+            "'duplicate')",
+            name="ck_cases_status",
+        ),
+        CheckConstraint(
+            "rule IS NULL OR rule IN ('covers', 'boundary', 'snapped')", name="ck_cases_rule"
+        ),
+        Index("ix_cases_created_at", "created_at"),
+        Index("ix_cases_status", "status"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    received_lon: Mapped[float] = mapped_column(Float)
+    received_lat: Mapped[float] = mapped_column(Float)
+    received_crs: Mapped[str] = mapped_column(String(10), default="wgs84")
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(Text)
+    reporter_phone: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
+    status: Mapped[str] = mapped_column(Text, default="reported", server_default="reported")
+    street_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    community_code: Mapped[str | None] = mapped_column(String(12))
+    grid_code: Mapped[str | None] = mapped_column(String(15), index=True)
+    zone_kind: Mapped[str | None] = mapped_column(Text)
+    zone_code: Mapped[str | None] = mapped_column(Text)
+    party_org_code: Mapped[str | None] = mapped_column(Text)
+    worker_id: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(Text)
+    outside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    distance_m: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    idempotency_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CaseEvent(Base):
+    """Append-only trail: every transition and reassignment of a case."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    from_status: Mapped[str | None] = mapped_column(Text)
+    to_status: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)

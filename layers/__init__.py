@@ -1,0 +1,1 @@
+"""Map layer registry."""
