@@ -1,0 +1,64 @@
+"""What each loadable layer needs from a file: table, geometry kind, columns, parent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    table: str
+    geometry: str  # "polygon" | "point" | "line"
+    required: tuple[str, ...]
+    optional: dict[str, str] = field(default_factory=dict)  # column -> "int" | "text"
+    parent: tuple[str, str] | None = None  # (column, table)
+    code_digits: int | None = None
+    key: str = "code"
+
+
+LAYERS: dict[str, LayerSpec] = {
+    "districts": LayerSpec("districts", "polygon", ("code", "name")),
+    "streets": LayerSpec("streets", "polygon", ("code", "name"), code_digits=9),
+    "communities": LayerSpec("communities", "polygon", ("code", "name", "street_code"),
+                             parent=("street_code", "streets"), code_digits=12),
+    "grids": LayerSpec("grids", "polygon", ("code", "name", "community_code"),
+                       {"households": "int"}, parent=("community_code", "communities"),
+                       code_digits=15),
+    "compounds": LayerSpec(
+        "compounds", "polygon", ("code", "name", "community_code"),
+        {"households": "int", "compound_type": "text", "property_company": "text",
+         "owners_committee": "text"},
+        parent=("community_code", "communities")),
+    "business_communities": LayerSpec("business_communities", "polygon",
+                                      ("code", "name", "street_code"),
+                                      parent=("street_code", "streets")),
+    "buildings": LayerSpec("buildings", "polygon", ("code", "name"),
+                           {"business_community_code": "text", "floors": "int", "firms": "int"},
+                           parent=("business_community_code", "business_communities")),
+    "open_blocks": LayerSpec("open_blocks", "polygon", ("code", "name", "community_code"),
+                             {"households": "int"}, parent=("community_code", "communities")),
+    "facilities": LayerSpec("facilities", "point", ("code", "name", "kind"), {"address": "text"},
+                            parent=("kind", "facility_kinds")),
+    "roads": LayerSpec("road_edges", "line", ("id",), {"name": "text", "source": "int",
+                                                       "target": "int"}, key="id"),
+}
+
+# Column names as Chinese data providers often spell them.
+ALIASES = {
+    "code": ("编码", "代码", "bm", "dm"),
+    "name": ("名称", "mc"),
+    "street_code": ("街道编码", "街道代码"),
+    "community_code": ("社区编码", "社区代码"),
+    "business_community_code": ("商务社区编码",),
+    "households": ("户数", "hs"),
+    "kind": ("类型", "类别"),
+    "address": ("地址",),
+    "compound_type": ("小区类型",),
+    "property_company": ("物业公司", "物业"),
+    "owners_committee": ("业委会",),
+    "id": ("seg_id", "fid_", "objectid"),
+    "source": ("u_osm", "u"),
+    "target": ("v_osm", "v"),
+}
+LON_NAMES = ("lon", "lng", "long", "longitude", "x", "经度")
+LAT_NAMES = ("lat", "latitude", "y", "纬度")
