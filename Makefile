@@ -19,6 +19,7 @@ run: system-deps $(STAMP)
 	$(BIN)/gridmap serve
 
 test: system-deps $(STAMP)
+	$(BIN)/ruff check .
 	$(BIN)/pytest -q
 
 lint: $(STAMP)

@@ -30,16 +30,36 @@ COLUMNS = {
     "streets": ["code", "name", "schematic"],
     "communities": ["code", "name", "street_code", "schematic"],
     "grids": ["code", "name", "community_code", "households", "schematic"],
-    "compounds": ["code", "name", "community_code", "households", "compound_type",
-                  "property_company", "owners_committee", "contacts", "schematic"],
+    "compounds": [
+        "code",
+        "name",
+        "community_code",
+        "households",
+        "compound_type",
+        "property_company",
+        "owners_committee",
+        "contacts",
+        "schematic",
+    ],
     "open_blocks": ["code", "name", "community_code", "households", "schematic"],
     "business_communities": ["code", "name", "street_code", "schematic"],
     "buildings": ["code", "name", "business_community_code", "floors", "firms", "schematic"],
     "facilities": ["code", "name", "kind", "schematic"],
 }
-CASE_COLUMNS = ["received_lon", "received_lat", "received_crs", "category_code", "description",
-                "address", "reporter_name", "reporter_phone", "source", "status", "created_at",
-                "closed_at"]
+CASE_COLUMNS = [
+    "received_lon",
+    "received_lat",
+    "received_crs",
+    "category_code",
+    "description",
+    "address",
+    "reporter_name",
+    "reporter_phone",
+    "source",
+    "status",
+    "created_at",
+    "closed_at",
+]
 
 
 @dataclass
@@ -53,7 +73,11 @@ def read_demo_extract() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFram
     demo = files("data").joinpath("demo")
     with tempfile.TemporaryDirectory() as tmp:
         gpkg = Path(tmp) / "gongshu.gpkg"
-        with demo.joinpath("gongshu.gpkg.gz").open("rb") as src, gzip.open(src) as z, gpkg.open("wb") as dst:
+        with (
+            demo.joinpath("gongshu.gpkg.gz").open("rb") as src,
+            gzip.open(src) as z,
+            gpkg.open("wb") as dst,
+        ):
             shutil.copyfileobj(z, dst)
         roads = gpd.read_file(gpkg, layer="roads")
         blocks = gpd.read_file(gpkg, layer="blocks")
@@ -62,9 +86,16 @@ def read_demo_extract() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFram
     return roads, blocks, streets
 
 
-def build_district(session: Session, roads: gpd.GeoDataFrame, blocks: gpd.GeoDataFrame,
-                   streets: pd.DataFrame, targets: Targets, seed: int, cases: int,
-                   now: datetime | None = None) -> BuildReport:
+def build_district(
+    session: Session,
+    roads: gpd.GeoDataFrame,
+    blocks: gpd.GeoDataFrame,
+    streets: pd.DataFrame,
+    targets: Targets,
+    seed: int,
+    cases: int,
+    now: datetime | None = None,
+) -> BuildReport:
     """Generate and write every table; the caller commits. Tables must be empty."""
     t0 = datetime.now(UTC)
     report = BuildReport()
@@ -72,10 +103,15 @@ def build_district(session: Session, roads: gpd.GeoDataFrame, blocks: gpd.GeoDat
     for table, cols in COLUMNS.items():
         report.counts[table] = copy_frame(session, table, city[table], cols)
     report.counts["party_orgs"] = copy_frame(
-        session, "party_orgs", city["party_orgs"],
-        ["code", "name", "kind", "parent_code", "area_kind", "area_code", "members"], None)
-    report.counts["workers"] = copy_frame(session, "workers", city["workers"],
-                                          ["id", "name", "phone", "grid_code"], None)
+        session,
+        "party_orgs",
+        city["party_orgs"],
+        ["code", "name", "kind", "parent_code", "area_kind", "area_code", "members"],
+        None,
+    )
+    report.counts["workers"] = copy_frame(
+        session, "workers", city["workers"], ["id", "name", "phone", "grid_code"], None
+    )
     report.counts["road_edges"] = write_roads(session, roads)
 
     rng = np.random.default_rng(seed + 1)
@@ -99,24 +135,46 @@ def _place_labels(city: dict[str, pd.DataFrame], cells: pd.DataFrame) -> pd.Seri
 def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
     r = roads.to_crs(4326).reset_index(drop=True)
     length = r.to_crs(METRIC_SRID).length.round(2)
-    df = pd.DataFrame({"id": np.arange(1, len(r) + 1), "source": r["u_osm"].astype("int64"),
-                       "target": r["v_osm"].astype("int64"), "length_m": length, "cost": length,
-                       "reverse_cost": length, "name": r["name"]})
+    df = pd.DataFrame(
+        {
+            "id": np.arange(1, len(r) + 1),
+            "source": r["u_osm"].astype("int64"),
+            "target": r["v_osm"].astype("int64"),
+            "length_m": length,
+            "cost": length,
+            "reverse_cost": length,
+            "name": r["name"],
+        }
+    )
     df = gpd.GeoDataFrame(df, geometry=r.geometry.values, crs=4326)
-    return copy_frame(session, "road_edges", df,
-                      ["id", "source", "target", "length_m", "cost", "reverse_cost", "name"])
+    return copy_frame(
+        session,
+        "road_edges",
+        df,
+        ["id", "source", "target", "length_m", "cost", "reverse_cost", "name"],
+    )
 
 
 def build_demo(session: Session, now: datetime | None = None) -> BuildReport:
     roads, blocks, streets = read_demo_extract()
-    return build_district(session, roads, blocks, streets, Targets(), DEMO_SEED, CASES_PER_YEAR, now)
+    return build_district(
+        session, roads, blocks, streets, Targets(), DEMO_SEED, CASES_PER_YEAR, now
+    )
 
 
 def build_synthetic(session: Session, scale: int, now: datetime | None = None) -> BuildReport:
     roads = synthetic_roads(scale, DEMO_SEED + scale)
     blocks, streets = synthetic_blocks(roads, scale)
-    return build_district(session, roads, blocks, streets, Targets().scaled(scale),
-                          DEMO_SEED + scale, CASES_PER_YEAR * scale, now)
+    return build_district(
+        session,
+        roads,
+        blocks,
+        streets,
+        Targets().scaled(scale),
+        DEMO_SEED + scale,
+        CASES_PER_YEAR * scale,
+        now,
+    )
 
 
 # Demo cases carry the event trail their status implies (created → … → closed).

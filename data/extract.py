@@ -30,15 +30,24 @@ SLIVER_M2 = 3000.0  # faces smaller than this are road medians and junction isla
 # Approximate centres of the 18 streets (WGS84), used as Voronoi seeds within the
 # former district each street belongs to. The resulting street areas are schematic.
 STREET_SEEDS = {
-    "330105001": (120.158, 30.289), "330105002": (120.146, 30.293),
-    "330105003": (120.139, 30.306), "330105004": (120.124, 30.305),
-    "330105005": (120.141, 30.322), "330105007": (120.158, 30.308),
-    "330105008": (120.160, 30.326), "330105009": (120.113, 30.326),
-    "330105010": (120.150, 30.348), "330105011": (120.181, 30.343),
-    "330105012": (120.170, 30.267), "330105013": (120.160, 30.271),
-    "330105014": (120.153, 30.279), "330105015": (120.181, 30.268),
-    "330105016": (120.170, 30.284), "330105017": (120.180, 30.292),
-    "330105018": (120.181, 30.306), "330105019": (120.198, 30.321),
+    "330105001": (120.158, 30.289),
+    "330105002": (120.146, 30.293),
+    "330105003": (120.139, 30.306),
+    "330105004": (120.124, 30.305),
+    "330105005": (120.141, 30.322),
+    "330105007": (120.158, 30.308),
+    "330105008": (120.160, 30.326),
+    "330105009": (120.113, 30.326),
+    "330105010": (120.150, 30.348),
+    "330105011": (120.181, 30.343),
+    "330105012": (120.170, 30.267),
+    "330105013": (120.160, 30.271),
+    "330105014": (120.153, 30.279),
+    "330105015": (120.181, 30.268),
+    "330105016": (120.170, 30.284),
+    "330105017": (120.180, 30.292),
+    "330105018": (120.181, 30.306),
+    "330105019": (120.198, 30.321),
 }
 
 
@@ -93,17 +102,22 @@ def build(real: Path) -> Path:
     old_gongshu = parts.loc[parts["adcode"].astype(str) == "330105"].geometry.iloc[0]
     in_old_gongshu = shapely.contains(old_gongshu, cent)
     seeds = gpd.GeoSeries(
-        gpd.points_from_xy([v[0] for v in STREET_SEEDS.values()], [v[1] for v in STREET_SEEDS.values()]),
+        gpd.points_from_xy(
+            [v[0] for v in STREET_SEEDS.values()], [v[1] for v in STREET_SEEDS.values()]
+        ),
         crs=4326,
     ).to_crs(METRIC_SRID)
     seed_codes = np.array(list(STREET_SEEDS))
     former = np.asarray(
-        codes.set_index("street_code_9")["former_district_pre2021"].reindex(seed_codes), dtype=object
+        codes.set_index("street_code_9")["former_district_pre2021"].reindex(seed_codes),
+        dtype=object,
     )
     sx, sy = seeds.x.values, seeds.y.values
     bx, by = shapely.get_x(cent), shapely.get_y(cent)
     d2 = (bx[:, None] - sx[None, :]) ** 2 + (by[:, None] - sy[None, :]) ** 2
-    allowed = np.where(in_old_gongshu[:, None], former[None, :] == "拱墅区", former[None, :] == "下城区")
+    allowed = np.where(
+        in_old_gongshu[:, None], former[None, :] == "拱墅区", former[None, :] == "下城区"
+    )
     d2[~allowed] = np.inf
     street = seed_codes[np.argmin(d2, axis=1)]
 
@@ -128,8 +142,10 @@ def build(real: Path) -> Path:
     codes[["street_code_9", "name", "short_name", "pinyin", "former_district_pre2021"]].to_csv(
         OUT / "gongshu_streets.csv", index=False
     )
-    print(f"blocks: {len(blocks_gdf)}, roads: {len(roads_gdf)}, -> {target} "
-          f"({target.stat().st_size / 1e6:.1f} MB)")
+    print(
+        f"blocks: {len(blocks_gdf)}, roads: {len(roads_gdf)}, -> {target} "
+        f"({target.stat().st_size / 1e6:.1f} MB)"
+    )
     return target
 
 

@@ -35,8 +35,17 @@ class Targets:
     buildings: int = 620
 
     def scaled(self, k: int) -> Targets:
-        return Targets(*(v * k for v in (self.communities, self.compounds,
-                                           self.business_communities, self.buildings)))
+        return Targets(
+            *(
+                v * k
+                for v in (
+                    self.communities,
+                    self.compounds,
+                    self.business_communities,
+                    self.buildings,
+                )
+            )
+        )
 
 
 def _multi(geoms: np.ndarray) -> np.ndarray:
@@ -45,8 +54,12 @@ def _multi(geoms: np.ndarray) -> np.ndarray:
     for g in geoms:
         parts = [p for p in shapely.get_parts(g) if p.geom_type == "Polygon" and p.area > 0]
         if not parts:  # a collection can hold multipolygons too
-            parts = [q for p in shapely.get_parts(g) for q in shapely.get_parts(p)
-                     if q.geom_type == "Polygon"]
+            parts = [
+                q
+                for p in shapely.get_parts(g)
+                for q in shapely.get_parts(p)
+                if q.geom_type == "Polygon"
+            ]
         out.append(shapely.multipolygons(parts))
     return np.asarray(out, dtype=object)
 
@@ -80,7 +93,9 @@ def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) 
 
     left = cells.index[(cells["use"] == "other") & (cells["area"] >= 8_000)].to_numpy()
     w = 1.0 / cells.loc[left, "area"].to_numpy()  # small blocks = the dense core
-    seeds = rng.choice(left, size=min(t.business_communities, len(left)), replace=False, p=w / w.sum())
+    seeds = rng.choice(
+        left, size=min(t.business_communities, len(left)), replace=False, p=w / w.sum()
+    )
     cells.loc[seeds, "use"] = "business"
     cells["bc"] = -1
     cells.loc[seeds, "bc"] = np.arange(len(seeds))
@@ -91,7 +106,10 @@ def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) 
             for j in tree.query(geom[queue.pop(0)], predicate="touches"):
                 if area >= 150_000:
                     break
-                if cells.at[j, "use"] == "other" and cells.at[j, "street_code"] == cells.at[s, "street_code"]:
+                if (
+                    cells.at[j, "use"] == "other"
+                    and cells.at[j, "street_code"] == cells.at[s, "street_code"]
+                ):
                     cells.loc[j, ["use", "bc"]] = ["business", b]
                     area += cells.at[j, "area"]
                     queue.append(j)
@@ -106,10 +124,13 @@ def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) 
     noise = rng.lognormal(0.0, 0.3, size=len(cells))
     is_comp = cells["use"] == "compound"
     dens = cells["compound_type"].map(density).fillna(0.0).to_numpy()
-    cells.loc[is_comp, "households"] = np.clip(
-        cells["area"] * dens * noise, 60, 480)[is_comp].round().astype(int)
+    cells.loc[is_comp, "households"] = (
+        np.clip(cells["area"] * dens * noise, 60, 480)[is_comp].round().astype(int)
+    )
     is_ob = cells["use"] == "open_block"
-    cells.loc[is_ob, "households"] = np.clip(cells["area"] * 0.006 * noise, 30, 300)[is_ob].round().astype(int)
+    cells.loc[is_ob, "households"] = (
+        np.clip(cells["area"] * 0.006 * noise, 30, 300)[is_ob].round().astype(int)
+    )
     return cells
 
 
@@ -122,13 +143,23 @@ def partition(cells: pd.DataFrame, t: Targets) -> pd.DataFrame:
     for _, idx in cells.groupby("street_code").groups.items():
         idx = np.asarray(idx)
         k = max(1, round(t.communities * w[idx].sum() / total))
-        cells.loc[idx, "community_no"] = bisect(cells.x.values[idx], cells.y.values[idx], w[idx], k) + 1
+        cells.loc[idx, "community_no"] = (
+            bisect(cells.x.values[idx], cells.y.values[idx], w[idx], k) + 1
+        )
     for _, idx in cells.groupby(["street_code", "community_no"]).groups.items():
         idx = np.asarray(idx)
         hh = cells["households"].to_numpy(dtype=float)[idx]
-        cells.loc[idx, "grid_no"] = bisect_capped(
-            cells.x.values[idx], cells.y.values[idx], hh + 1e-3 * w[idx], hh, 500, GRID_HOUSEHOLDS
-        ) + 1
+        cells.loc[idx, "grid_no"] = (
+            bisect_capped(
+                cells.x.values[idx],
+                cells.y.values[idx],
+                hh + 1e-3 * w[idx],
+                hh,
+                500,
+                GRID_HOUSEHOLDS,
+            )
+            + 1
+        )
     return cells
 
 
@@ -145,11 +176,13 @@ def generate_city(
 
     def dissolve(key: str) -> pd.DataFrame:
         g = cells.groupby(key, sort=True)
-        return pd.DataFrame({
-            "code": list(g.groups),
-            "geom": [shapely.union_all(geom[np.asarray(i)]) for i in g.groups.values()],
-            "households": g["households"].sum().to_numpy(),
-        })
+        return pd.DataFrame(
+            {
+                "code": list(g.groups),
+                "geom": [shapely.union_all(geom[np.asarray(i)]) for i in g.groups.values()],
+                "households": g["households"].sum().to_numpy(),
+            }
+        )
 
     comm = dissolve("community_code")
     comm["street_code"] = comm["code"].str[:9]
@@ -158,16 +191,21 @@ def generate_city(
     grid = dissolve("grid_code")
     grid["community_code"] = grid["code"].str[:12]
     short = comm.set_index("code")["short"]
-    grid["name"] = [f"{short[c]}社区第{names.chinese_number(int(g[-3:]))}网格"
-                    for c, g in zip(grid["community_code"], grid["code"], strict=True)]
+    grid["name"] = [
+        f"{short[c]}社区第{names.chinese_number(int(g[-3:]))}网格"
+        for c, g in zip(grid["community_code"], grid["code"], strict=True)
+    ]
     street = dissolve("street_code").merge(streets[["code", "name"]], on="code")
 
     out: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {
         "streets": _frame(street[["code", "name"]].assign(schematic=True), street["geom"].values),
-        "communities": _frame(comm[["code", "name", "street_code"]].assign(schematic=True),
-                              comm["geom"].values),
-        "grids": _frame(grid[["code", "name", "community_code", "households"]].assign(schematic=True),
-                        grid["geom"].values),
+        "communities": _frame(
+            comm[["code", "name", "street_code"]].assign(schematic=True), comm["geom"].values
+        ),
+        "grids": _frame(
+            grid[["code", "name", "community_code", "households"]].assign(schematic=True),
+            grid["geom"].values,
+        ),
     }
     out.update(_zones(cells, rng, pool))
     out["party_orgs"] = build_party_orgs(out, rng)
@@ -177,39 +215,76 @@ def generate_city(
     return out
 
 
-def _zones(cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool) -> dict[str, gpd.GeoDataFrame]:
-    geom = cells["geom"].values
+def _zones(
+    cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool
+) -> dict[str, gpd.GeoDataFrame]:
     comp = cells[cells["use"] == "compound"].copy()
     inner = shapely.buffer(comp["geom"].values, -6.0)
     inner = np.where(shapely.area(inner) > 1000, inner, comp["geom"].values)
-    comp["code"] = comp["community_code"] + "XQ" + (comp.groupby("community_code").cumcount() + 1).map("{:03d}".format)
-    comp["name"] = [pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]]
+    comp["code"] = (
+        comp["community_code"]
+        + "XQ"
+        + (comp.groupby("community_code").cumcount() + 1).map("{:03d}".format)
+    )
+    comp["name"] = [
+        pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]
+    ]
     has_oc = (comp["compound_type"] == "商品房") | (rng.random(len(comp)) < 0.3)
-    comp["property_company"] = [f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
-                                for _ in range(len(comp))]
+    comp["property_company"] = [
+        f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
+        for _ in range(len(comp))
+    ]
     comp["owners_committee"] = np.where(has_oc, comp["name"] + "业主委员会", None)
     comp["contacts"] = [
-        {"residents_committee": {"name": names.person(rng), "phone": names.phone(i)},
-         "owners_committee": {"name": names.person(rng), "phone": names.phone(i + 3000)} if oc else None,
-         "property": {"name": names.person(rng), "phone": names.phone(i + 6000)}}
+        {
+            "residents_committee": {"name": names.person(rng), "phone": names.phone(i)},
+            "owners_committee": {"name": names.person(rng), "phone": names.phone(i + 3000)}
+            if oc
+            else None,
+            "property": {"name": names.person(rng), "phone": names.phone(i + 6000)},
+        }
         for i, oc in enumerate(has_oc)
     ]
-    compounds = _frame(comp[["code", "name", "community_code", "households", "compound_type",
-                             "property_company", "owners_committee", "contacts"]].assign(schematic=True), inner)
+    compounds = _frame(
+        comp[
+            [
+                "code",
+                "name",
+                "community_code",
+                "households",
+                "compound_type",
+                "property_company",
+                "owners_committee",
+                "contacts",
+            ]
+        ].assign(schematic=True),
+        inner,
+    )
 
     ob = cells[cells["use"] == "open_block"].copy()
-    ob["code"] = ob["community_code"] + "JQ" + (ob.groupby("community_code").cumcount() + 1).map("{:03d}".format)
+    ob["code"] = (
+        ob["community_code"]
+        + "JQ"
+        + (ob.groupby("community_code").cumcount() + 1).map("{:03d}".format)
+    )
     ob["name"] = [pool.take() + str(rng.choice(names.BLOCK_SUFFIX)) for _ in range(len(ob))]
-    open_blocks = _frame(ob[["code", "name", "community_code", "households"]].assign(schematic=True),
-                         ob["geom"].values)
+    open_blocks = _frame(
+        ob[["code", "name", "community_code", "households"]].assign(schematic=True),
+        ob["geom"].values,
+    )
 
     biz = cells[cells["use"] == "business"]
     bc_rows, bc_geoms, b_rows, b_geoms = [], [], [], []
     for b, grp in biz.groupby("bc", sort=True):
         code = f"{grp['street_code'].iloc[0]}SW{b + 1:03d}"
         area_geom = shapely.buffer(shapely.union_all(grp["geom"].values), -4.0)
-        bc_rows.append({"code": code, "name": pool.take() + str(rng.choice(names.BC_SUFFIX)),
-                        "street_code": grp["street_code"].iloc[0]})
+        bc_rows.append(
+            {
+                "code": code,
+                "name": pool.take() + str(rng.choice(names.BC_SUFFIX)),
+                "street_code": grp["street_code"].iloc[0],
+            }
+        )
         bc_geoms.append(area_geom)
         room = shapely.buffer(area_geom, -8.0)
         shapely.prepare(room)
@@ -221,19 +296,27 @@ def _zones(cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool) 
                 break
             cx, cy = rng.uniform(bx0, bx1), rng.uniform(by0, by1)
             w, h = rng.uniform(18, 40), rng.uniform(14, 28)
-            rect = shapely.affinity.rotate(shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2),
-                                           rng.uniform(-25, 25))
+            rect = shapely.affinity.rotate(
+                shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), rng.uniform(-25, 25)
+            )
             if room.contains(rect) and not any(rect.distance(p) < 4 for p in placed):
                 placed.append(rect)
         for i, rect in enumerate(placed):
-            b_rows.append({"code": f"{code}LY{i + 1:03d}",
-                           "name": pool.take() + str(rng.choice(names.BUILDING_SUFFIX)),
-                           "business_community_code": code, "floors": int(rng.integers(6, 40)),
-                           "firms": int(rng.integers(5, 120))})
+            b_rows.append(
+                {
+                    "code": f"{code}LY{i + 1:03d}",
+                    "name": pool.take() + str(rng.choice(names.BUILDING_SUFFIX)),
+                    "business_community_code": code,
+                    "floors": int(rng.integers(6, 40)),
+                    "firms": int(rng.integers(5, 120)),
+                }
+            )
             b_geoms.append(rect)
     return {
         "compounds": compounds,
         "open_blocks": open_blocks,
-        "business_communities": _frame(pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)),
+        "business_communities": _frame(
+            pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)
+        ),
         "buildings": _frame(pd.DataFrame(b_rows).assign(schematic=True), np.asarray(b_geoms)),
     }

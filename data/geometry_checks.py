@@ -1,4 +1,4 @@
-"""Per-row geometry checks for loaders: repair what can be repaired, reject the rest with a reason."""
+"""Per-row geometry checks for loaders: repair what can be repaired, reject the rest."""
 
 from __future__ import annotations
 
@@ -33,6 +33,9 @@ def fix_geometry(geom: object, kind: str) -> tuple[object | None, str | None, st
         geom = parts[0] if len(parts) == 1 else shapely.union_all(parts)
         repaired = f"repaired invalid geometry ({reason})"
     if kind == "polygon":
+        # ~1e10 m² per square degree at these latitudes: below a hundredth of a m² is no area.
+        if shapely.area(geom) * 1e10 < 0.01:
+            return None, None, "polygon has no area (collapsed to a line or point)"
         geom = shapely.multipolygons(shapely.get_parts(geom))
     if kind == "line" and geom.geom_type == "MultiLineString":  # type: ignore[attr-defined]
         merged = shapely.line_merge(geom)

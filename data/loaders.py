@@ -18,12 +18,9 @@ import pandas as pd
 import pyogrio
 import shapely
 from pyproj import CRS
-from sqlalchemy import text
-from sqlalchemy.orm import Session
 
 from data.geometry_checks import fix_geometry, looks_swapped, outside_china
 from data.layer_specs import ALIASES, LAT_NAMES, LAYERS, LON_NAMES, LayerSpec
-from data.store import copy_frame, driver_connection
 from geo.crs import CRS_NAMES, to_wgs84
 
 
@@ -65,7 +62,8 @@ def _rename(df: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     lower = {str(c).lower(): c for c in df.columns}
     mapping = {}
     for want in (*spec.required, *spec.optional):
-        for cand in (want, *ALIASES.get(want, ())):
+        # Shapefiles cut field names to 10 characters (community_code -> community_).
+        for cand in (want, want[:10], *ALIASES.get(want, ())):
             if cand.lower() in lower and lower[cand.lower()] != "geometry":
                 mapping[lower[cand.lower()]] = want
                 break
@@ -95,33 +93,44 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str | None, path: Path) -> tuple[gpd.G
         if declared is None:
             if path.suffix.lower() in (".geojson", ".json"):
                 return gdf.set_crs(4326), "wgs84"  # RFC 7946: GeoJSON is WGS84
-            raise LoadError(f"{path.name}: the file declares no CRS; give --crs "
-                            f"({', '.join(CRS_NAMES)} or EPSG:nnnn)")
+            if path.suffix.lower() in (".csv", ".txt"):
+                return gdf.set_crs(4326), "wgs84 (CSV lon/lat default; give --crs for gcj02/bd09)"
+            raise LoadError(
+                f"{path.name}: the file declares no CRS; give --crs "
+                f"({', '.join(CRS_NAMES)} or EPSG:nnnn)"
+            )
         if declared.is_geographic:
             return gdf.set_crs(4326, allow_override=True), declared.to_string()
         return gdf.to_crs(4326), declared.to_string()
     name = crs.lower()
     if name in CRS_NAMES:
         if declared is not None and not declared.is_geographic:
-            raise LoadError(f"{path.name}: --crs {crs} is geographic but the file is projected "
-                            f"({declared.name})")
+            raise LoadError(
+                f"{path.name}: --crs {crs} is geographic but the file is projected "
+                f"({declared.name})"
+            )
         gdf = gdf.set_crs(4326, allow_override=True)
         if name in ("gcj02", "bd09"):
+
             def conv(xy: np.ndarray) -> np.ndarray:
                 lon, lat = to_wgs84(xy[:, 0], xy[:, 1], name)
                 return np.column_stack([lon, lat])
+
             valid = gdf.geometry.notna()
             gdf.loc[valid, "geometry"] = shapely.transform(gdf.geometry[valid].values, conv)
         return gdf, name
     try:
         src = CRS.from_user_input(crs)
     except Exception as exc:  # pyproj raises CRSError, a plain Exception subclass
-        raise LoadError(f"unknown CRS {crs!r}; use one of {', '.join(CRS_NAMES)} or EPSG:nnnn") from exc
+        raise LoadError(
+            f"unknown CRS {crs!r}; use one of {', '.join(CRS_NAMES)} or EPSG:nnnn"
+        ) from exc
     return gdf.set_crs(src, allow_override=True).to_crs(4326), src.to_string()
 
 
-def prepare(path: Path, layer: str, crs: str | None = None, encoding: str | None = None
-            ) -> tuple[gpd.GeoDataFrame, LoadReport]:
+def prepare(
+    path: Path, layer: str, crs: str | None = None, encoding: str | None = None
+) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """Read and check a file: WGS84 rows ready to write, and the report so far."""
     if layer not in LAYERS:
         raise LoadError(f"unknown layer {layer!r}; one of {', '.join(LAYERS)}")
@@ -134,24 +143,33 @@ def prepare(path: Path, layer: str, crs: str | None = None, encoding: str | None
     df = _rename(raw, spec)
     missing = [c for c in spec.required if c not in df.columns]
     if missing:
-        raise LoadError(f"{path.name}: missing column(s) {', '.join(missing)} for layer {layer} "
-                        f"(found: {', '.join(map(str, raw.columns.drop('geometry', errors='ignore')))})")
+        raise LoadError(
+            f"{path.name}: missing column(s) {', '.join(missing)} for layer {layer} "
+            f"(found: {', '.join(map(str, raw.columns.drop('geometry', errors='ignore')))})"
+        )
     gdf, used = _to_wgs84(df, crs, path)
     report = LoadReport(layer=layer, file=str(path), crs=used, rows=len(gdf))
     geoms = gdf.geometry.values
     types = {g.geom_type for g in geoms if g is not None and not g.is_empty}
-    wanted = {"polygon": {"Polygon", "MultiPolygon"}, "point": {"Point"},
-              "line": {"LineString", "MultiLineString"}}[spec.geometry]
+    wanted = {
+        "polygon": {"Polygon", "MultiPolygon"},
+        "point": {"Point"},
+        "line": {"LineString", "MultiLineString"},
+    }[spec.geometry]
     if types and not types & wanted:
-        raise LoadError(f"{path.name}: wrong geometry type {', '.join(sorted(types))} for layer "
-                        f"{layer} (needs {spec.geometry})")
+        raise LoadError(
+            f"{path.name}: wrong geometry type {', '.join(sorted(types))} for layer "
+            f"{layer} (needs {spec.geometry})"
+        )
     present = np.array([g is not None and not g.is_empty for g in geoms])
     far = outside_china(np.asarray(geoms, dtype=object))
     if far.any():
         hint = " (lat/lon look swapped)" if looks_swapped(geoms[present]) else ""
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(far)[:5])
-        raise LoadError(f"{path.name}: {int(far.sum())} row(s) have coordinates that cannot be in "
-                        f"China{hint}, first rows {rows}; check --crs")
+        raise LoadError(
+            f"{path.name}: {int(far.sum())} row(s) have coordinates that cannot be in "
+            f"China{hint}, first rows {rows}; check --crs"
+        )
     return _check_rows(gdf.reset_index(drop=True), spec, report), report
 
 
@@ -182,7 +200,8 @@ def _check_rows(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> g
         keep.append(i)
         out_geoms.append(geom)
     out = gdf.iloc[keep].copy()
-    out[spec.key] = [str(getattr(r, spec.key)).strip().removesuffix(".0")
-                     for r in out.itertuples(index=False)]
+    out[spec.key] = [
+        str(getattr(r, spec.key)).strip().removesuffix(".0") for r in out.itertuples(index=False)
+    ]
     out["row"] = [k + 1 for k in keep]
     return gpd.GeoDataFrame(out.drop(columns="geometry"), geometry=out_geoms, crs=4326)

@@ -33,7 +33,9 @@ def split_large(polys: NDArray[np.object_], max_area: float) -> NDArray[np.objec
         y0 = np.where(wide, b[:, 1], my)
         box_a = shapely.box(b[:, 0], b[:, 1], x1, y1)
         box_b = shapely.box(x0, y0, b[:, 2], b[:, 3])
-        halves = np.concatenate([shapely.intersection(todo, box_a), shapely.intersection(todo, box_b)])
+        halves = np.concatenate(
+            [shapely.intersection(todo, box_a), shapely.intersection(todo, box_b)]
+        )
         halves = _polygonal(halves)
         todo = halves[~shapely.is_empty(halves)]
     return np.asarray(done, dtype=object)
@@ -102,8 +104,12 @@ def random_points_in(
 
 
 def bisect_capped(
-    x: NDArray[np.float64], y: NDArray[np.float64], w: NDArray[np.float64],
-    size: NDArray[np.float64], cap: float, target: float,
+    x: NDArray[np.float64],
+    y: NDArray[np.float64],
+    w: NDArray[np.float64],
+    size: NDArray[np.float64],
+    cap: float,
+    target: float,
 ) -> NDArray[np.int64]:
     """Split into compact groups whose `size` total is at most `cap` (aiming at `target`).
 

@@ -30,41 +30,88 @@ def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd
     rows: list[dict[str, object]] = []
     comm = t["communities"]
     for code, name in zip(comm["code"], comm["name"], strict=True):
-        rows.append({"code": f"DW{code}", "name": f"{name}党委", "kind": "community_committee",
-                     "parent_code": None, "area_kind": "community", "area_code": code})
+        rows.append(
+            {
+                "code": f"DW{code}",
+                "name": f"{name}党委",
+                "kind": "community_committee",
+                "parent_code": None,
+                "area_kind": "community",
+                "area_code": code,
+            }
+        )
     for r in t["compounds"].itertuples():
         branch = f"DZB{r.code}"
-        rows.append({"code": branch, "name": f"{r.name}党支部", "kind": "compound_branch",
-                     "parent_code": f"DW{r.community_code}", "area_kind": "compound", "area_code": r.code})
+        rows.append(
+            {
+                "code": branch,
+                "name": f"{r.name}党支部",
+                "kind": "compound_branch",
+                "parent_code": f"DW{r.community_code}",
+                "area_kind": "compound",
+                "area_code": r.code,
+            }
+        )
         if r.compound_type == "老旧小区" and r.households > 200:
             for k in range(1, int(rng.integers(1, 4)) + 1):
-                rows.append({"code": f"{branch}-{k}", "name": f"{r.name}{k}幢楼道党小组",
-                             "kind": "stairwell_branch", "parent_code": branch,
-                             "area_kind": "compound", "area_code": r.code})
+                rows.append(
+                    {
+                        "code": f"{branch}-{k}",
+                        "name": f"{r.name}{k}幢楼道党小组",
+                        "kind": "stairwell_branch",
+                        "parent_code": branch,
+                        "area_kind": "compound",
+                        "area_code": r.code,
+                    }
+                )
     first_comm = comm.groupby("street_code")["code"].min()
     for r in t["business_communities"].itertuples():
-        rows.append({"code": f"DZB{r.code}", "name": f"{r.name}党支部", "kind": "business_branch",
-                     "parent_code": f"DW{first_comm[r.street_code]}", "area_kind": "business_community",
-                     "area_code": r.code})
+        rows.append(
+            {
+                "code": f"DZB{r.code}",
+                "name": f"{r.name}党支部",
+                "kind": "business_branch",
+                "parent_code": f"DW{first_comm[r.street_code]}",
+                "area_kind": "business_community",
+                "area_code": r.code,
+            }
+        )
     for r in t["open_blocks"].itertuples():
-        rows.append({"code": f"DZZ{r.code}", "name": f"{r.name}党组织", "kind": "block_org",
-                     "parent_code": f"DW{r.community_code}", "area_kind": "open_block",
-                     "area_code": r.code})
+        rows.append(
+            {
+                "code": f"DZZ{r.code}",
+                "name": f"{r.name}党组织",
+                "kind": "block_org",
+                "parent_code": f"DW{r.community_code}",
+                "area_kind": "open_block",
+                "area_code": r.code,
+            }
+        )
     for r in t["streets"].itertuples():
-        rows.append({"code": f"LD{r.code}", "name": f"{r.name}快递小哥流动党支部", "kind": "mobile_branch",
-                     "parent_code": f"DW{first_comm[r.code]}", "area_kind": "street", "area_code": r.code})
+        rows.append(
+            {
+                "code": f"LD{r.code}",
+                "name": f"{r.name}快递小哥流动党支部",
+                "kind": "mobile_branch",
+                "parent_code": f"DW{first_comm[r.code]}",
+                "area_kind": "street",
+                "area_code": r.code,
+            }
+        )
     out = pd.DataFrame(rows)
     out["members"] = rng.integers(5, 80, size=len(out))
     return out
 
 
 def build_workers(grids: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
-    return pd.DataFrame({
-        "id": "W" + grids["code"],
-        "name": [names.person(rng) for _ in range(len(grids))],
-        "phone": [names.phone(i + 9000) for i in range(len(grids))],
-        "grid_code": grids["code"],
-    })
+    return pd.DataFrame(
+        {
+            "id": "W" + grids["code"],
+            "name": [names.person(rng) for _ in range(len(grids))],
+            "phone": [names.phone(i + 9000) for i in range(len(grids))],
+            "grid_code": grids["code"],
+        }
+    )
 
 
 def build_facilities(
@@ -75,14 +122,21 @@ def build_facilities(
     rows: list[dict[str, object]] = []
     lived = cells[cells["households"] > 0]
     # One street-level centre per street, in the street's most populous cell.
-    for street, grp in lived.groupby("street_code"):
-        rows.append({"cell": grp["households"].idxmax(), "kind": "party_service_centre", "level": "街道"})
+    for _, grp in lived.groupby("street_code"):
+        rows.append(
+            {"cell": grp["households"].idxmax(), "kind": "party_service_centre", "level": "街道"}
+        )
     comm_cells = lived.groupby("community_code")["households"].idxmax()
     picks = rng.choice(comm_cells.to_numpy(), size=min(len(comm_cells), 50 * k), replace=False)
     rows += [{"cell": c, "kind": "party_service_centre", "level": "社区"} for c in picks]
     for _, grp in cells[cells["use"] == "business"].groupby("bc"):
         rows.append({"cell": grp.index[0], "kind": "building_station", "level": ""})
-    for kind, n in (("canteen", 32), ("sports_room", 12), ("reading_room", 10), ("courier_post", 22)):
+    for kind, n in (
+        ("canteen", 32),
+        ("sports_room", 12),
+        ("reading_room", 10),
+        ("courier_post", 22),
+    ):
         pool = lived.index.to_numpy() if kind != "courier_post" else cells.index.to_numpy()
         w = (cells.loc[pool, "households"] + 50).to_numpy(dtype=float)
         for c in rng.choice(pool, size=min(len(pool), n * k), replace=False, p=w / w.sum()):
@@ -96,7 +150,10 @@ def build_facilities(
         f"{comm_name[c].removesuffix('社区')}{lvl}{FACILITY_KINDS[kind]}"
         for c, lvl, kind in zip(f["community_code"], f["level"], f["kind"], strict=True)
     ]
-    f["name"] = f["name"] + f.groupby("name").cumcount().map(lambda n: "" if n == 0 else f"({n + 1})")
-    out = gpd.GeoDataFrame(f[["code", "name", "kind"]].assign(schematic=True), geometry=list(geoms),
-                           crs=METRIC_SRID).to_crs(4326)
+    f["name"] = f["name"] + f.groupby("name").cumcount().map(
+        lambda n: "" if n == 0 else f"({n + 1})"
+    )
+    out = gpd.GeoDataFrame(
+        f[["code", "name", "kind"]].assign(schematic=True), geometry=list(geoms), crs=METRIC_SRID
+    ).to_crs(4326)
     return out

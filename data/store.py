@@ -12,9 +12,20 @@ from psycopg import sql
 from sqlalchemy.orm import Session
 
 ALL_TABLES = (
-    "case_events", "cases", "workers", "party_orgs", "facilities", "buildings",
-    "business_communities", "compounds", "open_blocks", "grids", "communities", "streets",
-    "road_edges", "districts",
+    "case_events",
+    "cases",
+    "workers",
+    "party_orgs",
+    "facilities",
+    "buildings",
+    "business_communities",
+    "compounds",
+    "open_blocks",
+    "grids",
+    "communities",
+    "streets",
+    "road_edges",
+    "districts",
 )
 
 
@@ -28,8 +39,13 @@ def _cells(series: pd.Series) -> list[object]:
     return [json.dumps(v, ensure_ascii=False) if isinstance(v, dict) else v for v in values]
 
 
-def copy_frame(session: Session, table: str, df: pd.DataFrame, columns: Sequence[str],
-               geom_column: str | None = "geom") -> int:
+def copy_frame(
+    session: Session,
+    table: str,
+    df: pd.DataFrame,
+    columns: Sequence[str],
+    geom_column: str | None = "geom",
+) -> int:
     """COPY df[columns] (+ its geometry as EWKB into geom_column) into table; returns rows."""
     cols = list(columns)
     data = [_cells(df[c]) for c in cols]

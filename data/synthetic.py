@@ -44,11 +44,19 @@ def synthetic_roads(scale: int, seed: int) -> gpd.GeoDataFrame:
     drop = (rng.random(len(uu)) < 0.08) & ~(border(uu) & border(vv))
     uu, vv = uu[~drop], vv[~drop]
     fx, fy = gx.ravel(), gy.ravel()
-    lines = shapely.linestrings(np.stack([np.stack([fx[uu], fy[uu]], 1), np.stack([fx[vv], fy[vv]], 1)], 1))
+    lines = shapely.linestrings(
+        np.stack([np.stack([fx[uu], fy[uu]], 1), np.stack([fx[vv], fy[vv]], 1)], 1)
+    )
     return gpd.GeoDataFrame(
-        {"seg_id": np.arange(len(uu)), "name": [f"示意路{i % 997 + 1}" for i in range(len(uu))],
-         "u_osm": uu, "v_osm": vv, "length_m": shapely.length(lines)},
-        geometry=lines, crs=METRIC_SRID,
+        {
+            "seg_id": np.arange(len(uu)),
+            "name": [f"示意路{i % 997 + 1}" for i in range(len(uu))],
+            "u_osm": uu,
+            "v_osm": vv,
+            "length_m": shapely.length(lines),
+        },
+        geometry=lines,
+        crs=METRIC_SRID,
     )
 
 
@@ -59,7 +67,10 @@ def synthetic_blocks(roads: gpd.GeoDataFrame, scale: int) -> tuple[gpd.GeoDataFr
     n_streets = 18 * scale
     labels = bisect(shapely.get_x(c), shapely.get_y(c), shapely.area(faces), n_streets)
     codes = np.array([f"{COUNTY_CODE}{i + 1:03d}" for i in range(n_streets)])
-    blocks = gpd.GeoDataFrame({"street_code": codes[labels], "schematic": True}, geometry=faces,
-                              crs=METRIC_SRID)
-    streets = pd.DataFrame({"code": codes, "name": [f"示意第{i + 1}街道" for i in range(n_streets)]})
+    blocks = gpd.GeoDataFrame(
+        {"street_code": codes[labels], "schematic": True}, geometry=faces, crs=METRIC_SRID
+    )
+    streets = pd.DataFrame(
+        {"code": codes, "name": [f"示意第{i + 1}街道" for i in range(n_streets)]}
+    )
     return blocks, streets

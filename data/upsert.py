@@ -17,8 +17,9 @@ from data.store import copy_frame, driver_connection
 from geo.models import COMPOUND_TYPES, METRIC_SRID
 
 
-def load_layer(session: Session, layer: str, path: Path, crs: str | None = None,
-               encoding: str | None = None) -> LoadReport:
+def load_layer(
+    session: Session, layer: str, path: Path, crs: str | None = None, encoding: str | None = None
+) -> LoadReport:
     """Load one file into `layer`; the caller commits (or rolls back on LoadError)."""
     gdf, report = prepare(Path(path), layer, crs, encoding)
     spec = LAYERS[layer]
@@ -29,7 +30,8 @@ def load_layer(session: Session, layer: str, path: Path, crs: str | None = None,
     cols = [c for c in (*spec.required, *spec.optional) if c in gdf.columns]
     if spec.table == "road_edges":
         cols = ["id", "source", "target", "length_m", "cost", "reverse_cost"] + (
-            ["name"] if "name" in gdf.columns else [])
+            ["name"] if "name" in gdf.columns else []
+        )
     if len(gdf):
         ins, upd = _upsert(session, spec, gdf, cols)
         report.inserted, report.updated = ins, upd
@@ -37,8 +39,9 @@ def load_layer(session: Session, layer: str, path: Path, crs: str | None = None,
     return report
 
 
-def _reject(gdf: gpd.GeoDataFrame, bad: np.ndarray, reasons: list[str], spec: LayerSpec,
-            report: LoadReport) -> gpd.GeoDataFrame:
+def _reject(
+    gdf: gpd.GeoDataFrame, bad: np.ndarray, reasons: list[str], spec: LayerSpec, report: LoadReport
+) -> gpd.GeoDataFrame:
     for (_, row), reason in zip(gdf[bad].iterrows(), reasons, strict=True):
         report.rejected.append({"row": int(row["row"]), spec.key: row[spec.key], "reason": reason})
     return gdf[~bad]
@@ -51,23 +54,37 @@ def _check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) ->
         if kind == "int":
             vals = pd.to_numeric(gdf[col], errors="coerce")
             bad = (gdf[col].notna() & (vals.isna() | (vals < 0) | (vals % 1 != 0))).to_numpy()
-            gdf = _reject(gdf, bad, [f"{col} must be a whole number ≥ 0, got {v!r}"
-                                     for v in gdf.loc[bad, col]], spec, report)
+            gdf = _reject(
+                gdf,
+                bad,
+                [f"{col} must be a whole number ≥ 0, got {v!r}" for v in gdf.loc[bad, col]],
+                spec,
+                report,
+            )
             gdf[col] = pd.to_numeric(gdf[col]).astype("Int64")
         else:
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
     if "compound_type" in gdf.columns:
         bad = (gdf["compound_type"].notna() & ~gdf["compound_type"].isin(COMPOUND_TYPES)).to_numpy()
-        gdf = _reject(gdf, bad, [f"compound_type {v!r} is not one of {'/'.join(COMPOUND_TYPES)}"
-                                 for v in gdf.loc[bad, "compound_type"]], spec, report)
+        gdf = _reject(
+            gdf,
+            bad,
+            [
+                f"compound_type {v!r} is not one of {'/'.join(COMPOUND_TYPES)}"
+                for v in gdf.loc[bad, "compound_type"]
+            ],
+            spec,
+            report,
+        )
     for col in ("households",):
         if col in gdf.columns:
             gdf[col] = gdf[col].fillna(0)
     return gdf
 
 
-def _check_parents(session: Session, gdf: gpd.GeoDataFrame, spec: LayerSpec,
-                   report: LoadReport) -> gpd.GeoDataFrame:
+def _check_parents(
+    session: Session, gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport
+) -> gpd.GeoDataFrame:
     if spec.parent is None or spec.parent[0] not in gdf.columns or not len(gdf):
         return gdf
     col, table = spec.parent
@@ -77,15 +94,29 @@ def _check_parents(session: Session, gdf: gpd.GeoDataFrame, spec: LayerSpec,
     q = sql.SQL("SELECT code FROM {} WHERE code = ANY(%s)").format(sql.Identifier(table))
     known = {r[0] for r in driver_connection(session).execute(q, (wanted,)).fetchall()}
     required = col in spec.required
-    bad = np.array([(v is None and required) or (v is not None and v not in known) for v in gdf[col]])
-    return _reject(gdf, bad, [f"unknown {col} {v!r} (no such row in {table})" if v else f"missing {col}"
-                              for v in gdf.loc[bad, col]], spec, report)
+    bad = np.array(
+        [(v is None and required) or (v is not None and v not in known) for v in gdf[col]]
+    )
+    return _reject(
+        gdf,
+        bad,
+        [
+            f"unknown {col} {v!r} (no such row in {table})" if v else f"missing {col}"
+            for v in gdf.loc[bad, col]
+        ],
+        spec,
+        report,
+    )
 
 
 def _road_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Node ids from the file, or from endpoint coordinates (1e-7°, so shared ends match)."""
     gdf["id"] = gdf["id"].astype("int64")
-    if "source" not in gdf.columns or "target" not in gdf.columns or gdf[["source", "target"]].isna().any().any():
+    if (
+        "source" not in gdf.columns
+        or "target" not in gdf.columns
+        or gdf[["source", "target"]].isna().any().any()
+    ):
         start = shapely.get_point(gdf.geometry.values, 0)
         end = shapely.get_point(gdf.geometry.values, -1)
         gdf["source"], gdf["target"] = _node_id(start), _node_id(end)
@@ -102,20 +133,28 @@ def _node_id(points: np.ndarray) -> np.ndarray:
     return lon * (1 << 30) + lat
 
 
-def _upsert(session: Session, spec: LayerSpec, gdf: gpd.GeoDataFrame, cols: list[str]) -> tuple[int, int]:
+def _upsert(
+    session: Session, spec: LayerSpec, gdf: gpd.GeoDataFrame, cols: list[str]
+) -> tuple[int, int]:
     conn = driver_connection(session)
     conn.execute("DROP TABLE IF EXISTS stage_load")
-    conn.execute(sql.SQL("CREATE TEMP TABLE stage_load (LIKE {} INCLUDING DEFAULTS)").format(
-        sql.Identifier(spec.table)))
+    conn.execute(
+        sql.SQL("CREATE TEMP TABLE stage_load (LIKE {} INCLUDING DEFAULTS)").format(
+            sql.Identifier(spec.table)
+        )
+    )
     copy_frame(session, "stage_load", gdf, cols)
     all_cols = [*cols, "geom"]
     ident = sql.SQL(", ").join(map(sql.Identifier, all_cols))
     sets = sql.SQL(", ").join(
         sql.SQL("{} = EXCLUDED.{}").format(sql.Identifier(c), sql.Identifier(c))
-        for c in all_cols if c != spec.key)
-    q = sql.SQL("INSERT INTO {t} ({c}) SELECT {c} FROM stage_load ON CONFLICT ({k}) DO UPDATE SET {s} "
-                "RETURNING (xmax = 0)").format(t=sql.Identifier(spec.table), c=ident,
-                                               k=sql.Identifier(spec.key), s=sets)
+        for c in all_cols
+        if c != spec.key
+    )
+    q = sql.SQL(
+        "INSERT INTO {t} ({c}) SELECT {c} FROM stage_load ON CONFLICT ({k}) DO UPDATE SET {s} "
+        "RETURNING (xmax = 0)"
+    ).format(t=sql.Identifier(spec.table), c=ident, k=sql.Identifier(spec.key), s=sets)
     flags = [r[0] for r in conn.execute(q).fetchall()]
     conn.execute("DROP TABLE stage_load")
     return sum(flags), len(flags) - sum(flags)

@@ -17,6 +17,9 @@ def assign_pending(session: Session, snap_m: float = 100.0) -> int:
     for sql in steps("assign_pending"):
         session.execute(text(sql), {"snap_m": snap_m} if ":snap_m" in sql else {})
     n = session.execute(
-        text("SELECT count(*) FROM cases c JOIN pending_assign p ON p.id = c.id WHERE c.rule IS NOT NULL")
+        text(
+            "SELECT count(*) FROM cases c JOIN pending_assign p ON p.id = c.id "
+            "WHERE c.rule IS NOT NULL"
+        )
     ).scalar_one()
     return int(n)

@@ -71,7 +71,9 @@ class Cluster:
     def running(self) -> bool:
         if not self.initialized():
             return False
-        return self._run(["pg_ctl", "status", "-D", str(self.data_dir)], check=False).returncode == 0
+        return (
+            self._run(["pg_ctl", "status", "-D", str(self.data_dir)], check=False).returncode == 0
+        )
 
     def init(self) -> None:
         self.root.mkdir(parents=True, exist_ok=True)
@@ -79,8 +81,16 @@ class Cluster:
         if os.geteuid() == 0:
             _give_to_postgres(self.root)
         res = self._run(
-            ["initdb", "-D", str(self.data_dir), "-U", DB_USER, "--auth=trust",
-             "--encoding=UTF8", "--locale=C.UTF-8"],
+            [
+                "initdb",
+                "-D",
+                str(self.data_dir),
+                "-U",
+                DB_USER,
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ],
             check=False,
         )
         if res.returncode != 0:
@@ -100,12 +110,25 @@ class Cluster:
         if self.running():
             return
         res = self._run(
-            ["pg_ctl", "start", "-w", "-t", "60", "-D", str(self.data_dir), "-l", str(self.log_file),
-             "-o", f"-p {self.port} -k {self.socket_dir}"],
+            [
+                "pg_ctl",
+                "start",
+                "-w",
+                "-t",
+                "60",
+                "-D",
+                str(self.data_dir),
+                "-l",
+                str(self.log_file),
+                "-o",
+                f"-p {self.port} -k {self.socket_dir}",
+            ],
             check=False,
         )
         if res.returncode != 0:
-            tail = self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            tail = (
+                self.log_file.read_text(errors="replace")[-2000:] if self.log_file.exists() else ""
+            )
             raise ClusterError(f"postgres did not start: {res.stderr.strip()}\n{tail}")
 
     def stop(self) -> None:
@@ -117,7 +140,9 @@ class Cluster:
         import psycopg
 
         with psycopg.connect(self.conninfo("postgres"), autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+            exists = conn.execute(
+                "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)
+            ).fetchone()
             if not exists:
                 conn.execute(f'CREATE DATABASE "{dbname}"')  # name is ours, not user input
         with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
@@ -146,7 +171,9 @@ def _give_to_postgres(path: Path) -> None:
     try:
         pw = pwd.getpwnam("postgres")
     except KeyError as exc:
-        raise ClusterError("running as root needs the `postgres` account (postgresql package)") from exc
+        raise ClusterError(
+            "running as root needs the `postgres` account (postgresql package)"
+        ) from exc
     for p in [path, *path.rglob("*")]:
         os.chown(p, pw.pw_uid, pw.pw_gid)
     # The server must reach its directory through every parent.

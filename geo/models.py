@@ -47,7 +47,9 @@ class Base(DeclarativeBase):
 
 
 def _poly(nullable: bool = False) -> Any:
-    return mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=nullable)
+    return mapped_column(
+        Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False), nullable=nullable
+    )
 
 
 def _valid(table: str) -> CheckConstraint:
@@ -59,7 +61,7 @@ def _gist(table: str) -> Index:
 
 
 class District(Base):
-    """Optional context outline (e.g. a district boundary a user loads); not part of the hierarchy."""
+    """Optional context outline (a district boundary a user loads); not in the hierarchy."""
 
     __tablename__ = "districts"
     __table_args__ = (_valid("districts"), _gist("districts"))

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gridmap needs, or says exactly what to run when not root.
 set -euo pipefail
-PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting python3-venv)
+PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -6,7 +6,6 @@ import os
 from typing import Any
 
 from flask import Flask
-
 from sqlalchemy.orm import sessionmaker
 
 from geo.db import get_engine, resolve_url

@@ -62,8 +62,12 @@ def migrate() -> None:
 @main.command()
 @click.argument("layer")
 @click.argument("file", type=click.Path(path_type=Path))
-@click.option("--crs", default=None, help="wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:nnnn (else from the file)")
-@click.option("--encoding", default=None, help="attribute encoding, e.g. gbk for Chinese shapefiles")
+@click.option(
+    "--crs", default=None, help="wgs84 | cgcs2000 | gcj02 | bd09 | EPSG:nnnn (else from the file)"
+)
+@click.option(
+    "--encoding", default=None, help="attribute encoding, e.g. gbk for Chinese shapefiles"
+)
 def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
     """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code."""
     from data.loaders import LoadError
@@ -86,11 +90,14 @@ def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
 @click.option("--min-m2", default=1.0, show_default=True, help="smallest area reported, m²")
 def validate(min_m2: float) -> None:
     """Report overlapping grids, gaps, border crossings and zones outside grids (m², EPSG:4549)."""
-    from geo.validate import CHECK_LABELS, validate as run
+    from geo.validate import CHECK_LABELS
+    from geo.validate import validate as run
 
     problems = run(_session(_url()), min_m2)
     for p in problems:
-        click.echo(f"{p.check}\t{CHECK_LABELS[p.check]}\t{p.code}\t{p.other or ''}\t{p.area_m2:.1f} m²")
+        click.echo(
+            f"{p.check}\t{CHECK_LABELS[p.check]}\t{p.code}\t{p.other or ''}\t{p.area_m2:.1f} m²"
+        )
     click.echo(f"{len(problems)} problem(s)")
     sys.exit(1 if problems else 0)
 
@@ -128,8 +135,12 @@ def _build(url: str, builder, force: bool) -> None:  # type: ignore[no-untyped-d
     t0 = time.perf_counter()
     report = builder(session)
     session.commit()
-    click.echo(json.dumps({"counts": report.counts, "seconds": round(time.perf_counter() - t0, 1)},
-                          ensure_ascii=False))
+    click.echo(
+        json.dumps(
+            {"counts": report.counts, "seconds": round(time.perf_counter() - t0, 1)},
+            ensure_ascii=False,
+        )
+    )
 
 
 def prepare_database() -> str:
@@ -163,5 +174,17 @@ def serve(port: int | None, workers: int | None) -> None:
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
     click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers)")
-    os.execve(gunicorn, [gunicorn, "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-                         "--access-logfile", "-", "webmap:create_app()"], env)
+    os.execve(
+        gunicorn,
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "webmap:create_app()",
+        ],
+        env,
+    )

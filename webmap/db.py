@@ -6,7 +6,6 @@ from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
 
 
-
 def get_session() -> Session:
     if "db" not in g:
         g.db = current_app.extensions["gridmap.sessionmaker"]()

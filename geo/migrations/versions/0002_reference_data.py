@@ -41,12 +41,16 @@ FACILITY_KINDS = [
 
 def upgrade() -> None:
     categories = sa.table(
-        "categories", sa.column("code"), sa.column("name"), sa.column("group_name"),
+        "categories",
+        sa.column("code"),
+        sa.column("name"),
+        sa.column("group_name"),
         sa.column("sla_hours"),
     )
-    op.bulk_insert(categories, [
-        {"code": c, "name": n, "group_name": g, "sla_hours": h} for c, n, g, h in CATEGORIES
-    ])
+    op.bulk_insert(
+        categories,
+        [{"code": c, "name": n, "group_name": g, "sla_hours": h} for c, n, g, h in CATEGORIES],
+    )
     kinds = sa.table("facility_kinds", sa.column("code"), sa.column("name"))
     op.bulk_insert(kinds, [{"code": c, "name": n} for c, n in FACILITY_KINDS])
 

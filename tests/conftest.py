@@ -1,0 +1,125 @@
+"""Test setup: a throwaway PostGIS cluster started here, never a developer's data.
+
+One cluster per test session (in a temporary directory, its own socket and port), one
+migrated database with small readable fixtures, and each test inside a transaction that
+is rolled back (join_transaction_mode="create_savepoint", so code under test may commit).
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Connection, Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from geo.cluster import Cluster
+from geo.migrate import upgrade
+from tests import fixtures
+
+SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:  # only to pick an unused number for the socket name
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    # Not pytest's tmp_path: that is private to the user, and under root the server runs
+    # as `postgres`, which must be able to reach its directory.
+    root = Path(tempfile.mkdtemp(prefix="gridmap-test-pg-"))
+    root.chmod(0o755)
+    c = Cluster(root=root / "cluster", port=_free_port())
+    c.up("gridmap")
+    yield c
+    c.destroy()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def db_url(cluster: Cluster) -> str:
+    """A migrated database holding the small hand-made fixture district."""
+    cluster.ensure_database("gridmap_test")
+    url = cluster.url("gridmap_test")
+    upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as s:
+        fixtures.load_small_district(s)
+        s.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def engine(db_url: str) -> Iterator[Engine]:
+    e = create_engine(db_url)
+    yield e
+    e.dispose()
+
+
+@pytest.fixture()
+def connection(engine: Engine) -> Iterator[Connection]:
+    conn = engine.connect()
+    trans = conn.begin()
+    yield conn
+    trans.rollback()
+    conn.close()
+
+
+@pytest.fixture()
+def session(connection: Connection) -> Iterator[Session]:
+    s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    yield s
+    s.close()
+
+
+@pytest.fixture()
+def app(db_url: str, connection: Connection):  # type: ignore[no-untyped-def]
+    from webmap import create_app
+
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url})
+    app.extensions["gridmap.sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
+    )
+    return app
+
+
+@pytest.fixture()
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(app):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def demo_url(cluster: Cluster) -> str:
+    """A separate database with the whole Gongshu demo, built once (about 15 s)."""
+    from data.city import build_demo
+
+    cluster.ensure_database("gridmap_demo")
+    url = cluster.url("gridmap_demo")
+    upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as s:
+        if s.execute(text("SELECT count(*) FROM streets")).scalar_one() == 0:
+            build_demo(s)
+            s.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture(scope="session")
+def shared_real() -> Path:
+    if not SHARED_REAL.exists():
+        pytest.skip(f"real data not present at {SHARED_REAL} (../shared is not part of a clone)")
+    return SHARED_REAL

@@ -1,0 +1,69 @@
+"""The `gridmap` command against its own scratch database."""
+
+import json
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from click.testing import CliRunner
+
+from geo.migrate import upgrade
+from tests.fixtures import m_box
+from webmap.cli import main
+
+
+@pytest.fixture(scope="module")
+def cli_env(cluster) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    cluster.ensure_database("gridmap_cli")
+    url = cluster.url("gridmap_cli")
+    upgrade(url)
+    return {"DATABASE_URL": url}
+
+
+def streets_file(tmp_path: Path, name: str = "米市巷街道") -> Path:
+    f = tmp_path / "streets.geojson"
+    gpd.GeoDataFrame(
+        {"code": ["330105001"], "name": [name]}, geometry=[m_box(0, 0, 100, 100)], crs=4326
+    ).to_file(f)
+    return f
+
+
+def test_load_prints_the_report_and_reload_updates(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    first = runner.invoke(main, ["load", "streets", str(streets_file(tmp_path))], env=cli_env)
+    assert first.exit_code == 0, first.output
+    report = json.loads(first.output)
+    assert report["inserted"] + report["updated"] == 1
+    again = runner.invoke(
+        main, ["load", "streets", str(streets_file(tmp_path, "改名街道"))], env=cli_env
+    )
+    assert json.loads(again.output)["updated"] == 1
+
+
+def test_load_of_a_bad_file_exits_2_with_the_reason(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "bad.geojson"
+    f.write_text("{not json")
+    result = CliRunner().invoke(main, ["load", "streets", str(f)], env=cli_env)
+    assert result.exit_code == 2 and "cannot read bad.geojson" in result.output
+
+
+def test_load_with_rejected_rows_exits_1(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "c.geojson"
+    gpd.GeoDataFrame(
+        {"code": ["330105001999"], "name": ["孤儿社区"], "street_code": ["330105999"]},
+        geometry=[m_box(0, 0, 10, 10)],
+        crs=4326,
+    ).to_file(f)
+    result = CliRunner().invoke(main, ["load", "communities", str(f)], env=cli_env)
+    assert result.exit_code == 1 and "unknown street_code" in result.output
+
+
+def test_demo_refuses_to_overwrite_a_loaded_database(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    CliRunner().invoke(main, ["load", "streets", str(streets_file(tmp_path))], env=cli_env)
+    result = CliRunner().invoke(main, ["demo"], env=cli_env)
+    assert result.exit_code == 2 and "--force" in result.output
+
+
+def test_validate_exits_0_on_a_clean_database(cli_env) -> None:  # type: ignore[no-untyped-def]
+    result = CliRunner().invoke(main, ["validate"], env=cli_env)
+    assert result.exit_code == 0 and "0 problem(s)" in result.output

@@ -1,0 +1,53 @@
+"""The generator is deterministic, and the synthetic city scales."""
+
+import pandas as pd
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from data.city import build_synthetic, read_demo_extract
+from data.generator import Targets, generate_city
+from data.partition import bisect_capped
+from data.synthetic import synthetic_blocks, synthetic_roads
+
+
+def test_same_seed_gives_the_same_district() -> None:
+    _, blocks, streets = read_demo_extract()
+    part = blocks[blocks.street_code.isin(["330105001", "330105013"])]
+    t = Targets(communities=10, compounds=40, business_communities=2, buildings=40)
+    a, b = generate_city(part, streets, 7, t), generate_city(part, streets, 7, t)
+    for key in ("grids", "compounds", "facilities", "party_orgs"):
+        pd.testing.assert_frame_equal(pd.DataFrame(a[key]), pd.DataFrame(b[key]))
+
+
+def test_capped_bisection_keeps_every_group_within_the_cap() -> None:
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    x, y = rng.uniform(0, 1000, 300), rng.uniform(0, 1000, 300)
+    size = rng.integers(0, 300, 300).astype(float)
+    labels = bisect_capped(x, y, size + 1, size, cap=500, target=450)
+    totals = pd.Series(size).groupby(labels).sum()
+    assert totals.max() <= 500 and totals.sum() == size.sum()
+
+
+def test_synthetic_lattice_has_the_demo_density() -> None:
+    roads = synthetic_roads(1, 1)
+    blocks, streets = synthetic_blocks(roads, 1)
+    area_km2 = blocks.to_crs(4549).area.sum() / 1e6
+    assert 55 < area_km2 < 80 and len(streets) == 18
+    assert streets.code.str.fullmatch(r"339001\d{3}").all()
+
+
+@pytest.mark.parametrize("scale", [1])
+def test_synthetic_city_builds_at_scale(session: Session, scale: int) -> None:
+    session.execute(
+        text(
+            "TRUNCATE cases, workers, party_orgs, facilities, buildings, business_communities, "
+            "compounds, open_blocks, grids, communities, streets, road_edges CASCADE"
+        )
+    )
+    report = build_synthetic(session, scale)
+    assert report.counts["streets"] == 18 * scale
+    assert report.counts["compounds"] == 690 * scale
+    assert session.execute(text("SELECT count(*) FROM cases WHERE rule IS NULL")).scalar() == 0
