@@ -20,6 +20,7 @@ run: system-deps $(STAMP)
 
 test: system-deps $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 lint: $(STAMP)
