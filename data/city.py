@@ -20,8 +20,10 @@ from data.case_gen import generate_cases
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
+from geo.apikeys import create_key
 from geo.assign import assign_pending
 from geo.models import METRIC_SRID
+from geo.settings import load_settings
 
 DEMO_SEED = 20261123
 CASES_PER_YEAR = 30_000  # per demo-sized district
@@ -120,6 +122,7 @@ def build_district(
     gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng)
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
     assign_pending(session)
+    session.execute(text(_DUE_AT))
     session.execute(text(_DEMO_EVENTS))
     report.seconds = (datetime.now(UTC) - t0).total_seconds()
     return report
@@ -156,10 +159,13 @@ def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
 
 
 def build_demo(session: Session, now: datetime | None = None) -> BuildReport:
+    """The Gongshu demo, with the demo API key ($GRIDMAP_DEMO_KEY, default demo-key)."""
     roads, blocks, streets = read_demo_extract()
-    return build_district(
+    report = build_district(
         session, roads, blocks, streets, Targets(), DEMO_SEED, CASES_PER_YEAR, now
     )
+    create_key(session, "demo", key=load_settings().demo_key)
+    return report
 
 
 def build_synthetic(session: Session, scale: int, now: datetime | None = None) -> BuildReport:
@@ -176,6 +182,11 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
         now,
     )
 
+
+_DUE_AT = """
+UPDATE cases c SET due_at = c.created_at + make_interval(hours => k.sla_hours)
+FROM categories k WHERE k.code = c.category_code AND c.due_at IS NULL
+"""
 
 # Demo cases carry the event trail their status implies (created → … → closed).
 _DEMO_EVENTS = """

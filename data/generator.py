@@ -48,20 +48,32 @@ class Targets:
         )
 
 
+def _polygons(g: object) -> list[object]:
+    """Every polygon in g, however deeply collections nest them."""
+    out: list[object] = []
+    for part in shapely.get_parts(g):
+        if part.geom_type == "Polygon":
+            if part.area > 0:
+                out.append(part)
+        elif part.geom_type in ("MultiPolygon", "GeometryCollection"):
+            out.extend(_polygons(part))
+    return out
+
+
+def _fill_slivers(g: object, min_m2: float = 1.0) -> object:
+    """Drop holes under min_m2 (metric): seams between cells that do not quite meet. Left in,
+    they cross the outer ring after reprojection and make_valid turns whole cells into holes."""
+    polys = [
+        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_m2])
+        for p in _polygons(g)
+    ]
+    return shapely.union_all(polys) if len(polys) > 1 else (polys[0] if polys else g)
+
+
 def _multi(geoms: np.ndarray) -> np.ndarray:
-    geoms = shapely.make_valid(geoms)
-    out = []
-    for g in geoms:
-        parts = [p for p in shapely.get_parts(g) if p.geom_type == "Polygon" and p.area > 0]
-        if not parts:  # a collection can hold multipolygons too
-            parts = [
-                q
-                for p in shapely.get_parts(g)
-                for q in shapely.get_parts(p)
-                if q.geom_type == "Polygon"
-            ]
-        out.append(shapely.multipolygons(parts))
-    return np.asarray(out, dtype=object)
+    return np.asarray(
+        [shapely.multipolygons(_polygons(g)) for g in shapely.make_valid(geoms)], dtype=object
+    )
 
 
 def _frame(df: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
@@ -79,6 +91,7 @@ def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) 
         for g in split_large(grp.geometry.values, CELL_MAX_M2):
             rows.append((street, g))
     cells = pd.DataFrame(rows, columns=["street_code", "geom"])
+    cells = cells[~shapely.is_empty(cells["geom"].values)].reset_index(drop=True)
     geom = cells["geom"].values
     cells["area"] = shapely.area(geom)
     c = shapely.point_on_surface(geom)
@@ -179,7 +192,9 @@ def generate_city(
         return pd.DataFrame(
             {
                 "code": list(g.groups),
-                "geom": [shapely.union_all(geom[np.asarray(i)]) for i in g.groups.values()],
+                "geom": [
+                    _fill_slivers(shapely.union_all(geom[np.asarray(i)])) for i in g.groups.values()
+                ],
                 "households": g["households"].sum().to_numpy(),
             }
         )

@@ -38,6 +38,7 @@ class LoadReport:
     updated: int = 0
     repaired: list[dict[str, object]] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)
+    reassigned_cases: int = 0
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -86,9 +86,8 @@ def random_points_in(
     polys: NDArray[np.object_], rng: np.random.Generator, tries: int = 30
 ) -> NDArray[np.object_]:
     """One uniform random point inside each polygon (rejection sampling in its bbox)."""
-    n = len(polys)
     out = shapely.point_on_surface(polys)
-    todo = np.arange(n)
+    todo = np.flatnonzero(~shapely.is_empty(polys))
     b = shapely.bounds(polys)
     shapely.prepare(polys)
     for _ in range(tries):

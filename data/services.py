@@ -142,7 +142,9 @@ def build_facilities(
         for c in rng.choice(pool, size=min(len(pool), n * k), replace=False, p=w / w.sum()):
             rows.append({"cell": c, "kind": kind, "level": ""})
     f = pd.DataFrame(rows)
-    geoms = random_points_in(shapely.buffer(cells.loc[f["cell"], "geom"].values, -5.0), rng)
+    cell_geoms = cells.loc[f["cell"], "geom"].values
+    inner = shapely.buffer(cell_geoms, -5.0)
+    geoms = random_points_in(np.where(shapely.is_empty(inner), cell_geoms, inner), rng)
     comm_name = t["communities"].set_index("code")["name"]
     f["community_code"] = cells.loc[f["cell"], "community_code"].to_numpy()
     f["code"] = [f"F{kind[:2].upper()}{i + 1:05d}" for i, kind in enumerate(f["kind"])]

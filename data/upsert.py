@@ -14,7 +14,11 @@ from sqlalchemy.orm import Session
 from data.layer_specs import LAYERS, LayerSpec
 from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
+from geo.assign import reassign_open_cases
 from geo.models import COMPOUND_TYPES, METRIC_SRID
+
+# Layers whose change can move a case to another grid, zone or party organisation.
+REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
 
 
 def load_layer(
@@ -35,6 +39,10 @@ def load_layer(
     if len(gdf):
         ins, upd = _upsert(session, spec, gdf, cols)
         report.inserted, report.updated = ins, upd
+        if layer in REASSIGNING:
+            report.reassigned_cases = reassign_open_cases(
+                session, "loader", f"reloaded {layer} from {Path(path).name}"
+            )
     report.rejected.sort(key=lambda r: int(r["row"]))  # type: ignore[call-overload]
     return report
 

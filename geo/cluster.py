@@ -104,6 +104,10 @@ class Cluster:
                 f"unix_socket_directories = '{self.socket_dir}'\n"
                 "fsync = on\nshared_buffers = 256MB\nwork_mem = 32MB\n"
                 "maintenance_work_mem = 256MB\nmax_connections = 100\n"
+                # Batch imports: temp tables of a million rows stay in memory, and a big
+                # INSERT does not trigger checkpoints half-way.
+                "temp_buffers = 256MB\nmax_wal_size = 4GB\ncheckpoint_timeout = 15min\n"
+                "wal_buffers = 64MB\njit = off\n"
             )
 
     def start(self) -> None:

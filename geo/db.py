@@ -29,7 +29,9 @@ def resolve_url(settings: Settings | None = None, start: bool = True) -> str:
 
 @lru_cache(maxsize=8)
 def get_engine(url: str) -> Engine:
-    return create_engine(url, pool_size=5, max_overflow=10, pool_pre_ping=True)
+    # No pre-ping: it costs a round trip per request; stale connections after a database
+    # restart are recycled instead.
+    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300)
 
 
 def make_session(engine: Engine) -> Session:

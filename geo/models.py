@@ -16,11 +16,13 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     String,
     Text,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -273,7 +275,18 @@ class Case(Base):
             "rule IS NULL OR rule IN ('covers', 'boundary', 'snapped')", name="ck_cases_rule"
         ),
         Index("ix_cases_created_at", "created_at"),
-        Index("ix_cases_status", "status"),
+        Index(
+            "ix_cases_idempotency_key",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+        Index(
+            "ix_cases_open_category",
+            "category_code",
+            "created_at",
+            postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     received_lon: Mapped[float] = mapped_column(Float)
@@ -297,10 +310,34 @@ class Case(Base):
     rule: Mapped[str | None] = mapped_column(Text)
     outside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     distance_m: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
-    idempotency_key: Mapped[str | None] = mapped_column(Text, unique=True)
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GridPart(Base):
+    """Pieces of at most 64 vertices of each grid (ST_Subdivide), kept by a trigger on grids."""
+
+    __tablename__ = "grid_parts"
+    __table_args__ = (_gist("grid_parts"),)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    grid_code: Mapped[str] = mapped_column(ForeignKey("grids.code", ondelete="CASCADE"), index=True)
+    geom: Mapped[Any] = mapped_column(Geometry("POLYGON", srid=SRID, spatial_index=False))
+
+
+class ApiKey(Base):
+    """API keys, stored as SHA-256 of the key; a key may be bound to one grid worker."""
+
+    __tablename__ = "api_keys"
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str] = mapped_column(Text)
+    worker_id: Mapped[str | None] = mapped_column(ForeignKey("workers.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CaseEvent(Base):

@@ -85,9 +85,11 @@ def app(db_url: str, connection: Connection):  # type: ignore[no-untyped-def]
     from webmap import create_app
 
     app = create_app({"TESTING": True, "DATABASE_URL": db_url})
-    app.extensions["gridmap.sessionmaker"] = sessionmaker(
+    bound = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
+    app.extensions["gridmap.sessionmaker"] = bound
+    app.extensions["gridmap.read_sessionmaker"] = bound
     return app
 
 

@@ -5,14 +5,27 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from flask import Flask
+from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.orm import sessionmaker
 
 from geo.db import get_engine, resolve_url
 
 
-def create_app(config: dict[str, Any] | None = None) -> Flask:
-    app = Flask(__name__)
+def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+    from webmap import errors
+
+    # No doc UI: its pages load Swagger/Redoc from CDNs, and our users have no internet.
+    app = OpenAPI(
+        __name__,
+        info=Info(
+            title="gridmap API",
+            version="1.0.0",
+            description="网格化治理地图平台: locate, cases, layers, coverage",
+        ),
+        doc_ui=False,
+        validation_error_status=400,
+        validation_error_callback=errors.validation_error,
+    )
     app.config.from_mapping(JSON_AS_ASCII=False, SNAP_DISTANCE_M=100.0)
     if config:
         app.config.update(config)
@@ -21,12 +34,25 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     engine = get_engine(url)
     app.extensions["gridmap.engine"] = engine
-    # Tests replace this factory to bind request sessions to a rolled-back connection.
+    # Tests replace these factories to bind request sessions to a rolled-back connection.
     app.extensions["gridmap.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+    # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
+    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(
+        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+    )
 
-    from webmap import db, errors, health
+    from webmap import api_batch, api_cases, api_locate, db, health, open311
 
     db.init_app(app)
     errors.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_api(api_locate.api)
+    app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
+    app.register_api(api_cases.api)
+    app.register_blueprint(open311.bp)
+
+    @app.get("/api/v1/openapi.json", doc_ui=False)
+    def openapi_json():  # type: ignore[no-untyped-def]
+        return app.api_doc
+
     return app

@@ -86,6 +86,59 @@ def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
         sys.exit(1)
 
 
+@main.group()
+def cases() -> None:
+    """Case batches."""
+
+
+@cases.command("import")
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def cases_import(file: Path) -> None:
+    """Import cases from CSV or GeoJSON; prints the per-row report (exit 1 if rows rejected)."""
+    from data.case_batch import BatchError, import_cases
+
+    session = _session(_url())
+    fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"
+    try:
+        report = import_cases(session, file.read_bytes(), fmt, source=f"batch:{file.name}")
+        session.commit()
+    except BatchError as exc:
+        session.rollback()
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    sys.exit(1 if report.rejected else 0)
+
+
+@main.group()
+def apikey() -> None:
+    """API keys (stored hashed; a key is shown once)."""
+
+
+@apikey.command("create")
+@click.option("--label", required=True)
+@click.option("--worker", default=None, help="bind the key to a grid worker id")
+def apikey_create(label: str, worker: str | None) -> None:
+    from geo.apikeys import create_key
+
+    session = _session(_url())
+    key = create_key(session, label, worker)
+    session.commit()
+    click.echo(key)
+
+
+@apikey.command("revoke")
+@click.argument("key")
+def apikey_revoke(key: str) -> None:
+    from geo.apikeys import revoke_key
+
+    session = _session(_url())
+    ok = revoke_key(session, key)
+    session.commit()
+    click.echo("revoked" if ok else "no such active key")
+    sys.exit(0 if ok else 1)
+
+
 @main.command()
 @click.option("--min-m2", default=1.0, show_default=True, help="smallest area reported, m²")
 def validate(min_m2: float) -> None:

@@ -7,17 +7,26 @@ from sqlalchemy.orm import Session
 
 
 def get_session() -> Session:
+    """The request's read-write session (one transaction; the view commits)."""
     if "db" not in g:
         g.db = current_app.extensions["gridmap.sessionmaker"]()
     return g.db  # type: ignore[no-any-return]
 
 
+def get_read_session() -> Session:
+    """An autocommit session for requests that only read."""
+    if "db_read" not in g:
+        g.db_read = current_app.extensions["gridmap.read_sessionmaker"]()
+    return g.db_read  # type: ignore[no-any-return]
+
+
 def close_session(exc: BaseException | None = None) -> None:
-    s = g.pop("db", None)
-    if s is not None:
-        if exc is not None:
-            s.rollback()
-        s.close()
+    for key in ("db", "db_read"):
+        s = g.pop(key, None)
+        if s is not None:
+            if exc is not None:
+                s.rollback()
+            s.close()
 
 
 def init_app(app: Flask) -> None:

@@ -10,4 +10,4 @@ from importlib.resources import files
 def steps(name: str) -> tuple[str, ...]:
     text = files("geo.sql").joinpath(f"{name}.sql").read_text(encoding="utf-8")
     chunks = text.split("-- step:")[1:]
-    return tuple(c.split("\n", 1)[1].strip().rstrip(";") for c in chunks)
+    return tuple(c.split("\n", 1)[1].strip().rstrip(";") for c in chunks)  # first line: title

@@ -56,5 +56,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DELETE FROM facility_kinds")
-    op.execute("DELETE FROM categories")
+    # Rows still referenced by data stay; the tables themselves go with revision 0001.
+    op.execute("DELETE FROM facility_kinds WHERE code NOT IN (SELECT kind FROM facilities)")
+    op.execute("DELETE FROM categories WHERE code NOT IN (SELECT category_code FROM cases)")

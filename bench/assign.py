@@ -1,0 +1,235 @@
+"""Assignment speed, side by side: HTTP locate, the batch assignment step, a whole import.
+
+    .venv/bin/python bench/assign.py [--skip-scale10] [--points 1000000] [--seconds 10]
+
+Runs on the local cluster (var/pg, or $GRIDMAP_VAR): the demo database `gridmap` and the
+synthetic `gridmap_scale10` (built with `gridmap generate --scale 10` if missing, ~3 min).
+Needs `wrk` (apt-get install wrk) for the HTTP part. Writes nothing to the demo data:
+every batch runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import shapely
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from data.case_batch import import_cases  # noqa: E402
+from geo.assign import assign_input  # noqa: E402
+from geo.db import local_cluster  # noqa: E402
+from geo.settings import load_settings  # noqa: E402
+
+BIN = Path(sys.executable).parent
+
+
+def sample_points(s: Session, n: int, seed: int = 1) -> np.ndarray:
+    """n WGS84 points where cases happen: demo case points jittered by ~50 m."""
+    pts = np.array(s.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM cases")).all())
+    rng = np.random.default_rng(seed)
+    return pts[rng.integers(0, len(pts), n)] + rng.normal(0, 0.0005, (n, 2))
+
+
+def run_wrk(url: str, points: np.ndarray, seconds: int) -> dict[str, float]:
+    paths = ",".join(f'"/api/v1/locate?lon={x:.6f}&lat={y:.6f}"' for x, y in points[:2000])
+    lua = Path(tempfile.mkstemp(suffix=".lua")[1])
+    lua.write_text(
+        f"paths = {{{paths}}}\nrequest = function()\n"
+        "  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
+    )
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(lua), url],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    lua.unlink()
+
+    def ms(label: str) -> float:
+        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
+        assert m, out
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    return {
+        "rps": rps,
+        "p50": ms("50"),
+        "p99": ms("99"),
+        "non2xx": int(errors.group(1)) if errors else 0,
+    }
+
+
+def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    workers = str(2 * (os.cpu_count() or 1) + 1)
+    p = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "--workers",
+            workers,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--chdir",
+            str(ROOT),
+            app,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    time.sleep(4)
+    return p
+
+
+def http_locate(url: str, conninfo: str, points: np.ndarray, seconds: int) -> list[str]:
+    env = {
+        **os.environ,
+        "GRIDMAP_RESOLVED_URL": url,
+        "FLOOR_CONNINFO": conninfo,
+        "PYTHONPATH": str(ROOT),
+    }
+    rows = []
+    for name, app, port in (
+        ("gridmap /api/v1/locate", "webmap:create_app()", 5901),
+        ("floor: psycopg + bare WSGI", "bench.floor_app:app", 5902),
+    ):
+        proc = serve(app, port, env)
+        try:
+            subprocess.run(
+                [
+                    "wrk",
+                    "-t2",
+                    "-c16",
+                    "-d2s",
+                    f"http://127.0.0.1:{port}/api/v1/locate?lon=120.16&lat=30.29",
+                ],
+                capture_output=True,
+                check=True,
+            )  # warm-up
+            r = run_wrk(f"http://127.0.0.1:{port}", points, seconds)
+        finally:
+            os.killpg(proc.pid, signal.SIGTERM)
+            proc.wait()
+        rows.append(
+            f"  {name:34s} {r['rps']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
+            f"p99 {r['p99']:6.1f} ms   non-2xx {r['non2xx']}"
+        )
+    return rows
+
+
+def batch_step(s: Session, points: np.ndarray) -> list[str]:
+    n = len(points)
+    s.execute(text("SET LOCAL jit = off"))
+    s.execute(text("CREATE TEMP TABLE bench_pts (id bigint, geom geometry(Point, 4326))"))
+    conn = s.connection().connection.driver_connection
+    with conn.cursor() as cur, cur.copy("COPY bench_pts FROM STDIN") as cp:
+        wkb = shapely.to_wkb(
+            shapely.set_srid(shapely.points(points), 4326), hex=True, include_srid=True
+        )
+        cp.write("".join(f"{i}\t{w}\n" for i, w in enumerate(wkb, 1)))
+    s.execute(text("CREATE INDEX ON bench_pts USING gist (geom)"))
+    s.execute(text("ANALYZE bench_pts"))
+    t = time.perf_counter()
+    s.execute(
+        text(
+            "CREATE TEMP TABLE plain AS SELECT p.id, g.code FROM grids g "
+            "JOIN bench_pts p ON ST_Covers(g.geom, p.geom)"
+        )
+    )
+    plain = time.perf_counter() - t
+    s.execute(text("CREATE TEMP TABLE assign_input AS SELECT * FROM bench_pts"))
+    s.execute(text("CREATE INDEX assign_input_geom ON assign_input USING gist (geom)"))
+    t = time.perf_counter()
+    placed = assign_input(s)
+    ours = time.perf_counter() - t
+    grids = gpd.read_postgis("SELECT code, geom FROM grids", s.connection(), geom_col="geom")
+    pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(points[:, 0], points[:, 1]), crs=4326)
+    t = time.perf_counter()
+    joined = gpd.sjoin(pts, grids, predicate="covered_by", how="inner")
+    sj = time.perf_counter() - t
+    return [
+        f"  plain PostGIS ST_Covers join          {n / plain / 1000:8.0f}k pts/s ({plain:.1f} s)",
+        f"  gridmap full rule (grid+zone+party)   {n / ours / 1000:8.0f}k pts/s ({ours:.1f} s, "
+        f"{placed} placed)  = {plain / ours:.2f}x plain",
+        f"  geopandas.sjoin, grid only, in memory {n / sj / 1000:8.0f}k pts/s ({sj:.1f} s, "
+        f"{len(joined)} pairs)",
+    ]
+
+
+def batch_import(s: Session, points: np.ndarray) -> list[str]:
+    rng = np.random.default_rng(2)
+    cats = np.array(["parking", "city_appearance", "dispute", "facility_repair"])[
+        rng.integers(0, 4, len(points))
+    ]
+    buf = io.StringIO()
+    buf.write("lon,lat,crs,category,description,address\n")
+    for (x, y), c, i in zip(points, cats, range(len(points)), strict=True):
+        buf.write(f"{x:.6f},{y:.6f},wgs84,{c},批量导入测试{i},示意地址{i % 977}\n")
+    data = buf.getvalue().encode()
+    t = time.perf_counter()
+    report = import_cases(s, data, "csv")
+    s.flush()
+    dt = time.perf_counter() - t
+    return [
+        f"  parse+convert+assign+persist+report   {len(points) / dt / 1000:8.1f}k rows/s "
+        f"({dt:.1f} s; {report.accepted} accepted, {len(report.rejected)} rejected)"
+    ]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-scale10", action="store_true")
+    ap.add_argument("--points", type=int, default=1_000_000)
+    ap.add_argument("--seconds", type=int, default=10)
+    args = ap.parse_args()
+    cluster = local_cluster(load_settings())
+    targets = [("demo (Gongshu)", "gridmap")]
+    if not args.skip_scale10:
+        targets.append(("scale 10", "gridmap_scale10"))
+    for label, db in targets:
+        url = cluster.up(db)
+        engine = create_engine(url)
+        with Session(engine) as s:
+            if s.execute(
+                text("SELECT to_regclass('grids') IS NULL OR NOT EXISTS (SELECT 1 FROM grids)")
+            ).scalar():
+                subprocess.run([str(BIN / "gridmap"), "generate", "--scale", "10"], check=True)
+            counts = s.execute(
+                text("SELECT (SELECT count(*) FROM grids), (SELECT count(*) FROM cases)")
+            ).one()
+            points = sample_points(s, args.points)
+        print(f"\n== {label}: {counts[0]} grids, {counts[1]} cases, {args.points} points ==")
+        print("locate over HTTP, 16 concurrent clients (wrk), gunicorn 2×cores+1 workers:")
+        for line in http_locate(url, cluster.conninfo(db), points, args.seconds):
+            print(line)
+        print(f"batch assignment step, {args.points} points:")
+        with Session(engine) as s:
+            for line in batch_step(s, points):
+                print(line)
+            s.rollback()
+        print(f"batch import end to end, {args.points} CSV rows:")
+        with Session(engine) as s:
+            for line in batch_import(s, points):
+                print(line)
+            s.rollback()
+        engine.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""The floor for Python here: a bare WSGI app, one psycopg connection per worker, the same
+locate query as /api/v1/locate. Served by gunicorn exactly like the real app."""
+
+import json
+import os
+from urllib.parse import parse_qs
+
+import psycopg
+
+from geo.sql.loader import steps
+
+SQL = (
+    steps("locate")[0]
+    .replace(":lon", "%(lon)s")
+    .replace(":lat", "%(lat)s")
+    .replace(":snap_m", "%(snap_m)s")
+)
+_conn = None
+
+
+def app(environ, start_response):  # type: ignore[no-untyped-def]
+    global _conn
+    if _conn is None:
+        _conn = psycopg.connect(os.environ["FLOOR_CONNINFO"], autocommit=True)
+    q = parse_qs(environ.get("QUERY_STRING", ""))
+    row = _conn.execute(
+        SQL, {"lon": float(q["lon"][0]), "lat": float(q["lat"][0]), "snap_m": 100.0}
+    ).fetchone()
+    body = json.dumps({"grid": row[0] if row else None}).encode()
+    start_response(
+        "200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))]
+    )
+    return [body]

@@ -1,0 +1,56 @@
+"""API keys: random tokens shown once, stored only as their SHA-256."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+@dataclass(frozen=True)
+class KeyHolder:
+    id: int
+    label: str
+    worker_id: str | None
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(
+    session: Session, label: str, worker_id: str | None = None, key: str | None = None
+) -> str:
+    """Store a new key (random unless given) and return it; only its hash is kept."""
+    key = key or "gm_" + secrets.token_urlsafe(24)
+    session.execute(
+        text(
+            "INSERT INTO api_keys (key_hash, label, worker_id) VALUES (:h, :l, :w) "
+            "ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, label = EXCLUDED.label"
+        ),
+        {"h": hash_key(key), "l": label, "w": worker_id},
+    )
+    return key
+
+
+def revoke_key(session: Session, key: str) -> bool:
+    res = session.execute(
+        text("UPDATE api_keys SET revoked_at = now() WHERE key_hash = :h AND revoked_at IS NULL"),
+        {"h": hash_key(key)},
+    )
+    return bool(res.rowcount)  # type: ignore[attr-defined]
+
+
+def check_key(session: Session, key: str | None) -> KeyHolder | None:
+    if not key:
+        return None
+    row = session.execute(
+        text(
+            "SELECT id, label, worker_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"
+        ),
+        {"h": hash_key(key)},
+    ).one_or_none()
+    return None if row is None else KeyHolder(row.id, row.label, row.worker_id)

@@ -1,0 +1,272 @@
+"""Cases: intake with idempotency, possible duplicates, lifecycle, and masking on output.
+
+Functions take the session first and never commit; the caller owns the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.locate import locate
+from geo.points import to_wgs84_point
+from geo.sql.loader import steps
+
+SQL = dict(
+    zip(
+        ("insert", "by_key", "duplicates", "get", "events", "lock", "move", "event"),
+        steps("cases"),
+        strict=True,
+    )
+)
+
+# Allowed moves of the case lifecycle: reported → assigned → accepted → resolved → closed,
+# with returned (back to dispatch) and duplicate.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "reported": ("assigned", "duplicate"),
+    "assigned": ("accepted", "returned", "duplicate"),
+    "accepted": ("resolved", "returned"),
+    "returned": ("assigned", "duplicate"),
+    "resolved": ("closed", "accepted"),
+    "closed": (),
+    "duplicate": (),
+}
+STATUS_LABELS = {
+    "reported": "已上报",
+    "assigned": "已派单",
+    "accepted": "处置中",
+    "resolved": "已办结",
+    "closed": "已结案",
+    "returned": "已退回",
+    "duplicate": "重复件",
+}
+
+
+class CaseError(ValueError):
+    """A request about a case that cannot be met; `status` is the HTTP status to answer."""
+
+    def __init__(self, message: str, status: int = 422) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class NewCase:
+    lon: float
+    lat: float
+    crs: str
+    category: str
+    description: str
+    address: str | None = None
+    reporter_name: str | None = None
+    reporter_phone: str | None = None
+    source: str = "api"
+
+    def fingerprint(self) -> str:
+        return hashlib.sha256(
+            json.dumps(self.__dict__, sort_keys=True, ensure_ascii=False).encode()
+        ).hexdigest()
+
+
+def mask_phone(phone: str | None) -> str | None:
+    """138****1234: the first three and last four digits stay."""
+    if not phone:
+        return phone
+    digits = re.sub(r"\D", "", phone)
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "****"
+
+
+def mask_name(name: str | None) -> str | None:
+    """张** : the surname stays."""
+    return None if not name else name[0] + "*" * max(1, len(name) - 1)
+
+
+def create_case(
+    session: Session, new: NewCase, idempotency_key: str | None = None, snap_m: float = 100.0
+) -> tuple[int, bool]:
+    """Insert a case with its assignment; return (id, created). A retry with the same key
+    returns the first case (created False); the same key with another request is a 422."""
+    lon, lat = to_wgs84_point(new.lon, new.lat, new.crs)
+    if idempotency_key:
+        found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one_or_none()
+        if found is not None:
+            return _replay(found, new)
+    a = locate(session, lon, lat, snap_m).row
+    params = {
+        "received_lon": new.lon,
+        "received_lat": new.lat,
+        "received_crs": new.crs,
+        "lon": lon,
+        "lat": lat,
+        "category": new.category,
+        "description": new.description,
+        "address": new.address,
+        "reporter_name": new.reporter_name,
+        "reporter_phone": new.reporter_phone,
+        "source": new.source,
+        "grid_code": a.grid_code,
+        "rule": a.rule,
+        "outside": a.outside,
+        "distance_m": a.distance_m,
+        "community_code": a.community_code,
+        "street_code": a.street_code,
+        "worker_id": a.worker_id,
+        "zone_kind": a.zone_kind,
+        "zone_code": a.zone_code,
+        "party_org_code": a.party_code,
+        "idempotency_key": idempotency_key,
+        "request_hash": new.fingerprint(),
+    }
+    case_id = session.execute(text(SQL["insert"]), params).scalar_one_or_none()
+    if case_id is None:
+        if idempotency_key:  # a concurrent request with the same key won the race
+            found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one()
+            return _replay(found, new)
+        raise CaseError(f"unknown category {new.category!r}")
+    dups = possible_duplicates(session, case_id, lon, lat, new.category)
+    _event(
+        session,
+        case_id,
+        new.source,
+        "created",
+        None,
+        "reported",
+        None,
+        {"possible_duplicates": [d["id"] for d in dups]},
+    )
+    _event(
+        session,
+        case_id,
+        "system",
+        "transition",
+        "reported",
+        "assigned",
+        f"按规则({a.rule})派至{a.grid_name}",
+        None,
+    )
+    return case_id, True
+
+
+def _replay(found: Any, new: NewCase) -> tuple[int, bool]:
+    if found.request_hash != new.fingerprint():
+        raise CaseError("Idempotency-Key was already used for a different request", 422)
+    return int(found.id), False
+
+
+def possible_duplicates(
+    session: Session, case_id: int, lon: float, lat: float, category: str
+) -> list[dict[str, Any]]:
+    """Open cases of the same category within 250 m (geodesic) and 72 h, nearest first, ≤ 5."""
+    rows = session.execute(
+        text(SQL["duplicates"]), {"lon": lon, "lat": lat, "category": category, "exclude": case_id}
+    )
+    return [
+        {
+            "id": r.id,
+            "status": r.status,
+            "distance_m": r.distance_m,
+            "created_at": r.created_at.isoformat(),
+        }
+        for r in rows
+    ]
+
+
+def transition(session: Session, case_id: int, to: str, actor: str, note: str | None = None) -> str:
+    """Move a case to `to` if the lifecycle allows it; return the previous status."""
+    current = session.execute(text(SQL["lock"]), {"id": case_id}).scalar_one_or_none()
+    if current is None:
+        raise CaseError(f"no case {case_id}", 404)
+    if to not in TRANSITIONS:
+        raise CaseError(f"unknown status {to!r}; one of {', '.join(TRANSITIONS)}", 422)
+    allowed = TRANSITIONS[current]
+    if to not in allowed:
+        nxt = ", ".join(allowed) or "none (final)"
+        raise CaseError(f"cannot move a case from {current} to {to}; allowed: {nxt}", 409)
+    session.execute(text(SQL["move"]), {"id": case_id, "to": to})
+    _event(session, case_id, actor, "transition", current, to, note, None)
+    return str(current)
+
+
+def _event(
+    session: Session,
+    case_id: int,
+    actor: str,
+    kind: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str | None,
+    data: dict[str, Any] | None,
+) -> None:
+    session.execute(
+        text(SQL["event"]),
+        {
+            "id": case_id,
+            "actor": actor,
+            "kind": kind,
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+            "data": None if data is None else json.dumps(data, ensure_ascii=False),
+        },
+    )
+
+
+def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dict[str, Any] | None:
+    """The case as the API shows it; reporter masked unless full_reporter."""
+    r = session.execute(text(SQL["get"]), {"id": case_id}).one_or_none()
+    if r is None:
+        return None
+    name, phone = r.reporter_name, r.reporter_phone
+    if not full_reporter:
+        name, phone = mask_name(name), mask_phone(phone)
+    zone = (
+        None
+        if r.zone_kind is None
+        else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
+    )
+    events = session.execute(text(SQL["events"]), {"id": case_id})
+    return {
+        "id": r.id,
+        "status": r.status,
+        "status_label": STATUS_LABELS[r.status],
+        "category": {"code": r.category_code, "name": r.category_name, "sla_hours": r.sla_hours},
+        "description": r.description,
+        "address": r.address,
+        "source": r.source,
+        "reporter": {"name": name, "phone": phone},
+        "received": {"lon": r.received_lon, "lat": r.received_lat, "crs": r.received_crs},
+        "assignment": {
+            "point": {"lon": round(r.lon, 7), "lat": round(r.lat, 7)},
+            "street": {"code": r.street_code, "name": r.street_name},
+            "community": {"code": r.community_code, "name": r.community_name},
+            "grid": {"code": r.grid_code, "name": r.grid_name},
+            "zone": zone,
+            "party_org": {"code": r.party_org_code, "name": r.party_name, "kind": r.party_kind},
+            "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
+            "rule": r.rule,
+            "outside": r.outside,
+            "distance_m": r.distance_m,
+        },
+        "created_at": r.created_at.isoformat(),
+        "updated_at": r.updated_at.isoformat(),
+        "due_at": r.due_at.isoformat() if r.due_at else None,
+        "closed_at": r.closed_at.isoformat() if r.closed_at else None,
+        "overdue": bool(r.overdue),
+        "events": [
+            {
+                "at": e.at.isoformat(),
+                "actor": e.actor,
+                "kind": e.kind,
+                "from": e.from_status,
+                "to": e.to_status,
+                "note": e.note,
+            }
+            for e in events
+        ],
+    }

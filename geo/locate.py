@@ -1,0 +1,60 @@
+"""Where a point belongs: street, community, grid, zone, party organisation, grid worker."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.sql.loader import steps
+
+
+class OutsideDistrict(ValueError):
+    """Farther than the snap distance from every grid (HTTP 422)."""
+
+    def __init__(self, distance_m: float | None, snap_m: float) -> None:
+        self.distance_m = distance_m
+        far = f"{distance_m:.0f} m from the nearest grid" if distance_m is not None else "no grids"
+        super().__init__(f"outside the district: {far}, more than the {snap_m:.0f} m snap distance")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One point's assignment; lon/lat WGS84 degrees, distance_m geodesic metres."""
+
+    lon: float
+    lat: float
+    row: Any  # the locate.sql row
+
+    def as_dict(self) -> dict[str, Any]:
+        r = self.row
+        zone = (
+            None
+            if r.zone_kind is None
+            else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
+        )
+        return {
+            "point": {"lon": round(self.lon, 7), "lat": round(self.lat, 7)},
+            "street": {"code": r.street_code, "name": r.street_name},
+            "community": {"code": r.community_code, "name": r.community_name},
+            "grid": {"code": r.grid_code, "name": r.grid_name},
+            "zone": zone,
+            "party_org": {"code": r.party_code, "name": r.party_name, "kind": r.party_kind},
+            "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
+            "rule": r.rule,
+            "outside": bool(r.outside),
+            "distance_m": float(r.distance_m),
+        }
+
+
+def locate(session: Session, lon: float, lat: float, snap_m: float = 100.0) -> Assignment:
+    """Assign one WGS84 point by the rule in ARCHITECTURE.md; raise OutsideDistrict if too far."""
+    find, nearest = steps("locate")
+    params = {"lon": lon, "lat": lat, "snap_m": snap_m}
+    row = session.execute(text(find), params).one_or_none()
+    if row is None:
+        d = session.execute(text(nearest), params).scalar_one_or_none()
+        raise OutsideDistrict(d, snap_m)
+    return Assignment(lon, lat, row)

@@ -1,0 +1,66 @@
+-- Case queries. Bound parameters only.
+
+-- step: insert (a retry with the same Idempotency-Key inserts nothing)
+INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
+                   address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
+                   distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
+                   party_org_code, idempotency_key, request_hash, due_at)
+SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
+       k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
+       :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
+       :zone_kind, :zone_code, :party_org_code, :idempotency_key, :request_hash,
+       now() + make_interval(hours => k.sla_hours)
+FROM categories k WHERE k.code = :category
+ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+RETURNING id;
+
+-- step: by idempotency key
+SELECT id, request_hash FROM cases WHERE idempotency_key = :key;
+
+-- step: open cases of the same category within 250 m and 72 h, nearest first
+SELECT c.id, c.status, c.description, c.created_at,
+       round(ST_Distance(c.geom::geography, p.geom::geography)::numeric, 1)::float8 AS distance_m
+FROM cases c, (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom) p
+WHERE c.category_code = :category
+  AND c.status NOT IN ('resolved', 'closed', 'duplicate')
+  AND c.created_at >= now() - interval '72 hours'
+  AND c.id <> :exclude
+  AND c.geom && ST_Expand(p.geom, 250 / 60000.0)
+  AND ST_DWithin(c.geom::geography, p.geom::geography, 250)
+ORDER BY distance_m, c.id
+LIMIT 5;
+
+-- step: one case with its names
+SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
+       k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
+       COALESCE(b.name, bc.name, x.name, ob.name) AS zone_name,
+       o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
+       (c.status NOT IN ('resolved', 'closed', 'duplicate') AND now() > c.due_at) AS overdue
+FROM cases c
+JOIN categories k ON k.code = c.category_code
+LEFT JOIN streets s ON s.code = c.street_code
+LEFT JOIN communities m ON m.code = c.community_code
+LEFT JOIN grids g ON g.code = c.grid_code
+LEFT JOIN buildings b ON c.zone_kind = 'building' AND b.code = c.zone_code
+LEFT JOIN business_communities bc ON c.zone_kind = 'business_community' AND bc.code = c.zone_code
+LEFT JOIN compounds x ON c.zone_kind = 'compound' AND x.code = c.zone_code
+LEFT JOIN open_blocks ob ON c.zone_kind = 'open_block' AND ob.code = c.zone_code
+LEFT JOIN party_orgs o ON o.code = c.party_org_code
+LEFT JOIN workers w ON w.id = c.worker_id
+WHERE c.id = :id;
+
+-- step: events of a case, oldest first
+SELECT id, at, actor, kind, from_status, to_status, note FROM case_events
+WHERE case_id = :id ORDER BY at, id;
+
+-- step: lock a case for a transition
+SELECT status FROM cases WHERE id = :id FOR UPDATE;
+
+-- step: move a case
+UPDATE cases SET status = :to, updated_at = now(),
+       closed_at = CASE WHEN :to = 'closed' THEN now() ELSE closed_at END
+WHERE id = :id;
+
+-- step: append an event
+INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note, data)
+VALUES (:id, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb))

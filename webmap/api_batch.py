@@ -1,0 +1,41 @@
+"""POST /api/v1/cases/batch: CSV or GeoJSON, a per-row report."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify, request
+from flask_openapi3 import APIBlueprint, Tag
+
+from data.case_batch import BatchError, import_cases
+from webmap.auth import require_key
+from webmap.db import get_session
+from webmap.schemas import AuthHeaders
+
+api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
+
+
+@api.post("/cases/batch")
+def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """Import cases from CSV (text/csv) or GeoJSON (application/geo+json), as the request body
+    or a multipart `file`. Accepted rows are committed; each rejected row is listed with why."""
+    holder = require_key(header.api_key)
+    upload = request.files.get("file")
+    data = upload.read() if upload else request.get_data()
+    name = (upload.filename or "") if upload else ""
+    ctype = (upload.mimetype if upload else request.mimetype) or ""
+    fmt = "geojson" if ("json" in ctype or name.endswith((".geojson", ".json"))) else "csv"
+    if not data:
+        return jsonify(error="Bad Request", message="empty body; send CSV or GeoJSON"), 400
+    s = get_session()
+    try:
+        report = import_cases(
+            s,
+            data,
+            fmt,
+            source=f"batch:{holder.label}",
+            snap_m=float(current_app.config["SNAP_DISTANCE_M"]),
+        )
+    except BatchError as exc:
+        s.rollback()
+        return jsonify(error="Bad Request", message=str(exc)), 400
+    s.commit()
+    return jsonify(report.as_dict())

@@ -1,0 +1,68 @@
+"""Case intake, reading and lifecycle under /api/v1/cases."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from geo.cases import NewCase, create_case, get_case, possible_duplicates, transition
+from webmap.auth import optional_key, require_key
+from webmap.db import get_session
+from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
+
+api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
+
+
+@api.post("/cases")
+def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def]
+    """Report a case; it is assigned at once. Retries with the same Idempotency-Key are safe."""
+    s = get_session()
+    new = NewCase(
+        lon=body.lon,
+        lat=body.lat,
+        crs=body.crs,
+        category=body.category,
+        description=body.description,
+        address=body.address,
+        reporter_name=body.reporter.name if body.reporter else None,
+        reporter_phone=body.reporter.phone if body.reporter else None,
+    )
+    case_id, created = create_case(
+        s, new, header.idempotency_key, float(current_app.config["SNAP_DISTANCE_M"])
+    )
+    s.commit()
+    out = get_case(s, case_id)
+    assert out is not None
+    p = out["assignment"]["point"]
+    out["possible_duplicates"] = possible_duplicates(s, case_id, p["lon"], p["lat"], body.category)
+    resp = jsonify(out)
+    resp.status_code = 201 if created else 200
+    resp.headers["Location"] = f"/api/v1/cases/{case_id}"
+    if not created:
+        resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+@api.get("/cases/<int:case_id>")
+def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """A case with its assignment and event trail; the reporter is masked except for the
+    case's own grid worker (an API key bound to that worker)."""
+    s = get_session()
+    holder = optional_key(header.api_key)
+    out = get_case(s, path.case_id)
+    if out is None:
+        return jsonify(error="Not Found", message=f"no case {path.case_id}"), 404
+    worker = out["assignment"]["worker"]
+    if holder and holder.worker_id and worker and holder.worker_id == worker["id"]:
+        out = get_case(s, path.case_id, full_reporter=True)
+    return jsonify(out)
+
+
+@api.post("/cases/<int:case_id>/transitions")
+def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """Move a case through its lifecycle (API key required); invalid moves are 409."""
+    holder = require_key(header.api_key)
+    s = get_session()
+    transition(s, path.case_id, body.to, holder.worker_id or holder.label, body.note)
+    s.commit()
+    return jsonify(get_case(s, path.case_id))

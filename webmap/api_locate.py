@@ -1,0 +1,21 @@
+"""GET /api/v1/locate: the assignment of a point without creating a case."""
+
+from __future__ import annotations
+
+from flask import current_app, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from geo.locate import locate
+from geo.points import to_wgs84_point
+from webmap.db import get_read_session
+from webmap.schemas import LocateQuery
+
+api = APIBlueprint("locate", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="locate")])
+
+
+@api.get("/locate")
+def locate_point(query: LocateQuery):  # type: ignore[no-untyped-def]
+    """Street, community, grid, zone, party organisation and worker for a point."""
+    lon, lat = to_wgs84_point(query.lon, query.lat, query.crs)
+    snap = float(current_app.config["SNAP_DISTANCE_M"])
+    return jsonify(locate(get_read_session(), lon, lat, snap).as_dict())

@@ -1,0 +1,21 @@
+"""API keys on requests: X-API-Key header (or Open311's api_key parameter)."""
+
+from __future__ import annotations
+
+from flask import abort
+
+from geo.apikeys import KeyHolder, check_key
+from webmap.db import get_session
+
+
+def require_key(key: str | None) -> KeyHolder:
+    if not key:
+        abort(401, description="an API key is required (header X-API-Key)")
+    holder = check_key(get_session(), key)
+    if holder is None:
+        abort(403, description="unknown or revoked API key")
+    return holder
+
+
+def optional_key(key: str | None) -> KeyHolder | None:
+    return check_key(get_session(), key) if key else None

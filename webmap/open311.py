@@ -1,0 +1,261 @@
+"""Open311 GeoReport v2 under /open311/v2/ (JSON and XML), over the same cases as the JSON API."""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from sqlalchemy import text
+
+from geo.apikeys import check_key
+from geo.cases import CaseError, NewCase, create_case
+from geo.geocode import find_places
+from geo.locate import OutsideDistrict
+from geo.points import PointError
+from webmap.db import get_session
+
+bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
+OPEN = ("reported", "assigned", "accepted", "returned")
+MAX_RESULTS = 1000
+
+_REQUESTS = """
+SELECT c.id, c.status, c.category_code, k.name AS service_name, c.description, c.address,
+       c.created_at, c.updated_at, c.due_at, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
+       g.name AS grid_name, (SELECT e.note FROM case_events e WHERE e.case_id = c.id
+                             ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes
+FROM cases c JOIN categories k ON k.code = c.category_code LEFT JOIN grids g ON g.code = c.grid_code
+WHERE (CAST(:ids AS bigint[]) IS NULL OR c.id = ANY(CAST(:ids AS bigint[])))
+  AND (CAST(:codes AS text[]) IS NULL OR c.category_code = ANY(CAST(:codes AS text[])))
+  AND c.created_at >= :start AND c.created_at <= :end
+  AND (:status IS NULL
+       OR (c.status IN ('reported', 'assigned', 'accepted', 'returned')) = (:status = 'open'))
+ORDER BY c.created_at DESC, c.id DESC
+LIMIT :limit
+"""
+
+
+def _out(data: Any, fmt: str, root: str, item: str, status: int = 200) -> Response:
+    if fmt == "json":
+        resp = jsonify(data)
+        resp.status_code = status
+        return resp
+    top = ET.Element(root)
+    for obj in data:
+        el = ET.SubElement(top, item)
+        for k, v in obj.items():
+            child = ET.SubElement(el, k)
+            child.text = "" if v is None else (str(v).lower() if isinstance(v, bool) else str(v))
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return Response(body, status=status, mimetype="text/xml")
+
+
+def _error(fmt: str, status: int, description: str) -> Response:
+    return _out([{"code": status, "description": description}], fmt, "errors", "error", status)
+
+
+def _fmt(fmt: str) -> str | None:
+    return fmt if fmt in ("json", "xml") else None
+
+
+@bp.get("/services.<fmt>")
+def services(fmt: str) -> Response:
+    if not _fmt(fmt):
+        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+    rows = get_session().execute(
+        text("SELECT code, name, group_name, sla_hours FROM categories ORDER BY group_name, code")
+    )
+    data = [
+        {
+            "service_code": r.code,
+            "service_name": r.name,
+            "description": f"{r.name}（{r.group_name}，处置时限 {r.sla_hours} 小时）",
+            "metadata": False,
+            "type": "realtime",
+            "keywords": r.group_name,
+            "group": r.group_name,
+        }
+        for r in rows
+    ]
+    return _out(data, fmt, "services", "service")
+
+
+@bp.get("/services/<code>.<fmt>")
+def service_definition(code: str, fmt: str) -> Response:
+    if not _fmt(fmt):
+        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+    exists = (
+        get_session().execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
+    )
+    if not exists:
+        return _error(fmt, 404, f"no service_code {code!r}")
+    if fmt == "json":
+        return jsonify({"service_code": code, "attributes": []})
+    top = ET.Element("service_definition")
+    ET.SubElement(top, "service_code").text = code
+    ET.SubElement(top, "attributes")
+    return Response(
+        b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8"),
+        mimetype="text/xml",
+    )
+
+
+def _num(name: str) -> float | None:
+    raw = request.form.get(name)
+    if raw in (None, ""):
+        return None
+    value = float(raw)  # ValueError handled by the caller
+    if not math.isfinite(value):
+        raise ValueError(name)
+    return value
+
+
+@bp.post("/requests.<fmt>")
+def post_request(fmt: str) -> Response:
+    if not _fmt(fmt):
+        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+    s = get_session()
+    holder = check_key(s, request.form.get("api_key"))
+    if holder is None:
+        return _error(fmt, 403, "api_key missing or not valid")
+    code = request.form.get("service_code", "").strip()
+    if (
+        not code
+        or not s.execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
+    ):
+        return _error(fmt, 400, f"service_code {code!r} is missing or not offered")
+    try:
+        lat, lon = _num("lat"), _num("long")
+    except ValueError:
+        return _error(fmt, 400, "lat and long must be numbers (WGS84 degrees)")
+    address = request.form.get("address_string") or None
+    if lat is None or lon is None:
+        if not address:
+            return _error(fmt, 400, "give lat and long (WGS84), or an address_string")
+        places = find_places(s, address, 1)
+        if not places:
+            return _error(fmt, 400, f"address_string {address!r} was not found; give lat and long")
+        lon, lat = places[0]["lon"], places[0]["lat"]
+    name = " ".join(p for p in (request.form.get("last_name"), request.form.get("first_name")) if p)
+    desc = (request.form.get("description") or "").strip() or "（无描述）"
+    new = NewCase(
+        lon=lon,
+        lat=lat,
+        crs="wgs84",
+        category=code,
+        description=desc[:2000],
+        address=address,
+        reporter_name=name or None,
+        reporter_phone=request.form.get("phone") or None,
+        source="open311",
+    )
+    try:
+        case_id, _ = create_case(s, new, None, float(current_app.config["SNAP_DISTANCE_M"]))
+    except (PointError, OutsideDistrict, CaseError) as exc:
+        return _error(fmt, 400, str(exc))
+    s.commit()
+    return _out(
+        [
+            {
+                "service_request_id": str(case_id),
+                "service_notice": "已受理，已派至所属网格",
+                "account_id": None,
+            }
+        ],
+        fmt,
+        "service_requests",
+        "request",
+        201,
+    )
+
+
+def _iso(d: datetime | None) -> str | None:
+    return None if d is None else d.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _parse_date(name: str) -> datetime | None:
+    raw = request.args.get(name)
+    if not raw:
+        return None
+    d = datetime.fromisoformat(raw.replace("Z", "+00:00"))
+    return d if d.tzinfo else d.replace(tzinfo=UTC)
+
+
+def _requests(fmt: str, ids: list[int] | None) -> Response:
+    try:
+        end = _parse_date("end_date") or datetime.now(UTC)
+        start = _parse_date("start_date") or end - timedelta(days=90)
+    except ValueError:
+        return _error(fmt, 400, "start_date and end_date must be W3C date-times (ISO 8601)")
+    status = request.args.get("status") or None
+    if status not in (None, "open", "closed"):
+        return _error(fmt, 400, "status must be open or closed")
+    codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
+    if ids is None and request.args.get("service_request_id"):
+        try:
+            ids = [int(i) for i in request.args["service_request_id"].split(",")]
+        except ValueError:
+            return _error(fmt, 400, "service_request_id must be numbers, comma separated")
+    if ids is not None:  # explicit ids are not limited by the default date window
+        start, end = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
+    rows = (
+        get_session()
+        .execute(
+            text(_REQUESTS),
+            {
+                "ids": ids,
+                "codes": codes,
+                "start": start,
+                "end": end,
+                "status": status,
+                "limit": MAX_RESULTS,
+            },
+        )
+        .all()
+    )
+    data = [
+        {
+            "service_request_id": str(r.id),
+            "status": "open" if r.status in OPEN else "closed",
+            "status_notes": r.status_notes,
+            "service_name": r.service_name,
+            "service_code": r.category_code,
+            "description": r.description,
+            "agency_responsible": r.grid_name,
+            "service_notice": None,
+            "requested_datetime": _iso(r.created_at),
+            "updated_datetime": _iso(r.updated_at),
+            "expected_datetime": _iso(r.due_at),
+            "address": r.address,
+            "address_id": None,
+            "zipcode": None,
+            "lat": round(r.lat, 7),
+            "long": round(r.lon, 7),
+            "media_url": None,
+        }
+        for r in rows
+    ]
+    return _out(data, fmt, "service_requests", "request")
+
+
+@bp.get("/requests.<fmt>")
+def list_requests(fmt: str) -> Response:
+    if not _fmt(fmt):
+        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+    return _requests(fmt, None)
+
+
+@bp.get("/requests/<rid>.<fmt>")
+def one_request(rid: str, fmt: str) -> Response:
+    if not _fmt(fmt):
+        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+    if not rid.isdigit():
+        return _error(fmt, 404, f"no service request {rid!r}")
+    resp = _requests(fmt, [int(rid)])
+    if fmt == "json" and resp.get_json() == []:
+        return _error(fmt, 404, f"no service request {rid}")
+    if fmt == "xml" and b"<request>" not in resp.get_data():
+        return _error(fmt, 404, f"no service request {rid}")
+    return resp
