@@ -3,48 +3,60 @@
 Coordinates are metres in EPSG:4549 near Gongshu, converted to WGS84 on insert, so the
 shapes are easy to read:
 
-    street 330105001 ─ community 330105001001 ─ grids …001 (x 0–200) and …002 (x 200–400),
-    both y 0–200 and sharing the edge x = 200; a compound inside grid 001.
+    street 330105001 ─ community 330105001001 (x 0–400, y 0–200)
+        grid …001  x   0–200     grid …002  x 200–400
+        They share the edge x = 200, which has a vertex at (200, 100) in both grids, so a
+        point can sit exactly on it. A compound (20–180 × 20–180) lies inside grid 001.
+    A worker per grid, the community party committee, the compound's branch, and API keys:
+    "dispatch-key" (no worker) and "worker-a-key" (grid 001's worker).
 """
 
 from __future__ import annotations
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.apikeys import create_key
+
 ORIGIN = (500_000.0, 3_352_000.0)  # EPSG:4549 metres, about 120.0°E 30.29°N
 TO_WGS = Transformer.from_crs(4549, 4326, always_xy=True)
-TO_M = Transformer.from_crs(4326, 4549, always_xy=True)
 
 STREET, COMMUNITY = "330105001", "330105001001"
 GRID_A, GRID_B = "330105001001001", "330105001001002"
+COMPOUND = "330105001001XQ001"
+WORKER_A, WORKER_B = "W330105001001001", "W330105001001002"
+
+
+def _to_wgs(xy: np.ndarray) -> np.ndarray:
+    lon, lat = TO_WGS.transform(ORIGIN[0] + xy[:, 0], ORIGIN[1] + xy[:, 1])
+    return np.column_stack([lon, lat])
+
+
+def m_poly(*xy: tuple[float, float]) -> shapely.Polygon:
+    """A polygon given in metres relative to ORIGIN, returned in WGS84."""
+    return shapely.transform(shapely.Polygon(xy), _to_wgs)
 
 
 def m_box(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
-    """A box given in metres relative to ORIGIN, returned in WGS84."""
-    ox, oy = ORIGIN
-    box = shapely.box(ox + x0, oy + y0, ox + x1, oy + y1)
-    return shapely.transform(box, lambda xy: _to_wgs(xy))
+    return m_poly((x0, y0), (x1, y0), (x1, y1), (x0, y1))
 
 
 def m_point(x: float, y: float) -> tuple[float, float]:
-    lon, lat = TO_WGS.transform(ORIGIN[0] + x, ORIGIN[1] + y)
+    lon, lat = _to_wgs(np.array([[x, y]], dtype=float))[0]
     return float(lon), float(lat)
-
-
-def _to_wgs(xy):  # type: ignore[no-untyped-def]
-    import numpy as np
-
-    lon, lat = TO_WGS.transform(xy[:, 0], xy[:, 1])
-    return np.column_stack([lon, lat])
 
 
 def ewkt(geom: shapely.Geometry) -> str:
     if geom.geom_type == "Polygon":
         geom = shapely.multipolygons([geom])
     return f"SRID=4326;{geom.wkt}"
+
+
+GRID_A_SHAPE = ((0, 0), (200, 0), (200, 100), (200, 200), (0, 200))
+GRID_B_SHAPE = ((200, 0), (400, 0), (400, 200), (200, 200), (200, 100))
 
 
 def load_small_district(s: Session) -> None:
@@ -59,7 +71,7 @@ def load_small_district(s: Session) -> None:
         ),
         {"c": COMMUNITY, "s": STREET, "g": ewkt(m_box(0, 0, 400, 200))},
     )
-    for code, x0 in ((GRID_A, 0), (GRID_B, 200)):
+    for code, shape in ((GRID_A, GRID_A_SHAPE), (GRID_B, GRID_B_SHAPE)):
         s.execute(
             text(
                 "INSERT INTO grids (code, name, community_code, households, geom) "
@@ -69,13 +81,30 @@ def load_small_district(s: Session) -> None:
                 "c": code,
                 "n": f"测试社区第{code[-1]}网格",
                 "m": COMMUNITY,
-                "g": ewkt(m_box(x0, 0, x0 + 200, 200)),
+                "g": ewkt(m_poly(*shape)),
             },
         )
     s.execute(
         text(
             "INSERT INTO compounds (code, name, community_code, households, geom) "
-            "VALUES ('330105001001XQ001', '测试新村', :m, 300, :g)"
+            "VALUES (:c, '测试新村', :m, 300, :g)"
         ),
-        {"m": COMMUNITY, "g": ewkt(m_box(20, 20, 180, 180))},
+        {"c": COMPOUND, "m": COMMUNITY, "g": ewkt(m_box(20, 20, 180, 180))},
     )
+    s.execute(
+        text(
+            "INSERT INTO workers (id, name, phone, grid_code) VALUES "
+            "(:a, '王网格', '13800000001', :ga), (:b, '李网格', '13800000002', :gb)"
+        ),
+        {"a": WORKER_A, "b": WORKER_B, "ga": GRID_A, "gb": GRID_B},
+    )
+    s.execute(
+        text(
+            "INSERT INTO party_orgs (code, name, kind, parent_code, area_kind, area_code) "
+            "VALUES ('DW' || :m, '测试社区党委', 'community_committee', NULL, 'community', :m), "
+            "('DZB' || :x, '测试新村党支部', 'compound_branch', 'DW' || :m, 'compound', :x)"
+        ),
+        {"m": COMMUNITY, "x": COMPOUND},
+    )
+    create_key(s, "dispatch", key="dispatch-key")
+    create_key(s, "worker A", WORKER_A, key="worker-a-key")

@@ -6,9 +6,11 @@ from pathlib import Path
 import geopandas as gpd
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 from geo.migrate import upgrade
-from tests.fixtures import m_box
+from tests.fixtures import load_small_district, m_box
 from webmap.cli import main
 
 
@@ -17,6 +19,11 @@ def cli_env(cluster) -> dict[str, str]:  # type: ignore[no-untyped-def]
     cluster.ensure_database("gridmap_cli")
     url = cluster.url("gridmap_cli")
     upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as s:
+        load_small_district(s)
+        s.commit()
+    engine.dispose()
     return {"DATABASE_URL": url}
 
 
@@ -67,3 +74,24 @@ def test_demo_refuses_to_overwrite_a_loaded_database(cli_env, tmp_path: Path) ->
 def test_validate_exits_0_on_a_clean_database(cli_env) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(main, ["validate"], env=cli_env)
     assert result.exit_code == 0 and "0 problem(s)" in result.output
+
+
+def test_cases_import_commits_good_rows_and_lists_bad_ones(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_batch import csv_body
+
+    f = tmp_path / "cases.csv"
+    f.write_bytes(csv_body())
+    result = CliRunner().invoke(main, ["cases", "import", str(f)], env=cli_env)
+    report = json.loads(result.output)
+    assert result.exit_code == 1 and report["accepted"] == 2 and len(report["rejected"]) == 6
+
+
+def test_apikey_create_then_revoke(cli_env) -> None:  # type: ignore[no-untyped-def]
+    key = (
+        CliRunner()
+        .invoke(main, ["apikey", "create", "--label", "test"], env=cli_env)
+        .output.strip()
+    )
+    assert key.startswith("gm_") and len(key) > 20
+    assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 0
+    assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 1

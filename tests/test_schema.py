@@ -11,6 +11,7 @@ GEOM_TABLES = (
     "streets",
     "communities",
     "grids",
+    "grid_parts",
     "compounds",
     "business_communities",
     "buildings",

@@ -30,8 +30,9 @@ FROM cases c JOIN categories k ON k.code = c.category_code LEFT JOIN grids g ON 
 WHERE (CAST(:ids AS bigint[]) IS NULL OR c.id = ANY(CAST(:ids AS bigint[])))
   AND (CAST(:codes AS text[]) IS NULL OR c.category_code = ANY(CAST(:codes AS text[])))
   AND c.created_at >= :start AND c.created_at <= :end
-  AND (:status IS NULL
-       OR (c.status IN ('reported', 'assigned', 'accepted', 'returned')) = (:status = 'open'))
+  AND (CAST(:status AS text) IS NULL
+       OR (c.status IN ('reported', 'assigned', 'accepted', 'returned'))
+          = (CAST(:status AS text) = 'open'))
 ORDER BY c.created_at DESC, c.id DESC
 LIMIT :limit
 """

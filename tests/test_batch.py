@@ -1,0 +1,98 @@
+"""Batch import: set-based, per-row report, accepted rows kept, rejected rows change nothing."""
+
+import json
+
+from sqlalchemy import text
+
+from geo.crs import wgs84_to_gcj02
+from tests.fixtures import GRID_A, GRID_B, m_point
+
+KEY = {"X-API-Key": "dispatch-key"}
+
+
+def csv_body() -> bytes:
+    a, b = m_point(100, 100), m_point(300, 100)
+    g = tuple(map(float, wgs84_to_gcj02(*b)))
+    rows = [
+        "lon,lat,crs,category,description,address",
+        f"{a[0]},{a[1]},wgs84,parking,甲,测试新村",
+        f"{g[0]},{g[1]},gcj02,noise,乙(高德坐标),",
+        f"{a[1]},{a[0]},wgs84,parking,经纬度反了,",
+        "abc,30.1,,parking,坏数字,",
+        f"{a[0]},{a[1]},mars,parking,坏坐标系,",
+        f"{a[0]},{a[1]},wgs84,ufo,坏类别,",
+        f"{a[0]},{a[1]},wgs84,parking,,",
+        f"{m_point(-900, 0)[0]},{m_point(-900, 0)[1]},wgs84,parking,区外,",
+    ]
+    return "\n".join(rows).encode()
+
+
+def test_csv_batch_keeps_good_rows_and_reports_each_bad_one(client, session) -> None:  # type: ignore[no-untyped-def]
+    before = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    r = client.post(
+        "/api/v1/cases/batch", data=csv_body(), headers={**KEY, "Content-Type": "text/csv"}
+    )
+    rep = r.get_json()
+    assert r.status_code == 200 and rep["rows"] == 8 and rep["accepted"] == 2
+    reasons = {x["row"]: x["reason"] for x in rep["rejected"]}
+    assert set(reasons) == {3, 4, 5, 6, 7, 8}
+    assert "swapped" in reasons[3] and "finite" in reasons[4] and "crs" in reasons[5]
+    assert (
+        "category" in reasons[6] and "empty" in reasons[7] and "outside the district" in reasons[8]
+    )
+    rows = session.execute(
+        text(
+            "SELECT description, grid_code, received_crs, status FROM cases "
+            "ORDER BY id DESC LIMIT 2"
+        )
+    ).all()
+    assert sorted((d, g, c, s) for d, g, c, s in rows) == [
+        ("乙(高德坐标)", GRID_B, "gcj02", "assigned"),
+        ("甲", GRID_A, "wgs84", "assigned"),
+    ]
+    assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before + 2
+    events = session.execute(
+        text(
+            "SELECT count(*) FROM case_events e JOIN cases c ON c.id = e.case_id "
+            "WHERE c.source LIKE 'batch:%'"
+        )
+    ).scalar()
+    assert events == 2
+
+
+def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-untyped-def]
+    a = m_point(100, 100)
+    doc = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": list(a)},
+                "properties": {"category": "dispute", "description": "邻里纠纷"},
+            },
+            {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {"category": "dispute", "description": "无坐标"},
+            },
+        ],
+    }
+    from io import BytesIO
+
+    r = client.post(
+        "/api/v1/cases/batch",
+        headers=KEY,
+        data={"file": (BytesIO(json.dumps(doc).encode()), "cases.geojson")},
+    )
+    rep = r.get_json()
+    assert rep["accepted"] == 1 and rep["rejected"][0]["row"] == 2
+
+
+def test_unreadable_batch_is_400_and_writes_nothing(client, session) -> None:  # type: ignore[no-untyped-def]
+    before = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    r = client.post(
+        "/api/v1/cases/batch", data=b"x,y\n1,2\n", headers={**KEY, "Content-Type": "text/csv"}
+    )
+    assert r.status_code == 400 and "missing column" in r.get_json()["message"]
+    assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 401
+    assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
