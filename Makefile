@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-deps lint bench clean-db
+.PHONY: run test system-deps system-deps-test lint clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -12,13 +12,21 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	@touch $(STAMP)
 
-system-deps:
-	@bash scripts/system-deps.sh
+VENDOR := webmap/static/vendor/installed.json
 
-run: system-deps $(STAMP)
+system-deps:
+	@bash scripts/system-deps.sh run
+
+system-deps-test:
+	@bash scripts/system-deps.sh test
+
+$(VENDOR): scripts/vendor.py $(STAMP)
+	$(BIN)/python scripts/vendor.py
+
+run: system-deps $(STAMP) $(VENDOR)
 	$(BIN)/gridmap serve
 
-test: system-deps $(STAMP)
+test: system-deps-test $(STAMP) $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q

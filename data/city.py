@@ -184,7 +184,8 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
 
 
 _DUE_AT = """
-UPDATE cases c SET due_at = c.created_at + make_interval(hours => k.sla_hours)
+UPDATE cases c SET due_at = c.created_at + make_interval(hours => k.sla_hours),
+                   updated_at = COALESCE(c.closed_at, c.created_at)
 FROM categories k WHERE k.code = c.category_code AND c.due_at IS NULL
 """
 

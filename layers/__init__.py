@@ -1,1 +1,1 @@
-"""Map layer registry."""
+"""Map layers described as data: see layers/registry.py."""

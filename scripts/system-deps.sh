@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gridmap needs, or says exactly what to run when not root.
 set -euo pipefail
+# `system-deps.sh test` adds what the browser tests need: Debian's Chromium and a CJK font.
 PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
+if [ "${1:-run}" = "test" ]; then
+  PACKAGES+=(chromium fonts-wqy-microhei)
+fi
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -41,7 +41,17 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
     )
 
-    from webmap import api_batch, api_cases, api_locate, db, health, open311
+    from webmap import (
+        api_batch,
+        api_cases,
+        api_layers,
+        api_locate,
+        api_stats,
+        db,
+        health,
+        open311,
+        pages,
+    )
 
     db.init_app(app)
     errors.init_app(app)
@@ -49,6 +59,9 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(api_cases.api)
+    app.register_api(api_layers.api)
+    app.register_api(api_stats.api)
+    app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)

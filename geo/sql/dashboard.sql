@@ -1,0 +1,61 @@
+-- Cockpit numbers. "Today" is the calendar day in Asia/Shanghai.
+
+-- step: key figures
+SELECT
+    count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
+                                        AT TIME ZONE 'Asia/Shanghai') AS today,
+    count(*) FILTER (WHERE status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
+    count(*) FILTER (WHERE status IN ('reported', 'assigned', 'accepted', 'returned')
+                       AND now() > due_at) AS overdue,
+    count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at IS NOT NULL) AS done,
+    count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at IS NOT NULL
+                       AND closed_at <= due_at) AS done_in_time,
+    count(*) AS total
+FROM cases;
+
+-- step: by street
+SELECT s.code, s.name,
+       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
+       count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h,
+       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')
+                             AND now() > c.due_at) AS overdue
+FROM streets s LEFT JOIN cases c ON c.street_code = s.code
+GROUP BY s.code, s.name ORDER BY open DESC, s.code;
+
+-- step: by category
+SELECT k.code, k.name,
+       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
+       count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h
+FROM categories k LEFT JOIN cases c ON c.category_code = k.code
+GROUP BY k.code, k.name ORDER BY open DESC, k.code;
+
+-- step: hotspots: grids and zones whose last 24 h are well above their usual day (the 30 days
+-- before), at least :min_count cases and :ratio times the daily mean plus one
+WITH recent AS (
+    SELECT 'grid' AS kind, grid_code AS code, count(*) AS n FROM cases
+    WHERE created_at > now() - interval '24 hours' AND grid_code IS NOT NULL GROUP BY grid_code
+    UNION ALL
+    SELECT zone_kind, zone_code, count(*) FROM cases
+    WHERE created_at > now() - interval '24 hours' AND zone_code IS NOT NULL GROUP BY zone_kind, zone_code
+), usual AS (
+    SELECT 'grid' AS kind, grid_code AS code, count(*) / 30.0 AS per_day FROM cases
+    WHERE created_at BETWEEN now() - interval '31 days' AND now() - interval '24 hours'
+    GROUP BY grid_code
+    UNION ALL
+    SELECT zone_kind, zone_code, count(*) / 30.0 FROM cases
+    WHERE created_at BETWEEN now() - interval '31 days' AND now() - interval '24 hours'
+      AND zone_code IS NOT NULL GROUP BY zone_kind, zone_code
+), named AS (
+    SELECT 'grid' AS kind, code, name FROM grids
+    UNION ALL SELECT 'compound', code, name FROM compounds
+    UNION ALL SELECT 'business_community', code, name FROM business_communities
+    UNION ALL SELECT 'building', code, name FROM buildings
+    UNION ALL SELECT 'open_block', code, name FROM open_blocks
+)
+SELECT r.kind, r.code, n.name, r.n AS last_24h, round(COALESCE(u.per_day, 0)::numeric, 2)::float8 AS per_day
+FROM recent r
+LEFT JOIN usual u ON u.kind = r.kind AND u.code = r.code
+LEFT JOIN named n ON n.kind = r.kind AND n.code = r.code
+WHERE r.n >= :min_count AND r.n >= :ratio * (COALESCE(u.per_day, 0) + 1)
+ORDER BY r.n / (COALESCE(u.per_day, 0) + 1) DESC, r.code
+LIMIT 12

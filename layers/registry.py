@@ -1,0 +1,230 @@
+"""The layer registry: the only place a map layer is declared.
+
+Pages, the layer list API and the GeoJSON endpoint all read LAYERS. Each layer's SQL lives in
+layers/sql/<key>.sql and returns (code, name, props jsonb, geom) with bound :minx/:miny/:maxx/
+:maxy (WGS84 bbox) and :tol (simplification tolerance in degrees, 0 for full precision).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from typing import Any, Literal
+
+OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
+Page = Literal["cockpit", "worker", "planner"]
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    key: str
+    title: str
+    geometry: Literal["polygon", "line", "point"]
+    style: dict[str, Any]
+    tooltip: str  # property shown on hover
+    popup: tuple[tuple[str, str], ...]  # (property, Chinese label)
+    pages: frozenset[str]
+    start: frozenset[str] = frozenset()  # pages where the layer is on when the page opens
+    render: tuple[str, ...] = ("geojson",)  # or cluster / heat for points
+    simplify: bool = False
+    min_zoom: int = 0  # not drawn below this zoom (too dense to read)
+    attribution: str | None = OSM
+    by_kind: bool = False  # facilities: one overlay per kind
+    choropleth: str | None = None  # property that colours polygons
+
+    @property
+    def sql(self) -> str:
+        return _sql(self.key)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "key": self.key,
+            "title": self.title,
+            "geometry": self.geometry,
+            "style": self.style,
+            "tooltip": self.tooltip,
+            "popup": [list(p) for p in self.popup],
+            "pages": sorted(self.pages),
+            "start": sorted(self.start),
+            "render": list(self.render),
+            "min_zoom": self.min_zoom,
+            "attribution": self.attribution,
+            "by_kind": self.by_kind,
+            "choropleth": self.choropleth,
+            "url": f"/api/v1/layers/{self.key}.geojson",
+        }
+
+
+@cache
+def _sql(key: str) -> str:
+    return files("layers").joinpath(f"sql/{key}.sql").read_text(encoding="utf-8")
+
+
+ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})
+_AREA = ("code", "编码"), ("name", "名称")
+
+LAYERS: dict[str, LayerSpec] = {
+    spec.key: spec
+    for spec in (
+        LayerSpec(
+            "streets",
+            "街道",
+            "polygon",
+            {"color": "#5b8def", "weight": 2.5, "fillOpacity": 0.0},
+            "name",
+            _AREA,
+            ALL,
+            start=ALL,
+            simplify=True,
+        ),
+        LayerSpec(
+            "communities",
+            "社区",
+            "polygon",
+            {"color": "#7aa6c2", "weight": 1.2, "fillOpacity": 0.0, "dashArray": "4 3"},
+            "name",
+            (*_AREA, ("street", "街道")),
+            ALL,
+            start=frozenset({"planner", "worker"}),
+            simplify=True,
+        ),
+        LayerSpec(
+            "grids",
+            "网格",
+            "polygon",
+            {"color": "#9aa5b1", "weight": 0.6, "fillOpacity": 0.35, "fillColor": "#2b3a4a"},
+            "name",
+            (
+                *_AREA,
+                ("community", "社区"),
+                ("households", "户数"),
+                ("open_cases", "在办案件"),
+                ("worker", "网格员"),
+            ),
+            ALL,
+            start=frozenset({"cockpit", "worker"}),
+            simplify=True,
+            choropleth="open_cases",
+        ),
+        LayerSpec(
+            "compounds",
+            "居民小区",
+            "polygon",
+            {"color": "#e0a458", "weight": 1, "fillOpacity": 0.25},
+            "name",
+            (
+                *_AREA,
+                ("compound_type", "类型"),
+                ("households", "户数"),
+                ("property_company", "物业"),
+                ("owners_committee", "业委会"),
+            ),
+            ALL,
+            start=frozenset({"planner"}),
+            simplify=True,
+            min_zoom=13,
+        ),
+        LayerSpec(
+            "business_communities",
+            "商务社区",
+            "polygon",
+            {"color": "#b07cc6", "weight": 1.5, "fillOpacity": 0.2},
+            "name",
+            _AREA,
+            ALL,
+            simplify=True,
+        ),
+        LayerSpec(
+            "buildings",
+            "楼宇",
+            "polygon",
+            {"color": "#8e5fb0", "weight": 1, "fillOpacity": 0.5},
+            "name",
+            (*_AREA, ("floors", "层数"), ("firms", "企业数")),
+            ALL,
+            min_zoom=14,
+        ),
+        LayerSpec(
+            "open_blocks",
+            "开放式街区",
+            "polygon",
+            {"color": "#6fb07c", "weight": 1, "fillOpacity": 0.2},
+            "name",
+            (*_AREA, ("households", "户数")),
+            ALL,
+            simplify=True,
+            min_zoom=13,
+        ),
+        LayerSpec(
+            "party_orgs",
+            "党组织",
+            "point",
+            {"color": "#d7263d", "radius": 4, "fillOpacity": 0.9},
+            "name",
+            (("name", "名称"), ("kind_label", "类型"), ("parent", "上级")),
+            ALL,
+            min_zoom=14,
+            attribution=None,
+        ),
+        LayerSpec(
+            "facilities",
+            "服务设施",
+            "point",
+            {"color": "#1b998b", "radius": 6, "fillOpacity": 0.9},
+            "name",
+            (("name", "名称"), ("kind_label", "类型"), ("community", "社区")),
+            ALL,
+            start=frozenset({"planner", "cockpit"}),
+            by_kind=True,
+            attribution=None,
+        ),
+        LayerSpec(
+            "workers",
+            "网格员",
+            "point",
+            {"color": "#f4d35e", "radius": 4, "fillOpacity": 0.9},
+            "name",
+            (("name", "姓名"), ("grid", "网格")),
+            frozenset({"cockpit", "worker"}),
+            min_zoom=14,
+            attribution=None,
+        ),
+        LayerSpec(
+            "cases",
+            "案件",
+            "point",
+            {"color": "#ff6b6b", "radius": 5, "fillOpacity": 0.85},
+            "category",
+            (
+                ("id", "编号"),
+                ("category", "类别"),
+                ("status_label", "状态"),
+                ("description", "描述"),
+                ("address", "地址"),
+                ("created_at", "上报时间"),
+                ("grid", "网格"),
+            ),
+            ALL,
+            start=frozenset({"cockpit", "worker"}),
+            render=("cluster", "heat"),
+            attribution=None,
+        ),
+        LayerSpec(
+            "roads",
+            "路网",
+            "line",
+            {"color": "#56606b", "weight": 1, "opacity": 0.8},
+            "name",
+            (("name", "路名"),),
+            ALL,
+            start=frozenset({"worker", "planner"}),
+            simplify=True,
+            min_zoom=13,
+        ),
+    )
+}
+
+
+def layers_for(page: str) -> list[LayerSpec]:
+    return [spec for spec in LAYERS.values() if page in spec.pages]

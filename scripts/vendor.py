@@ -1,0 +1,85 @@
+"""Fetch the browser assets the pages need into webmap/static/vendor/ (a build artefact).
+
+Leaflet and Leaflet.markercluster come from the npm registry at pinned versions and are
+checked against the registry's sha512 integrity before anything is unpacked; the heat-map
+plugin is the copy the installed folium package ships. Run by `make run` / `make test`;
+idempotent (a stamp file records what was installed).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import shutil
+import sys
+import tarfile
+import urllib.request
+from importlib.resources import files
+from pathlib import Path
+
+VENDOR = Path(__file__).resolve().parent.parent / "webmap" / "static" / "vendor"
+PACKAGES = [
+    {
+        "name": "leaflet",
+        "version": "1.9.3",
+        "integrity": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
+        "files": {
+            "package/dist/leaflet.js": "leaflet/leaflet.js",
+            "package/dist/leaflet.css": "leaflet/leaflet.css",
+            "package/dist/images/": "leaflet/images/",
+        },
+    },
+    {
+        "name": "leaflet.markercluster",
+        "version": "1.5.3",
+        "integrity": "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
+        "files": {
+            "package/dist/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
+            "package/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",
+            "package/dist/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
+        },
+    },
+]
+REGISTRY = "https://registry.npmjs.org"
+
+
+def fetch(pkg: dict) -> None:  # type: ignore[type-arg]
+    name, version = pkg["name"], pkg["version"]
+    url = f"{REGISTRY}/{name}/-/{name.split('/')[-1]}-{version}.tgz"
+    with urllib.request.urlopen(url, timeout=60) as r:  # noqa: S310 (fixed https URL)
+        blob = r.read()
+    algo, want = pkg["integrity"].split("-", 1)
+    got = base64.b64encode(hashlib.new(algo, blob).digest()).decode()
+    if got != want:
+        sys.exit(f"vendor: integrity check failed for {name}@{version}: {got} != {want}")
+    with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            for src, dst in pkg["files"].items():
+                if member.isfile() and (
+                    member.name == src or (src.endswith("/") and member.name.startswith(src))
+                ):
+                    target = VENDOR / (dst + member.name[len(src) :] if src.endswith("/") else dst)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+
+
+def main() -> None:
+    stamp = VENDOR / "installed.json"
+    want = {p["name"]: p["version"] for p in PACKAGES}
+    if stamp.exists() and json.loads(stamp.read_text()) == want:
+        return
+    shutil.rmtree(VENDOR, ignore_errors=True)
+    VENDOR.mkdir(parents=True)
+    for pkg in PACKAGES:
+        fetch(pkg)
+        print(f"vendor: {pkg['name']}@{pkg['version']} (integrity ok)")
+    heat = files("folium").joinpath("templates/leaflet_heat.min.js")
+    (VENDOR / "leaflet-heat").mkdir()
+    (VENDOR / "leaflet-heat" / "leaflet-heat.js").write_bytes(heat.read_bytes())
+    stamp.write_text(json.dumps(want))
+
+
+if __name__ == "__main__":
+    main()

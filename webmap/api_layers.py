@@ -1,0 +1,80 @@
+"""GET /api/v1/layers and /api/v1/layers/<key>.geojson: any registry layer as WGS84 GeoJSON."""
+
+from __future__ import annotations
+
+import math
+
+from flask import Response, abort, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import BaseModel, Field
+from sqlalchemy import text
+
+from layers.registry import LAYERS
+from webmap.db import get_read_session
+from webmap.schemas import Schema
+
+api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
+
+# The layer's own SQL is a registry constant (layers/sql/<key>.sql), never request text;
+# every value from the request is a bound parameter.
+_WRAP = """
+WITH f AS ({layer})
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
+    json_build_object('type', 'Feature', 'id', f.code,
+                      'geometry', ST_AsGeoJSON(f.g, 6)::json,
+                      'properties', f.props || jsonb_build_object('code', f.code, 'name', f.name))
+), '[]'::json))::text
+FROM (SELECT code, name, props,
+             CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END AS g
+      FROM ({layer}) l) f
+WHERE NOT ST_IsEmpty(f.g)
+"""
+
+
+class LayerPath(BaseModel):
+    key: str
+
+
+class LayerQuery(Schema):
+    bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84)")
+    zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
+    kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
+    grid: str | None = Field(None, max_length=15, description="cases: one grid only")
+
+
+@api.get("/layers")
+def list_layers():  # type: ignore[no-untyped-def]
+    """Every layer in the registry, with its title, style and which pages show it."""
+    return jsonify([spec.as_dict() for spec in LAYERS.values()])
+
+
+@api.get("/layers/<key>.geojson")
+def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
+    """A layer as a FeatureCollection; every feature has `code` and `name`. With bbox, only
+    what meets the box, simplified for the zoom; without, the whole layer at 6 decimals."""
+    spec = LAYERS.get(path.key)
+    if spec is None:
+        abort(404, description=f"no layer {path.key!r}; see /api/v1/layers")
+    box = (-180.0, -90.0, 180.0, 90.0)
+    tol = 0.0
+    if query.bbox:
+        try:
+            box = tuple(float(v) for v in query.bbox.split(","))  # type: ignore[assignment]
+        except ValueError:
+            abort(400, description="bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+        if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
+            abort(400, description="bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
+        if spec.simplify and query.zoom is not None:
+            tol = 0.5 * 360.0 / (256 * 2**query.zoom)
+    sql = _WRAP.format(layer=spec.sql.strip().rstrip(";"))
+    params = {
+        "minx": box[0],
+        "miny": box[1],
+        "maxx": box[2],
+        "maxy": box[3],
+        "tol": tol,
+        "kind": query.kind,
+        "grid": query.grid,
+    }
+    body = get_read_session().execute(text(sql), params).scalar_one()
+    return Response(body, mimetype="application/geo+json")

@@ -1,0 +1,53 @@
+"""Cockpit numbers and the worker's search box."""
+
+from __future__ import annotations
+
+import re
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.cases import get_case
+from geo.dashboard import cockpit_stats
+from geo.geocode import find_places
+from geo.locate import OutsideDistrict, locate
+from geo.points import PointError, to_wgs84_point
+from webmap.db import get_read_session
+from webmap.schemas import Schema
+
+api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
+COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class SearchQuery(Schema):
+    q: str = Field(min_length=1, max_length=100, description="case id, place name, or lon,lat")
+
+
+@api.get("/stats/cockpit")
+def stats():  # type: ignore[no-untyped-def]
+    """Cases today, open, overdue, resolved within the time limit, by street and category,
+    and hotspots of the last 24 hours."""
+    return jsonify(cockpit_stats(get_read_session()))
+
+
+@api.get("/search")
+def search(query: SearchQuery):  # type: ignore[no-untyped-def]
+    """What a grid worker types: a case number, an address or building name, or lon,lat."""
+    s = get_read_session()
+    q = query.q.strip()
+    if q.isdigit():
+        case = get_case(s, int(q))
+        if case is None:
+            return jsonify(kind="none", message=f"没有编号为 {q} 的案件", results=[])
+        return jsonify(kind="case", results=[case])
+    m = COORDS.match(q)
+    if m:
+        try:
+            lon, lat = to_wgs84_point(float(m.group(1)), float(m.group(2)))
+            a = locate(s, lon, lat).as_dict()
+        except (PointError, OutsideDistrict) as exc:
+            return jsonify(kind="none", message=str(exc), results=[])
+        return jsonify(kind="point", results=[a])
+    places = find_places(s, q, 10)
+    return jsonify(kind="places", results=places, message=None if places else f"没有找到“{q}”")

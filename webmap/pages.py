@@ -1,0 +1,221 @@
+"""/cockpit, /worker, /planner: Folium maps of registry layers, with each audience's panels."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import folium
+from branca.element import Element
+from flask import Blueprint, Response, request
+from sqlalchemy import text
+
+from layers.registry import layers_for
+from webmap.db import get_read_session
+from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
+from webmap.static_colors import KIND_COLORS
+
+bp = Blueprint("pages", __name__)
+PANELS = {
+    page: open(
+        os.path.join(os.path.dirname(__file__), "templates", f"{page}.html"), encoding="utf-8"
+    ).read()
+    for page in ("cockpit", "worker", "planner")
+}
+TITLES = {"cockpit": "数字驾驶舱", "worker": "网格员", "planner": "规划分析"}
+
+
+def basemap(m: folium.Map) -> str:
+    """Add the configured basemap; return the CRS overlays are drawn in.
+
+    GRIDMAP_BASEMAP: `none` (default: offline, our own layers are the background), a tile URL
+    template of an intranet server, `tianditu:<key>` (CGCS2000, no shift), or `amap` (GCJ-02:
+    every overlay is shifted to GCJ-02 for display so nothing lands 500 m off).
+    """
+    choice = os.environ.get("GRIDMAP_BASEMAP", "none")
+    attr = os.environ.get("GRIDMAP_BASEMAP_ATTRIBUTION", "底图")
+    if choice == "none":
+        return "wgs84"
+    if choice == "amap":
+        folium.TileLayer(
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+            "&style=8&x={x}&y={y}&z={z}",
+            attr="© 高德地图",
+            subdomains="1234",
+            name="高德底图",
+        ).add_to(m)
+        return "gcj02"
+    if choice.startswith("tianditu:"):
+        key = choice.split(":", 1)[1]
+        folium.TileLayer(
+            f"https://t{{s}}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+            f"&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+            f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}",
+            attr="© 天地图",
+            subdomains="01234567",
+            name="天地图",
+        ).add_to(m)
+        return "wgs84"
+    folium.TileLayer(choice, attr=attr, name="底图").add_to(m)
+    return "wgs84"
+
+
+def _bounds(grid: str | None) -> list[float]:
+    s = get_read_session()
+    row = s.execute(
+        text(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e "
+            "FROM grids WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
+        ),
+        {"g": grid},
+    ).one()
+    if row[0] is None:
+        return [119.9, 30.1, 120.4, 30.5]
+    return [float(v) for v in row]
+
+
+def _kinds() -> list[tuple[str, str]]:
+    return [
+        tuple(r)
+        for r in get_read_session().execute(
+            text("SELECT code, name FROM facility_kinds ORDER BY code")
+        )
+    ]  # type: ignore[misc]
+
+
+def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
+    bounds = _bounds(grid)
+    centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
+    m = folium.Map(
+        location=centre,
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        zoom_control=page == "planner",
+    )
+    # Instance attributes, so no other map's asset list changes (folium's lists are shared).
+    m.default_js = list(LOCAL_JS)
+    m.default_css = list(LOCAL_CSS)
+    display = basemap(m)
+    kinds = _kinds()
+    for spec in layers_for(page):
+        show = page in spec.start
+        if spec.by_kind:
+            for code, label in kinds:
+                RegistryLayer(
+                    spec,
+                    f"{spec.title}·{label}",
+                    show,
+                    id=f"{spec.key}:{code}",
+                    params={"kind": code},
+                    style={
+                        "color": KIND_COLORS.get(code, "#1b998b"),
+                        "fillColor": KIND_COLORS.get(code, "#1b998b"),
+                    },
+                ).add_to(m)
+        elif spec.key == "cases":
+            params = {"grid": grid} if grid else {}
+            RegistryLayer(
+                spec, f"{spec.title}（点位）", show, id="cases", render="cluster", params=params
+            ).add_to(m)
+            RegistryLayer(
+                spec,
+                f"{spec.title}（热力）",
+                page == "cockpit",
+                id="cases:heat",
+                render="heat",
+                params=params,
+            ).add_to(m)
+        else:
+            RegistryLayer(
+                spec,
+                spec.title,
+                show or (spec.key == "grids" and bool(grid)),
+                id=spec.key,
+                highlight=grid,
+            ).add_to(m)
+    folium.LayerControl(
+        collapsed=page != "planner", position="bottomright" if page == "cockpit" else "topright"
+    ).add_to(m)
+    legend = [(KIND_COLORS.get(code, "#1b998b"), label) for code, label in kinds]
+    if page == "cockpit":
+        legend = [
+            ("#1a2d40", "网格：无在办案件"),
+            ("#3f7f8c", "网格：少量在办"),
+            ("#e8743b", "网格：较多在办"),
+            ("#d7263d", "网格：在办最多"),
+            ("#ff6b6b", "案件"),
+            ("#ffd166", "超期案件"),
+        ]
+    if page == "worker":
+        legend = [
+            ("#ffd166", "我的网格 / 所选网格"),
+            ("#ff6b6b", "在办案件"),
+            ("#9aa5b1", "网格边界"),
+        ]
+    Legend("图例" if page != "planner" else "服务设施图例", legend).add_to(m)
+    root = m.get_root()
+    root.header.add_child(
+        Element(
+            f"<title>{TITLES[page]} · gridmap</title>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="/static/gridmap/favicon.svg">'
+        )
+    )
+    config: dict[str, Any] = {
+        "page": page,
+        "displayCrs": display,
+        "bounds": bounds,
+        "grid": grid,
+        "refreshSeconds": refresh_s,
+        "map": m.get_name(),
+        "district": os.environ.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
+    }
+    root.header.add_child(page_config(config))
+    root.html.add_child(Element(PANELS[page]))
+    root.html.add_child(Element(f'<script src="/static/gridmap/{page}.js"></script>'))
+    # Folium writes the map's own script after ours: start once everything has run.
+    root.script.add_child(
+        Element(
+            f"window.addEventListener('load', () => gridmap.start({m.get_name()}, {safe_json(config)}));"
+        )
+    )
+    return root.render()
+
+
+def _page(page: str) -> Response:
+    grid = request.args.get("grid") or None
+    if grid is not None and not (grid.isdigit() and len(grid) == 15):
+        return Response("grid must be a 15-digit grid code", status=400, mimetype="text/plain")
+    try:
+        refresh = max(1, min(3600, int(request.args.get("refresh", "30"))))
+    except ValueError:
+        refresh = 30
+    html = build_page(page, grid, refresh)
+    return Response(html, mimetype="text/html")
+
+
+@bp.get("/cockpit")
+def cockpit() -> Response:
+    return _page("cockpit")
+
+
+@bp.get("/worker")
+def worker() -> Response:
+    return _page("worker")
+
+
+@bp.get("/planner")
+def planner() -> Response:
+    return _page("planner")
+
+
+@bp.get("/")
+def index() -> Response:
+    links = "".join(f'<li><a href="/{p}">{t}</a></li>' for p, t in TITLES.items())
+    return Response(
+        f"<!doctype html><meta charset=utf-8><title>gridmap</title><h1>gridmap</h1>"
+        f"<ul>{links}</ul>",
+        mimetype="text/html",
+    )

@@ -1,0 +1,56 @@
+(function () {
+  "use strict";
+  const gm = window.gridmap;
+  function bars(el, rows, label) {
+    el.replaceChildren();
+    const max = Math.max(1, ...rows.map((r) => r.open));
+    for (const r of rows.slice(0, 18)) {
+      const row = gm.el("div", "gm-bar-row");
+      row.appendChild(gm.el("span", "gm-bar-label", r[label]));
+      const track = gm.el("span", "gm-bar-track");
+      const fill = gm.el("span", "gm-bar-fill");
+      fill.style.width = (100 * r.open / max).toFixed(1) + "%";
+      track.appendChild(fill);
+      row.appendChild(track);
+      row.appendChild(gm.el("span", "gm-bar-value", r.open));
+      el.appendChild(row);
+    }
+  }
+  gm.refreshStats = function () {
+    return fetch("/api/v1/stats/cockpit").then((r) => r.json()).then((s) => {
+      document.getElementById("kpi-today").textContent = s.today;
+      document.getElementById("kpi-open").textContent = s.open;
+      document.getElementById("kpi-overdue").textContent = s.overdue;
+      document.getElementById("kpi-intime").textContent = s.resolved_in_time_pct == null ? "–" : s.resolved_in_time_pct + "%";
+      bars(document.getElementById("gm-streets"), s.by_street, "name");
+      bars(document.getElementById("gm-categories"), s.by_category, "name");
+      const hot = document.getElementById("gm-hotspots");
+      hot.replaceChildren();
+      if (!s.hotspots.length) hot.appendChild(gm.el("li", "gm-muted", "暂无异常"));
+      for (const h of s.hotspots) {
+        const li = gm.el("li");
+        li.appendChild(gm.el("b", null, h.name || h.code));
+        li.appendChild(gm.el("span", "gm-muted", ` ${h.last_24h} 件 / 日均 ${h.per_day}`));
+        hot.appendChild(li);
+      }
+      document.getElementById("gm-updated").textContent = new Date().toLocaleTimeString("zh-CN");
+      gm.statsVersion = (gm.statsVersion || 0) + 1;
+    });
+  };
+  gm.start = function (map, cfg) {
+    document.body.classList.add("gm-cockpit");
+    document.getElementById("gm-district").textContent = cfg.district;
+    const b = cfg.bounds;
+    const side = window.innerWidth > 3000 ? 640 : 350;  // keep the district clear of the panels
+    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])),
+      { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, 20] });
+    const tick = () => { document.getElementById("gm-clock").textContent = new Date().toLocaleString("zh-CN"); };
+    tick(); setInterval(tick, 1000);
+    gm.refreshStats();
+    // Numbers and the case and grid layers refresh in place; the page never reloads.
+    setInterval(() => {
+      gm.refreshStats();
+      for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
+    }, cfg.refreshSeconds * 1000);
+  };
+})();

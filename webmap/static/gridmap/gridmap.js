@@ -1,0 +1,156 @@
+/* gridmap: layers from the registry, loaded by bbox; user text only ever as textContent. */
+(function () {
+  "use strict";
+  const gm = (window.gridmap = window.gridmap || {});
+  gm.layers = {};
+  gm.config = gm.config || { displayCrs: "wgs84" };
+
+  // --- coordinates: GCJ-02 display shift when the basemap is Amap ------------------------
+  const A = 6378245.0, EE = 0.00669342162296594323;
+  function delta(lon, lat) {
+    const x = lon - 105.0, y = lat - 35.0;
+    let dLat = -100 + 2 * x + 3 * y + 0.2 * y * y + 0.1 * x * y + 0.2 * Math.sqrt(Math.abs(x));
+    dLat += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
+    dLat += (20 * Math.sin(y * Math.PI) + 40 * Math.sin(y / 3 * Math.PI)) * 2 / 3;
+    dLat += (160 * Math.sin(y / 12 * Math.PI) + 320 * Math.sin(y * Math.PI / 30)) * 2 / 3;
+    let dLon = 300 + x + 2 * y + 0.1 * x * x + 0.1 * x * y + 0.1 * Math.sqrt(Math.abs(x));
+    dLon += (20 * Math.sin(6 * x * Math.PI) + 20 * Math.sin(2 * x * Math.PI)) * 2 / 3;
+    dLon += (20 * Math.sin(x * Math.PI) + 40 * Math.sin(x / 3 * Math.PI)) * 2 / 3;
+    dLon += (150 * Math.sin(x / 12 * Math.PI) + 300 * Math.sin(x / 30 * Math.PI)) * 2 / 3;
+    const rad = lat / 180 * Math.PI, magic = 1 - EE * Math.sin(rad) ** 2, sm = Math.sqrt(magic);
+    return [dLon * 180 / (A / sm * Math.cos(rad) * Math.PI), dLat * 180 / ((A * (1 - EE)) / (magic * sm) * Math.PI)];
+  }
+  gm.toDisplay = function (lon, lat) {  // WGS84 -> what the basemap uses
+    if (gm.config.displayCrs !== "gcj02") return L.latLng(lat, lon);
+    const d = delta(lon, lat);
+    return L.latLng(lat + d[1], lon + d[0]);
+  };
+  gm.fromDisplay = function (latlng) {  // basemap -> WGS84 [lon, lat]
+    if (gm.config.displayCrs !== "gcj02") return [latlng.lng, latlng.lat];
+    let lon = latlng.lng, lat = latlng.lat;
+    for (let i = 0; i < 20; i++) {
+      const p = gm.toDisplay(lon, lat);
+      lon -= p.lng - latlng.lng; lat -= p.lat - latlng.lat;
+    }
+    return [lon, lat];
+  };
+
+  // --- safe text -----------------------------------------------------------------------
+  gm.esc = function (s) {
+    return String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+  };
+  gm.el = function (tag, cls, text) {
+    const e = document.createElement(tag);
+    if (cls) e.className = cls;
+    if (text != null) e.textContent = String(text);
+    return e;
+  };
+  gm.popup = function (spec, props) {
+    const box = gm.el("div", "gm-popup");
+    box.appendChild(gm.el("div", "gm-popup-title", props[spec.tooltip] || props.name || spec.title));
+    const table = gm.el("table");
+    for (const [key, label] of spec.popup) {
+      if (props[key] == null || props[key] === "") continue;
+      const tr = gm.el("tr");
+      tr.appendChild(gm.el("th", null, label));
+      tr.appendChild(gm.el("td", null, props[key]));
+      table.appendChild(tr);
+    }
+    box.appendChild(table);
+    return box;
+  };
+
+  // --- colours -------------------------------------------------------------------------
+  const RAMP = ["#1a2d40", "#29506b", "#3f7f8c", "#e3b04b", "#e8743b", "#d7263d"];
+  gm.ramp = function (v, max) {
+    if (!v) return RAMP[0];
+    const i = Math.min(RAMP.length - 1, 1 + Math.floor((v / Math.max(1, max)) * (RAMP.length - 2)));
+    return RAMP[i];
+  };
+  gm.kindColors = {
+    party_service_centre: "#d7263d", building_station: "#8e5fb0", courier_post: "#f4a259",
+    canteen: "#1b998b", sports_room: "#2e86de", reading_room: "#6ab04c",
+  };
+
+  // --- one registry layer on one map -----------------------------------------------------
+  gm.layer = function (map, spec, opts) {
+    opts = opts || {};
+    // No tile layer sets a zoom range (the offline default); marker clusters need one.
+    if (map.options.maxZoom === undefined) { map.setMaxZoom(19); map.setMinZoom(9); }
+    const params = Object.assign({}, opts.params || {});
+    const style = Object.assign({}, spec.style, opts.style || {});
+    let layer;
+    const toLatLng = (c) => gm.toDisplay(c[0], c[1]);
+    const onEach = (f, l) => {
+      const p = f.properties;
+      l.bindTooltip(() => gm.esc(p[spec.tooltip] != null ? p[spec.tooltip] : p.name), { sticky: true });
+      l.bindPopup(() => gm.popup(spec, p));
+      l.on("click", () => map.fire("gridmap:select", { spec: spec, props: p, layer: l }));
+    };
+    if (opts.render === "heat") {
+      layer = L.heatLayer([], { radius: 18, blur: 22, maxZoom: 16, minOpacity: 0.35 });
+    } else if (opts.render === "cluster") {
+      layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+    } else {
+      layer = L.geoJSON(null, {
+        coordsToLatLng: toLatLng,
+        style: (f) => {
+          const s = Object.assign({}, style);
+          if (spec.choropleth) s.fillColor = gm.ramp(f.properties[spec.choropleth], layer._gmMax || 1);
+          if (opts.highlight && f.properties.code === opts.highlight) Object.assign(s, { color: "#ffd166", weight: 4, fillOpacity: 0.1 });
+          return s;
+        },
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, style),
+        onEachFeature: onEach,
+      });
+    }
+    if (spec.attribution) layer.options.attribution = spec.attribution;
+    layer._gm = { spec: spec, count: 0, loading: false };
+    let seq = 0;
+    layer.reload = function () {
+      if (!map.hasLayer(layer)) return Promise.resolve();
+      const z = map.getZoom();
+      const clear = () => (opts.render === "heat" ? layer.setLatLngs([]) : layer.clearLayers());
+      if (z < spec.min_zoom) { clear(); layer._gm.count = 0; layer._gm.features = []; return Promise.resolve(); }
+      const b = map.getBounds();
+      const sw = gm.fromDisplay(b.getSouthWest()), ne = gm.fromDisplay(b.getNorthEast());
+      const q = new URLSearchParams(Object.assign({ bbox: [sw[0], sw[1], ne[0], ne[1]].map((v) => v.toFixed(6)).join(","), zoom: String(z) }, params));
+      const mine = ++seq;
+      layer._gm.loading = true;
+      return fetch(spec.url + "?" + q.toString()).then((r) => r.json()).then((fc) => {
+        if (mine !== seq) return;
+        clear();
+        if (opts.render === "heat") {
+          layer.setLatLngs(fc.features.map((f) => toLatLng(f.geometry.coordinates)));
+        } else if (opts.render === "cluster") {
+          const markers = fc.features.map((f) => {
+            const c = f.geometry.coordinates;
+            const m = L.circleMarker(toLatLng(c), Object.assign({}, style, f.properties.overdue ? { color: "#ffd166" } : {}));
+            onEach(f, m);
+            return m;
+          });
+          layer.addLayers(markers);
+        } else {
+          if (spec.choropleth) layer._gmMax = Math.max(1, ...fc.features.map((f) => f.properties[spec.choropleth] || 0));
+          layer.addData(fc);
+        }
+        layer._gm.count = fc.features.length;
+        layer._gm.features = fc.features;
+      }).finally(() => { if (mine === seq) layer._gm.loading = false; map.fire("gridmap:loaded", { key: spec.key }); });
+    };
+    map.on("moveend", () => layer.reload());
+    // Child features' "add" events propagate to the group: react to the group's own only.
+    layer.on("add", (e) => { if (!e.propagatedFrom) layer.reload(); });
+    gm.layers[opts.id || spec.key] = layer;
+    return layer;
+  };
+
+  gm.reloadAll = function () {
+    return Promise.all(Object.values(gm.layers).map((l) => l.reload()));
+  };
+  // True once every layer on the map has drawn its data (used by tests and the benchmark).
+  gm.settled = function (map) {
+    return Object.values(gm.layers).every((l) => !map.hasLayer(l) || !l._gm.loading) &&
+      Object.values(gm.layers).some((l) => map.hasLayer(l) && l._gm.features !== undefined);
+  };
+})();
