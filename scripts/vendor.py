@@ -24,7 +24,8 @@ PACKAGES = [
     {
         "name": "leaflet",
         "version": "1.9.3",
-        "integrity": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOslixQF9D/uSIzhZgGMfQ==",
+        "integrity": "sha512-iB2cR9vAkDOu5l3HAay2obcUHZ7xwUBBjph8+PGtmW/2lYhbLizWtG7nTeYht36WfOs"
+        "lixQF9D/uSIzhZgGMfQ==",
         "files": {
             "package/dist/leaflet.js": "leaflet/leaflet.js",
             "package/dist/leaflet.css": "leaflet/leaflet.css",
@@ -34,7 +35,8 @@ PACKAGES = [
     {
         "name": "leaflet.markercluster",
         "version": "1.5.3",
-        "integrity": "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4NpbAXpR2+NTRSEGfCSeA==",
+        "integrity": "sha512-vPTw/Bndq7eQHjLBVlWpnGeLa3t+3zGiuM7fJwCkiMFq+nmRuG3RI3f7f4N4TDX7T4N"
+        "pbAXpR2+NTRSEGfCSeA==",
         "files": {
             "package/dist/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
             "package/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",

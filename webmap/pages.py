@@ -64,8 +64,8 @@ def _bounds(grid: str | None) -> list[float]:
     s = get_read_session()
     row = s.execute(
         text(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(geom) AS e "
-            "FROM grids WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
+            "FROM (SELECT ST_Extent(geom) AS e FROM grids WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
         ),
         {"g": grid},
     ).one()
@@ -178,7 +178,8 @@ def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
     # Folium writes the map's own script after ours: start once everything has run.
     root.script.add_child(
         Element(
-            f"window.addEventListener('load', () => gridmap.start({m.get_name()}, {safe_json(config)}));"
+            f"window.addEventListener('load', () => "
+            f"gridmap.start({m.get_name()}, {safe_json(config)}));"
         )
     )
     return root.render()
