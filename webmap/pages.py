@@ -65,7 +65,8 @@ def _bounds(grid: str | None) -> list[float]:
     row = s.execute(
         text(
             "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-            "FROM (SELECT ST_Extent(geom) AS e FROM grids WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
+            "FROM (SELECT ST_Extent(geom) AS e FROM grids "
+            "WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
         ),
         {"g": grid},
     ).one()
