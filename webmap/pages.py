@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from importlib.resources import files
 from typing import Any
 
 import folium
@@ -17,9 +18,7 @@ from webmap.static_colors import KIND_COLORS
 
 bp = Blueprint("pages", __name__)
 PANELS = {
-    page: open(
-        os.path.join(os.path.dirname(__file__), "templates", f"{page}.html"), encoding="utf-8"
-    ).read()
+    page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
     for page in ("cockpit", "worker", "planner")
 }
 TITLES = {"cockpit": "数字驾驶舱", "worker": "网格员", "planner": "规划分析"}

@@ -75,10 +75,17 @@
   // --- one registry layer on one map -----------------------------------------------------
   gm.layer = function (map, spec, opts) {
     opts = opts || {};
+    // Polygons under lines under points, whatever order the fetches finish in: a pane and a
+    // canvas renderer per geometry kind.
+    const paneName = "gm-" + spec.geometry;
+    if (!map.getPane(paneName)) {
+      map.createPane(paneName).style.zIndex = { polygon: 410, line: 420, point: 450 }[spec.geometry];
+      map["_gmRenderer_" + paneName] = L.canvas({ pane: paneName });
+    }
     // No tile layer sets a zoom range (the offline default); marker clusters need one.
     if (map.options.maxZoom === undefined) { map.setMaxZoom(19); map.setMinZoom(9); }
     const params = Object.assign({}, opts.params || {});
-    const style = Object.assign({}, spec.style, opts.style || {});
+    const style = Object.assign({ pane: paneName, renderer: map["_gmRenderer_" + paneName] }, spec.style, opts.style || {});
     let layer;
     const toLatLng = (c) => gm.toDisplay(c[0], c[1]);
     const onEach = (f, l) => {
@@ -90,7 +97,8 @@
     if (opts.render === "heat") {
       layer = L.heatLayer([], { radius: 18, blur: 22, maxZoom: 16, minOpacity: 0.35 });
     } else if (opts.render === "cluster") {
-      layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50 });
+      layer = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 50,
+        disableClusteringAtZoom: 16 });
     } else {
       layer = L.geoJSON(null, {
         coordsToLatLng: toLatLng,

@@ -1,0 +1,90 @@
+"""The layer registry over HTTP: list, GeoJSON by bbox, full precision without one."""
+
+import re
+
+from layers.registry import LAYERS
+from tests.fixtures import COMPOUND, GRID_A, m_point
+
+ARCH_KEYS = {
+    "streets",
+    "communities",
+    "grids",
+    "compounds",
+    "business_communities",
+    "buildings",
+    "open_blocks",
+    "party_orgs",
+    "facilities",
+    "workers",
+    "cases",
+    "roads",
+}
+
+
+def test_registry_lists_every_layer_with_chinese_titles(client) -> None:  # type: ignore[no-untyped-def]
+    listed = {item["key"]: item for item in client.get("/api/v1/layers").get_json()}
+    assert ARCH_KEYS <= set(listed)
+    assert listed["compounds"]["title"] == "居民小区" and "cockpit" in listed["grids"]["pages"]
+
+
+def test_every_layer_serves_features_with_code_and_name(client) -> None:  # type: ignore[no-untyped-def]
+    client.post(
+        "/api/v1/cases",
+        json={
+            "lon": m_point(100, 100)[0],
+            "lat": m_point(100, 100)[1],
+            "category": "parking",
+            "description": "x",
+        },
+    )
+    for key in LAYERS:
+        r = client.get(f"/api/v1/layers/{key}.geojson")
+        assert r.status_code == 200 and r.mimetype == "application/geo+json", key
+        for f in r.get_json()["features"]:
+            assert "code" in f["properties"] and "name" in f["properties"], key
+
+
+def test_without_bbox_the_whole_layer_comes_at_six_decimals(client) -> None:  # type: ignore[no-untyped-def]
+    fc = client.get("/api/v1/layers/grids.geojson").get_json()
+    assert {f["properties"]["code"] for f in fc["features"]} == {GRID_A, "330105001001002"}
+    numbers = re.findall(r"\d+\.(\d+)", str(fc["features"][0]["geometry"]["coordinates"]))
+    assert max(len(n) for n in numbers) == 6
+
+
+def test_bbox_selects_what_meets_the_box(client) -> None:  # type: ignore[no-untyped-def]
+    (x0, y0), (x1, y1) = m_point(10, 10), m_point(60, 60)
+    fc = client.get(f"/api/v1/layers/grids.geojson?bbox={x0},{y0},{x1},{y1}&zoom=16").get_json()
+    assert [f["properties"]["code"] for f in fc["features"]] == [GRID_A]
+    comp = client.get(f"/api/v1/layers/compounds.geojson?bbox={x0},{y0},{x1},{y1}").get_json()
+    assert comp["features"][0]["properties"]["code"] == COMPOUND
+    assert comp["features"][0]["properties"]["households"] == 300
+
+
+def test_bad_bbox_and_unknown_layer_are_json_errors(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get("/api/v1/layers/grids.geojson?bbox=1,2,3").status_code == 400
+    assert client.get("/api/v1/layers/grids.geojson?bbox=5,5,1,1").status_code == 400
+    r = client.get("/api/v1/layers/nope.geojson")
+    assert r.status_code == 404 and "no layer" in r.get_json()["message"]
+
+
+def test_case_layer_never_carries_the_reporter(client) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    client.post(
+        "/api/v1/cases",
+        json={
+            "lon": lon,
+            "lat": lat,
+            "category": "noise",
+            "description": "吵",
+            "reporter": {"name": "张三丰", "phone": "13812341234"},
+        },
+    )
+    body = client.get("/api/v1/layers/cases.geojson").get_data(as_text=True)
+    assert "13812341234" not in body and "张三丰" not in body and "吵" in body
+
+
+def test_pages_reference_nothing_outside_the_server(client) -> None:  # type: ignore[no-untyped-def]
+    for page in ("/cockpit", "/worker", "/planner", "/worker?grid=" + GRID_A):
+        html = client.get(page).get_data(as_text=True)
+        assert client.get(page).status_code == 200
+        assert re.findall(r"https?://", html) == [], page

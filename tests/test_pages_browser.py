@@ -1,0 +1,227 @@
+"""The three pages in real headless Chromium (Debian's), offline, as a person would use them.
+
+Screenshots land in tests/artifacts/ at each page's target screen size.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
+
+
+@pytest.fixture(scope="module")
+def server(demo_url: str) -> Iterator[str]:
+    from webmap import create_app
+
+    app = create_app({"DATABASE_URL": demo_url})
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is missing: `make test` installs it (scripts/system-deps.sh test)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield b
+        b.close()
+
+
+class Visit:
+    """One page in a fresh context: every request not to our server is aborted and recorded."""
+
+    def __init__(self, browser, server: str, path: str, width: int, height: int, **ctx) -> None:  # type: ignore[no-untyped-def]
+        self.outside: list[str] = []
+        self.errors: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height}, **ctx)
+        self.context.route("**/*", self._route(server))
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.goto(server + path)
+        self.page.wait_for_function(
+            "window.gridmap && gridmap.config && window[gridmap.config.map] "
+            "&& gridmap.settled(window[gridmap.config.map])",
+            timeout=30_000,
+        )
+
+    def _route(self, server: str):  # type: ignore[no-untyped-def]
+        def handle(route) -> None:  # type: ignore[no-untyped-def]
+            if route.request.url.startswith(server):
+                route.continue_()
+            else:
+                self.outside.append(route.request.url)
+                route.abort()
+
+        return handle
+
+    def counts(self) -> dict[str, int]:
+        return self.page.evaluate(
+            "Object.fromEntries(Object.entries(gridmap.layers)"
+            ".filter(([k, l]) => window[gridmap.config.map].hasLayer(l))"
+            ".map(([k, l]) => [k, l._gm.count]))"
+        )
+
+    def shot(self, name: str) -> None:
+        ARTIFACTS.mkdir(exist_ok=True)
+        self.page.wait_for_timeout(500)
+        self.page.screenshot(path=str(ARTIFACTS / name))
+
+    def close(self) -> None:
+        assert self.outside == [], f"requests left the server: {self.outside[:3]}"
+        assert self.errors == [], f"console errors: {self.errors[:3]}"
+        self.context.close()
+
+
+def api(server: str, path: str, body: dict | None = None) -> dict:  # type: ignore[type-arg]
+    req = urllib.request.Request(
+        server + path,
+        data=None if body is None else json.dumps(body).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(req) as r:
+        return json.load(r)  # type: ignore[no-any-return]
+
+
+def test_cockpit_draws_the_district_and_its_numbers(browser, server: str, demo_url: str) -> None:  # type: ignore[no-untyped-def]
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    counts = v.counts()
+    assert counts["streets"] == 18 and counts["grids"] > 800
+    assert counts["cases"] > 0 and counts["facilities:courier_post"] == 22
+    v.page.wait_for_function("document.getElementById('kpi-open').textContent !== '–'")
+    assert int(v.page.inner_text("#kpi-open")) > 0
+    assert v.page.locator("#gm-streets .gm-bar-row").count() == 18
+    assert "OpenStreetMap" in v.page.inner_text(".leaflet-control-attribution")
+    v.shot("cockpit-1920x1080.png")
+    v.close()
+    big = Visit(browser, server, "/cockpit", 3840, 2160)
+    big.shot("cockpit-3840x2160.png")
+    big.close()
+
+
+def test_cockpit_numbers_change_after_a_case_is_added_without_reloading(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    v = Visit(browser, server, "/cockpit?refresh=2", 1920, 1080)
+    v.page.wait_for_function("document.getElementById('kpi-open').textContent !== '–'")
+    v.page.evaluate("window.__samePage = true")
+    before = int(v.page.inner_text("#kpi-today"))
+    point = api(server, "/api/v1/layers/facilities.geojson")["features"][0]["geometry"][
+        "coordinates"
+    ]
+    api(
+        server,
+        "/api/v1/cases",
+        {"lon": point[0], "lat": point[1], "category": "noise", "description": "驾驶舱刷新测试"},
+    )
+    v.page.wait_for_function(
+        f"Number(document.getElementById('kpi-today').textContent) === {before + 1}", timeout=15_000
+    )
+    assert v.page.evaluate("window.__samePage") is True
+    v.close()
+
+
+def test_worker_finds_a_case_and_its_popup_shows_user_text_escaped(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    point = api(server, "/api/v1/layers/facilities.geojson")["features"][3]["geometry"][
+        "coordinates"
+    ]
+    case = api(
+        server,
+        "/api/v1/cases",
+        {
+            "lon": point[0],
+            "lat": point[1],
+            "category": "dispute",
+            "description": NASTY,
+            "address": "<b>楼下</b>",
+        },
+    )
+    grid = case["assignment"]["grid"]["code"]
+    v = Visit(browser, server, f"/worker?grid={grid}", 390, 844)
+    assert v.page.locator("#gm-mygrid").inner_text().endswith(grid)
+    v.page.fill("#gm-q", str(case["id"]))
+    v.page.click("text=搜索")
+    v.page.wait_for_function("document.querySelectorAll('#gm-results li').length > 0")
+    assert NASTY in v.page.inner_text("#gm-results")
+    v.page.wait_for_function("gridmap.settled(window[gridmap.config.map])")
+    v.page.wait_for_timeout(800)
+    # Click the case's own marker on the map, where a person would.
+    xy = v.page.evaluate(f"""(() => {{
+        const m = window[gridmap.config.map];
+        const p = m.latLngToContainerPoint(gridmap.toDisplay({point[0]}, {point[1]}));
+        const r = m.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }})()""")
+    v.page.mouse.click(xy[0], xy[1])
+    v.page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
+    popup = v.page.locator(".leaflet-popup-content")
+    assert NASTY in popup.inner_text() and "<b>楼下</b>" in popup.inner_text()
+    assert popup.locator("img, script, b").count() == 0
+    assert v.page.evaluate("window.__xss") is None
+    v.shot("worker-390x844.png")
+    v.close()
+
+
+def test_worker_locate_me_shows_where_the_phone_is(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    point = api(server, "/api/v1/layers/facilities.geojson")["features"][5]["geometry"][
+        "coordinates"
+    ]
+    expected = api(server, f"/api/v1/locate?lon={point[0]}&lat={point[1]}")["grid"]["name"]
+    v = Visit(
+        browser,
+        server,
+        "/worker",
+        390,
+        844,
+        geolocation={"longitude": point[0], "latitude": point[1]},
+        permissions=["geolocation"],
+    )
+    v.page.click("#gm-locate")
+    v.page.wait_for_function("document.querySelectorAll('#gm-results li').length > 0")
+    assert expected in v.page.inner_text("#gm-results")
+    box = v.page.locator(".folium-map").bounding_box()
+    assert box is not None and box["height"] > 400 and box["width"] == 390
+    v.close()
+
+
+def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    v = Visit(browser, server, "/planner", 1600, 1000)
+    counts = v.counts()
+    kinds = {k: n for k, n in counts.items() if k.startswith("facilities:")}
+    assert (
+        len(kinds) == 6
+        and all(n > 0 for n in kinds.values())
+        and kinds["facilities:courier_post"] == 22
+    )
+    assert counts["compounds"] == 690
+    legend = v.page.inner_text(".gm-legend")
+    assert "小哥驿站" in legend and "党群服务中心" in legend
+    assert v.page.locator(".leaflet-control-scale").count() == 1
+    assert v.page.locator(".leaflet-control-layers").count() == 1
+    v.shot("planner-1600x1000.png")
+    v.close()
