@@ -47,6 +47,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         api_layers,
         api_locate,
         api_stats,
+        compress,
         db,
         health,
         open311,
@@ -55,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     db.init_app(app)
     errors.init_app(app)
+    compress.init_app(app)
     app.register_blueprint(health.bp)
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
