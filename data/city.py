@@ -23,6 +23,7 @@ from data.synthetic import synthetic_blocks, synthetic_roads
 from geo.apikeys import create_key
 from geo.assign import assign_pending
 from geo.models import METRIC_SRID
+from geo.network import prepare_network
 from geo.settings import load_settings
 
 DEMO_SEED = 20261123
@@ -115,6 +116,7 @@ def build_district(
         session, "workers", city["workers"], ["id", "name", "phone", "grid_code"], None
     )
     report.counts["road_edges"] = write_roads(session, roads)
+    report.counts["road_edges_main"] = prepare_network(session).main_edges
 
     rng = np.random.default_rng(seed + 1)
     cells = city["cells"]

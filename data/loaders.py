@@ -39,6 +39,7 @@ class LoadReport:
     repaired: list[dict[str, object]] = field(default_factory=list)
     rejected: list[dict[str, object]] = field(default_factory=list)
     reassigned_cases: int = 0
+    network: dict[str, object] | None = None  # roads: components kept and dropped
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

@@ -16,6 +16,7 @@ from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
 from geo.assign import reassign_open_cases
 from geo.models import COMPOUND_TYPES, METRIC_SRID
+from geo.network import prepare_network
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
@@ -39,6 +40,8 @@ def load_layer(
     if len(gdf):
         ins, upd = _upsert(session, spec, gdf, cols)
         report.inserted, report.updated = ins, upd
+        if spec.table == "road_edges":
+            report.network = prepare_network(session).__dict__
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
                 session, "loader", f"reloaded {layer} from {Path(path).name}"

@@ -241,6 +241,12 @@ class RoadEdge(Base):
         _gist("road_edges"),
         Index("ix_road_edges_source", "source"),
         Index("ix_road_edges_target", "target"),
+        Index(
+            "ix_road_edges_main_geom",
+            "geom",
+            postgresql_using="gist",
+            postgresql_where=text("main"),
+        ),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     source: Mapped[int] = mapped_column(BigInteger)
@@ -249,6 +255,8 @@ class RoadEdge(Base):
     cost: Mapped[float] = mapped_column(Float)
     reverse_cost: Mapped[float] = mapped_column(Float)
     name: Mapped[str | None] = mapped_column(Text)
+    component: Mapped[int | None] = mapped_column(BigInteger)
+    main: Mapped[bool] = mapped_column(Boolean, default=True, server_default="true")
     geom: Mapped[Any] = mapped_column(Geometry("LINESTRING", srid=SRID, spatial_index=False))
 
 
