@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 from geo.sql.loader import steps
 
+INPUTS = steps("coverage_inputs")
+
 LIFE_CIRCLES_M = {5: 300.0, 10: 500.0, 15: 1000.0}
 WALKING_SPEED_MS = 1.0
 
@@ -43,10 +45,7 @@ def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Si
     session.execute(text("DROP TABLE IF EXISTS cov_sources"))
     session.execute(text("DROP TABLE IF EXISTS cov_targets"))
     session.execute(
-        text(
-            "CREATE TEMP TABLE cov_sources AS SELECT row_number() OVER (ORDER BY code) AS pid, "
-            "code AS ref, geom FROM facilities WHERE kind = :kind AND code <> ALL(:remove)"
-        ),
+        text(INPUTS[0]),
         {"kind": kind, "remove": list(remove)},
     )
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
@@ -59,13 +58,7 @@ def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Si
             {"pid": n + i, "ref": f"candidate:{i}", "lon": site.lon, "lat": site.lat},
         )
     offset = n + len(add)
-    session.execute(
-        text(
-            "CREATE TEMP TABLE cov_targets AS SELECT :offset + row_number() OVER (ORDER BY code) AS pid, "
-            "code AS ref, ST_PointOnSurface(geom) AS geom FROM compounds"
-        ),
-        {"offset": offset},
-    )
+    session.execute(text(INPUTS[1]), {"offset": offset, "wanted": None})
 
 
 def _network_distances(session: Session, limit_m: float) -> dict[str, Any]:
@@ -92,7 +85,8 @@ def coverage(
             "ORDER BY c.code"
         )
     ).all()
-    compounds, communities = [], {}
+    compounds: list[dict[str, Any]] = []
+    communities: dict[str, dict[str, Any]] = {}
     for r in rows:
         d = dist.get(r.code)
         net = None if d is None or d.network_m is None else round(float(d.network_m), 1)
@@ -212,7 +206,7 @@ def walking_areas(
     rows = session.execute(
         text(steps("walking_areas")[0]), {"threshold": threshold_m, "buffer_m": buffer_m}
     ).all()
-    names = dict(
+    names: dict[str, str] = dict(
         session.execute(
             text("SELECT code, name FROM facilities WHERE kind = :k"), {"k": kind}
         ).all()
@@ -247,16 +241,7 @@ def suggest(
     base = coverage(session, kind, threshold_m)
     uncovered = {c["code"]: c["households"] for c in base["compounds"] if not c["covered"]}
     if not candidates:
-        candidates = [
-            Site(r.lon, r.lat, r.name)
-            for r in session.execute(
-                text(
-                    "SELECT name, ST_X(p) AS lon, ST_Y(p) AS lat FROM (SELECT name, ST_PointOnSurface(geom) p "
-                    "FROM open_blocks UNION ALL SELECT name || '（社区中心）', ST_PointOnSurface(geom) "
-                    "FROM communities) x ORDER BY name"
-                )
-            )
-        ]
+        candidates = [Site(r.lon, r.lat, r.name) for r in session.execute(text(INPUTS[2]))]
     reach = _candidate_reach(session, candidates, threshold_m, set(uncovered))
     picked: list[dict[str, Any]] = []
     left = dict(uncovered)
@@ -305,26 +290,11 @@ def _candidate_reach(
             text("INSERT INTO cov_sources VALUES (:i, :r, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
             {"i": i, "r": str(i - 1), "x": s.lon, "y": s.lat},
         )
-    session.execute(
-        text(
-            "CREATE TEMP TABLE cov_targets AS SELECT :o + row_number() OVER (ORDER BY code) AS pid, "
-            "code AS ref, ST_PointOnSurface(geom) AS geom FROM compounds WHERE code = ANY(:wanted)"
-        ),
-        {"o": len(candidates), "wanted": sorted(wanted)},
-    )
-    build = steps("coverage")[:-3]  # snap and graph, not the nearest-source run
+    session.execute(text(INPUTS[1]), {"offset": len(candidates), "wanted": sorted(wanted)})
+    build = steps("coverage")[:4]  # snap and graph, not the nearest-source run
     for sql in build:
         session.execute(text(sql))
-    rows = session.execute(
-        text(
-            "SELECT s.ref AS cand, t.ref AS compound FROM pgr_drivingDistance("
-            "'SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges', "
-            "ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :t, directed := false, equicost := false) d "
-            "JOIN cov_sources s ON -s.pid - 1000000000 = d.from_v "
-            "JOIN cov_targets t ON -t.pid - 1000000000 = d.node"
-        ),
-        {"t": threshold_m},
-    )
+    rows = session.execute(text(INPUTS[3]), {"t": threshold_m})
     reach: list[set[str]] = [set() for _ in candidates]
     for r in rows:
         reach[int(r.cand)].add(r.compound)

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.sql.loader import steps
+
 
 @dataclass(frozen=True)
 class NetworkReport:
@@ -24,12 +26,7 @@ def prepare_network(session: Session) -> NetworkReport:
     Every edge is walkable both ways (cost = reverse_cost = length in metres). Edges outside
     the largest component stay in the table, flagged main = false, and are reported.
     """
-    session.execute(
-        text("""
-        UPDATE road_edges e SET component = c.component
-        FROM pgr_connectedComponents('SELECT id, source, target, cost, reverse_cost FROM road_edges') c
-        WHERE c.node = e.source""")
-    )
+    session.execute(text(steps("coverage_inputs")[4]))
     session.execute(
         text("""
         UPDATE road_edges SET main = (component = (

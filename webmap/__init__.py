@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     from webmap import (
         api_batch,
         api_cases,
+        api_coverage,
         api_layers,
         api_locate,
         api_stats,
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_cases.api)
     app.register_api(api_layers.api)
     app.register_api(api_stats.api)
+    app.register_api(api_coverage.api)
     app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
 

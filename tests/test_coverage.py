@@ -1,0 +1,156 @@
+"""Walking coverage on a hand-made network, and plausibility on the real demo network.
+
+The fixture compound (20–180 m square) has its interior point at about (100, 100). A straight
+road runs along y = 0 from x = 0 to 1000 with a junction every 100 m. A canteen stands at
+(500, 10). Walking from the compound: 100 m to the road, 400 m along it, 10 m to the door:
+510 m, while the straight line is only about 410 m.
+"""
+
+import pytest
+import shapely
+from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
+
+from geo.coverage import Site, coverage, scenario, suggest, threshold_from, walking_areas
+from geo.network import prepare_network
+from tests.fixtures import COMPOUND, _to_wgs, m_point
+
+
+def road(
+    session: Session, rid: int, a: tuple[float, float], b: tuple[float, float], u: int, v: int
+) -> None:
+    line = shapely.transform(shapely.LineString([a, b]), _to_wgs)
+    length = shapely.LineString([a, b]).length
+    session.execute(
+        text(
+            "INSERT INTO road_edges (id, source, target, length_m, cost, reverse_cost, name, geom) "
+            "VALUES (:i, :u, :v, :l, :l, :l, '测试路', ST_GeomFromText(:g, 4326))"
+        ),
+        {"i": rid, "u": u, "v": v, "l": length, "g": line.wkt},
+    )
+
+
+@pytest.fixture()
+def network(session: Session) -> Session:
+    for i in range(10):
+        road(session, i + 1, (i * 100, 0), ((i + 1) * 100, 0), i, i + 1)
+    road(session, 99, (3000, 0), (3100, 0), 500, 501)  # an island: not part of the main network
+    report = prepare_network(session)
+    assert (report.main_edges, report.dropped_edges, report.components) == (10, 1, 2)
+    lon, lat = m_point(500, 10)
+    session.execute(
+        text(
+            "INSERT INTO facilities (code, name, kind, geom) VALUES "
+            "('C1', '测试食堂', 'canteen', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+        ),
+        {"x": lon, "y": lat},
+    )
+    return session
+
+
+def compound_row(result: dict) -> dict:  # type: ignore[type-arg]
+    return next(c for c in result["compounds"] if c["code"] == COMPOUND)
+
+
+def test_network_distance_counts_the_walk_to_and_from_the_road(network: Session) -> None:
+    row = compound_row(coverage(network, "canteen", 500))
+    assert row["network_m"] == pytest.approx(510, abs=3)
+    assert row["straight_m"] == pytest.approx(410, abs=3)
+    assert row["covered"] is False and row["straight_covered"] is True  # a buffer would lie
+    assert compound_row(coverage(network, "canteen", 520))["covered"] is True
+
+
+def test_totals_per_community_in_households(network: Session) -> None:
+    out = coverage(network, "canteen", 520)
+    assert out["totals"] == {
+        "households": 300,
+        "households_covered": 300,
+        "households_covered_pct": 100.0,
+        "straight_covered_pct": 100.0,
+        "compounds": 1,
+        "compounds_covered": 1,
+    }
+    assert out["communities"][0]["households_covered_pct"] == 100.0
+    assert coverage(network, "canteen", 500)["gaps"][0]["code"] == COMPOUND
+
+
+def test_walking_area_includes_partial_edges(network: Session) -> None:
+    fc = walking_areas(network, "canteen", 150)
+    (area,) = fc["features"]
+    # 10 m to the road, then 140 m each way: 280 m of road, the last 40 m of each a partial edge
+    assert area["properties"]["reached_m"] == pytest.approx(280, abs=2)
+    poly = shapely.geometry.shape(area["geometry"])
+    assert poly.contains(shapely.Point(m_point(370, 0))) and not poly.contains(
+        shapely.Point(m_point(300, 0))
+    )
+
+
+def test_scenario_changes_nothing_stored(network: Session) -> None:
+    near = Site(*m_point(100, -5))
+    added = scenario(network, "canteen", 500, add=[near])
+    assert added["delta_households"] == 300 and added["changed"][0]["code"] == COMPOUND
+    removed = scenario(network, "canteen", 600, remove=["C1"])
+    assert removed["delta_households"] == -300
+    assert network.execute(text("SELECT count(*) FROM facilities")).scalar() == 1
+
+
+def test_suggestion_picks_the_site_that_covers_the_gap(network: Session) -> None:
+    out = suggest(
+        network, "canteen", 300, 1, [Site(*m_point(900, -5), "远"), Site(*m_point(110, -5), "近")]
+    )
+    assert [s["label"] for s in out["sites"]] == ["近"] and out["sites"][0][
+        "households_gained"
+    ] == 300
+    assert out["uncovered_households_after"] == 0
+
+
+def test_thresholds_in_minutes_use_the_walking_speed() -> None:
+    assert threshold_from(None, 10) == 600 and threshold_from(None, 10, 0.8) == 480
+    assert threshold_from(500, None) == 500 and threshold_from(None, None) == 500
+
+
+def test_coverage_api_matches_the_architecture_shape(client, network) -> None:  # type: ignore[no-untyped-def]
+    body = client.get("/api/v1/coverage?kind=canteen&threshold_m=520").get_json()
+    assert {"kind", "threshold_m", "compounds", "communities", "totals"} <= set(body)
+    assert {"code", "name", "households", "network_m", "straight_m", "covered"} <= set(
+        body["compounds"][0]
+    )
+    assert {
+        "households",
+        "households_covered",
+        "households_covered_pct",
+        "straight_covered_pct",
+    } <= set(body["totals"])
+    csv = client.get("/api/v1/coverage?kind=canteen&threshold_m=520&format=csv").get_data(
+        as_text=True
+    )
+    assert COMPOUND in csv and csv.splitlines()[0].lstrip("\ufeff").startswith("code,name")
+    gj = client.get("/api/v1/coverage?kind=canteen&threshold_m=520&format=geojson").get_json()
+    assert gj["features"][0]["properties"]["covered"] is True
+    assert client.get("/api/v1/coverage?kind=ufo").status_code == 422
+
+
+def test_demo_coverage_is_plausible(demo_url: str) -> None:
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+        for kind in ("party_service_centre", "canteen", "courier_post"):
+            out = coverage(s, kind, 500)
+            for c in out["compounds"]:  # a walk is never shorter than the straight line
+                if c["network_m"] is not None:
+                    assert c["network_m"] >= c["straight_m"] - 1
+            t = out["totals"]
+            assert 0 < t["households_covered_pct"] <= t["straight_covered_pct"] <= 100
+            inside = {
+                r[0]
+                for r in s.execute(
+                    text(
+                        "SELECT DISTINCT c.code FROM compounds c JOIN facilities f ON ST_Covers(c.geom, f.geom) "
+                        "WHERE f.kind = :k"
+                    ),
+                    {"k": kind},
+                )
+            }
+            by_code = {c["code"]: c for c in out["compounds"]}
+            assert all(by_code[code]["covered"] for code in inside), kind
+        s.rollback()
+    engine.dispose()
