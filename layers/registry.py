@@ -32,6 +32,7 @@ class LayerSpec:
     attribution: str | None = OSM
     by_kind: bool = False  # facilities: one overlay per kind
     choropleth: str | None = None  # property that colours polygons
+    computed: bool = False  # built by geo/ (coverage walking areas), not by a SQL file
 
     @property
     def sql(self) -> str:
@@ -209,6 +210,16 @@ LAYERS: dict[str, LayerSpec] = {
             start=frozenset({"cockpit", "worker"}),
             render=("cluster", "heat"),
             attribution=None,
+        ),
+        LayerSpec(
+            "coverage",
+            "步行可达范围",
+            "polygon",
+            {"color": "#2e86de", "weight": 1, "fillOpacity": 0.18, "fillColor": "#2e86de"},
+            "name",
+            (("name", "设施"), ("threshold_m", "步行距离(米)"), ("reached_m", "可达路网(米)")),
+            frozenset({"planner"}),
+            computed=True,
         ),
         LayerSpec(
             "roads",

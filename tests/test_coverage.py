@@ -144,8 +144,8 @@ def test_demo_coverage_is_plausible(demo_url: str) -> None:
                 r[0]
                 for r in s.execute(
                     text(
-                        "SELECT DISTINCT c.code FROM compounds c JOIN facilities f ON ST_Covers(c.geom, f.geom) "
-                        "WHERE f.kind = :k"
+                        "SELECT DISTINCT c.code FROM compounds c "
+                        "JOIN facilities f ON ST_Covers(c.geom, f.geom) WHERE f.kind = :k"
                     ),
                     {"k": kind},
                 )

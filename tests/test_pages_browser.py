@@ -225,3 +225,24 @@ def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str
     assert v.page.locator(".leaflet-control-layers").count() == 1
     v.shot("planner-1600x1000.png")
     v.close()
+
+
+def test_planner_coverage_analysis_and_a_clicked_scenario(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    v = Visit(browser, server, "/planner", 1600, 1000)
+    v.page.select_option("#gm-kind", "courier_post")
+    v.page.click("#gm-run")
+    v.page.wait_for_function("gridmap.coverageRuns === 1", timeout=30_000)
+    expected = api(server, "/api/v1/coverage?kind=courier_post&threshold_m=500")["totals"]
+    assert f"{expected['households_covered_pct']}%" in v.page.inner_text("#gm-totals")
+    assert f"{expected['straight_covered_pct']}%" in v.page.inner_text("#gm-totals")
+    assert v.page.locator("#gm-gaps li").count() == 15
+    assert v.page.locator("#gm-comm-table tr").count() > 150
+    v.page.click("#gm-add-mode")
+    box = v.page.locator(".folium-map").bounding_box()
+    v.page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.45)
+    v.page.wait_for_function("gridmap.lastScenario !== undefined", timeout=30_000)
+    assert "方案：新增 1 处候选点" in v.page.inner_text("#gm-scenario")
+    after = api(server, "/api/v1/coverage?kind=courier_post&threshold_m=500")["totals"]
+    assert after == expected  # a scenario stores nothing
+    v.shot("planner-coverage-1600x1000.png")
+    v.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 
 from flask import Response, abort, jsonify
@@ -9,8 +10,9 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
+from geo.coverage import walking_areas
 from layers.registry import LAYERS
-from webmap.db import get_read_session
+from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
 
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
@@ -40,6 +42,7 @@ class LayerQuery(Schema):
     zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
     kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
     grid: str | None = Field(None, max_length=15, description="cases: one grid only")
+    threshold_m: float | None = Field(None, gt=0, le=5000, description="coverage: walking metres")
 
 
 @api.get("/layers")
@@ -55,6 +58,11 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     spec = LAYERS.get(path.key)
     if spec is None:
         abort(404, description=f"no layer {path.key!r}; see /api/v1/layers")
+    if spec.computed:  # coverage: walking areas for one facility kind and distance
+        s = get_session()
+        fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
+        s.rollback()
+        return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
     box = (-180.0, -90.0, 180.0, 90.0)
     tol = 0.0
     if query.bbox:

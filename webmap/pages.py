@@ -100,6 +100,8 @@ def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
     display = basemap(m)
     kinds = _kinds()
     for spec in layers_for(page):
+        if spec.computed:
+            continue  # drawn on demand by the page (planner: coverage analysis)
         show = page in spec.start
         if spec.by_kind:
             for code, label in kinds:
@@ -164,6 +166,7 @@ def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
         )
     )
     config: dict[str, Any] = {
+        "kinds": kinds,
         "page": page,
         "displayCrs": display,
         "bounds": bounds,

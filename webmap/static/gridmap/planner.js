@@ -1,9 +1,136 @@
 (function () {
   "use strict";
   const gm = window.gridmap;
-  gm.start = function (map, cfg) {
+  let map, areas, compounds, candidates = [], candidateLayer, suggestLayer, last = null, adding = false;
+  const $ = (id) => document.getElementById(id);
+
+  function params() {
+    const q = { kind: $("gm-kind").value, speed: $("gm-speed").value || "1.0" };
+    if ($("gm-minutes").value) q.minutes = $("gm-minutes").value; else q.threshold_m = $("gm-threshold").value;
+    return q;
+  }
+  function pctColor(p) {
+    return p >= 80 ? "#1a9850" : p >= 60 ? "#91cf60" : p >= 40 ? "#fee08b" : p >= 20 ? "#fc8d59" : "#d73027";
+  }
+  function showTotals(res) {
+    const t = res.totals, box = $("gm-totals");
+    box.replaceChildren();
+    box.appendChild(gm.el("div", "gm-big", `${t.households_covered_pct}%`));
+    box.appendChild(gm.el("div", null, `步行 ${Math.round(res.threshold_m)} 米内覆盖 ${t.households_covered} / ${t.households} 户（${t.compounds_covered} / ${t.compounds} 个小区）`));
+    box.appendChild(gm.el("div", "gm-muted", `若按直线距离：${t.straight_covered_pct}%（直线缓冲高估了覆盖）· 设施 ${res.facilities} 处`));
+  }
+  function showGaps(res) {
+    const ol = $("gm-gaps");
+    ol.replaceChildren();
+    const geo = compounds ? compounds._gmByCode : {};
+    for (const g of res.gaps.slice(0, 15)) {
+      const li = gm.el("li", null, `${g.name} · ${g.households} 户 · ${g.network_m == null ? "超出范围" : Math.round(g.network_m) + " 米"}`);
+      li.addEventListener("click", () => { const l = geo[g.code]; if (l) map.fitBounds(l.getBounds(), { maxZoom: 17 }); });
+      ol.appendChild(li);
+    }
+  }
+  function showCommunities(res) {
+    const table = $("gm-comm-table");
+    table.replaceChildren();
+    const head = gm.el("tr");
+    for (const h of ["社区", "户数", "覆盖率", "直线"]) head.appendChild(gm.el("th", null, h));
+    table.appendChild(head);
+    const byCode = {};
+    for (const c of [...res.communities].sort((a, b) => a.households_covered_pct - b.households_covered_pct)) {
+      byCode[c.code] = c;
+      const tr = gm.el("tr");
+      tr.appendChild(gm.el("td", null, c.name));
+      tr.appendChild(gm.el("td", null, c.households));
+      tr.appendChild(gm.el("td", null, c.households_covered_pct + "%"));
+      tr.appendChild(gm.el("td", "gm-muted", c.straight_covered_pct + "%"));
+      table.appendChild(tr);
+    }
+    const comm = gm.layers.communities;
+    if (comm) {
+      if (!map.hasLayer(comm)) map.addLayer(comm);
+      comm.setStyle((f) => {
+        const c = byCode[f.properties.code];
+        return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(c.households_covered_pct) } : { fillOpacity: 0 };
+      });
+    }
+  }
+  function run() {
+    const q = new URLSearchParams(params());
+    $("gm-run").disabled = true;
+    $("gm-totals").textContent = "计算中…";
+    const table = fetch("/api/v1/coverage?" + q).then((r) => r.json());
+    const geo = fetch("/api/v1/coverage?" + q + "&format=geojson").then((r) => r.json());
+    const walk = fetch("/api/v1/layers/coverage.geojson?" + q).then((r) => r.json());
+    return Promise.all([table, geo, walk]).then(([res, fc, wa]) => {
+      last = res;
+      if (areas) areas.remove();
+      areas = L.geoJSON(wa, { coordsToLatLng: (c) => gm.toDisplay(c[0], c[1]), style: { color: "#2e86de", weight: 1, fillOpacity: 0.15 },
+        onEachFeature: (f, l) => l.bindTooltip(() => gm.esc(f.properties.name)) }).addTo(map);
+      if (compounds) compounds.remove();
+      compounds = L.geoJSON(fc, { coordsToLatLng: (c) => gm.toDisplay(c[0], c[1]),
+        style: (f) => ({ color: f.properties.covered ? "#1a9850" : "#d73027", weight: 1.5, fillOpacity: 0.5 }),
+        onEachFeature: (f, l) => {
+          compounds && (compounds._gmByCode[f.properties.code] = l);
+          const p = f.properties;
+          l.bindTooltip(() => gm.esc(`${p.name}：${p.covered ? "已覆盖" : "未覆盖"}，步行 ${p.network_m == null ? "—" : Math.round(p.network_m)} 米 / 直线 ${p.straight_m == null ? "—" : Math.round(p.straight_m)} 米`));
+        } });
+      compounds._gmByCode = {};
+      compounds.eachLayer((l) => { compounds._gmByCode[l.feature.properties.code] = l; });
+      compounds.addTo(map);
+      showTotals(res); showGaps(res); showCommunities(res);
+      gm.coverageRuns = (gm.coverageRuns || 0) + 1;
+    }).finally(() => { $("gm-run").disabled = false; });
+  }
+  function runScenario() {
+    const body = Object.assign(params(), { add: candidates.map((c) => ({ lon: c[0], lat: c[1] })) });
+    for (const k of ["threshold_m", "minutes", "speed"]) if (body[k] != null) body[k] = Number(body[k]);
+    $("gm-scenario").textContent = "计算方案…";
+    return fetch("/api/v1/coverage/scenario", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then((r) => r.json()).then((res) => {
+        $("gm-scenario").textContent = `方案：新增 ${candidates.length} 处候选点，覆盖由 ${res.before.households_covered_pct}% 变为 ${res.after.households_covered_pct}%（${res.delta_households >= 0 ? "+" : ""}${res.delta_households} 户）`;
+        gm.lastScenario = res;
+      });
+  }
+  function runSuggest() {
+    const body = Object.assign(params(), { k: 3 });
+    for (const k of ["threshold_m", "minutes", "speed"]) if (body[k] != null) body[k] = Number(body[k]);
+    $("gm-scenario").textContent = "推荐计算中…";
+    return fetch("/api/v1/coverage/suggest", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+      .then((r) => r.json()).then((res) => {
+        suggestLayer.clearLayers();
+        const lines = res.sites.map((s, i) => {
+          L.circleMarker(gm.toDisplay(s.lon, s.lat), { radius: 9, color: "#6a1b9a", weight: 3, fillOpacity: 0.6 })
+            .bindTooltip(() => gm.esc(`推荐${i + 1}：${s.label}（+${s.households_gained} 户）`)).addTo(suggestLayer);
+          return `${i + 1}. ${s.label} +${s.households_gained}户`;
+        });
+        $("gm-scenario").textContent = lines.length ? "推荐（贪心最大覆盖）：" + lines.join("；") : "已无可改善的候选点";
+      });
+  }
+  gm.runCoverage = run;
+  gm.start = function (m, cfg) {
+    map = m;
     document.body.classList.add("gm-planner");
     const b = cfg.bounds;
-    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { padding: [10, 10] });
+    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { paddingTopLeft: [360, 10] });
+    for (const [code, label] of cfg.kinds) {
+      const o = gm.el("option", null, label); o.value = code; $("gm-kind").appendChild(o);
+    }
+    $("gm-kind").value = "party_service_centre";
+    candidateLayer = L.layerGroup().addTo(map);
+    suggestLayer = L.layerGroup().addTo(map);
+    $("gm-cov-form").addEventListener("submit", (e) => { e.preventDefault(); run(); });
+    $("gm-suggest").addEventListener("click", runSuggest);
+    $("gm-add-mode").addEventListener("click", () => {
+      adding = !adding;
+      $("gm-add-mode").textContent = adding ? "完成添加" : "点击地图添加候选点";
+      map.getContainer().style.cursor = adding ? "crosshair" : "";
+    });
+    map.on("click", (e) => {
+      if (!adding) return;
+      const p = gm.fromDisplay(e.latlng);
+      candidates.push(p);
+      L.circleMarker(e.latlng, { radius: 8, color: "#111", weight: 2, fillColor: "#ffd166", fillOpacity: 0.9 }).addTo(candidateLayer);
+      runScenario();
+    });
   };
 })();
