@@ -154,3 +154,17 @@ def test_demo_coverage_is_plausible(demo_url: str) -> None:
             assert all(by_code[code]["covered"] for code in inside), kind
         s.rollback()
     engine.dispose()
+
+
+def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) -> None:
+    from geo.coverage import add_sites_delta
+
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+        for sites in ([Site(120.16, 30.29)], [Site(120.14, 30.31), Site(120.17, 30.30)]):
+            base = coverage(s, "courier_post", 500)
+            delta = add_sites_delta(s, base, sites)["delta_households"]
+            full = coverage(s, "courier_post", 500, add=sites)["totals"]["households_covered"]
+            assert delta == full - base["totals"]["households_covered"] and delta > 0
+        s.rollback()
+    engine.dispose()
