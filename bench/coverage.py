@@ -118,7 +118,8 @@ def main() -> None:
                 t = out["totals"]
                 print(
                     f"  {kind:22s} {dt * 1000:7.1f} ms  {out['facilities']:4d} sites  network "
-                    f"{t['households_covered_pct']:5.1f} %  straight {t['straight_covered_pct']:5.1f} %"
+                    f"{t['households_covered_pct']:5.1f} %  "
+                    f"straight {t['straight_covered_pct']:5.1f} %"
                 )
             print(f"  all {len(kinds)} kinds                {total * 1000:7.1f} ms")
             pt = s.execute(
@@ -128,7 +129,8 @@ def main() -> None:
                 )
             ).one()
             base = coverage(s, "courier_post", T)
-            dt, d = timed(lambda: add_sites_delta(s, base, [Site(pt[0], pt[1])]), 1)
+            site = [Site(pt[0], pt[1])]
+            dt, d = timed(lambda b=base, x=site: add_sites_delta(s, b, x), 1)
             print(
                 f"scenario delta, one courier post added:    {dt * 1000:7.1f} ms "
                 f"(+{d['delta_households']} households)"

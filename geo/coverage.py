@@ -170,7 +170,8 @@ def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site])
     threshold_m = base["threshold_m"]
     top = session.execute(
         text(
-            "SELECT max(pid) FROM (SELECT pid FROM cov_sources UNION ALL SELECT pid FROM cov_targets) p"
+            "SELECT max(pid) FROM "
+            "(SELECT pid FROM cov_sources UNION ALL SELECT pid FROM cov_targets) p"
         )
     ).scalar_one()
     session.execute(text("DROP TABLE IF EXISTS cov_new"))
