@@ -172,8 +172,8 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
     sj = time.perf_counter() - t
     return [
         f"  plain PostGIS ST_Covers join          {n / plain / 1000:8.0f}k pts/s ({plain:.1f} s)",
-        f"  gridmap grid step (covers + ties)     {n / grid_only / 1000:8.0f}k pts/s ({grid_only:.1f} s)"
-        f"  = {plain / grid_only:.2f}x plain",
+        f"  gridmap grid step (covers + ties)     {n / grid_only / 1000:8.0f}k pts/s "
+        f"({grid_only:.1f} s)  = {plain / grid_only:.2f}x plain",
         f"  gridmap full rule (grid+zone+party)   {n / ours / 1000:8.0f}k pts/s ({ours:.1f} s, "
         f"{placed} placed)  = {plain / ours:.2f}x plain",
         f"  geopandas.sjoin, grid only, in memory {n / sj / 1000:8.0f}k pts/s ({sj:.1f} s, "
