@@ -246,3 +246,29 @@ def test_planner_coverage_analysis_and_a_clicked_scenario(browser, server: str) 
     assert after == expected  # a scenario stores nothing
     v.shot("planner-coverage-1600x1000.png")
     v.close()
+
+
+def test_amap_basemap_shifts_every_overlay_to_gcj02(browser, server: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from geo.crs import wgs84_to_gcj02
+
+    monkeypatch.setenv("GRIDMAP_BASEMAP", "amap")
+    v = Visit(browser, server, "/planner", 1600, 1000)
+    assert v.page.evaluate("gridmap.config.displayCrs") == "gcj02"
+    lon, lat, shown = v.page.evaluate("""(() => {
+        const l = gridmap.layers['facilities:courier_post'];
+        const f = l._gm.features[0], c = f.geometry.coordinates;
+        let ll = null;
+        l.eachLayer((m) => {
+            if (m.feature && m.feature.properties.code === f.properties.code) ll = m.getLatLng();
+        });
+        return [c[0], c[1], [ll.lng, ll.lat]]; })()""")
+    gx, gy = wgs84_to_gcj02(lon, lat)
+    assert (
+        abs(shown[0] - float(gx)) < 1e-7 and abs(shown[1] - float(gy)) < 1e-7
+    )  # drawn where Amap has it
+    assert abs(shown[0] - lon) > 0.003  # about 450 m east of the WGS84 point
+    # Only the configured (intranet-less) Amap tiles tried to leave the server; no data did.
+    assert v.outside and all("autonavi.com" in u for u in v.outside)
+    v.outside.clear()
+    v.errors.clear()  # the aborted tile requests log network errors
+    v.close()

@@ -72,6 +72,15 @@
     canteen: "#1b998b", sports_room: "#2e86de", reading_room: "#6ab04c",
   };
 
+  // Layers asking for the same data at once (case points and case heat) share one request.
+  const inflight = {};
+  gm.getJSON = function (url) {
+    if (!inflight[url]) {
+      inflight[url] = fetch(url).then((r) => r.json()).finally(() => { setTimeout(() => { delete inflight[url]; }, 0); });
+    }
+    return inflight[url];
+  };
+
   // --- one registry layer on one map -----------------------------------------------------
   gm.layer = function (map, spec, opts) {
     opts = opts || {};
@@ -125,7 +134,7 @@
       const q = new URLSearchParams(Object.assign({ bbox: [sw[0], sw[1], ne[0], ne[1]].map((v) => v.toFixed(6)).join(","), zoom: String(z) }, params));
       const mine = ++seq;
       layer._gm.loading = true;
-      return fetch(spec.url + "?" + q.toString()).then((r) => r.json()).then((fc) => {
+      return gm.getJSON(spec.url + "?" + q.toString()).then((fc) => {
         if (mine !== seq) return;
         clear();
         if (opts.render === "heat") {
