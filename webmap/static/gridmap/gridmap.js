@@ -131,7 +131,7 @@
       if (z < spec.min_zoom) { clear(); layer._gm.count = 0; layer._gm.features = []; return Promise.resolve(); }
       const b = map.getBounds();
       const sw = gm.fromDisplay(b.getSouthWest()), ne = gm.fromDisplay(b.getNorthEast());
-      const q = new URLSearchParams(Object.assign({ bbox: [sw[0], sw[1], ne[0], ne[1]].map((v) => v.toFixed(6)).join(","), zoom: String(z) }, params));
+      const q = new URLSearchParams(Object.assign({ bbox: [sw[0], sw[1], ne[0], ne[1]].map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params));
       const mine = ++seq;
       layer._gm.loading = true;
       return gm.getJSON(spec.url + "?" + q.toString()).then((fc) => {
