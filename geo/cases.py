@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.locate import locate
+from geo.locate import assignment_dict, locate
 from geo.points import to_wgs84_point
 from geo.sql.loader import steps
 
@@ -119,7 +119,7 @@ def create_case(
         "worker_id": a.worker_id,
         "zone_kind": a.zone_kind,
         "zone_code": a.zone_code,
-        "party_org_code": a.party_code,
+        "party_org_code": a.party_org_code,
         "idempotency_key": idempotency_key,
         "request_hash": new.fingerprint(),
     }
@@ -225,11 +225,6 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dic
     name, phone = r.reporter_name, r.reporter_phone
     if not full_reporter:
         name, phone = mask_name(name), mask_phone(phone)
-    zone = (
-        None
-        if r.zone_kind is None
-        else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
-    )
     events = session.execute(text(SQL["events"]), {"id": case_id})
     return {
         "id": r.id,
@@ -241,18 +236,7 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dic
         "source": r.source,
         "reporter": {"name": name, "phone": phone},
         "received": {"lon": r.received_lon, "lat": r.received_lat, "crs": r.received_crs},
-        "assignment": {
-            "point": {"lon": round(r.lon, 7), "lat": round(r.lat, 7)},
-            "street": {"code": r.street_code, "name": r.street_name},
-            "community": {"code": r.community_code, "name": r.community_name},
-            "grid": {"code": r.grid_code, "name": r.grid_name},
-            "zone": zone,
-            "party_org": {"code": r.party_org_code, "name": r.party_name, "kind": r.party_kind},
-            "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
-            "rule": r.rule,
-            "outside": r.outside,
-            "distance_m": r.distance_m,
-        },
+        "assignment": assignment_dict(r, r.lon, r.lat),
         "created_at": r.created_at.isoformat(),
         "updated_at": r.updated_at.isoformat(),
         "due_at": r.due_at.isoformat() if r.due_at else None,

@@ -29,24 +29,30 @@ class Assignment:
     row: Any  # the locate.sql row
 
     def as_dict(self) -> dict[str, Any]:
-        r = self.row
-        zone = (
-            None
-            if r.zone_kind is None
-            else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
-        )
-        return {
-            "point": {"lon": round(self.lon, 7), "lat": round(self.lat, 7)},
-            "street": {"code": r.street_code, "name": r.street_name},
-            "community": {"code": r.community_code, "name": r.community_name},
-            "grid": {"code": r.grid_code, "name": r.grid_name},
-            "zone": zone,
-            "party_org": {"code": r.party_code, "name": r.party_name, "kind": r.party_kind},
-            "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
-            "rule": r.rule,
-            "outside": bool(r.outside),
-            "distance_m": float(r.distance_m),
-        }
+        return assignment_dict(self.row, self.lon, self.lat)
+
+
+def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
+    """The assignment as the API shows it (ARCHITECTURE.md), from any row with these columns:
+    street/community/grid _code and _name, zone_kind/_code/_name, party_org_code, party_name,
+    party_kind, worker_id, worker_name, rule, outside, distance_m."""
+    zone = (
+        None
+        if r.zone_kind is None
+        else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
+    )
+    return {
+        "point": {"lon": round(lon, 7), "lat": round(lat, 7)},
+        "street": {"code": r.street_code, "name": r.street_name},
+        "community": {"code": r.community_code, "name": r.community_name},
+        "grid": {"code": r.grid_code, "name": r.grid_name},
+        "zone": zone,
+        "party_org": {"code": r.party_org_code, "name": r.party_name, "kind": r.party_kind},
+        "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
+        "rule": r.rule,
+        "outside": bool(r.outside),
+        "distance_m": float(r.distance_m),
+    }
 
 
 def locate(session: Session, lon: float, lat: float, snap_m: float = 100.0) -> Assignment:

@@ -183,7 +183,7 @@ def test_single_point_and_batch_forms_of_the_rule_agree_on_the_demo(demo_url: st
                 one.rule,
                 one.zone_kind,
                 one.zone_code,
-                one.party_code,
+                one.party_org_code,
                 one.worker_id,
             ) == (b.grid_code, b.rule, b.zone_kind, b.zone_code, b.party_org_code, b.worker_id)
             assert one.distance_m == pytest.approx(b.distance_m, abs=0.1)

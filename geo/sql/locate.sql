@@ -50,7 +50,7 @@ SELECT c.code AS grid_code, g.name AS grid_name, c.rule, c.outside, c.distance_m
        m.code AS community_code, m.name AS community_name,
        s.code AS street_code, s.name AS street_name,
        z.kind AS zone_kind, z.code AS zone_code, z.name AS zone_name,
-       o.code AS party_code, o.name AS party_name, o.kind AS party_kind,
+       o.code AS party_org_code, o.name AS party_name, o.kind AS party_kind,
        w.id AS worker_id, w.name AS worker_name
 FROM chosen c
 JOIN grids g ON g.code = c.code
