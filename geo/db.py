@@ -28,9 +28,22 @@ def resolve_url(settings: Settings | None = None, start: bool = True) -> str:
 
 
 @lru_cache(maxsize=8)
-def get_engine(url: str) -> Engine:
-    # No pre-ping: it costs a round trip per request; stale connections after a database
-    # restart are recycled instead.
+def get_engine(url: str, autocommit: bool = False) -> Engine:
+    """One engine per process (and one more, in autocommit, for requests that only read:
+    switching a pooled connection's mode costs round trips on every request).
+
+    No pre-ping either: it costs a round trip per request; stale connections after a
+    database restart are recycled instead.
+    """
+    if autocommit:
+        return create_engine(
+            url,
+            pool_size=5,
+            max_overflow=10,
+            pool_recycle=300,
+            isolation_level="AUTOCOMMIT",
+            pool_reset_on_return=None,
+        )
     return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300)
 
 

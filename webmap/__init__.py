@@ -38,7 +38,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["gridmap.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(
-        engine.execution_options(isolation_level="AUTOCOMMIT"), expire_on_commit=False
+        get_engine(url, autocommit=True), expire_on_commit=False
     )
 
     from webmap import (
