@@ -58,6 +58,9 @@ FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost 
                          directed := false, equicost := true)
 WHERE EXISTS (SELECT 1 FROM cov_sources);
 
+-- step: index the distances for the lookup below
+CREATE INDEX ON cov_dist (node);
+
 -- step: per target: network distance to the nearest source, and straight-line distance. Inside
 -- its own compound a resident walks the compound's paths, which the car-road network lacks: a
 -- source within the target's compound is reached by the straight line.
