@@ -86,3 +86,19 @@ def test_migrations_downgrade_to_nothing_and_up_again(cluster) -> None:  # type:
     with engine.connect() as c:
         assert c.execute(text("SELECT count(*) FROM categories")).scalar() >= 12
     engine.dispose()
+
+
+def test_migrations_alone_prepare_a_bare_database(cluster) -> None:  # type: ignore[no-untyped-def]
+    """DATABASE_URL mode: a database with nothing in it, then only the migrations."""
+    import psycopg
+
+    with psycopg.connect(cluster.conninfo("postgres"), autocommit=True) as c:
+        c.execute("DROP DATABASE IF EXISTS gridmap_bare")
+        c.execute("CREATE DATABASE gridmap_bare")
+    url = cluster.url("gridmap_bare")
+    upgrade(url)
+    engine = create_engine(url)
+    with engine.connect() as c:
+        exts = {r[0] for r in c.execute(text("SELECT extname FROM pg_extension"))}
+        assert {"postgis", "pgrouting"} <= exts
+    engine.dispose()
