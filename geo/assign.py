@@ -10,19 +10,7 @@ from sqlalchemy.orm import Session
 
 from geo.sql.loader import steps
 
-ASSIGNED_COLUMNS = (
-    "grid_code",
-    "rule",
-    "outside",
-    "distance_m",
-    "community_code",
-    "street_code",
-    "worker_id",
-    "zone_kind",
-    "zone_code",
-    "party_org_code",
-)
-OPEN_STATUSES = ("reported", "assigned", "accepted", "returned")
+APPLY = steps("assign_apply")
 
 
 def assign_input(session: Session, snap_m: float = 100.0) -> int:
@@ -56,8 +44,7 @@ def assign_pending(session: Session, snap_m: float = 100.0) -> int:
     """Assign every case whose rule is NULL; return how many got a grid."""
     _input_from(session, "pending")
     n = assign_input(session, snap_m)
-    sets = ", ".join(f"{c} = o.{c}" for c in ASSIGNED_COLUMNS)
-    session.execute(text(f"UPDATE cases c SET {sets} FROM assign_output o WHERE o.id = c.id"))  # noqa: S608
+    session.execute(text(APPLY[0]))
     return n
 
 
@@ -69,30 +56,6 @@ def reassign_open_cases(session: Session, actor: str, reason: str, snap_m: float
     """
     _input_from(session, "open")
     assign_input(session, snap_m)
-    changed = " OR ".join(f"c.{c} IS DISTINCT FROM o.{c}" for c in ASSIGNED_COLUMNS)
-    old = ", ".join(f"'{c}', c.{c}" for c in ASSIGNED_COLUMNS)
-    new = ", ".join(f"'{c}', o.{c}" for c in ASSIGNED_COLUMNS)
-    session.execute(text("DROP TABLE IF EXISTS reassigned"))
-    session.execute(
-        text(
-            f"CREATE TEMP TABLE reassigned AS SELECT c.id, jsonb_build_object({old}) AS old, "  # noqa: S608
-            f"jsonb_build_object({new}) AS new FROM cases c JOIN assign_output o ON o.id = c.id "
-            f"WHERE {changed}"
-        )
-    )
-    sets = ", ".join(f"{c} = o.{c}" for c in ASSIGNED_COLUMNS)
-    session.execute(
-        text(
-            f"UPDATE cases c SET {sets}, updated_at = now() FROM assign_output o "  # noqa: S608
-            "JOIN reassigned r ON r.id = o.id WHERE o.id = c.id"
-        )
-    )
-    session.execute(
-        text(
-            "INSERT INTO case_events (case_id, actor, kind, note, data) "
-            "SELECT id, :actor, 'reassigned', :reason, jsonb_build_object('from', old, 'to', new) "
-            "FROM reassigned"
-        ),
-        {"actor": actor, "reason": reason},
-    )
+    for sql in APPLY[1:]:
+        session.execute(text(sql), {"actor": actor, "reason": reason} if ":actor" in sql else {})
     return int(session.execute(text("SELECT count(*) FROM reassigned")).scalar_one())

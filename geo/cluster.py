@@ -142,13 +142,14 @@ class Cluster:
     def ensure_database(self, dbname: str = DB_NAME) -> None:
         """Create the database and its extensions if missing (idempotent)."""
         import psycopg
+        from psycopg import sql
 
         with psycopg.connect(self.conninfo("postgres"), autocommit=True) as conn:
             exists = conn.execute(
                 "SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)
             ).fetchone()
             if not exists:
-                conn.execute(f'CREATE DATABASE "{dbname}"')  # name is ours, not user input
+                conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(dbname)))
         with psycopg.connect(self.conninfo(dbname), autocommit=True) as conn:
             conn.execute("CREATE EXTENSION IF NOT EXISTS postgis")
             conn.execute("CREATE EXTENSION IF NOT EXISTS pgrouting")

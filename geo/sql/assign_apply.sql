@@ -1,0 +1,47 @@
+-- Writing an assignment (temp table assign_output, from assign_batch.sql) back to cases.
+
+-- step: pending cases take their assignment
+UPDATE cases c
+SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.distance_m,
+    community_code = o.community_code, street_code = o.street_code, worker_id = o.worker_id,
+    zone_kind = o.zone_kind, zone_code = o.zone_code, party_org_code = o.party_org_code
+FROM assign_output o
+WHERE o.id = c.id;
+
+-- step: reassignment: the open cases whose assignment moved, old and new side by side
+DROP TABLE IF EXISTS reassigned;
+-- step:
+CREATE TEMP TABLE reassigned AS
+SELECT c.id,
+       jsonb_build_object('grid_code', c.grid_code, 'rule', c.rule, 'outside', c.outside,
+                          'distance_m', c.distance_m, 'community_code', c.community_code,
+                          'street_code', c.street_code, 'worker_id', c.worker_id,
+                          'zone_kind', c.zone_kind, 'zone_code', c.zone_code,
+                          'party_org_code', c.party_org_code) AS old,
+       jsonb_build_object('grid_code', o.grid_code, 'rule', o.rule, 'outside', o.outside,
+                          'distance_m', o.distance_m, 'community_code', o.community_code,
+                          'street_code', o.street_code, 'worker_id', o.worker_id,
+                          'zone_kind', o.zone_kind, 'zone_code', o.zone_code,
+                          'party_org_code', o.party_org_code) AS new
+FROM cases c
+JOIN assign_output o ON o.id = c.id
+WHERE (c.grid_code, c.rule, c.outside, c.distance_m, c.community_code, c.street_code,
+       c.worker_id, c.zone_kind, c.zone_code, c.party_org_code)
+      IS DISTINCT FROM
+      (o.grid_code, o.rule, o.outside, o.distance_m, o.community_code, o.street_code,
+       o.worker_id, o.zone_kind, o.zone_code, o.party_org_code);
+
+-- step: move them
+UPDATE cases c
+SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.distance_m,
+    community_code = o.community_code, street_code = o.street_code, worker_id = o.worker_id,
+    zone_kind = o.zone_kind, zone_code = o.zone_code, party_org_code = o.party_org_code,
+    updated_at = now()
+FROM assign_output o
+JOIN reassigned r ON r.id = o.id
+WHERE o.id = c.id;
+
+-- step: and record each move
+INSERT INTO case_events (case_id, actor, kind, note, data)
+SELECT id, :actor, 'reassigned', :reason, jsonb_build_object('from', old, 'to', new)
+FROM reassigned
