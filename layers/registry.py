@@ -38,6 +38,11 @@ class LayerSpec:
     def sql(self) -> str:
         return _sql(self.key)
 
+    @property
+    def feature_collection_sql(self) -> str:
+        """The layer as one GeoJSON FeatureCollection text, simplified by :tol degrees."""
+        return _feature_collection_sql(self.key)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "key": self.key,
@@ -60,6 +65,29 @@ class LayerSpec:
 @cache
 def _sql(key: str) -> str:
     return files("layers").joinpath(f"sql/{key}.sql").read_text(encoding="utf-8")
+
+
+# Joined from constants only: the layer's own SQL file inside a fixed frame. Every value from a
+# request is a bound parameter (:minx … :maxy, :tol, :kind, :grid).
+_FC_HEAD = """
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
+    json_build_object('type', 'Feature', 'id', f.code,
+                      'geometry', ST_AsGeoJSON(f.g, 6)::json,
+                      'properties', f.props || jsonb_build_object('code', f.code, 'name', f.name))
+), '[]'::json))::text
+FROM (SELECT code, name, props,
+             CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END AS g
+      FROM (
+"""
+_FC_TAIL = """
+      ) l) f
+WHERE NOT ST_IsEmpty(f.g)
+"""
+
+
+@cache
+def _feature_collection_sql(key: str) -> str:
+    return _FC_HEAD + _sql(key).strip().rstrip(";") + _FC_TAIL
 
 
 ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})

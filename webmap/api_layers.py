@@ -17,21 +17,6 @@ from webmap.schemas import Schema
 
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
 
-# The layer's own SQL is a registry constant (layers/sql/<key>.sql), never request text;
-# every value from the request is a bound parameter.
-_WRAP = """
-WITH f AS ({layer})
-SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
-    json_build_object('type', 'Feature', 'id', f.code,
-                      'geometry', ST_AsGeoJSON(f.g, 6)::json,
-                      'properties', f.props || jsonb_build_object('code', f.code, 'name', f.name))
-), '[]'::json))::text
-FROM (SELECT code, name, props,
-             CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END AS g
-      FROM ({layer}) l) f
-WHERE NOT ST_IsEmpty(f.g)
-"""
-
 
 class LayerPath(BaseModel):
     key: str
@@ -74,7 +59,6 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
             abort(400, description="bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
-    sql = _WRAP.format(layer=spec.sql.strip().rstrip(";"))
     params = {
         "minx": box[0],
         "miny": box[1],
@@ -84,5 +68,5 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         "kind": query.kind,
         "grid": query.grid,
     }
-    body = get_read_session().execute(text(sql), params).scalar_one()
+    body = get_read_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")
