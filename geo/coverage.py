@@ -49,17 +49,40 @@ def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Si
         {"kind": kind, "remove": list(remove)},
     )
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
-    for i, site in enumerate(add, start=1):
-        session.execute(
-            text(
-                "INSERT INTO cov_sources VALUES (:pid, :ref, "
-                "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326))"
-            ),
-            {"pid": n + i, "ref": f"candidate:{i}", "lon": site.lon, "lat": site.lat},
-        )
+    _insert_sites(
+        session, "cov_sources", n + 1, add, [f"candidate:{i}" for i in range(1, len(add) + 1)]
+    )
     offset = n + len(add)
     session.execute(text(INPUTS[1]), {"offset": offset, "wanted": None})
     _index_inputs(session)
+
+
+# One statement per temp table (names cannot be bound); the sites go in as arrays, one query.
+_SITES = (
+    " (pid, ref, geom) SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) "
+    "FROM unnest(CAST(:pids AS bigint[]), CAST(:refs AS text[]), CAST(:xs AS float8[]), "
+    "CAST(:ys AS float8[])) AS t(p, r, x, y)"
+)
+_SITE_INSERTS = {
+    "cov_sources": "INSERT INTO cov_sources" + _SITES,
+    "cov_new": "INSERT INTO cov_new" + _SITES,
+}
+
+
+def _insert_sites(
+    session: Session, table: str, first_pid: int, sites: Sequence[Site], refs: Sequence[str]
+) -> None:
+    if not sites:
+        return
+    session.execute(
+        text(_SITE_INSERTS[table]),
+        {
+            "pids": list(range(first_pid, first_pid + len(sites))),
+            "refs": list(refs),
+            "xs": [s.lon for s in sites],
+            "ys": [s.lat for s in sites],
+        },
+    )
 
 
 def _index_inputs(session: Session) -> None:
@@ -186,11 +209,9 @@ def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site])
     session.execute(
         text("CREATE TEMP TABLE cov_new (pid bigint, ref text, geom geometry(Point, 4326))")
     )
-    for i, site in enumerate(add, start=1):
-        session.execute(
-            text("INSERT INTO cov_new VALUES (:p, :r, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
-            {"p": top + i, "r": f"candidate:{i}", "x": site.lon, "y": site.lat},
-        )
+    _insert_sites(
+        session, "cov_new", top + 1, add, [f"candidate:{i}" for i in range(1, len(add) + 1)]
+    )
     *build, reach = steps("coverage_delta")
     for sql in build:
         session.execute(text(sql))
@@ -349,11 +370,7 @@ def _candidate_reach(
     session.execute(
         text("CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326))")
     )
-    for i, s in enumerate(candidates, start=1):
-        session.execute(
-            text("INSERT INTO cov_sources VALUES (:i, :r, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
-            {"i": i, "r": str(i - 1), "x": s.lon, "y": s.lat},
-        )
+    _insert_sites(session, "cov_sources", 1, candidates, [str(i) for i in range(len(candidates))])
     session.execute(text(INPUTS[1]), {"offset": len(candidates), "wanted": sorted(wanted)})
     build = steps("coverage")[:4]  # snap and graph, not the nearest-source run
     for sql in build:
