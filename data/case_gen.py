@@ -41,26 +41,18 @@ SOURCES = ["app", "hotline_12345", "worker_patrol", "wechat"]
 HOURLY = np.array(
     [1, 1, 1, 1, 1, 2, 4, 7, 9, 10, 10, 9, 7, 7, 9, 10, 9, 8, 8, 9, 8, 6, 3, 2], dtype=float
 )
-SLA_HOURS = {
-    "parking": 24,
-    "city_appearance": 24,
-    "dispute": 72,
-    "cooking_fumes": 72,
-    "facility_repair": 72,
-    "property_service": 120,
-    "street_order": 12,
-    "construction": 48,
-    "advertising": 48,
-    "noise": 24,
-    "fire_hazard": 12,
-    "emergency": 2,
-}
 
 
 def generate_cases(
-    cells: pd.DataFrame, place_names: pd.Series, n: int, end: datetime, rng: np.random.Generator
+    cells: pd.DataFrame,
+    place_names: pd.Series,
+    n: int,
+    end: datetime,
+    rng: np.random.Generator,
+    sla_hours: dict[str, float],
 ) -> gpd.GeoDataFrame:
-    """n cases over the 365 days before `end`; cells are the generator's (metric) cells.
+    """n cases over the 365 days before `end`; cells are the generator's (metric) cells;
+    sla_hours: each category's time limit (the categories table).
 
     The daily rhythm is in local time (Asia/Shanghai); timestamps are stored tz-aware.
     """
@@ -87,7 +79,7 @@ def generate_cases(
     place = place_names.to_numpy()[pick]
     desc = [str(rng.choice(CASE_MIX[i][2])).format(p=p) for i, p in zip(cat, place, strict=True)]
     age_h = np.array([(end - c).total_seconds() / 3600 for c in created])
-    sla = np.array([SLA_HOURS[c] for c in codes], dtype=float)
+    sla = np.array([sla_hours[c] for c in codes], dtype=float)
     # Older cases are mostly closed; a few overran their time limit.
     status = np.where(age_h > sla * 3, "closed", "assigned")
     recent = age_h <= sla * 3

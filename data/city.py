@@ -29,26 +29,17 @@ from geo.settings import load_settings
 DEMO_SEED = 20261123
 CASES_PER_YEAR = 30_000  # per demo-sized district
 
-COLUMNS = {
-    "streets": ["code", "name", "schematic"],
-    "communities": ["code", "name", "street_code", "schematic"],
-    "grids": ["code", "name", "community_code", "households", "schematic"],
-    "compounds": [
-        "code",
-        "name",
-        "community_code",
-        "households",
-        "compound_type",
-        "property_company",
-        "owners_committee",
-        "contacts",
-        "schematic",
-    ],
-    "open_blocks": ["code", "name", "community_code", "households", "schematic"],
-    "business_communities": ["code", "name", "street_code", "schematic"],
-    "buildings": ["code", "name", "business_community_code", "floors", "firms", "schematic"],
-    "facilities": ["code", "name", "kind", "schematic"],
-}
+# Write order (parents first). The generator's frames hold exactly each table's columns.
+GEOMETRY_TABLES = (
+    "streets",
+    "communities",
+    "grids",
+    "compounds",
+    "open_blocks",
+    "business_communities",
+    "buildings",
+    "facilities",
+)
 CASE_COLUMNS = [
     "received_lon",
     "received_lat",
@@ -102,26 +93,25 @@ def build_district(
     """Generate and write every table; the caller commits. Tables must be empty."""
     t0 = datetime.now(UTC)
     report = BuildReport()
-    city = generate_city(blocks, streets, seed, targets)
-    for table, cols in COLUMNS.items():
-        report.counts[table] = copy_frame(session, table, city[table], cols)
-    report.counts["party_orgs"] = copy_frame(
-        session,
-        "party_orgs",
-        city["party_orgs"],
-        ["code", "name", "kind", "parent_code", "area_kind", "area_code", "members"],
-        None,
-    )
-    report.counts["workers"] = copy_frame(
-        session, "workers", city["workers"], ["id", "name", "phone", "grid_code"], None
-    )
+    # Reference data comes from the tables the migrations filled, never a second copy.
+    kind_names = dict(session.execute(text("SELECT code, name FROM facility_kinds")).all())
+    sla_hours = dict(session.execute(text("SELECT code, sla_hours FROM categories")).all())
+    city = generate_city(blocks, streets, seed, targets, kind_names)
+    for table in GEOMETRY_TABLES:
+        frame = city[table]
+        cols = [c for c in frame.columns if c != "geometry"]
+        report.counts[table] = copy_frame(session, table, frame, cols)
+    for table in ("party_orgs", "workers"):
+        report.counts[table] = copy_frame(
+            session, table, city[table], list(city[table].columns), None
+        )
     report.counts["road_edges"] = write_roads(session, roads)
     report.counts["road_edges_main"] = prepare_network(session).main_edges
 
     rng = np.random.default_rng(seed + 1)
     cells = city["cells"]
     labels = _place_labels(city, cells)
-    gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng)
+    gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng, sla_hours)
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
     assign_pending(session)
     session.execute(text(_DUE_AT))

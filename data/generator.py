@@ -177,9 +177,14 @@ def partition(cells: pd.DataFrame, t: Targets) -> pd.DataFrame:
 
 
 def generate_city(
-    blocks: gpd.GeoDataFrame, streets: pd.DataFrame, seed: int, targets: Targets
+    blocks: gpd.GeoDataFrame,
+    streets: pd.DataFrame,
+    seed: int,
+    targets: Targets,
+    kind_names: dict[str, str],
 ) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
-    """The whole district as tables. `streets` has columns code, name."""
+    """The whole district as tables. `streets` has columns code, name; kind_names are the
+    facility kinds' Chinese names (the facility_kinds table)."""
     rng = np.random.default_rng(seed)
     pool = names.NamePool(rng)
     cells = partition(build_cells(blocks.to_crs(METRIC_SRID), rng, targets), targets)
@@ -225,7 +230,7 @@ def generate_city(
     out.update(_zones(cells, rng, pool))
     out["party_orgs"] = build_party_orgs(out, rng)
     out["workers"] = build_workers(out["grids"], rng)
-    out["facilities"] = build_facilities(cells, out, rng, targets)
+    out["facilities"] = build_facilities(cells, out, rng, targets, kind_names)
     out["cells"] = cells  # metric working cells, for generating cases in the same places
     return out
 

@@ -16,15 +16,6 @@ from geo.models import METRIC_SRID
 if TYPE_CHECKING:
     from data.generator import Targets
 
-FACILITY_KINDS = {
-    "party_service_centre": "党群服务中心",
-    "building_station": "楼宇服务站",
-    "courier_post": "小哥驿站",
-    "canteen": "社区食堂",
-    "sports_room": "文体活动室",
-    "reading_room": "城市书房",
-}
-
 
 def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd.DataFrame:
     rows: list[dict[str, object]] = []
@@ -115,7 +106,11 @@ def build_workers(grids: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame
 
 
 def build_facilities(
-    cells: pd.DataFrame, t: dict[str, pd.DataFrame], rng: np.random.Generator, targets: Targets
+    cells: pd.DataFrame,
+    t: dict[str, pd.DataFrame],
+    rng: np.random.Generator,
+    targets: Targets,
+    kind_names: dict[str, str],
 ) -> gpd.GeoDataFrame:
     """~150 service facilities and 22 courier posts per demo-sized district, inside real cells."""
     k = max(1, targets.compounds // 690)
@@ -149,7 +144,7 @@ def build_facilities(
     f["community_code"] = cells.loc[f["cell"], "community_code"].to_numpy()
     f["code"] = [f"F{kind[:2].upper()}{i + 1:05d}" for i, kind in enumerate(f["kind"])]
     f["name"] = [
-        f"{comm_name[c].removesuffix('社区')}{lvl}{FACILITY_KINDS[kind]}"
+        f"{comm_name[c].removesuffix('社区')}{lvl}{kind_names[kind]}"
         for c, lvl, kind in zip(f["community_code"], f["level"], f["kind"], strict=True)
     ]
     f["name"] = f["name"] + f.groupby("name").cumcount().map(

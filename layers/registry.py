@@ -90,6 +90,16 @@ def _feature_collection_sql(key: str) -> str:
     return _FC_HEAD + _sql(key).strip().rstrip(";") + _FC_TAIL
 
 
+# Facility kinds on maps and legends (the facilities layer draws one overlay per kind).
+KIND_COLORS = {
+    "party_service_centre": "#d7263d",
+    "building_station": "#8e5fb0",
+    "courier_post": "#f4a259",
+    "canteen": "#1b998b",
+    "sports_room": "#2e86de",
+    "reading_room": "#6ab04c",
+}
+
 ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})
 _AREA = ("code", "编码"), ("name", "名称")
 

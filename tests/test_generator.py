@@ -15,7 +15,15 @@ def test_same_seed_gives_the_same_district() -> None:
     _, blocks, streets = read_demo_extract()
     part = blocks[blocks.street_code.isin(["330105001", "330105013"])]
     t = Targets(communities=10, compounds=40, business_communities=2, buildings=40)
-    a, b = generate_city(part, streets, 7, t), generate_city(part, streets, 7, t)
+    kinds = {
+        "party_service_centre": "党群服务中心",
+        "building_station": "楼宇服务站",
+        "courier_post": "小哥驿站",
+        "canteen": "社区食堂",
+        "sports_room": "文体活动室",
+        "reading_room": "城市书房",
+    }
+    a, b = generate_city(part, streets, 7, t, kinds), generate_city(part, streets, 7, t, kinds)
     for key in ("grids", "compounds", "facilities", "party_orgs"):
         pd.testing.assert_frame_equal(pd.DataFrame(a[key]), pd.DataFrame(b[key]))
 

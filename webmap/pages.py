@@ -11,10 +11,9 @@ from branca.element import Element
 from flask import Blueprint, Response, request
 from sqlalchemy import text
 
-from layers.registry import layers_for
+from layers.registry import KIND_COLORS, layers_for
 from webmap.db import get_read_session
 from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
-from webmap.static_colors import KIND_COLORS
 
 bp = Blueprint("pages", __name__)
 PANELS = {

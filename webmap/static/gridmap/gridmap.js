@@ -67,10 +67,6 @@
     const i = Math.min(RAMP.length - 1, 1 + Math.floor((v / Math.max(1, max)) * (RAMP.length - 2)));
     return RAMP[i];
   };
-  gm.kindColors = {
-    party_service_centre: "#d7263d", building_station: "#8e5fb0", courier_post: "#f4a259",
-    canteen: "#1b998b", sports_room: "#2e86de", reading_room: "#6ab04c",
-  };
 
   // Layers asking for the same data at once (case points and case heat) share one request.
   const inflight = {};
