@@ -56,6 +56,13 @@ def test_snap_distance_is_configurable(app, client) -> None:  # type: ignore[no-
     assert r.status_code == 422 and "30 m snap distance" in r.get_json()["message"]
 
 
+def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from webmap import create_app
+
+    monkeypatch.setenv("GRIDMAP_SNAP_M", "30")
+    assert create_app({"DATABASE_URL": db_url}).config["SNAP_DISTANCE_M"] == 30.0
+
+
 def test_point_farther_than_snap_distance_is_outside_the_district(client) -> None:  # type: ignore[no-untyped-def]
     r = get(client, *m_point(-500, 100))
     assert r.status_code == 422

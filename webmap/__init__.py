@@ -9,6 +9,7 @@ from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.orm import sessionmaker
 
 from geo.db import get_engine, resolve_url
+from geo.settings import load_settings
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
@@ -26,7 +27,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         validation_error_status=400,
         validation_error_callback=errors.validation_error,
     )
-    app.config.from_mapping(JSON_AS_ASCII=False, SNAP_DISTANCE_M=100.0)
+    app.config.from_mapping(JSON_AS_ASCII=False, SNAP_DISTANCE_M=load_settings().snap_distance_m)
     if config:
         app.config.update(config)
     url = app.config.get("DATABASE_URL") or os.environ.get("GRIDMAP_RESOLVED_URL") or resolve_url()

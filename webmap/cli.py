@@ -100,7 +100,13 @@ def cases_import(file: Path) -> None:
     session = _session(_url())
     fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"
     try:
-        report = import_cases(session, file.read_bytes(), fmt, source=f"batch:{file.name}")
+        report = import_cases(
+            session,
+            file.read_bytes(),
+            fmt,
+            source=f"batch:{file.name}",
+            snap_m=load_settings().snap_distance_m,
+        )
         session.commit()
     except BatchError as exc:
         session.rollback()
