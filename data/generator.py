@@ -15,11 +15,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-import shapely.affinity
 
 from data import names
+from data.frames import fill_slivers, frame
 from data.partition import bisect, bisect_capped, split_large
 from data.services import build_facilities, build_party_orgs, build_workers
+from data.zones import build_zones
 from geo.models import METRIC_SRID
 
 CELL_MAX_M2 = 40_000.0
@@ -46,42 +47,6 @@ class Targets:
                 )
             )
         )
-
-
-def _polygons(g: object) -> list[object]:
-    """Every polygon in g, however deeply collections nest them."""
-    out: list[object] = []
-    for part in shapely.get_parts(g):
-        if part.geom_type == "Polygon":
-            if part.area > 0:
-                out.append(part)
-        elif part.geom_type in ("MultiPolygon", "GeometryCollection"):
-            out.extend(_polygons(part))
-    return out
-
-
-def _fill_slivers(g: object, min_m2: float = 1.0) -> object:
-    """Drop holes under min_m2 (metric): seams between cells that do not quite meet. Left in,
-    they cross the outer ring after reprojection and make_valid turns whole cells into holes."""
-    polys = [
-        shapely.Polygon(p.exterior, [r for r in p.interiors if shapely.Polygon(r).area >= min_m2])
-        for p in _polygons(g)
-    ]
-    return shapely.union_all(polys) if len(polys) > 1 else (polys[0] if polys else g)
-
-
-def _multi(geoms: np.ndarray) -> np.ndarray:
-    return np.asarray(
-        [shapely.multipolygons(_polygons(g)) for g in shapely.make_valid(geoms)], dtype=object
-    )
-
-
-def _frame(df: pd.DataFrame, geoms: np.ndarray) -> gpd.GeoDataFrame:
-    gdf = gpd.GeoDataFrame(df.reset_index(drop=True), geometry=list(geoms), crs=METRIC_SRID)
-    gdf = gdf.to_crs(4326)
-    if gdf.geom_type.isin(["Polygon", "MultiPolygon"]).all():
-        gdf["geometry"] = _multi(gdf.geometry.values)
-    return gdf
 
 
 def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) -> pd.DataFrame:
@@ -198,7 +163,7 @@ def generate_city(
             {
                 "code": list(g.groups),
                 "geom": [
-                    _fill_slivers(shapely.union_all(geom[np.asarray(i)])) for i in g.groups.values()
+                    fill_slivers(shapely.union_all(geom[np.asarray(i)])) for i in g.groups.values()
                 ],
                 "households": g["households"].sum().to_numpy(),
             }
@@ -218,125 +183,18 @@ def generate_city(
     street = dissolve("street_code").merge(streets[["code", "name"]], on="code")
 
     out: dict[str, gpd.GeoDataFrame | pd.DataFrame] = {
-        "streets": _frame(street[["code", "name"]].assign(schematic=True), street["geom"].values),
-        "communities": _frame(
+        "streets": frame(street[["code", "name"]].assign(schematic=True), street["geom"].values),
+        "communities": frame(
             comm[["code", "name", "street_code"]].assign(schematic=True), comm["geom"].values
         ),
-        "grids": _frame(
+        "grids": frame(
             grid[["code", "name", "community_code", "households"]].assign(schematic=True),
             grid["geom"].values,
         ),
     }
-    out.update(_zones(cells, rng, pool))
+    out.update(build_zones(cells, rng, pool))
     out["party_orgs"] = build_party_orgs(out, rng)
     out["workers"] = build_workers(out["grids"], rng)
     out["facilities"] = build_facilities(cells, out, rng, targets, kind_names)
     out["cells"] = cells  # metric working cells, for generating cases in the same places
     return out
-
-
-def _zones(
-    cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool
-) -> dict[str, gpd.GeoDataFrame]:
-    comp = cells[cells["use"] == "compound"].copy()
-    inner = shapely.buffer(comp["geom"].values, -6.0)
-    inner = np.where(shapely.area(inner) > 1000, inner, comp["geom"].values)
-    comp["code"] = (
-        comp["community_code"]
-        + "XQ"
-        + (comp.groupby("community_code").cumcount() + 1).map("{:03d}".format)
-    )
-    comp["name"] = [
-        pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]
-    ]
-    has_oc = (comp["compound_type"] == "商品房") | (rng.random(len(comp)) < 0.3)
-    comp["property_company"] = [
-        f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
-        for _ in range(len(comp))
-    ]
-    comp["owners_committee"] = np.where(has_oc, comp["name"] + "业主委员会", None)
-    comp["contacts"] = [
-        {
-            "residents_committee": {"name": names.person(rng), "phone": names.phone(i)},
-            "owners_committee": {"name": names.person(rng), "phone": names.phone(i + 3000)}
-            if oc
-            else None,
-            "property": {"name": names.person(rng), "phone": names.phone(i + 6000)},
-        }
-        for i, oc in enumerate(has_oc)
-    ]
-    compounds = _frame(
-        comp[
-            [
-                "code",
-                "name",
-                "community_code",
-                "households",
-                "compound_type",
-                "property_company",
-                "owners_committee",
-                "contacts",
-            ]
-        ].assign(schematic=True),
-        inner,
-    )
-
-    ob = cells[cells["use"] == "open_block"].copy()
-    ob["code"] = (
-        ob["community_code"]
-        + "JQ"
-        + (ob.groupby("community_code").cumcount() + 1).map("{:03d}".format)
-    )
-    ob["name"] = [pool.take() + str(rng.choice(names.BLOCK_SUFFIX)) for _ in range(len(ob))]
-    open_blocks = _frame(
-        ob[["code", "name", "community_code", "households"]].assign(schematic=True),
-        ob["geom"].values,
-    )
-
-    biz = cells[cells["use"] == "business"]
-    bc_rows, bc_geoms, b_rows, b_geoms = [], [], [], []
-    for b, grp in biz.groupby("bc", sort=True):
-        code = f"{grp['street_code'].iloc[0]}SW{b + 1:03d}"
-        area_geom = shapely.buffer(shapely.union_all(grp["geom"].values), -4.0)
-        bc_rows.append(
-            {
-                "code": code,
-                "name": pool.take() + str(rng.choice(names.BC_SUFFIX)),
-                "street_code": grp["street_code"].iloc[0],
-            }
-        )
-        bc_geoms.append(area_geom)
-        room = shapely.buffer(area_geom, -8.0)
-        shapely.prepare(room)
-        placed: list[object] = []
-        want = int(rng.integers(20, 26))
-        bx0, by0, bx1, by1 = area_geom.bounds
-        for _ in range(want * 60):
-            if len(placed) >= want:
-                break
-            cx, cy = rng.uniform(bx0, bx1), rng.uniform(by0, by1)
-            w, h = rng.uniform(18, 40), rng.uniform(14, 28)
-            rect = shapely.affinity.rotate(
-                shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), rng.uniform(-25, 25)
-            )
-            if room.contains(rect) and not any(rect.distance(p) < 4 for p in placed):
-                placed.append(rect)
-        for i, rect in enumerate(placed):
-            b_rows.append(
-                {
-                    "code": f"{code}LY{i + 1:03d}",
-                    "name": pool.take() + str(rng.choice(names.BUILDING_SUFFIX)),
-                    "business_community_code": code,
-                    "floors": int(rng.integers(6, 40)),
-                    "firms": int(rng.integers(5, 120)),
-                }
-            )
-            b_geoms.append(rect)
-    return {
-        "compounds": compounds,
-        "open_blocks": open_blocks,
-        "business_communities": _frame(
-            pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)
-        ),
-        "buildings": _frame(pd.DataFrame(b_rows).assign(schematic=True), np.asarray(b_geoms)),
-    }

@@ -87,9 +87,8 @@ def _check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) ->
             spec,
             report,
         )
-    for col in ("households",):
-        if col in gdf.columns:
-            gdf[col] = gdf[col].fillna(0)
+    if "households" in gdf.columns:
+        gdf["households"] = gdf["households"].fillna(0)
     return gdf
 
 

@@ -11,8 +11,9 @@ import shapely
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from geo.coverage import Site, coverage, scenario, suggest, threshold_from, walking_areas
+from geo.coverage import Site, coverage, scenario, threshold_from, walking_areas
 from geo.network import prepare_network
+from geo.siting import suggest
 from tests.fixtures import COMPOUND, _to_wgs, m_point
 
 

@@ -15,8 +15,9 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 from sqlalchemy import text
 
-from geo.coverage import Site, coverage, scenario, suggest, threshold_from, walking_areas
+from geo.coverage import Site, coverage, scenario, threshold_from, walking_areas
 from geo.points import to_wgs84_point
+from geo.siting import suggest
 from webmap.db import get_session
 from webmap.schemas import Crs, Schema
 

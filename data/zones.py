@@ -1,0 +1,121 @@
+"""Generated zones (schematic): residential compounds with their three parties, business
+communities with building footprints, and open blocks, from the generator's cells (EPSG:4549).
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+import shapely.affinity
+
+from data import names
+from data.frames import frame
+
+
+def build_zones(
+    cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool
+) -> dict[str, gpd.GeoDataFrame]:
+    comp = cells[cells["use"] == "compound"].copy()
+    inner = shapely.buffer(comp["geom"].values, -6.0)
+    inner = np.where(shapely.area(inner) > 1000, inner, comp["geom"].values)
+    comp["code"] = (
+        comp["community_code"]
+        + "XQ"
+        + (comp.groupby("community_code").cumcount() + 1).map("{:03d}".format)
+    )
+    comp["name"] = [
+        pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]
+    ]
+    has_oc = (comp["compound_type"] == "商品房") | (rng.random(len(comp)) < 0.3)
+    comp["property_company"] = [
+        f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
+        for _ in range(len(comp))
+    ]
+    comp["owners_committee"] = np.where(has_oc, comp["name"] + "业主委员会", None)
+    comp["contacts"] = [
+        {
+            "residents_committee": {"name": names.person(rng), "phone": names.phone(i)},
+            "owners_committee": {"name": names.person(rng), "phone": names.phone(i + 3000)}
+            if oc
+            else None,
+            "property": {"name": names.person(rng), "phone": names.phone(i + 6000)},
+        }
+        for i, oc in enumerate(has_oc)
+    ]
+    compounds = frame(
+        comp[
+            [
+                "code",
+                "name",
+                "community_code",
+                "households",
+                "compound_type",
+                "property_company",
+                "owners_committee",
+                "contacts",
+            ]
+        ].assign(schematic=True),
+        inner,
+    )
+
+    ob = cells[cells["use"] == "open_block"].copy()
+    ob["code"] = (
+        ob["community_code"]
+        + "JQ"
+        + (ob.groupby("community_code").cumcount() + 1).map("{:03d}".format)
+    )
+    ob["name"] = [pool.take() + str(rng.choice(names.BLOCK_SUFFIX)) for _ in range(len(ob))]
+    open_blocks = frame(
+        ob[["code", "name", "community_code", "households"]].assign(schematic=True),
+        ob["geom"].values,
+    )
+
+    biz = cells[cells["use"] == "business"]
+    bc_rows, bc_geoms, b_rows, b_geoms = [], [], [], []
+    for b, grp in biz.groupby("bc", sort=True):
+        code = f"{grp['street_code'].iloc[0]}SW{b + 1:03d}"
+        area_geom = shapely.buffer(shapely.union_all(grp["geom"].values), -4.0)
+        bc_rows.append(
+            {
+                "code": code,
+                "name": pool.take() + str(rng.choice(names.BC_SUFFIX)),
+                "street_code": grp["street_code"].iloc[0],
+            }
+        )
+        bc_geoms.append(area_geom)
+        room = shapely.buffer(area_geom, -8.0)
+        shapely.prepare(room)
+        placed: list[object] = []
+        want = int(rng.integers(20, 26))
+        bx0, by0, bx1, by1 = area_geom.bounds
+        for _ in range(want * 60):
+            if len(placed) >= want:
+                break
+            cx, cy = rng.uniform(bx0, bx1), rng.uniform(by0, by1)
+            w, h = rng.uniform(18, 40), rng.uniform(14, 28)
+            rect = shapely.affinity.rotate(
+                shapely.box(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2), rng.uniform(-25, 25)
+            )
+            if room.contains(rect) and not any(rect.distance(p) < 4 for p in placed):
+                placed.append(rect)
+        for i, rect in enumerate(placed):
+            b_rows.append(
+                {
+                    "code": f"{code}LY{i + 1:03d}",
+                    "name": pool.take() + str(rng.choice(names.BUILDING_SUFFIX)),
+                    "business_community_code": code,
+                    "floors": int(rng.integers(6, 40)),
+                    "firms": int(rng.integers(5, 120)),
+                }
+            )
+            b_geoms.append(rect)
+    return {
+        "compounds": compounds,
+        "open_blocks": open_blocks,
+        "business_communities": frame(
+            pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)
+        ),
+        "buildings": frame(pd.DataFrame(b_rows).assign(schematic=True), np.asarray(b_geoms)),
+    }
