@@ -87,16 +87,24 @@ def mask_name(name: str | None) -> str | None:
     return None if not name else name[0] + "*" * max(1, len(name) - 1)
 
 
+@dataclass(frozen=True)
+class Intake:
+    id: int
+    created: bool  # False: a retry with the same Idempotency-Key returned the first case
+    duplicates: list[dict[str, Any]]  # possible duplicates, nearest first
+
+
 def create_case(
     session: Session, new: NewCase, idempotency_key: str | None = None, snap_m: float = 100.0
-) -> tuple[int, bool]:
-    """Insert a case with its assignment; return (id, created). A retry with the same key
-    returns the first case (created False); the same key with another request is a 422."""
+) -> Intake:
+    """Insert a case with its assignment. A retry with the same key returns the first case
+    (created False); the same key with another request is a 422."""
     lon, lat = to_wgs84_point(new.lon, new.lat, new.crs)
     if idempotency_key:
         found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one_or_none()
         if found is not None:
-            return _replay(found, new)
+            first = _replay(found, new)
+            return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
     a = locate(session, lon, lat, snap_m).row
     params = {
         "received_lon": new.lon,
@@ -127,7 +135,8 @@ def create_case(
     if case_id is None:
         if idempotency_key:  # a concurrent request with the same key won the race
             found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one()
-            return _replay(found, new)
+            first = _replay(found, new)
+            return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
         raise CaseError(f"unknown category {new.category!r}")
     dups = possible_duplicates(session, case_id, lon, lat, new.category)
     _event(
@@ -150,13 +159,13 @@ def create_case(
         f"按规则({a.rule})派至{a.grid_name}",
         None,
     )
-    return case_id, True
+    return Intake(case_id, True, dups)
 
 
-def _replay(found: Any, new: NewCase) -> tuple[int, bool]:
+def _replay(found: Any, new: NewCase) -> int:
     if found.request_hash != new.fingerprint():
         raise CaseError("Idempotency-Key was already used for a different request", 422)
-    return int(found.id), False
+    return int(found.id)
 
 
 def possible_duplicates(

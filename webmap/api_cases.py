@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import current_app, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from geo.cases import NewCase, create_case, get_case, possible_duplicates, transition
+from geo.cases import NewCase, create_case, get_case, transition
 from webmap.auth import optional_key, require_key
 from webmap.db import get_session
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
@@ -27,18 +27,17 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
     )
-    case_id, created = create_case(
+    intake = create_case(
         s, new, header.idempotency_key, float(current_app.config["SNAP_DISTANCE_M"])
     )
     s.commit()
-    out = get_case(s, case_id)
+    out = get_case(s, intake.id)
     assert out is not None
-    p = out["assignment"]["point"]
-    out["possible_duplicates"] = possible_duplicates(s, case_id, p["lon"], p["lat"], body.category)
+    out["possible_duplicates"] = intake.duplicates
     resp = jsonify(out)
-    resp.status_code = 201 if created else 200
-    resp.headers["Location"] = f"/api/v1/cases/{case_id}"
-    if not created:
+    resp.status_code = 201 if intake.created else 200
+    resp.headers["Location"] = f"/api/v1/cases/{intake.id}"
+    if not intake.created:
         resp.headers["Idempotent-Replayed"] = "true"
     return resp
 

@@ -153,7 +153,7 @@ def post_request(fmt: str) -> Response:
         source="open311",
     )
     try:
-        case_id, _ = create_case(s, new, None, float(current_app.config["SNAP_DISTANCE_M"]))
+        case_id = create_case(s, new, None, float(current_app.config["SNAP_DISTANCE_M"])).id
     except (PointError, OutsideDistrict, CaseError) as exc:
         return _error(fmt, 400, str(exc))
     s.commit()
