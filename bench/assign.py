@@ -1,6 +1,7 @@
 """Assignment speed, side by side: HTTP locate, the batch assignment step, a whole import.
 
     .venv/bin/python bench/assign.py [--skip-scale10] [--points 1000000] [--seconds 10]
+                                     [--parts http,batch,import]
 
 Runs on the local cluster (var/pg, or $GRIDMAP_VAR): the demo database `gridmap` and the
 synthetic `gridmap_scale10` (built with `gridmap generate --scale 10` if missing, ~3 min).
@@ -206,7 +207,11 @@ def main() -> None:
     ap.add_argument("--skip-scale10", action="store_true")
     ap.add_argument("--points", type=int, default=1_000_000)
     ap.add_argument("--seconds", type=int, default=10)
+    ap.add_argument(
+        "--parts", default="http,batch,import", help="comma-separated: http, batch, import"
+    )
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
     cluster = local_cluster(load_settings())
     targets = [("demo (Gongshu)", "gridmap")]
     if not args.skip_scale10:
@@ -224,19 +229,22 @@ def main() -> None:
             ).one()
             points = sample_points(s, args.points)
         print(f"\n== {label}: {counts[0]} grids, {counts[1]} cases, {args.points} points ==")
-        print("locate over HTTP, 16 concurrent clients (wrk), gunicorn 2×cores+1 workers:")
-        for line in http_locate(url, cluster.conninfo(db), points, args.seconds):
-            print(line)
-        print(f"batch assignment step, {args.points} points:")
-        with Session(engine) as s:
-            for line in batch_step(s, points):
+        if "http" in parts:
+            print("locate over HTTP, 16 concurrent clients (wrk), gunicorn 2×cores+1 workers:")
+            for line in http_locate(url, cluster.conninfo(db), points, args.seconds):
                 print(line)
-            s.rollback()
-        print(f"batch import end to end, {args.points} CSV rows:")
-        with Session(engine) as s:
-            for line in batch_import(s, points):
-                print(line)
-            s.rollback()
+        if "batch" in parts:
+            print(f"batch assignment step, {args.points} points:")
+            with Session(engine) as s:
+                for line in batch_step(s, points):
+                    print(line)
+                s.rollback()
+        if "import" in parts:
+            print(f"batch import end to end, {args.points} CSV rows:")
+            with Session(engine) as s:
+                for line in batch_import(s, points):
+                    print(line)
+                s.rollback()
         # The rolled-back million rows are dead tuples: leave the tables as they were found.
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
             c.execute(text("VACUUM (ANALYZE) cases"))

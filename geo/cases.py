@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.db import driver
 from geo.locate import assignment_dict, locate
 from geo.points import to_wgs84_point
 from geo.sql.loader import steps
@@ -105,7 +106,7 @@ def create_case(
         if found is not None:
             first = _replay(found, new)
             return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
-    a = locate(session, lon, lat, snap_m).row
+    a = locate(driver(session), lon, lat, snap_m).row
     params = {
         "received_lon": new.lon,
         "received_lat": new.lat,

@@ -90,7 +90,18 @@ def app(db_url: str, connection: Connection):  # type: ignore[no-untyped-def]
     )
     app.extensions["gridmap.sessionmaker"] = bound
     app.extensions["gridmap.read_sessionmaker"] = bound
+    app.extensions["gridmap.read_connection"] = lambda: _Borrowed(connection)
     return app
+
+
+class _Borrowed:
+    """The test's connection lent to a request as its read connection; not closed by it."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.driver_connection = connection.connection.driver_connection
+
+    def close(self) -> None:
+        pass
 
 
 @pytest.fixture()

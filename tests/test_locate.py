@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
+from geo.db import driver
 from geo.locate import OutsideDistrict, locate
 from tests.fixtures import COMMUNITY, COMPOUND, GRID_A, GRID_B, WORKER_A, _to_wgs, ewkt, m_point
 
@@ -128,13 +129,13 @@ def test_point_on_a_seam_between_pieces_of_one_grid_is_covers_not_boundary(
           AND NOT ST_Intersects(d.geom, ST_Boundary(g.geom))
         LIMIT 1""")
     ).one()
-    a = locate(session, seam[0], seam[1])
+    a = locate(driver(session), seam[0], seam[1])
     assert a.row.grid_code == "330105001001003" and a.row.rule == "covers"
 
 
 def test_far_point_raises_with_the_distance(session: Session) -> None:
     with pytest.raises(OutsideDistrict) as err:
-        locate(session, *m_point(0, 2000))
+        locate(driver(session), *m_point(0, 2000))
     assert err.value.distance_m == pytest.approx(1800, rel=0.01)
 
 
@@ -179,7 +180,7 @@ def test_single_point_and_batch_forms_of_the_rule_agree_on_the_demo(demo_url: st
         rules = set()
         for i, (x, y) in enumerate(pts):
             try:
-                one = locate(s, float(x), float(y)).row
+                one = locate(driver(s), float(x), float(y)).row
             except OutsideDistrict:
                 assert i not in batch
                 continue

@@ -38,9 +38,9 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     # Tests replace these factories to bind request sessions to a rolled-back connection.
     app.extensions["gridmap.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
-    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(
-        get_engine(url, autocommit=True), expire_on_commit=False
-    )
+    reads = get_engine(url, autocommit=True)
+    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(reads, expire_on_commit=False)
+    app.extensions["gridmap.read_connection"] = reads.raw_connection
 
     from webmap import (
         api_batch,

@@ -7,7 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from geo.locate import locate
 from geo.points import to_wgs84_point
-from webmap.db import get_read_session
+from webmap.db import get_read_connection
 from webmap.schemas import LocateQuery
 
 api = APIBlueprint("locate", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="locate")])
@@ -18,4 +18,4 @@ def locate_point(query: LocateQuery):  # type: ignore[no-untyped-def]
     """Street, community, grid, zone, party organisation and worker for a point."""
     lon, lat = to_wgs84_point(query.lon, query.lat, query.crs)
     snap = float(current_app.config["SNAP_DISTANCE_M"])
-    return jsonify(locate(get_read_session(), lon, lat, snap).as_dict())
+    return jsonify(locate(get_read_connection(), lon, lat, snap).as_dict())

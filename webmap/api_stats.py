@@ -13,7 +13,7 @@ from geo.dashboard import cockpit_stats
 from geo.geocode import find_places
 from geo.locate import OutsideDistrict, locate
 from geo.points import PointError, to_wgs84_point
-from webmap.db import get_read_session
+from webmap.db import get_read_connection, get_read_session
 from webmap.schemas import Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
@@ -45,7 +45,7 @@ def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     if m:
         try:
             lon, lat = to_wgs84_point(float(m.group(1)), float(m.group(2)))
-            a = locate(s, lon, lat).as_dict()
+            a = locate(get_read_connection(), lon, lat).as_dict()
         except (PointError, OutsideDistrict) as exc:
             return jsonify(kind="none", message=str(exc), results=[])
         return jsonify(kind="point", results=[a])

@@ -13,14 +13,16 @@ Status = Literal["reported", "assigned", "accepted", "resolved", "closed", "retu
 
 class Schema(BaseModel):
     """flask-openapi3 asks a query model for its JSON schema on every request (about 1 ms);
-    the schema never changes, so it is built once per class and arguments."""
+    the schema never changes, so it is built once per class and arguments. The request
+    validators call it without arguments and only read it, so they get the shared dict; the
+    OpenAPI document (built once, with arguments) gets its own copy to edit."""
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
         key = (cls, args, tuple(sorted(kwargs.items())))
         if key not in _SCHEMAS:
             _SCHEMAS[key] = super().model_json_schema(*args, **kwargs)
-        return copy.deepcopy(_SCHEMAS[key])
+        return _SCHEMAS[key] if not (args or kwargs) else copy.deepcopy(_SCHEMAS[key])
 
 
 _SCHEMAS: dict[Any, dict[str, Any]] = {}
