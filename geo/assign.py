@@ -6,6 +6,7 @@ The single-point form is geo/locate.py; tests hold the two to the same answers.
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from geo.sql.loader import steps
@@ -23,10 +24,26 @@ def assign_input(session: Session, snap_m: float = 100.0) -> int:
         text("CREATE INDEX IF NOT EXISTS assign_input_geom ON assign_input USING gist (geom)")
     )
     session.execute(text("ANALYZE assign_input"))
+    assign_grids(session)
     for sql in steps("assign_batch"):
         session.execute(text(sql), {"snap_m": snap_m} if ":snap_m" in sql else {})
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
 
+
+def assign_grids(session: Session) -> None:
+    """Containment step: temp table assign_grid, one row per point inside or on a grid."""
+    for sql in steps("assign_grid"):
+        session.execute(text(sql))
+    try:
+        with session.begin_nested():
+            session.execute(text(UNIQUE_ID))
+    except IntegrityError:  # overlapping grids: a point inside two of them
+        for sql in steps("assign_overlaps"):
+            session.execute(text(sql))
+        session.execute(text(UNIQUE_ID))
+
+
+UNIQUE_ID = "CREATE UNIQUE INDEX assign_grid_id ON assign_grid (id)"
 
 _INPUTS = {
     "pending": "CREATE TEMP TABLE assign_input AS SELECT id, geom FROM cases WHERE rule IS NULL",

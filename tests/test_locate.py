@@ -11,7 +11,17 @@ from sqlalchemy.orm import Session
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geo.db import driver
 from geo.locate import OutsideDistrict, locate
-from tests.fixtures import COMMUNITY, COMPOUND, GRID_A, GRID_B, WORKER_A, _to_wgs, ewkt, m_point
+from tests.fixtures import (
+    COMMUNITY,
+    COMPOUND,
+    GRID_A,
+    GRID_B,
+    WORKER_A,
+    _to_wgs,
+    ewkt,
+    m_box,
+    m_point,
+)
 
 
 def get(client, lon: float, lat: float, crs: str | None = None):  # type: ignore[no-untyped-def]
@@ -198,3 +208,35 @@ def test_single_point_and_batch_forms_of_the_rule_agree_on_the_demo(demo_url: st
         assert {"covers", "boundary", "snapped"} <= rules
         s.rollback()
     engine.dispose()
+
+
+def test_batch_and_single_agree_when_grids_overlap(session: Session) -> None:
+    """Overlapping grids are a data error (validate reports them) but must not break a batch:
+    a point inside two grids gets the lower code, rule 'boundary', in both forms."""
+    from geo.assign import assign_input
+
+    overlap = "330105001001003"
+    session.execute(
+        text(
+            "INSERT INTO grids (code, name, community_code, households, geom) "
+            "VALUES (:c, '重叠网格', :m, 10, :g)"
+        ),
+        {"c": overlap, "m": COMMUNITY, "g": ewkt(m_box(150, 50, 250, 150))},
+    )
+    pts = {1: (100, 100), 2: (175, 100), 3: (200, 100), 4: (300, 100), 5: (240, 60)}
+    session.execute(text("CREATE TEMP TABLE assign_input (id bigint, geom geometry(Point, 4326))"))
+    for i, (x, y) in pts.items():
+        lon, lat = m_point(x, y)
+        session.execute(
+            text("INSERT INTO assign_input VALUES (:i, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
+            {"i": i, "x": lon, "y": lat},
+        )
+    assert assign_input(session) == len(pts)
+    batch = {
+        r.id: (r.grid_code, r.rule) for r in session.execute(text("SELECT * FROM assign_output"))
+    }
+    single = {i: locate(driver(session), *m_point(x, y)).row for i, (x, y) in pts.items()}
+    assert batch == {i: (r.grid_code, r.rule) for i, r in single.items()}
+    assert batch[1] == (GRID_A, "covers") and batch[4] == (GRID_B, "covers")
+    assert batch[2] == (GRID_A, "boundary") and batch[3] == (GRID_A, "boundary")
+    assert batch[5] == (GRID_B, "boundary")

@@ -1,29 +1,8 @@
--- Set-based assignment of every point in the temp table assign_input(id, geom WGS84), by the
--- rule of ARCHITECTURE.md (the same rule as locate.sql, which a test holds them to).
+-- Set-based assignment, second half: the points of assign_input that assign_grid.sql left
+-- outside every grid, then zones, hierarchy, party organisation and worker, by the rule of
+-- ARCHITECTURE.md (the same rule as locate.sql, which a test holds them to).
 -- Result: temp table assign_output, one row per input point that lands in the district;
 -- points farther than :snap_m metres from every grid get no row.
---
--- Containment is polygon-outer (LATERAL over the GiST-indexed points), so PostGIS prepares
--- each polygon once for all the points it holds: the fast way round for large batches, and
--- whole grids beat their ST_Subdivide pieces here (fewer index probes). JIT only adds
--- compile time to these plans.
-
--- step: no JIT
-SET LOCAL jit = off;
-
--- step: grid by containment; several grids = shared boundary, lowest code wins
-DROP TABLE IF EXISTS assign_grid;
--- step:
-CREATE TEMP TABLE assign_grid AS
-SELECT x.id, min(g.code) AS grid_code,
-       CASE WHEN count(*) > 1 THEN 'boundary' ELSE 'covers' END AS rule,
-       false AS outside, 0::float8 AS distance_m
-FROM grids g
-CROSS JOIN LATERAL (SELECT i.id FROM assign_input i WHERE ST_Covers(g.geom, i.geom)) x
-GROUP BY x.id;
-
--- step: index the hits
-CREATE INDEX ON assign_grid (id);
 
 -- step: outside every grid: the nearest grid within the snap distance (geodesic metres).
 -- The three nearest by planar distance (index KNN) are the candidates; geodesic distance
