@@ -28,7 +28,6 @@ from sqlalchemy.orm import Session  # noqa: E402
 from geo.coverage import Site, _inputs, add_sites_delta, coverage  # noqa: E402
 from geo.db import local_cluster  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from geo.sql.loader import steps  # noqa: E402
 
 T = 500.0
 
@@ -47,9 +46,7 @@ def shortest_paths(s: Session) -> list[str]:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    _inputs(s, "party_service_centre", (), ())
-    for sql in steps("coverage")[:4]:
-        s.execute(text(sql))
+    _inputs(s, "party_service_centre", (), ())  # the stored graph with the sources attached
     edges = np.array(
         s.execute(text("SELECT source, target, cost FROM cov_edges")).all(), dtype=float
     )

@@ -16,7 +16,7 @@ from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
 from geo.assign import reassign_open_cases
 from geo.models import COMPOUND_TYPES, METRIC_SRID
-from geo.network import prepare_network
+from geo.network import prepare_network, refresh_coverage_graph
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
@@ -42,6 +42,8 @@ def load_layer(
         report.inserted, report.updated = ins, upd
         if spec.table == "road_edges":
             report.network = prepare_network(session).__dict__
+        if spec.table == "compounds":
+            refresh_coverage_graph(session)  # compounds join the walking network anew
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
                 session, "loader", f"reloaded {layer} from {Path(path).name}"

@@ -16,9 +16,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.network import refresh_coverage_graph
 from geo.sql.loader import steps
 
 INPUTS = steps("coverage_inputs")
+FIRST_SOURCE_PID = 100_000_001  # coverage_targets (compounds) number from 1
+# The walk is searched to twice the threshold: a compound farther than that from every facility
+# has network_m None ("more than network_limit_m"). Searching to 2 km cost three times as much.
+NETWORK_LIMIT = 2.0
 
 LIFE_CIRCLES_M = {5: 300.0, 10: 500.0, 15: 1000.0}
 WALKING_SPEED_MS = 1.0
@@ -42,19 +47,40 @@ def threshold_from(
 
 
 def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Site]) -> None:
+    """Temp tables cov_sources (the kind's facilities, less `remove`, plus `add`), cov_targets
+    (the compounds) and cov_edges (the stored graph with the sources attached)."""
     session.execute(text("DROP TABLE IF EXISTS cov_sources"))
-    session.execute(text("DROP TABLE IF EXISTS cov_targets"))
     session.execute(
         text(INPUTS[0]),
         {"kind": kind, "remove": list(remove)},
     )
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
     _insert_sites(
-        session, "cov_sources", n + 1, add, [f"candidate:{i}" for i in range(1, len(add) + 1)]
+        session,
+        "cov_sources",
+        FIRST_SOURCE_PID + n,
+        add,
+        [f"candidate:{i}" for i in range(1, len(add) + 1)],
     )
-    offset = n + len(add)
-    session.execute(text(INPUTS[1]), {"offset": offset, "wanted": None})
+    _graph(session, None)
     _index_inputs(session)
+
+
+def _graph(session: Session, wanted: list[str] | None) -> None:
+    """cov_targets (the wanted compounds, or all) and cov_edges: the stored coverage graph,
+    rebuilt first if stale, with the sites of cov_sources attached. Copying the stored graph
+    costs a few milliseconds; snapping every compound anew cost most of a coverage run."""
+    refresh_coverage_graph(session)
+    session.execute(text("DROP TABLE IF EXISTS cov_targets, cov_edges, cov_new"))
+    session.execute(text(INPUTS[1]), {"wanted": wanted})
+    session.execute(text("CREATE TEMP TABLE cov_edges AS SELECT * FROM coverage_graph"))
+    session.execute(text("CREATE INDEX ON cov_edges (edge_id)"))
+    session.execute(text("CREATE TEMP TABLE cov_new AS SELECT pid, ref, geom FROM cov_sources"))
+    for sql in ATTACH[:-1]:
+        session.execute(text(sql))
+
+
+ATTACH = steps("coverage_attach")
 
 
 # One statement per temp table (names cannot be bound); the sites go in as arrays, one query.
@@ -108,7 +134,7 @@ def coverage(
 ) -> dict[str, Any]:
     """Per compound, per community and in total: households within threshold_m (network)."""
     _inputs(session, kind, remove, add)
-    dist = _network_distances(session, max(threshold_m * 3, 2000.0))
+    dist = _network_distances(session, NETWORK_LIMIT * threshold_m)
     rows = session.execute(
         text(
             "SELECT c.code, c.name, c.households, c.community_code, m.name AS community_name, "
@@ -162,6 +188,7 @@ def coverage(
         "kind": kind,
         "threshold_m": threshold_m,
         "facilities": session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one(),
+        "network_limit_m": NETWORK_LIMIT * threshold_m,
         "compounds": compounds,
         "communities": sorted(communities.values(), key=lambda c: c["code"]),
         "totals": {
@@ -212,8 +239,8 @@ def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site])
     _insert_sites(
         session, "cov_new", top + 1, add, [f"candidate:{i}" for i in range(1, len(add) + 1)]
     )
-    *build, reach = steps("coverage_delta")
-    for sql in build:
+    *attach, reach = ATTACH
+    for sql in attach:
         session.execute(text(sql))
     reached = {r.ref: float(r.d) for r in session.execute(text(reach), {"threshold": threshold_m})}
     gained = [c for c in base["compounds"] if not c["covered"] and c["code"] in reached]

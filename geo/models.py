@@ -361,3 +361,36 @@ class CaseEvent(Base):
     to_status: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class CoverageGraph(Base):
+    """The main walking network split where each compound joins it, plus each compound's snap
+    leg (nodes -pid and -pid - 1e9 of coverage_targets): built by geo/network.py, marked stale
+    by triggers on compounds and road_edges. Pieces keep their road edge and fractions."""
+
+    __tablename__ = "coverage_graph"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    source: Mapped[int] = mapped_column(BigInteger)
+    target: Mapped[int] = mapped_column(BigInteger)
+    cost: Mapped[float] = mapped_column(Float)
+    edge_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    f0: Mapped[float | None] = mapped_column(Float)
+    f1: Mapped[float | None] = mapped_column(Float)
+
+
+class CoverageTarget(Base):
+    """One point per compound (on its surface), numbered for coverage_graph's nodes."""
+
+    __tablename__ = "coverage_targets"
+    __table_args__ = (_gist("coverage_targets"),)
+    pid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    ref: Mapped[str] = mapped_column(Text, unique=True)
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+
+
+class CoverageGraphState(Base):
+    __tablename__ = "coverage_graph_state"
+    __table_args__ = (CheckConstraint("id = 1", name="ck_coverage_graph_state_one_row"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    stale: Mapped[bool] = mapped_column(Boolean)
+    built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

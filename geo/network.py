@@ -1,4 +1,5 @@
-"""The walking network: pgRouting topology from road_edges, largest component kept."""
+"""The walking network: pgRouting topology from road_edges, largest component kept, and the
+coverage graph (the network split where each compound joins it) that coverage runs start from."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ def prepare_network(session: Session) -> NetworkReport:
                COALESCE(sum(length_m) FILTER (WHERE NOT main), 0) / 1000 AS dropped_km
         FROM road_edges""")
     ).one()
+    refresh_coverage_graph(session)
     return NetworkReport(
         int(r.edges),
         int(r.components),
@@ -50,3 +52,14 @@ def prepare_network(session: Session) -> NetworkReport:
         int(r.dropped_edges),
         round(float(r.dropped_km), 1),
     )
+
+
+def refresh_coverage_graph(session: Session, force: bool = False) -> bool:
+    """Rebuild coverage_graph if compounds or roads changed since it was built (triggers mark
+    it stale) or if forced; returns whether it was rebuilt. Runs in the caller's transaction."""
+    stale = session.execute(text("SELECT stale FROM coverage_graph_state FOR UPDATE")).scalar()
+    if not (stale or force):
+        return False
+    for sql in steps("coverage_graph"):
+        session.execute(text(sql))
+    return True

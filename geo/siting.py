@@ -12,8 +12,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.coverage import INPUTS, Site, _insert_sites, coverage
-from geo.sql.loader import steps
+from geo.coverage import FIRST_SOURCE_PID, INPUTS, Site, _graph, _insert_sites, coverage
 
 
 def suggest(
@@ -67,15 +66,17 @@ def _candidate_reach(
 ) -> list[set[str]]:
     """For every candidate, the compounds within threshold_m along the network: one call."""
     session.execute(text("DROP TABLE IF EXISTS cov_sources"))
-    session.execute(text("DROP TABLE IF EXISTS cov_targets"))
     session.execute(
         text("CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326))")
     )
-    _insert_sites(session, "cov_sources", 1, candidates, [str(i) for i in range(len(candidates))])
-    session.execute(text(INPUTS[1]), {"offset": len(candidates), "wanted": sorted(wanted)})
-    build = steps("coverage")[:4]  # snap and graph, not the nearest-source run
-    for sql in build:
-        session.execute(text(sql))
+    _insert_sites(
+        session,
+        "cov_sources",
+        FIRST_SOURCE_PID,
+        candidates,
+        [str(i) for i in range(len(candidates))],
+    )
+    _graph(session, sorted(wanted))
     rows = session.execute(text(INPUTS[3]), {"t": threshold_m})
     reach: list[set[str]] = [set() for _ in candidates]
     for r in rows:

@@ -58,6 +58,14 @@ def test_network_distance_counts_the_walk_to_and_from_the_road(network: Session)
     assert row["network_m"] == pytest.approx(510, abs=3)
     assert row["straight_m"] == pytest.approx(410, abs=3)
     assert row["covered"] is False and row["straight_covered"] is True  # a buffer would lie
+
+
+def test_network_distance_is_searched_to_twice_the_threshold(network: Session) -> None:
+    result = coverage(network, "canteen", 200)  # the compound is 510 m away along the roads
+    row = compound_row(result)
+    assert result["network_limit_m"] == 400
+    assert row["network_m"] is None and row["covered"] is False
+    assert row["straight_m"] == pytest.approx(410, abs=3)  # straight line: not capped
     assert compound_row(coverage(network, "canteen", 520))["covered"] is True
 
 

@@ -12,6 +12,7 @@ GEOM_TABLES = (
     "communities",
     "grids",
     "grid_parts",
+    "coverage_targets",
     "compounds",
     "business_communities",
     "buildings",

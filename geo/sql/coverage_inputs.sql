@@ -1,15 +1,14 @@
 -- Inputs and candidate runs for geo/coverage.py. Bound parameters only.
 
--- step: sources
+-- step: sources (pids from 1e8 up: below are the compounds' of coverage_targets)
 CREATE TEMP TABLE cov_sources AS
-SELECT row_number() OVER (ORDER BY code) AS pid, code AS ref, geom
+SELECT 100000000 + row_number() OVER (ORDER BY code) AS pid, code AS ref, geom
 FROM facilities WHERE kind = :kind AND code <> ALL(:remove);
 
--- step: targets
+-- step: targets: the compounds, as numbered in the stored coverage graph
 CREATE TEMP TABLE cov_targets AS
-SELECT :offset + row_number() OVER (ORDER BY code) AS pid, code AS ref,
-       ST_PointOnSurface(geom) AS geom
-FROM compounds WHERE CAST(:wanted AS text[]) IS NULL OR code = ANY(CAST(:wanted AS text[]));
+SELECT pid, ref, geom FROM coverage_targets
+WHERE CAST(:wanted AS text[]) IS NULL OR ref = ANY(CAST(:wanted AS text[]));
 
 -- step: candidates
 SELECT name, ST_X(p) AS lon, ST_Y(p) AS lat FROM (

@@ -24,7 +24,7 @@
     ol.replaceChildren();
     const geo = compounds ? compounds._gmByCode : {};
     for (const g of res.gaps.slice(0, 15)) {
-      const li = gm.el("li", null, `${g.name} · ${g.households} 户 · ${g.network_m == null ? "超出范围" : Math.round(g.network_m) + " 米"}`);
+      const li = gm.el("li", null, `${g.name} · ${g.households} 户 · ${g.network_m == null ? `超过 ${Math.round(res.network_limit_m)} 米` : Math.round(g.network_m) + " 米"}`);
       li.addEventListener("click", () => { const l = geo[g.code]; if (l) map.fitBounds(l.getBounds(), { maxZoom: 17 }); });
       ol.appendChild(li);
     }
