@@ -51,7 +51,7 @@ def shortest_paths(s: Session) -> list[str]:
         s.execute(text("SELECT source, target, cost FROM cov_edges")).all(), dtype=float
     )
     sources = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM cov_sources"))]
-    targets = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM cov_targets"))]
+    targets = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM coverage_targets"))]
     pg_sql = (
         "SELECT node, agg_cost FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS "
         "reverse_cost FROM cov_edges', ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :t, "

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from geo.network import refresh_coverage_graph
 from geo.sql.loader import steps
 
-INPUTS = steps("coverage_inputs")
+SOURCES, CANDIDATES, CANDIDATE_REACH = steps("coverage_inputs")
 FIRST_SOURCE_PID = 100_000_001  # coverage_targets (compounds) number from 1
 # The walk is searched to twice the threshold: a compound farther than that from every facility
 # has network_m None ("more than network_limit_m"). Searching to 2 km cost three times as much.
@@ -47,82 +47,57 @@ def threshold_from(
 
 
 def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Site]) -> None:
-    """Temp tables cov_sources (the kind's facilities, less `remove`, plus `add`), cov_targets
-    (the compounds) and cov_edges (the stored graph with the sources attached)."""
+    """Temp table cov_sources (the kind's facilities, less `remove`, plus `add`) and view
+    cov_edges (the stored graph with the sources attached)."""
     session.execute(text("DROP TABLE IF EXISTS cov_sources"))
-    session.execute(
-        text(INPUTS[0]),
-        {"kind": kind, "remove": list(remove)},
-    )
+    session.execute(text(SOURCES), {"kind": kind, "remove": list(remove)})
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
-    _insert_sites(
-        session,
-        "cov_sources",
-        FIRST_SOURCE_PID + n,
-        add,
-        [f"candidate:{i}" for i in range(1, len(add) + 1)],
-    )
-    _graph(session, None)
-    _index_inputs(session)
+    _insert_sites(session, FIRST_SOURCE_PID + n, add)
+    session.execute(text("CREATE INDEX ON cov_sources USING gist (geom)"))  # straight-line KNN
+    session.execute(text("ANALYZE cov_sources"))
+    _graph(session)
 
 
-def _graph(session: Session, wanted: list[str] | None) -> None:
-    """cov_targets (the wanted compounds, or all) and cov_edges: the stored coverage graph,
-    rebuilt first if stale, with the sites of cov_sources attached. Copying the stored graph
-    costs a few milliseconds; snapping every compound anew cost most of a coverage run."""
+def _graph(session: Session) -> None:
+    """View cov_edges: the stored coverage graph (rebuilt first if stale) with every site of
+    cov_sources attached. Snapping every compound anew cost most of a coverage run."""
     refresh_coverage_graph(session)
-    session.execute(text("DROP TABLE IF EXISTS cov_targets, cov_edges, cov_new"))
-    session.execute(text(INPUTS[1]), {"wanted": wanted})
-    session.execute(text("CREATE TEMP TABLE cov_edges AS SELECT * FROM coverage_graph"))
-    session.execute(text("CREATE INDEX ON cov_edges (edge_id)"))
-    session.execute(text("CREATE TEMP TABLE cov_new AS SELECT pid, ref, geom FROM cov_sources"))
-    for sql in ATTACH[:-1]:
+    for sql in GRAPH:
         session.execute(text(sql))
+    session.execute(text(ATTACH[0]), {"first": FIRST_SOURCE_PID})
 
 
+GRAPH = steps("coverage_graph_view")
 ATTACH = steps("coverage_attach")
+RESULT = steps("coverage")[0]
 
-
-# One statement per temp table (names cannot be bound); the sites go in as arrays, one query.
 _SITES = (
-    " (pid, ref, geom) SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) "
+    "INSERT INTO cov_sources (pid, ref, geom) SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) "
     "FROM unnest(CAST(:pids AS bigint[]), CAST(:refs AS text[]), CAST(:xs AS float8[]), "
     "CAST(:ys AS float8[])) AS t(p, r, x, y)"
 )
-_SITE_INSERTS = {
-    "cov_sources": "INSERT INTO cov_sources" + _SITES,
-    "cov_new": "INSERT INTO cov_new" + _SITES,
-}
 
 
 def _insert_sites(
-    session: Session, table: str, first_pid: int, sites: Sequence[Site], refs: Sequence[str]
+    session: Session, first_pid: int, sites: Sequence[Site], refs: Sequence[str] | None = None
 ) -> None:
+    """Add sites to cov_sources (one query), numbered from first_pid; refs default to
+    candidate:1, candidate:2, …"""
     if not sites:
         return
     session.execute(
-        text(_SITE_INSERTS[table]),
+        text(_SITES),
         {
             "pids": list(range(first_pid, first_pid + len(sites))),
-            "refs": list(refs),
+            "refs": list(refs or [f"candidate:{i}" for i in range(1, len(sites) + 1)]),
             "xs": [s.lon for s in sites],
             "ys": [s.lat for s in sites],
         },
     )
 
 
-def _index_inputs(session: Session) -> None:
-    """Nearest-facility lookups per compound need the sources indexed (thousands at scale)."""
-    session.execute(text("CREATE INDEX ON cov_sources USING gist (geom)"))
-    session.execute(text("ANALYZE cov_sources"))
-    session.execute(text("ANALYZE cov_targets"))
-
-
 def _network_distances(session: Session, limit_m: float) -> dict[str, Any]:
-    *build, result = steps("coverage")
-    for sql in build:
-        session.execute(text(sql), {"limit": limit_m} if ":limit" in sql else {})
-    return {r.ref: r for r in session.execute(text(result))}
+    return {r.ref: r for r in session.execute(text(RESULT), {"limit": limit_m})}
 
 
 def coverage(
@@ -226,23 +201,14 @@ def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site])
     the new sites are snapped and searched from, so a delta costs a fraction of a full run.
     """
     threshold_m = base["threshold_m"]
-    top = session.execute(
-        text(
-            "SELECT max(pid) FROM "
-            "(SELECT pid FROM cov_sources UNION ALL SELECT pid FROM cov_targets) p"
-        )
+    first = session.execute(
+        text("SELECT COALESCE(max(pid) + 1, :f) FROM cov_sources"), {"f": FIRST_SOURCE_PID}
     ).scalar_one()
-    session.execute(text("DROP TABLE IF EXISTS cov_new"))
-    session.execute(
-        text("CREATE TEMP TABLE cov_new (pid bigint, ref text, geom geometry(Point, 4326))")
-    )
-    _insert_sites(
-        session, "cov_new", top + 1, add, [f"candidate:{i}" for i in range(1, len(add) + 1)]
-    )
-    *attach, reach = ATTACH
-    for sql in attach:
-        session.execute(text(sql))
-    reached = {r.ref: float(r.d) for r in session.execute(text(reach), {"threshold": threshold_m})}
+    _insert_sites(session, first, add)
+    session.execute(text(ATTACH[0]), {"first": first})
+    reach = ATTACH[1]
+    params = {"first": first, "threshold": threshold_m}
+    reached = {r.ref: float(r.d) for r in session.execute(text(reach), params)}
     gained = [c for c in base["compounds"] if not c["covered"] and c["code"] in reached]
     hh = sum(c["households"] for c in gained)
     t = base["totals"]
@@ -314,7 +280,6 @@ def walking_areas(
 ) -> dict[str, Any]:
     """A FeatureCollection: per facility, the network within threshold_m, buffered."""
     _inputs(session, kind, (), ())
-    _network_distances(session, threshold_m)
     rows = session.execute(
         text(steps("walking_areas")[0]), {"threshold": threshold_m, "buffer_m": buffer_m}
     ).all()

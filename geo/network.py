@@ -27,22 +27,10 @@ def prepare_network(session: Session) -> NetworkReport:
     Every edge is walkable both ways (cost = reverse_cost = length in metres). Edges outside
     the largest component stay in the table, flagged main = false, and are reported.
     """
-    session.execute(text(steps("coverage_inputs")[4]))
-    session.execute(
-        text("""
-        UPDATE road_edges SET main = (component = (
-            SELECT component FROM road_edges GROUP BY component
-            ORDER BY count(*) DESC, component LIMIT 1))""")
-    )
-    r = session.execute(
-        text("""
-        SELECT count(*) AS edges, count(DISTINCT component) AS components,
-               count(*) FILTER (WHERE main) AS main_edges,
-               COALESCE(sum(length_m) FILTER (WHERE main), 0) / 1000 AS main_km,
-               count(*) FILTER (WHERE NOT main) AS dropped_edges,
-               COALESCE(sum(length_m) FILTER (WHERE NOT main), 0) / 1000 AS dropped_km
-        FROM road_edges""")
-    ).one()
+    components, main, report = steps("network")
+    session.execute(text(components))
+    session.execute(text(main))
+    r = session.execute(text(report)).one()
     refresh_coverage_graph(session)
     return NetworkReport(
         int(r.edges),

@@ -12,7 +12,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.coverage import FIRST_SOURCE_PID, INPUTS, Site, _graph, _insert_sites, coverage
+from geo.coverage import (
+    CANDIDATE_REACH,
+    CANDIDATES,
+    FIRST_SOURCE_PID,
+    Site,
+    _graph,
+    _insert_sites,
+    coverage,
+)
 
 
 def suggest(
@@ -26,7 +34,7 @@ def suggest(
     base = coverage(session, kind, threshold_m)
     uncovered = {c["code"]: c["households"] for c in base["compounds"] if not c["covered"]}
     if not candidates:
-        candidates = [Site(r.lon, r.lat, r.name) for r in session.execute(text(INPUTS[2]))]
+        candidates = [Site(r.lon, r.lat, r.name) for r in session.execute(text(CANDIDATES))]
     reach = _candidate_reach(session, candidates, threshold_m, set(uncovered))
     picked: list[dict[str, Any]] = []
     left = dict(uncovered)
@@ -69,15 +77,9 @@ def _candidate_reach(
     session.execute(
         text("CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326))")
     )
-    _insert_sites(
-        session,
-        "cov_sources",
-        FIRST_SOURCE_PID,
-        candidates,
-        [str(i) for i in range(len(candidates))],
-    )
-    _graph(session, sorted(wanted))
-    rows = session.execute(text(INPUTS[3]), {"t": threshold_m})
+    _insert_sites(session, FIRST_SOURCE_PID, candidates, [str(i) for i in range(len(candidates))])
+    _graph(session)
+    rows = session.execute(text(CANDIDATE_REACH), {"t": threshold_m, "wanted": sorted(wanted)})
     reach: list[set[str]] = [set() for _ in candidates]
     for r in rows:
         reach[int(r.cand)].add(r.compound)

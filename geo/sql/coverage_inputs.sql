@@ -5,11 +5,6 @@ CREATE TEMP TABLE cov_sources AS
 SELECT 100000000 + row_number() OVER (ORDER BY code) AS pid, code AS ref, geom
 FROM facilities WHERE kind = :kind AND code <> ALL(:remove);
 
--- step: targets: the compounds, as numbered in the stored coverage graph
-CREATE TEMP TABLE cov_targets AS
-SELECT pid, ref, geom FROM coverage_targets
-WHERE CAST(:wanted AS text[]) IS NULL OR ref = ANY(CAST(:wanted AS text[]));
-
 -- step: candidates
 SELECT name, ST_X(p) AS lon, ST_Y(p) AS lat FROM (
     SELECT name, ST_PointOnSurface(geom) AS p FROM open_blocks
@@ -23,9 +18,5 @@ FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost 
                          ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :t,
                          directed := false, equicost := false) d
 JOIN cov_sources s ON -s.pid - 1000000000 = d.from_v
-JOIN cov_targets t ON -t.pid - 1000000000 = d.node;
-
--- step: components
-UPDATE road_edges e SET component = c.component
-FROM pgr_connectedComponents('SELECT id, source, target, cost, reverse_cost FROM road_edges') c
-WHERE c.node = e.source
+JOIN coverage_targets t ON -t.pid - 1000000000 = d.node
+WHERE t.ref = ANY(CAST(:wanted AS text[]))
