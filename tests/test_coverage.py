@@ -177,3 +177,45 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
             assert delta == full - base["totals"]["households_covered"] and delta > 0
         s.rollback()
     engine.dispose()
+
+
+def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
+    """Every compound's network distance is the least pgr_dijkstraCost from any party-mass
+    centre on the same graph (pgRouting's equicost mode got some of these wrong)."""
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+        out = coverage(s, "party_service_centre", 500)
+        limit = out["network_limit_m"]
+        best = dict(
+            s.execute(
+                text(
+                    "SELECT t.ref, min(d.agg_cost) FROM pgr_dijkstraCost("
+                    "'SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges', "
+                    "ARRAY(SELECT -pid - 1000000000 FROM cov_sources), "
+                    "ARRAY(SELECT -pid - 1000000000 FROM coverage_targets), directed := false) d "
+                    "JOIN coverage_targets t ON -t.pid - 1000000000 = d.end_vid GROUP BY t.ref"
+                )
+            ).all()
+        )
+        inside = {
+            r[0]
+            for r in s.execute(
+                text(
+                    "SELECT DISTINCT c.code FROM compounds c JOIN facilities f "
+                    "ON ST_Covers(c.geom, f.geom) WHERE f.kind = 'party_service_centre'"
+                )
+            )
+        }
+        checked = 0
+        for c in out["compounds"]:
+            if c["code"] in inside:  # reached inside the compound by the straight line
+                continue
+            d = best.get(c["code"])
+            if d is None or d > limit:
+                assert c["network_m"] is None, c
+            else:
+                assert c["network_m"] == pytest.approx(d, abs=0.1), c
+                checked += 1
+        assert checked > 300
+        s.rollback()
+    engine.dispose()
