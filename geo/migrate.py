@@ -19,6 +19,26 @@ def alembic_config(url: str) -> Config:
 
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+    if revision == "head":
+        refresh_derived(url)
+
+
+def refresh_derived(url: str) -> None:
+    """Rebuild derived tables left stale (the coverage graph, after migration 0005 or a change
+    made outside the loaders) once here, not in every request that reads them: requests roll
+    back what they write."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from geo.network import refresh_coverage_graph
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s:
+            if refresh_coverage_graph(s):
+                s.commit()
+    finally:
+        engine.dispose()
 
 
 def downgrade(url: str, revision: str) -> None:

@@ -219,3 +219,15 @@ def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
         assert checked > 300
         s.rollback()
     engine.dispose()
+
+
+def test_upgrade_rebuilds_a_stale_coverage_graph(db_url: str) -> None:
+    from geo.migrate import upgrade
+
+    engine = create_engine(db_url)
+    with engine.begin() as c:
+        c.execute(text("UPDATE coverage_graph_state SET stale = true"))
+    upgrade(db_url)
+    with engine.connect() as c:
+        assert c.execute(text("SELECT stale FROM coverage_graph_state")).scalar() is False
+    engine.dispose()
