@@ -15,8 +15,9 @@ from data.layer_specs import LAYERS, LayerSpec
 from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
 from geo.assign import reassign_open_cases
+from geo.derived import refresh
 from geo.models import COMPOUND_TYPES, METRIC_SRID
-from geo.network import prepare_network, refresh_coverage_graph
+from geo.network import prepare_network
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
@@ -43,7 +44,9 @@ def load_layer(
         if spec.table == "road_edges":
             report.network = prepare_network(session).__dict__
         if spec.table == "compounds":
-            refresh_coverage_graph(session)  # compounds join the walking network anew
+            refresh(session, "coverage_graph")  # compounds join the walking network anew
+        if spec.table == "grids":
+            refresh(session, "grid_slivers")
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
                 session, "loader", f"reloaded {layer} from {Path(path).name}"

@@ -6,9 +6,9 @@ The single-point form is geo/locate.py; tests hold the two to the same answers.
 from __future__ import annotations
 
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from geo.derived import refresh
 from geo.sql.loader import steps
 
 APPLY = steps("assign_apply")
@@ -32,18 +32,10 @@ def assign_input(session: Session, snap_m: float = 100.0) -> int:
 
 def assign_grids(session: Session) -> None:
     """Containment step: temp table assign_grid, one row per point inside or on a grid."""
+    refresh(session, "grid_slivers")
     for sql in steps("assign_grid"):
         session.execute(text(sql))
-    try:
-        with session.begin_nested():
-            session.execute(text(UNIQUE_ID))
-    except IntegrityError:  # overlapping grids: a point inside two of them
-        for sql in steps("assign_overlaps"):
-            session.execute(text(sql))
-        session.execute(text(UNIQUE_ID))
 
-
-UNIQUE_ID = "CREATE UNIQUE INDEX assign_grid_id ON assign_grid (id)"
 
 _INPUTS = {
     "pending": "CREATE TEMP TABLE assign_input AS SELECT id, geom FROM cases WHERE rule IS NULL",

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.network import refresh_coverage_graph
+from geo.derived import refresh
 from geo.sql.loader import steps
 
 SOURCES, CANDIDATES, CANDIDATE_REACH = steps("coverage_inputs")
@@ -61,7 +61,7 @@ def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Si
 def _graph(session: Session) -> None:
     """View cov_edges: the stored coverage graph (rebuilt first if stale) with every site of
     cov_sources attached. Snapping every compound anew cost most of a coverage run."""
-    refresh_coverage_graph(session)
+    refresh(session, "coverage_graph")
     for sql in GRAPH:
         session.execute(text(sql))
     session.execute(text(ATTACH[0]), {"first": FIRST_SOURCE_PID})

@@ -24,18 +24,17 @@ def upgrade(url: str, revision: str = "head") -> None:
 
 
 def refresh_derived(url: str) -> None:
-    """Rebuild derived tables left stale (the coverage graph, after migration 0005 or a change
-    made outside the loaders) once here, not in every request that reads them: requests roll
-    back what they write."""
+    """Rebuild derived tables left stale (after migration 0005, or a change made outside the
+    loaders) once here, not in every request that reads them: requests roll back their writes."""
     from sqlalchemy import create_engine
     from sqlalchemy.orm import Session
 
-    from geo.network import refresh_coverage_graph
+    from geo.derived import refresh_all
 
     engine = create_engine(url)
     try:
         with Session(engine) as s:
-            if refresh_coverage_graph(s):
+            if refresh_all(s):
                 s.commit()
     finally:
         engine.dispose()

@@ -388,9 +388,23 @@ class CoverageTarget(Base):
     geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
 
 
-class CoverageGraphState(Base):
-    __tablename__ = "coverage_graph_state"
-    __table_args__ = (CheckConstraint("id = 1", name="ck_coverage_graph_state_one_row"),)
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+class DerivedTable(Base):
+    """Derived tables (coverage_graph, grid_slivers) and whether they need rebuilding: triggers
+    on the tables they are built from set stale; geo/derived.py rebuilds."""
+
+    __tablename__ = "derived_tables"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
     stale: Mapped[bool] = mapped_column(Boolean)
     built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class GridSliver(Base):
+    """Where two grids' interiors overlap (digitising slivers, often a fraction of a square
+    metre): a point there is inside both, and the batch rule groups it like a border point."""
+
+    __tablename__ = "grid_slivers"
+    __table_args__ = (_gist("grid_slivers"),)
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    code: Mapped[str] = mapped_column(String(15))
+    other: Mapped[str] = mapped_column(String(15))
+    geom: Mapped[Any] = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=False))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.derived import refresh
 from geo.sql.loader import steps
 
 
@@ -31,7 +32,7 @@ def prepare_network(session: Session) -> NetworkReport:
     session.execute(text(components))
     session.execute(text(main))
     r = session.execute(text(report)).one()
-    refresh_coverage_graph(session)
+    refresh(session, "coverage_graph")
     return NetworkReport(
         int(r.edges),
         int(r.components),
@@ -40,14 +41,3 @@ def prepare_network(session: Session) -> NetworkReport:
         int(r.dropped_edges),
         round(float(r.dropped_km), 1),
     )
-
-
-def refresh_coverage_graph(session: Session, force: bool = False) -> bool:
-    """Rebuild coverage_graph if compounds or roads changed since it was built (triggers mark
-    it stale) or if forced; returns whether it was rebuilt. Runs in the caller's transaction."""
-    stale = session.execute(text("SELECT stale FROM coverage_graph_state FOR UPDATE")).scalar()
-    if not (stale or force):
-        return False
-    for sql in steps("coverage_graph"):
-        session.execute(text(sql))
-    return True

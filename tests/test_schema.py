@@ -13,6 +13,7 @@ GEOM_TABLES = (
     "grids",
     "grid_parts",
     "coverage_targets",
+    "grid_slivers",
     "compounds",
     "business_communities",
     "buildings",

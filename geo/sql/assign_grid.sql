@@ -6,18 +6,23 @@
 -- for all the points it holds: the fast way round for large batches, and whole grids beat
 -- their ST_Subdivide pieces here (fewer index probes). JIT only adds compile time.
 --
--- Ties: a point inside one grid's interior has one row. Only a point on a grid's border can be
--- covered by several grids (valid, non-overlapping grids), so only those rows are grouped:
--- lowest code, rule 'boundary' when shared. Grouping all the rows cost a third of the join.
--- Overlapping grids (a data error `gridmap validate` reports) would leave two interior rows
--- for one point: geo/assign.py sees that when the unique index on id fails, and collapses them
--- (assign_overlaps.sql), so the rule stays the one locate.sql applies.
+-- Ties: a point inside one grid's interior has one row. Only a point on a grid's border, or in
+-- a sliver where two grids' interiors overlap (grid_slivers, kept by geo/derived.py), can be
+-- covered by several grids, so only those rows are grouped: lowest code, rule 'boundary' when
+-- there are several, as locate.sql decides. Grouping every row cost a third of the join.
 
 -- step: no JIT
 SET LOCAL jit = off;
 
 -- step: drop the last batch's
-DROP TABLE IF EXISTS assign_grid;
+DROP TABLE IF EXISTS assign_grid, assign_sliver;
+
+-- step: the points in a sliver (few: slivers are mostly under a square metre), sliver-outer
+CREATE TEMP TABLE assign_sliver AS
+SELECT DISTINCT x.id FROM grid_slivers s
+CROSS JOIN LATERAL (
+    SELECT i.id FROM assign_input i WHERE ST_Covers(s.geom, i.geom) OFFSET 0  -- sliver-outer
+) x;
 
 -- step: every (point, grid) pair; inside = in the grid's interior, not on its border
 CREATE TEMP TABLE assign_grid AS
@@ -29,10 +34,15 @@ CROSS JOIN LATERAL (
     FROM assign_input i WHERE ST_Covers(g.geom, i.geom)
 ) x;
 
--- step: points on a border: one row each, the lowest code; 'boundary' when grids share it
+-- step: points on a border or in a sliver: one row each, the lowest code; 'boundary' when
+-- several grids hold it
 WITH edge AS (
-    DELETE FROM assign_grid WHERE rule = 'edge' RETURNING id, grid_code
+    DELETE FROM assign_grid WHERE rule = 'edge' OR id IN (SELECT id FROM assign_sliver)
+    RETURNING id, grid_code
 )
 INSERT INTO assign_grid (id, grid_code, rule, outside, distance_m)
 SELECT id, min(grid_code), CASE WHEN count(*) > 1 THEN 'boundary' ELSE 'covers' END, false, 0
-FROM edge GROUP BY id
+FROM edge GROUP BY id;
+
+-- step: one row per point, checked (and what the snapping step looks points up by)
+CREATE UNIQUE INDEX assign_grid_id ON assign_grid (id)

@@ -1,4 +1,4 @@
--- The stored coverage graph (geo/network.py): the main road network split where each compound
+-- The stored coverage graph (geo/derived.py): the main road network split where each compound
 -- joins it, so a coverage run only has to attach its facilities (coverage_attach.sql).
 -- Each compound's point (coverage_targets, on its surface) snaps to the nearest point of the
 -- main network; the edge there is split at a virtual node (-pid) and the point itself is a node
@@ -52,9 +52,6 @@ SELECT row_number() OVER () AS id, source, target, cost, edge_id, f0, f1 FROM (
     UNION ALL
     SELECT -pid - 1000000000, -pid, snap_m, NULL, NULL, NULL FROM cov_snap
 ) g;
-
--- step: fresh
-UPDATE coverage_graph_state SET stale = false, built_at = now();
 
 -- step: statistics
 ANALYZE coverage_graph

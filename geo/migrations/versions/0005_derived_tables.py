@@ -1,4 +1,5 @@
-"""coverage_graph: the walking network split at every compound's snap point, kept between calls
+"""derived tables: coverage_graph (the walking network split where each compound joins it) and
+grid_slivers (where grid interiors overlap), kept between calls and marked stale by triggers
 
 Revision ID: 0005
 Revises: 0004
@@ -15,21 +16,33 @@ down_revision: str | None = "0004"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-# Any change to compounds or roads marks the stored graph stale; geo/network.py rebuilds it.
+# A change to the tables a derived table is built from marks it stale; geo/derived.py rebuilds.
 STALE = """
-CREATE FUNCTION coverage_graph_stale() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE FUNCTION derived_stale() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    UPDATE coverage_graph_state SET stale = true WHERE NOT stale;
+    UPDATE derived_tables SET stale = true WHERE name = TG_ARGV[0] AND NOT stale;
     RETURN NULL;
 END $$;
 CREATE TRIGGER compounds_stale_graph AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON compounds
-    FOR EACH STATEMENT EXECUTE FUNCTION coverage_graph_stale();
+    FOR EACH STATEMENT EXECUTE FUNCTION derived_stale('coverage_graph');
 CREATE TRIGGER road_edges_stale_graph AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON road_edges
-    FOR EACH STATEMENT EXECUTE FUNCTION coverage_graph_stale();
+    FOR EACH STATEMENT EXECUTE FUNCTION derived_stale('coverage_graph');
+CREATE TRIGGER grids_stale_slivers AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON grids
+    FOR EACH STATEMENT EXECUTE FUNCTION derived_stale('grid_slivers');
 """
 
 
 def upgrade() -> None:
+    op.create_table(
+        "derived_tables",
+        sa.Column("name", sa.Text(), primary_key=True),
+        sa.Column("stale", sa.Boolean(), nullable=False),
+        sa.Column("built_at", sa.DateTime(timezone=True)),
+    )
+    op.execute(
+        "INSERT INTO derived_tables (name, stale) VALUES ('coverage_graph', true), "
+        "('grid_slivers', true)"
+    )
     op.create_table(
         "coverage_graph",
         sa.Column("id", sa.BigInteger(), primary_key=True),
@@ -51,20 +64,22 @@ def upgrade() -> None:
         "ix_coverage_targets_geom", "coverage_targets", ["geom"], postgresql_using="gist"
     )
     op.create_table(
-        "coverage_graph_state",
-        sa.Column("id", sa.Integer(), primary_key=True),
-        sa.Column("stale", sa.Boolean(), nullable=False),
-        sa.Column("built_at", sa.DateTime(timezone=True)),
-        sa.CheckConstraint("id = 1", name="ck_coverage_graph_state_one_row"),
+        "grid_slivers",
+        sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
+        sa.Column("code", sa.String(15), nullable=False),
+        sa.Column("other", sa.String(15), nullable=False),
+        sa.Column("geom", Geometry("GEOMETRY", srid=4326, spatial_index=False), nullable=False),
     )
-    op.execute("INSERT INTO coverage_graph_state (id, stale) VALUES (1, true)")
+    op.create_index("ix_grid_slivers_geom", "grid_slivers", ["geom"], postgresql_using="gist")
     op.execute(STALE)
 
 
 def downgrade() -> None:
+    op.execute("DROP TRIGGER grids_stale_slivers ON grids")
     op.execute("DROP TRIGGER road_edges_stale_graph ON road_edges")
     op.execute("DROP TRIGGER compounds_stale_graph ON compounds")
-    op.execute("DROP FUNCTION coverage_graph_stale()")
-    op.drop_table("coverage_graph_state")
+    op.execute("DROP FUNCTION derived_stale()")
+    op.drop_table("grid_slivers")
     op.drop_table("coverage_targets")
     op.drop_table("coverage_graph")
+    op.drop_table("derived_tables")
