@@ -100,39 +100,48 @@ def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return p
 
 
-def http_locate(url: str, conninfo: str, points: np.ndarray, seconds: int) -> list[str]:
+def http_locate(
+    url: str, conninfo: str, points: np.ndarray, seconds: int, rounds: int = 2
+) -> list[str]:
+    """Both servers in turn, `rounds` times (this 2-core box varies by ±20 % run to run); each
+    keeps its best round (highest req/s, with that round's latencies)."""
     env = {
         **os.environ,
         "GRIDMAP_RESOLVED_URL": url,
         "FLOOR_CONNINFO": conninfo,
         "PYTHONPATH": str(ROOT),
     }
-    rows = []
-    for name, app, port in (
+    apps = (
         ("gridmap /api/v1/locate", "webmap:create_app()", 5901),
         ("floor: psycopg + bare WSGI", "bench.floor_app:app", 5902),
-    ):
-        proc = serve(app, port, env)
-        try:
-            subprocess.run(
-                [
-                    "wrk",
-                    "-t2",
-                    "-c16",
-                    "-d2s",
-                    f"http://127.0.0.1:{port}/api/v1/locate?lon=120.16&lat=30.29",
-                ],
-                capture_output=True,
-                check=True,
-            )  # warm-up
-            r = run_wrk(f"http://127.0.0.1:{port}", points, seconds)
-        finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait()
-        rows.append(
-            f"  {name:34s} {r['rps']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
-            f"p99 {r['p99']:6.1f} ms   non-2xx {r['non2xx']}"
-        )
+    )
+    best: dict[str, dict[str, float]] = {}
+    warm = "/api/v1/locate?lon={:.6f}&lat={:.6f}".format(*points[0])
+    for _ in range(rounds):
+        for name, app, port in apps:
+            proc = serve(app, port, env)
+            try:
+                subprocess.run(
+                    ["wrk", "-t2", "-c16", "-d2s", f"http://127.0.0.1:{port}{warm}"],
+                    capture_output=True,
+                    check=True,
+                )  # warm-up
+                r = run_wrk(f"http://127.0.0.1:{port}", points, seconds)
+            finally:
+                os.killpg(proc.pid, signal.SIGTERM)
+                proc.wait()
+            if name not in best or r["rps"] > best[name]["rps"]:
+                best[name] = r
+    rows = [
+        f"  {name:34s} {r['rps']:8.0f} req/s   p50 {r['p50']:6.1f} ms   "
+        f"p99 {r['p99']:6.1f} ms   non-2xx {r['non2xx']:.0f}"
+        for name, r in best.items()
+    ]
+    ours, floor = best[apps[0][0]], best[apps[1][0]]
+    rows.append(
+        f"  ratio: {ours['rps'] / floor['rps']:.2f}x the floor's req/s, "
+        f"{ours['p99'] / floor['p99']:.2f}x its p99 (best of {rounds} rounds each)"
+    )
     return rows
 
 
@@ -148,25 +157,32 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
         cp.write("".join(f"{i}\t{w}\n" for i, w in enumerate(wkb, 1)))
     s.execute(text("CREATE INDEX ON bench_pts USING gist (geom)"))
     s.execute(text("ANALYZE bench_pts"))
-    t = time.perf_counter()
-    s.execute(
-        text(
-            "CREATE TEMP TABLE plain AS SELECT p.id, g.code FROM grids g "
-            "JOIN bench_pts p ON ST_Covers(g.geom, p.geom)"
-        )
-    )
-    plain = time.perf_counter() - t
     s.execute(text("CREATE TEMP TABLE assign_input AS SELECT * FROM bench_pts"))
     s.execute(text("CREATE INDEX assign_input_geom ON assign_input USING gist (geom)"))
     s.execute(text("ANALYZE assign_input"))
+    s.commit()
     refresh(s, "grid_slivers")  # as assign_grids does; built with the district, not per batch
     *containment, unique_id = steps("assign_grid")
-    t = time.perf_counter()
-    for sql in containment:  # slivers, containment, border and sliver ties
-        s.execute(text(sql))
-    grid_only = time.perf_counter() - t
-    s.execute(text(unique_id))  # what the snapping step looks points up by
-    grid_index = time.perf_counter() - t
+    plains, grid_onlys, grid_indexes = [], [], []
+    for _ in range(3):  # in turn, median of three: this 2-core box varies by ±20 % run to run
+        s.execute(text("DROP TABLE IF EXISTS plain"))
+        t = time.perf_counter()
+        s.execute(
+            text(
+                "CREATE TEMP TABLE plain AS SELECT p.id, g.code FROM grids g "
+                "JOIN bench_pts p ON ST_Covers(g.geom, p.geom)"
+            )
+        )
+        plains.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        for sql in containment:  # slivers, containment, border and sliver ties
+            s.execute(text(sql))
+        grid_onlys.append(time.perf_counter() - t)
+        s.execute(text(unique_id))  # what the snapping step looks points up by
+        grid_indexes.append(time.perf_counter() - t)
+        s.commit()  # temp tables dropped in a transaction keep their buffers until it ends
+        s.execute(text("SET jit = off"))
+    plain, grid_only, grid_index = (float(np.median(x)) for x in (plains, grid_onlys, grid_indexes))
     ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE rule = 'boundary'")).scalar()
     s.execute(text("DROP TABLE assign_grid"))
     t = time.perf_counter()
