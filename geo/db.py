@@ -29,7 +29,6 @@ def resolve_url(settings: Settings | None = None, start: bool = True) -> str:
     return cluster.up() if start else cluster.url()
 
 
-@lru_cache(maxsize=8)
 def get_engine(url: str, autocommit: bool = False) -> Engine:
     """One engine per process (and one more, in autocommit, for requests that only read:
     switching a pooled connection's mode costs round trips on every request).
@@ -37,6 +36,11 @@ def get_engine(url: str, autocommit: bool = False) -> Engine:
     No pre-ping either: it costs a round trip per request; stale connections after a
     database restart are recycled instead.
     """
+    return _engine(url, autocommit)  # one cache key however the flag is passed
+
+
+@lru_cache(maxsize=8)
+def _engine(url: str, autocommit: bool) -> Engine:
     if autocommit:
         return create_engine(
             url,

@@ -37,6 +37,10 @@ def server(demo_url: str) -> Iterator[str]:
     threading.Thread(target=srv.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{srv.server_port}"
     srv.shutdown()
+    from geo.db import get_engine
+
+    for autocommit in (False, True):  # close the pooled connections the pages opened
+        get_engine(demo_url, autocommit).dispose()
 
 
 @pytest.fixture(scope="module")
