@@ -53,7 +53,7 @@ def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Si
     session.execute(text(SOURCES), {"kind": kind, "remove": list(remove)})
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
     _insert_sites(session, FIRST_SOURCE_PID + n, add)
-    session.execute(text("CREATE INDEX ON cov_sources USING gist (geom)"))  # straight-line KNN
+    session.execute(text("CREATE INDEX ON cov_sources USING gist (m)"))  # straight-line KNN
     session.execute(text("ANALYZE cov_sources"))
     _graph(session)
 
@@ -72,9 +72,10 @@ ATTACH = steps("coverage_attach")
 RESULT = steps("coverage")[0]
 
 _SITES = (
-    "INSERT INTO cov_sources (pid, ref, geom) SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) "
+    "INSERT INTO cov_sources (pid, ref, geom, m) SELECT p, r, g, ST_Transform(g, 4549) "
+    "FROM (SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) AS g "
     "FROM unnest(CAST(:pids AS bigint[]), CAST(:refs AS text[]), CAST(:xs AS float8[]), "
-    "CAST(:ys AS float8[])) AS t(p, r, x, y)"
+    "CAST(:ys AS float8[])) AS t(p, r, x, y)) s"
 )
 
 

@@ -75,7 +75,10 @@ def _candidate_reach(
     """For every candidate, the compounds within threshold_m along the network: one call."""
     session.execute(text("DROP TABLE IF EXISTS cov_sources"))
     session.execute(
-        text("CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326))")
+        text(
+            "CREATE TEMP TABLE cov_sources "
+            "(pid bigint, ref text, geom geometry(Point, 4326), m geometry(Point, 4549))"
+        )
     )
     _insert_sites(session, FIRST_SOURCE_PID, candidates, [str(i) for i in range(len(candidates))])
     _graph(session)

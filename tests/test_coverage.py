@@ -231,3 +231,31 @@ def test_upgrade_rebuilds_a_stale_coverage_graph(db_url: str) -> None:
     with engine.connect() as c:
         assert c.execute(text("SELECT bool_or(stale) FROM derived_tables")).scalar() is False
     engine.dispose()
+
+
+def test_straight_line_nearest_is_found_in_metres_not_degrees(network: Session) -> None:
+    """At 30°N a degree of longitude is 96 km and one of latitude 111 km: three canteens 100 m
+    north look nearer in degrees than one 92 m east. The straight line must find the 92 m one."""
+    cx, cy = 100.0, 100.0  # the compound's interior point (a 20–180 m square)
+    for i, (x, y) in enumerate([(cx - 5, cy + 100), (cx, cy + 100), (cx + 5, cy + 100)]):
+        lon, lat = m_point(x, y)
+        network.execute(
+            text(
+                "INSERT INTO facilities (code, name, kind, geom) VALUES "
+                "(:c, '北边食堂', 'canteen', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+            ),
+            {"c": f"N{i}", "x": lon, "y": lat},
+        )
+    lon, lat = m_point(cx + 92, cy)
+    network.execute(
+        text(
+            "INSERT INTO facilities (code, name, kind, geom) VALUES "
+            "('E1', '东边食堂', 'canteen', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+        ),
+        {"x": lon, "y": lat},
+    )
+    point = network.execute(
+        text("SELECT ST_X(geom), ST_Y(geom) FROM coverage_targets WHERE ref = :c"), {"c": COMPOUND}
+    ).one()
+    assert point == pytest.approx(m_point(cx, cy), abs=1e-5)  # the point this test assumes
+    assert compound_row(coverage(network, "canteen", 500))["straight_m"] == pytest.approx(92, abs=1)

@@ -6,7 +6,9 @@
 -- step: per compound: network distance to the nearest source within :limit metres (one
 -- pgRouting call for all sources; equicost := true would say which source is nearest in the
 -- call itself, but pgRouting 3.4 returns some nodes with a longer distance than the shortest,
--- 873 m instead of 789 m on the demo), and straight-line distance. Inside its own compound a
+-- 873 m instead of 789 m on the demo), and straight-line distance: the nearest source found
+-- in EPSG:4549 metres (in degrees a source 774 m away ranked below three farther ones), measured
+-- geodesically. Inside its own compound a
 -- resident walks the compound's paths, which the car-road network lacks: a source within the
 -- target's compound is reached by the straight line. (pgRouting refuses an empty array of
 -- sources: no sources, nothing reached.)
@@ -26,8 +28,8 @@ WITH dist AS MATERIALIZED (
 SELECT t.pid, t.ref,
        CASE WHEN i.d IS NOT NULL AND (d.d IS NULL OR i.d < d.d) THEN i.d ELSE d.d END AS network_m,
        CASE WHEN i.d IS NOT NULL AND (d.d IS NULL OR i.d < d.d) THEN i.ref ELSE s.ref END AS nearest,
-       (SELECT min(ST_Distance(x.geom::geography, t.geom::geography)) FROM (
-            SELECT geom FROM cov_sources ORDER BY geom <-> t.geom LIMIT 3) x) AS straight_m
+       (SELECT ST_Distance(x.geom::geography, t.geom::geography) FROM cov_sources x
+        ORDER BY x.m <-> ST_Transform(t.geom, 4549) LIMIT 1) AS straight_m
 FROM coverage_targets t
 LEFT JOIN dist d ON d.node = -t.pid - 1000000000
 LEFT JOIN cov_sources s ON -s.pid - 1000000000 = d.from_v

@@ -2,7 +2,8 @@
 
 -- step: sources (pids from 1e8 up: below are the compounds' of coverage_targets)
 CREATE TEMP TABLE cov_sources AS
-SELECT 100000000 + row_number() OVER (ORDER BY code) AS pid, code AS ref, geom
+SELECT 100000000 + row_number() OVER (ORDER BY code) AS pid, code AS ref, geom,
+       ST_Transform(geom, 4549) AS m  -- metric twin, for the straight-line nearest search
 FROM facilities WHERE kind = :kind AND code <> ALL(:remove);
 
 -- step: candidates
