@@ -63,3 +63,17 @@ def test_slivers_below_the_threshold_are_not_noise(session: Session) -> None:
     assert validate(session, min_m2=1.0) == []
     overlap = [p for p in validate(session, min_m2=0.01) if p.check == "overlap"]
     assert len(overlap) == 1 and overlap[0].area_m2 == pytest.approx(0.2, abs=0.1)
+
+
+def test_small_slivers_are_counted_not_reported(session: Session) -> None:
+    from geo.validate import small_slivers
+
+    assert small_slivers(session) == small_slivers(session, 0.01)  # none in the fixture
+    assert small_slivers(session).count == 0
+    session.execute(
+        text("UPDATE grids SET geom = :g WHERE code = :c"),
+        {"g": ewkt(m_box(199.999, 0, 400, 200)), "c": GRID_B},
+    )  # 0.2 m² overlap
+    s = small_slivers(session, 1.0)
+    assert s.count == 1 and s.area_m2 == pytest.approx(0.2, abs=0.1)
+    assert small_slivers(session, 0.01).count == 0  # reported as a problem instead

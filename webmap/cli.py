@@ -149,15 +149,22 @@ def apikey_revoke(key: str) -> None:
 @click.option("--min-m2", default=1.0, show_default=True, help="smallest area reported, m²")
 def validate(min_m2: float) -> None:
     """Report overlapping grids, gaps, border crossings and zones outside grids (m², EPSG:4549)."""
-    from geo.validate import CHECK_LABELS
+    from geo.validate import CHECK_LABELS, small_slivers
     from geo.validate import validate as run
 
-    problems = run(_session(_url()), min_m2)
+    session = _session(_url())
+    problems = run(session, min_m2)
     for p in problems:
         click.echo(
             f"{p.check}\t{CHECK_LABELS[p.check]}\t{p.code}\t{p.other or ''}\t{p.area_m2:.1f} m²"
         )
     click.echo(f"{len(problems)} problem(s)")
+    s = small_slivers(session, min_m2)
+    if s.count:
+        click.echo(
+            f"{s.count} grid overlap(s) under {min_m2:g} m² ({s.area_m2:g} m² in all) not "
+            "reported: a point in one goes to the lower grid code"
+        )
     sys.exit(1 if problems else 0)
 
 
