@@ -12,21 +12,23 @@ from sqlalchemy.orm import Session
 
 from geo.sql.loader import steps
 
-# derived table -> the SQL file that builds it (geo/sql/<name>.sql)
-BUILDS = {
-    "coverage_graph": "coverage_graph",  # roads split where each compound joins them
-    "grid_slivers": "grid_slivers",  # where grid interiors overlap
-}
+# Each is built by geo/sql/<name>.sql.
+DERIVED = (
+    "coverage_graph",  # roads split where each compound joins them
+    "grid_slivers",  # where grid interiors overlap
+)
 
 
 def refresh(session: Session, name: str, force: bool = False) -> bool:
-    """Rebuild `name` if stale (or forced); return whether it was rebuilt."""
-    stale = session.execute(
-        text("SELECT stale FROM derived_tables WHERE name = :n FOR UPDATE"), {"n": name}
-    ).scalar()
-    if not (stale or force):
+    """Rebuild `name` if stale (or forced); return whether it was rebuilt.
+
+    Readers call this on every run, so the fresh case is a plain read: a row lock here would
+    hold every concurrent coverage request behind the first until its transaction ended. Only
+    a rebuild locks the row (and looks again, in case another transaction just rebuilt it).
+    """
+    if not force and not (_stale(session, name, lock=False) and _stale(session, name, lock=True)):
         return False
-    for sql in steps(BUILDS[name]):
+    for sql in steps(name):
         session.execute(text(sql))
     session.execute(
         text("UPDATE derived_tables SET stale = false, built_at = now() WHERE name = :n"),
@@ -35,6 +37,15 @@ def refresh(session: Session, name: str, force: bool = False) -> bool:
     return True
 
 
+def _stale(session: Session, name: str, lock: bool) -> bool:
+    sql = _STALE_LOCKED if lock else _STALE
+    return bool(session.execute(text(sql), {"n": name}).scalar())
+
+
+_STALE = "SELECT stale FROM derived_tables WHERE name = :n"
+_STALE_LOCKED = "SELECT stale FROM derived_tables WHERE name = :n FOR UPDATE"
+
+
 def refresh_all(session: Session) -> list[str]:
     """Rebuild every stale derived table; return the names rebuilt."""
-    return [name for name in BUILDS if refresh(session, name)]
+    return [name for name in DERIVED if refresh(session, name)]

@@ -259,3 +259,21 @@ def test_straight_line_nearest_is_found_in_metres_not_degrees(network: Session) 
     ).one()
     assert point == pytest.approx(m_point(cx, cy), abs=1e-5)  # the point this test assumes
     assert compound_row(coverage(network, "canteen", 500))["straight_m"] == pytest.approx(92, abs=1)
+
+
+def test_a_fresh_derived_table_is_read_without_a_lock(db_url: str) -> None:
+    """Every coverage run checks the graph; a second request must not wait for the first."""
+    from geo.derived import refresh
+    from geo.migrate import upgrade
+
+    upgrade(db_url)  # fresh
+    engine = create_engine(db_url)
+    with Session(engine) as first, engine.connect() as second:
+        assert refresh(first, "coverage_graph") is False  # first's transaction stays open
+        second.execute(text("SET lock_timeout = '1s'"))
+        row = second.execute(
+            text("SELECT stale FROM derived_tables WHERE name = 'coverage_graph' FOR UPDATE")
+        ).one()  # would time out had refresh locked the row
+        assert row.stale is False
+        first.rollback()
+    engine.dispose()
