@@ -22,7 +22,7 @@ from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
 from geo.apikeys import create_key
 from geo.assign import assign_pending
-from geo.derived import refresh
+from geo.derived import refresh_all
 from geo.models import METRIC_SRID
 from geo.network import prepare_network
 from geo.settings import load_settings
@@ -108,7 +108,7 @@ def build_district(
         )
     report.counts["road_edges"] = write_roads(session, roads)
     report.counts["road_edges_main"] = prepare_network(session).main_edges
-    refresh(session, "grid_slivers")
+    refresh_all(session)  # coverage graph and grid slivers, built once with the district
 
     rng = np.random.default_rng(seed + 1)
     cells = city["cells"]

@@ -15,7 +15,7 @@ from data.layer_specs import LAYERS, LayerSpec
 from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
 from geo.assign import reassign_open_cases
-from geo.derived import refresh
+from geo.derived import refresh_all
 from geo.models import COMPOUND_TYPES, METRIC_SRID
 from geo.network import prepare_network
 
@@ -43,10 +43,7 @@ def load_layer(
         report.inserted, report.updated = ins, upd
         if spec.table == "road_edges":
             report.network = prepare_network(session).__dict__
-        if spec.table == "compounds":
-            refresh(session, "coverage_graph")  # compounds join the walking network anew
-        if spec.table == "grids":
-            refresh(session, "grid_slivers")
+        refresh_all(session)  # whatever this layer feeds (coverage graph, slivers)
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
                 session, "loader", f"reloaded {layer} from {Path(path).name}"

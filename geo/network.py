@@ -1,5 +1,4 @@
-"""The walking network: pgRouting topology from road_edges, largest component kept, and the
-coverage graph (the network split where each compound joins it) that coverage runs start from."""
+"""The walking network: pgRouting topology from road_edges, largest component kept."""
 
 from __future__ import annotations
 
@@ -8,7 +7,6 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
 from geo.sql.loader import steps
 
 
@@ -32,7 +30,6 @@ def prepare_network(session: Session) -> NetworkReport:
     session.execute(text(components))
     session.execute(text(main))
     r = session.execute(text(report)).one()
-    refresh(session, "coverage_graph")
     return NetworkReport(
         int(r.edges),
         int(r.components),

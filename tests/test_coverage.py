@@ -12,6 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from geo.coverage import Site, coverage, scenario, threshold_from, walking_areas
+from geo.derived import refresh_all
 from geo.network import prepare_network
 from geo.siting import suggest
 from tests.fixtures import COMPOUND, _to_wgs, m_point
@@ -38,6 +39,7 @@ def network(session: Session) -> Session:
     road(session, 99, (3000, 0), (3100, 0), 500, 501)  # an island: not part of the main network
     report = prepare_network(session)
     assert (report.main_edges, report.dropped_edges, report.components) == (10, 1, 2)
+    refresh_all(session)  # as the loaders do after a load
     lon, lat = m_point(500, 10)
     session.execute(
         text(
