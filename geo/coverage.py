@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from geo.derived import refresh
 from geo.sql.loader import steps
 
-SOURCES, CANDIDATES, CANDIDATE_REACH = steps("coverage_inputs")
+*NEW_SOURCES, FACILITIES, CANDIDATES, CANDIDATE_REACH = steps("coverage_inputs")
 FIRST_SOURCE_PID = 100_000_001  # coverage_targets (compounds) number from 1
 # The walk is searched to twice the threshold: a compound farther than that from every facility
 # has network_m None ("more than network_limit_m"). Searching to 2 km cost three times as much.
@@ -49,13 +49,20 @@ def threshold_from(
 def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Site]) -> None:
     """Temp table cov_sources (the kind's facilities, less `remove`, plus `add`) and view
     cov_edges (the stored graph with the sources attached)."""
-    session.execute(text("DROP TABLE IF EXISTS cov_sources"))
-    session.execute(text(SOURCES), {"kind": kind, "remove": list(remove)})
+    _new_sources(session)
+    params = {"kind": kind, "remove": list(remove), "first": FIRST_SOURCE_PID}
+    session.execute(text(FACILITIES), params)
     n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
     _insert_sites(session, FIRST_SOURCE_PID + n, add)
     session.execute(text("CREATE INDEX ON cov_sources USING gist (m)"))  # straight-line KNN
     session.execute(text("ANALYZE cov_sources"))
     _graph(session)
+
+
+def _new_sources(session: Session) -> None:
+    """An empty temp table cov_sources, for facilities or candidate sites."""
+    for sql in NEW_SOURCES:
+        session.execute(text(sql))
 
 
 def _graph(session: Session) -> None:

@@ -19,6 +19,7 @@ from geo.coverage import (
     Site,
     _graph,
     _insert_sites,
+    _new_sources,
     coverage,
 )
 
@@ -73,13 +74,7 @@ def _candidate_reach(
     session: Session, candidates: Sequence[Site], threshold_m: float, wanted: set[str]
 ) -> list[set[str]]:
     """For every candidate, the compounds within threshold_m along the network: one call."""
-    session.execute(text("DROP TABLE IF EXISTS cov_sources"))
-    session.execute(
-        text(
-            "CREATE TEMP TABLE cov_sources "
-            "(pid bigint, ref text, geom geometry(Point, 4326), m geometry(Point, 4549))"
-        )
-    )
+    _new_sources(session)
     _insert_sites(session, FIRST_SOURCE_PID, candidates, [str(i) for i in range(len(candidates))])
     _graph(session)
     rows = session.execute(text(CANDIDATE_REACH), {"t": threshold_m, "wanted": sorted(wanted)})

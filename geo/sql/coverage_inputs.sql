@@ -1,9 +1,15 @@
 -- Inputs and candidate runs for geo/coverage.py. Bound parameters only.
 
--- step: sources (pids from 1e8 up: below are the compounds' of coverage_targets)
-CREATE TEMP TABLE cov_sources AS
-SELECT 100000000 + row_number() OVER (ORDER BY code) AS pid, code AS ref, geom,
-       ST_Transform(geom, 4549) AS m  -- metric twin, for the straight-line nearest search
+-- step: a run's sources (facilities or candidate sites), anew
+DROP TABLE IF EXISTS cov_sources;
+-- step: m: a metric twin of geom, for the straight-line nearest search
+CREATE TEMP TABLE cov_sources (
+    pid bigint, ref text, geom geometry(Point, 4326), m geometry(Point, 4549)
+);
+
+-- step: the kind's facilities, numbered from :first (below are the compounds of coverage_targets)
+INSERT INTO cov_sources (pid, ref, geom, m)
+SELECT :first - 1 + row_number() OVER (ORDER BY code), code, geom, ST_Transform(geom, 4549)
 FROM facilities WHERE kind = :kind AND code <> ALL(:remove);
 
 -- step: candidates
