@@ -24,17 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from geo.db import local_cluster  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
+from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 
 PAGES = [("/cockpit", 1920, 1080), ("/worker", 390, 844), ("/planner", 1600, 1000)]
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def measure(browser, url: str, width: int, height: int) -> tuple[int, float, dict[str, int]]:  # type: ignore[no-untyped-def]
@@ -79,7 +71,7 @@ def main() -> None:
         [] if args.skip_scale10 else [("scale 10", "gridmap_scale10")]
     )
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for label, db in dbs:
             url = cluster.up(db)
             env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}

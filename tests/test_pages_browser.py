@@ -14,17 +14,9 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.chromium import ARGS, CHROMIUM
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
 
 
