@@ -25,9 +25,10 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from geo.coverage import NETWORK_LIMIT, Site, _inputs, add_sites_delta, coverage  # noqa: E402
+from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
 from geo.db import local_cluster  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
+from geo.walking_areas import walking_graph  # noqa: E402
 
 T = 500.0
 
@@ -48,8 +49,8 @@ def shortest_paths(s: Session, table_s: float) -> list[str]:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    limit = NETWORK_LIMIT * T
-    _inputs(s, "party_service_centre", (), ())
+    limit = network_limit(T)
+    walking_graph(s, "party_service_centre")
     edges = np.array(
         s.execute(text("SELECT source, target, cost FROM cov_edges")).all(), dtype=float
     )

@@ -8,7 +8,6 @@ A threshold given in minutes is minutes × 60 × walking speed (default 1.0 m/s)
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -16,14 +15,15 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
+from geo.derived import COVERAGE_REACH_M, refresh
 from geo.sql.loader import steps
 
-*NEW_SOURCES, FACILITIES, CANDIDATES, CANDIDATE_REACH = steps("coverage_inputs")
-FIRST_SOURCE_PID = 100_000_001  # coverage_targets (compounds) number from 1
-# The walk is searched to twice the threshold: a compound farther than that from every facility
-# has network_m None ("more than network_limit_m"). Searching to 2 km cost three times as much.
+(TABLE,) = steps("coverage")
+# Network distances are known to twice the threshold, and at most as far as the stored reach
+# (COVERAGE_REACH_M): a compound farther than that from every facility has network_m None
+# ("more than network_limit_m"). Thresholds beyond the stored reach are refused.
 NETWORK_LIMIT = 2.0
+MAX_THRESHOLD_M = COVERAGE_REACH_M
 
 LIFE_CIRCLES_M = {5: 300.0, 10: 500.0, 15: 1000.0}
 WALKING_SPEED_MS = 1.0
@@ -36,6 +36,10 @@ class Site:
     label: str = "候选点"
 
 
+def network_limit(threshold_m: float) -> float:
+    return min(NETWORK_LIMIT * threshold_m, COVERAGE_REACH_M)
+
+
 def threshold_from(
     threshold_m: float | None, minutes: float | None, speed_ms: float = WALKING_SPEED_MS
 ) -> float:
@@ -46,66 +50,39 @@ def threshold_from(
     return LIFE_CIRCLES_M[10]
 
 
-def _inputs(session: Session, kind: str, remove: Iterable[str], add: Sequence[Site]) -> None:
-    """Temp table cov_sources (the kind's facilities, less `remove`, plus `add`) and view
-    cov_edges (the stored graph with the sources attached)."""
-    _new_sources(session)
-    params = {"kind": kind, "remove": list(remove), "first": FIRST_SOURCE_PID}
-    session.execute(text(FACILITIES), params)
-    n = session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one()
-    _insert_sites(session, FIRST_SOURCE_PID + n, add)
-    session.execute(text("CREATE INDEX ON cov_sources USING gist (m)"))  # straight-line KNN
-    session.execute(text("ANALYZE cov_sources"))
-    _graph(session)
-
-
-def _new_sources(session: Session) -> None:
-    """An empty temp table cov_sources, for facilities or candidate sites."""
-    for sql in NEW_SOURCES:
-        session.execute(text(sql))
-
-
-def _graph(session: Session) -> None:
-    """View cov_edges: the stored coverage graph (rebuilt first if stale) with every site of
-    cov_sources attached. Snapping every compound anew cost most of a coverage run."""
+def reach_table(
+    session: Session,
+    kind: str | None,
+    remove: Iterable[str],
+    add: Sequence[Site],
+    limit_m: float,
+    straight: bool,
+    refs: Sequence[str] | None = None,
+) -> list[Any]:
+    """Per compound, with its community (coverage.sql): network_m and the nearest source
+    within limit_m along the network, refs (every source within limit_m), and with `straight`
+    the straight-line distance to the nearest source (else None). Sources: the kind's facilities
+    less `remove`, plus `add` (refs default to candidate:1, candidate:2, …). One query, on the
+    stored reach, which is rebuilt first if stale."""
     refresh(session, "coverage_graph")
-    for sql in GRAPH:
-        session.execute(text(sql))
-    session.execute(text(ATTACH[0]), {"first": FIRST_SOURCE_PID})
+    params = {
+        "kind": kind,
+        "remove": list(remove),
+        "refs": list(refs or [f"candidate:{i}" for i in range(1, len(add) + 1)]),
+        "xs": [s.lon for s in add],
+        "ys": [s.lat for s in add],
+        "limit": limit_m,
+        "straight": straight,
+    }
+    return list(session.execute(text(TABLE), params))
 
 
-GRAPH = steps("coverage_graph_view")
-ATTACH = steps("coverage_attach")
-RESULT = steps("coverage")[0]
-
-_SITES = (
-    "INSERT INTO cov_sources (pid, ref, geom, m) SELECT p, r, g, ST_Transform(g, 4549) "
-    "FROM (SELECT p, r, ST_SetSRID(ST_MakePoint(x, y), 4326) AS g "
-    "FROM unnest(CAST(:pids AS bigint[]), CAST(:refs AS text[]), CAST(:xs AS float8[]), "
-    "CAST(:ys AS float8[])) AS t(p, r, x, y)) s"
-)
-
-
-def _insert_sites(
-    session: Session, first_pid: int, sites: Sequence[Site], refs: Sequence[str] | None = None
-) -> None:
-    """Add sites to cov_sources (one query), numbered from first_pid; refs default to
-    candidate:1, candidate:2, …"""
-    if not sites:
-        return
-    session.execute(
-        text(_SITES),
-        {
-            "pids": list(range(first_pid, first_pid + len(sites))),
-            "refs": list(refs or [f"candidate:{i}" for i in range(1, len(sites) + 1)]),
-            "xs": [s.lon for s in sites],
-            "ys": [s.lat for s in sites],
-        },
-    )
-
-
-def _network_distances(session: Session, limit_m: float) -> dict[str, Any]:
-    return {r.ref: r for r in session.execute(text(RESULT), {"limit": limit_m})}
+def _check_threshold(threshold_m: float) -> None:
+    if not 0 < threshold_m <= MAX_THRESHOLD_M:
+        raise ValueError(
+            f"threshold {threshold_m:g} m: walking distances are kept up to "
+            f"{MAX_THRESHOLD_M:g} m (twice the 15-minute life circle)"
+        )
 
 
 def coverage(
@@ -116,33 +93,27 @@ def coverage(
     remove: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Per compound, per community and in total: households within threshold_m (network)."""
-    _inputs(session, kind, remove, add)
-    dist = _network_distances(session, NETWORK_LIMIT * threshold_m)
-    rows = session.execute(
-        text(
-            "SELECT c.code, c.name, c.households, c.community_code, m.name AS community_name, "
-            "m.street_code FROM compounds c JOIN communities m ON m.code = c.community_code "
-            "ORDER BY c.code"
-        )
-    ).all()
+    _check_threshold(threshold_m)
+    remove = list(remove)
+    limit = network_limit(threshold_m)
+    rows = reach_table(session, kind, remove, add, limit, straight=True)
     compounds: list[dict[str, Any]] = []
     communities: dict[str, dict[str, Any]] = {}
     for r in rows:
-        d = dist.get(r.code)
-        net = None if d is None or d.network_m is None else round(float(d.network_m), 1)
-        straight = None if d is None or d.straight_m is None else round(float(d.straight_m), 1)
-        covered = net is not None and net <= threshold_m
+        network_m = None if r.network_m is None else round(r.network_m, 1)
+        straight = None if r.straight_m is None else round(r.straight_m, 1)
+        covered = network_m is not None and network_m <= threshold_m
         compounds.append(
             {
                 "code": r.code,
                 "name": r.name,
                 "households": r.households,
                 "community_code": r.community_code,
-                "network_m": net,
+                "network_m": network_m,
                 "straight_m": straight,
                 "covered": covered,
                 "straight_covered": straight is not None and straight <= threshold_m,
-                "nearest": d.nearest if d is not None and covered else None,
+                "nearest": r.nearest if covered else None,
             }
         )
         c = communities.setdefault(
@@ -170,8 +141,12 @@ def coverage(
     return {
         "kind": kind,
         "threshold_m": threshold_m,
-        "facilities": session.execute(text("SELECT count(*) FROM cov_sources")).scalar_one(),
-        "network_limit_m": NETWORK_LIMIT * threshold_m,
+        "facilities": len(add)
+        + session.execute(
+            text("SELECT count(*) FROM facilities WHERE kind = :k AND code <> ALL(:r)"),
+            {"k": kind, "r": remove},
+        ).scalar_one(),
+        "network_limit_m": limit,
         "compounds": compounds,
         "communities": sorted(communities.values(), key=lambda c: c["code"]),
         "totals": {
@@ -203,20 +178,14 @@ def _pct(part: float, whole: float) -> float:
 
 
 def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site]) -> dict[str, Any]:
-    """Households newly covered by adding sites to the situation `base` describes.
-
-    Needs the temp tables of the coverage() call that produced `base` (same transaction): only
-    the new sites are snapped and searched from, so a delta costs a fraction of a full run.
-    """
+    """Households newly covered by adding sites to the situation `base` (a coverage() result)
+    describes: only the new sites are looked up, so a delta costs a fraction of a full run."""
     threshold_m = base["threshold_m"]
-    first = session.execute(
-        text("SELECT COALESCE(max(pid) + 1, :f) FROM cov_sources"), {"f": FIRST_SOURCE_PID}
-    ).scalar_one()
-    _insert_sites(session, first, add)
-    session.execute(text(ATTACH[0]), {"first": first})
-    reach = ATTACH[1]
-    params = {"first": first, "threshold": threshold_m}
-    reached = {r.ref: float(r.d) for r in session.execute(text(reach), params)}
+    reached = {
+        r.code: r.network_m
+        for r in reach_table(session, None, (), add, threshold_m, straight=False)
+        if r.network_m is not None
+    }
     gained = [c for c in base["compounds"] if not c["covered"] and c["code"] in reached]
     hh = sum(c["households"] for c in gained)
     t = base["totals"]
@@ -252,8 +221,8 @@ def scenario(
 ) -> dict[str, Any]:
     """Coverage with sites added or facilities removed, beside the stored situation.
 
-    Nothing stored changes: the scenario lives in this transaction's temp tables only. Adding
-    sites alone is incremental (add_sites_delta); removing facilities recomputes in full.
+    Nothing stored changes: sites and removals are parameters of the query only. Adding sites
+    alone is incremental (add_sites_delta); removing facilities recomputes in full.
     """
     base = coverage(session, kind, threshold_m)
     remove = list(remove)
@@ -280,36 +249,4 @@ def scenario(
         "changed": changed,
         "delta_households": new["totals"]["households_covered"]
         - base["totals"]["households_covered"],
-    }
-
-
-def walking_areas(
-    session: Session, kind: str, threshold_m: float, buffer_m: float = 30.0
-) -> dict[str, Any]:
-    """A FeatureCollection: per facility, the network within threshold_m, buffered."""
-    _inputs(session, kind, (), ())
-    rows = session.execute(
-        text(steps("walking_areas")[0]), {"threshold": threshold_m, "buffer_m": buffer_m}
-    ).all()
-    names: dict[str, str] = dict(
-        session.execute(
-            text("SELECT code, name FROM facilities WHERE kind = :k"), {"k": kind}
-        ).all()
-    )
-    return {
-        "type": "FeatureCollection",
-        "features": [
-            {
-                "type": "Feature",
-                "geometry": json.loads(r.geojson),
-                "properties": {
-                    "code": r.ref,
-                    "name": names.get(r.ref, r.ref),
-                    "kind": kind,
-                    "threshold_m": threshold_m,
-                    "reached_m": round(float(r.reached_m), 1),
-                },
-            }
-            for r in rows
-        ],
     }

@@ -10,6 +10,7 @@ from typing import Any
 
 from geoalchemy2 import Geometry
 from sqlalchemy import (
+    REAL,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -378,11 +379,26 @@ class CoverageGraph(Base):
     f1: Mapped[float | None] = mapped_column(Float)
 
 
+class CoverageReach(Base):
+    """Part of the coverage_graph build: each compound's (coverage_targets.pid) walking distance
+    to every node of coverage_graph within geo.derived.COVERAGE_REACH_M, snap leg included. A
+    coverage run only snaps its facilities and looks their piece's two ends up here."""
+
+    __tablename__ = "coverage_reach"
+    node: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    pid: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cost: Mapped[float] = mapped_column(REAL)
+
+
 class CoverageTarget(Base):
-    """One point per compound (on its surface), numbered for coverage_graph's nodes."""
+    """One point per compound (on its surface), numbered for coverage_graph's nodes; indexed
+    in EPSG:4549 metres too, for the straight-line nearest facility (geo/sql/coverage.sql)."""
 
     __tablename__ = "coverage_targets"
-    __table_args__ = (_gist("coverage_targets"),)
+    __table_args__ = (
+        _gist("coverage_targets"),
+        Index("ix_coverage_targets_m", text("ST_Transform(geom, 4549)"), postgresql_using="gist"),
+    )
     pid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     ref: Mapped[str] = mapped_column(Text, unique=True)
     geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))

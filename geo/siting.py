@@ -12,16 +12,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.coverage import (
-    CANDIDATE_REACH,
-    CANDIDATES,
-    FIRST_SOURCE_PID,
-    Site,
-    _graph,
-    _insert_sites,
-    _new_sources,
-    coverage,
-)
+from geo.coverage import Site, coverage, reach_table
+from geo.sql.loader import steps
+
+(CANDIDATES,) = steps("siting")
 
 
 def suggest(
@@ -73,12 +67,12 @@ def suggest(
 def _candidate_reach(
     session: Session, candidates: Sequence[Site], threshold_m: float, wanted: set[str]
 ) -> list[set[str]]:
-    """For every candidate, the compounds within threshold_m along the network: one call."""
-    _new_sources(session)
-    _insert_sites(session, FIRST_SOURCE_PID, candidates, [str(i) for i in range(len(candidates))])
-    _graph(session)
-    rows = session.execute(text(CANDIDATE_REACH), {"t": threshold_m, "wanted": sorted(wanted)})
+    """For every candidate, the wanted compounds within threshold_m along the network (as
+    coverage counts them): one query."""
     reach: list[set[str]] = [set() for _ in candidates]
-    for r in rows:
-        reach[int(r.cand)].add(r.compound)
+    refs = [str(i) for i in range(len(candidates))]
+    for r in reach_table(session, None, (), candidates, threshold_m, straight=False, refs=refs):
+        if r.code in wanted:
+            for ref in r.refs or ():
+                reach[int(ref)].add(r.code)
     return reach

@@ -11,10 +11,11 @@ import shapely
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from geo.coverage import Site, coverage, scenario, threshold_from, walking_areas
+from geo.coverage import Site, coverage, scenario, threshold_from
 from geo.derived import refresh_all
 from geo.network import prepare_network
 from geo.siting import suggest
+from geo.walking_areas import walking_areas
 from tests.fixtures import COMPOUND, _to_wgs, m_point
 
 
@@ -120,6 +121,15 @@ def test_thresholds_in_minutes_use_the_walking_speed() -> None:
     assert threshold_from(500, None) == 500 and threshold_from(None, None) == 500
 
 
+def test_a_threshold_beyond_the_stored_reach_is_refused(client, network) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match="2000 m"):
+        coverage(network, "canteen", 2500)
+    for q in ("threshold_m=2500", "minutes=40"):
+        r = client.get(f"/api/v1/coverage?kind=canteen&{q}")
+        assert r.status_code in (400, 422) and "2000" in r.get_data(as_text=True), q
+    assert client.get("/api/v1/coverage?kind=canteen&threshold_m=2000").status_code == 200
+
+
 def test_coverage_api_matches_the_architecture_shape(client, network) -> None:  # type: ignore[no-untyped-def]
     body = client.get("/api/v1/coverage?kind=canteen&threshold_m=520").get_json()
     assert {"kind", "threshold_m", "compounds", "communities", "totals"} <= set(body)
@@ -163,6 +173,16 @@ def test_demo_coverage_is_plausible(demo_url: str) -> None:
             }
             by_code = {c["code"]: c for c in out["compounds"]}
             assert all(by_code[code]["covered"] for code in inside), kind
+            nearest = s.execute(  # every compound against every facility: the straight line
+                text(
+                    "SELECT t.ref, min(ST_Distance(t.geom::geography, f.geom::geography)) "
+                    "FROM coverage_targets t CROSS JOIN facilities f WHERE f.kind = :k "
+                    "GROUP BY t.ref"
+                ),
+                {"k": kind},
+            ).all()
+            for code, d in nearest:
+                assert by_code[code]["straight_m"] == pytest.approx(d, abs=0.1), (kind, code)
         s.rollback()
     engine.dispose()
 
@@ -182,12 +202,16 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
 
 
 def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
-    """Every compound's network distance is the least pgr_dijkstraCost from any party-mass
-    centre on the same graph (pgRouting's equicost mode got some of these wrong)."""
+    """Every compound's network distance (looked up in the stored reach) is the least
+    pgr_dijkstraCost from any party-mass centre, searched on the graph with the centres attached
+    (pgRouting's equicost mode got some of these wrong)."""
+    from geo.walking_areas import walking_graph
+
     engine = create_engine(demo_url)
     with Session(engine) as s:
         out = coverage(s, "party_service_centre", 500)
         limit = out["network_limit_m"]
+        walking_graph(s, "party_service_centre")  # temp cov_sources, cov_edges
         best = dict(
             s.execute(
                 text(

@@ -15,9 +15,10 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 from sqlalchemy import text
 
-from geo.coverage import Site, coverage, scenario, threshold_from, walking_areas
+from geo.coverage import MAX_THRESHOLD_M, Site, coverage, scenario, threshold_from
 from geo.points import to_wgs84_point
 from geo.siting import suggest
+from geo.walking_areas import walking_areas
 from webmap.db import get_session
 from webmap.schemas import Crs, Schema
 
@@ -26,7 +27,9 @@ api = APIBlueprint("coverage", __name__, url_prefix="/api/v1", abp_tags=[Tag(nam
 
 class Threshold(Schema):
     kind: str = Field(max_length=40, description="facility kind, e.g. party_service_centre")
-    threshold_m: FiniteFloat | None = Field(None, gt=0, le=5000, description="walking distance, m")
+    threshold_m: FiniteFloat | None = Field(
+        None, gt=0, le=MAX_THRESHOLD_M, description="walking distance, m"
+    )
     minutes: FiniteFloat | None = Field(None, gt=0, le=60, description="or walking minutes")
     speed: FiniteFloat = Field(1.0, gt=0.2, le=3.0, description="walking speed, m/s")
 
@@ -57,7 +60,14 @@ def _check(q: Threshold) -> float:
     kinds = [r[0] for r in s.execute(text("SELECT code FROM facility_kinds ORDER BY code"))]
     if q.kind not in kinds:
         abort(422, description=f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
-    return threshold_from(q.threshold_m, q.minutes, q.speed)
+    t = threshold_from(q.threshold_m, q.minutes, q.speed)
+    if t > MAX_THRESHOLD_M:
+        abort(
+            422,
+            description=f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m; walking distances "
+            f"are kept up to {MAX_THRESHOLD_M:g} m",
+        )
+    return t
 
 
 def _sites(points: list[Point]) -> list[Site]:

@@ -10,7 +10,8 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from geo.coverage import walking_areas
+from geo.coverage import MAX_THRESHOLD_M
+from geo.walking_areas import walking_areas
 from layers.registry import LAYERS
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
@@ -27,7 +28,9 @@ class LayerQuery(Schema):
     zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
     kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
     grid: str | None = Field(None, max_length=15, description="cases: one grid only")
-    threshold_m: float | None = Field(None, gt=0, le=5000, description="coverage: walking metres")
+    threshold_m: float | None = Field(
+        None, gt=0, le=MAX_THRESHOLD_M, description="coverage: walking metres"
+    )
 
 
 @api.get("/layers")

@@ -1,36 +1,78 @@
--- Walking coverage over the main road network (pgRouting). Inputs, made by geo/coverage.py:
--- temp table cov_sources(pid, ref, geom) and temp view cov_edges, the stored coverage_graph
--- (compounds joined in, coverage_graph.sql) with the sources attached (coverage_attach.sql).
--- A point's node is -pid - 1e9; compounds are coverage_targets.
+-- Walking coverage from the stored reach of every compound (coverage_reach, built with the
+-- coverage_graph by coverage_graph.sql). A run's sources are the kind's facilities less
+-- :remove, plus the points :refs/:xs/:ys (candidate sites); :kind NULL: the points alone.
 
--- step: per compound: network distance to the nearest source within :limit metres (one
--- pgRouting call for all sources; equicost := true would say which source is nearest in the
--- call itself, but pgRouting 3.4 returns some nodes with a longer distance than the shortest,
--- 873 m instead of 789 m on the demo), and straight-line distance: the nearest source found
--- in EPSG:4549 metres (in degrees a source 774 m away ranked below three farther ones), measured
--- geodesically. Inside its own compound a
--- resident walks the compound's paths, which the car-road network lacks: a source within the
--- target's compound is reached by the straight line. (pgRouting refuses an empty array of
--- sources: no sources, nothing reached.)
-WITH dist AS MATERIALIZED (
-    SELECT DISTINCT ON (node) node, from_v, agg_cost AS d
-    FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges',
-                             ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :limit,
-                             directed := false, equicost := false)
-    WHERE EXISTS (SELECT 1 FROM cov_sources) AND node <= -1000000000
-    ORDER BY node, agg_cost, from_v
-), inside AS (  -- the nearest source inside each compound that holds one
-    SELECT DISTINCT ON (c.code) c.code, src.ref,
-           ST_Distance(src.geom::geography, ST_PointOnSurface(c.geom)::geography) AS d
-    FROM cov_sources src JOIN compounds c ON ST_Covers(c.geom, src.geom)
-    ORDER BY c.code, d
+-- step: per compound (with its community): the nearest source along the network within :limit
+-- metres, every source within :limit (refs), and with :straight the nearest in a straight line.
+-- Network: a source snaps to the nearest point of the main network, on a stored piece whose two
+-- ends each compound's reach holds: the walk is the snap leg, along the piece to an end, then
+-- the reach (the compound's own snap leg included). No shortest-path search runs here: the one
+-- pgRouting call for all compounds ran when the graph was built.
+-- Inside its own compound a resident walks the compound's paths, which the car-road network
+-- lacks: a source within the compound is reached by the straight line.
+-- Straight line: the source whose Voronoi cell (in EPSG:4549 metres: in degrees a source 774 m
+-- away ranked below three farther ones) holds the compound's point, measured geodesically. A
+-- cell's source is the one nearest any point of the cell. (One query for every compound: a
+-- nearest-neighbour search per compound cost ten times as much at scale 10.)
+WITH src AS MATERIALIZED (
+    SELECT ref, geom, ST_Transform(geom, 4549) AS m FROM (
+        SELECT code AS ref, geom FROM facilities
+        WHERE kind = :kind AND code <> ALL(CAST(:remove AS text[]))
+        UNION ALL
+        SELECT r, ST_SetSRID(ST_MakePoint(x, y), 4326)
+        FROM unnest(CAST(:refs AS text[]), CAST(:xs AS float8[]), CAST(:ys AS float8[])) AS a(r, x, y)
+    ) s
+), snap AS MATERIALIZED (
+    SELECT s.ref, e.id AS edge_id, e.length_m, ST_LineLocatePoint(e.geom, s.geom) AS frac,
+           ST_Distance(s.geom::geography, ST_ClosestPoint(e.geom, s.geom)::geography) AS snap_m
+    FROM src s
+    CROSS JOIN LATERAL (
+        SELECT id, geom, length_m FROM road_edges WHERE main ORDER BY geom <-> s.geom LIMIT 1
+    ) e
+), ends AS MATERIALIZED (  -- the piece's two ends, and the walk from the source to each
+    SELECT sn.ref, x.node, sn.snap_m + x.along AS d0
+    FROM snap sn
+    CROSS JOIN LATERAL (
+        SELECT source, target, f0, f1 FROM coverage_graph
+        WHERE edge_id = sn.edge_id AND sn.frac BETWEEN f0 AND f1
+        ORDER BY f0 LIMIT 1
+    ) p
+    CROSS JOIN LATERAL (VALUES (p.source, (sn.frac - p.f0) * sn.length_m),
+                               (p.target, (p.f1 - sn.frac) * sn.length_m)) AS x(node, along)
+), sites AS MATERIALIZED (
+    SELECT ST_Collect(m) AS g FROM src WHERE CAST(:straight AS boolean)
+), cells AS MATERIALIZED (  -- each source's Voronoi cell in EPSG:4549, and the source
+    SELECT d.geom AS cell, ST_Transform(ST_ClosestPoint(s.g, ST_PointOnSurface(d.geom)), 4326) AS site
+    FROM sites s
+    CROSS JOIN LATERAL (SELECT ST_VoronoiPolygons(s.g, 0, ST_Expand(s.g, 200000)) AS v) x
+    CROSS JOIN LATERAL ST_Dump(CASE WHEN ST_IsEmpty(x.v) THEN ST_Expand(s.g, 200000) ELSE x.v END) d
+    WHERE s.g IS NOT NULL
+), net AS (
+    SELECT r.pid, e.ref, min(r.cost + e.d0) AS d
+    FROM ends e JOIN coverage_reach r ON r.node = e.node
+    WHERE r.cost + e.d0 <= :limit
+    GROUP BY r.pid, e.ref
+    UNION ALL
+    SELECT t.pid, s.ref, i.d
+    FROM src s
+    JOIN compounds c ON ST_Covers(c.geom, s.geom)
+    JOIN coverage_targets t ON t.ref = c.code
+    CROSS JOIN LATERAL (SELECT ST_Distance(s.geom::geography, t.geom::geography) AS d) i
+    WHERE i.d <= :limit
+), best AS (  -- per compound: the nearest source, and every source within :limit
+    SELECT pid, min(d) AS d, (array_agg(ref ORDER BY d, ref))[1] AS nearest,
+           array_agg(DISTINCT ref) AS refs
+    FROM net GROUP BY pid
+), line AS (
+    SELECT t.pid, min(ST_Distance(c.site::geography, t.geom::geography)) AS d
+    FROM cells c JOIN coverage_targets t ON ST_Intersects(c.cell, ST_Transform(t.geom, 4549))
+    GROUP BY t.pid
 )
-SELECT t.pid, t.ref,
-       CASE WHEN i.d IS NOT NULL AND (d.d IS NULL OR i.d < d.d) THEN i.d ELSE d.d END AS network_m,
-       CASE WHEN i.d IS NOT NULL AND (d.d IS NULL OR i.d < d.d) THEN i.ref ELSE s.ref END AS nearest,
-       (SELECT ST_Distance(x.geom::geography, t.geom::geography) FROM cov_sources x
-        ORDER BY x.m <-> ST_Transform(t.geom, 4549) LIMIT 1) AS straight_m
-FROM coverage_targets t
-LEFT JOIN dist d ON d.node = -t.pid - 1000000000
-LEFT JOIN cov_sources s ON -s.pid - 1000000000 = d.from_v
-LEFT JOIN inside i ON i.code = t.ref
+SELECT c.code, c.name, c.households, c.community_code, m.name AS community_name, m.street_code,
+       b.d AS network_m, b.nearest, b.refs, l.d AS straight_m
+FROM compounds c
+JOIN communities m ON m.code = c.community_code
+LEFT JOIN coverage_targets t ON t.ref = c.code
+LEFT JOIN best b ON b.pid = t.pid
+LEFT JOIN line l ON l.pid = t.pid
+ORDER BY c.code

@@ -49,12 +49,3 @@ SELECT greatest((SELECT max(id) FROM coverage_graph), (SELECT max(id) FROM cov_a
 UNION ALL
 SELECT p.piece, NULL, NULL, NULL, NULL, NULL, NULL, true FROM piece p
 WHERE EXISTS (SELECT 1 FROM coverage_graph g WHERE g.id = p.piece);
-
--- step: compounds the sites attached from :first on reach within :threshold metres
-SELECT t.ref, min(d.agg_cost) AS d
-FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges',
-                         ARRAY(SELECT source FROM cov_added
-                               WHERE NOT cut AND source <= -CAST(:first AS bigint) - 1000000000),
-                         :threshold, directed := false, equicost := false) d
-JOIN coverage_targets t ON -t.pid - 1000000000 = d.node
-GROUP BY t.ref

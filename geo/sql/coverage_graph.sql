@@ -54,4 +54,20 @@ SELECT row_number() OVER () AS id, source, target, cost, edge_id, f0, f1 FROM (
 ) g;
 
 -- step: statistics
-ANALYZE coverage_graph
+ANALYZE coverage_graph;
+
+-- step: every compound's walking distance to each node within :reach_m metres (one pgRouting
+-- call for all compounds; their own points, -pid - 1e9, are leaves a walk never passes through,
+-- so they are left out). In node order: a lookup reads few pages.
+DELETE FROM coverage_reach;
+-- step:
+INSERT INTO coverage_reach (node, pid, cost)
+SELECT node, -from_v - 1000000000, agg_cost
+FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost FROM coverage_graph',
+                         ARRAY(SELECT -pid - 1000000000 FROM coverage_targets), :reach_m,
+                         directed := false, equicost := false)
+WHERE node > -1000000000 AND EXISTS (SELECT 1 FROM coverage_targets)
+ORDER BY node, from_v;
+
+-- step: statistics
+ANALYZE coverage_reach

@@ -1,12 +1,22 @@
--- Walking areas: for each source (cov_sources, after coverage.sql built cov_edges), the part of
--- the network within :threshold metres, partial edges included, buffered by :buffer_m metres.
+-- Walking areas (geo/walking_areas.py): for each facility of a kind, the part of the network
+-- within :threshold metres, partial edges included, buffered by :buffer_m metres.
 
--- step: areas
+-- step: the run's facilities, anew
+DROP TABLE IF EXISTS cov_sources;
+-- step:
+CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326));
+-- step: the kind's facilities, numbered from :first (below are the compounds of coverage_targets)
+INSERT INTO cov_sources (pid, ref, geom)
+SELECT :first - 1 + row_number() OVER (ORDER BY code), code, geom
+FROM facilities WHERE kind = :kind;
+
+-- step: areas, on temp view cov_edges (coverage_graph_view.sql, coverage_attach.sql)
 WITH dd AS (
     SELECT from_v, node, agg_cost AS d
     FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges',
                              ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :threshold,
                              directed := false, equicost := false)
+    WHERE EXISTS (SELECT 1 FROM cov_sources)  -- pgRouting refuses an empty array of sources
 ), ends AS (  -- every piece with the distance of each end from this source (NULL: not reached)
     SELECT d.from_v, e.edge_id, e.f0, e.f1, e.cost, d.d AS du,
            (SELECT d2.d FROM dd d2 WHERE d2.from_v = d.from_v AND d2.node = e.target) AS dv
