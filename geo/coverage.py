@@ -8,6 +8,7 @@ A threshold given in minutes is minutes × 60 × walking speed (default 1.0 m/s)
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -58,12 +59,13 @@ def reach_table(
     limit_m: float,
     straight: bool,
     refs: Sequence[str] | None = None,
+    with_refs: bool = False,
 ) -> list[Any]:
     """Per compound, with its community (coverage.sql): network_m and the nearest source
-    within limit_m along the network, refs (every source within limit_m), and with `straight`
-    the straight-line distance to the nearest source (else None). Sources: the kind's facilities
-    less `remove`, plus `add` (refs default to candidate:1, candidate:2, …). One query, on the
-    stored reach, which is rebuilt first if stale."""
+    within limit_m along the network, with `with_refs` refs (every source within limit_m), and
+    with `straight` the straight-line distance to the nearest source (else None). Sources: the
+    kind's facilities less `remove`, plus `add` (refs default to candidate:1, candidate:2, …).
+    One query, on the stored reach, which is rebuilt first if stale."""
     refresh(session, "coverage_graph")
     params = {
         "kind": kind,
@@ -73,8 +75,9 @@ def reach_table(
         "ys": [s.lat for s in add],
         "limit": limit_m,
         "straight": straight,
+        "with_refs": with_refs,
     }
-    return list(session.execute(text(TABLE), params))
+    return list(session.execute(text(TABLE), params).all())
 
 
 def _check_threshold(threshold_m: float) -> None:
@@ -99,39 +102,39 @@ def coverage(
     rows = reach_table(session, kind, remove, add, limit, straight=True)
     compounds: list[dict[str, Any]] = []
     communities: dict[str, dict[str, Any]] = {}
-    for r in rows:
-        network_m = None if r.network_m is None else round(r.network_m, 1)
-        straight = None if r.straight_m is None else round(r.straight_m, 1)
+    for code, name, hh, comm, comm_name, street, net, nearest, _, line in rows:
+        network_m = None if net is None else round(net, 1)
+        straight = None if line is None else round(line, 1)
         covered = network_m is not None and network_m <= threshold_m
+        straight_covered = straight is not None and straight <= threshold_m
         compounds.append(
             {
-                "code": r.code,
-                "name": r.name,
-                "households": r.households,
-                "community_code": r.community_code,
+                "code": code,
+                "name": name,
+                "households": hh,
+                "community_code": comm,
                 "network_m": network_m,
                 "straight_m": straight,
                 "covered": covered,
-                "straight_covered": straight is not None and straight <= threshold_m,
-                "nearest": r.nearest if covered else None,
+                "straight_covered": straight_covered,
+                "nearest": nearest if covered else None,
             }
         )
-        c = communities.setdefault(
-            r.community_code,
-            {
-                "code": r.community_code,
-                "name": r.community_name,
-                "street_code": r.street_code,
+        if comm not in communities:
+            communities[comm] = {
+                "code": comm,
+                "name": comm_name,
+                "street_code": street,
                 "compounds": 0,
                 "households": 0,
                 "households_covered": 0,
                 "straight_covered": 0,
-            },
-        )
+            }
+        c = communities[comm]
         c["compounds"] += 1
-        c["households"] += r.households
-        c["households_covered"] += r.households if covered else 0
-        c["straight_covered"] += r.households if compounds[-1]["straight_covered"] else 0
+        c["households"] += hh
+        c["households_covered"] += hh if covered else 0
+        c["straight_covered"] += hh if straight_covered else 0
     for c in communities.values():
         c["households_covered_pct"] = _pct(c["households_covered"], c["households"])
         c["straight_covered_pct"] = _pct(c.pop("straight_covered"), c["households"])
@@ -157,19 +160,14 @@ def coverage(
             "compounds": len(compounds),
             "compounds_covered": sum(1 for c in compounds if c["covered"]),
         },
-        "gaps": sorted(
-            (
-                {
-                    "code": c["code"],
-                    "name": c["name"],
-                    "households": c["households"],
-                    "network_m": c["network_m"],
-                }
-                for c in compounds
-                if not c["covered"]
-            ),
-            key=lambda g: (-g["households"], g["code"]),
-        )[:50],
+        "gaps": [
+            {k: c[k] for k in ("code", "name", "households", "network_m")}
+            for c in heapq.nsmallest(
+                50,
+                (c for c in compounds if not c["covered"]),
+                key=lambda c: (-c["households"], c["code"]),
+            )
+        ],
     }
 
 

@@ -71,7 +71,9 @@ def _candidate_reach(
     coverage counts them): one query."""
     reach: list[set[str]] = [set() for _ in candidates]
     refs = [str(i) for i in range(len(candidates))]
-    for r in reach_table(session, None, (), candidates, threshold_m, straight=False, refs=refs):
+    for r in reach_table(
+        session, None, (), candidates, threshold_m, straight=False, refs=refs, with_refs=True
+    ):
         if r.code in wanted:
             for ref in r.refs or ():
                 reach[int(ref)].add(r.code)

@@ -3,7 +3,7 @@
 -- :remove, plus the points :refs/:xs/:ys (candidate sites); :kind NULL: the points alone.
 
 -- step: per compound (with its community): the nearest source along the network within :limit
--- metres, every source within :limit (refs), and with :straight the nearest in a straight line.
+-- metres, with :with_refs every source within :limit (refs), and with :straight the nearest in a straight line.
 -- Network: a source snaps to the nearest point of the main network, on a stored piece whose two
 -- ends each compound's reach holds: the walk is the snap leg, along the piece to an end, then
 -- the reach (the compound's own snap leg included). No shortest-path search runs here: the one
@@ -61,7 +61,7 @@ WITH src AS MATERIALIZED (
     WHERE i.d <= :limit
 ), best AS (  -- per compound: the nearest source, and every source within :limit
     SELECT pid, min(d) AS d, (array_agg(ref ORDER BY d, ref))[1] AS nearest,
-           array_agg(DISTINCT ref) AS refs
+           array_agg(DISTINCT ref) FILTER (WHERE CAST(:with_refs AS boolean)) AS refs
     FROM net GROUP BY pid
 ), line AS (
     SELECT t.pid, min(ST_Distance(c.site::geography, t.geom::geography)) AS d
