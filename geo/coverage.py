@@ -63,7 +63,8 @@ def reach_table(
 ) -> list[Any]:
     """Per compound, with its community (coverage.sql): network_m and the nearest source
     within limit_m along the network, with `with_refs` refs (every source within limit_m), and
-    with `straight` the straight-line distance to the nearest source (else None). Sources: the
+    with `straight` the straight-line distance to the nearest source (else None, and only the
+    compounds some source reaches are listed). Sources: the
     kind's facilities less `remove`, plus `add` (refs default to candidate:1, candidate:2, …).
     One query, on the stored reach, which is rebuilt first if stale."""
     refresh(session, "coverage_graph")

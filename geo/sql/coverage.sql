@@ -3,7 +3,8 @@
 -- :remove, plus the points :refs/:xs/:ys (candidate sites); :kind NULL: the points alone.
 
 -- step: per compound (with its community): the nearest source along the network within :limit
--- metres, with :with_refs every source within :limit (refs), and with :straight the nearest in a straight line.
+-- metres, with :with_refs every source within :limit (refs), and with :straight the nearest in a
+-- straight line; without :straight, only the compounds some source reaches.
 -- Network: a source snaps to the nearest point of the main network, on a stored piece whose two
 -- ends each compound's reach holds: the walk is the snap leg, along the piece to an end, then
 -- the reach (the compound's own snap leg included). No shortest-path search runs here: the one
@@ -75,4 +76,5 @@ JOIN communities m ON m.code = c.community_code
 LEFT JOIN coverage_targets t ON t.ref = c.code
 LEFT JOIN best b ON b.pid = t.pid
 LEFT JOIN line l ON l.pid = t.pid
+WHERE CAST(:straight AS boolean) OR b.pid IS NOT NULL
 ORDER BY c.code
