@@ -244,6 +244,26 @@ def test_planner_coverage_analysis_and_a_clicked_scenario(browser, server: str) 
     v.close()
 
 
+def test_planner_walks_the_given_minutes_or_says_why_not(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    v = Visit(browser, server, "/planner", 1280, 800)
+    v.page.fill("#gm-minutes", "40")  # 40 minutes at 1.0 m/s: 2400 m, beyond the kept 2 km
+    v.page.click("#gm-run")
+    v.page.wait_for_function("gridmap.coverageErrors === 1", timeout=30_000)
+    text = v.page.inner_text("#gm-totals")
+    assert text.startswith("无法分析") and "2000 m" in text
+    assert v.page.is_enabled("#gm-run")
+    # the browser logs each refused request (table, map GeoJSON, walking areas); nothing else
+    assert len(v.errors) == 3 and all("422" in e for e in v.errors), v.errors
+    v.errors.clear()
+    v.page.fill("#gm-minutes", "5")  # 5 minutes at 1.0 m/s: the table and the areas at 300 m
+    v.page.click("#gm-run")
+    v.page.wait_for_function("gridmap.coverageRuns === 1", timeout=30_000)
+    assert "步行 300 米内覆盖" in v.page.inner_text("#gm-totals")
+    areas = v.page.evaluate("gridmap.walkingAreas")
+    assert areas and set(areas) == {300}
+    v.close()
+
+
 def test_amap_basemap_shifts_every_overlay_to_gcj02(browser, server: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from geo.crs import wgs84_to_gcj02
 

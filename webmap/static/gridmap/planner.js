@@ -58,9 +58,11 @@
     const q = new URLSearchParams(params());
     $("gm-run").disabled = true;
     $("gm-totals").textContent = "计算中…";
-    const table = fetch("/api/v1/coverage?" + q).then((r) => r.json());
-    const geo = fetch("/api/v1/coverage?" + q + "&format=geojson").then((r) => r.json());
-    const walk = fetch("/api/v1/layers/coverage.geojson?" + q).then((r) => r.json());
+    // A refused run (e.g. a walk longer than the 2 km the network is kept to) says why.
+    const ok = (r) => r.json().then((body) => { if (!r.ok) throw new Error(body.message || r.statusText); return body; });
+    const table = fetch("/api/v1/coverage?" + q).then(ok);
+    const geo = fetch("/api/v1/coverage?" + q + "&format=geojson").then(ok);
+    const walk = fetch("/api/v1/coverage/areas?" + q).then(ok);
     return Promise.all([table, geo, walk]).then(([res, fc, wa]) => {
       last = res;
       if (areas) areas.remove();
@@ -78,7 +80,11 @@
       compounds.eachLayer((l) => { compounds._gmByCode[l.feature.properties.code] = l; });
       compounds.addTo(map);
       showTotals(res); showGaps(res); showCommunities(res);
+      gm.walkingAreas = wa.features.map((f) => f.properties.threshold_m);
       gm.coverageRuns = (gm.coverageRuns || 0) + 1;
+    }).catch((e) => {
+      $("gm-totals").textContent = "无法分析：" + e.message;  // text, never HTML
+      gm.coverageErrors = (gm.coverageErrors || 0) + 1;
     }).finally(() => { $("gm-run").disabled = false; });
   }
   function runScenario() {
