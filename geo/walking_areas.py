@@ -30,7 +30,7 @@ def walking_graph(session: Session, kind: str) -> None:
     refresh(session, "coverage_graph")
     for sql in GRAPH:
         session.execute(text(sql))
-    session.execute(text(ATTACH), {"first": FIRST_SOURCE_PID})
+    session.execute(text(ATTACH))
 
 
 def walking_areas(

@@ -1,9 +1,9 @@
--- Attach the sites of cov_sources with pid >= :first to the graph of temp view cov_edges
--- (coverage_graph_view.sql), which may already hold other sites. Each site snaps to the
--- nearest point of the main network; the piece it falls on is split there at the site's road
--- node (-pid), between all the sites on it in order along the road (the parts keep their road
--- edge and fractions, for the walking areas); the site itself (-pid - 1e9) joins its road node
--- by an edge as long as the snap distance. One statement.
+-- Attach every site of cov_sources to the stored coverage graph, through temp table cov_added
+-- (coverage_graph_view.sql), for the walking areas. Each site snaps to the nearest point of the
+-- main network (as coverage.sql does); the stored piece it falls on is cut away and replaced by
+-- parts split at the sites' road nodes (-pid), in order along the road (the parts keep their
+-- road edge and fractions); the site itself (-pid - 1e9) joins its road node by an edge as long
+-- as the snap distance. One statement.
 
 -- step: attach
 WITH snap AS (
@@ -13,13 +13,12 @@ WITH snap AS (
     CROSS JOIN LATERAL (
         SELECT id, geom, length_m FROM road_edges WHERE main ORDER BY geom <-> n.geom LIMIT 1
     ) e
-    WHERE n.pid >= :first
 ), hit AS (  -- the first piece of the edge holding the snap point (LIMIT: by the edge_id index)
     SELECT s.pid, s.frac, s.snap_m, s.length_m, c.id AS piece, c.edge_id, c.source, c.target,
            c.f0, c.f1
     FROM snap s
     CROSS JOIN LATERAL (
-        SELECT id, edge_id, source, target, f0, f1 FROM cov_edges
+        SELECT id, edge_id, source, target, f0, f1 FROM coverage_graph
         WHERE edge_id = s.edge_id AND s.frac BETWEEN f0 AND f1
         ORDER BY f0 LIMIT 1
     ) c
@@ -35,12 +34,9 @@ WITH snap AS (
 ), parts AS (
     SELECT piece, node AS source, lead(node) OVER w AS target, frac AS a, lead(frac) OVER w AS b
     FROM stops WINDOW w AS (PARTITION BY piece ORDER BY rn)
-), gone AS (  -- parts added by earlier sites and now split again
-    DELETE FROM cov_added a USING piece p WHERE a.id = p.piece AND NOT a.cut
 )
 INSERT INTO cov_added (id, source, target, cost, edge_id, f0, f1, cut)
-SELECT greatest((SELECT max(id) FROM coverage_graph), (SELECT max(id) FROM cov_added))
-       + row_number() OVER (), x.*, false FROM (
+SELECT (SELECT max(id) FROM coverage_graph) + row_number() OVER (), x.*, false FROM (
     SELECT t.source, t.target, greatest(t.b - t.a, 0) * p.length_m, p.edge_id, t.a, t.b
     FROM parts t JOIN piece p ON p.piece = t.piece WHERE t.target IS NOT NULL
     UNION ALL
@@ -48,4 +44,3 @@ SELECT greatest((SELECT max(id) FROM coverage_graph), (SELECT max(id) FROM cov_a
 ) x
 UNION ALL
 SELECT p.piece, NULL, NULL, NULL, NULL, NULL, NULL, true FROM piece p
-WHERE EXISTS (SELECT 1 FROM coverage_graph g WHERE g.id = p.piece);

@@ -1,8 +1,7 @@
--- A run's graph (geo/coverage.py): temp view cov_edges = the stored coverage_graph less the
--- pieces the run's sites cut, plus the parts they add; both kept in temp table cov_added
--- (cut = true: a stored piece cut away). coverage_attach.sql fills it. The stored graph is only
--- read, and a run creates two temp objects: each costs catalog work, a table per step cost more
--- than the shortest paths.
+-- A walking-areas run's graph (geo/walking_areas.py): temp view cov_edges = the stored
+-- coverage_graph less the pieces the run's sites cut, plus the parts they add; both kept in
+-- temp table cov_added (cut = true: a stored piece cut away), which coverage_attach.sql fills.
+-- The stored graph is only read, and a run creates two temp objects: each costs catalog work.
 
 -- step: drop the last run's
 DROP VIEW IF EXISTS cov_edges;
