@@ -103,7 +103,9 @@ def coverage(
     rows = reach_table(session, kind, remove, add, limit, straight=True)
     compounds: list[dict[str, Any]] = []
     communities: dict[str, dict[str, Any]] = {}
-    for code, name, hh, comm, comm_name, street, net, nearest, _, line in rows:
+    for code, name, hh, comm, comm_name, street, net, nearest, _, line, _ in rows:
+        if code is None:  # no compounds at all: the row only carries the source count
+            continue
         network_m = None if net is None else round(net, 1)
         straight = None if line is None else round(line, 1)
         covered = network_m is not None and network_m <= threshold_m
@@ -145,11 +147,7 @@ def coverage(
     return {
         "kind": kind,
         "threshold_m": threshold_m,
-        "facilities": len(add)
-        + session.execute(
-            text("SELECT count(*) FROM facilities WHERE kind = :k AND code <> ALL(:r)"),
-            {"k": kind, "r": remove},
-        ).scalar_one(),
+        "facilities": rows[0].sources,
         "network_limit_m": limit,
         "compounds": compounds,
         "communities": sorted(communities.values(), key=lambda c: c["code"]),

@@ -86,6 +86,12 @@ def test_totals_per_community_in_households(network: Session) -> None:
     assert coverage(network, "canteen", 500)["gaps"][0]["code"] == COMPOUND
 
 
+def test_facilities_counts_the_run_s_sources(network: Session) -> None:
+    assert coverage(network, "canteen", 500)["facilities"] == 1
+    assert coverage(network, "canteen", 500, add=[Site(*m_point(100, -5))])["facilities"] == 2
+    assert coverage(network, "canteen", 500, remove=["C1"])["facilities"] == 0
+
+
 def test_walking_area_includes_partial_edges(network: Session) -> None:
     fc = walking_areas(network, "canteen", 150)
     (area,) = fc["features"]

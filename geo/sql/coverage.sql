@@ -4,7 +4,8 @@
 
 -- step: per compound (with its community): the nearest source along the network within :limit
 -- metres, with :with_refs every source within :limit (refs), and with :straight the nearest in a
--- straight line; without :straight, only the compounds some source reaches.
+-- straight line; without :straight, only the compounds some source reaches. sources: how many
+-- sources the run has.
 -- Network: a source snaps to the nearest point of the main network, on a stored piece whose two
 -- ends each compound's reach holds: the walk is the snap leg, along the piece to an end, then
 -- the reach (the compound's own snap leg included). No shortest-path search runs here: the one
@@ -70,9 +71,9 @@ WITH src AS MATERIALIZED (
     GROUP BY t.pid
 )
 SELECT c.code, c.name, c.households, c.community_code, m.name AS community_name, m.street_code,
-       b.d AS network_m, b.nearest, b.refs, l.d AS straight_m
-FROM compounds c
-JOIN communities m ON m.code = c.community_code
+       b.d AS network_m, b.nearest, b.refs, l.d AS straight_m, k.n AS sources
+FROM (SELECT count(*) AS n FROM src) k  -- one row even without compounds: code NULL
+LEFT JOIN (compounds c JOIN communities m ON m.code = c.community_code) ON true
 LEFT JOIN coverage_targets t ON t.ref = c.code
 LEFT JOIN best b ON b.pid = t.pid
 LEFT JOIN line l ON l.pid = t.pid
