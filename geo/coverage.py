@@ -66,8 +66,8 @@ def reach_table(
     with `straight` the straight-line distance to the nearest source (else None, and only the
     compounds some source reaches are listed). Sources: the
     kind's facilities less `remove`, plus `add` (refs default to candidate:1, candidate:2, …).
-    One query, on the stored reach, which is rebuilt first if stale."""
-    refresh(session, "coverage_graph")
+    One query, on the stored walks and reach, which are rebuilt first if stale."""
+    refresh(session, "facility_walks")
     params = {
         "kind": kind,
         "remove": list(remove),

@@ -1,6 +1,6 @@
 """Derived tables, kept between calls and rebuilt when the tables they come from change.
 
-Triggers (migration 0005) mark a derived table stale on any change to its sources; `refresh`
+Triggers (migrations 0005, 0007) mark a derived table stale on any change to its sources; `refresh`
 rebuilds it in the caller's transaction. Loaders refresh right after loading, `gridmap migrate`
 refreshes whatever is stale, and the code that reads a derived table refreshes it first.
 """
@@ -15,12 +15,15 @@ from geo.sql.loader import steps
 # Each is built by geo/sql/<name>.sql.
 DERIVED = (
     "coverage_graph",  # roads split where each compound joins them, and each compound's reach
+    "facility_walks",  # each facility's walk to the compounds, on coverage_graph
     "grid_slivers",  # where grid interiors overlap
 )
+# What each is built from, among the derived tables: refreshed first.
+_NEEDS = {"facility_walks": "coverage_graph"}
 # How far coverage_reach holds each compound's walking distances: twice the largest
 # life-circle threshold (GB 50180-2018, 15 minutes = 1000 m). Demo: 0.55M rows, 44 MB.
 COVERAGE_REACH_M = 2000.0
-_PARAMS = {"coverage_graph": {"reach_m": COVERAGE_REACH_M}}
+_PARAMS = {name: {"reach_m": COVERAGE_REACH_M} for name in ("coverage_graph", "facility_walks")}
 
 
 def refresh(session: Session, name: str, force: bool = False) -> bool:
@@ -29,7 +32,10 @@ def refresh(session: Session, name: str, force: bool = False) -> bool:
     Readers call this on every run, so the fresh case is a plain read: a row lock here would
     hold every concurrent coverage request behind the first until its transaction ended. Only
     a rebuild locks the row (and looks again, in case another transaction just rebuilt it).
+    What `name` is built from is refreshed first (a rebuild of it marks `name` stale).
     """
+    if name in _NEEDS:
+        refresh(session, _NEEDS[name])
     if not force and not (_stale(session, name, lock=False) and _stale(session, name, lock=True)):
         return False
     for sql in steps(name):

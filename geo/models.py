@@ -390,6 +390,20 @@ class CoverageReach(Base):
     cost: Mapped[float] = mapped_column(REAL)
 
 
+class FacilityWalk(Base):
+    """Derived (geo/sql/facility_walks.sql): each stored facility's walking distance to each
+    compound (coverage_targets.pid) within geo.derived.COVERAGE_REACH_M, from the function
+    coverage_walks() (migration 0007). Marked stale by triggers on facilities and by a rebuild
+    of coverage_graph; a coverage run reads its kind's rows and works out only added sites."""
+
+    __tablename__ = "facility_walks"
+    __table_args__ = (Index("ix_facility_walks_kind_d", "kind", "d"),)
+    ref: Mapped[str] = mapped_column(String(40), primary_key=True)
+    pid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    d: Mapped[float] = mapped_column(Float)
+
+
 class CoverageTarget(Base):
     """One point per compound (on its surface), numbered for coverage_graph's nodes; indexed
     in EPSG:4549 metres too, for the straight-line nearest facility (geo/sql/coverage.sql)."""
@@ -405,8 +419,8 @@ class CoverageTarget(Base):
 
 
 class DerivedTable(Base):
-    """Derived tables (coverage_graph, grid_slivers) and whether they need rebuilding: triggers
-    on the tables they are built from set stale; geo/derived.py rebuilds."""
+    """Derived tables (coverage_graph, facility_walks, grid_slivers) and whether they need
+    rebuilding: triggers on the tables they are built from set stale; geo/derived.py rebuilds."""
 
     __tablename__ = "derived_tables"
     name: Mapped[str] = mapped_column(Text, primary_key=True)

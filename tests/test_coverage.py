@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from geo.coverage import Site, coverage, scenario, threshold_from
-from geo.derived import refresh_all
+from geo.derived import refresh, refresh_all
 from geo.network import prepare_network
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
@@ -90,6 +90,26 @@ def test_facilities_counts_the_run_s_sources(network: Session) -> None:
     assert coverage(network, "canteen", 500)["facilities"] == 1
     assert coverage(network, "canteen", 500, add=[Site(*m_point(100, -5))])["facilities"] == 2
     assert coverage(network, "canteen", 500, remove=["C1"])["facilities"] == 0
+
+
+def test_stored_walks_follow_the_facilities_and_the_graph(network: Session) -> None:
+    """facility_walks is derived: moving a facility, or rebuilding the graph it was measured
+    on, makes the next run measure again."""
+    assert compound_row(coverage(network, "canteen", 500))["network_m"] == pytest.approx(510, abs=3)
+    lon, lat = m_point(800, 10)
+    network.execute(
+        text("UPDATE facilities SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326)"),
+        {"x": lon, "y": lat},
+    )
+    moved = compound_row(coverage(network, "canteen", 1000))  # 100 + 700 + 10 m
+    assert moved["network_m"] == pytest.approx(810, abs=3) and moved["nearest"] == "C1"
+    refresh(network, "coverage_graph", force=True)
+    assert network.execute(
+        text("SELECT stale FROM derived_tables WHERE name = 'facility_walks'")
+    ).scalar()
+    assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
+        810, abs=3
+    )
 
 
 def test_walking_area_includes_partial_edges(network: Session) -> None:
@@ -295,7 +315,6 @@ def test_straight_line_nearest_is_found_in_metres_not_degrees(network: Session) 
 
 def test_a_fresh_derived_table_is_read_without_a_lock(db_url: str) -> None:
     """Every coverage run checks the graph; a second request must not wait for the first."""
-    from geo.derived import refresh
     from geo.migrate import upgrade
 
     upgrade(db_url)  # fresh

@@ -70,4 +70,7 @@ WHERE node > -1000000000 AND EXISTS (SELECT 1 FROM coverage_targets)
 ORDER BY node, from_v;
 
 -- step: statistics
-ANALYZE coverage_reach
+ANALYZE coverage_reach;
+
+-- step: the facilities' walks were measured on the graph this replaced
+UPDATE derived_tables SET stale = true WHERE name = 'facility_walks'

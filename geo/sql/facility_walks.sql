@@ -1,0 +1,17 @@
+-- The facility_walks derived table (geo/derived.py, after coverage_graph): every stored
+-- facility's walking distance to each compound within :reach_m metres, from coverage_walks()
+-- (migration 0007), the function a coverage run calls for its added sites. In (kind, d) order:
+-- a run reads one kind's rows up to its limit.
+
+-- step:
+DELETE FROM facility_walks;
+-- step:
+INSERT INTO facility_walks (ref, pid, kind, d)
+SELECT w.ref, w.pid, f.kind, w.d
+FROM (SELECT array_agg(code) AS refs, array_agg(geom) AS geoms FROM facilities) a
+CROSS JOIN LATERAL coverage_walks(a.refs, a.geoms, :reach_m) w
+JOIN facilities f ON f.code = w.ref
+ORDER BY f.kind, w.d;
+
+-- step: statistics
+ANALYZE facility_walks
