@@ -15,16 +15,20 @@ WITH p AS (
     -- Only when nothing covers the point: nearest grid within :snap_m geodesic metres. The
     -- bbox prefilter (1° ≥ 60 km anywhere in China) lets the GiST index do the search.
     -- The three nearest by planar distance (index KNN) are the candidates; geodesic
-    -- distance decides among them, exactly as assign_batch.sql does.
-    SELECT c.code, ST_Distance(c.geom::geography, p.geom::geography) AS d
+    -- distance decides among them (each clipped to the search box), exactly as
+    -- assign_batch.sql does.
+    SELECT c.code, c.d
     FROM p, LATERAL (
-        SELECT g.code, g.geom FROM grids g
+        SELECT g.code,
+               ST_Distance(ST_ClipByBox2D(g.geom, ST_Expand(p.geom, :snap_m / 60000.0))::geography,
+                           p.geom::geography) AS d
+        FROM grids g
         WHERE NOT EXISTS (SELECT 1 FROM hit) AND g.geom && ST_Expand(p.geom, :snap_m / 60000.0)
         ORDER BY g.geom <-> p.geom
         LIMIT 3
     ) c
-    WHERE ST_Distance(c.geom::geography, p.geom::geography) <= :snap_m
-    ORDER BY d, c.code
+    WHERE c.d <= :snap_m
+    ORDER BY c.d, c.code
     LIMIT 1
 ), chosen AS (
     SELECT code, CASE WHEN n > 1 THEN 'boundary' ELSE 'covers' END AS rule, false AS outside,
