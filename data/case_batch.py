@@ -21,7 +21,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.store import driver_connection
-from geo.assign import assign_input
+from geo.assign import assign_input, unplaced
 from geo.crs import CRS_NAMES, in_china, to_wgs84
 
 COLUMNS = (
@@ -152,16 +152,7 @@ def import_cases(
         )
     )
     assign_input(session, snap_m)
-    far = [
-        int(r[0])
-        for r in session.execute(
-            text(
-                "SELECT s.row_no FROM batch_stage s LEFT JOIN assign_output o ON o.id = s.row_no "
-                "WHERE o.id IS NULL ORDER BY 1"
-            )
-        )
-    ]
-    reason[np.asarray(far, dtype=int) - 1] = (
+    reason[np.asarray(unplaced(session), dtype=int) - 1] = (
         f"outside the district (more than {snap_m:.0f} m from every grid)"
     )
     report.accepted = int(session.execute(text(_INSERT), {"source": source}).scalar_one())

@@ -30,6 +30,17 @@ def assign_input(session: Session, snap_m: float = 100.0) -> int:
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
 
 
+def unplaced(session: Session) -> list[int]:
+    """After assign_input: the ids farther than snap_m from every grid (no output row)."""
+    return [int(r[0]) for r in session.execute(text(_UNPLACED))]
+
+
+_UNPLACED = (
+    "SELECT o.id FROM assign_outside o "
+    "WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = o.id) ORDER BY 1"
+)
+
+
 def assign_grids(session: Session) -> None:
     """Containment step: temp table assign_grid, one row per point inside or on a grid."""
     refresh(session, "grid_slivers")

@@ -227,6 +227,38 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
     engine.dispose()
 
 
+def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -> None:
+    """A scenario's site is measured live, a stored facility read from facility_walks: both
+    come from coverage_walks(), and must agree compound by compound (one inside a compound,
+    one on a street)."""
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+        inside = s.execute(
+            text(
+                "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM compounds "
+                "ORDER BY households DESC LIMIT 1) x"
+            )
+        ).one()
+        sites = [Site(inside[0], inside[1]), Site(120.16, 30.29)]
+        live = coverage(s, "courier_post", 800, add=sites)
+        for i, site in enumerate(sites):
+            s.execute(
+                text(
+                    "INSERT INTO facilities (code, name, kind, geom) VALUES "
+                    "(:c, '测试驿站', 'courier_post', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+                ),
+                {"c": f"TEST-{i}", "x": site.lon, "y": site.lat},
+            )
+        stored = coverage(s, "courier_post", 800)
+        assert stored["facilities"] == live["facilities"]
+        pairs = list(zip(live["compounds"], stored["compounds"], strict=True))
+        assert all(a["network_m"] == b["network_m"] for a, b in pairs)
+        assert stored["totals"] == live["totals"] and live["totals"]["households_covered"] > 0
+        assert {b["nearest"] for _, b in pairs} >= {"TEST-0", "TEST-1"}
+        s.rollback()
+    engine.dispose()
+
+
 def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
     """Every compound's network distance (looked up in the stored reach) is the least
     pgr_dijkstraCost from any party-mass centre, searched on the graph with the centres attached

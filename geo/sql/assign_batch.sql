@@ -4,6 +4,13 @@
 -- Result: temp table assign_output, one row per input point that lands in the district;
 -- points farther than :snap_m metres from every grid get no row.
 
+-- step: the points outside every grid (few; also what geo.assign.unplaced reads)
+DROP TABLE IF EXISTS assign_outside;
+-- step:
+CREATE TEMP TABLE assign_outside AS
+SELECT i.id, i.geom FROM assign_input i
+WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = i.id);
+
 -- step: outside every grid: the nearest grid within the snap distance (geodesic metres).
 -- The three nearest by planar distance (index KNN) are the candidates; geodesic distance
 -- decides among them (degrees are anisotropic, so one candidate would not do). Each is
@@ -12,7 +19,7 @@
 -- hundreds of vertices, each costly on the spheroid).
 INSERT INTO assign_grid (id, grid_code, rule, outside, distance_m)
 SELECT i.id, n.code, 'snapped', true, round(n.d::numeric, 1)
-FROM assign_input i
+FROM assign_outside i
 CROSS JOIN LATERAL (
     SELECT c.code,
            ST_Distance(ST_ClipByBox2D(c.geom, ST_Expand(i.geom, :snap_m / 60000.0))::geography,
@@ -26,7 +33,7 @@ CROSS JOIN LATERAL (
     ORDER BY d, c.code
     LIMIT 1
 ) n
-WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = i.id) AND n.d <= :snap_m;
+WHERE n.d <= :snap_m;
 
 -- step: statistics for the joins below
 ANALYZE assign_grid;
