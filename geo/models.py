@@ -404,6 +404,16 @@ class FacilityWalk(Base):
     d: Mapped[float] = mapped_column(Float)
 
 
+class FacilityNearest(Base):
+    """Derived with facility_walks: per facility kind, each compound's straight-line (geodesic)
+    distance to the nearest facility, from the function straight_nearest() (migration 0007)."""
+
+    __tablename__ = "facility_nearest"
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    pid: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    d: Mapped[float] = mapped_column(Float)
+
+
 class CoverageTarget(Base):
     """One point per compound (on its surface), numbered for coverage_graph's nodes; indexed
     in EPSG:4549 metres too, for the straight-line nearest facility (geo/sql/coverage.sql)."""

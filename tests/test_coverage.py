@@ -228,9 +228,9 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
 
 
 def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -> None:
-    """A scenario's site is measured live, a stored facility read from facility_walks: both
-    come from coverage_walks(), and must agree compound by compound (one inside a compound,
-    one on a street)."""
+    """A scenario's site is measured live, a stored facility read from facility_walks and
+    facility_nearest: both come from the same functions, and must agree compound by compound
+    (one site inside a compound, one on a street)."""
     engine = create_engine(demo_url)
     with Session(engine) as s:
         inside = s.execute(
@@ -253,6 +253,7 @@ def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -
         assert stored["facilities"] == live["facilities"]
         pairs = list(zip(live["compounds"], stored["compounds"], strict=True))
         assert all(a["network_m"] == b["network_m"] for a, b in pairs)
+        assert all(a["straight_m"] == b["straight_m"] for a, b in pairs)  # live vs stored
         assert stored["totals"] == live["totals"] and live["totals"]["households_covered"] > 0
         assert {b["nearest"] for _, b in pairs} >= {"TEST-0", "TEST-1"}
         s.rollback()

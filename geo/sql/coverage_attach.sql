@@ -1,27 +1,16 @@
 -- Attach every site of cov_sources to the stored coverage graph, through temp table cov_added
 -- (coverage_graph_view.sql), for the walking areas. Each site snaps to the nearest point of the
--- main network (as coverage.sql does); the stored piece it falls on is cut away and replaced by
--- parts split at the sites' road nodes (-pid), in order along the road (the parts keep their
--- road edge and fractions); the site itself (-pid - 1e9) joins its road node by an edge as long
--- as the snap distance. One statement.
+-- main network (graph_snap(), migration 0007, as coverage runs do); the stored piece it falls
+-- on is cut away and replaced by parts split at the sites' road nodes (-pid), in order along
+-- the road (the parts keep their road edge and fractions); the site itself (-pid - 1e9) joins
+-- its road node by an edge as long as the snap distance. One statement.
 
 -- step: attach
-WITH snap AS (
-    SELECT n.pid, e.id AS edge_id, e.length_m, ST_LineLocatePoint(e.geom, n.geom) AS frac,
-           ST_Distance(n.geom::geography, ST_ClosestPoint(e.geom, n.geom)::geography) AS snap_m
-    FROM cov_sources n
-    CROSS JOIN LATERAL (
-        SELECT id, geom, length_m FROM road_edges WHERE main ORDER BY geom <-> n.geom LIMIT 1
-    ) e
-), hit AS (  -- the first piece of the edge holding the snap point (LIMIT: by the edge_id index)
-    SELECT s.pid, s.frac, s.snap_m, s.length_m, c.id AS piece, c.edge_id, c.source, c.target,
-           c.f0, c.f1
-    FROM snap s
-    CROSS JOIN LATERAL (
-        SELECT id, edge_id, source, target, f0, f1 FROM coverage_graph
-        WHERE edge_id = s.edge_id AND s.frac BETWEEN f0 AND f1
-        ORDER BY f0 LIMIT 1
-    ) c
+WITH hit AS (  -- where each site meets the network, and the stored piece there (graph_snap)
+    SELECT a.pids[h.i::int] AS pid, h.frac, h.snap_m, h.length_m, h.piece, h.edge_id, h.source,
+           h.target, h.f0, h.f1
+    FROM (SELECT array_agg(pid) AS pids, array_agg(geom) AS geoms FROM cov_sources) a
+    CROSS JOIN LATERAL graph_snap(a.geoms) h
 ), piece AS (
     SELECT DISTINCT ON (piece) piece, edge_id, source, target, f0, f1, length_m FROM hit
     ORDER BY piece

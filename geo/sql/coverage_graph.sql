@@ -11,16 +11,13 @@ DELETE FROM coverage_targets;
 INSERT INTO coverage_targets (pid, ref, geom)
 SELECT row_number() OVER (ORDER BY code), code, ST_PointOnSurface(geom) FROM compounds;
 
--- step: snapped points
+-- step: snapped points (network_snap(), migration 0007)
 DROP TABLE IF EXISTS cov_snap;
 -- step:
 CREATE TEMP TABLE cov_snap AS
-SELECT p.pid, e.id AS edge_id, ST_LineLocatePoint(e.geom, p.geom) AS frac,
-       ST_Distance(p.geom::geography, ST_ClosestPoint(e.geom, p.geom)::geography) AS snap_m
-FROM coverage_targets p
-CROSS JOIN LATERAL (
-    SELECT id, geom FROM road_edges WHERE main ORDER BY geom <-> p.geom LIMIT 1
-) e;
+SELECT a.pids[s.i::int] AS pid, s.edge_id, s.frac, s.snap_m
+FROM (SELECT array_agg(pid) AS pids, array_agg(geom) AS geoms FROM coverage_targets) a
+CROSS JOIN LATERAL network_snap(a.geoms) s;
 
 -- step: the graph: unsplit edges, pieces of split edges, and one snap edge per point
 DELETE FROM coverage_graph;

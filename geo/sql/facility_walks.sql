@@ -1,7 +1,9 @@
 -- The facility_walks derived table (geo/derived.py, after coverage_graph): every stored
 -- facility's walking distance to each compound within :reach_m metres, from coverage_walks()
 -- (migration 0007), the function a coverage run calls for its added sites. In (kind, d) order:
--- a run reads one kind's rows up to its limit.
+-- a run reads one kind's rows up to its limit. With it, facility_nearest: per kind, each
+-- compound's straight line to the nearest facility, from straight_nearest(), which a run calls
+-- when it adds or removes sources.
 
 -- step:
 DELETE FROM facility_walks;
@@ -13,5 +15,16 @@ CROSS JOIN LATERAL coverage_walks(a.refs, a.geoms, :reach_m) w
 JOIN facilities f ON f.code = w.ref
 ORDER BY f.kind, w.d;
 
+-- step:
+DELETE FROM facility_nearest;
+-- step:
+INSERT INTO facility_nearest (kind, pid, d)
+SELECT k.kind, n.pid, n.d
+FROM (SELECT kind, array_agg(geom) AS geoms FROM facilities GROUP BY kind) k
+CROSS JOIN LATERAL straight_nearest(k.geoms) n
+ORDER BY k.kind, n.pid;
+
 -- step: statistics
-ANALYZE facility_walks
+ANALYZE facility_walks;
+-- step:
+ANALYZE facility_nearest
