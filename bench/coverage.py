@@ -54,34 +54,35 @@ def shortest_paths(s: Session, table_s: float) -> list[str]:
 
     limit = network_limit(T)
     walking_graph(s, "party_service_centre")
-    edges = np.array(
-        s.execute(text("SELECT source, target, cost FROM cov_edges")).all(), dtype=float
-    )
+    # Roads both ways; a compound's access edges only into it (reverse_cost -1).
+    rows = s.execute(text("SELECT source, target, cost, reverse_cost FROM cov_edges")).all()
+    fwd = np.array([(a, b, c) for a, b, c, _ in rows], dtype=float)
+    back = np.array([(b, a, r) for a, b, _, r in rows if r >= 0], dtype=float)
+    arcs = np.concatenate([fwd, back])  # directed: from, to, cost
+    edges = fwd
     sources = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM cov_sources"))]
     targets = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM coverage_targets"))]
-    pg_sql = (  # as geo/sql/coverage.sql does it: every source's tree, least cost per node
+    pg_sql = (  # as geo/sql/walking_areas.sql does it: every source's tree, least cost per node
         "SELECT node, min(agg_cost) FROM pgr_drivingDistance('SELECT id, source, target, cost, "
-        "cost AS reverse_cost FROM cov_edges', ARRAY(SELECT -pid - 1000000000 FROM cov_sources), "
-        ":t, directed := false, equicost := false) GROUP BY node"
+        "reverse_cost FROM cov_edges', ARRAY(SELECT -pid - 1000000000 FROM cov_sources), "
+        ":t, directed := true, equicost := false) GROUP BY node"
     )
     t_pg, rows = timed(lambda: s.execute(text(pg_sql), {"t": limit}).all())
     pg = {int(n): c for n, c in rows}
 
-    g = nx.Graph()  # parallel roads: the shorter one is added last and kept
-    g.add_weighted_edges_from((int(a), int(b), c) for a, b, c in edges[np.argsort(-edges[:, 2])])
+    g = nx.DiGraph()  # parallel roads: the shorter one is added last and kept
+    g.add_weighted_edges_from((int(a), int(b), c) for a, b, c in arcs[np.argsort(-arcs[:, 2])])
     t_nx, nxd = timed(lambda: nx.multi_source_dijkstra_path_length(g, sources, cutoff=limit))
     t_nx_all, _ = timed(lambda: nx.multi_source_dijkstra_path_length(g, sources))
 
-    ids, inv = np.unique(edges[:, :2].astype(np.int64), return_inverse=True)
+    ids, inv = np.unique(arcs[:, :2].astype(np.int64), return_inverse=True)
     inv = inv.reshape(-1, 2)
     n = len(ids)
-    m = coo_matrix(
-        (
-            np.concatenate([edges[:, 2], edges[:, 2]]) + 1e-9,
-            (np.concatenate([inv[:, 0], inv[:, 1]]), np.concatenate([inv[:, 1], inv[:, 0]])),
-        ),
-        shape=(n, n),
-    ).tocsr()
+    order = np.lexsort((arcs[:, 2], inv[:, 1], inv[:, 0]))  # parallel arcs: keep the shortest
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = np.any(np.diff(inv[order], axis=0) != 0, axis=1)
+    keep = order[first]
+    m = coo_matrix((arcs[keep, 2] + 1e-9, (inv[keep, 0], inv[keep, 1])), shape=(n, n)).tocsr()
     src_idx = np.searchsorted(ids, sources)
     t_sp, dist = timed(
         lambda: dijkstra(m, directed=True, indices=src_idx, limit=limit, min_only=True)

@@ -108,6 +108,11 @@ def build_district(
         )
     report.counts["road_edges"] = write_roads(session, roads)
     report.counts["road_edges_main"] = prepare_network(session).main_edges
+    for sql in _GATES:
+        session.execute(text(sql))
+    report.counts["compound_entrances"] = int(
+        session.execute(text("SELECT count(*) FROM compound_entrances")).scalar_one()
+    )
     refresh_all(session)  # coverage graph and grid slivers, built once with the district
 
     rng = np.random.default_rng(seed + 1)
@@ -176,6 +181,31 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
         now,
     )
 
+
+# Schematic gates (the compounds are schematic too): every compound's main gate (正门) where its
+# boundary comes closest to the main road network; a compound of 800 households or more also
+# gets a side gate (侧门), toward the nearest main road at least 60 m from the main gate.
+_GATES = (
+    """
+INSERT INTO compound_entrances (code, compound_code, name, schematic, geom)
+SELECT c.code || '-M1', c.code, c.name || '正门', true, ST_ClosestPoint(ST_Boundary(c.geom), r.geom)
+FROM compounds c
+CROSS JOIN LATERAL (SELECT geom FROM road_edges WHERE main ORDER BY geom <-> c.geom LIMIT 1) r
+""",
+    """
+INSERT INTO compound_entrances (code, compound_code, name, schematic, geom)
+SELECT c.code || '-M2', c.code, c.name || '侧门', true, g.p
+FROM compounds c
+JOIN compound_entrances m ON m.code = c.code || '-M1'
+CROSS JOIN LATERAL (
+    SELECT geom FROM road_edges
+    WHERE main AND NOT ST_DWithin(geom::geography, m.geom::geography, 60)
+    ORDER BY geom <-> c.geom LIMIT 1
+) r
+CROSS JOIN LATERAL (SELECT ST_ClosestPoint(ST_Boundary(c.geom), r.geom) AS p) g
+WHERE c.households >= 800 AND NOT ST_DWithin(g.p::geography, m.geom::geography, 60)
+""",
+)
 
 _DUE_AT = """
 UPDATE cases c SET due_at = c.created_at + make_interval(hours => k.sla_hours),

@@ -66,6 +66,13 @@ LAYERS: dict[str, LayerSpec] = {
         {"households": "int"},
         parent=("community_code", "communities"),
     ),
+    "compound_entrances": LayerSpec(
+        "compound_entrances",
+        "point",
+        ("code", "compound_code"),
+        {"name": "text"},
+        parent=("compound_code", "compounds"),
+    ),
     "facilities": LayerSpec(
         "facilities",
         "point",
@@ -84,6 +91,7 @@ ALIASES = {
     "name": ("名称", "mc"),
     "street_code": ("街道编码", "街道代码"),
     "community_code": ("社区编码", "社区代码"),
+    "compound_code": ("小区编码", "小区代码"),
     "business_community_code": ("商务社区编码",),
     "households": ("户数", "hs"),
     "kind": ("类型", "类别"),

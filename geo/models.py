@@ -216,6 +216,22 @@ class Worker(Base):
     grid_code: Mapped[str] = mapped_column(ForeignKey("grids.code"), index=True)
 
 
+class CompoundEntrance(Base):
+    """A gate of a residential compound (小区出入口). Where a compound has any, the coverage
+    graph walks from the compound's point to each gate, then to the road
+    (geo/sql/coverage_graph.sql)."""
+
+    __tablename__ = "compound_entrances"
+    __table_args__ = (_gist("compound_entrances"),)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    compound_code: Mapped[str] = mapped_column(
+        ForeignKey("compounds.code", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str | None] = mapped_column(Text)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+
+
 class FacilityKind(Base):
     __tablename__ = "facility_kinds"
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
@@ -365,15 +381,18 @@ class CaseEvent(Base):
 
 
 class CoverageGraph(Base):
-    """The main walking network split where each compound joins it, plus each compound's snap
-    leg (nodes -pid and -pid - 1e9 of coverage_targets): built by geo/network.py, marked stale
-    by triggers on compounds and road_edges. Pieces keep their road edge and fractions."""
+    """The main walking network split where each compound joins it, plus each compound's access
+    edges (from its access points' road nodes -aid into its node -pid - 1e9; reverse_cost -1: a
+    walk ends in a compound, never passes through it): built by geo/sql/coverage_graph.sql,
+    marked stale by triggers on compounds, compound_entrances and road_edges. Pieces keep their
+    road edge and fractions."""
 
     __tablename__ = "coverage_graph"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     source: Mapped[int] = mapped_column(BigInteger)
     target: Mapped[int] = mapped_column(BigInteger)
     cost: Mapped[float] = mapped_column(Float)
+    reverse_cost: Mapped[float | None] = mapped_column(Float)
     edge_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
     f0: Mapped[float | None] = mapped_column(Float)
     f1: Mapped[float | None] = mapped_column(Float)

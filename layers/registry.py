@@ -165,6 +165,17 @@ LAYERS: dict[str, LayerSpec] = {
             min_zoom=13,
         ),
         LayerSpec(
+            "compound_entrances",
+            "小区出入口",
+            "point",
+            {"color": "#a0522d", "radius": 3, "fillOpacity": 0.9},
+            "name",
+            (("name", "名称"), ("compound", "小区")),
+            frozenset({"worker", "planner"}),
+            min_zoom=15,
+            attribution=None,
+        ),
+        LayerSpec(
             "business_communities",
             "商务社区",
             "polygon",

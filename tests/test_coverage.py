@@ -112,6 +112,54 @@ def test_stored_walks_follow_the_facilities_and_the_graph(network: Session) -> N
     )
 
 
+def gate(session: Session, code: str, compound: str, x: float, y: float) -> None:
+    lon, lat = m_point(x, y)
+    session.execute(
+        text(
+            "INSERT INTO compound_entrances (code, compound_code, name, geom) "
+            "VALUES (:c, :k, '门', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+        ),
+        {"c": code, "k": compound, "x": lon, "y": lat},
+    )
+
+
+def test_a_compound_with_gates_is_walked_through_its_nearest_gate(network: Session) -> None:
+    """From the compound's point (100, 100) to a gate (straight, on its own paths), to the road,
+    to the canteen at (500, 10). Through a west gate at (20, 100): 80 + 100 + 480 + 10 m."""
+    gate(network, "G-W", COMPOUND, 20, 100)
+    assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
+        670, abs=3
+    )
+    gate(network, "G-E", COMPOUND, 180, 100)  # 80 + 100 + 320 + 10 m
+    assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
+        510, abs=3
+    )
+
+
+def test_no_walk_crosses_another_compound_from_gate_to_gate(network: Session) -> None:
+    """A second road along y = 200 meets the first only at x = 1000. The test compound's only
+    gate is on the north road; compound B (x 220–380) has a gate on each road. Through B the
+    canteen would be 710 m away; around it is 80 + 20 + 900 + 200 + 500 + 10 = 1710 m."""
+    for i in range(10):
+        road(network, 20 + i, (i * 100, 200), ((i + 1) * 100, 200), 100 + i, 101 + i)
+    road(network, 40, (1000, 0), (1000, 200), 10, 110)
+    prepare_network(network)
+    network.execute(
+        text(
+            "INSERT INTO compounds (code, name, community_code, households, geom) "
+            "SELECT 'B', '乙小区', community_code, 100, ST_Multi(ST_GeomFromText(:g, 4326)) "
+            "FROM compounds LIMIT 1"
+        ),
+        {"g": shapely.transform(shapely.box(220, 20, 380, 180), _to_wgs).wkt},
+    )
+    gate(network, "A-N", COMPOUND, 100, 180)
+    gate(network, "B-N", "B", 300, 180)
+    gate(network, "B-S", "B", 300, 20)
+    assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
+        1710, abs=3
+    )
+
+
 def test_walking_area_includes_partial_edges(network: Session) -> None:
     fc = walking_areas(network, "canteen", 150)
     (area,) = fc["features"]
@@ -275,9 +323,9 @@ def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
             s.execute(
                 text(
                     "SELECT t.ref, min(d.agg_cost) FROM pgr_dijkstraCost("
-                    "'SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges', "
+                    "'SELECT id, source, target, cost, reverse_cost FROM cov_edges', "
                     "ARRAY(SELECT -pid - 1000000000 FROM cov_sources), "
-                    "ARRAY(SELECT -pid - 1000000000 FROM coverage_targets), directed := false) d "
+                    "ARRAY(SELECT -pid - 1000000000 FROM coverage_targets), directed := true) d "
                     "JOIN coverage_targets t ON -t.pid - 1000000000 = d.end_vid GROUP BY t.ref"
                 )
             ).all()

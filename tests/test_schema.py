@@ -15,6 +15,7 @@ GEOM_TABLES = (
     "coverage_targets",
     "grid_slivers",
     "compounds",
+    "compound_entrances",
     "business_communities",
     "buildings",
     "open_blocks",

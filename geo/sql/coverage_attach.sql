@@ -24,12 +24,13 @@ WITH hit AS (  -- where each site meets the network, and the stored piece there 
     SELECT piece, node AS source, lead(node) OVER w AS target, frac AS a, lead(frac) OVER w AS b
     FROM stops WINDOW w AS (PARTITION BY piece ORDER BY rn)
 )
-INSERT INTO cov_added (id, source, target, cost, edge_id, f0, f1, cut)
+INSERT INTO cov_added (id, source, target, cost, reverse_cost, edge_id, f0, f1, cut)
 SELECT (SELECT max(id) FROM coverage_graph) + row_number() OVER (), x.*, false FROM (
-    SELECT t.source, t.target, greatest(t.b - t.a, 0) * p.length_m, p.edge_id, t.a, t.b
+    SELECT t.source, t.target, greatest(t.b - t.a, 0) * p.length_m,
+           greatest(t.b - t.a, 0) * p.length_m, p.edge_id, t.a, t.b
     FROM parts t JOIN piece p ON p.piece = t.piece WHERE t.target IS NOT NULL
     UNION ALL
-    SELECT -h.pid - 1000000000, -h.pid, h.snap_m, NULL, NULL, NULL FROM hit h
+    SELECT -h.pid - 1000000000, -h.pid, h.snap_m, h.snap_m, NULL, NULL, NULL FROM hit h
 ) x
 UNION ALL
-SELECT p.piece, NULL, NULL, NULL, NULL, NULL, NULL, true FROM piece p
+SELECT p.piece, NULL, NULL, NULL, NULL, NULL, NULL, NULL, true FROM piece p

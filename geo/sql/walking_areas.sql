@@ -13,9 +13,9 @@ FROM facilities WHERE kind = :kind;
 -- step: areas, on temp view cov_edges (coverage_graph_view.sql, coverage_attach.sql)
 WITH dd AS (
     SELECT from_v, node, agg_cost AS d
-    FROM pgr_drivingDistance('SELECT id, source, target, cost, cost AS reverse_cost FROM cov_edges',
+    FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM cov_edges',
                              ARRAY(SELECT -pid - 1000000000 FROM cov_sources), :threshold,
-                             directed := false, equicost := false)
+                             directed := true, equicost := false)
     WHERE EXISTS (SELECT 1 FROM cov_sources)  -- pgRouting refuses an empty array of sources
 ), ends AS (  -- every piece with the distance of each end from this source (NULL: not reached)
     SELECT d.from_v, e.edge_id, e.f0, e.f1, e.cost, d.d AS du,
