@@ -183,8 +183,8 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
 
 
 # Schematic gates (the compounds are schematic too): every compound's main gate (正门) where its
-# boundary comes closest to the main road network; a compound of 800 households or more also
-# gets a side gate (侧门), toward the nearest main road at least 60 m from the main gate.
+# boundary comes closest to the main road network; a compound of 2 ha or more also gets a side
+# gate (侧门), toward the nearest main road at least 60 m from the main gate.
 _GATES = (
     """
 INSERT INTO compound_entrances (code, compound_code, name, schematic, geom)
@@ -203,7 +203,7 @@ CROSS JOIN LATERAL (
     ORDER BY geom <-> c.geom LIMIT 1
 ) r
 CROSS JOIN LATERAL (SELECT ST_ClosestPoint(ST_Boundary(c.geom), r.geom) AS p) g
-WHERE c.households >= 800 AND NOT ST_DWithin(g.p::geography, m.geom::geography, 60)
+WHERE ST_Area(c.geom::geography) >= 20000 AND NOT ST_DWithin(g.p::geography, m.geom::geography, 60)
 """,
 )
 
