@@ -183,7 +183,7 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
         s.commit()  # temp tables dropped in a transaction keep their buffers until it ends
         s.execute(text("SET jit = off"))
     plain, grid_only, grid_index = (float(np.median(x)) for x in (plains, grid_onlys, grid_indexes))
-    ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE rule = 'boundary'")).scalar()
+    ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE tie")).scalar()
     s.execute(text("DROP TABLE assign_grid"))
     t = time.perf_counter()
     placed = assign_input(s)

@@ -37,7 +37,7 @@ def unplaced(session: Session) -> list[int]:
 
 _UNPLACED = (
     "SELECT o.id FROM assign_outside o "
-    "WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = o.id) ORDER BY 1"
+    "WHERE NOT EXISTS (SELECT 1 FROM assign_snapped a WHERE a.id = o.id) ORDER BY 1"
 )
 
 

@@ -17,8 +17,10 @@ WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = i.id);
 -- measured clipped to the search box, which holds every point within :snap_m of the case:
 -- the same distance when it is within :snap_m, and a third less time (a grid can have
 -- hundreds of vertices, each costly on the spheroid).
-INSERT INTO assign_grid (id, grid_code, rule, outside, distance_m)
-SELECT i.id, n.code, 'snapped', true, round(n.d::numeric, 1)
+DROP TABLE IF EXISTS assign_snapped;
+-- step:
+CREATE TEMP TABLE assign_snapped AS
+SELECT i.id, n.code AS grid_code, round(n.d::numeric, 1)::float8 AS distance_m
 FROM assign_outside i
 CROSS JOIN LATERAL (
     SELECT c.code,
@@ -37,6 +39,8 @@ WHERE n.d <= :snap_m;
 
 -- step: statistics for the joins below
 ANALYZE assign_grid;
+-- step:
+ANALYZE assign_snapped;
 
 -- step: the most specific zone: building, business community, compound, open block
 DROP TABLE IF EXISTS assign_zone;
@@ -79,7 +83,13 @@ WITH orgs AS (
 SELECT a.id, a.grid_code, a.rule, a.outside, a.distance_m, g.community_code, m.street_code,
        w.id AS worker_id, z.kind AS zone_kind, z.code AS zone_code,
        COALESCE(zo.code, bo.code, co.code) AS party_org_code
-FROM assign_grid a
+FROM (
+    SELECT id, grid_code, CASE WHEN tie THEN 'boundary' ELSE 'covers' END AS rule,
+           false AS outside, 0::float8 AS distance_m
+    FROM assign_grid
+    UNION ALL
+    SELECT id, grid_code, 'snapped', true, distance_m FROM assign_snapped
+) a
 JOIN grids g ON g.code = a.grid_code
 JOIN communities m ON m.code = g.community_code
 LEFT JOIN workers1 w ON w.grid_code = a.grid_code

@@ -1,5 +1,8 @@
 -- Containment of every point in the temp table assign_input(id, geom WGS84): temp table
--- assign_grid (id, grid_code, rule, outside, distance_m), one row per point inside or on a grid.
+-- assign_grid (id, grid_code, tie), one row per point inside or on a grid; tie: several grids
+-- hold it (rule 'boundary'), else rule 'covers'. Kept this narrow (the rule's text and the
+-- snapping columns are added by assign_batch.sql's output): a million wider rows cost a tenth
+-- more.
 -- The second half of the rule (snapping, zones, party organisation) is assign_batch.sql.
 --
 -- Polygon-outer (LATERAL over the GiST-indexed points), so PostGIS prepares each polygon once
@@ -24,25 +27,23 @@ CROSS JOIN LATERAL (
     SELECT i.id FROM assign_input i WHERE ST_Covers(s.geom, i.geom) OFFSET 0  -- sliver-outer
 ) x;
 
--- step: every (point, grid) pair; inside = in the grid's interior, not on its border
+-- step: every (point, grid) pair; tie, for now: on the grid's border, not in its interior
 CREATE TEMP TABLE assign_grid AS
-SELECT x.id, g.code AS grid_code, CASE WHEN x.inside THEN 'covers' ELSE 'edge' END AS rule,
-       false AS outside, 0::float8 AS distance_m
+SELECT x.id, g.code AS grid_code, NOT x.inside AS tie
 FROM grids g
 CROSS JOIN LATERAL (
     SELECT i.id, ST_Contains(g.geom, i.geom) AS inside
     FROM assign_input i WHERE ST_Covers(g.geom, i.geom)
 ) x;
 
--- step: points on a border or in a sliver: one row each, the lowest code; 'boundary' when
--- several grids hold it
+-- step: points on a border or in a sliver: one row each, the lowest code; a tie when several
+-- grids hold it
 WITH edge AS (
-    DELETE FROM assign_grid WHERE rule = 'edge' OR id IN (SELECT id FROM assign_sliver)
+    DELETE FROM assign_grid WHERE tie OR id IN (SELECT id FROM assign_sliver)
     RETURNING id, grid_code
 )
-INSERT INTO assign_grid (id, grid_code, rule, outside, distance_m)
-SELECT id, min(grid_code), CASE WHEN count(*) > 1 THEN 'boundary' ELSE 'covers' END, false, 0
-FROM edge GROUP BY id;
+INSERT INTO assign_grid (id, grid_code, tie)
+SELECT id, min(grid_code), count(*) > 1 FROM edge GROUP BY id;
 
--- step: one row per point, checked (and what the snapping step looks points up by)
+-- step: one row per point, checked (and what the points outside every grid are found by)
 CREATE UNIQUE INDEX assign_grid_id ON assign_grid (id)
