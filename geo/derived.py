@@ -1,8 +1,9 @@
 """Derived tables, kept between calls and rebuilt when the tables they come from change.
 
-Triggers (migrations 0005, 0007) mark a derived table stale on any change to its sources; `refresh`
-rebuilds it in the caller's transaction. Loaders refresh right after loading, `gridmap migrate`
-refreshes whatever is stale, and the code that reads a derived table refreshes it first.
+Triggers (migrations 0005, 0007, 0008) mark a derived table stale on any change to its sources;
+`refresh` rebuilds it in the caller's transaction. Loaders refresh right after loading,
+`gridmap migrate` refreshes whatever is stale, and the code that reads a derived table refreshes
+it first.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from geo.sql.loader import steps
 
 # Each is built by geo/sql/<name>.sql.
 DERIVED = (
-    "coverage_graph",  # roads split where each compound joins them, and each compound's reach
+    "coverage_graph",  # roads split where each compound (or gate) joins them; compounds' reach
     "facility_walks",  # each facility's walk to the compounds, on coverage_graph
     "grid_slivers",  # where grid interiors overlap
 )
