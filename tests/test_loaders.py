@@ -83,6 +83,33 @@ def test_csv_points_with_chinese_headers(session: Session, tmp_path: Path) -> No
     assert report.inserted == 1 and report.rejected == []
 
 
+def test_compound_gates_load_with_chinese_headers_and_a_known_compound(
+    session: Session, tmp_path: Path
+) -> None:
+    from tests.fixtures import COMPOUND
+
+    lon, lat = m_point(20, 100)
+    f = tmp_path / "gates.csv"
+    f.write_text(
+        f"编码,小区编码,名称,经度,纬度\nG1,{COMPOUND},西门,{lon},{lat}\n"
+        f"G2,330105999999XQ001,无此小区,{lon},{lat}\n",
+        encoding="utf-8",
+    )
+    report = load_layer(session, "compound_entrances", f)
+    assert report.inserted == 1
+    assert "unknown compound_code" in report.rejected[0]["reason"]
+    assert (
+        session.execute(  # the coverage graph is rebuilt with the gate
+            text("SELECT stale FROM derived_tables WHERE name = 'coverage_graph'")
+        ).scalar()
+        is False
+    )
+    row = session.execute(
+        text("SELECT compound_code, name FROM compound_entrances WHERE code = 'G1'")
+    ).one()
+    assert tuple(row) == (COMPOUND, "西门")
+
+
 def test_gbk_shapefile_reads_with_encoding_option(session: Session, tmp_path: Path) -> None:
     f = tmp_path / "grids.shp"
     write_shapefile(
