@@ -32,11 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from data.case_batch import import_cases  # noqa: E402
-from geo.assign import assign_input  # noqa: E402
+from geo.assign import assign_grids, assign_input  # noqa: E402
 from geo.db import local_cluster  # noqa: E402
-from geo.derived import refresh  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from geo.sql.loader import steps  # noqa: E402
 
 BIN = Path(sys.executable).parent
 
@@ -161,9 +159,7 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
     s.execute(text("CREATE INDEX assign_input_geom ON assign_input USING gist (geom)"))
     s.execute(text("ANALYZE assign_input"))
     s.commit()
-    refresh(s, "grid_slivers")  # as assign_grids does; built with the district, not per batch
-    *containment, unique_id = steps("assign_grid")
-    plains, grid_onlys, grid_indexes = [], [], []
+    plains, grid_onlys = [], []
     for _ in range(3):  # in turn, median of three: this 2-core box varies by ±20 % run to run
         s.execute(text("DROP TABLE IF EXISTS plain"))
         t = time.perf_counter()
@@ -175,14 +171,11 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
         )
         plains.append(time.perf_counter() - t)
         t = time.perf_counter()
-        for sql in containment:  # slivers, containment, border and sliver ties
-            s.execute(text(sql))
+        assign_grids(s)  # containment, the unique index on id, ties when it fails
         grid_onlys.append(time.perf_counter() - t)
-        s.execute(text(unique_id))  # what the snapping step looks points up by
-        grid_indexes.append(time.perf_counter() - t)
         s.commit()  # temp tables dropped in a transaction keep their buffers until it ends
         s.execute(text("SET jit = off"))
-    plain, grid_only, grid_index = (float(np.median(x)) for x in (plains, grid_onlys, grid_indexes))
+    plain, grid_only = (float(np.median(x)) for x in (plains, grid_onlys))
     ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE tie")).scalar()
     s.execute(text("DROP TABLE assign_grid"))
     t = time.perf_counter()
@@ -195,10 +188,8 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
     sj = time.perf_counter() - t
     return [
         f"  plain PostGIS ST_Covers join          {n / plain / 1000:8.0f}k pts/s ({plain:.1f} s)",
-        f"  gridmap grid step (covers + ties)     {n / grid_only / 1000:8.0f}k pts/s "
+        f"  gridmap grid step (covers, ties, index) {n / grid_only / 1000:6.0f}k pts/s "
         f"({grid_only:.1f} s)  = {plain / grid_only:.2f}x plain ({ties} ties)",
-        f"    + its unique index on id            {n / grid_index / 1000:8.0f}k pts/s "
-        f"({grid_index:.1f} s)  = {plain / grid_index:.2f}x plain",
         f"  gridmap full rule (grid+zone+party)   {n / ours / 1000:8.0f}k pts/s ({ours:.1f} s, "
         f"{placed} placed)  = {plain / ours:.2f}x plain",
         f"  geopandas.sjoin, grid only, in memory {n / sj / 1000:8.0f}k pts/s ({sj:.1f} s, "

@@ -6,9 +6,9 @@ The single-point form is geo/locate.py; tests hold the two to the same answers.
 from __future__ import annotations
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
 from geo.sql.loader import steps
 
 APPLY = steps("assign_apply")
@@ -41,11 +41,22 @@ _UNPLACED = (
 )
 
 
+*_PAIRS, _UNIQUE, _TIES = steps("assign_grid")
+
+
 def assign_grids(session: Session) -> None:
-    """Containment step: temp table assign_grid, one row per point inside or on a grid."""
-    refresh(session, "grid_slivers")
-    for sql in steps("assign_grid"):
+    """Containment step: temp table assign_grid, one row per point inside or on a grid.
+
+    Ties (points several grids cover) are rare: the unique index on id is tried first, in a
+    savepoint, and only if it fails are the repeated ids grouped (assign_grid.sql)."""
+    for sql in _PAIRS:
         session.execute(text(sql))
+    try:
+        with session.begin_nested():
+            session.execute(text(_UNIQUE))
+    except IntegrityError:
+        session.execute(text(_TIES))
+        session.execute(text(_UNIQUE))
 
 
 _INPUTS = {

@@ -1,7 +1,7 @@
 -- grid_slivers (geo/derived.py): where two grids' interiors overlap. Digitised grids rarely
 -- meet exactly: the demo's 887 grids have 1,138 slivers, all under a square metre (too
--- small for `gridmap validate` to report). A point in one is inside both grids; the batch rule
--- (assign_grid.sql) groups it as locate.sql does: lowest code, rule 'boundary'.
+-- small for `gridmap validate` to report). A point in one is inside both grids, and both the
+-- single and the batch rule give it the lowest code, rule 'boundary'; a test puts one there.
 
 -- step: clear
 DELETE FROM grid_slivers;
