@@ -306,19 +306,14 @@ class Case(Base):
             unique=True,
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
-        Index(
-            "ix_cases_open_category",
-            "category_code",
-            "created_at",
-            postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
-        ),
+        Index("ix_cases_category_created", "category_code", "created_at"),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     received_lon: Mapped[float] = mapped_column(Float)
     received_lat: Mapped[float] = mapped_column(Float)
     received_crs: Mapped[str] = mapped_column(String(10), default="wgs84")
     geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
-    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"), index=True)
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
     description: Mapped[str] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     reporter_name: Mapped[str | None] = mapped_column(Text)
