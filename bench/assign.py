@@ -248,18 +248,16 @@ def main() -> None:
             print("locate over HTTP, 16 concurrent clients (wrk), gunicorn 2×cores+1 workers:")
             for line in http_locate(url, cluster.conninfo(db), points, args.seconds):
                 print(line)
-        if "batch" in parts:
-            print(f"batch assignment step, {args.points} points:")
-            with Session(engine) as s:
-                for line in batch_step(s, points):
-                    print(line)
-                s.rollback()
-        if "import" in parts:
-            print(f"batch import end to end, {args.points} CSV rows:")
-            with Session(engine) as s:
-                for line in batch_import(s, points):
-                    print(line)
-                s.rollback()
+        for part, title, run in (
+            ("batch", f"batch assignment step, {args.points} points:", batch_step),
+            ("import", f"batch import end to end, {args.points} CSV rows:", batch_import),
+        ):
+            if part in parts:
+                print(title)
+                with Session(engine) as s:
+                    for line in run(s, points):
+                        print(line)
+                    s.rollback()
         # The rolled-back million rows leave dead tuples and swollen indexes (the GiST index of
         # 30,000 cases grew from 1 MB to 219 MB over a few runs, and slowed the next ones):
         # leave the tables as they were found.

@@ -104,8 +104,7 @@ def create_case(
     if idempotency_key:
         found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one_or_none()
         if found is not None:
-            first = _replay(found, new)
-            return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
+            return _replay(session, found, new, lon, lat)
     a = locate(driver(session), lon, lat, snap_m).row
     params = {
         "received_lon": new.lon,
@@ -136,8 +135,7 @@ def create_case(
     if case_id is None:
         if idempotency_key:  # a concurrent request with the same key won the race
             found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one()
-            first = _replay(found, new)
-            return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
+            return _replay(session, found, new, lon, lat)
         raise CaseError(f"unknown category {new.category!r}")
     dups = possible_duplicates(session, case_id, lon, lat, new.category)
     _event(
@@ -163,10 +161,12 @@ def create_case(
     return Intake(case_id, True, dups)
 
 
-def _replay(found: Any, new: NewCase) -> int:
+def _replay(session: Session, found: Any, new: NewCase, lon: float, lat: float) -> Intake:
+    """A retry: the first case under this key, if the request is the same."""
     if found.request_hash != new.fingerprint():
         raise CaseError("Idempotency-Key was already used for a different request", 422)
-    return int(found.id)
+    first = int(found.id)
+    return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
 
 
 def possible_duplicates(

@@ -31,12 +31,10 @@ SELECT row_number() OVER (ORDER BY pid, ref) AS aid, pid, geom, inner_m FROM (
 -- step: snapped access points (network_snap(), migration 0007)
 DROP TABLE IF EXISTS cov_snap;
 -- step:
-CREATE TEMP TABLE cov_snap AS
-SELECT x.aids[s.i::int] AS aid, x.pids[s.i::int] AS pid, x.inner[s.i::int] AS inner_m,
-       s.edge_id, s.frac, s.snap_m
-FROM (SELECT array_agg(aid) AS aids, array_agg(pid) AS pids, array_agg(inner_m) AS inner,
-             array_agg(geom) AS geoms FROM cov_access) x
-CROSS JOIN LATERAL network_snap(x.geoms) s;
+CREATE TEMP TABLE cov_snap AS  -- aid numbers the access points from 1, as s.i does
+SELECT a.aid, a.pid, a.inner_m, s.edge_id, s.frac, s.snap_m
+FROM network_snap(ARRAY(SELECT geom FROM cov_access ORDER BY aid)) s
+JOIN cov_access a ON a.aid = s.i;
 
 -- step: the graph: unsplit edges, pieces of split edges, and an access edge per access point
 DELETE FROM coverage_graph;
