@@ -1,27 +1,20 @@
-"""Batch case import (CSV or GeoJSON, up to a million rows) with a per-row report.
+"""Reading a case batch file (CSV or GeoJSON, up to a million rows) and checking its rows.
 
-Parsing, checks and CRS conversion are vectorised; rows go to the database with one COPY;
-assignment is set-based in SQL (geo/assign.py). Accepted rows are written in the caller's
-transaction; rejected rows change nothing and are listed with their reason.
+Parsing, checks and CRS conversion are vectorised (no Python loop over rows for CSV); each
+row gets a reason when it is rejected. Writing the accepted rows is data/case_import.py.
 """
 
 from __future__ import annotations
 
 import io
 import json
-import time
-from dataclasses import asdict, dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.store import driver_connection
-from geo.assign import assign_input, unplaced
 from geo.crs import CRS_NAMES, in_china, to_wgs84
 
 COLUMNS = (
@@ -39,17 +32,6 @@ MAX_ROWS = 1_000_000
 
 class BatchError(ValueError):
     """The file as a whole cannot be imported (nothing written)."""
-
-
-@dataclass
-class BatchReport:
-    rows: int = 0
-    accepted: int = 0
-    rejected: list[dict[str, Any]] = field(default_factory=list)
-    seconds: float = 0.0
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def parse(data: bytes, fmt: str) -> pd.DataFrame:
@@ -133,87 +115,3 @@ def check(session: Session, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]
         crs=crs, category=cat, description=desc, x=x, y=y, received_lon=lon0, received_lat=lat0
     )
     return out, reason
-
-
-def import_cases(
-    session: Session, data: bytes, fmt: str, source: str = "batch", snap_m: float = 100.0
-) -> BatchReport:
-    t0 = time.perf_counter()
-    df = parse(data, fmt)
-    df, reason = check(session, df)
-    report = BatchReport(rows=len(df))
-    ok = np.flatnonzero(reason == "")
-    _stage(session, df.iloc[ok], ok + 1)
-    session.execute(text("DROP TABLE IF EXISTS assign_input"))
-    session.execute(
-        text(
-            "CREATE TEMP TABLE assign_input AS SELECT row_no AS id, "
-            "ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom FROM batch_stage"
-        )
-    )
-    assign_input(session, snap_m)
-    reason[np.asarray(unplaced(session), dtype=int) - 1] = (
-        f"outside the district (more than {snap_m:.0f} m from every grid)"
-    )
-    report.accepted = int(session.execute(text(_INSERT), {"source": source}).scalar_one())
-    bad = np.flatnonzero(reason != "")
-    report.rejected = [{"row": int(i) + 1, "reason": str(reason[i])} for i in bad]
-    report.seconds = round(time.perf_counter() - t0, 3)
-    return report
-
-
-def _stage(session: Session, df: pd.DataFrame, row_no: np.ndarray) -> None:
-    conn = driver_connection(session)
-    conn.execute("DROP TABLE IF EXISTS batch_stage")
-    conn.execute(
-        "CREATE TEMP TABLE batch_stage (row_no bigint PRIMARY KEY, received_lon float8, "
-        "received_lat float8, received_crs text, x float8, y float8, category text, "
-        "description text, address text, reporter_name text, reporter_phone text)"
-    )
-    out = pd.DataFrame(
-        {
-            "row_no": row_no,
-            "received_lon": df["received_lon"].to_numpy(),
-            "received_lat": df["received_lat"].to_numpy(),
-            "received_crs": df["crs"].to_numpy(),
-            "x": df["x"].to_numpy(),
-            "y": df["y"].to_numpy(),
-            "category": df["category"].to_numpy(),
-            "description": df["description"].to_numpy(),
-            "address": df["address"].to_numpy(),
-            "reporter_name": df["reporter_name"].to_numpy(),
-            "reporter_phone": df["reporter_phone"].to_numpy(),
-        }
-    )
-    sink = io.BytesIO()
-    pacsv.write_csv(
-        pa.Table.from_pandas(out, preserve_index=False),
-        sink,
-        pacsv.WriteOptions(include_header=False),
-    )
-    with conn.cursor() as cur, cur.copy("COPY batch_stage FROM STDIN (FORMAT csv)") as cp:
-        cp.write(sink.getvalue())
-
-
-_INSERT = """
-WITH ins AS (
-    INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
-                       address, reporter_name, reporter_phone, source, status, grid_code, rule,
-                       outside, distance_m, community_code, street_code, worker_id, zone_kind,
-                       zone_code, party_org_code, due_at)
-    SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
-           s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
-           NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
-           o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
-           o.party_org_code, now() + make_interval(hours => k.sla_hours)
-    FROM batch_stage s
-    JOIN assign_output o ON o.id = s.row_no
-    JOIN categories k ON k.code = s.category
-    ORDER BY s.row_no
-    RETURNING id
-), ev AS (
-    INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note)
-    SELECT id, :source, 'created', NULL, 'assigned', '批量导入并按规则派单' FROM ins
-)
-SELECT count(*) FROM ins
-"""

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    UniqueConstraint,
     func,
     text,
 )
@@ -320,7 +321,7 @@ class Case(Base):
     reporter_phone: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
     status: Mapped[str] = mapped_column(Text, default="reported", server_default="reported")
-    street_code: Mapped[str | None] = mapped_column(String(9), index=True)
+    street_code: Mapped[str | None] = mapped_column(String(9))
     community_code: Mapped[str | None] = mapped_column(String(12))
     grid_code: Mapped[str | None] = mapped_column(String(15), index=True)
     zone_kind: Mapped[str | None] = mapped_column(Text)
@@ -373,6 +374,22 @@ class CaseEvent(Base):
     to_status: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
     data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class CaseImport(Base):
+    """One committed part of a batch file: its rows first_row..last_row (1-based, header not
+    counted) of the file whose SHA-256 is digest. A file is imported in parts, each in its own
+    transaction; re-submitting the file imports only the parts not recorded here."""
+
+    __tablename__ = "case_imports"
+    __table_args__ = (UniqueConstraint("digest", "first_row", name="uq_case_imports_part"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    first_row: Mapped[int] = mapped_column(Integer)
+    last_row: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class CoverageGraph(Base):

@@ -96,3 +96,15 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, session) -> None:  #
     assert r.status_code == 400 and "missing column" in r.get_json()["message"]
     assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 401
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
+
+
+def test_the_same_file_twice_is_409_and_writes_nothing_more(client, session) -> None:  # type: ignore[no-untyped-def]
+    headers = {**KEY, "Content-Type": "text/csv"}
+    first = client.post("/api/v1/cases/batch", data=csv_body(), headers=headers).get_json()
+    assert first["accepted"] == 2 and first["parts"][0]["accepted"] == 2
+    before = session.execute(text("SELECT count(*) FROM cases")).scalar()
+    r = client.post("/api/v1/cases/batch", data=csv_body(), headers=headers)
+    assert r.status_code == 409 and "imported already" in r.get_json()["message"]
+    assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
+    edited = csv_body().replace("测试新村".encode(), "测试新村2号".encode())
+    assert client.post("/api/v1/cases/batch", data=edited, headers=headers).status_code == 200

@@ -5,7 +5,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from data.case_batch import BatchError, import_cases
+from data.case_batch import BatchError
+from data.case_import import AlreadyImported, import_cases
 from webmap.auth import require_key
 from webmap.db import get_session
 from webmap.schemas import AuthHeaders
@@ -16,7 +17,9 @@ api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="
 @api.post("/cases/batch")
 def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     """Import cases from CSV (text/csv) or GeoJSON (application/geo+json), as the request body
-    or a multipart `file`. Accepted rows are committed; each rejected row is listed with why."""
+    or a multipart `file`. Accepted rows are committed; each rejected row is listed with why.
+    A file over 250,000 rows is imported in parts, each committed on its own; sending the same
+    file again imports only the parts missing, and a file imported whole already is a 409."""
     holder = require_key(header.api_key)
     upload = request.files.get("file")
     data = upload.read() if upload else request.get_data()
@@ -34,6 +37,9 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
             source=f"batch:{holder.label}",
             snap_m=float(current_app.config["SNAP_DISTANCE_M"]),
         )
+    except AlreadyImported as exc:
+        s.rollback()
+        return jsonify(error="Conflict", message=str(exc)), 409
     except BatchError as exc:
         s.rollback()
         return jsonify(error="Bad Request", message=str(exc)), 400

@@ -94,8 +94,12 @@ def cases() -> None:
 @cases.command("import")
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def cases_import(file: Path) -> None:
-    """Import cases from CSV or GeoJSON; prints the per-row report (exit 1 if rows rejected)."""
-    from data.case_batch import BatchError, import_cases
+    """Import cases from CSV or GeoJSON; prints the per-row report (exit 1 if rows rejected).
+
+    A file over 250,000 rows is imported in parts, each committed on its own: run the same
+    file again after a failure and only the missing parts are imported (exit 2 if none is)."""
+    from data.case_batch import BatchError
+    from data.case_import import import_cases
 
     session = _session(_url())
     fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"

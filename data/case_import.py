@@ -1,0 +1,260 @@
+"""Importing a case batch: checked rows staged with one COPY, assigned set-based in SQL
+(geo/assign.py), written with their creation events; a per-row report.
+
+Parts. A file of up to PART_ROWS rows is one part, written in the caller's transaction (the
+caller commits, or rolls back and nothing is written). A larger file is cut into parts of
+PART_ROWS consecutive rows; each part is imported and committed on its own connection,
+WORKERS at a time, so that the server's cores share the work (Postgres runs one statement of
+one connection on one core, and writing a million indexed rows is most of an import).
+
+Every part is recorded in case_imports, under the file's SHA-256 and its first row, in the
+same transaction as its cases. A part is therefore never imported twice: re-submitting a
+file imports only its parts not recorded yet (after a crash, say), and a file all of whose
+parts are recorded is refused. Rejected rows change nothing and are listed with their reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pacsv
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from data.case_batch import BatchError, check, parse
+from data.store import driver_connection
+from geo.assign import assign_input, unplaced
+
+PART_ROWS = 250_000
+WORKERS = 2
+
+
+class AlreadyImported(BatchError):
+    """Every part of the file was imported before (nothing written)."""
+
+
+@dataclass
+class BatchReport:
+    rows: int = 0
+    accepted: int = 0
+    rejected: list[dict[str, Any]] = field(default_factory=list)
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    already_imported: list[dict[str, Any]] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass
+class _Part:
+    first_row: int  # 1-based file rows, header not counted
+    last_row: int
+    rows: np.ndarray  # 0-based indexes of this part's accepted rows
+    import_id: int | None = None
+    accepted: int = 0
+    unplaced: list[int] = field(default_factory=list)  # 1-based rows outside the district
+
+
+def import_cases(
+    session: Session,
+    data: bytes,
+    fmt: str,
+    source: str = "batch",
+    snap_m: float = 100.0,
+    part_rows: int = PART_ROWS,
+) -> BatchReport:
+    t0 = time.perf_counter()
+    df = parse(data, fmt)
+    df, reason = check(session, df)
+    digest = hashlib.sha256(data).hexdigest()
+    done = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
+    ok = reason == ""
+    parts: list[_Part] = []
+    skipped: list[Any] = []
+    for first in range(1, len(df) + 1, part_rows):
+        last = min(first + part_rows - 1, len(df))
+        if first in done:
+            skipped.append(done[first])
+        else:
+            sel = np.arange(first - 1, last)
+            parts.append(_Part(first, last, sel[ok[first - 1 : last]]))
+    if not parts:
+        r = skipped[0]
+        raise AlreadyImported(
+            f"this file was imported already (import {r.id}, {r.created_at:%Y-%m-%d %H:%M}); "
+            "nothing written"
+        )
+
+    if len(df) <= part_rows:
+        _import_part(session, df, parts[0], digest, source, snap_m)
+    else:
+        engine = session.get_bind().engine
+
+        def own(part: _Part) -> None:
+            with Session(engine) as s:
+                try:
+                    _import_part(s, df, part, digest, source, snap_m)
+                except AlreadyImported:  # a concurrent request of the same file took it
+                    s.rollback()
+                    return
+                s.commit()
+
+        with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+            list(pool.map(own, parts))
+        if any(p.import_id is None for p in parts):
+            taken = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
+            skipped += [taken[p.first_row] for p in parts if p.import_id is None]
+            parts = [p for p in parts if p.import_id is not None]
+    return _report(df, reason, parts, skipped, snap_m, t0)
+
+
+def _report(
+    df: pd.DataFrame,
+    reason: np.ndarray,
+    parts: list[_Part],
+    skipped: list[Any],
+    snap_m: float,
+    t0: float,
+) -> BatchReport:
+    for part in parts:
+        reason[np.asarray(part.unplaced, dtype=int) - 1] = (
+            f"outside the district (more than {snap_m:.0f} m from every grid)"
+        )
+    for r in skipped:
+        reason[r.first_row - 1 : r.last_row] = ""
+    bad = np.flatnonzero(reason != "")
+    return BatchReport(
+        rows=len(df),
+        accepted=sum(p.accepted for p in parts),
+        rejected=[{"row": int(i) + 1, "reason": str(reason[i])} for i in bad],
+        parts=[
+            {
+                "first_row": p.first_row,
+                "last_row": p.last_row,
+                "accepted": p.accepted,
+                "import_id": p.import_id,
+            }
+            for p in parts
+        ],
+        already_imported=[
+            {
+                "first_row": r.first_row,
+                "last_row": r.last_row,
+                "accepted": r.accepted,
+                "import_id": r.id,
+                "at": r.created_at.isoformat(),
+            }
+            for r in skipped
+        ],
+        seconds=round(time.perf_counter() - t0, 3),
+    )
+
+
+def _import_part(
+    s: Session, df: pd.DataFrame, part: _Part, digest: str, source: str, snap_m: float
+) -> None:
+    """Claim the part in case_imports (waits for, then yields to, a concurrent import of the
+    same file), stage its accepted rows, assign them, insert cases and creation events."""
+    claimed = s.execute(
+        text(_CLAIM),
+        {"digest": digest, "first": part.first_row, "last": part.last_row, "source": source},
+    ).scalar_one_or_none()
+    if claimed is None:
+        raise AlreadyImported(
+            f"rows {part.first_row}–{part.last_row} were imported meanwhile by another request"
+        )
+    part.import_id = int(claimed)
+    _stage(s, df.iloc[part.rows], part.rows + 1)
+    s.execute(text("DROP TABLE IF EXISTS assign_input"))
+    s.execute(
+        text(
+            "CREATE TEMP TABLE assign_input AS SELECT row_no AS id, "
+            "ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom FROM batch_stage"
+        )
+    )
+    assign_input(s, snap_m)
+    part.unplaced = unplaced(s)
+    part.accepted = int(s.execute(text(_INSERT), {"source": source}).scalar_one())
+    s.execute(
+        text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
+        {"n": part.accepted, "id": part.import_id},
+    )
+
+
+def _stage(session: Session, df: pd.DataFrame, row_no: np.ndarray) -> None:
+    conn = driver_connection(session)
+    conn.execute("DROP TABLE IF EXISTS batch_stage")
+    conn.execute(
+        "CREATE TEMP TABLE batch_stage (row_no bigint PRIMARY KEY, received_lon float8, "
+        "received_lat float8, received_crs text, x float8, y float8, category text, "
+        "description text, address text, reporter_name text, reporter_phone text)"
+    )
+    out = pd.DataFrame(
+        {
+            "row_no": row_no,
+            "received_lon": df["received_lon"].to_numpy(),
+            "received_lat": df["received_lat"].to_numpy(),
+            "received_crs": df["crs"].to_numpy(),
+            "x": df["x"].to_numpy(),
+            "y": df["y"].to_numpy(),
+            "category": df["category"].to_numpy(),
+            "description": df["description"].to_numpy(),
+            "address": df["address"].to_numpy(),
+            "reporter_name": df["reporter_name"].to_numpy(),
+            "reporter_phone": df["reporter_phone"].to_numpy(),
+        }
+    )
+    sink = io.BytesIO()
+    pacsv.write_csv(
+        pa.Table.from_pandas(out, preserve_index=False),
+        sink,
+        pacsv.WriteOptions(include_header=False),
+    )
+    with conn.cursor() as cur, cur.copy("COPY batch_stage FROM STDIN (FORMAT csv)") as cp:
+        cp.write(sink.getvalue())
+
+
+_INSERT = """
+WITH ins AS (
+    INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
+                       address, reporter_name, reporter_phone, source, status, grid_code, rule,
+                       outside, distance_m, community_code, street_code, worker_id, zone_kind,
+                       zone_code, party_org_code, due_at)
+    SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
+           s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
+           NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
+           o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
+           o.party_org_code, now() + make_interval(hours => k.sla_hours)
+    FROM batch_stage s
+    JOIN assign_output o ON o.id = s.row_no
+    JOIN categories k ON k.code = s.category
+    ORDER BY s.row_no
+    RETURNING id
+), ev AS (
+    INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note)
+    SELECT id, :source, 'created', NULL, 'assigned', '批量导入并按规则派单' FROM ins
+)
+SELECT count(*) FROM ins
+"""
+
+
+_DONE = """
+SELECT id, first_row, last_row, accepted, created_at FROM case_imports
+WHERE digest = :digest ORDER BY first_row
+"""
+
+_CLAIM = """
+INSERT INTO case_imports (digest, first_row, last_row, source)
+VALUES (:digest, :first, :last, :source)
+ON CONFLICT (digest, first_row) DO NOTHING
+RETURNING id
+"""

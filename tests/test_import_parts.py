@@ -1,0 +1,143 @@
+"""A file larger than one part: parts run in parallel, each committed on its own connection and
+recorded, so a re-submitted file imports only what is missing and never a row twice.
+
+These tests commit (parts use their own connections, as in production); each removes its own
+cases and records afterwards."""
+
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from data.case_batch import BatchError
+from data.case_import import AlreadyImported, BatchReport, import_cases
+from tests.fixtures import GRID_A, GRID_B, m_point
+
+SOURCE = "batch:parts-test"
+
+
+def parts_file() -> bytes:
+    """17 rows: 14 good ones (in grids A and B), a bad category, an empty description and a
+    point outside the district; with 4 rows a part, that is 5 parts."""
+    rows = ["lon,lat,category,description"]
+    for i in range(17):
+        x, y = m_point(100 + 200 * (i % 2), 60 + 10 * i)
+        cat, desc = "parking", f"分批{i + 1}"
+        if i == 5:
+            cat = "ufo"
+        if i == 9:
+            desc = ""
+        if i == 14:
+            x, y = m_point(-900, 0)
+        rows.append(f"{x},{y},{cat},{desc}")
+    return "\n".join(rows).encode()
+
+
+@pytest.fixture()
+def clean(engine: Engine) -> Iterator[Engine]:
+    def remove() -> None:
+        with Session(engine) as s:
+            s.execute(text("DELETE FROM cases WHERE source = :src"), {"src": SOURCE})
+            s.execute(text("DELETE FROM case_imports WHERE source = :src"), {"src": SOURCE})
+            s.commit()
+
+    remove()
+    yield engine
+    remove()
+
+
+def run(engine: Engine, data: bytes) -> BatchReport:
+    with Session(engine) as s:
+        report = import_cases(s, data, "csv", source=SOURCE, part_rows=4)
+        s.commit()
+    return report
+
+
+def imported(engine: Engine) -> list[tuple[str, str, int]]:
+    """(description, grid, creation events) of every case the tests imported, committed."""
+    with Session(engine) as s:
+        rows = s.execute(
+            text(
+                "SELECT c.description, c.grid_code, count(e.id) FROM cases c "
+                "LEFT JOIN case_events e ON e.case_id = c.id AND e.kind = 'created' "
+                "WHERE c.source = :src GROUP BY c.id ORDER BY c.description"
+            ),
+            {"src": SOURCE},
+        ).all()
+    return [tuple(r) for r in rows]  # type: ignore[misc]
+
+
+def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Session) -> None:
+    data = parts_file()
+    whole = import_cases(session, data, "csv", source=SOURCE)  # one part, rolled back after
+    session.rollback()
+    rep = run(clean, data)
+    assert len(rep.parts) == 5 and rep.already_imported == []
+    assert [(p["first_row"], p["last_row"]) for p in rep.parts] == [
+        (1, 4),
+        (5, 8),
+        (9, 12),
+        (13, 16),
+        (17, 17),
+    ]
+    assert rep.accepted == whole.accepted == 14 and rep.rejected == whole.rejected
+    assert [r["row"] for r in rep.rejected] == [6, 10, 15]
+    rows = imported(clean)
+    assert len(rows) == 14 and all(n == 1 for _, _, n in rows)
+    assert {g for _, g, _ in rows} == {GRID_A, GRID_B}
+    with Session(clean) as s:
+        recorded = s.execute(
+            text("SELECT first_row, accepted FROM case_imports WHERE source = :src ORDER BY 1"),
+            {"src": SOURCE},
+        ).all()
+    assert [tuple(r) for r in recorded] == [(1, 4), (5, 3), (9, 3), (13, 3), (17, 1)]
+
+
+def test_resubmitting_imports_only_the_missing_part_and_never_twice(clean: Engine) -> None:
+    data = parts_file()
+    first = run(clean, data)
+    lost = first.parts[2]  # as if its transaction had never committed
+    with Session(clean) as s:
+        s.execute(
+            text(
+                "DELETE FROM cases WHERE source = :src "
+                "AND description IN ('分批9', '分批11', '分批12')"
+            ),
+            {"src": SOURCE},
+        )
+        s.execute(text("DELETE FROM case_imports WHERE id = :id"), {"id": lost["import_id"]})
+        s.commit()
+    assert len(imported(clean)) == 11
+    again = run(clean, data)
+    assert [(p["first_row"], p["accepted"]) for p in again.parts] == [(9, 3)]
+    assert [r["first_row"] for r in again.already_imported] == [1, 5, 13, 17]
+    assert again.accepted == 3 and [r["row"] for r in again.rejected] == [10]
+    assert len(imported(clean)) == 14
+    with pytest.raises(AlreadyImported, match="imported already"):
+        run(clean, data)
+    assert len(imported(clean)) == 14
+
+
+def test_two_requests_with_the_same_file_import_it_once(clean: Engine) -> None:
+    data = parts_file()
+
+    def attempt(_: int) -> BatchReport | None:
+        try:
+            return run(clean, data)
+        except AlreadyImported:
+            return None
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = [r for r in pool.map(attempt, range(2)) if r is not None]
+    assert sum(r.accepted for r in reports) == 14
+    assert len(imported(clean)) == 14
+    descs = [d for d, _, _ in imported(clean)]
+    assert len(set(descs)) == len(descs)
+
+
+def test_a_file_error_writes_no_part(clean: Engine) -> None:
+    with pytest.raises(BatchError, match="missing column"):
+        run(clean, b"x,y\n" + b"1,2\n" * 10)
+    assert imported(clean) == []
