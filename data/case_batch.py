@@ -1,17 +1,21 @@
 """Reading a case batch file (CSV or GeoJSON, up to a million rows) and checking its rows.
 
-Parsing, checks and CRS conversion are vectorised (no Python loop over rows for CSV); each
-row gets a reason when it is rejected. Writing the accepted rows is data/case_import.py.
+Parsing, checks and CRS conversion are vectorised over Arrow columns (no Python loop over the
+rows of a CSV, no Python string per cell); each row gets a reason when it is rejected.
+Writing the accepted rows is data/case_import.py.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
+from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -34,84 +38,121 @@ class BatchError(ValueError):
     """The file as a whole cannot be imported (nothing written)."""
 
 
-def parse(data: bytes, fmt: str) -> pd.DataFrame:
-    """CSV (header row; lon, lat, crs, category, description, …) or GeoJSON Points."""
+def parse(data: bytes, fmt: str) -> pa.Table:
+    """CSV (header row; lon, lat, crs, category, description, …) or GeoJSON Points: a table of
+    COLUMNS, every cell text ('' where absent)."""
     if fmt == "csv":
-        try:
-            df = pd.read_csv(
-                io.BytesIO(data.removeprefix(b"\xef\xbb\xbf")),
-                dtype=str,
-                keep_default_na=False,
-                engine="pyarrow",
-            )
-        except (
-            pd.errors.ParserError,
-            pd.errors.EmptyDataError,
-            UnicodeDecodeError,
-            pa.ArrowInvalid,
-        ) as exc:
-            raise BatchError(f"cannot read the CSV: {exc}") from exc
-        df.columns = [str(c).strip().lower() for c in df.columns]
+        table = _read_csv(data.removeprefix(b"\xef\xbb\xbf"))
     elif fmt == "geojson":
-        try:
-            doc = json.loads(data)
-            feats = doc["features"]
-        except (ValueError, KeyError, TypeError) as exc:
-            raise BatchError("cannot read the GeoJSON: expected a FeatureCollection") from exc
+        table = _read_geojson(data)
+    else:
+        raise BatchError(f"unknown format {fmt!r}; csv or geojson")
+    names = [str(c).strip().lower() for c in table.column_names]
+    missing = [c for c in ("lon", "lat", "category", "description") if c not in names]
+    if missing:
+        raise BatchError(f"missing column(s): {', '.join(missing)}")
+    n = table.num_rows
+    if n == 0:
+        raise BatchError("the file has no rows")
+    if n > MAX_ROWS:
+        raise BatchError(f"{n} rows; at most {MAX_ROWS} per batch")
+    empty = pa.array(np.full(n, "", dtype=object), pa.string())
+    cols = {c: table.column(names.index(c)) if c in names else empty for c in COLUMNS}
+    return pa.table({c: pc.fill_null(v.cast(pa.string()), "") for c, v in cols.items()})
+
+
+def _read_csv(data: bytes) -> pa.Table:
+    try:
+        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8")]), [])
+        return pacsv.read_csv(
+            io.BytesIO(data),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+        raise BatchError(f"cannot read the CSV: {exc}") from exc
+
+
+def _read_geojson(data: bytes) -> pa.Table:
+    try:
+        feats = json.loads(data)["features"]
         rows = []
         for f in feats:
-            props = dict((f or {}).get("properties") or {})
+            props: dict[str, Any] = dict((f or {}).get("properties") or {})
             geom = (f or {}).get("geometry") or {}
             xy = geom.get("coordinates") if geom.get("type") == "Point" else None
             ok = isinstance(xy, list) and len(xy) >= 2
-            props["lon"] = str(xy[0]) if ok else ""
-            props["lat"] = str(xy[1]) if ok else ""
-            rows.append(props)
-        df = pd.DataFrame(rows).astype(str) if rows else pd.DataFrame(columns=["lon", "lat"])
-    else:
-        raise BatchError(f"unknown format {fmt!r}; csv or geojson")
-    missing = [c for c in ("lon", "lat", "category", "description") if c not in df.columns]
-    if missing:
-        raise BatchError(f"missing column(s): {', '.join(missing)}")
-    if len(df) == 0:
-        raise BatchError("the file has no rows")
-    if len(df) > MAX_ROWS:
-        raise BatchError(f"{len(df)} rows; at most {MAX_ROWS} per batch")
-    for c in COLUMNS:
-        if c not in df.columns:
-            df[c] = ""
-    return df[list(COLUMNS)].fillna("")
+            props["lon"], props["lat"] = (xy[0], xy[1]) if ok else ("", "")
+            rows.append({k: "" if v is None else str(v) for k, v in props.items()})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BatchError("cannot read the GeoJSON: expected a FeatureCollection") from exc
+    keys = list(dict.fromkeys(k for r in rows for k in r)) or ["lon", "lat"]
+    return pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in keys})
 
 
-def check(session: Session, df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Vectorised row checks; returns (df with WGS84 x/y, reason per row or '')."""
-    n = len(df)
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _numbers(col: pa.ChunkedArray) -> np.ndarray:
+    """Decimal text to float64; NaN where the text is not a plain number."""
+    s = pc.utf8_trim_whitespace(col)
+    s = pc.if_else(pc.match_substring_regex(s, _NUMBER), s, pa.scalar(None, pa.string()))
+    return np.asarray(pc.cast(s, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _bools(x: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(x.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def check(session: Session, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Vectorised row checks; returns (the rows with WGS84 x/y and received_lon/lat, cleaned
+    crs, category and description; a reason per row, '' when accepted)."""
+    n = table.num_rows
     reason = np.full(n, "", dtype=object)
 
-    def fail(mask: np.ndarray, why: str | np.ndarray) -> None:
-        sel = mask & (reason == "")
-        reason[sel] = why if isinstance(why, str) else why[sel]
+    def fail(mask: np.ndarray, why: str) -> None:
+        reason[mask & (reason == "")] = why
 
-    lon = pd.to_numeric(df["lon"], errors="coerce").to_numpy(dtype=float)
-    lat = pd.to_numeric(df["lat"], errors="coerce").to_numpy(dtype=float)
+    lon, lat = _numbers(table["lon"]), _numbers(table["lat"])
     fail(~np.isfinite(lon) | ~np.isfinite(lat), "lon and lat must be finite numbers")
-    crs = df["crs"].str.strip().str.lower().replace("", "wgs84").to_numpy(dtype=object)
-    fail(~np.isin(crs, CRS_NAMES), "unknown crs; use wgs84, gcj02, bd09 or cgcs2000")
+    crs = pc.utf8_lower(pc.utf8_trim_whitespace(table["crs"]))
+    crs = pc.if_else(pc.equal(crs, ""), "wgs84", crs)
+    fail(
+        ~_bools(pc.is_in(crs, pa.array(CRS_NAMES))),
+        "unknown crs; use wgs84, gcj02, bd09 or cgcs2000",
+    )
     lon0, lat0 = np.nan_to_num(lon), np.nan_to_num(lat)
     fail(~in_china(lon0, lat0) & in_china(lat0, lon0), "lat/lon look swapped (longitude first)")
     fail(~in_china(lon0, lat0), "outside China's extent")
-    known = {r[0] for r in session.execute(text("SELECT code FROM categories"))}
-    cat = df["category"].str.strip().to_numpy(dtype=object)
-    fail(~np.isin(cat, list(known)), "unknown category (see /open311/v2/services.json)")
-    desc = df["description"].str.strip()
-    fail((desc.str.len() == 0).to_numpy(), "description is empty")
-    fail((desc.str.len() > 2000).to_numpy(), "description longer than 2000 characters")
+    known = pa.array(
+        [r[0] for r in session.execute(text("SELECT code FROM categories"))], pa.string()
+    )
+    cat = pc.utf8_trim_whitespace(table["category"])
+    fail(~_bools(pc.is_in(cat, known)), "unknown category (see /open311/v2/services.json)")
+    desc = pc.utf8_trim_whitespace(table["description"])
+    size = np.asarray(pc.utf8_length(desc).to_numpy(zero_copy_only=False))
+    fail(size == 0, "description is empty")
+    fail(size > 2000, "description longer than 2000 characters")
     x, y = lon0.copy(), lat0.copy()
     for name in ("gcj02", "bd09"):
-        sel = (crs == name) & (reason == "")
+        sel = _bools(pc.equal(crs, name)) & (reason == "")
         if sel.any():
             x[sel], y[sel] = to_wgs84(lon0[sel], lat0[sel], name)
-    out = df.assign(
-        crs=crs, category=cat, description=desc, x=x, y=y, received_lon=lon0, received_lat=lat0
+    out = pa.table(
+        {
+            "received_lon": lon0,
+            "received_lat": lat0,
+            "received_crs": crs,
+            "x": x,
+            "y": y,
+            "category": cat,
+            "description": desc,
+            "address": table["address"],
+            "reporter_name": table["reporter_name"],
+            "reporter_phone": table["reporter_phone"],
+        }
     )
     return out, reason

@@ -23,7 +23,6 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.csv as pacsv
 from sqlalchemy import text
@@ -73,15 +72,14 @@ def import_cases(
     part_rows: int = PART_ROWS,
 ) -> BatchReport:
     t0 = time.perf_counter()
-    df = parse(data, fmt)
-    df, reason = check(session, df)
+    table, reason = check(session, parse(data, fmt))
     digest = hashlib.sha256(data).hexdigest()
     done = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
     ok = reason == ""
     parts: list[_Part] = []
     skipped: list[Any] = []
-    for first in range(1, len(df) + 1, part_rows):
-        last = min(first + part_rows - 1, len(df))
+    for first in range(1, table.num_rows + 1, part_rows):
+        last = min(first + part_rows - 1, table.num_rows)
         if first in done:
             skipped.append(done[first])
         else:
@@ -94,15 +92,15 @@ def import_cases(
             "nothing written"
         )
 
-    if len(df) <= part_rows:
-        _import_part(session, df, parts[0], digest, source, snap_m)
+    if table.num_rows <= part_rows:
+        _import_part(session, table, parts[0], digest, source, snap_m)
     else:
         engine = session.get_bind().engine
 
         def own(part: _Part) -> None:
             with Session(engine) as s:
                 try:
-                    _import_part(s, df, part, digest, source, snap_m)
+                    _import_part(s, table, part, digest, source, snap_m)
                 except AlreadyImported:  # a concurrent request of the same file took it
                     s.rollback()
                     return
@@ -114,11 +112,11 @@ def import_cases(
             taken = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
             skipped += [taken[p.first_row] for p in parts if p.import_id is None]
             parts = [p for p in parts if p.import_id is not None]
-    return _report(df, reason, parts, skipped, snap_m, t0)
+    return _report(table, reason, parts, skipped, snap_m, t0)
 
 
 def _report(
-    df: pd.DataFrame,
+    table: pa.Table,
     reason: np.ndarray,
     parts: list[_Part],
     skipped: list[Any],
@@ -133,7 +131,7 @@ def _report(
         reason[r.first_row - 1 : r.last_row] = ""
     bad = np.flatnonzero(reason != "")
     return BatchReport(
-        rows=len(df),
+        rows=table.num_rows,
         accepted=sum(p.accepted for p in parts),
         rejected=[{"row": int(i) + 1, "reason": str(reason[i])} for i in bad],
         parts=[
@@ -160,7 +158,7 @@ def _report(
 
 
 def _import_part(
-    s: Session, df: pd.DataFrame, part: _Part, digest: str, source: str, snap_m: float
+    s: Session, table: pa.Table, part: _Part, digest: str, source: str, snap_m: float
 ) -> None:
     """Claim the part in case_imports (waits for, then yields to, a concurrent import of the
     same file), stage its accepted rows, assign them, insert cases and creation events."""
@@ -173,7 +171,7 @@ def _import_part(
             f"rows {part.first_row}–{part.last_row} were imported meanwhile by another request"
         )
     part.import_id = int(claimed)
-    _stage(s, df.iloc[part.rows], part.rows + 1)
+    _stage(s, table, part.rows)
     s.execute(text("DROP TABLE IF EXISTS assign_input"))
     s.execute(
         text(
@@ -190,7 +188,9 @@ def _import_part(
     )
 
 
-def _stage(session: Session, df: pd.DataFrame, row_no: np.ndarray) -> None:
+def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:
+    """Temp table batch_stage: the given rows (0-based) of the checked table, numbered from 1
+    as in the file, with one COPY."""
     conn = driver_connection(session)
     conn.execute("DROP TABLE IF EXISTS batch_stage")
     conn.execute(
@@ -198,29 +198,11 @@ def _stage(session: Session, df: pd.DataFrame, row_no: np.ndarray) -> None:
         "received_lat float8, received_crs text, x float8, y float8, category text, "
         "description text, address text, reporter_name text, reporter_phone text)"
     )
-    out = pd.DataFrame(
-        {
-            "row_no": row_no,
-            "received_lon": df["received_lon"].to_numpy(),
-            "received_lat": df["received_lat"].to_numpy(),
-            "received_crs": df["crs"].to_numpy(),
-            "x": df["x"].to_numpy(),
-            "y": df["y"].to_numpy(),
-            "category": df["category"].to_numpy(),
-            "description": df["description"].to_numpy(),
-            "address": df["address"].to_numpy(),
-            "reporter_name": df["reporter_name"].to_numpy(),
-            "reporter_phone": df["reporter_phone"].to_numpy(),
-        }
-    )
+    part = table.take(pa.array(rows)).add_column(0, "row_no", pa.array(rows + 1))
     sink = io.BytesIO()
-    pacsv.write_csv(
-        pa.Table.from_pandas(out, preserve_index=False),
-        sink,
-        pacsv.WriteOptions(include_header=False),
-    )
+    pacsv.write_csv(part, sink, pacsv.WriteOptions(include_header=False))
     with conn.cursor() as cur, cur.copy("COPY batch_stage FROM STDIN (FORMAT csv)") as cp:
-        cp.write(sink.getvalue())
+        cp.write(sink.getbuffer())
 
 
 _INSERT = """

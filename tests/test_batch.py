@@ -75,6 +75,11 @@ def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-unty
                 "geometry": None,
                 "properties": {"category": "dispute", "description": "无坐标"},
             },
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": list(a)},
+                "properties": {"category": "dispute", "address": None},
+            },
         ],
     }
     from io import BytesIO
@@ -85,7 +90,8 @@ def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-unty
         data={"file": (BytesIO(json.dumps(doc).encode()), "cases.geojson")},
     )
     rep = r.get_json()
-    assert rep["accepted"] == 1 and rep["rejected"][0]["row"] == 2
+    assert rep["accepted"] == 1 and [x["row"] for x in rep["rejected"]] == [2, 3]
+    assert "empty" in rep["rejected"][1]["reason"]  # absent or null: empty, not "None"
 
 
 def test_unreadable_batch_is_400_and_writes_nothing(client, session) -> None:  # type: ignore[no-untyped-def]
