@@ -18,7 +18,7 @@ api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="
 def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     """Import cases from CSV (text/csv) or GeoJSON (application/geo+json), as the request body
     or a multipart `file`. Accepted rows are committed; each rejected row is listed with why.
-    A file over 250,000 rows is imported in parts, each committed on its own; sending the same
+    A file over 100,000 rows is imported in parts, each committed on its own; sending the same
     file again imports only the parts missing, and a file imported whole already is a 409."""
     holder = require_key(header.api_key)
     upload = request.files.get("file")

@@ -96,7 +96,7 @@ def cases() -> None:
 def cases_import(file: Path) -> None:
     """Import cases from CSV or GeoJSON; prints the per-row report (exit 1 if rows rejected).
 
-    A file over 250,000 rows is imported in parts, each committed on its own: run the same
+    A file over 100,000 rows is imported in parts, each committed on its own: run the same
     file again after a failure and only the missing parts are imported (exit 2 if none is)."""
     from data.case_batch import BatchError
     from data.case_import import import_cases
