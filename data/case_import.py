@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from data.case_batch import BatchError, check, parse
 from data.store import driver_connection
-from geo.assign import assign_input, unplaced
+from geo.assign import assign_input, drop_tables, unplaced
 
 MIN_PART_ROWS = 100_000
 WORKERS = 2
@@ -190,6 +190,8 @@ def _import_part(
         text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
         {"n": part.accepted, "id": part.import_id},
     )
+    drop_tables(s)
+    s.execute(text("DROP TABLE batch_stage"))
 
 
 def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:

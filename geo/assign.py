@@ -30,6 +30,17 @@ def assign_input(session: Session, snap_m: float = 100.0) -> int:
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
 
 
+def drop_tables(session: Session) -> None:
+    """Drop the temp tables a batch assignment leaves (a pooled connection would keep them)."""
+    session.execute(text(_DROP))
+
+
+_DROP = (
+    "DROP TABLE IF EXISTS assign_input, assign_grid, assign_outside, assign_snapped, "
+    "assign_zone, assign_output"
+)
+
+
 def unplaced(session: Session) -> list[int]:
     """After assign_input: the ids farther than snap_m from every grid (no output row)."""
     return [int(r[0]) for r in session.execute(text(_UNPLACED))]

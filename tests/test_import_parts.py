@@ -93,6 +93,14 @@ def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Se
             {"src": SOURCE},
         ).all()
     assert [tuple(r) for r in recorded] == [(1, 4), (5, 3), (9, 3), (13, 3), (17, 1)]
+    with Session(clean) as s:  # the parts' pooled connections keep no staging tables
+        left = s.execute(
+            text(
+                "SELECT count(*) FROM pg_class WHERE relpersistence = 't' "
+                "AND relname IN ('batch_stage', 'assign_input', 'assign_output')"
+            )
+        ).scalar()
+    assert left == 0
 
 
 def test_resubmitting_imports_only_the_missing_part_and_never_twice(clean: Engine) -> None:
