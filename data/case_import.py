@@ -60,7 +60,8 @@ class _Part:
     first_row: int  # 1-based file rows, header not counted
     last_row: int
     rows: np.ndarray  # 0-based indexes of this part's accepted rows
-    import_id: int | None = None
+    import_id: int | None = None  # its case_imports row; None once it turns out empty
+    taken: bool = False  # a concurrent import of the same file had claimed it
     accepted: int = 0
     unplaced: list[int] = field(default_factory=list)  # 1-based rows outside the district
 
@@ -107,15 +108,16 @@ def import_cases(
                     _import_part(s, table, part, digest, source, snap_m)
                 except AlreadyImported:  # a concurrent request of the same file took it
                     s.rollback()
+                    part.taken = True
                     return
                 s.commit()
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(own, parts))
-        if any(p.import_id is None for p in parts):
+        if any(p.taken for p in parts):
             taken = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
-            skipped += [taken[p.first_row] for p in parts if p.import_id is None]
-            parts = [p for p in parts if p.import_id is not None]
+            skipped += [taken[p.first_row] for p in parts if p.taken]
+            parts = [p for p in parts if not p.taken]
     return _report(table, reason, parts, skipped, snap_m, t0)
 
 
@@ -186,10 +188,14 @@ def _import_part(
     assign_input(s, snap_m)
     part.unplaced = unplaced(s)
     part.accepted = int(s.execute(text(_INSERT), {"source": source}).scalar_one())
-    s.execute(
-        text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
-        {"n": part.accepted, "id": part.import_id},
-    )
+    if part.accepted:
+        s.execute(
+            text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
+            {"n": part.accepted, "id": part.import_id},
+        )
+    else:  # nothing written: no record, so the same file sent again is checked again
+        s.execute(text("DELETE FROM case_imports WHERE id = :id"), {"id": part.import_id})
+        part.import_id = None
     drop_tables(s)
     s.execute(text("DROP TABLE batch_stage"))
 

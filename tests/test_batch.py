@@ -114,3 +114,12 @@ def test_the_same_file_twice_is_409_and_writes_nothing_more(client, session) -> 
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
     edited = csv_body().replace("测试新村".encode(), "测试新村2号".encode())
     assert client.post("/api/v1/cases/batch", data=edited, headers=headers).status_code == 200
+
+
+def test_a_file_without_one_good_row_can_be_sent_again(client) -> None:  # type: ignore[no-untyped-def]
+    headers = {**KEY, "Content-Type": "text/csv"}
+    bad = b"lon,lat,category,description\n120.1,30.3,ufo,x\nabc,30.3,parking,y\n"
+    for _ in range(2):
+        rep = client.post("/api/v1/cases/batch", data=bad, headers=headers).get_json()
+        assert rep["accepted"] == 0 and [x["row"] for x in rep["rejected"]] == [1, 2]
+        assert rep["parts"][0]["import_id"] is None
