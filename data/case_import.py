@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from data.case_batch import BatchError, check, parse
 from data.store import driver_connection
-from geo.assign import assign_input, drop_tables, unplaced
+from geo.assign import assign_input, unplaced
 
 MIN_PART_ROWS = 100_000
 WORKERS = 2
@@ -181,7 +181,7 @@ def _import_part(
     s.execute(text("DROP TABLE IF EXISTS assign_input"))
     s.execute(
         text(
-            "CREATE TEMP TABLE assign_input AS SELECT row_no AS id, "
+            "CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT row_no AS id, "
             "ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom FROM batch_stage"
         )
     )
@@ -196,8 +196,6 @@ def _import_part(
     else:  # nothing written: no record, so the same file sent again is checked again
         s.execute(text("DELETE FROM case_imports WHERE id = :id"), {"id": part.import_id})
         part.import_id = None
-    drop_tables(s)
-    s.execute(text("DROP TABLE batch_stage"))
 
 
 def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:
@@ -208,7 +206,8 @@ def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:
     conn.execute(
         "CREATE TEMP TABLE batch_stage (row_no bigint PRIMARY KEY, received_lon float8, "
         "received_lat float8, received_crs text, x float8, y float8, category text, "
-        "description text, address text, reporter_name text, reporter_phone text)"
+        "description text, address text, reporter_name text, reporter_phone text) "
+        "ON COMMIT DROP"
     )
     part = table.take(pa.array(rows)).add_column(0, "row_no", pa.array(rows + 1))
     sink = io.BytesIO()

@@ -17,8 +17,9 @@ APPLY = steps("assign_apply")
 def assign_input(session: Session, snap_m: float = 100.0) -> int:
     """Assign the points in temp table assign_input(id, geom) into temp table assign_output.
 
-    Geometries WGS84; snap_m geodesic metres. Returns how many points were placed; those
-    farther than snap_m from every grid have no output row.
+    Geometries WGS84; snap_m geodesic metres. Its temp tables are ON COMMIT DROP (a pooled
+    connection keeps none): read them in the same transaction. Returns how many points were
+    placed; those farther than snap_m from every grid have no output row.
     """
     session.execute(
         text("CREATE INDEX IF NOT EXISTS assign_input_geom ON assign_input USING gist (geom)")
@@ -28,17 +29,6 @@ def assign_input(session: Session, snap_m: float = 100.0) -> int:
     for sql in steps("assign_batch"):
         session.execute(text(sql), {"snap_m": snap_m} if ":snap_m" in sql else {})
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
-
-
-def drop_tables(session: Session) -> None:
-    """Drop the temp tables a batch assignment leaves (a pooled connection would keep them)."""
-    session.execute(text(_DROP))
-
-
-_DROP = (
-    "DROP TABLE IF EXISTS assign_input, assign_grid, assign_outside, assign_snapped, "
-    "assign_zone, assign_output"
-)
 
 
 def unplaced(session: Session) -> list[int]:
@@ -71,8 +61,9 @@ def assign_grids(session: Session) -> None:
 
 
 _INPUTS = {
-    "pending": "CREATE TEMP TABLE assign_input AS SELECT id, geom FROM cases WHERE rule IS NULL",
-    "open": "CREATE TEMP TABLE assign_input AS SELECT id, geom FROM cases "
+    "pending": "CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases "
+    "WHERE rule IS NULL",
+    "open": "CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases "
     "WHERE status IN ('reported', 'assigned', 'accepted', 'returned')",
 }
 

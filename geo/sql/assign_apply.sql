@@ -11,7 +11,7 @@ WHERE o.id = c.id;
 -- step: reassignment: the open cases whose assignment moved, old and new side by side
 DROP TABLE IF EXISTS reassigned;
 -- step:
-CREATE TEMP TABLE reassigned AS
+CREATE TEMP TABLE reassigned ON COMMIT DROP AS
 SELECT c.id,
        jsonb_build_object('grid_code', c.grid_code, 'rule', c.rule, 'outside', c.outside,
                           'distance_m', c.distance_m, 'community_code', c.community_code,

@@ -7,7 +7,7 @@
 -- step: the points outside every grid (few; also what geo.assign.unplaced reads)
 DROP TABLE IF EXISTS assign_outside;
 -- step:
-CREATE TEMP TABLE assign_outside AS
+CREATE TEMP TABLE assign_outside ON COMMIT DROP AS
 SELECT i.id, i.geom FROM assign_input i
 WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = i.id);
 
@@ -19,7 +19,7 @@ WHERE NOT EXISTS (SELECT 1 FROM assign_grid a WHERE a.id = i.id);
 -- hundreds of vertices, each costly on the spheroid).
 DROP TABLE IF EXISTS assign_snapped;
 -- step:
-CREATE TEMP TABLE assign_snapped AS
+CREATE TEMP TABLE assign_snapped ON COMMIT DROP AS
 SELECT i.id, n.code AS grid_code, round(n.d::numeric, 1)::float8 AS distance_m
 FROM assign_outside i
 CROSS JOIN LATERAL (
@@ -45,7 +45,7 @@ ANALYZE assign_snapped;
 -- step: the most specific zone: building, business community, compound, open block
 DROP TABLE IF EXISTS assign_zone;
 -- step:
-CREATE TEMP TABLE assign_zone AS
+CREATE TEMP TABLE assign_zone ON COMMIT DROP AS
 SELECT DISTINCT ON (id) id, kind, code, bc FROM (
     SELECT x.id, 'building' AS kind, b.code, b.business_community_code AS bc, 1 AS pri
     FROM buildings b
@@ -72,7 +72,7 @@ ANALYZE assign_zone;
 -- business community's, else the community party committee; the grid's worker
 DROP TABLE IF EXISTS assign_output;
 -- step:
-CREATE TEMP TABLE assign_output AS
+CREATE TEMP TABLE assign_output ON COMMIT DROP AS
 WITH orgs AS (
     SELECT DISTINCT ON (area_kind, area_code) area_kind, area_code, code
     FROM party_orgs WHERE kind <> 'stairwell_branch'

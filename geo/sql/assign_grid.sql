@@ -20,7 +20,7 @@ SET LOCAL jit = off;
 DROP TABLE IF EXISTS assign_grid;
 
 -- step: every (point, grid) pair
-CREATE TEMP TABLE assign_grid AS
+CREATE TEMP TABLE assign_grid ON COMMIT DROP AS
 SELECT x.id, g.code AS grid_code
 FROM grids g
 CROSS JOIN LATERAL (SELECT i.id FROM assign_input i WHERE ST_Covers(g.geom, i.geom)) x;
