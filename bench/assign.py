@@ -225,11 +225,7 @@ BENCH_SOURCE = "batch:bench"
 
 
 def remove_bench_imports(s: Session) -> None:
-    """A large import commits its parts: take the bench's cases (and their events) out again."""
-    s.execute(
-        text("DELETE FROM case_events WHERE case_id IN (SELECT id FROM cases WHERE source = :src)"),
-        {"src": BENCH_SOURCE},
-    )
+    """A large import commits its parts: take the bench's cases and their records out again."""
     s.execute(text("DELETE FROM cases WHERE source = :src"), {"src": BENCH_SOURCE})
     s.execute(text("DELETE FROM case_imports WHERE source = :src"), {"src": BENCH_SOURCE})
     s.commit()

@@ -1,5 +1,5 @@
 """Importing a case batch: checked rows staged with one COPY, assigned set-based in SQL
-(geo/assign.py), written with their creation events; a per-row report.
+(geo/assign.py), written pointing at the record of their part; a per-row report.
 
 Parts. A file of up to MIN_PART_ROWS rows is one part, written in the caller's transaction
 (the caller commits, or rolls back and nothing is written). A larger file is cut into WORKERS
@@ -167,7 +167,7 @@ def _import_part(
     s: Session, table: pa.Table, part: _Part, digest: str, source: str, snap_m: float
 ) -> None:
     """Claim the part in case_imports (waits for, then yields to, a concurrent import of the
-    same file), stage its accepted rows, assign them, insert cases and creation events."""
+    same file), stage its accepted rows, assign them, insert the cases pointing at the claim."""
     claimed = s.execute(
         text(_CLAIM),
         {"digest": digest, "first": part.first_row, "last": part.last_row, "source": source},
@@ -187,7 +187,8 @@ def _import_part(
     )
     assign_input(s, snap_m)
     part.unplaced = unplaced(s)
-    part.accepted = int(s.execute(text(_INSERT), {"source": source}).scalar_one())
+    written = s.execute(text(_INSERT), {"source": source, "import_id": part.import_id})
+    part.accepted = written.rowcount  # type: ignore[attr-defined]
     if part.accepted:
         s.execute(
             text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
@@ -216,27 +217,21 @@ def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:
         cp.write(sink.getbuffer())
 
 
+# No creation event per case: the part's case_imports row (import_id) is their creation record.
 _INSERT = """
-WITH ins AS (
-    INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
-                       address, reporter_name, reporter_phone, source, status, grid_code, rule,
-                       outside, distance_m, community_code, street_code, worker_id, zone_kind,
-                       zone_code, party_org_code, due_at)
-    SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
-           s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
-           NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
-           o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
-           o.party_org_code, now() + make_interval(hours => k.sla_hours)
-    FROM batch_stage s
-    JOIN assign_output o ON o.id = s.row_no
-    JOIN categories k ON k.code = s.category
-    ORDER BY s.row_no
-    RETURNING id
-), ev AS (
-    INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note)
-    SELECT id, :source, 'created', NULL, 'assigned', '批量导入并按规则派单' FROM ins
-)
-SELECT count(*) FROM ins
+INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
+                   address, reporter_name, reporter_phone, source, status, grid_code, rule,
+                   outside, distance_m, community_code, street_code, worker_id, zone_kind,
+                   zone_code, party_org_code, due_at, import_id)
+SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
+       s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
+       NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
+       o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
+       o.party_org_code, now() + make_interval(hours => k.sla_hours), :import_id
+FROM batch_stage s
+JOIN assign_output o ON o.id = s.row_no
+JOIN categories k ON k.code = s.category
+ORDER BY s.row_no
 """
 
 

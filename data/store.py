@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 ALL_TABLES = (
     "case_events",
     "cases",
+    "case_imports",
     "workers",
     "party_orgs",
     "facilities",

@@ -308,6 +308,7 @@ class Case(Base):
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
         Index("ix_cases_category_created", "category_code", "created_at"),
+        Index("ix_cases_import_id", "import_id", postgresql_where=text("import_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     received_lon: Mapped[float] = mapped_column(Float)
@@ -337,6 +338,8 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A batch-imported case: its part of the file, whose record stands for its creation event.
+    import_id: Mapped[int | None] = mapped_column(ForeignKey("case_imports.id"))
 
 
 class GridPart(Base):
@@ -362,7 +365,8 @@ class ApiKey(Base):
 
 
 class CaseEvent(Base):
-    """Append-only trail: every transition and reassignment of a case."""
+    """Append-only trail: every transition and reassignment of a case, and the creation of a
+    case reported on its own (a batch-imported case's creation is its case_imports record)."""
 
     __tablename__ = "case_events"
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)

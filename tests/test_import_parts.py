@@ -55,14 +55,15 @@ def run(engine: Engine, data: bytes) -> BatchReport:
     return report
 
 
-def imported(engine: Engine) -> list[tuple[str, str, int]]:
-    """(description, grid, creation events) of every case the tests imported, committed."""
+def imported(engine: Engine) -> list[tuple[str, str, int | None, int | None]]:
+    """(description, grid, first and last row of its import part) of every case the tests
+    imported, committed."""
     with Session(engine) as s:
         rows = s.execute(
             text(
-                "SELECT c.description, c.grid_code, count(e.id) FROM cases c "
-                "LEFT JOIN case_events e ON e.case_id = c.id AND e.kind = 'created' "
-                "WHERE c.source = :src GROUP BY c.id ORDER BY c.description"
+                "SELECT c.description, c.grid_code, i.first_row, i.last_row FROM cases c "
+                "LEFT JOIN case_imports i ON i.id = c.import_id "
+                "WHERE c.source = :src ORDER BY c.description"
             ),
             {"src": SOURCE},
         ).all()
@@ -85,8 +86,10 @@ def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Se
     assert rep.accepted == whole.accepted == 14 and rep.rejected == whole.rejected
     assert [r["row"] for r in rep.rejected] == [6, 10, 15]
     rows = imported(clean)
-    assert len(rows) == 14 and all(n == 1 for _, _, n in rows)
-    assert {g for _, g, _ in rows} == {GRID_A, GRID_B}
+    assert len(rows) == 14
+    # each case points at the record of the part holding its file row ("分批N" is row N)
+    assert all(a is not None and b is not None and a <= int(d[2:]) <= b for d, _, a, b in rows)
+    assert {g for _, g, _, _ in rows} == {GRID_A, GRID_B}
     with Session(clean) as s:
         recorded = s.execute(
             text("SELECT first_row, accepted FROM case_imports WHERE source = :src ORDER BY 1"),
@@ -141,7 +144,7 @@ def test_two_requests_with_the_same_file_import_it_once(clean: Engine) -> None:
         reports = [r for r in pool.map(attempt, range(2)) if r is not None]
     assert sum(r.accepted for r in reports) == 14
     assert len(imported(clean)) == 14
-    descs = [d for d, _, _ in imported(clean)]
+    descs = [d for d, _, _, _ in imported(clean)]
     assert len(set(descs)) == len(descs)
 
 

@@ -49,9 +49,17 @@ LEFT JOIN party_orgs o ON o.code = c.party_org_code
 LEFT JOIN workers w ON w.id = c.worker_id
 WHERE c.id = :id;
 
--- step: events of a case, oldest first
-SELECT id, at, actor, kind, from_status, to_status, note FROM case_events
-WHERE case_id = :id ORDER BY at, id;
+-- step: events of a case, oldest first; a batch-imported case begins with its import record
+SELECT at, actor, kind, from_status, to_status, note FROM (
+    SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note
+    FROM case_events e WHERE e.case_id = :id
+    UNION ALL
+    SELECT 0, i.created_at, i.source, 'created', NULL, 'assigned',
+           format('批量导入并按规则派单(导入记录 %s:文件 %s… 第 %s–%s 行)',
+                  i.id, left(i.digest, 12), i.first_row, i.last_row)
+    FROM cases c JOIN case_imports i ON i.id = c.import_id WHERE c.id = :id
+) h
+ORDER BY at, id;
 
 -- step: lock a case for a transition
 SELECT status FROM cases WHERE id = :id FOR UPDATE;

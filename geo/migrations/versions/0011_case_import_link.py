@@ -1,0 +1,34 @@
+"""cases.import_id: a case written by a batch import points at its part in case_imports, which
+records its creation (who, when, which file and rows) once per part, instead of a creation
+event per case; the case's history shows that record as its first entry
+
+Revision ID: 0011
+Revises: 0010
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0011"
+down_revision: str | None = "0010"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.add_column("cases", sa.Column("import_id", sa.BigInteger(), nullable=True))
+    op.create_foreign_key("cases_import_id_fkey", "cases", "case_imports", ["import_id"], ["id"])
+    op.create_index(
+        "ix_cases_import_id",
+        "cases",
+        ["import_id"],
+        postgresql_where=sa.text("import_id IS NOT NULL"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_index("ix_cases_import_id", "cases")
+    op.drop_constraint("cases_import_id_fkey", "cases", type_="foreignkey")
+    op.drop_column("cases", "import_id")
