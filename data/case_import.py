@@ -205,7 +205,7 @@ def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:
     conn = driver_connection(session)
     conn.execute("DROP TABLE IF EXISTS batch_stage")
     conn.execute(
-        "CREATE TEMP TABLE batch_stage (row_no bigint PRIMARY KEY, received_lon float8, "
+        "CREATE TEMP TABLE batch_stage (row_no bigint, received_lon float8, "
         "received_lat float8, received_crs text, x float8, y float8, category text, "
         "description text, address text, reporter_name text, reporter_phone text) "
         "ON COMMIT DROP"

@@ -105,9 +105,10 @@ class Cluster:
                 "fsync = on\nshared_buffers = 256MB\nwork_mem = 32MB\n"
                 "maintenance_work_mem = 256MB\nmax_connections = 100\n"
                 # Batch imports: temp tables of a million rows stay in memory, and a big
-                # INSERT does not trigger checkpoints half-way.
+                # INSERT does not trigger checkpoints half-way. Its ~1 GB of WAL goes into
+                # recycled segments, not new ones zero-filled first (6 % of an import's CPU).
                 "temp_buffers = 256MB\nmax_wal_size = 4GB\ncheckpoint_timeout = 15min\n"
-                "wal_buffers = 64MB\njit = off\n"
+                "min_wal_size = 1GB\nwal_init_zero = off\nwal_buffers = 64MB\njit = off\n"
             )
 
     def start(self) -> None:

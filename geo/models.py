@@ -338,8 +338,9 @@ class Case(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    # A batch-imported case: its part of the file, whose record stands for its creation event.
-    import_id: Mapped[int | None] = mapped_column(ForeignKey("case_imports.id"))
+    # A batch-imported case: its part of the file (case_imports), the record of its creation.
+    # No foreign key, like the codes above (see migration 0011).
+    import_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class GridPart(Base):

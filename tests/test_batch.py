@@ -70,6 +70,10 @@ def test_csv_batch_keeps_good_rows_and_reports_each_bad_one(client, session) -> 
     ]
     assert events[0]["actor"].startswith("batch") and f"导入记录 {import_id}" in events[0]["note"]
     assert "第 1–8 行" in events[0]["note"]
+    # the case row itself carries its creation: without the record the entry stays, bare
+    session.execute(text("DELETE FROM case_imports WHERE id = :i"), {"i": import_id})
+    events = client.get(url).get_json()["events"]
+    assert events[0]["kind"] == "created" and events[0]["note"] == "批量导入并按规则派单"
 
 
 def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-untyped-def]

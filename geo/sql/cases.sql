@@ -54,10 +54,12 @@ SELECT at, actor, kind, from_status, to_status, note FROM (
     SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note
     FROM case_events e WHERE e.case_id = :id
     UNION ALL
-    SELECT 0, i.created_at, i.source, 'created', NULL, 'assigned',
-           format('批量导入并按规则派单(导入记录 %s:文件 %s… 第 %s–%s 行)',
-                  i.id, left(i.digest, 12), i.first_row, i.last_row)
-    FROM cases c JOIN case_imports i ON i.id = c.import_id WHERE c.id = :id
+    SELECT 0, c.created_at, c.source, 'created', NULL, 'assigned',
+           '批量导入并按规则派单' || coalesce(format('(导入记录 %s:文件 %s… 第 %s–%s 行)',
+                                                    i.id, left(i.digest, 12), i.first_row,
+                                                    i.last_row), '')
+    FROM cases c LEFT JOIN case_imports i ON i.id = c.import_id
+    WHERE c.id = :id AND c.import_id IS NOT NULL
 ) h
 ORDER BY at, id;
 
