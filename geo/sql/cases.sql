@@ -55,9 +55,9 @@ SELECT at, actor, kind, from_status, to_status, note FROM (
     FROM case_events e WHERE e.case_id = :id
     UNION ALL
     SELECT 0, c.created_at, c.source, 'created', NULL, 'assigned',
-           '批量导入并按规则派单' || coalesce(format('(导入记录 %s:文件 %s… 第 %s–%s 行)',
-                                                    i.id, left(i.digest, 12), i.first_row,
-                                                    i.last_row), '')
+           '批量导入并按规则派单' || CASE WHEN i.id IS NULL THEN '' ELSE
+               format('(导入记录 %s:文件 %s… 第 %s–%s 行)',
+                      i.id, left(i.digest, 12), i.first_row, i.last_row) END
     FROM cases c LEFT JOIN case_imports i ON i.id = c.import_id
     WHERE c.id = :id AND c.import_id IS NOT NULL
 ) h
