@@ -174,11 +174,12 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
         t = time.perf_counter()
         assign_grids(s)  # containment, the unique index on id, ties when it fails
         grid_onlys.append(time.perf_counter() - t)
-        s.commit()  # temp tables dropped in a transaction keep their buffers until it ends
+        ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE tie")).scalar()
+        # assign_grid drops at commit; temp tables dropped in a transaction keep their
+        # buffers until it ends
+        s.commit()
         s.execute(text("SET jit = off"))
     plain, grid_only = (float(np.median(x)) for x in (plains, grid_onlys))
-    ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE tie")).scalar()
-    s.execute(text("DROP TABLE assign_grid"))
     t = time.perf_counter()
     placed = assign_input(s)
     ours = time.perf_counter() - t
