@@ -308,7 +308,6 @@ class Case(Base):
             postgresql_where=text("idempotency_key IS NOT NULL"),
         ),
         Index("ix_cases_category_created", "category_code", "created_at"),
-        Index("ix_cases_import_id", "import_id", postgresql_where=text("import_id IS NOT NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     received_lon: Mapped[float] = mapped_column(Float)
