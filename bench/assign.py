@@ -215,10 +215,15 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
     s.commit()
     dt = time.perf_counter() - t
     remove_bench_imports(s)
+    phases = ", ".join(
+        f"{k} {max(p['seconds'][k] for p in report.parts):.1f} s"
+        for k in ("stage", "assign", "write")
+    )
     return [
         f"  parse+convert+assign+persist+report   {len(points) / dt / 1000:8.1f}k rows/s "
         f"({dt:.1f} s; {report.accepted} accepted, {len(report.rejected)} rejected; "
-        f"{len(report.parts)} parts, {WORKERS} at a time)"
+        f"{len(report.parts)} parts, {WORKERS} at a time)",
+        f"  slowest part: {phases}",
     ]
 
 

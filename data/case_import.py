@@ -66,6 +66,7 @@ class _Part:
     taken: bool = False  # a concurrent import of the same file had claimed it
     accepted: int = 0
     unplaced: list[int] = field(default_factory=list)  # 1-based rows outside the district
+    seconds: dict[str, float] = field(default_factory=dict)  # stage, assign, write
 
 
 def import_cases(
@@ -148,6 +149,7 @@ def _report(
                 "last_row": p.last_row,
                 "accepted": p.accepted,
                 "import_id": p.import_id,
+                "seconds": p.seconds,
             }
             for p in parts
         ],
@@ -179,7 +181,9 @@ def _import_part(
             f"rows {part.first_row}–{part.last_row} were imported meanwhile by another request"
         )
     part.import_id = int(claimed)
+    t = time.perf_counter()
     _stage(s, table, part.rows)
+    t = _lap(part, "stage", t)
     s.execute(text("DROP TABLE IF EXISTS assign_input"))
     s.execute(
         text(
@@ -189,8 +193,10 @@ def _import_part(
     )
     assign_input(s, snap_m)
     part.unplaced = unplaced(s)
+    t = _lap(part, "assign", t)
     written = s.execute(text(_INSERT), {"source": source, "import_id": part.import_id})
     part.accepted = written.rowcount  # type: ignore[attr-defined]
+    _lap(part, "write", t)
     if part.accepted:
         s.execute(
             text("UPDATE case_imports SET accepted = :n WHERE id = :id"),
@@ -199,6 +205,12 @@ def _import_part(
     else:  # nothing written: no record, so the same file sent again is checked again
         s.execute(text("DELETE FROM case_imports WHERE id = :id"), {"id": part.import_id})
         part.import_id = None
+
+
+def _lap(part: _Part, phase: str, since: float) -> float:
+    now = time.perf_counter()
+    part.seconds[phase] = round(now - since, 3)
+    return now
 
 
 def _stage(session: Session, table: pa.Table, rows: np.ndarray) -> None:

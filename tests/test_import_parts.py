@@ -84,6 +84,7 @@ def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Se
         (17, 17),
     ]
     assert rep.accepted == whole.accepted == 14 and rep.rejected == whole.rejected
+    assert all(set(p["seconds"]) == {"stage", "assign", "write"} for p in rep.parts)
     assert [r["row"] for r in rep.rejected] == [6, 10, 15]
     rows = imported(clean)
     assert len(rows) == 14
