@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import psycopg
@@ -39,7 +39,7 @@ def get_engine(url: str, autocommit: bool = False) -> Engine:
     return _engine(url, autocommit)  # one cache key however the flag is passed
 
 
-@lru_cache(maxsize=None)  # never evict: an evicted engine drops its pool's open connections
+@cache  # never evict: an evicted engine drops its pool's open connections
 def _engine(url: str, autocommit: bool) -> Engine:
     if autocommit:
         return create_engine(
