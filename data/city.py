@@ -184,13 +184,23 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
 
 # Schematic gates (the compounds are schematic too): every compound's main gate (正门) where its
 # boundary comes closest to the main road network; a compound of 2 ha or more also gets a side
-# gate (侧门), toward the nearest main road at least 60 m from the main gate.
+# gate (侧门), toward the nearest main road at least 60 m from the main gate. Of roads as near as
+# the nearest, to 1e-7° (1 cm; several touch a compound cut from a road-bounded block), the
+# lowest id is taken, so every build places the same gates (index order had decided: 971 to 973
+# gates from the same data).
 _GATES = (
     """
 INSERT INTO compound_entrances (code, compound_code, name, schematic, geom)
 SELECT c.code || '-M1', c.code, c.name || '正门', true, ST_ClosestPoint(ST_Boundary(c.geom), r.geom)
 FROM compounds c
-CROSS JOIN LATERAL (SELECT geom FROM road_edges WHERE main ORDER BY geom <-> c.geom LIMIT 1) r
+CROSS JOIN LATERAL (
+    SELECT geom <-> c.geom AS d FROM road_edges WHERE main ORDER BY geom <-> c.geom LIMIT 1
+) n
+CROSS JOIN LATERAL (
+    SELECT geom FROM road_edges
+    WHERE main AND ST_DWithin(geom, c.geom, n.d + 1e-7)
+    ORDER BY id LIMIT 1
+) r
 """,
     """
 INSERT INTO compound_entrances (code, compound_code, name, schematic, geom)
@@ -198,9 +208,15 @@ SELECT c.code || '-M2', c.code, c.name || '侧门', true, g.p
 FROM compounds c
 JOIN compound_entrances m ON m.code = c.code || '-M1'
 CROSS JOIN LATERAL (
-    SELECT geom FROM road_edges
+    SELECT geom <-> c.geom AS d FROM road_edges
     WHERE main AND NOT ST_DWithin(geom::geography, m.geom::geography, 60)
     ORDER BY geom <-> c.geom LIMIT 1
+) n
+CROSS JOIN LATERAL (
+    SELECT geom FROM road_edges
+    WHERE main AND ST_DWithin(geom, c.geom, n.d + 1e-7)
+      AND NOT ST_DWithin(geom::geography, m.geom::geography, 60)
+    ORDER BY id LIMIT 1
 ) r
 CROSS JOIN LATERAL (SELECT ST_ClosestPoint(ST_Boundary(c.geom), r.geom) AS p) g
 WHERE ST_Area(c.geom::geography) >= 20000 AND NOT ST_DWithin(g.p::geography, m.geom::geography, 60)
