@@ -10,6 +10,7 @@ from sqlalchemy.orm import sessionmaker
 
 from geo.db import get_engine, resolve_url
 from geo.settings import load_settings
+from webmap.jsonio import OrjsonProvider
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
@@ -27,12 +28,12 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         validation_error_status=400,
         validation_error_callback=errors.validation_error,
     )
-    app.config.from_mapping(JSON_AS_ASCII=False, SNAP_DISTANCE_M=load_settings().snap_distance_m)
+    app.config.from_mapping(SNAP_DISTANCE_M=load_settings().snap_distance_m)
     if config:
         app.config.update(config)
     url = app.config.get("DATABASE_URL") or os.environ.get("GRIDMAP_RESOLVED_URL") or resolve_url()
     app.config["DATABASE_URL"] = url
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json = OrjsonProvider(app)  # UTF-8 text (Chinese unescaped), sorted keys
     engine = get_engine(url)
     app.extensions["gridmap.engine"] = engine
     # Tests replace these factories to bind request sessions to a rolled-back connection.
