@@ -42,8 +42,14 @@ BIN = Path(sys.executable).parent
 
 
 def sample_points(s: Session, n: int, seed: int = 1) -> np.ndarray:
-    """n WGS84 points where cases happen: demo case points jittered by ~50 m."""
-    pts = np.array(s.execute(text("SELECT ST_X(geom), ST_Y(geom) FROM cases ORDER BY id")).all())
+    """n WGS84 points where cases happen: demo case points jittered by ~50 m (not the bench's
+    own cases, which an interrupted run may have left: the sample would drift outwards)."""
+    pts = np.array(
+        s.execute(
+            text("SELECT ST_X(geom), ST_Y(geom) FROM cases WHERE source <> :src ORDER BY id"),
+            {"src": BENCH_SOURCE},
+        ).all()
+    )
     rng = np.random.default_rng(seed)
     return pts[rng.integers(0, len(pts), n)] + rng.normal(0, 0.0005, (n, 2))
 
