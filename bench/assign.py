@@ -27,7 +27,7 @@ from pathlib import Path
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,12 +255,7 @@ def remove_bench_imports(s: Session) -> None:
     s.execute(text("DELETE FROM cases WHERE source = :src"), {"src": BENCH_SOURCE})
     s.execute(text("DELETE FROM case_imports WHERE source = :src"), {"src": BENCH_SOURCE})
     s.commit()
-    compact(s.get_bind().engine)
-
-
-def compact(engine: Engine) -> None:
-    """Leave the case tables as they were found: no dead rows, indexes rebuilt, written out."""
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+    with s.get_bind().engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
         c.execute(text("VACUUM (FULL, ANALYZE) cases"))
         c.execute(text("VACUUM (FULL, ANALYZE) case_events"))
         c.execute(text("VACUUM (FULL, ANALYZE) case_imports"))
@@ -308,7 +303,6 @@ def main() -> None:
                     for line in run(s, points):
                         print(line)
                     s.rollback()
-        compact(engine)
         engine.dispose()
 
 
