@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT))
 
 from data.case_import import WORKERS, import_cases  # noqa: E402
 from geo.assign import assign_grids, assign_input  # noqa: E402
-from geo.db import local_cluster  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
+from ops.database import local_cluster  # noqa: E402
 
 BIN = Path(sys.executable).parent
 

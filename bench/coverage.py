@@ -28,10 +28,10 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
-from geo.db import local_cluster  # noqa: E402
 from geo.derived import refresh  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from geo.walking_areas import walking_graph  # noqa: E402
+from ops.database import local_cluster  # noqa: E402
 
 T = 500.0
 

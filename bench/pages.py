@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from geo.db import local_cluster  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
+from ops.database import local_cluster  # noqa: E402
 from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 
 PAGES = [("/cockpit", 1920, 1080), ("/worker", 390, 844), ("/planner", 1600, 1000)]

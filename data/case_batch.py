@@ -19,7 +19,9 @@ import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.crs import CRS_NAMES, in_china, to_wgs84
+from geo.crs import in_china, to_wgs84
+from geo.errors import BadInput
+from geo.vocabulary import CRS_NAMES
 
 COLUMNS = (
     "lon",
@@ -34,7 +36,7 @@ COLUMNS = (
 MAX_ROWS = 1_000_000
 
 
-class BatchError(ValueError):
+class BatchError(BadInput):
     """The file as a whole cannot be imported (nothing written)."""
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from data import names
 from data.partition import random_points_in
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 # (category code, weight, description templates)
 CASE_MIX = [

@@ -1,5 +1,6 @@
 """Importing a case batch: checked rows staged with one COPY, assigned set-based in SQL
-(geo/assign.py), written pointing at the record of their part; a per-row report.
+(geo/assign.py, the same rule as one point's), written pointing at the record of their part;
+a per-row report.
 
 Parts. A file of up to MIN_PART_ROWS rows is one part, written in the caller's transaction
 (the caller commits, or rolls back and nothing is written). A larger file is cut into WORKERS
@@ -32,15 +33,16 @@ import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.case_batch import BatchError, check, parse
+from data.case_batch import check, parse
 from data.store import driver_connection
-from geo.assign import assign_input, unplaced
+from geo.assign import assign_set, unplaced
+from geo.errors import Conflict
 
 MIN_PART_ROWS = 100_000
 WORKERS = 2
 
 
-class AlreadyImported(BatchError):
+class AlreadyImported(Conflict):
     """Every part of the file was imported before (nothing written)."""
 
 
@@ -73,11 +75,13 @@ def import_cases(
     session: Session,
     data: bytes,
     fmt: str,
-    source: str = "batch",
-    snap_m: float = 100.0,
+    *,
+    source: str,
+    snap_m: float,
     part_rows: int | None = None,
 ) -> BatchReport:
-    """Import a CSV or GeoJSON file; part_rows (tests) overrides the size of its parts."""
+    """Import a CSV or GeoJSON file; snap_m from the settings; part_rows (tests) overrides the
+    size of its parts."""
     t0 = time.perf_counter()
     table, reason = check(session, parse(data, fmt))
     digest = hashlib.sha256(data).hexdigest()
@@ -191,7 +195,7 @@ def _import_part(
             "ST_SetSRID(ST_MakePoint(x, y), 4326) AS geom FROM batch_stage"
         )
     )
-    assign_input(s, snap_m)
+    assign_set(s, snap_m)
     part.unplaced = unplaced(s)
     t = _lap(part, "assign", t)
     written = s.execute(text(_INSERT), {"source": source, "import_id": part.import_id})

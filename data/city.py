@@ -23,9 +23,9 @@ from data.synthetic import synthetic_blocks, synthetic_roads
 from geo.apikeys import create_key
 from geo.assign import assign_pending
 from geo.derived import refresh_all
-from geo.models import METRIC_SRID
 from geo.network import prepare_network
-from geo.settings import load_settings
+from geo.settings import Settings
+from geo.vocabulary import METRIC_SRID
 
 DEMO_SEED = 20261123
 CASES_PER_YEAR = 30_000  # per demo-sized district
@@ -89,6 +89,7 @@ def build_district(
     targets: Targets,
     seed: int,
     cases: int,
+    snap_m: float,
     now: datetime | None = None,
 ) -> BuildReport:
     """Generate and write every table; the caller commits. Tables must be empty."""
@@ -120,7 +121,7 @@ def build_district(
     labels = _place_labels(city, cells)
     gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng, sla_hours)
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
-    assign_pending(session)
+    assign_pending(session, snap_m)
     session.execute(text(_DUE_AT))
     session.execute(text(_DEMO_EVENTS))
     report.seconds = (datetime.now(UTC) - t0).total_seconds()
@@ -157,17 +158,27 @@ def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
     )
 
 
-def build_demo(session: Session, now: datetime | None = None) -> BuildReport:
-    """The Gongshu demo, with the demo API key ($GRIDMAP_DEMO_KEY, default demo-key)."""
+def build_demo(session: Session, settings: Settings, now: datetime | None = None) -> BuildReport:
+    """The Gongshu demo, with the demo API key (settings.demo_key)."""
     roads, blocks, streets = read_demo_extract()
     report = build_district(
-        session, roads, blocks, streets, Targets(), DEMO_SEED, CASES_PER_YEAR, now
+        session,
+        roads,
+        blocks,
+        streets,
+        Targets(),
+        DEMO_SEED,
+        CASES_PER_YEAR,
+        settings.snap_distance_m,
+        now,
     )
-    create_key(session, "demo", key=load_settings().demo_key)
+    create_key(session, "demo", key=settings.demo_key)
     return report
 
 
-def build_synthetic(session: Session, scale: int, now: datetime | None = None) -> BuildReport:
+def build_synthetic(
+    session: Session, settings: Settings, scale: int, now: datetime | None = None
+) -> BuildReport:
     roads = synthetic_roads(scale, DEMO_SEED + scale)
     blocks, streets = synthetic_blocks(roads, scale)
     return build_district(
@@ -178,6 +189,7 @@ def build_synthetic(session: Session, scale: int, now: datetime | None = None) -
         Targets().scaled(scale),
         DEMO_SEED + scale,
         CASES_PER_YEAR * scale,
+        settings.snap_distance_m,
         now,
     )
 

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 OUT = Path(__file__).resolve().parent / "demo"
 SLIVER_M2 = 3000.0  # faces smaller than this are road medians and junction islands

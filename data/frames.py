@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 
 def polygons(g: object) -> list[object]:

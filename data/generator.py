@@ -21,7 +21,7 @@ from data.frames import fill_slivers, frame
 from data.partition import bisect, bisect_capped, split_large
 from data.services import build_facilities, build_party_orgs, build_workers
 from data.zones import build_zones
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 CELL_MAX_M2 = 40_000.0
 GRID_HOUSEHOLDS = 450  # grids are cut to 300–500 households

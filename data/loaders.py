@@ -21,10 +21,12 @@ from pyproj import CRS
 
 from data.geometry_checks import fix_geometry, looks_swapped, outside_china
 from data.layer_specs import ALIASES, LAT_NAMES, LAYERS, LON_NAMES, LayerSpec
-from geo.crs import CRS_NAMES, to_wgs84
+from geo.crs import to_wgs84
+from geo.errors import BadInput
+from geo.vocabulary import CRS_NAMES
 
 
-class LoadError(ValueError):
+class LoadError(BadInput):
     """The file as a whole cannot be loaded; nothing was written."""
 
 

@@ -11,7 +11,7 @@ import shapely
 
 from data import names
 from data.partition import random_points_in
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 if TYPE_CHECKING:
     from data.generator import Targets

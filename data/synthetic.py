@@ -13,7 +13,7 @@ import shapely
 from pyproj import Transformer
 
 from data.partition import bisect
-from geo.models import METRIC_SRID
+from geo.vocabulary import METRIC_SRID
 
 DEMO_AREA_M2 = 66.6e6  # the demo district's road-bounded area
 ORIGIN_LONLAT = (120.30, 30.42)

@@ -16,17 +16,24 @@ from data.loaders import LoadReport, prepare
 from data.store import copy_frame, driver_connection
 from geo.assign import reassign_open_cases
 from geo.derived import refresh_all
-from geo.models import COMPOUND_TYPES, METRIC_SRID
 from geo.network import prepare_network
+from geo.settings import Settings
+from geo.vocabulary import COMPOUND_TYPES, METRIC_SRID
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
 
 
 def load_layer(
-    session: Session, layer: str, path: Path, crs: str | None = None, encoding: str | None = None
+    session: Session,
+    settings: Settings,
+    layer: str,
+    path: Path,
+    crs: str | None = None,
+    encoding: str | None = None,
 ) -> LoadReport:
-    """Load one file into `layer`; the caller commits (or rolls back on LoadError)."""
+    """Load one file into `layer`; the caller commits (or rolls back on LoadError). Open
+    cases are reassigned after a reload of what assigns them (settings: snap distance)."""
     gdf, report = prepare(Path(path), layer, crs, encoding)
     spec = LAYERS[layer]
     gdf = _check_values(gdf, spec, report)
@@ -46,7 +53,10 @@ def load_layer(
         refresh_all(session)  # whatever this layer feeds (coverage graph, slivers)
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
-                session, "loader", f"reloaded {layer} from {Path(path).name}"
+                session,
+                "loader",
+                f"reloaded {layer} from {Path(path).name}",
+                settings.snap_distance_m,
             )
     report.rejected.sort(key=lambda r: int(r["row"]))  # type: ignore[call-overload]
     return report

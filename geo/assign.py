@@ -1,94 +1,136 @@
-"""Set-based case assignment (the rule in ARCHITECTURE.md) for batches and reassignment.
-
-The single-point form is geo/locate.py; tests hold the two to the same answers.
+"""The assignment rule (docs/architecture.md), for one point and for a set: the same SQL
+text, geo/sql/assignment.sql, with a different assign_input (a one-row CTE, or an indexed
+temp table). Points are WGS84; distances geodesic metres; snap_m comes from the settings.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
+import psycopg
+from psycopg.rows import namedtuple_row
 from sqlalchemy import text
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from geo.sql.loader import steps
+from geo.errors import Unprocessable
+from geo.sql.loader import query, script, to_driver
 
-APPLY = steps("assign_apply")
+RULE = query("assignment", "rule")
+# One point: the rule over a one-row assign_input, with the names the API shows.
+ONE = to_driver(
+    "\n".join(("WITH", query("assignment", "one_point") + ",", RULE, query("assignment", "named")))
+)
+NEAREST = to_driver(query("assignment", "nearest_grid_m"))
+# A set: the rule over temp table assign_input, into temp table assign_output.
+SET = "\n".join(
+    ("CREATE TEMP TABLE assign_output ON COMMIT DROP AS WITH", RULE, "SELECT * FROM assignment")
+)
 
 
-def assign_input(session: Session, snap_m: float = 100.0) -> int:
-    """Assign the points in temp table assign_input(id, geom) into temp table assign_output.
+class OutsideDistrict(Unprocessable):
+    """Farther than the snap distance from every grid."""
 
-    Geometries WGS84; snap_m geodesic metres. Its temp tables are ON COMMIT DROP (a pooled
-    connection keeps none): read them in the same transaction. Returns how many points were
-    placed; those farther than snap_m from every grid have no output row.
+    def __init__(self, distance_m: float | None, snap_m: float) -> None:
+        self.distance_m = distance_m
+        far = f"{distance_m:.0f} m from the nearest grid" if distance_m is not None else "no grids"
+        super().__init__(f"outside the district: {far}, more than the {snap_m:.0f} m snap distance")
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """One point's assignment; lon/lat WGS84 degrees, distance_m geodesic metres."""
+
+    lon: float
+    lat: float
+    row: Any  # a row of assignment.sql's `named`
+
+    def as_dict(self) -> dict[str, Any]:
+        return assignment_dict(self.row, self.lon, self.lat)
+
+
+def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
+    """The assignment as the API shows it (docs/architecture.md), from any row with these
+    columns: street/community/grid _code and _name, zone_kind/_code/_name, party_org_code,
+    party_name, party_kind, worker_id, worker_name, rule, outside, distance_m."""
+    zone = (
+        None
+        if r.zone_kind is None
+        else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
+    )
+    return {
+        "point": {"lon": round(lon, 7), "lat": round(lat, 7)},
+        "street": {"code": r.street_code, "name": r.street_name},
+        "community": {"code": r.community_code, "name": r.community_name},
+        "grid": {"code": r.grid_code, "name": r.grid_name},
+        "zone": zone,
+        "party_org": {"code": r.party_org_code, "name": r.party_name, "kind": r.party_kind},
+        "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
+        "rule": r.rule,
+        "outside": bool(r.outside),
+        "distance_m": float(r.distance_m),
+    }
+
+
+def locate(conn: psycopg.Connection[Any], lon: float, lat: float, snap_m: float) -> Assignment:
+    """Assign one WGS84 point; raise OutsideDistrict if farther than snap_m from every grid.
+
+    Takes the driver connection (`geo.db.driver(session)` inside a transaction): this is the
+    platform's hottest path, and SQLAlchemy's statement handling cost more than the query.
     """
+    params = {"lon": lon, "lat": lat, "snap_m": snap_m}
+    with conn.cursor(row_factory=namedtuple_row) as cur:
+        row = cur.execute(ONE, params).fetchone()
+        if row is None:
+            found = cur.execute(NEAREST, params).fetchone()
+            raise OutsideDistrict(None if found is None else found[0], snap_m)
+    return Assignment(lon, lat, row)
+
+
+def assign_set(session: Session, snap_m: float) -> int:
+    """Assign the points of temp table assign_input(id, geom) into temp table assign_output.
+
+    Its temp tables are ON COMMIT DROP (a pooled connection keeps none): read them in the
+    same transaction. Returns how many points were placed; those farther than snap_m from
+    every grid have no output row (`unplaced`).
+    """
+    session.execute(text("SET LOCAL jit = off"))  # JIT only adds compile time here
     session.execute(
         text("CREATE INDEX IF NOT EXISTS assign_input_geom ON assign_input USING gist (geom)")
     )
     session.execute(text("ANALYZE assign_input"))
-    assign_grids(session)
-    for sql in steps("assign_batch"):
-        session.execute(text(sql), {"snap_m": snap_m} if ":snap_m" in sql else {})
+    session.execute(text("DROP TABLE IF EXISTS assign_output"))
+    session.execute(text(SET), {"snap_m": snap_m})
+    session.execute(text("ALTER TABLE assign_output ADD PRIMARY KEY (id)"))
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
 
 
 def unplaced(session: Session) -> list[int]:
-    """After assign_input: the ids farther than snap_m from every grid (no output row)."""
-    return [int(r[0]) for r in session.execute(text(_UNPLACED))]
+    """After assign_set: the ids farther than snap_m from every grid (no output row)."""
+    return [int(r[0]) for r in session.execute(text(query("assignment", "unplaced")))]
 
 
-_UNPLACED = (
-    "SELECT o.id FROM assign_outside o "
-    "WHERE NOT EXISTS (SELECT 1 FROM assign_snapped a WHERE a.id = o.id) ORDER BY 1"
-)
-
-
-*_PAIRS, _UNIQUE, _TIES = steps("assign_grid")
-
-
-def assign_grids(session: Session) -> None:
-    """Containment step: temp table assign_grid, one row per point inside or on a grid.
-
-    Ties (points several grids cover) are rare: the unique index on id is tried first, in a
-    savepoint, and only if it fails are the repeated ids grouped (assign_grid.sql)."""
-    for sql in _PAIRS:
-        session.execute(text(sql))
-    try:
-        with session.begin_nested():
-            session.execute(text(_UNIQUE))
-    except IntegrityError:
-        session.execute(text(_TIES))
-        session.execute(text(_UNIQUE))
-
-
-_INPUTS = {
-    "pending": "CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases "
-    "WHERE rule IS NULL",
-    "open": "CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases "
-    "WHERE status IN ('reported', 'assigned', 'accepted', 'returned')",
-}
-
-
-def _input_from(session: Session, which: str) -> None:
+def _input_from(session: Session, name: str) -> None:
     session.execute(text("DROP TABLE IF EXISTS assign_input"))
-    session.execute(text(_INPUTS[which]))
+    session.execute(text(query("assign_apply", name)))
 
 
-def assign_pending(session: Session, snap_m: float = 100.0) -> int:
+def assign_pending(session: Session, snap_m: float) -> int:
     """Assign every case whose rule is NULL; return how many got a grid."""
-    _input_from(session, "pending")
-    n = assign_input(session, snap_m)
-    session.execute(text(APPLY[0]))
+    _input_from(session, "pending_input")
+    n = assign_set(session, snap_m)
+    session.execute(text(query("assign_apply", "apply_pending")))
     return n
 
 
-def reassign_open_cases(session: Session, actor: str, reason: str, snap_m: float = 100.0) -> int:
+def reassign_open_cases(session: Session, actor: str, reason: str, snap_m: float) -> int:
     """Re-run the rule for every open case; change those whose assignment moved.
 
     Each changed case gets a 'reassigned' event with the old and new assignment. Closed,
     resolved and duplicate cases keep their history untouched. Returns the number changed.
     """
-    _input_from(session, "open")
-    assign_input(session, snap_m)
-    for sql in APPLY[1:]:
-        session.execute(text(sql), {"actor": actor, "reason": reason} if ":actor" in sql else {})
+    _input_from(session, "open_input")
+    assign_set(session, snap_m)
+    for sql in script("assign_apply"):
+        session.execute(text(sql), {"actor": actor, "reason": reason})
     return int(session.execute(text("SELECT count(*) FROM reassigned")).scalar_one())

@@ -1,6 +1,7 @@
 """Cases: intake with idempotency, possible duplicates, lifecycle, and masking on output.
 
-Functions take the session first and never commit; the caller owns the transaction.
+Functions take the session first and never commit; the caller owns the transaction. Errors
+are domain errors (geo/errors.py); the statuses and their moves are geo/vocabulary.py's.
 """
 
 from __future__ import annotations
@@ -14,47 +15,17 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.assign import assignment_dict, locate
 from geo.db import driver
-from geo.locate import assignment_dict, locate
+from geo.errors import Conflict, NotFound, Unprocessable
 from geo.points import to_wgs84_point
-from geo.sql.loader import steps
-
-SQL = dict(
-    zip(
-        ("insert", "by_key", "duplicates", "get", "events", "lock", "move", "event"),
-        steps("cases"),
-        strict=True,
-    )
-)
-
-# Allowed moves of the case lifecycle: reported → assigned → accepted → resolved → closed,
-# with returned (back to dispatch) and duplicate.
-TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "reported": ("assigned", "duplicate"),
-    "assigned": ("accepted", "returned", "duplicate"),
-    "accepted": ("resolved", "returned"),
-    "returned": ("assigned", "duplicate"),
-    "resolved": ("closed", "accepted"),
-    "closed": (),
-    "duplicate": (),
-}
-STATUS_LABELS = {
-    "reported": "已上报",
-    "assigned": "已派单",
-    "accepted": "处置中",
-    "resolved": "已办结",
-    "closed": "已结案",
-    "returned": "已退回",
-    "duplicate": "重复件",
-}
+from geo.settings import Settings
+from geo.sql.loader import query
+from geo.vocabulary import STATUS_LABELS, TRANSITIONS
 
 
-class CaseError(ValueError):
-    """A request about a case that cannot be met; `status` is the HTTP status to answer."""
-
-    def __init__(self, message: str, status: int = 422) -> None:
-        super().__init__(message)
-        self.status = status
+def _q(name: str) -> Any:
+    return text(query("cases", name))
 
 
 @dataclass(frozen=True)
@@ -96,16 +67,17 @@ class Intake:
 
 
 def create_case(
-    session: Session, new: NewCase, idempotency_key: str | None = None, snap_m: float = 100.0
+    session: Session, settings: Settings, new: NewCase, idempotency_key: str | None = None
 ) -> Intake:
-    """Insert a case with its assignment. A retry with the same key returns the first case
-    (created False); the same key with another request is a 422."""
+    """Insert a case with its assignment (settings: snap distance, duplicate radius and
+    window). A retry with the same key returns the first case (created False); the same key
+    with another request is Unprocessable."""
     lon, lat = to_wgs84_point(new.lon, new.lat, new.crs)
     if idempotency_key:
-        found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one_or_none()
+        found = session.execute(_q("by_key"), {"key": idempotency_key}).one_or_none()
         if found is not None:
-            return _replay(session, found, new, lon, lat)
-    a = locate(driver(session), lon, lat, snap_m).row
+            return _replay(session, settings, found, new, lon, lat)
+    a = locate(driver(session), lon, lat, settings.snap_distance_m).row
     params = {
         "received_lon": new.lon,
         "received_lat": new.lat,
@@ -131,13 +103,13 @@ def create_case(
         "idempotency_key": idempotency_key,
         "request_hash": new.fingerprint(),
     }
-    case_id = session.execute(text(SQL["insert"]), params).scalar_one_or_none()
+    case_id = session.execute(_q("insert"), params).scalar_one_or_none()
     if case_id is None:
         if idempotency_key:  # a concurrent request with the same key won the race
-            found = session.execute(text(SQL["by_key"]), {"key": idempotency_key}).one()
-            return _replay(session, found, new, lon, lat)
-        raise CaseError(f"unknown category {new.category!r}")
-    dups = possible_duplicates(session, case_id, lon, lat, new.category)
+            found = session.execute(_q("by_key"), {"key": idempotency_key}).one()
+            return _replay(session, settings, found, new, lon, lat)
+        raise Unprocessable(f"unknown category {new.category!r}")
+    dups = possible_duplicates(session, settings, case_id, lon, lat, new.category)
     _event(
         session,
         case_id,
@@ -161,20 +133,32 @@ def create_case(
     return Intake(case_id, True, dups)
 
 
-def _replay(session: Session, found: Any, new: NewCase, lon: float, lat: float) -> Intake:
+def _replay(
+    session: Session, settings: Settings, found: Any, new: NewCase, lon: float, lat: float
+) -> Intake:
     """A retry: the first case under this key, if the request is the same."""
     if found.request_hash != new.fingerprint():
-        raise CaseError("Idempotency-Key was already used for a different request", 422)
+        raise Unprocessable("Idempotency-Key was already used for a different request")
     first = int(found.id)
-    return Intake(first, False, possible_duplicates(session, first, lon, lat, new.category))
+    dups = possible_duplicates(session, settings, first, lon, lat, new.category)
+    return Intake(first, False, dups)
 
 
 def possible_duplicates(
-    session: Session, case_id: int, lon: float, lat: float, category: str
+    session: Session, settings: Settings, case_id: int, lon: float, lat: float, category: str
 ) -> list[dict[str, Any]]:
-    """Open cases of the same category within 250 m (geodesic) and 72 h, nearest first, ≤ 5."""
+    """Open cases of the same category within settings.duplicate_radius_m (geodesic) and
+    settings.duplicate_window_h hours, nearest first, at most 5."""
     rows = session.execute(
-        text(SQL["duplicates"]), {"lon": lon, "lat": lat, "category": category, "exclude": case_id}
+        _q("duplicates"),
+        {
+            "lon": lon,
+            "lat": lat,
+            "category": category,
+            "exclude": case_id,
+            "radius_m": settings.duplicate_radius_m,
+            "window_h": settings.duplicate_window_h,
+        },
     )
     return [
         {
@@ -189,16 +173,16 @@ def possible_duplicates(
 
 def transition(session: Session, case_id: int, to: str, actor: str, note: str | None = None) -> str:
     """Move a case to `to` if the lifecycle allows it; return the previous status."""
-    current = session.execute(text(SQL["lock"]), {"id": case_id}).scalar_one_or_none()
+    current = session.execute(_q("lock"), {"id": case_id}).scalar_one_or_none()
     if current is None:
-        raise CaseError(f"no case {case_id}", 404)
+        raise NotFound(f"no case {case_id}")
     if to not in TRANSITIONS:
-        raise CaseError(f"unknown status {to!r}; one of {', '.join(TRANSITIONS)}", 422)
+        raise Unprocessable(f"unknown status {to!r}; one of {', '.join(TRANSITIONS)}")
     allowed = TRANSITIONS[current]
     if to not in allowed:
         nxt = ", ".join(allowed) or "none (final)"
-        raise CaseError(f"cannot move a case from {current} to {to}; allowed: {nxt}", 409)
-    session.execute(text(SQL["move"]), {"id": case_id, "to": to})
+        raise Conflict(f"cannot move a case from {current} to {to}; allowed: {nxt}")
+    session.execute(_q("move"), {"id": case_id, "to": to})
     _event(session, case_id, actor, "transition", current, to, note, None)
     return str(current)
 
@@ -214,7 +198,7 @@ def _event(
     data: dict[str, Any] | None,
 ) -> None:
     session.execute(
-        text(SQL["event"]),
+        _q("event"),
         {
             "id": case_id,
             "actor": actor,
@@ -229,13 +213,13 @@ def _event(
 
 def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dict[str, Any] | None:
     """The case as the API shows it; reporter masked unless full_reporter."""
-    r = session.execute(text(SQL["get"]), {"id": case_id}).one_or_none()
+    r = session.execute(_q("get"), {"id": case_id}).one_or_none()
     if r is None:
         return None
     name, phone = r.reporter_name, r.reporter_phone
     if not full_reporter:
         name, phone = mask_name(name), mask_phone(phone)
-    events = session.execute(text(SQL["events"]), {"id": case_id})
+    events = session.execute(_q("events"), {"id": case_id})
     return {
         "id": r.id,
         "status": r.status,

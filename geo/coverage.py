@@ -16,10 +16,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import COVERAGE_REACH_M, refresh
-from geo.sql.loader import steps
+from geo.derived import COVERAGE_REACH_M, require_fresh
+from geo.sql.loader import query
 
-(TABLE,) = steps("coverage")
+TABLE = query("coverage", "table")
 # Network distances are known to twice the threshold, and at most as far as the stored reach
 # (COVERAGE_REACH_M): a compound farther than that from every facility has network_m None
 # ("more than network_limit_m"). Thresholds beyond the stored reach are refused.
@@ -66,8 +66,8 @@ def reach_table(
     with `straight` the straight-line distance to the nearest source (else None, and only the
     compounds some source reaches are listed). Sources: the
     kind's facilities less `remove`, plus `add` (refs default to candidate:1, candidate:2, …).
-    One query, on the stored walks and reach, which are rebuilt first if stale."""
-    refresh(session, "facility_walks")
+    One query, on the stored walks and reach (Rebuilding if they are stale)."""
+    require_fresh(session, "facility_walks")
     params = {
         "kind": kind,
         "remove": list(remove),

@@ -9,13 +9,10 @@ All functions take and return degrees (lon, lat) and accept scalars or numpy arr
 
 from __future__ import annotations
 
-from typing import Literal
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-CrsName = Literal["wgs84", "gcj02", "bd09", "cgcs2000"]
-CRS_NAMES: tuple[str, ...] = ("wgs84", "gcj02", "bd09", "cgcs2000")
+from geo.vocabulary import CRS_NAMES
 
 _A = 6378245.0  # Krasovsky 1940 semi-major axis used by GCJ-02
 _EE = 0.00669342162296594323  # its first eccentricity squared

@@ -8,12 +8,14 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.sql.loader import steps
+from geo.sql.loader import query
 
 
 def cockpit_stats(session: Session, min_count: int = 3, ratio: float = 3.0) -> dict[str, Any]:
     """Hotspots: last 24 h at least `min_count` cases and `ratio` × (usual daily mean + 1)."""
-    figures, streets, categories, hotspots = steps("dashboard")
+    figures, streets, categories, hotspots = (
+        query("dashboard", n) for n in ("figures", "by_street", "by_category", "hotspots")
+    )
     f = session.execute(text(figures)).one()
     pct = round(100.0 * f.done_in_time / f.done, 1) if f.done else None
     return {

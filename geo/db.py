@@ -1,4 +1,4 @@
-"""One engine per process, and the URL it points at."""
+"""One engine per process (per URL and mode), and the driver connection under a session."""
 
 from __future__ import annotations
 
@@ -8,25 +8,6 @@ from typing import Any
 import psycopg
 from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
-
-from geo.cluster import Cluster
-from geo.settings import Settings, load_settings
-
-
-def local_cluster(settings: Settings) -> Cluster:
-    return Cluster(root=settings.pg_dir, port=settings.pg_port)
-
-
-def resolve_url(settings: Settings | None = None, start: bool = True) -> str:
-    """DATABASE_URL if set; otherwise the private cluster, started (and initialised) on demand."""
-    s = settings or load_settings()
-    if s.database_url:
-        url = s.database_url
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
-            url = "postgresql+psycopg://" + url.split("://", 1)[1]
-        return url
-    cluster = local_cluster(s)
-    return cluster.up() if start else cluster.url()
 
 
 def get_engine(url: str, autocommit: bool = False) -> Engine:

@@ -1,9 +1,9 @@
 """Derived tables, kept between calls and rebuilt when the tables they come from change.
 
 Triggers (migrations 0005, 0007, 0008) mark a derived table stale on any change to its sources;
-`refresh` rebuilds it in the caller's transaction. Loaders refresh right after loading,
-`gridmap migrate` refreshes whatever is stale, and the code that reads a derived table refreshes
-it first.
+`refresh` rebuilds it in the caller's transaction. Writers rebuild: loaders right after loading,
+`gridmap migrate` whatever is stale, the web app a queued rebuild (webmap/rebuild.py) for a
+change made outside them. Readers never do: `require_fresh` raises Rebuilding on a stale table.
 """
 
 from __future__ import annotations
@@ -11,7 +11,8 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.sql.loader import steps
+from geo.errors import Rebuilding
+from geo.sql.loader import script
 
 # Each is built by geo/sql/<name>.sql.
 DERIVED = (
@@ -30,16 +31,15 @@ _PARAMS = {name: {"reach_m": COVERAGE_REACH_M} for name in ("coverage_graph", "f
 def refresh(session: Session, name: str, force: bool = False) -> bool:
     """Rebuild `name` if stale (or forced); return whether it was rebuilt.
 
-    Readers call this on every run, so the fresh case is a plain read: a row lock here would
-    hold every concurrent coverage request behind the first until its transaction ended. Only
-    a rebuild locks the row (and looks again, in case another transaction just rebuilt it).
+    The fresh case is a plain read; only a rebuild locks the row (and looks again, in case
+    another transaction just rebuilt it).
     What `name` is built from is refreshed first (a rebuild of it marks `name` stale).
     """
     if name in _NEEDS:
         refresh(session, _NEEDS[name])
     if not force and not (_stale(session, name, lock=False) and _stale(session, name, lock=True)):
         return False
-    for sql in steps(name):
+    for sql in script(name):
         session.execute(text(sql), _PARAMS.get(name, {}))
     session.execute(
         text("UPDATE derived_tables SET stale = false, built_at = now() WHERE name = :n"),
@@ -55,6 +55,18 @@ def _stale(session: Session, name: str, lock: bool) -> bool:
 
 _STALE = "SELECT stale FROM derived_tables WHERE name = :n"
 _STALE_LOCKED = "SELECT stale FROM derived_tables WHERE name = :n FOR UPDATE"
+
+
+def stale(session: Session) -> list[str]:
+    """The derived tables whose sources changed since they were built."""
+    return [name for name in DERIVED if _stale(session, name, lock=False)]
+
+
+def require_fresh(session: Session, name: str) -> None:
+    """For readers: raise Rebuilding if `name` (or what it is built from) is stale."""
+    for n in (_NEEDS.get(name), name):
+        if n is not None and _stale(session, n, lock=False):
+            raise Rebuilding(f"派生数据 {n} 正在重建（数据已更新），请稍后再试")
 
 
 def refresh_all(session: Session) -> list[str]:

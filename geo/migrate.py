@@ -1,4 +1,5 @@
-"""Run the Alembic migrations shipped in geo/migrations against a database URL."""
+"""`gridmap migrate`: the Alembic migrations in geo/migrations, then the repeatable SQL
+definitions (geo/definitions.py), then a rebuild of whatever derived table is stale."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -20,22 +23,20 @@ def alembic_config(url: str) -> Config:
 def upgrade(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
     if revision == "head":
-        refresh_derived(url)
+        finish(url)
 
 
-def refresh_derived(url: str) -> None:
-    """Rebuild derived tables left stale (after migration 0005, or a change made outside the
-    loaders) once here, not in every request that reads them: requests roll back their writes."""
-    from sqlalchemy import create_engine
-    from sqlalchemy.orm import Session
-
+def finish(url: str) -> None:
+    """After the schema is at head: apply changed definitions, rebuild stale derived tables."""
+    from geo.definitions import apply_definitions
     from geo.derived import refresh_all
 
     engine = create_engine(url)
     try:
         with Session(engine) as s:
-            if refresh_all(s):
-                s.commit()
+            apply_definitions(s)
+            refresh_all(s)
+            s.commit()
     finally:
         engine.dispose()
 

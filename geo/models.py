@@ -29,21 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-SRID = 4326
-METRIC_SRID = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E: lengths and areas in Hangzhou
-
-COMPOUND_TYPES = ("商品房", "老旧小区", "回迁安置")
-PARTY_ORG_KINDS = {
-    "community_committee": "社区党委",
-    "compound_branch": "小区党支部",
-    "stairwell_branch": "楼道党小组",
-    "business_branch": "商务社区党支部",
-    "block_org": "街区党组织",
-    "mobile_branch": "流动党支部",
-}
-AREA_KINDS = ("street", "community", "compound", "business_community", "building", "open_block")
-CASE_STATUSES = ("reported", "assigned", "accepted", "resolved", "closed", "returned", "duplicate")
-RULES = ("covers", "boundary", "snapped")
+from geo.vocabulary import SRID
 
 
 class Base(DeclarativeBase):
@@ -342,16 +328,6 @@ class Case(Base):
     import_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
-class GridPart(Base):
-    """Pieces of at most 64 vertices of each grid (ST_Subdivide), kept by a trigger on grids."""
-
-    __tablename__ = "grid_parts"
-    __table_args__ = (_gist("grid_parts"),)
-    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    grid_code: Mapped[str] = mapped_column(ForeignKey("grids.code", ondelete="CASCADE"), index=True)
-    geom: Mapped[Any] = mapped_column(Geometry("POLYGON", srid=SRID, spatial_index=False))
-
-
 class ApiKey(Base):
     """API keys, stored as SHA-256 of the key; a key may be bound to one grid worker."""
 
@@ -483,3 +459,12 @@ class GridSliver(Base):
     code: Mapped[str] = mapped_column(String(15))
     other: Mapped[str] = mapped_column(String(15))
     geom: Mapped[Any] = mapped_column(Geometry("GEOMETRY", srid=SRID, spatial_index=False))
+
+
+class SqlDefinition(Base):
+    """Which text of each repeatable SQL definitions file is applied (geo/definitions.py)."""
+
+    __tablename__ = "sql_definitions"
+    name: Mapped[str] = mapped_column(Text, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

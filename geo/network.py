@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.sql.loader import steps
+from geo.sql.loader import query
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,7 @@ def prepare_network(session: Session) -> NetworkReport:
     Every edge is walkable both ways (cost = reverse_cost = length in metres). Edges outside
     the largest component stay in the table, flagged main = false, and are reported.
     """
-    components, main, report = steps("network")
+    components, main, report = (query("network", n) for n in ("components", "main", "report"))
     session.execute(text(components))
     session.execute(text(main))
     r = session.execute(text(report)).one()

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
-from geo.crs import CRS_NAMES, in_china, to_wgs84
+from geo.crs import in_china, to_wgs84
+from geo.errors import Unprocessable
+from geo.vocabulary import CRS_NAMES
 
 
-class PointError(ValueError):
-    """The point cannot be placed; the message says why (HTTP 422)."""
+class PointError(Unprocessable):
+    """The point cannot be placed; the message says why."""
 
 
 def to_wgs84_point(lon: float, lat: float, crs: str = "wgs84") -> tuple[float, float]:

@@ -1,4 +1,8 @@
-"""Settings read once from the environment into one frozen object."""
+"""Settings: every tunable, read once from the environment into one frozen object.
+
+Nothing else reads the environment for these, and no function default repeats one: the app
+keeps the object it was created with (webmap/__init__.py), the command line loads it once.
+"""
 
 from __future__ import annotations
 
@@ -15,13 +19,31 @@ class Settings:
     """External database; None means the project-managed local cluster under var_dir."""
     var_dir: Path
     pg_port: int
-    snap_distance_m: float
     port: int
     demo_key: str
+    snap_distance_m: float
+    """A point outside every grid goes to the nearest within this many metres (geodesic)."""
+    duplicate_radius_m: float
+    """An open case of the same category this close (geodesic metres) …"""
+    duplicate_window_h: float
+    """… and reported within these many hours is a possible duplicate."""
+    basemap: str
+    """`none` (offline), an intranet tile URL template, `tianditu:<key>` or `amap`."""
+    basemap_attribution: str
+    district_name: str
+    district_bounds: tuple[float, float, float, float]
+    """WGS84 minlon, minlat, maxlon, maxlat shown when the database has no grids yet."""
 
     @property
     def pg_dir(self) -> Path:
         return self.var_dir / "pg"
+
+
+def _bounds(text: str) -> tuple[float, float, float, float]:
+    parts = [float(v) for v in text.split(",")]
+    if len(parts) != 4:
+        raise ValueError(f"GRIDMAP_DISTRICT_BOUNDS must be minlon,minlat,maxlon,maxlat: {text!r}")
+    return parts[0], parts[1], parts[2], parts[3]
 
 
 def load_settings(env: dict[str, str] | None = None) -> Settings:
@@ -30,7 +52,13 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         database_url=e.get("DATABASE_URL") or None,
         var_dir=Path(e.get("GRIDMAP_VAR", str(REPO_ROOT / "var"))),
         pg_port=int(e.get("GRIDMAP_PG_PORT", "54329")),
-        snap_distance_m=float(e.get("GRIDMAP_SNAP_M", "100")),
         port=int(e.get("PORT", "5000")),
         demo_key=e.get("GRIDMAP_DEMO_KEY", "demo-key"),
+        snap_distance_m=float(e.get("GRIDMAP_SNAP_M", "100")),
+        duplicate_radius_m=float(e.get("GRIDMAP_DUPLICATE_M", "250")),
+        duplicate_window_h=float(e.get("GRIDMAP_DUPLICATE_HOURS", "72")),
+        basemap=e.get("GRIDMAP_BASEMAP", "none"),
+        basemap_attribution=e.get("GRIDMAP_BASEMAP_ATTRIBUTION", "底图"),
+        district_name=e.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
+        district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
     )

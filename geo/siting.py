@@ -13,9 +13,9 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.coverage import Site, coverage, reach_table
-from geo.sql.loader import steps
+from geo.sql.loader import query
 
-(CANDIDATES,) = steps("siting")
+CANDIDATES = query("siting", "candidates")
 
 
 def suggest(

@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
-from geo.sql.loader import steps
+from geo.sql.loader import script
 
 CHECKS = ("overlap", "gap", "crosses_community", "zone_outside_grids")
 CHECK_LABELS = {
@@ -30,7 +29,7 @@ class Problem:
 def validate(session: Session, min_m2: float = 1.0) -> list[Problem]:
     """Every problem of at least min_m2 m² (areas in EPSG:4549), largest first per check."""
     out: list[Problem] = []
-    for sql in steps("validate"):
+    for sql in script("validate"):
         for row in session.execute(text(sql), {"min_m2": min_m2}):
             out.append(Problem(row.check, row.code, row.other, round(float(row.area_m2), 1)))
     return out
@@ -44,8 +43,8 @@ class Slivers:
 
 def small_slivers(session: Session, min_m2: float = 1.0) -> Slivers:
     """Overlaps of grids smaller than min_m2 (not problems, but counted): digitised grids rarely
-    meet exactly, and a point in one goes to the lower code (grid_slivers, geo/derived.py)."""
-    refresh(session, "grid_slivers")
+    meet exactly, and a point in one goes to the lower code (grid_slivers, geo/derived.py,
+    which the caller keeps fresh)."""
     n, area = session.execute(
         text(
             "SELECT count(*), COALESCE(sum(a), 0) FROM "

@@ -12,22 +12,24 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
-from geo.sql.loader import steps
+from geo.derived import require_fresh
+from geo.sql.loader import query, script
 
-*NEW_SOURCES, FACILITIES, AREAS = steps("walking_areas")
-GRAPH = steps("coverage_graph_view")
-ATTACH = steps("coverage_attach")[0]
+NEW_SOURCES = script("walking_areas")
+FACILITIES = query("walking_areas", "facilities")
+AREAS = query("walking_areas", "areas")
+GRAPH = script("coverage_graph_view")
+ATTACH = query("coverage_attach", "attach")
 FIRST_SOURCE_PID = 100_000_001  # coverage_targets (compounds) number from 1
 
 
 def walking_graph(session: Session, kind: str) -> None:
     """Temp table cov_sources (the kind's facilities) and temp view cov_edges: the stored
-    coverage graph (rebuilt first if stale) with each facility attached where it meets the road."""
+    coverage graph (Rebuilding if it is stale), each facility attached where it meets the road."""
     for sql in NEW_SOURCES:
         session.execute(text(sql))
     session.execute(text(FACILITIES), {"kind": kind, "first": FIRST_SOURCE_PID})
-    refresh(session, "coverage_graph")
+    require_fresh(session, "coverage_graph")
     for sql in GRAPH:
         session.execute(text(sql))
     session.execute(text(ATTACH))

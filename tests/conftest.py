@@ -17,8 +17,9 @@ import pytest
 from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from geo.cluster import Cluster
 from geo.migrate import upgrade
+from geo.settings import Settings
+from ops.cluster import Cluster
 from tests import fixtures
 
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
@@ -82,26 +83,20 @@ def session(connection: Connection) -> Iterator[Session]:
 
 @pytest.fixture()
 def app(db_url: str, connection: Connection):  # type: ignore[no-untyped-def]
+    return make_app(db_url, connection, fixtures.SETTINGS)
+
+
+def make_app(db_url: str, connection: Connection, settings: Settings):  # type: ignore[no-untyped-def]
+    """The app with these settings, its request sessions bound to the test's connection."""
     from webmap import create_app
 
-    app = create_app({"TESTING": True, "DATABASE_URL": db_url})
+    app = create_app({"TESTING": True, "DATABASE_URL": db_url, "SETTINGS": settings})
     bound = sessionmaker(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app.extensions["gridmap.sessionmaker"] = bound
     app.extensions["gridmap.read_sessionmaker"] = bound
-    app.extensions["gridmap.read_connection"] = lambda: _Borrowed(connection)
     return app
-
-
-class _Borrowed:
-    """The test's connection lent to a request as its read connection; not closed by it."""
-
-    def __init__(self, connection: Connection) -> None:
-        self.driver_connection = connection.connection.driver_connection
-
-    def close(self) -> None:
-        pass
 
 
 @pytest.fixture()
@@ -125,7 +120,7 @@ def demo_url(cluster: Cluster) -> str:
     engine = create_engine(url)
     with Session(engine) as s:
         if s.execute(text("SELECT count(*) FROM streets")).scalar_one() == 0:
-            build_demo(s)
+            build_demo(s, fixtures.SETTINGS)
             s.commit()
     engine.dispose()
     return url

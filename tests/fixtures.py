@@ -20,7 +20,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.apikeys import create_key
+from geo.settings import load_settings
 
+# The defaults, whatever the environment says: tests state their settings.
+SETTINGS = load_settings({})
 ORIGIN = (500_000.0, 3_352_000.0)  # EPSG:4549 metres, about 120.0°E 30.29°N
 TO_WGS = Transformer.from_crs(4549, 4326, always_xy=True)
 

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.upsert import load_layer
-from tests.fixtures import COMMUNITY, GRID_A, GRID_B, WORKER_A, m_point, m_poly
+from tests.fixtures import COMMUNITY, GRID_A, GRID_B, SETTINGS, WORKER_A, m_point, m_poly
 
 DISPATCH = {"X-API-Key": "dispatch-key"}
 
@@ -183,7 +183,7 @@ def test_reloading_grids_reassigns_open_cases_and_leaves_closed_ones(
         ],
         crs=4326,
     ).to_file(f)
-    report = load_layer(session, "grids", f)
+    report = load_layer(session, SETTINGS, "grids", f)
     assert report.updated == 2 and report.reassigned_cases == 1
     moved = client.get(f"/api/v1/cases/{open_id}").get_json()
     assert (

@@ -9,9 +9,9 @@ from click.testing import CliRunner
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
+from cli import main
 from geo.migrate import upgrade
 from tests.fixtures import load_small_district, m_box
-from webmap.cli import main
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from geo.coverage import Site, coverage, scenario, threshold_from
 from geo.derived import refresh, refresh_all
+from geo.errors import Rebuilding
 from geo.network import prepare_network
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
@@ -40,7 +41,6 @@ def network(session: Session) -> Session:
     road(session, 99, (3000, 0), (3100, 0), 500, 501)  # an island: not part of the main network
     report = prepare_network(session)
     assert (report.main_edges, report.dropped_edges, report.components) == (10, 1, 2)
-    refresh_all(session)  # as the loaders do after a load
     lon, lat = m_point(500, 10)
     session.execute(
         text(
@@ -49,6 +49,7 @@ def network(session: Session) -> Session:
         ),
         {"x": lon, "y": lat},
     )
+    refresh_all(session)  # as the loaders do after a load
     return session
 
 
@@ -94,19 +95,27 @@ def test_facilities_counts_the_run_s_sources(network: Session) -> None:
 
 def test_stored_walks_follow_the_facilities_and_the_graph(network: Session) -> None:
     """facility_walks is derived: moving a facility, or rebuilding the graph it was measured
-    on, makes the next run measure again."""
+    on, makes it stale; a read then says so instead of rebuilding, and the next rebuild (a
+    writer's) measures again."""
     assert compound_row(coverage(network, "canteen", 500))["network_m"] == pytest.approx(510, abs=3)
     lon, lat = m_point(800, 10)
     network.execute(
         text("UPDATE facilities SET geom = ST_SetSRID(ST_MakePoint(:x, :y), 4326)"),
         {"x": lon, "y": lat},
     )
+    with pytest.raises(Rebuilding, match="facility_walks"):
+        coverage(network, "canteen", 1000)
+    assert refresh_all(network) == ["facility_walks"]
     moved = compound_row(coverage(network, "canteen", 1000))  # 100 + 700 + 10 m
-    assert moved["network_m"] == pytest.approx(810, abs=3) and moved["nearest"] == "C1"
+    assert moved["network_m"] == pytest.approx(810, abs=3)
+    assert moved["nearest"] == "C1"
     refresh(network, "coverage_graph", force=True)
     assert network.execute(
         text("SELECT stale FROM derived_tables WHERE name = 'facility_walks'")
     ).scalar()
+    with pytest.raises(Rebuilding):
+        coverage(network, "canteen", 1000)
+    refresh_all(network)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         810, abs=3
     )
@@ -127,10 +136,12 @@ def test_a_compound_with_gates_is_walked_through_its_nearest_gate(network: Sessi
     """From the compound's point (100, 100) to a gate (straight, on its own paths), to the road,
     to the canteen at (500, 10). Through a west gate at (20, 100): 80 + 100 + 480 + 10 m."""
     gate(network, "G-W", COMPOUND, 20, 100)
+    refresh_all(network)  # as the gates' loader does
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         670, abs=3
     )
     gate(network, "G-E", COMPOUND, 180, 100)  # 80 + 100 + 320 + 10 m
+    refresh_all(network)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         510, abs=3
     )
@@ -155,6 +166,7 @@ def test_no_walk_crosses_another_compound_from_gate_to_gate(network: Session) ->
     gate(network, "A-N", COMPOUND, 100, 180)
     gate(network, "B-N", "B", 300, 180)
     gate(network, "B-S", "B", 300, 20)
+    refresh_all(network)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         1710, abs=3
     )
@@ -297,6 +309,7 @@ def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -
                 ),
                 {"c": f"TEST-{i}", "x": site.lon, "y": site.lat},
             )
+        refresh_all(s)  # as the facilities' loader does
         stored = coverage(s, "courier_post", 800)
         assert stored["facilities"] == live["facilities"]
         pairs = list(zip(live["compounds"], stored["compounds"], strict=True))
@@ -391,6 +404,7 @@ def test_straight_line_nearest_is_found_in_metres_not_degrees(network: Session) 
         text("SELECT ST_X(geom), ST_Y(geom) FROM coverage_targets WHERE ref = :c"), {"c": COMPOUND}
     ).one()
     assert point == pytest.approx(m_point(cx, cy), abs=1e-5)  # the point this test assumes
+    refresh_all(network)
     assert compound_row(coverage(network, "canteen", 500))["straight_m"] == pytest.approx(92, abs=1)
 
 

@@ -9,6 +9,7 @@ from data.city import build_synthetic, read_demo_extract
 from data.generator import Targets, generate_city
 from data.partition import bisect_capped
 from data.synthetic import synthetic_blocks, synthetic_roads
+from tests.fixtures import SETTINGS
 
 
 def test_same_seed_gives_the_same_district() -> None:
@@ -55,7 +56,7 @@ def test_synthetic_city_builds_at_scale(session: Session, scale: int) -> None:
             "compounds, open_blocks, grids, communities, streets, road_edges CASCADE"
         )
     )
-    report = build_synthetic(session, scale)
+    report = build_synthetic(session, SETTINGS, scale)
     assert report.counts["streets"] == 18 * scale
     assert report.counts["compounds"] == 690 * scale
     assert session.execute(text("SELECT count(*) FROM cases WHERE rule IS NULL")).scalar() == 0

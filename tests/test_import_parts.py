@@ -13,7 +13,9 @@ from sqlalchemy.orm import Session
 
 from data.case_batch import BatchError
 from data.case_import import AlreadyImported, BatchReport, import_cases
-from tests.fixtures import GRID_A, GRID_B, m_point
+from tests.fixtures import GRID_A, GRID_B, SETTINGS, m_point
+
+SNAP_M = SETTINGS.snap_distance_m
 
 SOURCE = "batch:parts-test"
 
@@ -50,7 +52,7 @@ def clean(engine: Engine) -> Iterator[Engine]:
 
 def run(engine: Engine, data: bytes) -> BatchReport:
     with Session(engine) as s:
-        report = import_cases(s, data, "csv", source=SOURCE, part_rows=4)
+        report = import_cases(s, data, "csv", source=SOURCE, snap_m=SNAP_M, part_rows=4)
         s.commit()
     return report
 
@@ -72,7 +74,9 @@ def imported(engine: Engine) -> list[tuple[str, str, int | None, int | None]]:
 
 def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Session) -> None:
     data = parts_file()
-    whole = import_cases(session, data, "csv", source=SOURCE)  # one part, rolled back after
+    whole = import_cases(
+        session, data, "csv", source=SOURCE, snap_m=SNAP_M
+    )  # one part, rolled back after
     session.rollback()
     rep = run(clean, data)
     assert len(rep.parts) == 5 and rep.already_imported == []

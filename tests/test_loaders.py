@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from data.loaders import LoadError
 from data.upsert import load_layer
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
-from tests.fixtures import COMMUNITY, m_box, m_point
+from tests.fixtures import COMMUNITY, SETTINGS, m_box, m_point
 
 GEOD = Geod(ellps="WGS84")
 
@@ -46,10 +46,10 @@ def count(session: Session, table: str) -> int:
 def test_geojson_reload_is_an_idempotent_upsert_by_code(session: Session, tmp_path: Path) -> None:
     f = tmp_path / "grids.geojson"
     grids_frame(("330105001001003", "新网格", m_box(400, 0, 600, 200))).to_file(f)
-    first = load_layer(session, "grids", f)
+    first = load_layer(session, SETTINGS, "grids", f)
     assert (first.inserted, first.updated, first.rejected) == (1, 0, [])
     grids_frame(("330105001001003", "新网格(改名)", m_box(400, 0, 600, 200))).to_file(f)
-    second = load_layer(session, "grids", f)
+    second = load_layer(session, SETTINGS, "grids", f)
     assert (second.inserted, second.updated) == (0, 1)
     assert count(session, "grids") == 3
     name = session.execute(text("SELECT name FROM grids WHERE code = '330105001001003'")).scalar()
@@ -65,7 +65,7 @@ def test_geopackage_in_a_projected_crs_is_reprojected(session: Session, tmp_path
         geometry=[metric],
         crs=4549,
     ).to_file(f, layer="c")
-    report = load_layer(session, "compounds", f)
+    report = load_layer(session, SETTINGS, "compounds", f)
     assert report.inserted == 1 and "4549" in report.crs
     stored = session.execute(
         text("SELECT ST_AsText(geom) FROM compounds WHERE code = 'X1'")
@@ -79,7 +79,7 @@ def test_csv_points_with_chinese_headers(session: Session, tmp_path: Path) -> No
     f.write_text(
         f"编码,名称,类型,经度,纬度\nF1,测试驿站,courier_post,{lon},{lat}\n", encoding="utf-8"
     )
-    report = load_layer(session, "facilities", f)
+    report = load_layer(session, SETTINGS, "facilities", f)
     assert report.inserted == 1 and report.rejected == []
 
 
@@ -95,7 +95,7 @@ def test_compound_gates_load_with_chinese_headers_and_a_known_compound(
         f"G2,330105999999XQ001,无此小区,{lon},{lat}\n",
         encoding="utf-8",
     )
-    report = load_layer(session, "compound_entrances", f)
+    report = load_layer(session, SETTINGS, "compound_entrances", f)
     assert report.inserted == 1
     assert "unknown compound_code" in report.rejected[0]["reason"]
     assert (
@@ -116,7 +116,7 @@ def test_gbk_shapefile_reads_with_encoding_option(session: Session, tmp_path: Pa
         grids_frame(("330105001001004", "拱宸桥网格", m_box(0, 200, 200, 400))), f, encoding="GBK"
     )
     (tmp_path / "grids.cpg").unlink(missing_ok=True)  # as many Chinese shapefiles arrive: no .cpg
-    report = load_layer(session, "grids", f, encoding="gbk")
+    report = load_layer(session, SETTINGS, "grids", f, encoding="gbk")
     assert report.inserted == 1
     name = session.execute(text("SELECT name FROM grids WHERE code = '330105001001004'")).scalar()
     assert name == "拱宸桥网格"
@@ -134,7 +134,7 @@ def test_shifted_coordinates_are_converted_to_wgs84(
         geometry=[shapely.Point(*map(float, shifted))],
         crs=4326,
     ).to_file(f)
-    load_layer(session, "facilities", f, crs=src)
+    load_layer(session, SETTINGS, "facilities", f, crs=src)
     x, y = session.execute(
         text("SELECT ST_X(geom), ST_Y(geom) FROM facilities WHERE code='F9'")
     ).one()
@@ -146,7 +146,7 @@ def test_invalid_polygon_is_repaired_and_reported(session: Session, tmp_path: Pa
     bowtie = shapely.Polygon([a, (b[0], b[1]), (b[0], a[1]), (a[0], b[1]), a])
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001005", "自相交网格", bowtie)).to_file(f)
-    report = load_layer(session, "grids", f)
+    report = load_layer(session, SETTINGS, "grids", f)
     assert report.inserted == 1
     assert report.repaired and "Self-intersection" in report.repaired[0]["reason"]
     assert session.execute(
@@ -168,7 +168,7 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(
     gdf.loc[4, "community_code"] = "330105999999"
     f = tmp_path / "g.geojson"
     gdf.to_file(f)
-    report = load_layer(session, "grids", f)
+    report = load_layer(session, SETTINGS, "grids", f)
     assert report.inserted == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
     assert "duplicate code" in reasons[2] and "first at row 1" in reasons[2]
@@ -188,7 +188,7 @@ def test_missing_columns_is_a_file_error(session: Session, tmp_path: Path) -> No
     )
     before = count(session, "grids")
     with pytest.raises(LoadError, match="missing column.*name.*community_code"):
-        load_layer(session, "grids", f)
+        load_layer(session, SETTINGS, "grids", f)
     _assert_nothing_written(session, before)
 
 
@@ -196,14 +196,14 @@ def test_wrong_geometry_type_is_a_file_error(session: Session, tmp_path: Path) -
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "点", shapely.Point(m_point(1, 1)))).to_file(f)
     with pytest.raises(LoadError, match="wrong geometry type Point.*needs polygon"):
-        load_layer(session, "grids", f)
+        load_layer(session, SETTINGS, "grids", f)
 
 
 def test_empty_file_is_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "empty.geojson"
     f.write_text('{"type": "FeatureCollection", "features": []}')
     with pytest.raises(LoadError, match="no rows"):
-        load_layer(session, "grids", f)
+        load_layer(session, SETTINGS, "grids", f)
 
 
 def test_shapefile_without_prj_needs_crs(tmp_path: Path, session: Session) -> None:
@@ -211,22 +211,22 @@ def test_shapefile_without_prj_needs_crs(tmp_path: Path, session: Session) -> No
     write_shapefile(grids_frame(("330105001001009", "x", m_box(0, 0, 5, 5))), f)
     (tmp_path / "g.prj").unlink()
     with pytest.raises(LoadError, match="declares no CRS; give --crs"):
-        load_layer(session, "grids", f)
-    assert load_layer(session, "grids", f, crs="wgs84").inserted == 1
+        load_layer(session, SETTINGS, "grids", f)
+    assert load_layer(session, SETTINGS, "grids", f, crs="wgs84").inserted == 1
 
 
 def test_unknown_crs_name_is_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "x", m_box(0, 0, 5, 5))).to_file(f)
     with pytest.raises(LoadError, match="unknown CRS 'mars'"):
-        load_layer(session, "grids", f, crs="mars")
+        load_layer(session, SETTINGS, "grids", f, crs="mars")
 
 
 def test_coordinates_outside_china_are_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "巴黎", shapely.box(2.3, 48.8, 2.4, 48.9))).to_file(f)
     with pytest.raises(LoadError, match="cannot be in China"):
-        load_layer(session, "grids", f)
+        load_layer(session, SETTINGS, "grids", f)
 
 
 def test_swapped_lat_lon_is_named(tmp_path: Path, session: Session) -> None:
@@ -234,7 +234,7 @@ def test_swapped_lat_lon_is_named(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "g.csv"
     f.write_text(f"code,name,kind,lon,lat\nF1,驿站,courier_post,{lat},{lon}\n")
     with pytest.raises(LoadError, match="swapped"):
-        load_layer(session, "facilities", f)
+        load_layer(session, SETTINGS, "facilities", f)
 
 
 def test_roads_get_shared_node_ids_from_their_endpoints(tmp_path: Path, session: Session) -> None:
@@ -245,7 +245,7 @@ def test_roads_get_shared_node_ids_from_their_endpoints(tmp_path: Path, session:
         geometry=[shapely.LineString([a, b]), shapely.LineString([b, c])],
         crs=4326,
     ).to_file(f)
-    assert load_layer(session, "roads", f).inserted == 2
+    assert load_layer(session, SETTINGS, "roads", f).inserted == 2
     rows = session.execute(
         text("SELECT source, target, length_m FROM road_edges ORDER BY id")
     ).all()

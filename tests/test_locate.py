@@ -2,24 +2,21 @@
 
 import math
 
-import numpy as np
 import pytest
-import shapely
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.assign import OutsideDistrict, locate
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geo.db import driver
-from geo.locate import OutsideDistrict, locate
+from geo.settings import load_settings
+from tests.conftest import make_app
 from tests.fixtures import (
     COMMUNITY,
     COMPOUND,
     GRID_A,
     GRID_B,
+    SETTINGS,
     WORKER_A,
-    _to_wgs,
-    ewkt,
-    m_box,
     m_point,
 )
 
@@ -61,17 +58,15 @@ def test_point_just_outside_within_snap_distance_is_snapped(client) -> None:  # 
     assert body["outside"] is True and body["distance_m"] == pytest.approx(40, abs=0.5)
 
 
-def test_snap_distance_is_configurable(app, client) -> None:  # type: ignore[no-untyped-def]
-    app.config["SNAP_DISTANCE_M"] = 30
-    r = get(client, *m_point(-40, 100))
-    assert r.status_code == 422 and "30 m snap distance" in r.get_json()["message"]
-
-
-def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from webmap import create_app
-
-    monkeypatch.setenv("GRIDMAP_SNAP_M", "30")
-    assert create_app({"DATABASE_URL": db_url}).config["SNAP_DISTANCE_M"] == 30.0
+def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, connection) -> None:  # type: ignore[no-untyped-def]
+    settings = load_settings({"GRIDMAP_SNAP_M": "30"})
+    r = (
+        make_app(db_url, connection, settings)
+        .test_client()
+        .get("/api/v1/locate?lon={}&lat={}".format(*m_point(-40, 100)))
+    )
+    assert r.status_code == 422
+    assert "30 m snap distance" in r.get_json()["message"]
 
 
 def test_point_farther_than_snap_distance_is_outside_the_district(client) -> None:  # type: ignore[no-untyped-def]
@@ -116,127 +111,14 @@ def test_bad_input_is_a_4xx_naming_the_problem(client, query: str, status: int, 
     assert r.status_code == status and names in r.get_json()["message"]
 
 
-def test_point_on_a_seam_between_pieces_of_one_grid_is_covers_not_boundary(
-    session: Session,
-) -> None:
-    ring = shapely.Point(1000, 1000).buffer(150, quad_segs=64)  # ~256 vertices: several pieces
-    circle = shapely.transform(ring, _to_wgs)
-    session.execute(
-        text(
-            "INSERT INTO grids (code, name, community_code, geom) "
-            "VALUES ('330105001001003', '圆形网格', :m, :g)"
-        ),
-        {"m": COMMUNITY, "g": ewkt(circle)},
-    )
-    pieces = session.execute(
-        text("SELECT count(*) FROM grid_parts WHERE grid_code = '330105001001003'")
-    ).scalar()
-    assert pieces > 1
-    seam = session.execute(
-        text("""
-        SELECT ST_X(d.geom), ST_Y(d.geom) FROM grid_parts p, grids g, ST_DumpPoints(p.geom) d
-        WHERE p.grid_code = '330105001001003' AND g.code = p.grid_code
-          AND NOT ST_Intersects(d.geom, ST_Boundary(g.geom))
-        LIMIT 1""")
-    ).one()
-    a = locate(driver(session), seam[0], seam[1])
-    assert a.row.grid_code == "330105001001003" and a.row.rule == "covers"
+def test_point_on_a_grid_edge_no_other_grid_shares_is_covers_not_boundary(client) -> None:  # type: ignore[no-untyped-def]
+    body = get(client, *m_point(0, 100)).get_json()  # grid A's west edge, the district's border
+    assert body["grid"]["code"] == GRID_A
+    assert body["rule"] == "covers"
+    assert body["outside"] is False
 
 
 def test_far_point_raises_with_the_distance(session: Session) -> None:
     with pytest.raises(OutsideDistrict) as err:
-        locate(driver(session), *m_point(0, 2000))
+        locate(driver(session), *m_point(0, 2000), SETTINGS.snap_distance_m)
     assert err.value.distance_m == pytest.approx(1800, rel=0.01)
-
-
-def test_single_point_and_batch_forms_of_the_rule_agree_on_the_demo(demo_url: str) -> None:
-    from sqlalchemy import create_engine
-
-    from geo.assign import assign_input
-
-    engine = create_engine(demo_url)
-    with Session(engine) as s:
-        bounds = s.execute(
-            text(
-                "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-                "FROM (SELECT ST_Extent(geom) e FROM grids) x"
-            )
-        ).one()
-        rng = np.random.default_rng(5)
-        pts = np.column_stack(
-            [
-                rng.uniform(bounds[0] - 0.002, bounds[2] + 0.002, 400),
-                rng.uniform(bounds[1] - 0.002, bounds[3] + 0.002, 400),
-            ]
-        )
-        vertices = s.execute(
-            text(
-                "SELECT ST_X(d.geom), ST_Y(d.geom) FROM "
-                "(SELECT geom FROM grids ORDER BY code LIMIT 40) g, "
-                "ST_DumpPoints(g.geom) d LIMIT 100"
-            )
-        ).all()
-        pts = np.vstack([pts, np.array(vertices)])  # grid corners: shared boundaries
-        s.execute(text("CREATE TEMP TABLE assign_input (id bigint, geom geometry(Point, 4326))"))
-        for i, (x, y) in enumerate(pts):
-            s.execute(
-                text(
-                    "INSERT INTO assign_input VALUES (:i, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
-                ),
-                {"i": i, "x": float(x), "y": float(y)},
-            )
-        assign_input(s)
-        batch = {r.id: r for r in s.execute(text("SELECT * FROM assign_output"))}
-        rules = set()
-        for i, (x, y) in enumerate(pts):
-            try:
-                one = locate(driver(s), float(x), float(y)).row
-            except OutsideDistrict:
-                assert i not in batch
-                continue
-            b = batch[i]
-            rules.add(one.rule)
-            assert (
-                one.grid_code,
-                one.rule,
-                one.zone_kind,
-                one.zone_code,
-                one.party_org_code,
-                one.worker_id,
-            ) == (b.grid_code, b.rule, b.zone_kind, b.zone_code, b.party_org_code, b.worker_id)
-            assert one.distance_m == pytest.approx(b.distance_m, abs=0.1)
-        assert {"covers", "boundary", "snapped"} <= rules
-        s.rollback()
-    engine.dispose()
-
-
-def test_batch_and_single_agree_when_grids_overlap(session: Session) -> None:
-    """Overlapping grids are a data error (validate reports them) but must not break a batch:
-    a point inside two grids gets the lower code, rule 'boundary', in both forms."""
-    from geo.assign import assign_input
-
-    overlap = "330105001001003"
-    session.execute(
-        text(
-            "INSERT INTO grids (code, name, community_code, households, geom) "
-            "VALUES (:c, '重叠网格', :m, 10, :g)"
-        ),
-        {"c": overlap, "m": COMMUNITY, "g": ewkt(m_box(150, 50, 250, 150))},
-    )
-    pts = {1: (100, 100), 2: (175, 100), 3: (200, 100), 4: (300, 100), 5: (240, 60)}
-    session.execute(text("CREATE TEMP TABLE assign_input (id bigint, geom geometry(Point, 4326))"))
-    for i, (x, y) in pts.items():
-        lon, lat = m_point(x, y)
-        session.execute(
-            text("INSERT INTO assign_input VALUES (:i, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"),
-            {"i": i, "x": lon, "y": lat},
-        )
-    assert assign_input(session) == len(pts)
-    batch = {
-        r.id: (r.grid_code, r.rule) for r in session.execute(text("SELECT * FROM assign_output"))
-    }
-    single = {i: locate(driver(session), *m_point(x, y)).row for i, (x, y) in pts.items()}
-    assert batch == {i: (r.grid_code, r.rule) for i, r in single.items()}
-    assert batch[1] == (GRID_A, "covers") and batch[4] == (GRID_B, "covers")
-    assert batch[2] == (GRID_A, "boundary") and batch[3] == (GRID_A, "boundary")
-    assert batch[5] == (GRID_B, "boundary")

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.upsert import load_layer
+from tests.fixtures import SETTINGS
 
 
 def dead_ends_on_qingchun_road(real: Path) -> gpd.GeoSeries:
@@ -39,9 +40,9 @@ def test_gcj02_district_loaded_with_crs_gcj02_lines_up_with_osm_roads(
     src = shared_real / "gongshu_district_gcj02.geojson"
     ends = dead_ends_on_qingchun_road(shared_real)
 
-    load_layer(session, "districts", src)  # trusting the file's EPSG:4326 claim: wrong
+    load_layer(session, SETTINGS, "districts", src)  # trusting the file's EPSG:4326 claim: wrong
     raw = ends.distance(stored_boundary(session))
-    load_layer(session, "districts", src, crs="gcj02")
+    load_layer(session, SETTINGS, "districts", src, crs="gcj02")
     converted = ends.distance(stored_boundary(session))
 
     assert (raw < 50).sum() == 0 and raw.min() > 90  # ~450 m east / 255 m south of the truth
@@ -52,7 +53,9 @@ def test_gcj02_district_loaded_with_crs_gcj02_lines_up_with_osm_roads(
 def test_gcj02_file_converted_matches_the_published_wgs84_file(
     session: Session, shared_real: Path
 ) -> None:
-    load_layer(session, "districts", shared_real / "gongshu_district_gcj02.geojson", crs="gcj02")
+    load_layer(
+        session, SETTINGS, "districts", shared_real / "gongshu_district_gcj02.geojson", crs="gcj02"
+    )
     ours = gpd.GeoSeries(
         [
             shapely.from_wkt(

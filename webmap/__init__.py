@@ -8,12 +8,15 @@ from typing import Any
 from flask_openapi3 import Info, OpenAPI
 from sqlalchemy.orm import sessionmaker
 
-from geo.db import get_engine, resolve_url
-from geo.settings import load_settings
+from geo.db import get_engine
+from geo.settings import Settings, load_settings
+from ops.database import resolve_url
 from webmap.jsonio import OrjsonProvider
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
+    """The app; config may carry SETTINGS (a geo.settings.Settings, e.g. a test's) and
+    DATABASE_URL. Settings are read once, here: no request reads the environment."""
     from webmap import errors
 
     # No doc UI: its pages load Swagger/Redoc from CDNs, and our users have no internet.
@@ -28,10 +31,15 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         validation_error_status=400,
         validation_error_callback=errors.validation_error,
     )
-    app.config.from_mapping(SNAP_DISTANCE_M=load_settings().snap_distance_m)
     if config:
         app.config.update(config)
-    url = app.config.get("DATABASE_URL") or os.environ.get("GRIDMAP_RESOLVED_URL") or resolve_url()
+    settings: Settings = app.config.get("SETTINGS") or load_settings()
+    app.extensions["gridmap.settings"] = settings
+    url = (
+        app.config.get("DATABASE_URL")
+        or os.environ.get("GRIDMAP_RESOLVED_URL")
+        or resolve_url(settings)
+    )
     app.config["DATABASE_URL"] = url
     app.json = OrjsonProvider(app)  # UTF-8 text (Chinese unescaped), sorted keys
     engine = get_engine(url)
@@ -41,7 +49,6 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
     reads = get_engine(url, autocommit=True)
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(reads, expire_on_commit=False)
-    app.extensions["gridmap.read_connection"] = reads.raw_connection
 
     from webmap import (
         api_batch,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from data.case_batch import BatchError
-from data.case_import import AlreadyImported, import_cases
+from data.case_import import import_cases
+from geo.errors import BadInput
 from webmap.auth import require_key
-from webmap.db import get_session
+from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders
 
 api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
@@ -27,21 +27,10 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     ctype = (upload.mimetype if upload else request.mimetype) or ""
     fmt = "geojson" if ("json" in ctype or name.endswith((".geojson", ".json"))) else "csv"
     if not data:
-        return jsonify(error="Bad Request", message="empty body; send CSV or GeoJSON"), 400
+        raise BadInput("empty body; send CSV or GeoJSON")
     s = get_session()
-    try:
-        report = import_cases(
-            s,
-            data,
-            fmt,
-            source=f"batch:{holder.label}",
-            snap_m=float(current_app.config["SNAP_DISTANCE_M"]),
-        )
-    except AlreadyImported as exc:
-        s.rollback()
-        return jsonify(error="Conflict", message=str(exc)), 409
-    except BatchError as exc:
-        s.rollback()
-        return jsonify(error="Bad Request", message=str(exc)), 400
+    report = import_cases(
+        s, data, fmt, source=f"batch:{holder.label}", snap_m=get_settings().snap_distance_m
+    )  # a domain error leaves with nothing written: the request's session is rolled back
     s.commit()
     return jsonify(report.as_dict())

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
 from geo.cases import NewCase, create_case, get_case, transition
+from geo.errors import NotFound
 from webmap.auth import optional_key, require_key
-from webmap.db import get_session
+from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
@@ -27,9 +28,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
     )
-    intake = create_case(
-        s, new, header.idempotency_key, float(current_app.config["SNAP_DISTANCE_M"])
-    )
+    intake = create_case(s, get_settings(), new, header.idempotency_key)
     s.commit()
     out = get_case(s, intake.id)
     assert out is not None
@@ -50,7 +49,7 @@ def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-d
     holder = optional_key(header.api_key)
     out = get_case(s, path.case_id)
     if out is None:
-        return jsonify(error="Not Found", message=f"no case {path.case_id}"), 404
+        raise NotFound(f"no case {path.case_id}")
     worker = out["assignment"]["worker"]
     if holder and holder.worker_id and worker and holder.worker_id == worker["id"]:
         out = get_case(s, path.case_id, full_reporter=True)

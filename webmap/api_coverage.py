@@ -1,6 +1,7 @@
 """Walking coverage over HTTP: table (JSON/CSV/GeoJSON), walking areas, scenarios, suggestions.
 
-Every request runs in a transaction that is rolled back: nothing stored ever changes.
+Reads only: a run's scratch work (temp tables) is rolled back, and a stale derived table is
+a 503 with Retry-After while a queued rebuild runs (geo/derived.py), never rebuilt here.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ import io
 import json
 from typing import Literal
 
-from flask import Response, abort, jsonify
+from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 from sqlalchemy import text
 
 from geo.coverage import MAX_THRESHOLD_M, Site, coverage, scenario, threshold_from
+from geo.errors import Unprocessable
 from geo.points import to_wgs84_point
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
@@ -59,13 +61,12 @@ def _check(q: Threshold) -> float:
     s = get_session()
     kinds = [r[0] for r in s.execute(text("SELECT code FROM facility_kinds ORDER BY code"))]
     if q.kind not in kinds:
-        abort(422, description=f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
+        raise Unprocessable(f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
     t = threshold_from(q.threshold_m, q.minutes, q.speed)
     if t > MAX_THRESHOLD_M:
-        abort(
-            422,
-            description=f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m; walking distances "
-            f"are kept up to {MAX_THRESHOLD_M:g} m",
+        raise Unprocessable(
+            f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m; walking distances "
+            f"are kept up to {MAX_THRESHOLD_M:g} m"
         )
     return t
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import math
 
-from flask import Response, abort, jsonify
+from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
 from geo.coverage import MAX_THRESHOLD_M
+from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
 from layers.registry import LAYERS
 from webmap.db import get_read_session, get_session
@@ -45,7 +46,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     what meets the box, simplified for the zoom; without, the whole layer at 6 decimals."""
     spec = LAYERS.get(path.key)
     if spec is None:
-        abort(404, description=f"no layer {path.key!r}; see /api/v1/layers")
+        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
     if spec.computed:  # coverage: walking areas for one facility kind and distance
         s = get_session()
         fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
@@ -57,9 +58,9 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         try:
             box = tuple(float(v) for v in query.bbox.split(","))  # type: ignore[assignment]
         except ValueError:
-            abort(400, description="bbox must be four numbers: minlon,minlat,maxlon,maxlat")
+            raise BadInput("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
         if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
-            abort(400, description="bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
+            raise BadInput("bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
     params = {

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from geo.locate import locate
+from geo.assign import locate
 from geo.points import to_wgs84_point
-from webmap.db import get_read_connection
+from webmap.db import get_read_connection, get_settings
 from webmap.schemas import LocateQuery
 
 api = APIBlueprint("locate", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="locate")])
@@ -17,5 +17,5 @@ api = APIBlueprint("locate", __name__, url_prefix="/api/v1", abp_tags=[Tag(name=
 def locate_point(query: LocateQuery):  # type: ignore[no-untyped-def]
     """Street, community, grid, zone, party organisation and worker for a point."""
     lon, lat = to_wgs84_point(query.lon, query.lat, query.crs)
-    snap = float(current_app.config["SNAP_DISTANCE_M"])
+    snap = get_settings().snap_distance_m
     return jsonify(locate(get_read_connection(), lon, lat, snap).as_dict())

@@ -8,12 +8,13 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
+from geo.assign import locate
 from geo.cases import get_case
 from geo.dashboard import cockpit_stats
+from geo.errors import Unprocessable
 from geo.geocode import find_places
-from geo.locate import OutsideDistrict, locate
-from geo.points import PointError, to_wgs84_point
-from webmap.db import get_read_connection, get_read_session
+from geo.points import to_wgs84_point
+from webmap.db import get_read_connection, get_read_session, get_settings
 from webmap.schemas import Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
@@ -45,8 +46,8 @@ def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     if m:
         try:
             lon, lat = to_wgs84_point(float(m.group(1)), float(m.group(2)))
-            a = locate(get_read_connection(), lon, lat).as_dict()
-        except (PointError, OutsideDistrict) as exc:
+            a = locate(get_read_connection(), lon, lat, get_settings().snap_distance_m).as_dict()
+        except Unprocessable as exc:  # the search box says why, as its answer
             return jsonify(kind="none", message=str(exc), results=[])
         return jsonify(kind="point", results=[a])
     places = find_places(s, q, 10)

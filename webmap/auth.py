@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort
-
 from geo.apikeys import KeyHolder, check_key
+from geo.errors import Forbidden, NotAuthenticated
 from webmap.db import get_session
 
 
 def require_key(key: str | None) -> KeyHolder:
     if not key:
-        abort(401, description="an API key is required (header X-API-Key)")
+        raise NotAuthenticated("an API key is required (header X-API-Key)")
     holder = check_key(get_session(), key)
     if holder is None:
-        abort(403, description="unknown or revoked API key")
+        raise Forbidden("unknown or revoked API key")
     return holder
 
 

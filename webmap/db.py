@@ -1,4 +1,8 @@
-"""A database session per request, closed at teardown."""
+"""A database handle per request, closed at teardown, and the app's settings.
+
+A request reads through one autocommit session (get_read_session, and get_read_connection,
+the driver connection under it, for hot paths), or writes through one transaction
+(get_session); a request that does both holds two pooled connections."""
 
 from __future__ import annotations
 
@@ -7,6 +11,13 @@ from typing import Any
 import psycopg
 from flask import Flask, current_app, g
 from sqlalchemy.orm import Session
+
+from geo.db import driver
+from geo.settings import Settings
+
+
+def get_settings() -> Settings:
+    return current_app.extensions["gridmap.settings"]  # type: ignore[no-any-return]
 
 
 def get_session() -> Session:
@@ -24,17 +35,12 @@ def get_read_session() -> Session:
 
 
 def get_read_connection() -> psycopg.Connection[Any]:
-    """The request's pooled driver connection (autocommit) for hot read paths such as
-    /locate: no ORM session around it (that was a tenth of the request's time)."""
-    if "db_raw" not in g:
-        g.db_raw = current_app.extensions["gridmap.read_connection"]()
-    return g.db_raw.driver_connection  # type: ignore[no-any-return]
+    """The driver connection under the request's read session (autocommit), for hot read
+    paths such as /locate: no ORM statement handling around the query."""
+    return driver(get_read_session())
 
 
 def close_session(exc: BaseException | None = None) -> None:
-    raw = g.pop("db_raw", None)
-    if raw is not None:
-        raw.close()  # back to the pool
     for key in ("db", "db_read"):
         s = g.pop(key, None)
         if s is not None:

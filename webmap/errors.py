@@ -1,14 +1,73 @@
-"""Every error leaves as JSON with a message, never as an HTML page or a stack trace."""
+"""The one place errors become responses: domain errors (geo/errors.py), schema failures and
+HTTP errors leave as JSON `{"error", "message"}`, or under /open311 as Open311's list of
+`{code, description}` (JSON or XML, by the path's format); never an HTML page or a trace."""
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, make_response
+from typing import Any
+from xml.etree import ElementTree as ET
+
+from flask import Flask, Response, jsonify, make_response, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
+from werkzeug.http import HTTP_STATUS_CODES
 
-from geo.cases import CaseError
-from geo.locate import OutsideDistrict
-from geo.points import PointError
+from geo.errors import (
+    BadInput,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotAuthenticated,
+    NotFound,
+    Rebuilding,
+    Unprocessable,
+)
+
+STATUS: dict[type[DomainError], int] = {
+    BadInput: 400,
+    NotAuthenticated: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    Unprocessable: 422,
+    Rebuilding: 503,
+}
+
+
+def status_of(exc: DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS:
+            return STATUS[cls]
+    return 400
+
+
+# Open311 GeoReport v2 answers bad input with 400; it has no 422.
+OPEN311_STATUS = {422: 400}
+
+
+def error_response(status: int, message: str, **extra: Any) -> Response:
+    """An error as the request's API speaks it."""
+    if request.path.startswith("/open311/"):
+        return open311_errors(OPEN311_STATUS.get(status, status), message)
+    resp = jsonify(error=HTTP_STATUS_CODES.get(status, "Error"), message=message, **extra)
+    resp.status_code = status
+    return resp
+
+
+def open311_errors(status: int, description: str) -> Response:
+    """Open311's error list, in the format the path asks for (…​.xml, else JSON)."""
+    errors = [{"code": status, "description": description}]
+    if not request.path.endswith(".xml"):
+        resp = jsonify(errors)
+        resp.status_code = status
+        return resp
+    top = ET.Element("errors")
+    for e in errors:
+        el = ET.SubElement(top, "error")
+        for k, v in e.items():
+            ET.SubElement(el, k).text = str(v)
+    body = b'<?xml version="1.0" encoding="utf-8"?>' + ET.tostring(top, encoding="utf-8")
+    return Response(body, status=status, mimetype="text/xml")
 
 
 def validation_error(e: ValidationError):  # type: ignore[no-untyped-def]
@@ -17,25 +76,27 @@ def validation_error(e: ValidationError):  # type: ignore[no-untyped-def]
     message = "; ".join(
         f"{'.'.join(str(p) for p in d['loc']) or 'body'}: {d['msg']}" for d in details
     )
+    if request.path.startswith("/open311/"):
+        return open311_errors(400, message)
     return make_response(jsonify(error="Bad Request", message=message, details=details), 400)
 
 
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
-        return jsonify(error=exc.name, message=exc.description), exc.code
+        return error_response(exc.code or 500, exc.description or exc.name)
 
-    @app.errorhandler(PointError)
-    @app.errorhandler(OutsideDistrict)
-    def unplaceable(exc: ValueError):  # type: ignore[no-untyped-def]
-        return jsonify(error="Unprocessable Entity", message=str(exc)), 422
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
+        resp = error_response(status_of(exc), str(exc))
+        if isinstance(exc, Rebuilding):
+            from webmap.rebuild import queue_rebuild
 
-    @app.errorhandler(CaseError)
-    def case_error(exc: CaseError):  # type: ignore[no-untyped-def]
-        names = {404: "Not Found", 409: "Conflict", 422: "Unprocessable Entity"}
-        return jsonify(error=names.get(exc.status, "Bad Request"), message=str(exc)), exc.status
+            queue_rebuild(app)
+            resp.headers["Retry-After"] = str(exc.retry_after_s)
+        return resp
 
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error")
-        return jsonify(error="Internal Server Error", message="服务器内部错误"), 500
+        return error_response(500, "服务器内部错误")

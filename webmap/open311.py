@@ -1,4 +1,6 @@
-"""Open311 GeoReport v2 under /open311/v2/ (JSON and XML), over the same cases as the JSON API."""
+"""Open311 GeoReport v2 under /open311/v2/ (JSON and XML), over the same cases as the JSON API.
+
+Errors are domain errors; webmap/errors.py answers them in Open311's `[{code, description}]`."""
 
 from __future__ import annotations
 
@@ -7,18 +9,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
 from geo.apikeys import check_key
-from geo.cases import CaseError, NewCase, create_case
+from geo.cases import NewCase, create_case
+from geo.errors import BadInput, Forbidden, NotFound
 from geo.geocode import find_places
-from geo.locate import OutsideDistrict
-from geo.points import PointError
-from webmap.db import get_session
+from geo.vocabulary import OPEN_STATUSES
+from webmap.db import get_session, get_settings
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
-OPEN = ("reported", "assigned", "accepted", "returned")
 MAX_RESULTS = 1000
 
 _REQUESTS = """
@@ -31,8 +32,7 @@ WHERE (CAST(:ids AS bigint[]) IS NULL OR c.id = ANY(CAST(:ids AS bigint[])))
   AND (CAST(:codes AS text[]) IS NULL OR c.category_code = ANY(CAST(:codes AS text[])))
   AND c.created_at >= :start AND c.created_at <= :end
   AND (CAST(:status AS text) IS NULL
-       OR (c.status IN ('reported', 'assigned', 'accepted', 'returned'))
-          = (CAST(:status AS text) = 'open'))
+       OR case_is_open(c.status) = (CAST(:status AS text) = 'open'))
 ORDER BY c.created_at DESC, c.id DESC
 LIMIT :limit
 """
@@ -53,10 +53,6 @@ def _out(data: Any, fmt: str, root: str, item: str, status: int = 200) -> Respon
     return Response(body, status=status, mimetype="text/xml")
 
 
-def _error(fmt: str, status: int, description: str) -> Response:
-    return _out([{"code": status, "description": description}], fmt, "errors", "error", status)
-
-
 def _fmt(fmt: str) -> str | None:
     return fmt if fmt in ("json", "xml") else None
 
@@ -64,7 +60,7 @@ def _fmt(fmt: str) -> str | None:
 @bp.get("/services.<fmt>")
 def services(fmt: str) -> Response:
     if not _fmt(fmt):
-        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"unknown format {fmt!r}; use json or xml")
     rows = get_session().execute(
         text("SELECT code, name, group_name, sla_hours FROM categories ORDER BY group_name, code")
     )
@@ -86,12 +82,12 @@ def services(fmt: str) -> Response:
 @bp.get("/services/<code>.<fmt>")
 def service_definition(code: str, fmt: str) -> Response:
     if not _fmt(fmt):
-        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"unknown format {fmt!r}; use json or xml")
     exists = (
         get_session().execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
     )
     if not exists:
-        return _error(fmt, 404, f"no service_code {code!r}")
+        raise NotFound(f"no service_code {code!r}")
     if fmt == "json":
         return jsonify({"service_code": code, "attributes": []})
     top = ET.Element("service_definition")
@@ -116,28 +112,28 @@ def _num(name: str) -> float | None:
 @bp.post("/requests.<fmt>")
 def post_request(fmt: str) -> Response:
     if not _fmt(fmt):
-        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"unknown format {fmt!r}; use json or xml")
     s = get_session()
     holder = check_key(s, request.form.get("api_key"))
     if holder is None:
-        return _error(fmt, 403, "api_key missing or not valid")
+        raise Forbidden("api_key missing or not valid")
     code = request.form.get("service_code", "").strip()
     if (
         not code
         or not s.execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
     ):
-        return _error(fmt, 400, f"service_code {code!r} is missing or not offered")
+        raise BadInput(f"service_code {code!r} is missing or not offered")
     try:
         lat, lon = _num("lat"), _num("long")
     except ValueError:
-        return _error(fmt, 400, "lat and long must be numbers (WGS84 degrees)")
+        raise BadInput("lat and long must be numbers (WGS84 degrees)") from None
     address = request.form.get("address_string") or None
     if lat is None or lon is None:
         if not address:
-            return _error(fmt, 400, "give lat and long (WGS84), or an address_string")
+            raise BadInput("give lat and long (WGS84), or an address_string")
         places = find_places(s, address, 1)
         if not places:
-            return _error(fmt, 400, f"address_string {address!r} was not found; give lat and long")
+            raise BadInput(f"address_string {address!r} was not found; give lat and long")
         lon, lat = places[0]["lon"], places[0]["lat"]
     name = " ".join(p for p in (request.form.get("last_name"), request.form.get("first_name")) if p)
     desc = (request.form.get("description") or "").strip() or "（无描述）"
@@ -152,10 +148,7 @@ def post_request(fmt: str) -> Response:
         reporter_phone=request.form.get("phone") or None,
         source="open311",
     )
-    try:
-        case_id = create_case(s, new, None, float(current_app.config["SNAP_DISTANCE_M"])).id
-    except (PointError, OutsideDistrict, CaseError) as exc:
-        return _error(fmt, 400, str(exc))
+    case_id = create_case(s, get_settings(), new, None).id
     s.commit()
     return _out(
         [
@@ -189,16 +182,16 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
         end = _parse_date("end_date") or datetime.now(UTC)
         start = _parse_date("start_date") or end - timedelta(days=90)
     except ValueError:
-        return _error(fmt, 400, "start_date and end_date must be W3C date-times (ISO 8601)")
+        raise BadInput("start_date and end_date must be W3C date-times (ISO 8601)") from None
     status = request.args.get("status") or None
     if status not in (None, "open", "closed"):
-        return _error(fmt, 400, "status must be open or closed")
+        raise BadInput("status must be open or closed")
     codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
     if ids is None and request.args.get("service_request_id"):
         try:
             ids = [int(i) for i in request.args["service_request_id"].split(",")]
         except ValueError:
-            return _error(fmt, 400, "service_request_id must be numbers, comma separated")
+            raise BadInput("service_request_id must be numbers, comma separated") from None
     if ids is not None:  # explicit ids are not limited by the default date window
         start, end = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
     rows = (
@@ -219,7 +212,7 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
     data = [
         {
             "service_request_id": str(r.id),
-            "status": "open" if r.status in OPEN else "closed",
+            "status": "open" if r.status in OPEN_STATUSES else "closed",
             "status_notes": r.status_notes,
             "service_name": r.service_name,
             "service_code": r.category_code,
@@ -244,19 +237,19 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
 @bp.get("/requests.<fmt>")
 def list_requests(fmt: str) -> Response:
     if not _fmt(fmt):
-        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"unknown format {fmt!r}; use json or xml")
     return _requests(fmt, None)
 
 
 @bp.get("/requests/<rid>.<fmt>")
 def one_request(rid: str, fmt: str) -> Response:
     if not _fmt(fmt):
-        return _error("json", 404, f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"unknown format {fmt!r}; use json or xml")
     if not rid.isdigit():
-        return _error(fmt, 404, f"no service request {rid!r}")
+        raise NotFound(f"no service request {rid!r}")
     resp = _requests(fmt, [int(rid)])
     if fmt == "json" and resp.get_json() == []:
-        return _error(fmt, 404, f"no service request {rid}")
+        raise NotFound(f"no service request {rid}")
     if fmt == "xml" and b"<request>" not in resp.get_data():
-        return _error(fmt, 404, f"no service request {rid}")
+        raise NotFound(f"no service request {rid}")
     return resp

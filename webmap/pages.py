@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from importlib.resources import files
 from typing import Any
 
@@ -11,8 +10,9 @@ from branca.element import Element
 from flask import Blueprint, Response, request
 from sqlalchemy import text
 
+from geo.settings import Settings
 from layers.registry import KIND_COLORS, layers_for
-from webmap.db import get_read_session
+from webmap.db import get_read_session, get_settings
 from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
 
 bp = Blueprint("pages", __name__)
@@ -23,15 +23,15 @@ PANELS = {
 TITLES = {"cockpit": "数字驾驶舱", "worker": "网格员", "planner": "规划分析"}
 
 
-def basemap(m: folium.Map) -> str:
+def basemap(m: folium.Map, settings: Settings) -> str:
     """Add the configured basemap; return the CRS overlays are drawn in.
 
-    GRIDMAP_BASEMAP: `none` (default: offline, our own layers are the background), a tile URL
+    settings.basemap: `none` (default: offline, our own layers are the background), a tile URL
     template of an intranet server, `tianditu:<key>` (CGCS2000, no shift), or `amap` (GCJ-02:
     every overlay is shifted to GCJ-02 for display so nothing lands 500 m off).
     """
-    choice = os.environ.get("GRIDMAP_BASEMAP", "none")
-    attr = os.environ.get("GRIDMAP_BASEMAP_ATTRIBUTION", "底图")
+    choice = settings.basemap
+    attr = settings.basemap_attribution
     if choice == "none":
         return "wgs84"
     if choice == "amap":
@@ -58,7 +58,7 @@ def basemap(m: folium.Map) -> str:
     return "wgs84"
 
 
-def _bounds(grid: str | None) -> list[float]:
+def _bounds(grid: str | None, settings: Settings) -> list[float]:
     s = get_read_session()
     row = s.execute(
         text(
@@ -69,7 +69,7 @@ def _bounds(grid: str | None) -> list[float]:
         {"g": grid},
     ).one()
     if row[0] is None:
-        return [119.9, 30.1, 120.4, 30.5]
+        return list(settings.district_bounds)
     return [float(v) for v in row]
 
 
@@ -82,8 +82,8 @@ def _kinds() -> list[tuple[str, str]]:
     ]  # type: ignore[misc]
 
 
-def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
-    bounds = _bounds(grid)
+def build_page(page: str, settings: Settings, grid: str | None, refresh_s: int) -> str:
+    bounds = _bounds(grid, settings)
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
     m = folium.Map(
         location=centre,
@@ -96,7 +96,7 @@ def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
     # Instance attributes, so no other map's asset list changes (folium's lists are shared).
     m.default_js = list(LOCAL_JS)
     m.default_css = list(LOCAL_CSS)
-    display = basemap(m)
+    display = basemap(m, settings)
     kinds = _kinds()
     for spec in layers_for(page):
         if spec.computed:
@@ -172,7 +172,7 @@ def build_page(page: str, grid: str | None = None, refresh_s: int = 30) -> str:
         "grid": grid,
         "refreshSeconds": refresh_s,
         "map": m.get_name(),
-        "district": os.environ.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
+        "district": settings.district_name,
     }
     root.header.add_child(page_config(config))
     root.html.add_child(Element(PANELS[page]))
@@ -195,7 +195,7 @@ def _page(page: str) -> Response:
         refresh = max(1, min(3600, int(request.args.get("refresh", "30"))))
     except ValueError:
         refresh = 30
-    html = build_page(page, grid, refresh)
+    html = build_page(page, get_settings(), grid, refresh)
     return Response(html, mimetype="text/html")
 
 

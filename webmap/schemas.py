@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import copy
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
 
-Crs = Literal["wgs84", "gcj02", "bd09", "cgcs2000"]
-Status = Literal["reported", "assigned", "accepted", "resolved", "closed", "returned", "duplicate"]
+from geo.vocabulary import CaseStatus, CrsName
+
+Crs = CrsName
+Status = CaseStatus
 
 
 class Schema(BaseModel):

@@ -1,6 +1,16 @@
--- Writing an assignment (temp table assign_output, from assign_batch.sql) back to cases.
+-- Writing a set's assignment (temp table assign_output, geo/assign.py) back to cases.
 
--- step: pending cases take their assignment
+-- name: pending_input
+-- the cases not assigned yet (the demo's generated cases)
+CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases WHERE rule IS NULL
+
+-- name: open_input
+-- the open cases, for reassignment after a reload of the polygons they were assigned by
+CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases
+WHERE case_is_open(status)
+
+-- name: apply_pending
+-- pending cases take their assignment
 UPDATE cases c
 SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.distance_m,
     community_code = o.community_code, street_code = o.street_code, worker_id = o.worker_id,
@@ -8,6 +18,7 @@ SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.
 FROM assign_output o
 WHERE o.id = c.id;
 
+-- The reassignment script (all its steps in order):
 -- step: reassignment: the open cases whose assignment moved, old and new side by side
 DROP TABLE IF EXISTS reassigned;
 -- step:

@@ -1,6 +1,7 @@
--- Case queries. Bound parameters only.
+-- Case queries (geo/cases.py). Bound parameters only.
 
--- step: insert (a retry with the same Idempotency-Key inserts nothing)
+-- name: insert
+-- a retry with the same Idempotency-Key inserts nothing
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
@@ -14,42 +15,41 @@ FROM categories k WHERE k.code = :category
 ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
--- step: by idempotency key
+-- name: by_key
 SELECT id, request_hash FROM cases WHERE idempotency_key = :key;
 
--- step: open cases of the same category within 250 m and 72 h, nearest first
+-- name: duplicates
+-- open cases of the same category within :radius_m metres and :window_h hours, nearest first
 SELECT c.id, c.status, c.description, c.created_at,
        round(ST_Distance(c.geom::geography, p.geom::geography)::numeric, 1)::float8 AS distance_m
 FROM cases c, (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom) p
 WHERE c.category_code = :category
-  AND c.status NOT IN ('resolved', 'closed', 'duplicate')
-  AND c.created_at >= now() - interval '72 hours'
+  AND case_is_open(c.status)
+  AND c.created_at >= now() - make_interval(secs => :window_h * 3600)
   AND c.id <> :exclude
-  AND c.geom && ST_Expand(p.geom, 250 / 60000.0)
-  AND ST_DWithin(c.geom::geography, p.geom::geography, 250)
+  AND c.geom && ST_Expand(p.geom, deg_box(:radius_m))
+  AND ST_DWithin(c.geom::geography, p.geom::geography, :radius_m)
 ORDER BY distance_m, c.id
 LIMIT 5;
 
--- step: one case with its names
+-- name: get
+-- one case with its names
 SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
        k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
-       COALESCE(b.name, bc.name, x.name, ob.name) AS zone_name,
-       o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
-       (c.status NOT IN ('resolved', 'closed', 'duplicate') AND now() > c.due_at) AS overdue
+       zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
+       (case_is_open(c.status) AND now() > c.due_at) AS overdue
 FROM cases c
 JOIN categories k ON k.code = c.category_code
 LEFT JOIN streets s ON s.code = c.street_code
 LEFT JOIN communities m ON m.code = c.community_code
 LEFT JOIN grids g ON g.code = c.grid_code
-LEFT JOIN buildings b ON c.zone_kind = 'building' AND b.code = c.zone_code
-LEFT JOIN business_communities bc ON c.zone_kind = 'business_community' AND bc.code = c.zone_code
-LEFT JOIN compounds x ON c.zone_kind = 'compound' AND x.code = c.zone_code
-LEFT JOIN open_blocks ob ON c.zone_kind = 'open_block' AND ob.code = c.zone_code
+LEFT JOIN zone_polygons zp ON zp.kind = c.zone_kind AND zp.code = c.zone_code
 LEFT JOIN party_orgs o ON o.code = c.party_org_code
 LEFT JOIN workers w ON w.id = c.worker_id
 WHERE c.id = :id;
 
--- step: events of a case, oldest first; a batch-imported case begins with its import record
+-- name: events
+-- events of a case, oldest first; a batch-imported case begins with its import record
 SELECT at, actor, kind, from_status, to_status, note FROM (
     SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note
     FROM case_events e WHERE e.case_id = :id
@@ -63,14 +63,14 @@ SELECT at, actor, kind, from_status, to_status, note FROM (
 ) h
 ORDER BY at, id;
 
--- step: lock a case for a transition
+-- name: lock
 SELECT status FROM cases WHERE id = :id FOR UPDATE;
 
--- step: move a case
+-- name: move
 UPDATE cases SET status = :to, updated_at = now(),
        closed_at = CASE WHEN :to = 'closed' THEN now() ELSE closed_at END
 WHERE id = :id;
 
--- step: append an event
+-- name: event
 INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note, data)
 VALUES (:id, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb))

@@ -1,4 +1,5 @@
--- step: rows per table, for /healthz
+-- name: counts
+-- rows per table, for /healthz
 SELECT 'streets' AS tbl, count(*) AS n FROM streets
 UNION ALL SELECT 'communities', count(*) FROM communities
 UNION ALL SELECT 'grids', count(*) FROM grids

@@ -1,7 +1,8 @@
 -- Walking coverage, per compound. A run's sources are the kind's facilities less :remove, plus
 -- the points :refs/:xs/:ys (candidate sites); :kind NULL: the points alone.
 
--- step: per compound (with its community): the nearest source along the network within :limit
+-- name: table
+-- per compound (with its community): the nearest source along the network within :limit
 -- metres, with :with_refs every source within :limit (refs), and with :straight the nearest in a
 -- straight line; without :straight, only the compounds some source reaches. sources: how many
 -- sources the run has.

@@ -5,7 +5,7 @@
 -- the road (the parts keep their road edge and fractions); the site itself (-pid - 1e9) joins
 -- its road node by an edge as long as the snap distance. One statement.
 
--- step: attach
+-- name: attach
 WITH hit AS (  -- where each site meets the network, and the stored piece there (graph_snap)
     SELECT a.pids[h.i::int] AS pid, h.frac, h.snap_m, h.length_m, h.piece, h.edge_id, h.source,
            h.target, h.f0, h.f1

@@ -1,6 +1,6 @@
 -- Cockpit numbers. "Today" is the calendar day in Asia/Shanghai.
 
--- step: key figures
+-- name: figures
 SELECT
     count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
                                         AT TIME ZONE 'Asia/Shanghai') AS today,
@@ -13,7 +13,7 @@ SELECT
     count(*) AS total
 FROM cases;
 
--- step: by street
+-- name: by_street
 SELECT s.code, s.name,
        count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h,
@@ -22,14 +22,15 @@ SELECT s.code, s.name,
 FROM streets s LEFT JOIN cases c ON c.street_code = s.code
 GROUP BY s.code, s.name ORDER BY open DESC, s.code;
 
--- step: by category
+-- name: by_category
 SELECT k.code, k.name,
        count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h
 FROM categories k LEFT JOIN cases c ON c.category_code = k.code
 GROUP BY k.code, k.name ORDER BY open DESC, k.code;
 
--- step: hotspots: grids and zones whose last 24 h are well above their usual day (the 30 days
+-- name: hotspots
+-- grids and zones whose last 24 h are well above their usual day (the 30 days
 -- before), at least :min_count cases and :ratio times the daily mean plus one
 WITH recent AS (
     SELECT 'grid' AS kind, grid_code AS code, count(*) AS n FROM cases

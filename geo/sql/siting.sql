@@ -1,6 +1,7 @@
 -- Candidate sites for suggestions (geo/siting.py) when none are given.
 
--- step: a point on every open block and every community (its centre)
+-- name: candidates
+-- a point on every open block and every community (its centre)
 SELECT name, ST_X(p) AS lon, ST_Y(p) AS lat FROM (
     SELECT name, ST_PointOnSurface(geom) AS p FROM open_blocks
     UNION ALL

@@ -5,12 +5,14 @@
 DROP TABLE IF EXISTS cov_sources;
 -- step:
 CREATE TEMP TABLE cov_sources (pid bigint, ref text, geom geometry(Point, 4326));
--- step: the kind's facilities, numbered from :first (below are the compounds of coverage_targets)
+-- name: facilities
+-- the kind's facilities, numbered from :first (below are the compounds of coverage_targets)
 INSERT INTO cov_sources (pid, ref, geom)
 SELECT :first - 1 + row_number() OVER (ORDER BY code), code, geom
 FROM facilities WHERE kind = :kind;
 
--- step: areas, on temp view cov_edges (coverage_graph_view.sql, coverage_attach.sql)
+-- name: areas
+-- areas, on temp view cov_edges (coverage_graph_view.sql, coverage_attach.sql)
 WITH dd AS (
     SELECT from_v, node, agg_cost AS d
     FROM pgr_drivingDistance('SELECT id, source, target, cost, reverse_cost FROM cov_edges',

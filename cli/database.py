@@ -1,0 +1,136 @@
+"""`gridmap db up|down`, `migrate`, `demo`, `generate`, `serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from sqlalchemy.orm import Session
+
+from cli.session import database_url, session_for, settings
+from ops.database import local_cluster
+
+
+@click.group()
+def db() -> None:
+    """The project-managed local PostGIS cluster under var/ (ignored with DATABASE_URL)."""
+
+
+@db.command("up")
+def db_up() -> None:
+    """Initialise on first use and start; print the database URL."""
+    click.echo(database_url())
+
+
+@db.command("down")
+def db_down() -> None:
+    """Stop the local cluster; its data stays under var/pg."""
+    local_cluster(settings()).stop()
+    click.echo("stopped")
+
+
+@click.command()
+def migrate() -> None:
+    """Upgrade the schema to the newest migration, re-apply changed SQL definitions, rebuild
+    stale derived tables."""
+    from geo.migrate import upgrade
+
+    upgrade(database_url())
+    click.echo("migrated to head")
+
+
+@click.command()
+@click.option("--force", is_flag=True, help="empty the database first")
+def demo(force: bool) -> None:
+    """Build the Gongshu demo district into the database."""
+    from data.city import build_demo
+
+    _build(database_url(), lambda s: build_demo(s, settings()), force)
+
+
+@click.command()
+@click.option("--scale", "-k", type=click.IntRange(1, 50), required=True)
+@click.option("--force", is_flag=True, help="empty the database first")
+def generate(scale: int, force: bool) -> None:
+    """Build a synthetic city SCALE times the demo (local database gridmap_scaleK)."""
+    from data.city import build_synthetic
+
+    url = database_url(f"gridmap_scale{scale}")
+    _build(url, lambda s: build_synthetic(s, settings(), scale), force)
+    click.echo(url)
+
+
+def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
+    from data.store import is_empty, truncate_all
+    from geo.migrate import upgrade
+
+    upgrade(url)
+    with session_for(url) as session:
+        if not is_empty(session):
+            if not force:
+                click.echo("the database already holds a district; use --force", err=True)
+                sys.exit(2)
+            truncate_all(session)
+        t0 = time.perf_counter()
+        report = builder(session)
+        session.commit()
+    counts = getattr(report, "counts", {})
+    click.echo(
+        json.dumps(
+            {"counts": counts, "seconds": round(time.perf_counter() - t0, 1)}, ensure_ascii=False
+        )
+    )
+
+
+def prepare_database() -> str:
+    """What `serve` does first: migrations, and the demo into an empty local database."""
+    from data.city import build_demo
+    from data.store import is_empty
+    from geo.migrate import upgrade
+
+    url = database_url()
+    upgrade(url)
+    if not settings().database_url:
+        with session_for(url) as session:
+            if is_empty(session):
+                click.echo("empty database: building the Gongshu demo district …")
+                report = build_demo(session, settings())
+                session.commit()
+                click.echo(json.dumps(report.counts, ensure_ascii=False))
+    return url
+
+
+@click.command()
+@click.option("--port", type=int, default=None, help="default $PORT or 5000")
+@click.option("--workers", type=int, default=None, help="default 2 × cores + 1")
+def serve(port: int | None, workers: int | None) -> None:
+    """Serve the platform on 127.0.0.1 through gunicorn."""
+    url = prepare_database()
+    port = port or settings().port
+    workers = workers or (2 * (os.cpu_count() or 1) + 1)
+    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
+    env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
+    click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers)")
+    os.execve(
+        gunicorn,
+        [
+            gunicorn,
+            "--workers",
+            str(workers),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            "-",
+            "webmap:create_app()",
+        ],
+        env,
+    )
+
+
+COMMANDS = (db, migrate, demo, generate, serve)

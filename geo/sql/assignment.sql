@@ -1,0 +1,125 @@
+-- The assignment rule (docs/architecture.md, "The assignment rule"): the only place it is
+-- written. `rule` is a list of CTEs over a relation assign_input(id bigint, geom WGS84 point)
+-- that ends in the CTE `assignment`, one row per point that lands in the district:
+--   id, grid_code, rule, outside, distance_m, community_code, street_code, zone_kind,
+--   zone_code, party_org_code, worker_id
+-- Points farther than :snap_m geodesic metres from every grid get no row.
+--
+-- Every caller runs this same text (geo/assign.py puts it together); only assign_input differs:
+-- - one point (locate, intake, Open311, search): a one-row CTE named assign_input placed
+--   before it, so the planner probes the polygons' GiST indexes point by point;
+-- - a set (batch import, reassignment, the demo's cases): a temp table assign_input with a
+--   GiST index and statistics, so the planner walks the polygons and probes the points'
+--   index (each polygon prepared once for all its points: 5x faster than point by point).
+-- It is a query, not a SQL function, for that reason: a function's input cannot be both an
+-- indexed table and a literal, and a temp table for one point cost 5x the request.
+--
+-- Rule, in order:
+-- 1. grid: the grids whose polygon covers the point (ST_Covers, so boundary points count);
+--    several (a shared edge, or a sliver where two grids overlap): the lowest code, 'boundary'.
+-- 2. outside every grid: of the three nearest grids by planar distance (index KNN), the
+--    geodesically nearest within :snap_m metres, 'snapped' (degrees are anisotropic, so one
+--    candidate would not do). Each is measured clipped to the search box, which holds every
+--    point within :snap_m of the case (the same distance when within :snap_m, a third less
+--    time: a grid can have hundreds of vertices, each costly on the spheroid).
+--    The box is deg_box(:snap_m) degrees wide each way (definitions/20_zones.sql).
+-- 3. community and street from the grid, so the hierarchy never disagrees with itself.
+-- 4. zone: the most specific zone covering the point (zone_polygons.priority: building,
+--    business community, compound, open block), lowest code among equals.
+-- 5. party organisation: the zone's (lowest code, stairwell branches excluded: they belong to
+--    residential buildings), else for a building its business community's, else the
+--    community's party committee (community_committee). Worker: the grid's (lowest id).
+
+-- name: rule
+covering AS MATERIALIZED (
+    SELECT i.id, min(g.code) AS grid_code, count(*) > 1 AS tie
+    FROM assign_input i
+    JOIN grids g ON ST_Covers(g.geom, i.geom)
+    GROUP BY i.id
+), snapped AS MATERIALIZED (
+    SELECT o.id, n.code AS grid_code, round(n.d::numeric, 1)::float8 AS distance_m
+    FROM (
+        SELECT i.id, i.geom FROM assign_input i
+        WHERE NOT EXISTS (SELECT 1 FROM covering c WHERE c.id = i.id)
+    ) o
+    CROSS JOIN LATERAL (
+        SELECT c.code,
+               ST_Distance(ST_ClipByBox2D(c.geom, ST_Expand(o.geom, deg_box(:snap_m)))::geography,
+                           o.geom::geography) AS d
+        FROM (
+            SELECT g.code, g.geom FROM grids g
+            WHERE g.geom && ST_Expand(o.geom, deg_box(:snap_m))
+            ORDER BY g.geom <-> o.geom
+            LIMIT 3
+        ) c
+        ORDER BY d, c.code
+        LIMIT 1
+    ) n
+    WHERE n.d <= :snap_m
+), placed AS (
+    SELECT id, grid_code, CASE WHEN tie THEN 'boundary' ELSE 'covers' END AS rule,
+           false AS outside, 0::float8 AS distance_m
+    FROM covering
+    UNION ALL
+    SELECT id, grid_code, 'snapped', true, distance_m FROM snapped
+), zone AS MATERIALIZED (
+    SELECT DISTINCT ON (i.id) i.id, z.kind, z.code, z.business_community_code
+    FROM assign_input i
+    JOIN zone_polygons z ON ST_Covers(z.geom, i.geom)
+    ORDER BY i.id, z.priority, z.code
+), assignment AS (
+    SELECT a.id, a.grid_code::text, a.rule, a.outside, a.distance_m,
+           g.community_code::text, m.street_code::text,
+           z.kind AS zone_kind, z.code AS zone_code,
+           COALESCE(zo.code, bo.code, co.code)::text AS party_org_code, w.id::text AS worker_id
+    FROM placed a
+    JOIN grids g ON g.code = a.grid_code
+    JOIN communities m ON m.code = g.community_code
+    LEFT JOIN zone z ON z.id = a.id
+    LEFT JOIN LATERAL (
+        SELECT min(o.code) AS code FROM party_orgs o
+        WHERE o.area_kind = z.kind AND o.area_code = z.code AND o.kind <> 'stairwell_branch'
+    ) zo ON true
+    LEFT JOIN LATERAL (
+        SELECT min(o.code) AS code FROM party_orgs o
+        WHERE o.area_kind = 'business_community' AND o.area_code = z.business_community_code
+          AND o.kind <> 'stairwell_branch'
+    ) bo ON true
+    LEFT JOIN LATERAL (
+        SELECT min(o.code) AS code FROM party_orgs o
+        WHERE o.area_kind = 'community' AND o.area_code = g.community_code
+          AND o.kind = 'community_committee'
+    ) co ON true
+    LEFT JOIN LATERAL (
+        SELECT min(wk.id) AS id FROM workers wk WHERE wk.grid_code = a.grid_code
+    ) w ON true
+)
+
+-- name: one_point
+-- assign_input for one WGS84 point (:lon, :lat), placed before the rule
+assign_input AS (SELECT 0::bigint AS id, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom)
+
+-- name: named
+-- The assignment with its names, as the API shows it (geo/locate.py)
+SELECT a.*, g.name AS grid_name, m.name AS community_name, s.name AS street_name,
+       zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name
+FROM assignment a
+JOIN grids g ON g.code = a.grid_code
+JOIN communities m ON m.code = a.community_code
+JOIN streets s ON s.code = a.street_code
+LEFT JOIN zone_polygons zp ON zp.kind = a.zone_kind AND zp.code = a.zone_code
+LEFT JOIN party_orgs o ON o.code = a.party_org_code
+LEFT JOIN workers w ON w.id = a.worker_id
+
+-- name: nearest_grid_m
+-- For the message when a point is outside the district: how far the nearest grid is
+SELECT round(ST_Distance(g.geom::geography, p.geom::geography)::numeric)::float8 AS d
+FROM grids g, (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom) p
+ORDER BY g.geom <-> p.geom
+LIMIT 1
+
+-- name: unplaced
+-- After a set's assignment: the points farther than :snap_m from every grid
+SELECT i.id FROM assign_input i
+WHERE NOT EXISTS (SELECT 1 FROM assign_output o WHERE o.id = i.id)
+ORDER BY 1

@@ -1,0 +1,64 @@
+"""The platform's words, once: case statuses and their moves, the open set, zone kinds in the
+assignment's order, party organisation kinds, area kinds, CRS names, spatial reference ids.
+
+SQL mirrors what it needs in geo/sql/definitions/10_vocabulary.sql (case_is_open,
+case_status_label) and 20_zones.sql (zone_polygons); tests/test_vocabulary.py holds them equal.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+SRID = 4326  # storage: WGS84 degrees
+METRIC_SRID = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E: lengths and areas in Hangzhou
+
+CrsName = Literal["wgs84", "gcj02", "bd09", "cgcs2000"]
+CRS_NAMES: tuple[str, ...] = get_args(CrsName)
+
+CaseStatus = Literal[
+    "reported", "assigned", "accepted", "resolved", "closed", "returned", "duplicate"
+]
+CASE_STATUSES: tuple[str, ...] = get_args(CaseStatus)
+STATUS_LABELS = {
+    "reported": "已上报",
+    "assigned": "已派单",
+    "accepted": "处置中",
+    "resolved": "已办结",
+    "closed": "已结案",
+    "returned": "已退回",
+    "duplicate": "重复件",
+}
+# The case lifecycle: reported → assigned → accepted → resolved → closed, with returned (back
+# to dispatch) and duplicate.
+TRANSITIONS: dict[str, tuple[str, ...]] = {
+    "reported": ("assigned", "duplicate"),
+    "assigned": ("accepted", "returned", "duplicate"),
+    "accepted": ("resolved", "returned"),
+    "returned": ("assigned", "duplicate"),
+    "resolved": ("closed", "accepted"),
+    "closed": (),
+    "duplicate": (),
+}
+CLOSED_STATUSES = ("resolved", "closed", "duplicate")
+OPEN_STATUSES = tuple(s for s in CASE_STATUSES if s not in CLOSED_STATUSES)
+
+RULES = ("covers", "boundary", "snapped")
+
+# Zones in the assignment's order: the most specific first (docs/architecture.md).
+ZONE_KINDS = ("building", "business_community", "compound", "open_block")
+ZONE_LABELS = {
+    "building": "楼宇",
+    "business_community": "商务社区",
+    "compound": "居民小区",
+    "open_block": "开放式街区",
+}
+AREA_KINDS = ("street", "community", "compound", "business_community", "building", "open_block")
+PARTY_ORG_KINDS = {
+    "community_committee": "社区党委",
+    "compound_branch": "小区党支部",
+    "stairwell_branch": "楼道党小组",
+    "business_branch": "商务社区党支部",
+    "block_org": "街区党组织",
+    "mobile_branch": "流动党支部",
+}
+COMPOUND_TYPES = ("商品房", "老旧小区", "回迁安置")
