@@ -22,23 +22,26 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
 import shapely
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.districts import district  # noqa: E402
 from data.case_import import WORKERS, import_cases  # noqa: E402
-from geo.assign import assign_grids, assign_input  # noqa: E402
+from geo.assign import assign_set  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
 
 BIN = Path(sys.executable).parent
+SNAP_M = load_settings().snap_distance_m
 
 
 def sample_points(s: Session, n: int, seed: int = 1) -> np.ndarray:
@@ -163,12 +166,11 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
         cp.write("".join(f"{i}\t{w}\n" for i, w in enumerate(wkb, 1)))
     s.execute(text("CREATE INDEX ON bench_pts USING gist (geom)"))
     s.execute(text("ANALYZE bench_pts"))
-    s.execute(text("CREATE TEMP TABLE assign_input AS SELECT * FROM bench_pts"))
-    s.execute(text("CREATE INDEX assign_input_geom ON assign_input USING gist (geom)"))
-    s.execute(text("ANALYZE assign_input"))
     s.commit()
-    plains, grid_onlys = [], []
+    plains, ours_s = [], []
+    placed = 0
     for _ in range(3):  # in turn, median of three: this 2-core box varies by ±20 % run to run
+        s.execute(text("SET jit = off"))
         s.execute(text("DROP TABLE IF EXISTS plain"))
         t = time.perf_counter()
         s.execute(
@@ -178,18 +180,14 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
             )
         )
         plains.append(time.perf_counter() - t)
+        s.execute(text("CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT * FROM bench_pts"))
         t = time.perf_counter()
-        assign_grids(s)  # containment, the unique index on id, ties when it fails
-        grid_onlys.append(time.perf_counter() - t)
-        ties = s.execute(text("SELECT count(*) FROM assign_grid WHERE tie")).scalar()
-        # assign_grid drops at commit; temp tables dropped in a transaction keep their
+        placed = assign_set(s, SNAP_M)  # the whole rule: index, statistics, one query
+        ours_s.append(time.perf_counter() - t)
+        # the rule's temp tables drop at commit; dropped in a transaction they keep their
         # buffers until it ends
         s.commit()
-        s.execute(text("SET jit = off"))
-    plain, grid_only = (float(np.median(x)) for x in (plains, grid_onlys))
-    t = time.perf_counter()
-    placed = assign_input(s)
-    ours = time.perf_counter() - t
+    plain, ours = (float(np.median(x)) for x in (plains, ours_s))
     grids = gpd.read_postgis("SELECT code, geom FROM grids", s.connection(), geom_col="geom")
     pts = gpd.GeoDataFrame(geometry=gpd.points_from_xy(points[:, 0], points[:, 1]), crs=4326)
     t = time.perf_counter()
@@ -197,10 +195,8 @@ def batch_step(s: Session, points: np.ndarray) -> list[str]:
     sj = time.perf_counter() - t
     return [
         f"  plain PostGIS ST_Covers join          {n / plain / 1000:8.0f}k pts/s ({plain:.1f} s)",
-        f"  gridmap grid step (covers, ties, index) {n / grid_only / 1000:6.0f}k pts/s "
-        f"({grid_only:.1f} s)  = {plain / grid_only:.2f}x plain ({ties} ties)",
         f"  gridmap full rule (grid+zone+party)   {n / ours / 1000:8.0f}k pts/s ({ours:.1f} s, "
-        f"{placed} placed)  = {plain / ours:.2f}x plain",
+        f"{placed} placed)  = {plain / ours:.2f}x plain (median of 3 each)",
         f"  geopandas.sjoin, grid only, in memory {n / sj / 1000:8.0f}k pts/s ({sj:.1f} s, "
         f"{len(joined)} pairs)",
     ]
@@ -227,11 +223,13 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
     for _ in range(IMPORT_RUNS):
         remove_bench_imports(s)
         t = time.perf_counter()
-        report = import_cases(s, data, "csv", source=BENCH_SOURCE)
+        report = import_cases(s, data, "csv", source=BENCH_SOURCE, snap_m=SNAP_M)
         s.commit()
         runs.append((time.perf_counter() - t, report))
+    floors = copy_floor(s)
     remove_bench_imports(s)
     dt, report = sorted(runs, key=lambda r: r[0])[len(runs) // 2]
+    floor = float(np.median(floors))
     phases = ", ".join(
         f"{k} {max(p['seconds'][k] for p in report.parts):.1f} s"
         for k in ("stage", "assign", "write")
@@ -242,7 +240,72 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
         f"({dt:.1f} s; {report.accepted} accepted, {len(report.rejected)} rejected; "
         f"{len(report.parts)} parts, {WORKERS} at a time)",
         f"  median of {IMPORT_RUNS} runs ({each}); its slowest part: {phases}",
+        f"  floor: COPY of the same rows into a table like cases "
+        f"{len(points) / floor / 1000:.1f}k rows/s ({floor:.1f} s, {WORKERS} at a time, "
+        f"median of {len(floors)})",
+        f"  ratio: the import is {floor / dt:.2f}x the COPY floor's rows/s (goal: at least 0.5x)",
     ]
+
+
+# The columns an import writes (data/case_import.py), in a table with the cases table's columns,
+# defaults, constraints and indexes (foreign keys aside: cases has none an import checks).
+_FLOOR_COLUMNS = (
+    "received_lon, received_lat, received_crs, geom, category_code, description, address, "
+    "reporter_name, reporter_phone, source, status, grid_code, rule, outside, distance_m, "
+    "community_code, street_code, worker_id, zone_kind, zone_code, party_org_code, due_at, "
+    "import_id"
+)
+
+
+def copy_floor(s: Session, runs: int = IMPORT_RUNS) -> list[float]:
+    """The import's yardstick in the same run: its last run's rows, as written, copied with
+    COPY (binary) into an empty table like cases, in WORKERS streams at once as the import
+    writes its parts; each run from an emptied table and a checkpoint. Seconds per run."""
+    conn = s.connection().connection.driver_connection
+    streams = []  # one binary COPY stream (header, rows, trailer) per writer
+    for k in range(WORKERS):
+        with (
+            conn.cursor() as cur,
+            cur.copy(
+                f"COPY (SELECT {_FLOOR_COLUMNS} FROM cases WHERE source = %s "  # noqa: S608
+                "AND id %% %s = %s ORDER BY id) TO STDOUT (FORMAT binary)",
+                (BENCH_SOURCE, WORKERS, k),
+            ) as cp,
+        ):
+            streams.append(b"".join(bytes(b) for b in cp))
+    s.commit()
+    engine = s.get_bind().engine
+
+    def write(stream: bytes) -> None:
+        with engine.connect() as c:
+            raw = c.connection.driver_connection
+            with (
+                raw.cursor() as cur,
+                cur.copy(
+                    f"COPY bench_copy_floor ({_FLOOR_COLUMNS}) FROM STDIN (FORMAT binary)"
+                ) as cp,
+            ):
+                cp.write(stream)
+            c.commit()
+
+    out = []
+    for _ in range(runs):
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("DROP TABLE IF EXISTS bench_copy_floor"))
+            c.execute(
+                text(
+                    "CREATE TABLE bench_copy_floor (LIKE cases INCLUDING DEFAULTS "
+                    "INCLUDING IDENTITY INCLUDING CONSTRAINTS INCLUDING INDEXES)"
+                )
+            )
+            c.execute(text("CHECKPOINT"))
+        t = time.perf_counter()
+        with ThreadPoolExecutor(WORKERS) as pool:
+            list(pool.map(write, streams))
+        out.append(time.perf_counter() - t)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+        c.execute(text("DROP TABLE bench_copy_floor"))
+    return out
 
 
 BENCH_SOURCE = "batch:bench"
@@ -277,13 +340,8 @@ def main() -> None:
     if not args.skip_scale10:
         targets.append(("scale 10", "gridmap_scale10"))
     for label, db in targets:
-        url = cluster.up(db)
-        engine = create_engine(url)
+        url, engine = district(db)
         with Session(engine) as s:
-            if s.execute(
-                text("SELECT to_regclass('grids') IS NULL OR NOT EXISTS (SELECT 1 FROM grids)")
-            ).scalar():
-                subprocess.run([str(BIN / "gridmap"), "generate", "--scale", "10"], check=True)
             counts = s.execute(
                 text("SELECT (SELECT count(*) FROM grids), (SELECT count(*) FROM cases)")
             ).one()

@@ -24,14 +24,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
+from bench.districts import district  # noqa: E402
 from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
 from geo.derived import refresh  # noqa: E402
-from geo.settings import load_settings  # noqa: E402
 from geo.walking_areas import walking_graph  # noqa: E402
-from ops.database import local_cluster  # noqa: E402
 
 T = 500.0
 
@@ -116,11 +115,10 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-scale10", action="store_true")
     args = ap.parse_args()
-    cluster = local_cluster(load_settings())
     for label, db in [("demo (Gongshu)", "gridmap")] + (
         [] if args.skip_scale10 else [("scale 10", "gridmap_scale10")]
     ):
-        engine = create_engine(cluster.up(db))
+        _, engine = district(db)
         with Session(engine) as s:
             kinds = [r[0] for r in s.execute(text("SELECT code FROM facility_kinds ORDER BY code"))]
             print(f"\n== {label} ==")

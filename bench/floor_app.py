@@ -7,14 +7,10 @@ from urllib.parse import parse_qs
 
 import psycopg
 
-from geo.sql.loader import steps
+from geo.assign import ONE as SQL
+from geo.settings import load_settings
 
-SQL = (
-    steps("locate")[0]
-    .replace(":lon", "%(lon)s")
-    .replace(":lat", "%(lat)s")
-    .replace(":snap_m", "%(snap_m)s")
-)
+SNAP_M = load_settings().snap_distance_m
 _conn = None
 
 
@@ -24,7 +20,7 @@ def app(environ, start_response):  # type: ignore[no-untyped-def]
         _conn = psycopg.connect(os.environ["FLOOR_CONNINFO"], autocommit=True)
     q = parse_qs(environ.get("QUERY_STRING", ""))
     row = _conn.execute(
-        SQL, {"lon": float(q["lon"][0]), "lat": float(q["lat"][0]), "snap_m": 100.0}
+        SQL, {"lon": float(q["lon"][0]), "lat": float(q["lat"][0]), "snap_m": SNAP_M}
     ).fetchone()
     body = json.dumps({"grid": row[0] if row else None}).encode()
     start_response(

@@ -96,6 +96,8 @@ def make_app(db_url: str, connection: Connection, settings: Settings):  # type: 
     )
     app.extensions["gridmap.sessionmaker"] = bound
     app.extensions["gridmap.read_sessionmaker"] = bound
+    app.extensions["gridmap.read_connect"] = lambda: connection
+    app.extensions["gridmap.lent"] = connection
     return app
 
 

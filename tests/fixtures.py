@@ -20,6 +20,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.apikeys import create_key
+from geo.derived import refresh_all
 from geo.settings import load_settings
 
 # The defaults, whatever the environment says: tests state their settings.
@@ -111,3 +112,4 @@ def load_small_district(s: Session) -> None:
     )
     create_key(s, "dispatch", key="dispatch-key")
     create_key(s, "worker A", WORKER_A, key="worker-a-key")
+    refresh_all(s)  # as a loader does after writing

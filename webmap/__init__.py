@@ -48,7 +48,8 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["gridmap.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
     reads = get_engine(url, autocommit=True)
-    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(reads, expire_on_commit=False)
+    app.extensions["gridmap.read_connect"] = reads.connect
+    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 
     from webmap import (
         api_batch,

@@ -1,0 +1,35 @@
+"""The databases the benches run on, built when missing: the demo `gridmap` (what `make run`
+builds) and the synthetic `gridmap_scale10` (`gridmap generate --scale 10`, about 2 minutes).
+A database can exist without even the schema (a first run interrupted): that counts as
+missing."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, text
+
+from geo.settings import load_settings
+from ops.database import local_cluster
+
+BIN = Path(sys.executable).parent
+BUILD = {"gridmap": ["demo"], "gridmap_scale10": ["generate", "--scale", "10"]}
+
+
+def has_grids(engine: Engine) -> bool:
+    with engine.connect() as c:
+        if c.execute(text("SELECT to_regclass('grids')")).scalar() is None:
+            return False
+        return bool(c.execute(text("SELECT EXISTS (SELECT 1 FROM grids)")).scalar())
+
+
+def district(db: str) -> tuple[str, Engine]:
+    """The local cluster's database `db` (started), built first if it holds no district."""
+    url = local_cluster(load_settings()).up(db)
+    engine = create_engine(url)
+    if not has_grids(engine):
+        print(f"{db} holds no district: building it (gridmap {' '.join(BUILD[db])}) …")
+        subprocess.run([str(BIN / "gridmap"), *BUILD[db], "--force"], check=True)
+    return url, engine
