@@ -41,6 +41,7 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
 }
 CLOSED_STATUSES = ("resolved", "closed", "duplicate")
 OPEN_STATUSES = tuple(s for s in CASE_STATUSES if s not in CLOSED_STATUSES)
+DONE_STATUSES = ("resolved", "closed")  # dealt with; a duplicate is neither open nor done
 
 RULES = ("covers", "boundary", "snapped")
 

@@ -4,27 +4,27 @@
 SELECT
     count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
                                         AT TIME ZONE 'Asia/Shanghai') AS today,
-    count(*) FILTER (WHERE status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
-    count(*) FILTER (WHERE status IN ('reported', 'assigned', 'accepted', 'returned')
+    count(*) FILTER (WHERE case_is_open(status)) AS open,
+    count(*) FILTER (WHERE case_is_open(status)
                        AND now() > due_at) AS overdue,
-    count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at IS NOT NULL) AS done,
-    count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at IS NOT NULL
+    count(*) FILTER (WHERE case_is_done(status) AND closed_at IS NOT NULL) AS done,
+    count(*) FILTER (WHERE case_is_done(status) AND closed_at IS NOT NULL
                        AND closed_at <= due_at) AS done_in_time,
     count(*) AS total
 FROM cases;
 
 -- name: by_street
 SELECT s.code, s.name,
-       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
+       count(c.id) FILTER (WHERE case_is_open(c.status)) AS open,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h,
-       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')
+       count(c.id) FILTER (WHERE case_is_open(c.status)
                              AND now() > c.due_at) AS overdue
 FROM streets s LEFT JOIN cases c ON c.street_code = s.code
 GROUP BY s.code, s.name ORDER BY open DESC, s.code;
 
 -- name: by_category
 SELECT k.code, k.name,
-       count(c.id) FILTER (WHERE c.status IN ('reported', 'assigned', 'accepted', 'returned')) AS open,
+       count(c.id) FILTER (WHERE case_is_open(c.status)) AS open,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h
 FROM categories k LEFT JOIN cases c ON c.category_code = k.code
 GROUP BY k.code, k.name ORDER BY open DESC, k.code;

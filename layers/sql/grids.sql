@@ -4,7 +4,7 @@ SELECT g.code, g.name,
 FROM grids g
 JOIN communities m ON m.code = g.community_code
 LEFT JOIN (SELECT grid_code, count(*) AS n FROM cases
-           WHERE status IN ('reported', 'assigned', 'accepted', 'returned') GROUP BY grid_code) o
+           WHERE case_is_open(status) GROUP BY grid_code) o
        ON o.grid_code = g.code
 LEFT JOIN LATERAL (SELECT name FROM workers WHERE grid_code = g.code ORDER BY id LIMIT 1) w ON true
 WHERE g.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)

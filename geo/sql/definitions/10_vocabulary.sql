@@ -2,15 +2,20 @@
 -- two equal). Repeatable definitions: `gridmap migrate` re-applies this file whenever its text
 -- changes (geo/definitions.py).
 
--- Open: not yet resolved, closed or a duplicate. Written as the partial indexes' predicate
--- (migrations 0003, 0009), so a query that says case_is_open(status) can use them: the
--- function is inlined before the planner matches index predicates.
+-- Open: not yet resolved, closed or a duplicate. IMMUTABLE and one expression, so the planner
+-- inlines it: a query that says case_is_open(status) plans as if it had written it out.
 CREATE OR REPLACE FUNCTION case_is_open(status text) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT status NOT IN ('resolved', 'closed', 'duplicate')
 $$;
 
--- The order in which a case moves, for the cockpit and the API's labels.
+-- Done: dealt with (resolved or closed); a duplicate is neither open nor done.
+CREATE OR REPLACE FUNCTION case_is_done(status text) RETURNS boolean
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT status IN ('resolved', 'closed')
+$$;
+
+-- Each status's Chinese label, for the map layers (the API's come from geo/vocabulary.py).
 CREATE OR REPLACE FUNCTION case_status_label(status text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE status

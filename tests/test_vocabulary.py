@@ -1,0 +1,73 @@
+"""One vocabulary: geo/vocabulary.py, the SQL that mirrors it, the schema's CHECK constraints,
+and the ORM models against the migrations, held equal."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.models import Base
+from geo.vocabulary import (
+    CASE_STATUSES,
+    DONE_STATUSES,
+    OPEN_STATUSES,
+    PARTY_ORG_KINDS,
+    RULES,
+    STATUS_LABELS,
+    TRANSITIONS,
+    ZONE_KINDS,
+)
+
+
+def check_values(session: Session, name: str) -> set[str]:
+    """The quoted values a CHECK constraint allows."""
+    definition = session.execute(
+        text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = :n"), {"n": name}
+    ).scalar_one()
+    return set(re.findall(r"'([a-z_]+)'", definition))
+
+
+@pytest.mark.parametrize("status", CASE_STATUSES)
+def test_sql_case_functions_agree_with_the_python_vocabulary(session: Session, status: str) -> None:
+    row = session.execute(
+        text("SELECT case_is_open(:s), case_is_done(:s), case_status_label(:s)"), {"s": status}
+    ).one()
+    assert row[0] is (status in OPEN_STATUSES)
+    assert row[1] is (status in DONE_STATUSES)
+    assert row[2] == STATUS_LABELS[status]
+
+
+def test_every_status_has_a_label_and_its_moves_stay_in_the_vocabulary() -> None:
+    assert set(STATUS_LABELS) == set(CASE_STATUSES)
+    assert set(TRANSITIONS) == set(CASE_STATUSES)
+    assert {to for moves in TRANSITIONS.values() for to in moves} <= set(CASE_STATUSES)
+
+
+def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
+    assert check_values(session, "ck_cases_status") == set(CASE_STATUSES)
+    assert check_values(session, "ck_cases_rule") == set(RULES)
+    assert check_values(session, "ck_party_orgs_kind") == set(PARTY_ORG_KINDS)
+
+
+def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:
+    view = session.execute(text("SELECT pg_get_viewdef('zone_polygons')")).scalar_one()
+    branches = re.findall(r"SELECT '([a-z_]+)'::text AS kind,\s*(\d+) AS priority", view)
+    assert [k for k, _ in sorted(branches, key=lambda b: int(b[1]))] == list(ZONE_KINDS)
+
+
+def test_orm_models_match_the_migrations(session: Session) -> None:
+    """geo/models.py (what Alembic autogenerates against) cannot drift from the migrations."""
+
+    def ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        # PostGIS's own table, and the views and temp tables that are not schema
+        return not (type_ == "table" and name == "spatial_ref_sys")
+
+    ctx = MigrationContext.configure(
+        session.connection(), opts={"compare_type": True, "include_object": ours}
+    )
+    assert compare_metadata(ctx, Base.metadata) == []
