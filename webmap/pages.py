@@ -11,7 +11,8 @@ from flask import Blueprint, Response, request
 from sqlalchemy import text
 
 from geo.settings import Settings
-from layers.registry import KIND_COLORS, layers_for
+from layers.pages import COLORS, PAGES, PageSpec, kind_color
+from layers.registry import LayerSpec, layers_for
 from webmap.db import get_read_session, get_settings
 from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
 
@@ -20,7 +21,6 @@ PANELS = {
     page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
     for page in ("cockpit", "worker", "planner")
 }
-TITLES = {"cockpit": "数字驾驶舱", "worker": "网格员", "planner": "规划分析"}
 
 
 def basemap(m: folium.Map, settings: Settings) -> str:
@@ -82,7 +82,44 @@ def _kinds() -> list[tuple[str, str]]:
     ]  # type: ignore[misc]
 
 
-def build_page(page: str, settings: Settings, grid: str | None, refresh_s: int) -> str:
+def overlays(
+    spec: LayerSpec, page: PageSpec, kinds: list[tuple[str, str]], grid: str | None
+) -> list[RegistryLayer]:
+    """What a registry layer becomes on a page: one overlay per facility kind, one per way of
+    drawing cases (points, heat), or one."""
+    show = page.key in spec.start
+    if spec.by_kind:
+        return [
+            RegistryLayer(
+                spec,
+                f"{spec.title}·{label}",
+                show,
+                id=f"{spec.key}:{code}",
+                params={"kind": code},
+                style={"color": kind_color(code), "fillColor": kind_color(code)},
+            )
+            for code, label in kinds
+        ]
+    if spec.render != ("geojson",):  # cases: a cluster of points and a heat map
+        params = {"grid": grid} if grid else {}
+        names = {"cluster": "（点位）", "heat": "（热力）"}
+        return [
+            RegistryLayer(
+                spec,
+                spec.title + names[render],
+                page.heat if render == "heat" else show,
+                id=spec.key if render == "cluster" else f"{spec.key}:{render}",
+                render=render,
+                params=params,
+            )
+            for render in spec.render
+        ]
+    shown = show or (spec.key == "grids" and bool(grid))  # "my grid" shows its grid
+    return [RegistryLayer(spec, spec.title, shown, id=spec.key, highlight=grid)]
+
+
+def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -> str:
+    page = PAGES[key]
     bounds = _bounds(grid, settings)
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
     m = folium.Map(
@@ -91,92 +128,44 @@ def build_page(page: str, settings: Settings, grid: str | None, refresh_s: int) 
         tiles=None,
         control_scale=True,
         prefer_canvas=True,
-        zoom_control=page == "planner",
+        zoom_control=page.zoom_control,
     )
     # Instance attributes, so no other map's asset list changes (folium's lists are shared).
     m.default_js = list(LOCAL_JS)
     m.default_css = list(LOCAL_CSS)
     display = basemap(m, settings)
     kinds = _kinds()
-    for spec in layers_for(page):
-        if spec.computed:
-            continue  # drawn on demand by the page (planner: coverage analysis)
-        show = page in spec.start
-        if spec.by_kind:
-            for code, label in kinds:
-                RegistryLayer(
-                    spec,
-                    f"{spec.title}·{label}",
-                    show,
-                    id=f"{spec.key}:{code}",
-                    params={"kind": code},
-                    style={
-                        "color": KIND_COLORS.get(code, "#1b998b"),
-                        "fillColor": KIND_COLORS.get(code, "#1b998b"),
-                    },
-                ).add_to(m)
-        elif spec.key == "cases":
-            params = {"grid": grid} if grid else {}
-            RegistryLayer(
-                spec, f"{spec.title}（点位）", show, id="cases", render="cluster", params=params
-            ).add_to(m)
-            RegistryLayer(
-                spec,
-                f"{spec.title}（热力）",
-                page == "cockpit",
-                id="cases:heat",
-                render="heat",
-                params=params,
-            ).add_to(m)
-        else:
-            RegistryLayer(
-                spec,
-                spec.title,
-                show or (spec.key == "grids" and bool(grid)),
-                id=spec.key,
-                highlight=grid,
-            ).add_to(m)
-    folium.LayerControl(
-        collapsed=page != "planner", position="bottomright" if page == "cockpit" else "topright"
-    ).add_to(m)
-    legend = [(KIND_COLORS.get(code, "#1b998b"), label) for code, label in kinds]
-    if page == "cockpit":
-        legend = [
-            ("#1a2d40", "网格：无在办案件"),
-            ("#3f7f8c", "网格：少量在办"),
-            ("#e8743b", "网格：较多在办"),
-            ("#d7263d", "网格：在办最多"),
-            ("#ff6b6b", "案件"),
-            ("#ffd166", "超期案件"),
-        ]
-    if page == "worker":
-        legend = [
-            ("#ffd166", "我的网格 / 所选网格"),
-            ("#ff6b6b", "在办案件"),
-            ("#9aa5b1", "网格边界"),
-        ]
-    Legend("图例" if page != "planner" else "服务设施图例", legend).add_to(m)
+    for spec in layers_for(key):
+        if not spec.computed:  # computed ones are drawn on demand (planner: coverage)
+            for overlay in overlays(spec, page, kinds, grid):
+                overlay.add_to(m)
+    folium.LayerControl(collapsed=page.layer_control_collapsed, position=page.layer_control).add_to(
+        m
+    )
+    legend = list(page.legend) or [(kind_color(code), label) for code, label in kinds]
+    Legend(page.legend_title, legend).add_to(m)
     root = m.get_root()
     root.header.add_child(
         Element(
-            f"<title>{TITLES[page]} · gridmap</title>"
+            f"<title>{page.title} · gridmap</title>"
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             '<link rel="icon" href="/static/gridmap/favicon.svg">'
         )
     )
     config: dict[str, Any] = {
         "kinds": kinds,
-        "page": page,
+        "page": key,
         "displayCrs": display,
         "bounds": bounds,
         "grid": grid,
         "refreshSeconds": refresh_s,
         "map": m.get_name(),
         "district": settings.district_name,
+        "colors": COLORS,
     }
     root.header.add_child(page_config(config))
-    root.html.add_child(Element(PANELS[page]))
-    root.html.add_child(Element(f'<script src="/static/gridmap/{page}.js"></script>'))
+    root.html.add_child(Element(PANELS[key]))
+    root.html.add_child(Element(f'<script src="/static/gridmap/{key}.js"></script>'))
     # Folium writes the map's own script after ours: start once everything has run.
     root.script.add_child(
         Element(
@@ -216,7 +205,7 @@ def planner() -> Response:
 
 @bp.get("/")
 def index() -> Response:
-    links = "".join(f'<li><a href="/{p}">{t}</a></li>' for p, t in TITLES.items())
+    links = "".join(f'<li><a href="/{p.key}">{p.title}</a></li>' for p in PAGES.values())
     return Response(
         f"<!doctype html><meta charset=utf-8><title>gridmap</title><h1>gridmap</h1>"
         f"<ul>{links}</ul>",

@@ -61,8 +61,10 @@
   };
 
   // --- colours -------------------------------------------------------------------------
-  const RAMP = ["#1a2d40", "#29506b", "#3f7f8c", "#e3b04b", "#e8743b", "#d7263d"];
+  // The palette is layers/pages.py's COLORS, sent in the page config.
+  gm.color = (name) => gm.config.colors[name];
   gm.ramp = function (v, max) {
+    const RAMP = gm.color("ramp");
     if (!v) return RAMP[0];
     const i = Math.min(RAMP.length - 1, 1 + Math.floor((v / Math.max(1, max)) * (RAMP.length - 2)));
     return RAMP[i];
@@ -110,7 +112,7 @@
         style: (f) => {
           const s = Object.assign({}, style);
           if (spec.choropleth) s.fillColor = gm.ramp(f.properties[spec.choropleth], layer._gmMax || 1);
-          if (opts.highlight && f.properties.code === opts.highlight) Object.assign(s, { color: "#ffd166", weight: 4, fillOpacity: 0.1 });
+          if (opts.highlight && f.properties.code === opts.highlight) Object.assign(s, { color: gm.color("highlight"), weight: 4, fillOpacity: 0.1 });
           return s;
         },
         pointToLayer: (f, latlng) => L.circleMarker(latlng, style),
@@ -138,7 +140,7 @@
         } else if (opts.render === "cluster") {
           const markers = fc.features.map((f) => {
             const c = f.geometry.coordinates;
-            const m = L.circleMarker(toLatLng(c), Object.assign({}, style, f.properties.overdue ? { color: "#ffd166" } : {}));
+            const m = L.circleMarker(toLatLng(c), Object.assign({}, style, f.properties.overdue ? { color: gm.color("overdue") } : {}));
             onEach(f, m);
             return m;
           });

@@ -10,7 +10,8 @@
     return q;
   }
   function pctColor(p) {
-    return p >= 80 ? "#1a9850" : p >= 60 ? "#91cf60" : p >= 40 ? "#fee08b" : p >= 20 ? "#fc8d59" : "#d73027";
+    const step = gm.color("coverage").find(([from]) => p >= from);
+    return step ? step[1] : gm.color("uncovered");
   }
   function showTotals(res) {
     const t = res.totals, box = $("gm-totals");
@@ -66,11 +67,11 @@
     return Promise.all([table, geo, walk]).then(([res, fc, wa]) => {
       last = res;
       if (areas) areas.remove();
-      areas = L.geoJSON(wa, { coordsToLatLng: (c) => gm.toDisplay(c[0], c[1]), style: { color: "#2e86de", weight: 1, fillOpacity: 0.15 },
+      areas = L.geoJSON(wa, { coordsToLatLng: (c) => gm.toDisplay(c[0], c[1]), style: { color: gm.color("area"), weight: 1, fillOpacity: 0.15 },
         onEachFeature: (f, l) => l.bindTooltip(() => gm.esc(f.properties.name)) }).addTo(map);
       if (compounds) compounds.remove();
       compounds = L.geoJSON(fc, { coordsToLatLng: (c) => gm.toDisplay(c[0], c[1]),
-        style: (f) => ({ color: f.properties.covered ? "#1a9850" : "#d73027", weight: 1.5, fillOpacity: 0.5 }),
+        style: (f) => ({ color: gm.color(f.properties.covered ? "covered" : "uncovered"), weight: 1.5, fillOpacity: 0.5 }),
         onEachFeature: (f, l) => {
           compounds && (compounds._gmByCode[f.properties.code] = l);
           const p = f.properties;
@@ -105,7 +106,7 @@
       .then((r) => r.json()).then((res) => {
         suggestLayer.clearLayers();
         const lines = res.sites.map((s, i) => {
-          L.circleMarker(gm.toDisplay(s.lon, s.lat), { radius: 9, color: "#6a1b9a", weight: 3, fillOpacity: 0.6 })
+          L.circleMarker(gm.toDisplay(s.lon, s.lat), { radius: 9, color: gm.color("suggested"), weight: 3, fillOpacity: 0.6 })
             .bindTooltip(() => gm.esc(`推荐${i + 1}：${s.label}（+${s.households_gained} 户）`)).addTo(suggestLayer);
           return `${i + 1}. ${s.label} +${s.households_gained}户`;
         });
@@ -135,7 +136,7 @@
       if (!adding) return;
       const p = gm.fromDisplay(e.latlng);
       candidates.push(p);
-      L.circleMarker(e.latlng, { radius: 8, color: "#111", weight: 2, fillColor: "#ffd166", fillOpacity: 0.9 }).addTo(candidateLayer);
+      L.circleMarker(e.latlng, { radius: 8, color: "#111", weight: 2, fillColor: gm.color("candidate"), fillOpacity: 0.9 }).addTo(candidateLayer);
       runScenario();
     });
   };

@@ -6,13 +6,13 @@
   function show(lon, lat, zoom) {
     const p = gm.toDisplay(lon, lat);
     if (marker) marker.remove();
-    marker = L.circleMarker(p, { radius: 9, color: "#ffd166", weight: 3, fillOpacity: 0.2 }).addTo(map);
+    marker = L.circleMarker(p, { radius: 9, color: gm.color("highlight"), weight: 3, fillOpacity: 0.2 }).addTo(map);
     map.setView(p, zoom || 17);
   }
   function outline(gridCode) {
     const grids = gm.layers.grids;
     if (!grids) return;
-    grids.setStyle((f) => (f.properties.code === gridCode ? { color: "#ffd166", weight: 4, fillOpacity: 0.05 } : grids.options.style(f)));
+    grids.setStyle((f) => (f.properties.code === gridCode ? { color: gm.color("highlight"), weight: 4, fillOpacity: 0.05 } : grids.options.style(f)));
   }
   function item(title, sub, onClick) {
     const li = gm.el("li");

@@ -1,0 +1,94 @@
+"""The three pages as data, next to the layer registry: which overlays each draws, its legend,
+and the one palette the legends (Python) and the pages' scripts (JavaScript, through the page
+config: gridmap.config.colors) both read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from layers.registry import KIND_COLORS
+
+# Colours defined once. RAMP: grids by open cases (gridmap.js ramp); COVERAGE: a community's
+# covered share, from its lower bound in percent (planner.js).
+COLORS: dict[str, object] = {
+    "ramp": ["#1a2d40", "#29506b", "#3f7f8c", "#e3b04b", "#e8743b", "#d7263d"],
+    "highlight": "#ffd166",
+    "case": "#ff6b6b",
+    "overdue": "#ffd166",
+    "grid_edge": "#9aa5b1",
+    "covered": "#1a9850",
+    "uncovered": "#d73027",
+    "coverage": [
+        [80, "#1a9850"],
+        [60, "#91cf60"],
+        [40, "#fee08b"],
+        [20, "#fc8d59"],
+        [0, "#d73027"],
+    ],
+    "area": "#2e86de",
+    "candidate": "#ffd166",
+    "suggested": "#6a1b9a",
+    "kinds": KIND_COLORS,
+    "kind_default": "#1b998b",
+}
+_RAMP: list[str] = COLORS["ramp"]  # type: ignore[assignment]
+
+Page = Literal["cockpit", "worker", "planner"]
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: Page
+    title: str
+    legend_title: str
+    legend: tuple[tuple[str, str], ...]  # (colour, label); empty: one swatch per facility kind
+    heat: bool = False  # the case heat map is on when the page opens
+    zoom_control: bool = False
+    layer_control: Literal["topright", "bottomright"] = "topright"
+    layer_control_collapsed: bool = True
+
+
+PAGES: dict[str, PageSpec] = {
+    p.key: p
+    for p in (
+        PageSpec(
+            "cockpit",
+            "数字驾驶舱",
+            "图例",
+            (
+                (_RAMP[0], "网格：无在办案件"),
+                (_RAMP[2], "网格：少量在办"),
+                (_RAMP[4], "网格：较多在办"),
+                (_RAMP[5], "网格：在办最多"),
+                (str(COLORS["case"]), "案件"),
+                (str(COLORS["overdue"]), "超期案件"),
+            ),
+            heat=True,
+            layer_control="bottomright",
+        ),
+        PageSpec(
+            "worker",
+            "网格员",
+            "图例",
+            (
+                (str(COLORS["highlight"]), "我的网格 / 所选网格"),
+                (str(COLORS["case"]), "在办案件"),
+                (str(COLORS["grid_edge"]), "网格边界"),
+            ),
+        ),
+        PageSpec(
+            "planner",
+            "规划分析",
+            "服务设施图例",
+            (),
+            zoom_control=True,
+            layer_control_collapsed=False,
+        ),
+    )
+}
+
+
+def kind_color(kind: str) -> str:
+    return KIND_COLORS.get(kind, str(COLORS["kind_default"]))
