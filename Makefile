@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test system-deps system-deps-test lint clean-db
+.PHONY: run test test-fast system-deps system-deps-test lint clean-db
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ test: system-deps-test $(STAMP) $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+
+# The development loop: everything but the demo database and the browser (about 30 s).
+test-fast: system-deps $(STAMP)
+	$(BIN)/pytest -q -m "not demo and not browser"
 
 lint: $(STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

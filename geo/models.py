@@ -1,4 +1,4 @@
-"""The spatial data model (see ARCHITECTURE.md): EPSG:4326 storage, GiST indexes, valid geometry.
+"""The data model (docs/architecture.md): EPSG:4326 storage, GiST indexes, valid geometry.
 
 Codes follow GB/T 30428's pattern: street 9 digits, community 12, grid 15.
 """

@@ -25,6 +25,16 @@ from tests import fixtures
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark what is slow to set up, for `make test-fast` (pytest -m "not demo and not browser")."""
+    for item in items:
+        names = getattr(item, "fixturenames", ())
+        if "demo_url" in names:
+            item.add_marker(pytest.mark.demo)
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+
+
 def _free_port() -> int:
     with socket.socket() as s:  # only to pick an unused number for the socket name
         s.bind(("127.0.0.1", 0))

@@ -33,13 +33,17 @@ def test_csv_batch_keeps_good_rows_and_reports_each_bad_one(client, session) -> 
         "/api/v1/cases/batch", data=csv_body(), headers={**KEY, "Content-Type": "text/csv"}
     )
     rep = r.get_json()
-    assert r.status_code == 200 and rep["rows"] == 8 and rep["accepted"] == 2
+    assert r.status_code == 200
+    assert rep["rows"] == 8
+    assert rep["accepted"] == 2
     reasons = {x["row"]: x["reason"] for x in rep["rejected"]}
     assert set(reasons) == {3, 4, 5, 6, 7, 8}
-    assert "swapped" in reasons[3] and "finite" in reasons[4] and "crs" in reasons[5]
-    assert (
-        "category" in reasons[6] and "empty" in reasons[7] and "outside the district" in reasons[8]
-    )
+    assert "swapped" in reasons[3]
+    assert "finite" in reasons[4]
+    assert "crs" in reasons[5]
+    assert "category" in reasons[6]
+    assert "empty" in reasons[7]
+    assert "outside the district" in reasons[8]
     rows = session.execute(
         text(
             "SELECT description, grid_code, received_crs, status FROM cases "
@@ -68,12 +72,14 @@ def test_csv_batch_keeps_good_rows_and_reports_each_bad_one(client, session) -> 
         ("created", None, "assigned"),
         ("transition", "assigned", "accepted"),
     ]
-    assert events[0]["actor"].startswith("batch") and f"导入记录 {import_id}" in events[0]["note"]
+    assert events[0]["actor"].startswith("batch")
+    assert f"导入记录 {import_id}" in events[0]["note"]
     assert "第 1–8 行" in events[0]["note"]
     # the case row itself carries its creation: without the record the entry stays, bare
     session.execute(text("DELETE FROM case_imports WHERE id = :i"), {"i": import_id})
     events = client.get(url).get_json()["events"]
-    assert events[0]["kind"] == "created" and events[0]["note"] == "批量导入并按规则派单"
+    assert events[0]["kind"] == "created"
+    assert events[0]["note"] == "批量导入并按规则派单"
 
 
 def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-untyped-def]
@@ -106,7 +112,8 @@ def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-unty
         data={"file": (BytesIO(json.dumps(doc).encode()), "cases.geojson")},
     )
     rep = r.get_json()
-    assert rep["accepted"] == 1 and [x["row"] for x in rep["rejected"]] == [2, 3]
+    assert rep["accepted"] == 1
+    assert [x["row"] for x in rep["rejected"]] == [2, 3]
     assert "empty" in rep["rejected"][1]["reason"]  # absent or null: empty, not "None"
 
 
@@ -115,7 +122,8 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, session) -> None:  #
     r = client.post(
         "/api/v1/cases/batch", data=b"x,y\n1,2\n", headers={**KEY, "Content-Type": "text/csv"}
     )
-    assert r.status_code == 400 and "missing column" in r.get_json()["message"]
+    assert r.status_code == 400
+    assert "missing column" in r.get_json()["message"]
     assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 401
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
 
@@ -123,10 +131,12 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, session) -> None:  #
 def test_the_same_file_twice_is_409_and_writes_nothing_more(client, session) -> None:  # type: ignore[no-untyped-def]
     headers = {**KEY, "Content-Type": "text/csv"}
     first = client.post("/api/v1/cases/batch", data=csv_body(), headers=headers).get_json()
-    assert first["accepted"] == 2 and first["parts"][0]["accepted"] == 2
+    assert first["accepted"] == 2
+    assert first["parts"][0]["accepted"] == 2
     before = session.execute(text("SELECT count(*) FROM cases")).scalar()
     r = client.post("/api/v1/cases/batch", data=csv_body(), headers=headers)
-    assert r.status_code == 409 and "imported already" in r.get_json()["message"]
+    assert r.status_code == 409
+    assert "imported already" in r.get_json()["message"]
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
     edited = csv_body().replace("测试新村".encode(), "测试新村2号".encode())
     assert client.post("/api/v1/cases/batch", data=edited, headers=headers).status_code == 200
@@ -137,5 +147,6 @@ def test_a_file_without_one_good_row_can_be_sent_again(client) -> None:  # type:
     bad = b"lon,lat,category,description\n120.1,30.3,ufo,x\nabc,30.3,parking,y\n"
     for _ in range(2):
         rep = client.post("/api/v1/cases/batch", data=bad, headers=headers).get_json()
-        assert rep["accepted"] == 0 and [x["row"] for x in rep["rejected"]] == [1, 2]
+        assert rep["accepted"] == 0
+        assert [x["row"] for x in rep["rejected"]] == [1, 2]
         assert rep["parts"][0]["import_id"] is None

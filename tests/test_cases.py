@@ -32,28 +32,34 @@ def count(session: Session) -> int:
 
 def test_new_case_is_assigned_at_once_with_an_event_trail(client) -> None:  # type: ignore[no-untyped-def]
     r = new_case(client)
-    assert r.status_code == 201 and r.headers["Location"] == f"/api/v1/cases/{r.get_json()['id']}"
+    assert r.status_code == 201
+    assert r.headers["Location"] == f"/api/v1/cases/{r.get_json()['id']}"
     body = r.get_json()
-    assert body["status"] == "assigned" and body["assignment"]["grid"]["code"] == GRID_B
+    assert body["status"] == "assigned"
+    assert body["assignment"]["grid"]["code"] == GRID_B
     assert [(e["from"], e["to"]) for e in body["events"]] == [
         (None, "reported"),
         ("reported", "assigned"),
     ]
-    assert body["category"]["sla_hours"] == 24 and body["overdue"] is False
+    assert body["category"]["sla_hours"] == 24
+    assert body["overdue"] is False
 
 
 def test_retry_with_the_same_idempotency_key_returns_the_same_case(client, session) -> None:  # type: ignore[no-untyped-def]
     first = new_case(client, key="abc-123")
     before = count(session)
     again = new_case(client, key="abc-123")
-    assert again.status_code == 200 and again.headers["Idempotent-Replayed"] == "true"
-    assert again.get_json()["id"] == first.get_json()["id"] and count(session) == before
+    assert again.status_code == 200
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert count(session) == before
 
 
 def test_same_key_for_a_different_request_is_refused(client) -> None:  # type: ignore[no-untyped-def]
     new_case(client, key="k-1")
     r = new_case(client, key="k-1", description="另一件事")
-    assert r.status_code == 422 and "different request" in r.get_json()["message"]
+    assert r.status_code == 422
+    assert "different request" in r.get_json()["message"]
 
 
 @pytest.mark.parametrize(
@@ -69,7 +75,8 @@ def test_same_key_for_a_different_request_is_refused(client) -> None:  # type: i
 def test_bad_case_requests_are_4xx_and_store_nothing(client, session, patch, status, says) -> None:  # type: ignore[no-untyped-def]
     before = count(session)
     r = new_case(client, **patch)
-    assert r.status_code == status and says in r.get_json()["message"]
+    assert r.status_code == status
+    assert says in r.get_json()["message"]
     assert count(session) == before
 
 
@@ -79,7 +86,9 @@ def test_possible_duplicates_are_open_same_category_cases_within_250_m(client) -
     other = new_case(client, 310, 100, category="noise").get_json()["id"]
     r = new_case(client, 320, 120).get_json()
     ids = [d["id"] for d in r["possible_duplicates"]]
-    assert ids == [first] and far not in ids and other not in ids
+    assert ids == [first]
+    assert far not in ids
+    assert other not in ids
     assert r["possible_duplicates"][0]["distance_m"] == pytest.approx(28.3, abs=0.5)
 
 
@@ -87,18 +96,19 @@ def test_lifecycle_moves_are_checked_and_recorded(client) -> None:  # type: igno
     cid = new_case(client).get_json()["id"]
     url = f"/api/v1/cases/{cid}/transitions"
     bad = client.post(url, json={"to": "closed"}, headers=DISPATCH)
-    assert (
-        bad.status_code == 409
-        and "allowed: accepted, returned, duplicate" in bad.get_json()["message"]
-    )
+    assert bad.status_code == 409
+    assert "allowed: accepted, returned, duplicate" in bad.get_json()["message"]
     for to in ("accepted", "resolved", "closed"):
         r = client.post(url, json={"to": to, "note": "处理中"}, headers=DISPATCH)
-        assert r.status_code == 200 and r.get_json()["status"] == to
+        assert r.status_code == 200
+        assert r.get_json()["status"] == to
     final = client.post(url, json={"to": "accepted"}, headers=DISPATCH)
-    assert final.status_code == 409 and "none (final)" in final.get_json()["message"]
+    assert final.status_code == 409
+    assert "none (final)" in final.get_json()["message"]
     body = client.get(f"/api/v1/cases/{cid}").get_json()
     assert [e["to"] for e in body["events"]][-3:] == ["accepted", "resolved", "closed"]
-    assert body["events"][-1]["actor"] == "dispatch" and body["closed_at"]
+    assert body["events"][-1]["actor"] == "dispatch"
+    assert body["closed_at"]
 
 
 def test_returned_case_goes_back_to_dispatch(client) -> None:  # type: ignore[no-untyped-def]
@@ -128,7 +138,8 @@ def test_transitions_need_a_valid_key_and_an_existing_case(client) -> None:  # t
         == 403
     )
     r = client.post("/api/v1/cases/999999/transitions", json={"to": "accepted"}, headers=DISPATCH)
-    assert r.status_code == 404 and r.get_json()["message"] == "no case 999999"
+    assert r.status_code == 404
+    assert r.get_json()["message"] == "no case 999999"
     assert (
         client.post(
             f"/api/v1/cases/{cid}/transitions", json={"to": "flying"}, headers=DISPATCH
@@ -184,23 +195,21 @@ def test_reloading_grids_reassigns_open_cases_and_leaves_closed_ones(
         crs=4326,
     ).to_file(f)
     report = load_layer(session, SETTINGS, "grids", f)
-    assert report.updated == 2 and report.reassigned_cases == 1
+    assert report.updated == 2
+    assert report.reassigned_cases == 1
     moved = client.get(f"/api/v1/cases/{open_id}").get_json()
-    assert (
-        moved["assignment"]["grid"]["code"] == GRID_A
-        and moved["assignment"]["worker"]["id"] == WORKER_A
-    )
+    assert moved["assignment"]["grid"]["code"] == GRID_A
+    assert moved["assignment"]["worker"]["id"] == WORKER_A
     ev = session.execute(
         text("SELECT actor, data FROM case_events WHERE case_id = :i AND kind = 'reassigned'"),
         {"i": open_id},
     ).one()
-    assert (
-        ev.actor == "loader"
-        and ev.data["from"]["grid_code"] == GRID_B
-        and ev.data["to"]["grid_code"] == GRID_A
-    )
+    assert ev.actor == "loader"
+    assert ev.data["from"]["grid_code"] == GRID_B
+    assert ev.data["to"]["grid_code"] == GRID_A
     kept = client.get(f"/api/v1/cases/{closed_id}").get_json()
-    assert kept["assignment"]["grid"]["code"] == GRID_B and kept["status"] == "closed"
+    assert kept["assignment"]["grid"]["code"] == GRID_B
+    assert kept["status"] == "closed"
 
 
 def test_openapi_document_is_generated_from_the_request_schemas(client) -> None:  # type: ignore[no-untyped-def]
@@ -208,5 +217,6 @@ def test_openapi_document_is_generated_from_the_request_schemas(client) -> None:
     assert doc["openapi"].startswith("3.")
     params = {p["name"] for p in doc["paths"]["/api/v1/locate"]["get"]["parameters"]}
     assert {"lon", "lat", "crs"} <= params
-    assert "/api/v1/cases" in doc["paths"] and "/api/v1/cases/batch" in doc["paths"]
+    assert "/api/v1/cases" in doc["paths"]
+    assert "/api/v1/cases/batch" in doc["paths"]
     assert "http" not in str(doc.get("servers", ""))  # no external servers listed

@@ -51,7 +51,8 @@ def test_load_of_a_bad_file_exits_2_with_the_reason(cli_env, tmp_path: Path) -> 
     f = tmp_path / "bad.geojson"
     f.write_text("{not json")
     result = CliRunner().invoke(main, ["load", "streets", str(f)], env=cli_env)
-    assert result.exit_code == 2 and "cannot read bad.geojson" in result.output
+    assert result.exit_code == 2
+    assert "cannot read bad.geojson" in result.output
 
 
 def test_load_with_rejected_rows_exits_1(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -62,18 +63,21 @@ def test_load_with_rejected_rows_exits_1(cli_env, tmp_path: Path) -> None:  # ty
         crs=4326,
     ).to_file(f)
     result = CliRunner().invoke(main, ["load", "communities", str(f)], env=cli_env)
-    assert result.exit_code == 1 and "unknown street_code" in result.output
+    assert result.exit_code == 1
+    assert "unknown street_code" in result.output
 
 
 def test_demo_refuses_to_overwrite_a_loaded_database(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     CliRunner().invoke(main, ["load", "streets", str(streets_file(tmp_path))], env=cli_env)
     result = CliRunner().invoke(main, ["demo"], env=cli_env)
-    assert result.exit_code == 2 and "--force" in result.output
+    assert result.exit_code == 2
+    assert "--force" in result.output
 
 
 def test_validate_exits_0_on_a_clean_database(cli_env) -> None:  # type: ignore[no-untyped-def]
     result = CliRunner().invoke(main, ["validate"], env=cli_env)
-    assert result.exit_code == 0 and "0 problem(s)" in result.output
+    assert result.exit_code == 0
+    assert "0 problem(s)" in result.output
 
 
 def test_cases_import_commits_good_rows_and_lists_bad_ones(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -83,7 +87,9 @@ def test_cases_import_commits_good_rows_and_lists_bad_ones(cli_env, tmp_path: Pa
     f.write_bytes(csv_body())
     result = CliRunner().invoke(main, ["cases", "import", str(f)], env=cli_env)
     report = json.loads(result.output)
-    assert result.exit_code == 1 and report["accepted"] == 2 and len(report["rejected"]) == 6
+    assert result.exit_code == 1
+    assert report["accepted"] == 2
+    assert len(report["rejected"]) == 6
 
 
 def test_apikey_create_then_revoke(cli_env) -> None:  # type: ignore[no-untyped-def]
@@ -92,6 +98,7 @@ def test_apikey_create_then_revoke(cli_env) -> None:  # type: ignore[no-untyped-
         .invoke(main, ["apikey", "create", "--label", "test"], env=cli_env)
         .output.strip()
     )
-    assert key.startswith("gm_") and len(key) > 20
+    assert key.startswith("gm_")
+    assert len(key) > 20
     assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 0
     assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 1

@@ -61,14 +61,16 @@ def test_network_distance_counts_the_walk_to_and_from_the_road(network: Session)
     row = compound_row(coverage(network, "canteen", 500))
     assert row["network_m"] == pytest.approx(510, abs=3)
     assert row["straight_m"] == pytest.approx(410, abs=3)
-    assert row["covered"] is False and row["straight_covered"] is True  # a buffer would lie
+    assert row["covered"] is False
+    assert row["straight_covered"] is True  # a buffer would lie
 
 
 def test_network_distance_is_searched_to_twice_the_threshold(network: Session) -> None:
     result = coverage(network, "canteen", 200)  # the compound is 510 m away along the roads
     row = compound_row(result)
     assert result["network_limit_m"] == 400
-    assert row["network_m"] is None and row["covered"] is False
+    assert row["network_m"] is None
+    assert row["covered"] is False
     assert row["straight_m"] == pytest.approx(410, abs=3)  # straight line: not capped
     assert compound_row(coverage(network, "canteen", 520))["covered"] is True
 
@@ -178,15 +180,15 @@ def test_walking_area_includes_partial_edges(network: Session) -> None:
     # 10 m to the road, then 140 m each way: 280 m of road, the last 40 m of each a partial edge
     assert area["properties"]["reached_m"] == pytest.approx(280, abs=2)
     poly = shapely.geometry.shape(area["geometry"])
-    assert poly.contains(shapely.Point(m_point(370, 0))) and not poly.contains(
-        shapely.Point(m_point(300, 0))
-    )
+    assert poly.contains(shapely.Point(m_point(370, 0)))
+    assert not poly.contains(shapely.Point(m_point(300, 0)))
 
 
 def test_scenario_changes_nothing_stored(network: Session) -> None:
     near = Site(*m_point(100, -5))
     added = scenario(network, "canteen", 500, add=[near])
-    assert added["delta_households"] == 300 and added["changed"][0]["code"] == COMPOUND
+    assert added["delta_households"] == 300
+    assert added["changed"][0]["code"] == COMPOUND
     removed = scenario(network, "canteen", 600, remove=["C1"])
     assert removed["delta_households"] == -300
     assert network.execute(text("SELECT count(*) FROM facilities")).scalar() == 1
@@ -196,15 +198,16 @@ def test_suggestion_picks_the_site_that_covers_the_gap(network: Session) -> None
     out = suggest(
         network, "canteen", 300, 1, [Site(*m_point(900, -5), "远"), Site(*m_point(110, -5), "近")]
     )
-    assert [s["label"] for s in out["sites"]] == ["近"] and out["sites"][0][
-        "households_gained"
-    ] == 300
+    assert [s["label"] for s in out["sites"]] == ["近"]
+    assert out["sites"][0]["households_gained"] == 300
     assert out["uncovered_households_after"] == 0
 
 
 def test_thresholds_in_minutes_use_the_walking_speed() -> None:
-    assert threshold_from(None, 10) == 600 and threshold_from(None, 10, 0.8) == 480
-    assert threshold_from(500, None) == 500 and threshold_from(None, None) == 500
+    assert threshold_from(None, 10) == 600
+    assert threshold_from(None, 10, 0.8) == 480
+    assert threshold_from(500, None) == 500
+    assert threshold_from(None, None) == 500
 
 
 def test_a_threshold_beyond_the_stored_reach_is_refused(client, network) -> None:  # type: ignore[no-untyped-def]
@@ -212,7 +215,8 @@ def test_a_threshold_beyond_the_stored_reach_is_refused(client, network) -> None
         coverage(network, "canteen", 2500)
     for q in ("threshold_m=2500", "minutes=40"):
         r = client.get(f"/api/v1/coverage?kind=canteen&{q}")
-        assert r.status_code in (400, 422) and "2000" in r.get_data(as_text=True), q
+        assert r.status_code in (400, 422), q
+        assert "2000" in r.get_data(as_text=True), q
     assert client.get("/api/v1/coverage?kind=canteen&threshold_m=2000").status_code == 200
 
 
@@ -231,7 +235,8 @@ def test_coverage_api_matches_the_architecture_shape(client, network) -> None:  
     csv = client.get("/api/v1/coverage?kind=canteen&threshold_m=520&format=csv").get_data(
         as_text=True
     )
-    assert COMPOUND in csv and csv.splitlines()[0].lstrip("\ufeff").startswith("code,name")
+    assert COMPOUND in csv
+    assert csv.splitlines()[0].lstrip("\ufeff").startswith("code,name")
     gj = client.get("/api/v1/coverage?kind=canteen&threshold_m=520&format=geojson").get_json()
     assert gj["features"][0]["properties"]["covered"] is True
     assert client.get("/api/v1/coverage?kind=ufo").status_code == 422
@@ -282,7 +287,8 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
             base = coverage(s, "courier_post", 500)
             delta = add_sites_delta(s, base, sites)["delta_households"]
             full = coverage(s, "courier_post", 500, add=sites)["totals"]["households_covered"]
-            assert delta == full - base["totals"]["households_covered"] and delta > 0
+            assert delta == full - base["totals"]["households_covered"]
+            assert delta > 0
         s.rollback()
     engine.dispose()
 
@@ -315,7 +321,8 @@ def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -
         pairs = list(zip(live["compounds"], stored["compounds"], strict=True))
         assert all(a["network_m"] == b["network_m"] for a, b in pairs)
         assert all(a["straight_m"] == b["straight_m"] for a, b in pairs)  # live vs stored
-        assert stored["totals"] == live["totals"] and live["totals"]["households_covered"] > 0
+        assert stored["totals"] == live["totals"]
+        assert live["totals"]["households_covered"] > 0
         assert {b["nearest"] for _, b in pairs} >= {"TEST-0", "TEST-1"}
         s.rollback()
     engine.dispose()

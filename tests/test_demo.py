@@ -26,7 +26,9 @@ def test_demo_has_the_18_real_streets_with_official_codes_and_names(demo: Sessio
     with files("data").joinpath("demo/gongshu_streets.csv").open(encoding="utf-8") as f:
         real = {r["street_code_9"]: r["name"] for r in csv.DictReader(f)}
     stored = dict(demo.execute(text("SELECT code, name FROM streets")).all())
-    assert stored == real and len(stored) == 18 and "330105006" not in stored
+    assert stored == real
+    assert len(stored) == 18
+    assert "330105006" not in stored
 
 
 def test_demo_is_at_the_real_district_scale(demo: Session) -> None:

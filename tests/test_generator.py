@@ -37,14 +37,16 @@ def test_capped_bisection_keeps_every_group_within_the_cap() -> None:
     size = rng.integers(0, 300, 300).astype(float)
     labels = bisect_capped(x, y, size + 1, size, cap=500, target=450)
     totals = pd.Series(size).groupby(labels).sum()
-    assert totals.max() <= 500 and totals.sum() == size.sum()
+    assert totals.max() <= 500
+    assert totals.sum() == size.sum()
 
 
 def test_synthetic_lattice_has_the_demo_density() -> None:
     roads = synthetic_roads(1, 1)
     blocks, streets = synthetic_blocks(roads, 1)
     area_km2 = blocks.to_crs(4549).area.sum() / 1e6
-    assert 55 < area_km2 < 80 and len(streets) == 18
+    assert 55 < area_km2 < 80
+    assert len(streets) == 18
     assert streets.code.str.fullmatch(r"339001\d{3}").all()
 
 

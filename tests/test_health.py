@@ -3,9 +3,12 @@ from sqlalchemy import create_engine, text
 
 def test_healthz_reports_postgis_and_real_counts(client, session) -> None:  # type: ignore[no-untyped-def]
     body = client.get("/healthz").get_json()
-    assert body["status"] == "ok" and body["postgis"].startswith("3.")
-    assert body["counts"]["streets"] == 1 and body["counts"]["grids"] == 2
-    assert body["counts"]["compounds"] == 1 and body["counts"]["cases"] == 0
+    assert body["status"] == "ok"
+    assert body["postgis"].startswith("3.")
+    assert body["counts"]["streets"] == 1
+    assert body["counts"]["grids"] == 2
+    assert body["counts"]["compounds"] == 1
+    assert body["counts"]["cases"] == 0
 
 
 def test_healthz_counts_what_is_added(client, session) -> None:  # type: ignore[no-untyped-def]
@@ -21,14 +24,16 @@ def test_healthz_counts_what_is_added(client, session) -> None:  # type: ignore[
 
 def test_unknown_path_is_a_json_404(client) -> None:  # type: ignore[no-untyped-def]
     r = client.get("/no-such-page")
-    assert r.status_code == 404 and r.get_json()["error"] == "Not Found"
+    assert r.status_code == 404
+    assert r.get_json()["error"] == "Not Found"
 
 
 def test_healthz_on_the_demo_shows_the_district_scale(demo_url: str) -> None:
     from webmap import create_app
 
     body = create_app({"DATABASE_URL": demo_url}).test_client().get("/healthz").get_json()
-    assert body["counts"]["streets"] == 18 and body["counts"]["compounds"] == 690
+    assert body["counts"]["streets"] == 18
+    assert body["counts"]["compounds"] == 690
     engine = create_engine(demo_url)
     with engine.connect() as c:
         assert body["counts"]["cases"] == c.execute(text("SELECT count(*) FROM cases")).scalar()

@@ -79,7 +79,8 @@ def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Se
     )  # one part, rolled back after
     session.rollback()
     rep = run(clean, data)
-    assert len(rep.parts) == 5 and rep.already_imported == []
+    assert len(rep.parts) == 5
+    assert rep.already_imported == []
     assert [(p["first_row"], p["last_row"]) for p in rep.parts] == [
         (1, 4),
         (5, 8),
@@ -87,7 +88,8 @@ def test_parts_commit_and_report_like_one_transaction(clean: Engine, session: Se
         (13, 16),
         (17, 17),
     ]
-    assert rep.accepted == whole.accepted == 14 and rep.rejected == whole.rejected
+    assert rep.accepted == whole.accepted == 14
+    assert rep.rejected == whole.rejected
     assert all(set(p["seconds"]) == {"stage", "assign", "write"} for p in rep.parts)
     assert [r["row"] for r in rep.rejected] == [6, 10, 15]
     rows = imported(clean)
@@ -129,7 +131,8 @@ def test_resubmitting_imports_only_the_missing_part_and_never_twice(clean: Engin
     again = run(clean, data)
     assert [(p["first_row"], p["accepted"]) for p in again.parts] == [(9, 3)]
     assert [r["first_row"] for r in again.already_imported] == [1, 5, 13, 17]
-    assert again.accepted == 3 and [r["row"] for r in again.rejected] == [10]
+    assert again.accepted == 3
+    assert [r["row"] for r in again.rejected] == [10]
     assert len(imported(clean)) == 14
     with pytest.raises(AlreadyImported, match="imported already"):
         run(clean, data)

@@ -24,7 +24,8 @@ ARCH_KEYS = {
 def test_registry_lists_every_layer_with_chinese_titles(client) -> None:  # type: ignore[no-untyped-def]
     listed = {item["key"]: item for item in client.get("/api/v1/layers").get_json()}
     assert ARCH_KEYS <= set(listed)
-    assert listed["compounds"]["title"] == "居民小区" and "cockpit" in listed["grids"]["pages"]
+    assert listed["compounds"]["title"] == "居民小区"
+    assert "cockpit" in listed["grids"]["pages"]
 
 
 def test_every_layer_serves_features_with_code_and_name(client) -> None:  # type: ignore[no-untyped-def]
@@ -39,9 +40,11 @@ def test_every_layer_serves_features_with_code_and_name(client) -> None:  # type
     )
     for key in LAYERS:
         r = client.get(f"/api/v1/layers/{key}.geojson")
-        assert r.status_code == 200 and r.mimetype == "application/geo+json", key
+        assert r.status_code == 200, key
+        assert r.mimetype == "application/geo+json", key
         for f in r.get_json()["features"]:
-            assert "code" in f["properties"] and "name" in f["properties"], key
+            assert "code" in f["properties"], key
+            assert "name" in f["properties"], key
 
 
 def test_without_bbox_the_whole_layer_comes_at_six_decimals(client) -> None:  # type: ignore[no-untyped-def]
@@ -64,7 +67,8 @@ def test_bad_bbox_and_unknown_layer_are_json_errors(client) -> None:  # type: ig
     assert client.get("/api/v1/layers/grids.geojson?bbox=1,2,3").status_code == 400
     assert client.get("/api/v1/layers/grids.geojson?bbox=5,5,1,1").status_code == 400
     r = client.get("/api/v1/layers/nope.geojson")
-    assert r.status_code == 404 and "no layer" in r.get_json()["message"]
+    assert r.status_code == 404
+    assert "no layer" in r.get_json()["message"]
 
 
 def test_case_layer_never_carries_the_reporter(client) -> None:  # type: ignore[no-untyped-def]
@@ -80,7 +84,9 @@ def test_case_layer_never_carries_the_reporter(client) -> None:  # type: ignore[
         },
     )
     body = client.get("/api/v1/layers/cases.geojson").get_data(as_text=True)
-    assert "13812341234" not in body and "张三丰" not in body and "吵" in body
+    assert "13812341234" not in body
+    assert "张三丰" not in body
+    assert "吵" in body
 
 
 def test_pages_reference_nothing_outside_the_server(client) -> None:  # type: ignore[no-untyped-def]

@@ -66,7 +66,8 @@ def test_geopackage_in_a_projected_crs_is_reprojected(session: Session, tmp_path
         crs=4549,
     ).to_file(f, layer="c")
     report = load_layer(session, SETTINGS, "compounds", f)
-    assert report.inserted == 1 and "4549" in report.crs
+    assert report.inserted == 1
+    assert "4549" in report.crs
     stored = session.execute(
         text("SELECT ST_AsText(geom) FROM compounds WHERE code = 'X1'")
     ).scalar()
@@ -80,7 +81,8 @@ def test_csv_points_with_chinese_headers(session: Session, tmp_path: Path) -> No
         f"编码,名称,类型,经度,纬度\nF1,测试驿站,courier_post,{lon},{lat}\n", encoding="utf-8"
     )
     report = load_layer(session, SETTINGS, "facilities", f)
-    assert report.inserted == 1 and report.rejected == []
+    assert report.inserted == 1
+    assert report.rejected == []
 
 
 def test_compound_gates_load_with_chinese_headers_and_a_known_compound(
@@ -148,7 +150,8 @@ def test_invalid_polygon_is_repaired_and_reported(session: Session, tmp_path: Pa
     grids_frame(("330105001001005", "自相交网格", bowtie)).to_file(f)
     report = load_layer(session, SETTINGS, "grids", f)
     assert report.inserted == 1
-    assert report.repaired and "Self-intersection" in report.repaired[0]["reason"]
+    assert report.repaired
+    assert "Self-intersection" in report.repaired[0]["reason"]
     assert session.execute(
         text("SELECT ST_IsValid(geom) FROM grids WHERE code='330105001001005'")
     ).scalar()
@@ -171,7 +174,8 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(
     report = load_layer(session, SETTINGS, "grids", f)
     assert report.inserted == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
-    assert "duplicate code" in reasons[2] and "first at row 1" in reasons[2]
+    assert "duplicate code" in reasons[2]
+    assert "first at row 1" in reasons[2]
     assert "15 digits" in reasons[3]
     assert "no area" in reasons[4]
     assert "unknown community_code '330105999999'" in reasons[5]
@@ -249,5 +253,6 @@ def test_roads_get_shared_node_ids_from_their_endpoints(tmp_path: Path, session:
     rows = session.execute(
         text("SELECT source, target, length_m FROM road_edges ORDER BY id")
     ).all()
-    assert rows[0].target == rows[1].source and rows[0].source != rows[1].target
+    assert rows[0].target == rows[1].source
+    assert rows[0].source != rows[1].target
     assert rows[0].length_m == pytest.approx(100, abs=0.5)

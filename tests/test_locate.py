@@ -28,20 +28,22 @@ def get(client, lon: float, lat: float, crs: str | None = None):  # type: ignore
 
 def test_point_inside_a_compound_gets_grid_zone_branch_and_worker(client) -> None:  # type: ignore[no-untyped-def]
     body = get(client, *m_point(100, 100)).get_json()
-    assert body["grid"]["code"] == GRID_A and body["rule"] == "covers"
-    assert body["community"]["code"] == COMMUNITY and body["street"]["name"] == "米市巷街道"
+    assert body["grid"]["code"] == GRID_A
+    assert body["rule"] == "covers"
+    assert body["community"]["code"] == COMMUNITY
+    assert body["street"]["name"] == "米市巷街道"
     assert body["zone"] == {"kind": "compound", "code": COMPOUND, "name": "测试新村"}
-    assert (
-        body["party_org"]["code"] == f"DZB{COMPOUND}"
-        and body["party_org"]["kind"] == "compound_branch"
-    )
+    assert body["party_org"]["code"] == f"DZB{COMPOUND}"
+    assert body["party_org"]["kind"] == "compound_branch"
     assert body["worker"] == {"id": WORKER_A, "name": "王网格"}
-    assert body["outside"] is False and body["distance_m"] == 0
+    assert body["outside"] is False
+    assert body["distance_m"] == 0
 
 
 def test_point_outside_any_zone_goes_to_the_community_party_committee(client) -> None:  # type: ignore[no-untyped-def]
     body = get(client, *m_point(300, 100)).get_json()
-    assert body["grid"]["code"] == GRID_B and body["zone"] is None
+    assert body["grid"]["code"] == GRID_B
+    assert body["zone"] is None
     assert body["party_org"]["kind"] == "community_committee"
 
 
@@ -54,8 +56,10 @@ def test_point_on_shared_edge_goes_to_lower_grid_code(client) -> None:  # type: 
 
 def test_point_just_outside_within_snap_distance_is_snapped(client) -> None:  # type: ignore[no-untyped-def]
     body = get(client, *m_point(-40, 100)).get_json()
-    assert body["grid"]["code"] == GRID_A and body["rule"] == "snapped"
-    assert body["outside"] is True and body["distance_m"] == pytest.approx(40, abs=0.5)
+    assert body["grid"]["code"] == GRID_A
+    assert body["rule"] == "snapped"
+    assert body["outside"] is True
+    assert body["distance_m"] == pytest.approx(40, abs=0.5)
 
 
 def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, connection) -> None:  # type: ignore[no-untyped-def]
@@ -72,7 +76,8 @@ def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, connection) -> Non
 def test_point_farther_than_snap_distance_is_outside_the_district(client) -> None:  # type: ignore[no-untyped-def]
     r = get(client, *m_point(-500, 100))
     assert r.status_code == 422
-    assert "outside the district" in r.get_json()["message"] and "500 m" in r.get_json()["message"]
+    assert "outside the district" in r.get_json()["message"]
+    assert "500 m" in r.get_json()["message"]
 
 
 @pytest.mark.parametrize("crs", ["gcj02", "bd09", "cgcs2000"])
@@ -108,7 +113,8 @@ def test_gcj02_point_taken_as_wgs84_would_land_hundreds_of_metres_off(client) ->
 )
 def test_bad_input_is_a_4xx_naming_the_problem(client, query: str, status: int, names: str) -> None:  # type: ignore[no-untyped-def]
     r = client.get(f"/api/v1/locate?{query}")
-    assert r.status_code == status and names in r.get_json()["message"]
+    assert r.status_code == status
+    assert names in r.get_json()["message"]
 
 
 def test_point_on_a_grid_edge_no_other_grid_shares_is_covers_not_boundary(client) -> None:  # type: ignore[no-untyped-def]

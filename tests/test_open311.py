@@ -21,7 +21,8 @@ def test_services_list_the_categories_in_json_and_xml(client) -> None:  # type: 
     assert {"parking", "dispute", "cooking_fumes", "city_appearance"} <= codes
     assert all(s["type"] == "realtime" and s["metadata"] is False for s in js)
     xml = ET.fromstring(client.get("/open311/v2/services.xml").data)
-    assert xml.tag == "services" and {e.findtext("service_code") for e in xml} == codes
+    assert xml.tag == "services"
+    assert {e.findtext("service_code") for e in xml} == codes
     assert client.get("/open311/v2/services/parking.json").get_json()["service_code"] == "parking"
 
 
@@ -33,10 +34,14 @@ def test_file_a_request_and_read_it_back(client) -> None:  # type: ignore[no-unt
     assert r.status_code == 201
     rid = r.get_json()[0]["service_request_id"]
     got = client.get(f"/open311/v2/requests/{rid}.json").get_json()
-    assert len(got) == 1 and got[0]["service_request_id"] == rid
-    assert got[0]["status"] == "open" and got[0]["service_code"] == "noise"
-    assert abs(got[0]["lat"] - lat) < 1e-6 and got[0]["agency_responsible"] == "测试社区第1网格"
-    assert "13812341234" not in str(got) and "张三丰" not in str(got)
+    assert len(got) == 1
+    assert got[0]["service_request_id"] == rid
+    assert got[0]["status"] == "open"
+    assert got[0]["service_code"] == "noise"
+    assert abs(got[0]["lat"] - lat) < 1e-6
+    assert got[0]["agency_responsible"] == "测试社区第1网格"
+    assert "13812341234" not in str(got)
+    assert "张三丰" not in str(got)
     xml = ET.fromstring(client.get(f"/open311/v2/requests/{rid}.xml").data)
     assert xml.find("request/service_request_id").text == rid  # type: ignore[union-attr]
 
@@ -45,10 +50,8 @@ def test_address_string_alone_finds_the_named_place(client) -> None:  # type: ig
     r = post(client, address_string="测试新村3幢")
     rid = r.get_json()[0]["service_request_id"]
     case = client.get(f"/api/v1/cases/{rid}").get_json()
-    assert (
-        case["assignment"]["grid"]["code"] == GRID_A
-        and case["assignment"]["zone"]["name"] == "测试新村"
-    )
+    assert case["assignment"]["grid"]["code"] == GRID_A
+    assert case["assignment"]["zone"]["name"] == "测试新村"
 
 
 def test_errors_are_code_description_lists_with_spec_statuses(client) -> None:  # type: ignore[no-untyped-def]
@@ -56,17 +59,23 @@ def test_errors_are_code_description_lists_with_spec_statuses(client) -> None:  
     no_key = client.post(
         "/open311/v2/requests.json", data={"service_code": "noise", "lat": lat, "long": lon}
     )
-    assert no_key.status_code == 403 and no_key.get_json()[0]["code"] == 403
+    assert no_key.status_code == 403
+    assert no_key.get_json()[0]["code"] == 403
     bad_code = post(client, service_code="ufo", lat=str(lat), long=str(lon))
-    assert bad_code.status_code == 400 and "ufo" in bad_code.get_json()[0]["description"]
+    assert bad_code.status_code == 400
+    assert "ufo" in bad_code.get_json()[0]["description"]
     nowhere = post(client)
-    assert nowhere.status_code == 400 and "lat and long" in nowhere.get_json()[0]["description"]
+    assert nowhere.status_code == 400
+    assert "lat and long" in nowhere.get_json()[0]["description"]
     far = post(client, lat="30.29", long="121.5")
-    assert far.status_code == 400 and "outside the district" in far.get_json()[0]["description"]
+    assert far.status_code == 400
+    assert "outside the district" in far.get_json()[0]["description"]
     missing = client.get("/open311/v2/requests/999999.json")
-    assert missing.status_code == 404 and missing.get_json()[0]["code"] == 404
+    assert missing.status_code == 404
+    assert missing.get_json()[0]["code"] == 404
     xml_err = ET.fromstring(client.get("/open311/v2/requests/999999.xml").data)
-    assert xml_err.tag == "errors" and xml_err.findtext("error/code") == "404"
+    assert xml_err.tag == "errors"
+    assert xml_err.findtext("error/code") == "404"
 
 
 def test_request_list_filters_by_status_code_and_date(client) -> None:  # type: ignore[no-untyped-def]
@@ -85,8 +94,10 @@ def test_request_list_filters_by_status_code_and_date(client) -> None:  # type: 
             r["service_request_id"] for r in client.get(f"/open311/v2/requests.json?{q}").get_json()
         }  # noqa: E731
 
-    assert a in ids("status=open") and b not in ids("status=open")
-    assert b in ids("status=closed") and ids("service_code=parking") == {b}
+    assert a in ids("status=open")
+    assert b not in ids("status=open")
+    assert b in ids("status=closed")
+    assert ids("service_code=parking") == {b}
     assert ids(f"service_request_id={a},{b}") == {a, b}
     assert ids("end_date=2000-01-01T00:00:00Z") == set()
     assert client.get("/open311/v2/requests.json?status=maybe").status_code == 400

@@ -130,8 +130,10 @@ def api(server: str, path: str, body: dict | None = None) -> dict:  # type: igno
 def test_cockpit_draws_the_district_and_its_numbers(browser, server: str, demo_url: str) -> None:  # type: ignore[no-untyped-def]
     v = Visit(browser, server, "/cockpit", 1920, 1080)
     counts = v.counts()
-    assert counts["streets"] == 18 and counts["grids"] > 800
-    assert counts["cases"] > 0 and counts["facilities:courier_post"] == 22
+    assert counts["streets"] == 18
+    assert counts["grids"] > 800
+    assert counts["cases"] > 0
+    assert counts["facilities:courier_post"] == 22
     v.page.wait_for_function("document.getElementById('kpi-open').textContent !== '–'")
     assert int(v.page.inner_text("#kpi-open")) > 0
     assert v.page.locator("#gm-streets .gm-bar-row").count() == 18
@@ -198,7 +200,8 @@ def test_worker_finds_a_case_and_its_popup_shows_user_text_escaped(browser, serv
     v.page.mouse.click(xy[0], xy[1])
     v.page.wait_for_selector(".leaflet-popup-content", timeout=5_000)
     popup = v.page.locator(".leaflet-popup-content")
-    assert NASTY in popup.inner_text() and "<b>楼下</b>" in popup.inner_text()
+    assert NASTY in popup.inner_text()
+    assert "<b>楼下</b>" in popup.inner_text()
     assert popup.locator("img, script, b").count() == 0
     assert v.page.evaluate("window.__xss") is None
     v.shot("worker-390x844.png")
@@ -223,7 +226,9 @@ def test_worker_locate_me_shows_where_the_phone_is(browser, server: str) -> None
     v.page.wait_for_function("document.querySelectorAll('#gm-results li').length > 0")
     assert expected in v.page.inner_text("#gm-results")
     box = v.page.locator(".folium-map").bounding_box()
-    assert box is not None and box["height"] > 400 and box["width"] == 390
+    assert box is not None
+    assert box["height"] > 400
+    assert box["width"] == 390
     v.close()
 
 
@@ -231,14 +236,13 @@ def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str
     v = Visit(browser, server, "/planner", 1600, 1000)
     counts = v.counts()
     kinds = {k: n for k, n in counts.items() if k.startswith("facilities:")}
-    assert (
-        len(kinds) == 6
-        and all(n > 0 for n in kinds.values())
-        and kinds["facilities:courier_post"] == 22
-    )
+    assert len(kinds) == 6
+    assert all(n > 0 for n in kinds.values())
+    assert kinds["facilities:courier_post"] == 22
     assert counts["compounds"] == 690
     legend = v.page.inner_text(".gm-legend")
-    assert "小哥驿站" in legend and "党群服务中心" in legend
+    assert "小哥驿站" in legend
+    assert "党群服务中心" in legend
     assert v.page.locator(".leaflet-control-scale").count() == 1
     assert v.page.locator(".leaflet-control-layers").count() == 1
     v.shot("planner-1600x1000.png")
@@ -272,17 +276,20 @@ def test_planner_walks_the_given_minutes_or_says_why_not(browser, server: str) -
     v.page.click("#gm-run")
     v.page.wait_for_function("gridmap.coverageErrors === 1", timeout=30_000)
     text = v.page.inner_text("#gm-totals")
-    assert text.startswith("无法分析") and "2000 m" in text
+    assert text.startswith("无法分析")
+    assert "2000 m" in text
     assert v.page.is_enabled("#gm-run")
     # the browser logs each refused request (table, map GeoJSON, walking areas); nothing else
-    assert len(v.errors) == 3 and all("422" in e for e in v.errors), v.errors
+    assert len(v.errors) == 3, v.errors
+    assert all("422" in e for e in v.errors), v.errors
     v.errors.clear()
     v.page.fill("#gm-minutes", "5")  # 5 minutes at 1.0 m/s: the table and the areas at 300 m
     v.page.click("#gm-run")
     v.page.wait_for_function("gridmap.coverageRuns === 1", timeout=30_000)
     assert "步行 300 米内覆盖" in v.page.inner_text("#gm-totals")
     areas = v.page.evaluate("gridmap.walkingAreas")
-    assert areas and set(areas) == {300}
+    assert areas
+    assert set(areas) == {300}
     v.close()
 
 
@@ -305,12 +312,12 @@ def check_amap(v: Visit) -> None:
         });
         return [c[0], c[1], [ll.lng, ll.lat]]; })()""")
     gx, gy = wgs84_to_gcj02(lon, lat)
-    assert (
-        abs(shown[0] - float(gx)) < 1e-7 and abs(shown[1] - float(gy)) < 1e-7
-    )  # drawn where Amap has it
+    assert abs(shown[0] - float(gx)) < 1e-7
+    assert abs(shown[1] - float(gy)) < 1e-7  # drawn where Amap has it
     assert abs(shown[0] - lon) > 0.003  # about 450 m east of the WGS84 point
     # Only the configured (intranet-less) Amap tiles tried to leave the server; no data did.
-    assert v.outside and all("autonavi.com" in u for u in v.outside)
+    assert v.outside
+    assert all("autonavi.com" in u for u in v.outside)
     v.outside.clear()
     v.errors.clear()  # the aborted tile requests log network errors
     v.close()

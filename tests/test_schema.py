@@ -32,7 +32,8 @@ def test_private_cluster_is_on_its_own_socket_not_the_system_port(cluster) -> No
 
 def test_postgis_and_pgrouting_are_installed(session: Session) -> None:
     exts = dict(session.execute(text("SELECT extname, extversion FROM pg_extension")).all())
-    assert "postgis" in exts and "pgrouting" in exts
+    assert "postgis" in exts
+    assert "pgrouting" in exts
 
 
 def test_every_geometry_column_is_4326_with_a_gist_index(session: Session) -> None:

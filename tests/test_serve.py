@@ -65,7 +65,8 @@ def test_serve_builds_the_demo_and_answers_healthz_within_a_minute(var_dir: Path
                 assert proc.poll() is None, log.read_text(errors="replace")
                 time.sleep(0.5)
         assert body is not None, "no /healthz answer within 60 s"
-        assert body["counts"]["streets"] == 18 and body["counts"]["compounds"] == 690
+        assert body["counts"]["streets"] == 18
+        assert body["counts"]["compounds"] == 690
         assert (var_dir / "pg" / "data" / "PG_VERSION").exists()  # the private cluster, under var/
     finally:
         os.killpg(proc.pid, signal.SIGTERM)

@@ -63,7 +63,8 @@ def test_slivers_below_the_threshold_are_not_noise(session: Session) -> None:
     )  # 0.2 m² overlap
     assert validate(session, min_m2=1.0) == []
     overlap = [p for p in validate(session, min_m2=0.01) if p.check == "overlap"]
-    assert len(overlap) == 1 and overlap[0].area_m2 == pytest.approx(0.2, abs=0.1)
+    assert len(overlap) == 1
+    assert overlap[0].area_m2 == pytest.approx(0.2, abs=0.1)
 
 
 def test_small_slivers_are_counted_not_reported(session: Session) -> None:
@@ -77,5 +78,6 @@ def test_small_slivers_are_counted_not_reported(session: Session) -> None:
     )  # 0.2 m² overlap
     refresh(session, "grid_slivers")  # as `gridmap validate` does first
     s = small_slivers(session, 1.0)
-    assert s.count == 1 and s.area_m2 == pytest.approx(0.2, abs=0.1)
+    assert s.count == 1
+    assert s.area_m2 == pytest.approx(0.2, abs=0.1)
     assert small_slivers(session, 0.01).count == 0  # reported as a problem instead
