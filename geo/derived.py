@@ -69,6 +69,16 @@ def require_fresh(session: Session, name: str) -> None:
             raise Rebuilding(f"派生数据 {n} 正在重建（数据已更新），请稍后再试")
 
 
+REBUILD_LOCK = 0x67726964  # "grid": one rebuilder at a time, across processes
+
+
+def rebuild_stale(session: Session) -> list[str]:
+    """refresh_all under a transaction-level advisory lock: concurrent rebuilders (the web
+    workers' queued rebuilds) wait for each other, and the second finds the tables fresh."""
+    session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REBUILD_LOCK})
+    return refresh_all(session)
+
+
 def refresh_all(session: Session) -> list[str]:
     """Rebuild every stale derived table; return the names rebuilt."""
     return [name for name in DERIVED if refresh(session, name)]

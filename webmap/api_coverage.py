@@ -14,11 +14,11 @@ from typing import Literal
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
-from sqlalchemy import text
 
 from geo.coverage import MAX_THRESHOLD_M, Site, coverage, scenario, threshold_from
 from geo.errors import Unprocessable
 from geo.points import to_wgs84_point
+from geo.reference import compound_shapes, facility_kinds
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
 from webmap.db import get_session
@@ -59,7 +59,7 @@ class SuggestIn(Threshold):
 
 def _check(q: Threshold) -> float:
     s = get_session()
-    kinds = [r[0] for r in s.execute(text("SELECT code FROM facility_kinds ORDER BY code"))]
+    kinds = [code for code, _ in facility_kinds(s)]
     if q.kind not in kinds:
         raise Unprocessable(f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
     t = threshold_from(q.threshold_m, q.minutes, q.speed)
@@ -121,7 +121,7 @@ def get_coverage(query: CoverageQuery):  # type: ignore[no-untyped-def]
             },
         )
     if query.format == "geojson":
-        geoms = dict(s.execute(text("SELECT code, ST_AsGeoJSON(geom, 6) FROM compounds")).all())
+        geoms = compound_shapes(s)
         s.rollback()
         fc = {
             "type": "FeatureCollection",

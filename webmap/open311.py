@@ -10,32 +10,16 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, jsonify, request
-from sqlalchemy import text
 
 from geo.apikeys import check_key
 from geo.cases import NewCase, create_case
 from geo.errors import BadInput, Forbidden, NotFound
 from geo.geocode import find_places
-from geo.vocabulary import OPEN_STATUSES
+from geo.reference import categories, category_exists, service_requests
 from webmap.db import get_session, get_settings
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 MAX_RESULTS = 1000
-
-_REQUESTS = """
-SELECT c.id, c.status, c.category_code, k.name AS service_name, c.description, c.address,
-       c.created_at, c.updated_at, c.due_at, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat,
-       g.name AS grid_name, (SELECT e.note FROM case_events e WHERE e.case_id = c.id
-                             ORDER BY e.at DESC, e.id DESC LIMIT 1) AS status_notes
-FROM cases c JOIN categories k ON k.code = c.category_code LEFT JOIN grids g ON g.code = c.grid_code
-WHERE (CAST(:ids AS bigint[]) IS NULL OR c.id = ANY(CAST(:ids AS bigint[])))
-  AND (CAST(:codes AS text[]) IS NULL OR c.category_code = ANY(CAST(:codes AS text[])))
-  AND c.created_at >= :start AND c.created_at <= :end
-  AND (CAST(:status AS text) IS NULL
-       OR case_is_open(c.status) = (CAST(:status AS text) = 'open'))
-ORDER BY c.created_at DESC, c.id DESC
-LIMIT :limit
-"""
 
 
 def _out(data: Any, fmt: str, root: str, item: str, status: int = 200) -> Response:
@@ -61,9 +45,7 @@ def _fmt(fmt: str) -> str | None:
 def services(fmt: str) -> Response:
     if not _fmt(fmt):
         raise NotFound(f"unknown format {fmt!r}; use json or xml")
-    rows = get_session().execute(
-        text("SELECT code, name, group_name, sla_hours FROM categories ORDER BY group_name, code")
-    )
+    rows = categories(get_session())
     data = [
         {
             "service_code": r.code,
@@ -83,10 +65,7 @@ def services(fmt: str) -> Response:
 def service_definition(code: str, fmt: str) -> Response:
     if not _fmt(fmt):
         raise NotFound(f"unknown format {fmt!r}; use json or xml")
-    exists = (
-        get_session().execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
-    )
-    if not exists:
+    if not category_exists(get_session(), code):
         raise NotFound(f"no service_code {code!r}")
     if fmt == "json":
         return jsonify({"service_code": code, "attributes": []})
@@ -118,10 +97,7 @@ def post_request(fmt: str) -> Response:
     if holder is None:
         raise Forbidden("api_key missing or not valid")
     code = request.form.get("service_code", "").strip()
-    if (
-        not code
-        or not s.execute(text("SELECT 1 FROM categories WHERE code = :c"), {"c": code}).first()
-    ):
+    if not code or not category_exists(s, code):
         raise BadInput(f"service_code {code!r} is missing or not offered")
     try:
         lat, lon = _num("lat"), _num("long")
@@ -194,25 +170,19 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
             raise BadInput("service_request_id must be numbers, comma separated") from None
     if ids is not None:  # explicit ids are not limited by the default date window
         start, end = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
-    rows = (
-        get_session()
-        .execute(
-            text(_REQUESTS),
-            {
-                "ids": ids,
-                "codes": codes,
-                "start": start,
-                "end": end,
-                "status": status,
-                "limit": MAX_RESULTS,
-            },
-        )
-        .all()
+    rows = service_requests(
+        get_session(),
+        ids=ids,
+        codes=codes,
+        start=start,
+        end=end,
+        open_only=None if status is None else status == "open",
+        limit=MAX_RESULTS,
     )
     data = [
         {
             "service_request_id": str(r.id),
-            "status": "open" if r.status in OPEN_STATUSES else "closed",
+            "status": "open" if r.open else "closed",
             "status_notes": r.status_notes,
             "service_name": r.service_name,
             "service_code": r.category_code,

@@ -8,8 +8,8 @@ from typing import Any
 import folium
 from branca.element import Element
 from flask import Blueprint, Response, request
-from sqlalchemy import text
 
+from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
 from layers.pages import COLORS, PAGES, PageSpec, kind_color
 from layers.registry import LayerSpec, layers_for
@@ -59,27 +59,7 @@ def basemap(m: folium.Map, settings: Settings) -> str:
 
 
 def _bounds(grid: str | None, settings: Settings) -> list[float]:
-    s = get_read_session()
-    row = s.execute(
-        text(
-            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) "
-            "FROM (SELECT ST_Extent(geom) AS e FROM grids "
-            "WHERE CAST(:g AS text) IS NULL OR code = CAST(:g AS text)) x"
-        ),
-        {"g": grid},
-    ).one()
-    if row[0] is None:
-        return list(settings.district_bounds)
-    return [float(v) for v in row]
-
-
-def _kinds() -> list[tuple[str, str]]:
-    return [
-        tuple(r)
-        for r in get_read_session().execute(
-            text("SELECT code, name FROM facility_kinds ORDER BY code")
-        )
-    ]  # type: ignore[misc]
+    return grid_extent(get_read_session(), grid) or list(settings.district_bounds)
 
 
 def overlays(
@@ -134,7 +114,7 @@ def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -
     m.default_js = list(LOCAL_JS)
     m.default_css = list(LOCAL_CSS)
     display = basemap(m, settings)
-    kinds = _kinds()
+    kinds = facility_kinds(get_read_session())
     for spec in layers_for(key):
         if not spec.computed:  # computed ones are drawn on demand (planner: coverage)
             for overlay in overlays(spec, page, kinds, grid):

@@ -11,12 +11,10 @@ from __future__ import annotations
 import threading
 
 from flask import Flask
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh_all
+from geo.derived import rebuild_stale
 
-_LOCK_KEY = 0x67726964  # "grid"
 _running = threading.Lock()
 
 
@@ -29,8 +27,7 @@ def queue_rebuild(app: Flask) -> bool:
     def run() -> None:
         try:
             with Session(engine) as s:
-                s.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _LOCK_KEY})
-                refresh_all(s)
+                rebuild_stale(s)
                 s.commit()
         except Exception:
             app.logger.exception("rebuild of derived tables failed")
