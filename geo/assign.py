@@ -95,6 +95,10 @@ def assign_set(session: Session, snap_m: float) -> int:
     every grid have no output row (`unplaced`).
     """
     session.execute(text("SET LOCAL jit = off"))  # JIT only adds compile time here
+    # Sorting a million rows for merge joins cost a fifth of the rule (measured at 300,000
+    # points: 2.9 s with merge joins, 2.3 s with hash joins); the one-point form never
+    # considers them.
+    session.execute(text("SET LOCAL enable_mergejoin = off"))
     session.execute(
         text("CREATE INDEX IF NOT EXISTS assign_input_geom ON assign_input USING gist (geom)")
     )

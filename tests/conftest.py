@@ -68,6 +68,20 @@ def db_url(cluster: Cluster) -> str:
     return url
 
 
+def scratch_database(cluster: Cluster, name: str) -> str:
+    """A database of its own, migrated, with the small district committed: for tests whose
+    code commits on its own connections (the command line, the queued rebuild)."""
+    cluster.ensure_database(name)
+    url = cluster.url(name)
+    upgrade(url)
+    engine = create_engine(url)
+    with Session(engine) as s:
+        fixtures.load_small_district(s)
+        s.commit()
+    engine.dispose()
+    return url
+
+
 @pytest.fixture(scope="session")
 def engine(db_url: str) -> Iterator[Engine]:
     e = create_engine(db_url)

@@ -1,30 +1,25 @@
 """The `gridmap` command against its own scratch database."""
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import geopandas as gpd
 import pytest
 from click.testing import CliRunner
-from sqlalchemy import create_engine
-from sqlalchemy.orm import Session
 
 from cli import main
-from geo.migrate import upgrade
-from tests.fixtures import load_small_district, m_box
+from geo.db import get_engine
+from tests.conftest import scratch_database
+from tests.fixtures import m_box
 
 
 @pytest.fixture(scope="module")
-def cli_env(cluster) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    cluster.ensure_database("gridmap_cli")
-    url = cluster.url("gridmap_cli")
-    upgrade(url)
-    engine = create_engine(url)
-    with Session(engine) as s:
-        load_small_district(s)
-        s.commit()
-    engine.dispose()
-    return {"DATABASE_URL": url}
+def cli_env(cluster) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
+    url = scratch_database(cluster, "gridmap_cli")
+    yield {"DATABASE_URL": url}
+    for autocommit in (False, True):  # the commands ran in this process: close their pools
+        get_engine(url.replace("postgresql://", "postgresql+psycopg://"), autocommit).dispose()
 
 
 def streets_file(tmp_path: Path, name: str = "米市巷街道") -> Path:

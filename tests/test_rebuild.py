@@ -6,23 +6,17 @@ from __future__ import annotations
 import time
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.orm import Session
 
 from geo.db import get_engine
-from geo.migrate import upgrade
-from tests.fixtures import SETTINGS, load_small_district, m_point
+from tests.conftest import scratch_database
+from tests.fixtures import SETTINGS, m_point
 
 
 def test_a_stale_table_is_a_503_until_the_queued_rebuild_has_run(cluster) -> None:  # type: ignore[no-untyped-def]
     from webmap import create_app
 
-    cluster.ensure_database("gridmap_rebuild")
-    url = cluster.url("gridmap_rebuild")
-    upgrade(url)
+    url = scratch_database(cluster, "gridmap_rebuild")
     engine = create_engine(url)
-    with Session(engine) as s:
-        load_small_district(s)
-        s.commit()
     lon, lat = m_point(300, 50)
     with engine.begin() as c:  # a change made outside the loaders: nothing rebuilds it
         c.execute(

@@ -67,32 +67,42 @@ covering AS MATERIALIZED (
     FROM assign_input i
     JOIN zone_polygons z ON ST_Covers(z.geom, i.geom)
     ORDER BY i.id, z.priority, z.code
-), assignment AS (
-    SELECT a.id, a.grid_code::text, a.rule, a.outside, a.distance_m,
-           g.community_code::text, m.street_code::text,
-           z.kind AS zone_kind, z.code AS zone_code,
-           COALESCE(zo.code, bo.code, co.code)::text AS party_org_code, w.id::text AS worker_id
-    FROM placed a
-    JOIN grids g ON g.code = a.grid_code
-    JOIN communities m ON m.code = g.community_code
-    LEFT JOIN zone z ON z.id = a.id
+), zone_org AS (
+    -- each zone's organisation, looked up once per zone however many points it holds
+    SELECT k.kind, k.code, COALESCE(zo.code, bo.code) AS org
+    FROM (SELECT DISTINCT kind, code, business_community_code FROM zone) k
     LEFT JOIN LATERAL (
         SELECT min(o.code) AS code FROM party_orgs o
-        WHERE o.area_kind = z.kind AND o.area_code = z.code AND o.kind <> 'stairwell_branch'
+        WHERE o.area_kind = k.kind AND o.area_code = k.code AND o.kind <> 'stairwell_branch'
     ) zo ON true
     LEFT JOIN LATERAL (
         SELECT min(o.code) AS code FROM party_orgs o
-        WHERE o.area_kind = 'business_community' AND o.area_code = z.business_community_code
+        WHERE o.area_kind = 'business_community' AND o.area_code = k.business_community_code
           AND o.kind <> 'stairwell_branch'
     ) bo ON true
+), grid_of AS (
+    -- each grid's community, street, party committee and worker, once per grid
+    SELECT k.grid_code, g.community_code, m.street_code, co.code AS committee, w.id AS worker_id
+    FROM (SELECT DISTINCT grid_code FROM placed) k
+    JOIN grids g ON g.code = k.grid_code
+    JOIN communities m ON m.code = g.community_code
     LEFT JOIN LATERAL (
         SELECT min(o.code) AS code FROM party_orgs o
         WHERE o.area_kind = 'community' AND o.area_code = g.community_code
           AND o.kind = 'community_committee'
     ) co ON true
     LEFT JOIN LATERAL (
-        SELECT min(wk.id) AS id FROM workers wk WHERE wk.grid_code = a.grid_code
+        SELECT min(wk.id) AS id FROM workers wk WHERE wk.grid_code = k.grid_code
     ) w ON true
+), assignment AS (
+    SELECT a.id, a.grid_code::text, a.rule, a.outside, a.distance_m,
+           f.community_code::text, f.street_code::text,
+           z.kind AS zone_kind, z.code AS zone_code,
+           COALESCE(zo.org, f.committee)::text AS party_org_code, f.worker_id::text
+    FROM placed a
+    JOIN grid_of f ON f.grid_code = a.grid_code
+    LEFT JOIN zone z ON z.id = a.id
+    LEFT JOIN zone_org zo ON zo.kind = z.kind AND zo.code = z.code
 )
 
 -- name: one_point
