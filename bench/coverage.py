@@ -29,10 +29,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.districts import district  # noqa: E402
 from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
-from geo.derived import refresh  # noqa: E402
+from geo.derived import built_reach, refresh  # noqa: E402
+from geo.settings import load_settings  # noqa: E402
 from geo.walking_areas import walking_graph  # noqa: E402
 
 T = 500.0
+REACH_M = load_settings().coverage_reach_m
 
 
 def timed(fn, repeat: int = 7):  # type: ignore[no-untyped-def]
@@ -51,7 +53,7 @@ def shortest_paths(s: Session, table_s: float) -> list[str]:
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import dijkstra
 
-    limit = network_limit(T)
+    limit = network_limit(T, built_reach(s))
     walking_graph(s, "party_service_centre")
     # Roads both ways; a compound's access edges only into it (reverse_cost -1).
     rows = s.execute(text("SELECT source, target, cost, reverse_cost FROM cov_edges")).all()
@@ -149,9 +151,9 @@ def main() -> None:
                 f"(+{d['delta_households']} households)"
             )
             t0 = time.perf_counter()
-            refresh(s, "coverage_graph", force=True)
+            refresh(s, "coverage_graph", REACH_M, force=True)
             t1 = time.perf_counter()
-            refresh(s, "facility_walks")  # stale after the graph's rebuild
+            refresh(s, "facility_walks", REACH_M)  # stale after the graph's rebuild
             t2 = time.perf_counter()
             rows = s.execute(
                 text("SELECT (SELECT count(*) FROM coverage_reach), count(*) FROM facility_walks")

@@ -98,7 +98,9 @@ def validate(min_m2: float) -> None:
     from geo.validate import validate as run
 
     with session_for(database_url()) as session:
-        if refresh(session, "grid_slivers"):  # stale after a change made outside the loaders
+        if refresh(
+            session, "grid_slivers", settings().coverage_reach_m
+        ):  # stale after a change made outside the loaders
             session.commit()
         problems = run(session, min_m2)
         s = small_slivers(session, min_m2)

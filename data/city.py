@@ -89,7 +89,7 @@ def build_district(
     targets: Targets,
     seed: int,
     cases: int,
-    snap_m: float,
+    settings: Settings,
     now: datetime | None = None,
 ) -> BuildReport:
     """Generate and write every table; the caller commits. Tables must be empty."""
@@ -114,14 +114,16 @@ def build_district(
     report.counts["compound_entrances"] = int(
         session.execute(text("SELECT count(*) FROM compound_entrances")).scalar_one()
     )
-    refresh_all(session)  # coverage graph and grid slivers, built once with the district
+    refresh_all(
+        session, settings.coverage_reach_m
+    )  # coverage graph and grid slivers, built once with the district
 
     rng = np.random.default_rng(seed + 1)
     cells = city["cells"]
     labels = _place_labels(city, cells)
     gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng, sla_hours)
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
-    assign_pending(session, snap_m)
+    assign_pending(session, settings.snap_distance_m)
     session.execute(text(_DUE_AT))
     session.execute(text(_DEMO_EVENTS))
     report.seconds = (datetime.now(UTC) - t0).total_seconds()
@@ -169,7 +171,7 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         Targets(),
         DEMO_SEED,
         CASES_PER_YEAR,
-        settings.snap_distance_m,
+        settings,
         now,
     )
     create_key(session, "demo", key=settings.demo_key)
@@ -189,7 +191,7 @@ def build_synthetic(
         Targets().scaled(scale),
         DEMO_SEED + scale,
         CASES_PER_YEAR * scale,
-        settings.snap_distance_m,
+        settings,
         now,
     )
 

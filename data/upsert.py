@@ -50,7 +50,9 @@ def load_layer(
         report.inserted, report.updated = ins, upd
         if spec.table == "road_edges":
             report.network = prepare_network(session).__dict__
-        refresh_all(session)  # whatever this layer feeds (coverage graph, slivers)
+        refresh_all(
+            session, settings.coverage_reach_m
+        )  # whatever this layer feeds (coverage graph, slivers)
         if layer in REASSIGNING:
             report.reassigned_cases = reassign_open_cases(
                 session,

@@ -16,15 +16,18 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import COVERAGE_REACH_M, require_fresh
+from geo.derived import built_reach, require_fresh
+from geo.errors import Unprocessable
 from geo.sql.loader import query
 
 TABLE = query("coverage", "table")
 # Network distances are known to twice the threshold, and at most as far as the stored reach
-# (COVERAGE_REACH_M): a compound farther than that from every facility has network_m None
-# ("more than network_limit_m"). Thresholds beyond the stored reach are refused.
+# (settings.coverage_reach_m, as built: geo.derived.built_reach): a compound farther than that
+# from every facility has network_m None ("more than network_limit_m"). Thresholds beyond the
+# stored reach are refused.
 NETWORK_LIMIT = 2.0
-MAX_THRESHOLD_M = COVERAGE_REACH_M
+# Requests beyond this are malformed whatever the reach (no life circle is 10 km long).
+MAX_WALK_M = 10_000.0
 
 LIFE_CIRCLES_M = {5: 300.0, 10: 500.0, 15: 1000.0}
 WALKING_SPEED_MS = 1.0
@@ -37,8 +40,8 @@ class Site:
     label: str = "候选点"
 
 
-def network_limit(threshold_m: float) -> float:
-    return min(NETWORK_LIMIT * threshold_m, COVERAGE_REACH_M)
+def network_limit(threshold_m: float, reach_m: float) -> float:
+    return min(NETWORK_LIMIT * threshold_m, reach_m)
 
 
 def threshold_from(
@@ -81,11 +84,11 @@ def reach_table(
     return list(session.execute(text(TABLE), params).all())
 
 
-def _check_threshold(threshold_m: float) -> None:
-    if not 0 < threshold_m <= MAX_THRESHOLD_M:
-        raise ValueError(
-            f"threshold {threshold_m:g} m: walking distances are kept up to "
-            f"{MAX_THRESHOLD_M:g} m (twice the 15-minute life circle)"
+def _check_threshold(threshold_m: float, reach_m: float) -> None:
+    if not 0 < threshold_m <= reach_m:
+        raise Unprocessable(
+            f"threshold {threshold_m:g} m: walking distances are kept up to {reach_m:g} m "
+            "(GRIDMAP_COVERAGE_REACH_M)"
         )
 
 
@@ -97,9 +100,10 @@ def coverage(
     remove: Iterable[str] = (),
 ) -> dict[str, Any]:
     """Per compound, per community and in total: households within threshold_m (network)."""
-    _check_threshold(threshold_m)
+    reach_m = built_reach(session)
+    _check_threshold(threshold_m, reach_m)
     remove = list(remove)
-    limit = network_limit(threshold_m)
+    limit = network_limit(threshold_m, reach_m)
     rows = reach_table(session, kind, remove, add, limit, straight=True)
     compounds: list[dict[str, Any]] = []
     communities: dict[str, dict[str, Any]] = {}

@@ -22,63 +22,77 @@ DERIVED = (
 )
 # What each is built from, among the derived tables: refreshed first.
 _NEEDS = {"facility_walks": "coverage_graph"}
-# How far coverage_reach holds each compound's walking distances: twice the largest
-# life-circle threshold (GB 50180-2018, 15 minutes = 1000 m). Demo: 0.55M rows, 44 MB.
-COVERAGE_REACH_M = 2000.0
-_PARAMS = {name: {"reach_m": COVERAGE_REACH_M} for name in ("coverage_graph", "facility_walks")}
+# Built to a walking reach (settings.coverage_reach_m, recorded in derived_tables.reach_m):
+# coverage_reach holds each compound's walking distance to every node within it.
+REACHING = ("coverage_graph", "facility_walks")
 
 
-def refresh(session: Session, name: str, force: bool = False) -> bool:
-    """Rebuild `name` if stale (or forced); return whether it was rebuilt.
+def refresh(session: Session, name: str, reach_m: float, force: bool = False) -> bool:
+    """Rebuild `name` if stale, built to another reach than reach_m metres, or forced; return
+    whether it was rebuilt.
 
     The fresh case is a plain read; only a rebuild locks the row (and looks again, in case
     another transaction just rebuilt it).
     What `name` is built from is refreshed first (a rebuild of it marks `name` stale).
     """
     if name in _NEEDS:
-        refresh(session, _NEEDS[name])
-    if not force and not (_stale(session, name, lock=False) and _stale(session, name, lock=True)):
+        refresh(session, _NEEDS[name], reach_m)
+    if not force and not (
+        _outdated(session, name, reach_m, lock=False)
+        and _outdated(session, name, reach_m, lock=True)
+    ):
         return False
+    reach = reach_m if name in REACHING else None
     for sql in script(name):
-        session.execute(text(sql), _PARAMS.get(name, {}))
+        session.execute(text(sql), {"reach_m": reach_m})
     session.execute(
-        text("UPDATE derived_tables SET stale = false, built_at = now() WHERE name = :n"),
-        {"n": name},
+        text(
+            "UPDATE derived_tables SET stale = false, built_at = now(), reach_m = :r "
+            "WHERE name = :n"
+        ),
+        {"n": name, "r": reach},
     )
     return True
 
 
-def _stale(session: Session, name: str, lock: bool) -> bool:
-    sql = _STALE_LOCKED if lock else _STALE
-    return bool(session.execute(text(sql), {"n": name}).scalar())
+def _outdated(session: Session, name: str, reach_m: float, lock: bool) -> bool:
+    row = session.execute(text(_STATE_LOCKED if lock else _STATE), {"n": name}).one()
+    return bool(row.stale) or (name in REACHING and row.reach_m != reach_m)
 
 
-_STALE = "SELECT stale FROM derived_tables WHERE name = :n"
-_STALE_LOCKED = "SELECT stale FROM derived_tables WHERE name = :n FOR UPDATE"
+_STATE = "SELECT stale, reach_m FROM derived_tables WHERE name = :n"
+_STATE_LOCKED = _STATE + " FOR UPDATE"
 
 
-def stale(session: Session) -> list[str]:
-    """The derived tables whose sources changed since they were built."""
-    return [name for name in DERIVED if _stale(session, name, lock=False)]
+def built_reach(session: Session) -> float:
+    """How far the coverage tables hold walking distances (metres), as built; Rebuilding if
+    they are stale or were never built."""
+    require_fresh(session, "facility_walks")
+    reach = session.execute(
+        text("SELECT reach_m FROM derived_tables WHERE name = 'coverage_graph'")
+    ).scalar()
+    if reach is None:
+        raise Rebuilding("派生数据 coverage_graph 尚未建立，请稍后再试")
+    return float(reach)
 
 
 def require_fresh(session: Session, name: str) -> None:
     """For readers: raise Rebuilding if `name` (or what it is built from) is stale."""
     for n in (_NEEDS.get(name), name):
-        if n is not None and _stale(session, n, lock=False):
+        if n is not None and session.execute(text(_STATE), {"n": n}).one().stale:
             raise Rebuilding(f"派生数据 {n} 正在重建（数据已更新），请稍后再试")
 
 
 REBUILD_LOCK = 0x67726964  # "grid": one rebuilder at a time, across processes
 
 
-def rebuild_stale(session: Session) -> list[str]:
+def rebuild_stale(session: Session, reach_m: float) -> list[str]:
     """refresh_all under a transaction-level advisory lock: concurrent rebuilders (the web
     workers' queued rebuilds) wait for each other, and the second finds the tables fresh."""
     session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": REBUILD_LOCK})
-    return refresh_all(session)
+    return refresh_all(session, reach_m)
 
 
-def refresh_all(session: Session) -> list[str]:
-    """Rebuild every stale derived table; return the names rebuilt."""
-    return [name for name in DERIVED if refresh(session, name)]
+def refresh_all(session: Session, reach_m: float) -> list[str]:
+    """Rebuild every stale (or differently reaching) derived table; return the names rebuilt."""
+    return [name for name in DERIVED if refresh(session, name, reach_m)]

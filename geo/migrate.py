@@ -30,12 +30,13 @@ def finish(url: str) -> None:
     """After the schema is at head: apply changed definitions, rebuild stale derived tables."""
     from geo.definitions import apply_definitions
     from geo.derived import refresh_all
+    from geo.settings import load_settings
 
     engine = create_engine(url)
     try:
         with Session(engine) as s:
             apply_definitions(s)
-            refresh_all(s)
+            refresh_all(s, load_settings().coverage_reach_m)
             s.commit()
     finally:
         engine.dispose()

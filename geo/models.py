@@ -392,8 +392,9 @@ class CoverageGraph(Base):
 
 class CoverageReach(Base):
     """Part of the coverage_graph build: each compound's (coverage_targets.pid) walking distance
-    to every node of coverage_graph within geo.derived.COVERAGE_REACH_M, snap leg included. A
-    coverage run only snaps its facilities and looks their piece's two ends up here."""
+    to every node of coverage_graph within the built reach (derived_tables.reach_m), snap leg
+    included. A coverage run only snaps its facilities and looks their piece's two ends up
+    here."""
 
     __tablename__ = "coverage_reach"
     node: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -403,9 +404,10 @@ class CoverageReach(Base):
 
 class FacilityWalk(Base):
     """Derived (geo/sql/facility_walks.sql): each stored facility's walking distance to each
-    compound (coverage_targets.pid) within geo.derived.COVERAGE_REACH_M, from the function
-    coverage_walks() (migration 0007). Marked stale by triggers on facilities and by a rebuild
-    of coverage_graph; a coverage run reads its kind's rows and works out only added sites."""
+    compound (coverage_targets.pid) within the built reach, from the function coverage_walks()
+    (geo/sql/definitions/30_walking.sql). Marked stale by triggers on facilities and by a
+    rebuild of coverage_graph; a coverage run reads its kind's rows and works out only added
+    sites."""
 
     __tablename__ = "facility_walks"
     __table_args__ = (Index("ix_facility_walks_kind_d", "kind", "d"),)
@@ -447,6 +449,7 @@ class DerivedTable(Base):
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     stale: Mapped[bool] = mapped_column(Boolean)
     built_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    reach_m: Mapped[float | None] = mapped_column(Float)  # the coverage tables' walking reach
 
 
 class GridSliver(Base):

@@ -33,6 +33,10 @@ class Settings:
     district_name: str
     district_bounds: tuple[float, float, float, float]
     """WGS84 minlon, minlat, maxlon, maxlat shown when the database has no grids yet."""
+    coverage_reach_m: float
+    """How far the stored walking distances reach (metres): the longest coverage threshold.
+    Twice the 15-minute life circle of GB 50180-2018 (1000 m) by default; changing it
+    rebuilds the coverage tables at the next `gridmap migrate` (or queued rebuild)."""
 
     @property
     def pg_dir(self) -> Path:
@@ -61,4 +65,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         basemap_attribution=e.get("GRIDMAP_BASEMAP_ATTRIBUTION", "底图"),
         district_name=e.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
+        coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
     )

@@ -112,4 +112,4 @@ def load_small_district(s: Session) -> None:
     )
     create_key(s, "dispatch", key="dispatch-key")
     create_key(s, "worker A", WORKER_A, key="worker-a-key")
-    refresh_all(s)  # as a loader does after writing
+    refresh_all(s, SETTINGS.coverage_reach_m)  # as a loader does after writing

@@ -12,12 +12,14 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from geo.coverage import Site, coverage, scenario, threshold_from
-from geo.derived import refresh, refresh_all
-from geo.errors import Rebuilding
+from geo.derived import built_reach, refresh, refresh_all
+from geo.errors import Rebuilding, Unprocessable
 from geo.network import prepare_network
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
-from tests.fixtures import COMPOUND, _to_wgs, m_point
+from tests.fixtures import COMPOUND, SETTINGS, _to_wgs, m_point
+
+REACH_M = SETTINGS.coverage_reach_m
 
 
 def road(
@@ -49,7 +51,7 @@ def network(session: Session) -> Session:
         ),
         {"x": lon, "y": lat},
     )
-    refresh_all(session)  # as the loaders do after a load
+    refresh_all(session, REACH_M)  # as the loaders do after a load
     return session
 
 
@@ -107,17 +109,17 @@ def test_stored_walks_follow_the_facilities_and_the_graph(network: Session) -> N
     )
     with pytest.raises(Rebuilding, match="facility_walks"):
         coverage(network, "canteen", 1000)
-    assert refresh_all(network) == ["facility_walks"]
+    assert refresh_all(network, REACH_M) == ["facility_walks"]
     moved = compound_row(coverage(network, "canteen", 1000))  # 100 + 700 + 10 m
     assert moved["network_m"] == pytest.approx(810, abs=3)
     assert moved["nearest"] == "C1"
-    refresh(network, "coverage_graph", force=True)
+    refresh(network, "coverage_graph", REACH_M, force=True)
     assert network.execute(
         text("SELECT stale FROM derived_tables WHERE name = 'facility_walks'")
     ).scalar()
     with pytest.raises(Rebuilding):
         coverage(network, "canteen", 1000)
-    refresh_all(network)
+    refresh_all(network, REACH_M)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         810, abs=3
     )
@@ -138,12 +140,12 @@ def test_a_compound_with_gates_is_walked_through_its_nearest_gate(network: Sessi
     """From the compound's point (100, 100) to a gate (straight, on its own paths), to the road,
     to the canteen at (500, 10). Through a west gate at (20, 100): 80 + 100 + 480 + 10 m."""
     gate(network, "G-W", COMPOUND, 20, 100)
-    refresh_all(network)  # as the gates' loader does
+    refresh_all(network, REACH_M)  # as the gates' loader does
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         670, abs=3
     )
     gate(network, "G-E", COMPOUND, 180, 100)  # 80 + 100 + 320 + 10 m
-    refresh_all(network)
+    refresh_all(network, REACH_M)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         510, abs=3
     )
@@ -168,7 +170,7 @@ def test_no_walk_crosses_another_compound_from_gate_to_gate(network: Session) ->
     gate(network, "A-N", COMPOUND, 100, 180)
     gate(network, "B-N", "B", 300, 180)
     gate(network, "B-S", "B", 300, 20)
-    refresh_all(network)
+    refresh_all(network, REACH_M)
     assert compound_row(coverage(network, "canteen", 1000))["network_m"] == pytest.approx(
         1710, abs=3
     )
@@ -211,7 +213,7 @@ def test_thresholds_in_minutes_use_the_walking_speed() -> None:
 
 
 def test_a_threshold_beyond_the_stored_reach_is_refused(client, network) -> None:  # type: ignore[no-untyped-def]
-    with pytest.raises(ValueError, match="2000 m"):
+    with pytest.raises(Unprocessable, match="2000 m"):
         coverage(network, "canteen", 2500)
     for q in ("threshold_m=2500", "minutes=40"):
         r = client.get(f"/api/v1/coverage?kind=canteen&{q}")
@@ -315,7 +317,7 @@ def test_an_added_site_walks_as_far_as_the_same_facility_stored(demo_url: str) -
                 ),
                 {"c": f"TEST-{i}", "x": site.lon, "y": site.lat},
             )
-        refresh_all(s)  # as the facilities' loader does
+        refresh_all(s, REACH_M)  # as the facilities' loader does
         stored = coverage(s, "courier_post", 800)
         assert stored["facilities"] == live["facilities"]
         pairs = list(zip(live["compounds"], stored["compounds"], strict=True))
@@ -411,7 +413,7 @@ def test_straight_line_nearest_is_found_in_metres_not_degrees(network: Session) 
         text("SELECT ST_X(geom), ST_Y(geom) FROM coverage_targets WHERE ref = :c"), {"c": COMPOUND}
     ).one()
     assert point == pytest.approx(m_point(cx, cy), abs=1e-5)  # the point this test assumes
-    refresh_all(network)
+    refresh_all(network, REACH_M)
     assert compound_row(coverage(network, "canteen", 500))["straight_m"] == pytest.approx(92, abs=1)
 
 
@@ -422,7 +424,7 @@ def test_a_fresh_derived_table_is_read_without_a_lock(db_url: str) -> None:
     upgrade(db_url)  # fresh
     engine = create_engine(db_url)
     with Session(engine) as first, engine.connect() as second:
-        assert refresh(first, "coverage_graph") is False  # first's transaction stays open
+        assert refresh(first, "coverage_graph", REACH_M) is False  # first's transaction stays open
         second.execute(text("SET lock_timeout = '1s'"))
         row = second.execute(
             text("SELECT stale FROM derived_tables WHERE name = 'coverage_graph' FOR UPDATE")
@@ -430,3 +432,17 @@ def test_a_fresh_derived_table_is_read_without_a_lock(db_url: str) -> None:
         assert row.stale is False
         first.rollback()
     engine.dispose()
+
+
+def test_the_coverage_reach_is_a_setting_the_tables_are_rebuilt_to(network: Session) -> None:
+    """GRIDMAP_COVERAGE_REACH_M: a rebuild to another reach is due although nothing changed,
+    and coverage answers within what was built."""
+    assert built_reach(network) == REACH_M
+    assert refresh_all(network, REACH_M) == []  # fresh at the reach they were built to
+    assert refresh_all(network, 800) == ["coverage_graph", "facility_walks"]
+    assert built_reach(network) == 800
+    with pytest.raises(Unprocessable, match="800 m"):
+        coverage(network, "canteen", 1000)
+    row = compound_row(coverage(network, "canteen", 600))  # the walk is 510 m
+    assert row["network_m"] == pytest.approx(510, abs=3)
+    assert coverage(network, "canteen", 600)["network_limit_m"] == 800  # not 2 × 600

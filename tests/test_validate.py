@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session
 
 from geo.derived import refresh
 from geo.validate import validate
-from tests.fixtures import COMMUNITY, GRID_B, ewkt, m_box
+from tests.fixtures import COMMUNITY, GRID_B, SETTINGS, ewkt, m_box
 
 
 def test_the_fixture_district_is_clean(session: Session) -> None:
@@ -76,7 +76,7 @@ def test_small_slivers_are_counted_not_reported(session: Session) -> None:
         text("UPDATE grids SET geom = :g WHERE code = :c"),
         {"g": ewkt(m_box(199.999, 0, 400, 200)), "c": GRID_B},
     )  # 0.2 m² overlap
-    refresh(session, "grid_slivers")  # as `gridmap validate` does first
+    refresh(session, "grid_slivers", SETTINGS.coverage_reach_m)  # as `gridmap validate` does first
     s = small_slivers(session, 1.0)
     assert s.count == 1
     assert s.area_m2 == pytest.approx(0.2, abs=0.1)

@@ -15,7 +15,8 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 
-from geo.coverage import MAX_THRESHOLD_M, Site, coverage, scenario, threshold_from
+from geo.coverage import MAX_WALK_M, Site, coverage, scenario, threshold_from
+from geo.derived import built_reach
 from geo.errors import Unprocessable
 from geo.points import to_wgs84_point
 from geo.reference import compound_shapes, facility_kinds
@@ -30,7 +31,7 @@ api = APIBlueprint("coverage", __name__, url_prefix="/api/v1", abp_tags=[Tag(nam
 class Threshold(Schema):
     kind: str = Field(max_length=40, description="facility kind, e.g. party_service_centre")
     threshold_m: FiniteFloat | None = Field(
-        None, gt=0, le=MAX_THRESHOLD_M, description="walking distance, m"
+        None, gt=0, le=MAX_WALK_M, description="walking distance, m (within the stored reach)"
     )
     minutes: FiniteFloat | None = Field(None, gt=0, le=60, description="or walking minutes")
     speed: FiniteFloat = Field(1.0, gt=0.2, le=3.0, description="walking speed, m/s")
@@ -63,11 +64,10 @@ def _check(q: Threshold) -> float:
     if q.kind not in kinds:
         raise Unprocessable(f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
     t = threshold_from(q.threshold_m, q.minutes, q.speed)
-    if t > MAX_THRESHOLD_M:
-        raise Unprocessable(
-            f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m; walking distances "
-            f"are kept up to {MAX_THRESHOLD_M:g} m"
-        )
+    reach = built_reach(s)
+    if t > reach:
+        given = f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m" if q.minutes else f"{t:g} m"
+        raise Unprocessable(f"{given}; walking distances are kept up to {reach:g} m")
     return t
 
 

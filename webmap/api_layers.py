@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
-from geo.coverage import MAX_THRESHOLD_M
+from geo.coverage import MAX_WALK_M
 from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
 from layers.registry import LAYERS
@@ -30,7 +30,7 @@ class LayerQuery(Schema):
     kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
     grid: str | None = Field(None, max_length=15, description="cases: one grid only")
     threshold_m: float | None = Field(
-        None, gt=0, le=MAX_THRESHOLD_M, description="coverage: walking metres"
+        None, gt=0, le=MAX_WALK_M, description="coverage: walking metres"
     )
 
 

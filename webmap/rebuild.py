@@ -23,11 +23,12 @@ def queue_rebuild(app: Flask) -> bool:
     if not _running.acquire(blocking=False):
         return False
     engine = app.extensions["gridmap.engine"]
+    reach_m = app.extensions["gridmap.settings"].coverage_reach_m
 
     def run() -> None:
         try:
             with Session(engine) as s:
-                rebuild_stale(s)
+                rebuild_stale(s, reach_m)
                 s.commit()
         except Exception:
             app.logger.exception("rebuild of derived tables failed")
