@@ -57,15 +57,7 @@ def cluster() -> Iterator[Cluster]:
 @pytest.fixture(scope="session")
 def db_url(cluster: Cluster) -> str:
     """A migrated database holding the small hand-made fixture district."""
-    cluster.ensure_database("gridmap_test")
-    url = cluster.url("gridmap_test")
-    upgrade(url)
-    engine = create_engine(url)
-    with Session(engine) as s:
-        fixtures.load_small_district(s)
-        s.commit()
-    engine.dispose()
-    return url
+    return scratch_database(cluster, "gridmap_test")
 
 
 def scratch_database(cluster: Cluster, name: str) -> str:

@@ -63,11 +63,8 @@ INSERT INTO grid_parts (grid_code, geom) SELECT code, ST_Subdivide(geom, 64) FRO
 """
     )
     op.execute("DROP VIEW IF EXISTS zone_polygons")
-    for f in (
-        "case_is_open(text)",
-        "case_is_done(text)",
-        "case_status_label(text)",
-        "deg_box(float8)",
-    ):
-        op.execute(f"DROP FUNCTION IF EXISTS {f}")
+    op.execute(
+        "DROP FUNCTION IF EXISTS case_is_open(text), case_is_done(text), "
+        "case_status_label(text), deg_box(float8)"
+    )
     op.drop_table("sql_definitions")
