@@ -250,7 +250,8 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
 
 
 # The columns an import writes (data/case_import.py), in a table with the cases table's columns,
-# defaults, constraints and indexes (foreign keys aside: cases has none an import checks).
+# defaults, CHECK constraints and indexes. LIKE copies no foreign key, so the floor does not
+# check cases.category_code against categories row by row, as the import's INSERT does.
 _FLOOR_COLUMNS = (
     "received_lon, received_lat, received_crs, geom, category_code, description, address, "
     "reporter_name, reporter_phone, source, status, grid_code, rule, outside, distance_m, "
