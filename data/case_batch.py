@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from typing import Any
 
 import numpy as np
+import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from geo.crs import in_china, to_wgs84
 from geo.errors import BadInput
+from geo.text import CONTROL, MESSAGE
 from geo.vocabulary import CRS_NAMES
 
 COLUMNS = (
@@ -80,7 +81,7 @@ def _read_csv(data: bytes) -> pa.Table:
 
 def _read_geojson(data: bytes) -> pa.Table:
     try:
-        feats = json.loads(data)["features"]
+        feats = orjson.loads(data)["features"]  # nesting past 1,024 levels: a decode error
         rows = []
         for f in feats:
             props: dict[str, Any] = dict((f or {}).get("properties") or {})
@@ -118,6 +119,8 @@ def check(session: Session, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     def fail(mask: np.ndarray, why: str) -> None:
         reason[mask & (reason == "")] = why
 
+    for name in table.column_names:  # the input rule (geo/text.py), cell by cell
+        fail(_bools(pc.match_substring_regex(table[name], CONTROL)), f"{name}: {MESSAGE}")
     lon, lat = _numbers(table["lon"]), _numbers(table["lat"])
     fail(~np.isfinite(lon) | ~np.isfinite(lat), "lon and lat must be finite numbers")
     crs = pc.utf8_lower(pc.utf8_trim_whitespace(table["crs"]))
@@ -138,6 +141,9 @@ def check(session: Session, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     size = np.asarray(pc.utf8_length(desc).to_numpy(zero_copy_only=False))
     fail(size == 0, "description is empty")
     fail(size > 2000, "description longer than 2000 characters")
+    for name, most in (("address", 200), ("reporter_name", 50), ("reporter_phone", 20)):
+        length = np.asarray(pc.utf8_length(table[name]).to_numpy(zero_copy_only=False))
+        fail(length > most, f"{name} longer than {most} characters")  # the JSON API's limits
     x, y = lon0.copy(), lat0.copy()
     for name in ("gcj02", "bd09"):
         sel = _bools(pc.equal(crs, name)) & (reason == "")

@@ -40,6 +40,13 @@ from geo.errors import Conflict
 
 MIN_PART_ROWS = 100_000
 WORKERS = 2
+SOURCE_CHARS = 20  # cases.source
+
+
+def batch_source(name: str) -> str:
+    """A batch's source, `batch:` and the key's label or the file's name, cut to what
+    cases.source holds (a longer label made every row's insert fail)."""
+    return f"batch:{name}"[:SOURCE_CHARS]
 
 
 class AlreadyImported(Conflict):

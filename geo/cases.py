@@ -47,11 +47,12 @@ class NewCase:
 
 
 def mask_phone(phone: str | None) -> str | None:
-    """138****1234: the first three and last four digits stay."""
+    """138****1234: a number of 11 digits or more keeps its first three and last four digits;
+    a shorter one (a landline, an extension) shows none, as any seven would be most of it."""
     if not phone:
         return phone
     digits = re.sub(r"\D", "", phone)
-    return digits[:3] + "****" + digits[-4:] if len(digits) >= 7 else "****"
+    return digits[:3] + "****" + digits[-4:] if len(digits) >= 11 else "****"
 
 
 def mask_name(name: str | None) -> str | None:

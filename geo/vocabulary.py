@@ -44,6 +44,7 @@ OPEN_STATUSES = tuple(s for s in CASE_STATUSES if s not in CLOSED_STATUSES)
 DONE_STATUSES = ("resolved", "closed")  # dealt with; a duplicate is neither open nor done
 
 RULES = ("covers", "boundary", "snapped")
+MAX_ID = 2**63 - 1  # PostgreSQL bigint: case ids beyond it name no case
 
 # Zones in the assignment's order: the most specific first (docs/architecture.md).
 ZONE_KINDS = ("building", "business_community", "compound", "open_block")

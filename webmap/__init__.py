@@ -60,13 +60,17 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         api_stats,
         compress,
         db,
+        headers,
         health,
+        inputs,
         open311,
         pages,
     )
 
     db.init_app(app)
     errors.init_app(app)
+    inputs.init_app(app)
+    headers.init_app(app)
     compress.init_app(app)
     app.register_blueprint(health.bp)
     app.register_api(api_locate.api)

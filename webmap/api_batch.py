@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 
-from data.case_import import import_cases
+from data.case_import import batch_source, import_cases
 from geo.errors import BadInput
 from webmap.auth import require_key
 from webmap.db import get_session, get_settings
@@ -30,7 +30,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
         raise BadInput("empty body; send CSV or GeoJSON")
     s = get_session()
     report = import_cases(
-        s, data, fmt, source=f"batch:{holder.label}", snap_m=get_settings().snap_distance_m
+        s, data, fmt, source=batch_source(holder.label), snap_m=get_settings().snap_distance_m
     )  # a domain error leaves with nothing written: the request's session is rolled back
     s.commit()
     return jsonify(report.as_dict())

@@ -7,7 +7,7 @@ import math
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import text
 
 from geo.coverage import MAX_WALK_M
@@ -20,7 +20,7 @@ from webmap.schemas import Schema
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
 
 
-class LayerPath(BaseModel):
+class LayerPath(Schema):
     key: str
 
 

@@ -14,6 +14,7 @@ from geo.dashboard import cockpit_stats
 from geo.errors import Unprocessable
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
+from geo.vocabulary import MAX_ID
 from webmap.db import get_read_connection, get_read_session, get_settings
 from webmap.schemas import Schema
 
@@ -37,8 +38,8 @@ def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     """What a grid worker types: a case number, an address or building name, or lon,lat."""
     s = get_read_session()
     q = query.q.strip()
-    if q.isdigit():
-        case = get_case(s, int(q))
+    if q.isascii() and q.isdigit():  # ASCII only: "²".isdigit() too, and int() refuses it
+        case = get_case(s, int(q)) if int(q) <= MAX_ID else None
         if case is None:
             return jsonify(kind="none", message=f"没有编号为 {q} 的案件", results=[])
         return jsonify(kind="case", results=[case])

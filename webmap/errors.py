@@ -86,6 +86,10 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         return error_response(exc.code or 500, exc.description or exc.name)
 
+    @app.errorhandler(ValidationError)  # a schema applied inside a view (Open311's form)
+    def schema_error(exc: ValidationError):  # type: ignore[no-untyped-def]
+        return validation_error(exc)
+
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):  # type: ignore[no-untyped-def]
         resp = error_response(status_of(exc), str(exc))

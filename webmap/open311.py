@@ -16,7 +16,9 @@ from geo.cases import NewCase, create_case
 from geo.errors import BadInput, Forbidden, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
+from geo.vocabulary import MAX_ID
 from webmap.db import get_session, get_settings
+from webmap.schemas import CaseIn
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 MAX_RESULTS = 1000
@@ -113,15 +115,26 @@ def post_request(fmt: str) -> Response:
         lon, lat = places[0]["lon"], places[0]["lat"]
     name = " ".join(p for p in (request.form.get("last_name"), request.form.get("first_name")) if p)
     desc = (request.form.get("description") or "").strip() or "（无描述）"
+    # The JSON API's schema, so its field limits hold on this way in too (a 400 naming them).
+    body = CaseIn.model_validate(
+        {
+            "lon": lon,
+            "lat": lat,
+            "category": code,
+            "description": desc[:2000],
+            "address": address,
+            "reporter": {"name": name or None, "phone": request.form.get("phone") or None},
+        }
+    )
     new = NewCase(
-        lon=lon,
-        lat=lat,
+        lon=body.lon,
+        lat=body.lat,
         crs="wgs84",
-        category=code,
-        description=desc[:2000],
-        address=address,
-        reporter_name=name or None,
-        reporter_phone=request.form.get("phone") or None,
+        category=body.category,
+        description=body.description,
+        address=body.address,
+        reporter_name=body.reporter.name if body.reporter else None,
+        reporter_phone=body.reporter.phone if body.reporter else None,
         source="open311",
     )
     case_id = create_case(s, get_settings(), new, None).id
@@ -139,6 +152,13 @@ def post_request(fmt: str) -> Response:
         "request",
         201,
     )
+
+
+def _id(text: str) -> int:
+    """A request id: ASCII digits within bigint, else ValueError."""
+    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
+        raise ValueError(text)
+    return int(text)
 
 
 def _iso(d: datetime | None) -> str | None:
@@ -165,7 +185,7 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
     codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
     if ids is None and request.args.get("service_request_id"):
         try:
-            ids = [int(i) for i in request.args["service_request_id"].split(",")]
+            ids = [_id(i) for i in request.args["service_request_id"].split(",")]
         except ValueError:
             raise BadInput("service_request_id must be numbers, comma separated") from None
     if ids is not None:  # explicit ids are not limited by the default date window
@@ -215,7 +235,7 @@ def list_requests(fmt: str) -> Response:
 def one_request(rid: str, fmt: str) -> Response:
     if not _fmt(fmt):
         raise NotFound(f"unknown format {fmt!r}; use json or xml")
-    if not rid.isdigit():
+    if not (rid.isascii() and rid.isdigit()) or int(rid) > MAX_ID:
         raise NotFound(f"no service request {rid!r}")
     resp = _requests(fmt, [int(rid)])
     if fmt == "json" and resp.get_json() == []:

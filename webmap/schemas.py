@@ -5,19 +5,42 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat
+from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
 
-from geo.vocabulary import CaseStatus, CrsName
+from geo.text import MESSAGE, has_control
+from geo.vocabulary import MAX_ID, CaseStatus, CrsName
 
 Crs = CrsName
 Status = CaseStatus
 
 
+def _no_control(value: Any, where: str) -> None:
+    """The input rule (geo/text.py) on every string of a request, however deeply nested."""
+    if isinstance(value, str):
+        if has_control(value):
+            raise ValueError(f"{where or 'value'}: {MESSAGE}")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            _no_control(k, where)
+            _no_control(v, f"{where}.{k}" if where else str(k))
+    elif isinstance(value, list | tuple):
+        for i, v in enumerate(value):
+            _no_control(v, f"{where}[{i}]")
+
+
 class Schema(BaseModel):
-    """flask-openapi3 asks a query model for its JSON schema on every request (about 1 ms);
+    """Every request model: strings carry no control characters (the input rule).
+
+    flask-openapi3 asks a query model for its JSON schema on every request (about 1 ms);
     the schema never changes, so it is built once per class and arguments. The request
     validators call it without arguments and only read it, so they get the shared dict; the
     OpenAPI document (built once, with arguments) gets its own copy to edit."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _clean_text(cls, data: Any) -> Any:
+        _no_control(data, "")
+        return data
 
     @classmethod
     def model_json_schema(cls, *args: Any, **kwargs: Any) -> dict[str, Any]:
@@ -67,7 +90,7 @@ class AuthHeaders(Schema):
 
 
 class CasePath(Schema):
-    case_id: int = Field(ge=1)
+    case_id: int = Field(ge=1, le=MAX_ID)
 
 
 class TransitionIn(Schema):

@@ -1,0 +1,28 @@
+"""The one input rule for text from outside: no control characters.
+
+PostgreSQL cannot store NUL in text (the insert fails), and the other C0 controls (and DEL)
+have no business in a case, an address or a code. Tab, line feed and carriage return are
+text. Every way in applies this rule: the JSON API's schemas, query strings, forms and paths
+(webmap/inputs.py), and each cell of a batch file (data/case_batch.py).
+"""
+
+from __future__ import annotations
+
+import re
+
+from geo.errors import BadInput
+
+CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # escapes, not the characters: RE2 reads it too
+_CONTROL = re.compile(CONTROL)
+MESSAGE = "control characters (such as NUL) are not allowed"
+
+
+def has_control(value: str) -> bool:
+    return _CONTROL.search(value) is not None
+
+
+def require_clean(value: str, where: str) -> str:
+    """value unchanged, or BadInput naming where the control character was."""
+    if has_control(value):
+        raise BadInput(f"{where}: {MESSAGE}")
+    return value

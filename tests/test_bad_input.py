@@ -1,0 +1,178 @@
+"""Every bad input is a 4xx naming the problem, on every way in, and nothing is stored for it:
+control characters (NUL), JSON nested too deep, ids past bigint, non-ASCII digits, oversized
+fields; and masking that leaves short numbers nothing to read."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from geo.apikeys import create_key
+from geo.cases import mask_phone
+from tests.fixtures import m_point
+
+KEY = {"X-API-Key": "dispatch-key"}
+BIG = "9223372036854775808"  # one past PostgreSQL's bigint
+
+
+def cases(session) -> int:  # type: ignore[no-untyped-def]
+    return int(session.execute(text("SELECT count(*) FROM cases")).scalar_one())
+
+
+def case_json(**extra: object) -> dict[str, object]:
+    lon, lat = m_point(100, 100)
+    return {"lon": lon, "lat": lat, "category": "parking", "description": "占道停车", **extra}
+
+
+@pytest.mark.parametrize(
+    ("field", "body"),
+    [
+        ("description", case_json(description="a\x00b")),
+        ("address", case_json(address="路\x00口")),
+        ("category", case_json(category="park\x00ing")),
+        ("reporter.name", case_json(reporter={"name": "张\x07三"})),
+    ],
+)
+def test_a_control_character_in_json_is_a_400_naming_the_field(
+    client, session, field: str, body: dict[str, object]
+) -> None:  # type: ignore[no-untyped-def]
+    before = cases(session)
+    r = client.post("/api/v1/cases", json=body)
+    assert r.status_code == 400
+    assert field in r.get_json()["message"]
+    assert "control characters" in r.get_json()["message"]
+    assert cases(session) == before
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/search?q=%E6%B5%8B%00",
+        "/api/v1/layers/facilities.geojson?kind=canteen%00",
+        "/api/v1/layers/cases.geojson?grid=1%00",
+        "/api/v1/locate?lon=120.0&lat=30.29&crs=wgs84%00",
+    ],
+)
+def test_a_control_character_in_a_query_string_is_a_400(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    r = client.get(url)
+    assert r.status_code == 400
+    assert "control characters" in r.get_json()["message"]
+
+
+def test_a_transition_note_with_nul_is_a_400(client) -> None:  # type: ignore[no-untyped-def]
+    cid = client.post("/api/v1/cases", json=case_json()).get_json()["id"]
+    r = client.post(
+        f"/api/v1/cases/{cid}/transitions", json={"to": "accepted", "note": "\x00"}, headers=KEY
+    )
+    assert r.status_code == 400
+    assert client.get(f"/api/v1/cases/{cid}").get_json()["status"] == "assigned"
+
+
+def test_open311_paths_and_fields_with_nul_are_its_400(client, session) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    before = cases(session)
+    form = {"api_key": "dispatch-key", "service_code": "noise", "lat": lat, "long": lon}
+    r = client.post("/open311/v2/requests.json", data={**form, "description": "吵\x00"})
+    assert r.status_code == 400
+    assert r.get_json()[0]["code"] == 400
+    assert "description" in r.get_json()[0]["description"]
+    path = client.get("/open311/v2/requests/1%00.json")
+    assert path.status_code == 400
+    assert path.get_json()[0]["code"] == 400
+    assert cases(session) == before
+
+
+def test_open311_keeps_the_json_apis_field_limits(client, session) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    before = cases(session)
+    form = {"api_key": "dispatch-key", "service_code": "noise", "lat": lat, "long": lon}
+    for extra, field in (
+        ({"address_string": "长" * 201}, "address"),
+        ({"first_name": "名" * 60}, "reporter.name"),
+        ({"phone": "1" * 800}, "reporter.phone"),
+    ):
+        r = client.post("/open311/v2/requests.json", data={**form, **extra})
+        assert r.status_code == 400, field
+        assert field in r.get_json()[0]["description"]
+    assert cases(session) == before
+
+
+def test_json_nested_100000_levels_is_a_400_not_a_crash(client) -> None:  # type: ignore[no-untyped-def]
+    deep = "[" * 100_000 + "]" * 100_000
+    r = client.post("/api/v1/cases", data=deep, content_type="application/json")
+    assert r.status_code == 400
+    batch = client.post(
+        "/api/v1/cases/batch",
+        data='{"type": "FeatureCollection", "features": ' + deep + "}",
+        headers={**KEY, "Content-Type": "application/geo+json"},
+    )
+    assert batch.status_code == 400
+    assert "GeoJSON" in batch.get_json()["message"]
+
+
+def test_batch_cells_with_control_characters_are_rejected_rows(client, session) -> None:  # type: ignore[no-untyped-def]
+    (ax, ay), (bx, by) = m_point(100, 100), m_point(300, 100)
+    body = (
+        "lon,lat,category,description,address\n"
+        f"{ax},{ay},parking,好的,\n"
+        f"{bx},{by},parking,坏\x00的,\n"
+        f"{bx},{by},parking,地址太长,{'长' * 201}\n"
+    ).encode()
+    rep = client.post(
+        "/api/v1/cases/batch", data=body, headers={**KEY, "Content-Type": "text/csv"}
+    ).get_json()
+    assert rep["accepted"] == 1
+    reasons = {x["row"]: x["reason"] for x in rep["rejected"]}
+    assert "control characters" in reasons[2]
+    assert "address longer than 200" in reasons[3]
+
+
+def test_a_batch_keys_long_label_does_not_overflow_the_source(client, session) -> None:  # type: ignore[no-untyped-def]
+    key = create_key(session, "街道综合信息指挥室数据对接专用密钥")
+    lon, lat = m_point(100, 100)
+    body = f"lon,lat,category,description\n{lon},{lat},parking,长标签\n".encode()
+    r = client.post(
+        "/api/v1/cases/batch", data=body, headers={"X-API-Key": key, "Content-Type": "text/csv"}
+    )
+    assert r.status_code == 200
+    assert r.get_json()["accepted"] == 1
+
+
+def test_ids_past_bigint_and_non_ascii_digits_name_no_case(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(f"/open311/v2/requests/{BIG}.json").status_code == 404
+    assert client.get("/open311/v2/requests/%C2%B2.json").status_code == 404  # "²"
+    listed = client.get(f"/open311/v2/requests.json?service_request_id=1,{BIG}")
+    assert listed.status_code == 400
+    assert client.get(f"/api/v1/cases/{BIG}").status_code in (400, 404)
+    big = client.get(f"/api/v1/search?q={BIG}")
+    assert big.status_code == 200
+    assert big.get_json()["kind"] == "none"
+    sup = client.get("/api/v1/search?q=%C2%B2")  # "²".isdigit() is True in Python
+    assert sup.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("phone", "shown"),
+    [
+        ("13812341234", "138****1234"),
+        ("+86 138 1234 1234", "861****1234"),
+        ("1234567", "****"),  # a 7-digit number showed in full
+        ("87654321", "****"),  # an 8-digit landline showed 7 of its 8 digits
+        ("0571-876543", "****"),  # ten digits: still short of a mobile number
+    ],
+)
+def test_masking_shows_at_most_three_and_four_digits_and_nothing_when_short(
+    phone: str, shown: str
+) -> None:
+    assert mask_phone(phone) == shown
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/v1/layers", "/cockpit", "/static/gridmap/gridmap.js", "/nope"]
+)
+def test_every_response_carries_the_security_headers(client, url: str) -> None:  # type: ignore[no-untyped-def]
+    with client.get(url) as r:  # a static file's response holds the file open until closed
+        headers = r.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    assert headers["Referrer-Policy"] == "same-origin"

@@ -1,0 +1,22 @@
+"""The input rule (geo/text.py) on what reaches a view outside its schema: the path, the query
+string and form fields, for every endpoint and page; JSON bodies are checked by the schemas
+(webmap/schemas.py) and batch files cell by cell (data/case_batch.py)."""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from geo.text import require_clean
+
+
+def check_request() -> None:
+    require_clean(request.path, "path")
+    for where, values in (("query", request.args), ("form", request.form)):
+        for key in values:
+            require_clean(key, f"{where} parameter name")
+            for value in values.getlist(key):
+                require_clean(value, f"{where} parameter {key}")
+
+
+def init_app(app: Flask) -> None:
+    app.before_request(check_request)
