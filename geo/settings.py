@@ -33,6 +33,10 @@ class Settings:
     district_name: str
     district_bounds: tuple[float, float, float, float]
     """WGS84 minlon, minlat, maxlon, maxlat shown when the database has no grids yet."""
+    max_body_bytes: int
+    """Largest request body read, except a batch file's (HTTP 413 beyond)."""
+    max_batch_bytes: int
+    """Largest batch file read by POST /api/v1/cases/batch."""
     coverage_reach_m: float
     """How far the stored walking distances reach (metres): the longest coverage threshold.
     Twice the 15-minute life circle of GB 50180-2018 (1000 m) by default; changing it
@@ -66,4 +70,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_name=e.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
+        max_body_bytes=int(e.get("GRIDMAP_MAX_BODY_BYTES", str(1 << 20))),
+        max_batch_bytes=int(e.get("GRIDMAP_MAX_BATCH_BYTES", str(256 << 20))),
     )

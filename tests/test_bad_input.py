@@ -9,6 +9,8 @@ from sqlalchemy import text
 
 from geo.apikeys import create_key
 from geo.cases import mask_phone
+from geo.settings import load_settings
+from tests.conftest import make_app
 from tests.fixtures import m_point
 
 KEY = {"X-API-Key": "dispatch-key"}
@@ -176,3 +178,23 @@ def test_every_response_carries_the_security_headers(client, url: str) -> None: 
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
     assert headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_body_past_its_limit_is_a_413_before_it_is_read(client, session) -> None:  # type: ignore[no-untyped-def]
+    before = cases(session)
+    big = case_json(description="长" * 400_000)  # about 1.2 MB of JSON, past the 1 MiB default
+    r = client.post("/api/v1/cases", json=big)
+    assert r.status_code == 413
+    assert r.get_json()["error"] == "Request Entity Too Large"
+    assert cases(session) == before
+
+
+def test_a_batch_file_has_its_own_larger_limit(db_url: str, connection, client) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    rows = "".join(f"{lon},{lat},parking,第{i}行 {'批' * 300}\n" for i in range(1_500))
+    body = ("lon,lat,category,description\n" + rows).encode()  # about 1.4 MB
+    headers = {**KEY, "Content-Type": "text/csv"}
+    assert client.post("/api/v1/cases/batch", data=body, headers=headers).status_code == 200
+    small = make_app(db_url, connection, load_settings({"GRIDMAP_MAX_BATCH_BYTES": "100000"}))
+    r = small.test_client().post("/api/v1/cases/batch", data=body, headers=headers)
+    assert r.status_code == 413

@@ -1,15 +1,23 @@
-"""The input rule (geo/text.py) on what reaches a view outside its schema: the path, the query
-string and form fields, for every endpoint and page; JSON bodies are checked by the schemas
-(webmap/schemas.py) and batch files cell by cell (data/case_batch.py)."""
+"""Before every view: the body's size limit (a 413 beyond it, before anything is read), and the
+input rule (geo/text.py) on what reaches a view outside its schema: the path, the query string
+and form fields; JSON bodies are checked by the schemas (webmap/schemas.py) and batch files
+cell by cell (data/case_batch.py)."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 
 from geo.text import require_clean
+from webmap.db import get_settings
+
+BATCH_PATH = "/api/v1/cases/batch"
 
 
 def check_request() -> None:
+    settings = get_settings()
+    request.max_content_length = (
+        settings.max_batch_bytes if request.path == BATCH_PATH else settings.max_body_bytes
+    )
     require_clean(request.path, "path")
     for where, values in (("query", request.args), ("form", request.form)):
         for key in values:
