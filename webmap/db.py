@@ -57,7 +57,12 @@ def close_session(exc: BaseException | None = None) -> None:
             s.close()
     conn = g.pop("db_read_conn", None)
     if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
-        conn.close()  # back to the pool
+        # A query on the driver connection (/locate) bypasses SQLAlchemy, which would
+        # otherwise have discarded a connection the database dropped: discard it here, or it
+        # goes back to the pool and fails the next requests too.
+        if g.pop("db_broken", False):
+            conn.invalidate()
+        conn.close()  # back to the pool, or discarded when invalidated
 
 
 def init_app(app: Flask) -> None:

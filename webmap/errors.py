@@ -7,7 +7,9 @@ from __future__ import annotations
 from typing import Any
 from xml.etree import ElementTree as ET
 
-from flask import Flask, Response, jsonify, make_response, request
+import psycopg
+import sqlalchemy.exc
+from flask import Flask, Response, g, jsonify, make_response, request
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
@@ -98,6 +100,18 @@ def init_app(app: Flask) -> None:
 
             queue_rebuild(app)
             resp.headers["Retry-After"] = str(exc.retry_after_s)
+        return resp
+
+    @app.errorhandler(psycopg.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.OperationalError)
+    @app.errorhandler(sqlalchemy.exc.InterfaceError)
+    def database_unavailable(exc: Exception):  # type: ignore[no-untyped-def]
+        # The connection is broken or the server is down: the request's read connection is
+        # thrown away at teardown (webmap/db.py), so the next request gets a fresh one.
+        g.db_broken = True
+        app.logger.warning("database unavailable: %s", exc)
+        resp = error_response(503, "数据库暂时不可用，请稍后重试")
+        resp.headers["Retry-After"] = "2"
         return resp
 
     @app.errorhandler(Exception)
