@@ -74,7 +74,7 @@ def main() -> None:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for label, db in dbs:
             url = cluster.up(db)
-            env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
+            env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
             workers = str(2 * (os.cpu_count() or 1) + 1)
             proc = subprocess.Popen(
                 [

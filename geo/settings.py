@@ -37,6 +37,10 @@ class Settings:
     """Largest request body read, except a batch file's (HTTP 413 beyond)."""
     max_batch_bytes: int
     """Largest batch file read by POST /api/v1/cases/batch."""
+    rate_limit: str | None
+    """Requests per caller without an API key, e.g. `300 per minute`; None (`off`): no limit."""
+    rate_limit_keyed: str
+    """Requests per API key."""
     coverage_reach_m: float
     """How far the stored walking distances reach (metres): the longest coverage threshold.
     Twice the 15-minute life circle of GB 50180-2018 (1000 m) by default; changing it
@@ -70,6 +74,10 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_name=e.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
+        rate_limit=None
+        if e.get("GRIDMAP_RATE_LIMIT", "300 per minute").lower() == "off"
+        else e.get("GRIDMAP_RATE_LIMIT", "300 per minute"),
+        rate_limit_keyed=e.get("GRIDMAP_RATE_LIMIT_KEYED", "3000 per minute"),
         max_body_bytes=int(e.get("GRIDMAP_MAX_BODY_BYTES", str(1 << 20))),
         max_batch_bytes=int(e.get("GRIDMAP_MAX_BATCH_BYTES", str(256 << 20))),
     )

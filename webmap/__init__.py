@@ -63,6 +63,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         headers,
         health,
         inputs,
+        limits,
         open311,
         pages,
     )
@@ -71,6 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     errors.init_app(app)
     inputs.init_app(app)
     headers.init_app(app)
+    limits.init_app(app, settings)
     compress.init_app(app)
     app.register_blueprint(health.bp)
     app.register_api(api_locate.api)

@@ -86,6 +86,8 @@ def validation_error(e: ValidationError):  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
+        if exc.code == 429:  # Flask-Limiter adds Retry-After to this response afterwards
+            return error_response(429, f"请求过于频繁，请稍后再试（限额 {exc.description}）")
         return error_response(exc.code or 500, exc.description or exc.name)
 
     @app.errorhandler(ValidationError)  # a schema applied inside a view (Open311's form)

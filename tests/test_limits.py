@@ -1,0 +1,29 @@
+"""Rate limits: past its limit a caller gets 429 with Retry-After, as JSON; another caller (an
+API key) is not held back by it; static assets are not counted."""
+
+from __future__ import annotations
+
+from geo.settings import load_settings
+from tests.conftest import make_app
+
+
+def test_a_caller_past_its_limit_gets_429_and_others_do_not(db_url: str, connection) -> None:  # type: ignore[no-untyped-def]
+    settings = load_settings({"GRIDMAP_RATE_LIMIT": "5 per minute"})
+    client = make_app(db_url, connection, settings).test_client()
+    codes = [client.get("/api/v1/layers").status_code for _ in range(7)]
+    assert codes[:5] == [200] * 5
+    assert codes[5:] == [429, 429]
+    r = client.get("/api/v1/layers")
+    assert r.status_code == 429
+    assert int(r.headers["Retry-After"]) > 0
+    assert "请求过于频繁" in r.get_json()["message"]
+    keyed = client.get("/api/v1/layers", headers={"X-API-Key": "dispatch-key"})
+    assert keyed.status_code == 200  # its own, larger limit
+    with client.get("/static/gridmap/gridmap.js") as asset:
+        assert asset.status_code == 200  # assets are not counted
+
+
+def test_gridmap_rate_limit_off_turns_the_limits_off(db_url: str, connection) -> None:  # type: ignore[no-untyped-def]
+    settings = load_settings({"GRIDMAP_RATE_LIMIT": "off"})
+    client = make_app(db_url, connection, settings).test_client()
+    assert {client.get("/api/v1/layers").status_code for _ in range(400)} == {200}
