@@ -118,6 +118,8 @@ def import_cases(
 
         def own(part: _Part) -> None:
             with Session(engine) as s:
+                # a part runs as long as it needs, whatever time budget its engine carries
+                s.execute(text("SET LOCAL statement_timeout = 0"))
                 try:
                     _import_part(s, table, part, digest, source, snap_m)
                 except AlreadyImported:  # a concurrent request of the same file took it

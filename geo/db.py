@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import cache
 from typing import Any
 
 import psycopg
@@ -10,18 +9,34 @@ from sqlalchemy import Engine, create_engine
 from sqlalchemy.orm import Session, sessionmaker
 
 
-def get_engine(url: str, autocommit: bool = False) -> Engine:
+def get_engine(url: str, autocommit: bool = False, statement_timeout_ms: int = 0) -> Engine:
     """One engine per process (and one more, in autocommit, for requests that only read:
     switching a pooled connection's mode costs round trips on every request).
 
-    No pre-ping either: it costs a round trip per request; stale connections after a
-    database restart are recycled instead.
+    statement_timeout_ms (0: none) is set once per connection, so a request's statement that
+    runs longer is cancelled by PostgreSQL (the web app's budget) at no cost per request;
+    commands and rebuilds use engines without one. No pre-ping either: it costs a round trip
+    per request; a connection the database dropped is discarded when it fails.
     """
-    return _engine(url, autocommit)  # one cache key however the flag is passed
+    key = (url, autocommit, int(statement_timeout_ms))
+    if key not in _ENGINES:  # never evicted: an evicted engine drops its pool's connections
+        _ENGINES[key] = _engine(*key)
+    return _ENGINES[key]
 
 
-@cache  # never evict: an evicted engine drops its pool's open connections
-def _engine(url: str, autocommit: bool) -> Engine:
+_ENGINES: dict[tuple[str, bool, int], Engine] = {}
+
+
+def dispose_engines(url: str) -> None:
+    """Close the pooled connections of every engine made for url (tests, before a process
+    that opened them goes on without them)."""
+    for key, engine in _ENGINES.items():
+        if key[0] == url:
+            engine.dispose()
+
+
+def _engine(url: str, autocommit: bool, statement_timeout_ms: int) -> Engine:
+    args = {"options": f"-c statement_timeout={statement_timeout_ms}"}
     if autocommit:
         return create_engine(
             url,
@@ -30,8 +45,9 @@ def _engine(url: str, autocommit: bool) -> Engine:
             pool_recycle=300,
             isolation_level="AUTOCOMMIT",
             pool_reset_on_return=None,
+            connect_args=args,
         )
-    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300)
+    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300, connect_args=args)
 
 
 def driver(session: Session) -> psycopg.Connection[Any]:

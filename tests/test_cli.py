@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
-from geo.db import get_engine
+from geo.db import dispose_engines
 from tests.conftest import scratch_database
 from tests.fixtures import m_box
 
@@ -18,8 +18,7 @@ from tests.fixtures import m_box
 def cli_env(cluster) -> Iterator[dict[str, str]]:  # type: ignore[no-untyped-def]
     url = scratch_database(cluster, "gridmap_cli")
     yield {"DATABASE_URL": url}
-    for autocommit in (False, True):  # the commands ran in this process: close their pools
-        get_engine(url.replace("postgresql://", "postgresql+psycopg://"), autocommit).dispose()
+    dispose_engines(url)  # the commands ran in this process: close their pools
 
 
 def streets_file(tmp_path: Path, name: str = "米市巷街道") -> Path:

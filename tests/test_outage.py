@@ -7,7 +7,7 @@ import socket
 
 from sqlalchemy import text
 
-from geo.db import get_engine
+from geo.db import dispose_engines, get_engine
 from tests.fixtures import SETTINGS, m_point
 
 
@@ -40,8 +40,7 @@ def test_every_kind_of_request_is_a_503_while_the_database_is_down() -> None:
         body = r.get_json()
         message = body[0]["description"] if path.startswith("/open311") else body["message"]
         assert "数据库" in message, path
-    for autocommit in (False, True):
-        get_engine(url, autocommit).dispose()
+    dispose_engines(url)
 
 
 def test_a_dropped_read_connection_is_not_reused(db_url: str) -> None:
@@ -62,5 +61,20 @@ def test_a_dropped_read_connection_is_not_reused(db_url: str) -> None:
         )
     assert client.get(url).status_code == 503  # the pool hands out the dead connection once
     assert client.get(url).status_code == 200  # … and never again: a new one answers
-    for autocommit in (False, True):
-        get_engine(own, autocommit).dispose()
+    dispose_engines(own)
+
+
+def test_a_request_past_its_time_budget_is_a_503_not_a_killed_worker(db_url: str) -> None:
+    """The budget is PostgreSQL's statement_timeout on the app's connections: a statement that
+    runs longer is cancelled and the request answered 503 with Retry-After."""
+    from geo.settings import load_settings
+    from webmap import create_app
+
+    own = db_url + "&application_name=gridmap_budget_test"
+    settings = load_settings({"GRIDMAP_RATE_LIMIT": "off", "GRIDMAP_REQUEST_BUDGET_S": "0.001"})
+    client = create_app({"DATABASE_URL": own, "SETTINGS": settings}).test_client()
+    r = client.get("/api/v1/coverage/areas?kind=canteen&threshold_m=500")
+    assert r.status_code == 503
+    assert "处理时限" in r.get_json()["message"]
+    assert r.headers["Retry-After"].isdigit()
+    dispose_engines(own)

@@ -42,7 +42,7 @@ def serving(demo_url: str, settings: Settings) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def server(demo_url: str) -> Iterator[str]:
-    from geo.db import get_engine
+    from geo.db import dispose_engines, get_engine
 
     with serving(demo_url, SETTINGS) as url:
         yield url
@@ -50,8 +50,7 @@ def server(demo_url: str) -> Iterator[str]:
         c.execute(text("DELETE FROM case_events WHERE case_id = ANY(:ids)"), {"ids": CREATED})
         c.execute(text("DELETE FROM cases WHERE id = ANY(:ids)"), {"ids": CREATED})
     CREATED.clear()
-    for autocommit in (False, True):  # close the pooled connections the pages opened
-        get_engine(demo_url, autocommit).dispose()
+    dispose_engines(demo_url)
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,7 @@ import time
 
 from sqlalchemy import create_engine, text
 
-from geo.db import get_engine
+from geo.db import dispose_engines
 from tests.conftest import scratch_database
 from tests.fixtures import SETTINGS, m_point
 
@@ -42,5 +42,4 @@ def test_a_stale_table_is_a_503_until_the_queued_rebuild_has_run(cluster) -> Non
     with engine.connect() as c:
         assert c.execute(text("SELECT bool_or(stale) FROM derived_tables")).scalar() is False
     engine.dispose()
-    for autocommit in (False, True):  # the app's pools
-        get_engine(url, autocommit).dispose()
+    dispose_engines(url)

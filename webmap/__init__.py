@@ -42,12 +42,13 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     )
     app.config["DATABASE_URL"] = url
     app.json = OrjsonProvider(app)  # UTF-8 text (Chinese unescaped), sorted keys
-    engine = get_engine(url)
-    app.extensions["gridmap.engine"] = engine
+    budget_ms = int(settings.request_budget_s * 1000)
+    engine = get_engine(url, statement_timeout_ms=budget_ms)
+    app.extensions["gridmap.engine"] = get_engine(url)  # no budget: rebuilds, batch parts
     # Tests replace these factories to bind request sessions to a rolled-back connection.
     app.extensions["gridmap.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
-    reads = get_engine(url, autocommit=True)
+    reads = get_engine(url, autocommit=True, statement_timeout_ms=budget_ms)
     app.extensions["gridmap.read_connect"] = reads.connect
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 

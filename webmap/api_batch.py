@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
+from sqlalchemy import text
 
 from data.case_import import batch_source, import_cases
 from geo.errors import BadInput
@@ -29,6 +30,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     if not data:
         raise BadInput("empty body; send CSV or GeoJSON")
     s = get_session()
+    s.execute(text("SET LOCAL statement_timeout = 0"))  # a batch runs as long as it needs
     report = import_cases(
         s, data, fmt, source=batch_source(holder.label), snap_m=get_settings().snap_distance_m
     )  # a domain error leaves with nothing written: the request's session is rolled back

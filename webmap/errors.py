@@ -108,6 +108,11 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(sqlalchemy.exc.OperationalError)
     @app.errorhandler(sqlalchemy.exc.InterfaceError)
     def database_unavailable(exc: Exception):  # type: ignore[no-untyped-def]
+        if isinstance(getattr(exc, "orig", exc), psycopg.errors.QueryCanceled):
+            # the request's time budget (settings.request_budget_s), not an outage
+            resp = error_response(503, "请求超出处理时限，请稍后重试或缩小范围")
+            resp.headers["Retry-After"] = "5"
+            return resp
         # The connection is broken or the server is down: the request's read connection is
         # thrown away at teardown (webmap/db.py), so the next request gets a fresh one.
         g.db_broken = True
