@@ -48,12 +48,6 @@ MAX_ID = 2**63 - 1  # PostgreSQL bigint: case ids beyond it name no case
 
 # Zones in the assignment's order: the most specific first (docs/architecture.md).
 ZONE_KINDS = ("building", "business_community", "compound", "open_block")
-ZONE_LABELS = {
-    "building": "楼宇",
-    "business_community": "商务社区",
-    "compound": "居民小区",
-    "open_block": "开放式街区",
-}
 AREA_KINDS = ("street", "community", "compound", "business_community", "building", "open_block")
 PARTY_ORG_KINDS = {
     "community_committee": "社区党委",

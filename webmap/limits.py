@@ -17,8 +17,13 @@ from flask_limiter.util import get_remote_address
 from geo.settings import Settings
 
 
+def _key() -> str | None:
+    """The caller's API key: the header, or Open311's api_key parameter."""
+    return request.headers.get("X-API-Key") or request.values.get("api_key")
+
+
 def _caller() -> str:
-    key = request.headers.get("X-API-Key") or request.values.get("api_key")
+    key = _key()
     if key:  # the key itself is never kept, only a digest of it
         return "key:" + hashlib.sha256(key.encode()).hexdigest()[:16]
     return "addr:" + get_remote_address()
@@ -29,8 +34,7 @@ def init_app(app: Flask, settings: Settings) -> None:
         return
 
     def limit() -> str:
-        keyed = bool(request.headers.get("X-API-Key") or request.values.get("api_key"))
-        return settings.rate_limit_keyed if keyed else str(settings.rate_limit)
+        return settings.rate_limit_keyed if _key() else str(settings.rate_limit)
 
     Limiter(
         _caller,
