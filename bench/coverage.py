@@ -31,7 +31,7 @@ from bench.districts import district  # noqa: E402
 from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
 from geo.derived import built_reach, refresh  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from geo.walking_areas import walking_graph  # noqa: E402
+from geo.walking_areas import OFFERED_M, walking_areas, walking_graph  # noqa: E402
 
 T = 500.0
 REACH_M = load_settings().coverage_reach_m
@@ -155,13 +155,26 @@ def main() -> None:
             t1 = time.perf_counter()
             refresh(s, "facility_walks", REACH_M)  # stale after the graph's rebuild
             t2 = time.perf_counter()
+            refresh(s, "walking_areas", REACH_M)  # stale after the graph's rebuild
+            t3 = time.perf_counter()
             rows = s.execute(
                 text("SELECT (SELECT count(*) FROM coverage_reach), count(*) FROM facility_walks")
             ).one()
             print(
                 f"rebuild of the stored graph and reach:   {t1 - t0:7.2f} s ({rows[0]:,} rows)\n"
-                f"rebuild of the facilities' walks:        {t2 - t1:7.2f} s ({rows[1]:,} rows)"
+                f"rebuild of the facilities' walks:        {t2 - t1:7.2f} s ({rows[1]:,} rows)\n"
+                f"rebuild of the walking areas:            {t3 - t2:7.2f} s "
+                f"(every facility at {', '.join(f'{t:.0f}' for t in OFFERED_M)} m)"
             )
+            print("walking areas, party-mass centres (stored read vs network search):")
+            kind = "party_service_centre"
+            for t in OFFERED_M:
+                d_read, fc = timed(lambda t=t, k=kind: walking_areas(s, k, t), 3)
+                d_search, _ = timed(lambda t=t, k=kind: walking_areas(s, k, t, search=True), 3)
+                print(
+                    f"  {t:5.0f} m: read {d_read * 1000:7.1f} ms, search {d_search * 1000:7.1f} ms "
+                    f"({len(fc['features'])} areas; {d_search / d_read:.0f}x)"
+                )
             s.rollback()
             print("shortest paths alone, party-mass centres:")
             for line in shortest_paths(s, party):

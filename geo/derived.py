@@ -14,17 +14,18 @@ from sqlalchemy.orm import Session
 from geo.errors import Rebuilding
 from geo.sql.loader import script
 
-# Each is built by geo/sql/<name>.sql.
+# Each is built by geo/sql/<name>.sql, but walking_areas (geo/walking_areas.py).
 DERIVED = (
     "coverage_graph",  # roads split where each compound (or gate) joins them; compounds' reach
     "facility_walks",  # each facility's walk to the compounds, on coverage_graph
     "grid_slivers",  # where grid interiors overlap
+    "walking_areas",  # each facility's walking area at the planner's distances (Python-built)
 )
 # What each is built from, among the derived tables: refreshed first.
-_NEEDS = {"facility_walks": "coverage_graph"}
+_NEEDS = {"facility_walks": "coverage_graph", "walking_areas": "coverage_graph"}
 # Built to a walking reach (settings.coverage_reach_m, recorded in derived_tables.reach_m):
 # coverage_reach holds each compound's walking distance to every node within it.
-REACHING = ("coverage_graph", "facility_walks")
+REACHING = ("coverage_graph", "facility_walks", "walking_areas")
 
 
 def refresh(session: Session, name: str, reach_m: float, force: bool = False) -> bool:
@@ -43,8 +44,13 @@ def refresh(session: Session, name: str, reach_m: float, force: bool = False) ->
     ):
         return False
     reach = reach_m if name in REACHING else None
-    for sql in script(name):
-        session.execute(text(sql), {"reach_m": reach_m})
+    if name == "walking_areas":  # built by the same query that searches other distances
+        from geo.walking_areas import build_stored
+
+        build_stored(session, reach_m)
+    else:
+        for sql in script(name):
+            session.execute(text(sql), {"reach_m": reach_m})
     session.execute(
         text(
             "UPDATE derived_tables SET stale = false, built_at = now(), reach_m = :r "

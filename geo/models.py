@@ -417,6 +417,20 @@ class FacilityWalk(Base):
     d: Mapped[float] = mapped_column(Float)
 
 
+class WalkingArea(Base):
+    """Derived (geo/walking_areas.py): each facility's walking area, the reached network
+    buffered, at each of the planner's distances within the built reach. Marked stale by
+    triggers on facilities and by a rebuild of coverage_graph."""
+
+    __tablename__ = "walking_areas"
+    __table_args__ = (_gist("walking_areas"),)
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    threshold_m: Mapped[float] = mapped_column(Float, primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    geom: Mapped[Any] = mapped_column(Geometry("MULTIPOLYGON", srid=SRID, spatial_index=False))
+    reached_m: Mapped[float] = mapped_column(Float)
+
+
 class FacilityNearest(Base):
     """Derived with facility_walks: per facility kind, each compound's straight-line (geodesic)
     distance to the nearest facility, from the function straight_nearest() (migration 0007)."""
@@ -442,8 +456,9 @@ class CoverageTarget(Base):
 
 
 class DerivedTable(Base):
-    """Derived tables (coverage_graph, facility_walks, grid_slivers) and whether they need
-    rebuilding: triggers on the tables they are built from set stale; geo/derived.py rebuilds."""
+    """Derived tables (coverage_graph, facility_walks, grid_slivers, walking_areas) and whether
+    they need rebuilding: triggers on the tables they are built from set stale; geo/derived.py
+    rebuilds."""
 
     __tablename__ = "derived_tables"
     name: Mapped[str] = mapped_column(Text, primary_key=True)

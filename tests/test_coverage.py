@@ -109,13 +109,13 @@ def test_stored_walks_follow_the_facilities_and_the_graph(network: Session) -> N
     )
     with pytest.raises(Rebuilding, match="facility_walks"):
         coverage(network, "canteen", 1000)
-    assert refresh_all(network, REACH_M) == ["facility_walks"]
+    assert refresh_all(network, REACH_M) == ["facility_walks", "walking_areas"]
     moved = compound_row(coverage(network, "canteen", 1000))  # 100 + 700 + 10 m
     assert moved["network_m"] == pytest.approx(810, abs=3)
     assert moved["nearest"] == "C1"
     refresh(network, "coverage_graph", REACH_M, force=True)
     assert network.execute(
-        text("SELECT stale FROM derived_tables WHERE name = 'facility_walks'")
+        text("SELECT bool_and(stale) FROM derived_tables WHERE name LIKE '%walk%'")
     ).scalar()
     with pytest.raises(Rebuilding):
         coverage(network, "canteen", 1000)
@@ -184,6 +184,28 @@ def test_walking_area_includes_partial_edges(network: Session) -> None:
     poly = shapely.geometry.shape(area["geometry"])
     assert poly.contains(shapely.Point(m_point(370, 0)))
     assert not poly.contains(shapely.Point(m_point(300, 0)))
+
+
+def test_offered_distances_are_stored_and_equal_the_search(network: Session) -> None:
+    """The planner's distances are read from the walking_areas table (10 m to the road, then
+    290 or 490 m each way, or the whole 1,000 m road), built by the same query
+    that searches any other distance; a new facility marks the table stale."""
+    stored = network.execute(
+        text("SELECT threshold_m, reached_m FROM walking_areas WHERE code = 'C1' ORDER BY 1")
+    ).all()
+    assert [(t, round(r)) for t, r in stored] == [(300, 580), (500, 980), (1000, 1000)]
+    read = walking_areas(network, "canteen", 300)
+    searched = walking_areas(network, "canteen", 299.999)
+    (a,), (b,) = read["features"], searched["features"]
+    assert a["properties"]["reached_m"] == pytest.approx(b["properties"]["reached_m"], abs=0.1)
+    diff = shapely.geometry.shape(a["geometry"]) ^ shapely.geometry.shape(b["geometry"])
+    assert diff.area < 1e-9  # square degrees: well under a square metre
+    assert a["properties"]["name"] == "测试食堂"
+    network.execute(text("UPDATE facilities SET name = '新食堂' WHERE code = 'C1'"))
+    with pytest.raises(Rebuilding):
+        walking_areas(network, "canteen", 300)
+    refresh_all(network, REACH_M)
+    assert walking_areas(network, "canteen", 300)["features"][0]["properties"]["name"] == "新食堂"
 
 
 def test_scenario_changes_nothing_stored(network: Session) -> None:
@@ -439,8 +461,10 @@ def test_the_coverage_reach_is_a_setting_the_tables_are_rebuilt_to(network: Sess
     and coverage answers within what was built."""
     assert built_reach(network) == REACH_M
     assert refresh_all(network, REACH_M) == []  # fresh at the reach they were built to
-    assert refresh_all(network, 800) == ["coverage_graph", "facility_walks"]
+    assert refresh_all(network, 800) == ["coverage_graph", "facility_walks", "walking_areas"]
     assert built_reach(network) == 800
+    stored = network.execute(text("SELECT DISTINCT threshold_m FROM walking_areas ORDER BY 1"))
+    assert stored.scalars().all() == [300, 500]  # 1,000 m is past the reach
     with pytest.raises(Unprocessable, match="800 m"):
         coverage(network, "canteen", 1000)
     row = compound_row(coverage(network, "canteen", 600))  # the walk is 510 m

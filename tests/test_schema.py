@@ -13,6 +13,7 @@ GEOM_TABLES = (
     "grids",
     "coverage_targets",
     "grid_slivers",
+    "walking_areas",
     "compounds",
     "compound_entrances",
     "business_communities",

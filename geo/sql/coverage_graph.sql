@@ -89,5 +89,5 @@ ORDER BY node, from_v;
 -- step: statistics
 ANALYZE coverage_reach;
 
--- step: the facilities' walks were measured on the graph this replaced
-UPDATE derived_tables SET stale = true WHERE name = 'facility_walks'
+-- step: the facilities' walks and areas were measured on the graph this replaced
+UPDATE derived_tables SET stale = true WHERE name IN ('facility_walks', 'walking_areas')
