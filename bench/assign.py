@@ -39,8 +39,8 @@ from data.case_import import WORKERS, import_cases  # noqa: E402
 from geo.assign import assign_set  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
+from ops.serving import gunicorn_command  # noqa: E402
 
-BIN = Path(sys.executable).parent
 SNAP_M = load_settings().snap_distance_m
 
 
@@ -88,18 +88,9 @@ def run_wrk(url: str, points: np.ndarray, seconds: int) -> dict[str, float]:
 
 
 def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
-    workers = str(2 * (os.cpu_count() or 1) + 1)
-    p = subprocess.Popen(
-        [
-            str(BIN / "gunicorn"),
-            "--workers",
-            workers,
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--chdir",
-            str(ROOT),
-            app,
-        ],
+    workers = 2 * (os.cpu_count() or 1) + 1
+    p = subprocess.Popen(  # as `gridmap serve` does: the same worker class and threads
+        [*gunicorn_command(app, f"127.0.0.1:{port}", workers), "--chdir", str(ROOT)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -352,7 +343,7 @@ def main() -> None:
             points = sample_points(s, args.points)
         print(f"\n== {label}: {counts[0]} grids, {counts[1]} cases, {args.points} points ==")
         if "http" in parts:
-            print("locate over HTTP, 16 concurrent clients (wrk), gunicorn 2×cores+1 workers:")
+            print("locate over HTTP, 16 clients (wrk), gunicorn 2×cores+1 threaded workers:")
             for line in http_locate(url, cluster.conninfo(db), points, args.seconds):
                 print(line)
         for part, title, run in (

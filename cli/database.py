@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
 
 from cli.session import database_url, session_for, settings
 from ops.database import local_cluster
+from ops.serving import gunicorn_command
 
 
 @click.group()
@@ -109,28 +108,17 @@ def prepare_database() -> str:
 @click.command()
 @click.option("--port", type=int, default=None, help="default $PORT or 5000")
 @click.option("--workers", type=int, default=None, help="default 2 × cores + 1")
-def serve(port: int | None, workers: int | None) -> None:
-    """Serve the platform on 127.0.0.1 through gunicorn."""
+@click.option("--threads", type=int, default=8, help="threads per worker (default 8)")
+def serve(port: int | None, workers: int | None, threads: int) -> None:
+    """Serve the platform on 127.0.0.1 through gunicorn: threaded workers (ops/worker.py), so a
+    slow client holds a thread, not a process, and is cut off past GRIDMAP_READ_TIMEOUT_S."""
     url = prepare_database()
     port = port or settings().port
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
-    click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers)")
-    os.execve(
-        gunicorn,
-        [
-            gunicorn,
-            "--workers",
-            str(workers),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--access-logfile",
-            "-",
-            "webmap:create_app()",
-        ],
-        env,
-    )
+    click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers × {threads} threads)")
+    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers, threads)
+    os.execve(argv[0], [*argv, "--access-logfile", "-"], env)
 
 
 COMMANDS = (db, migrate, demo, generate, serve)

@@ -40,6 +40,9 @@ class Settings:
     request_budget_s: float
     """Longest a request's database statement may run before it is cancelled and the request
     answered 503 (below gunicorn's 30 s worker timeout); a batch import has none."""
+    read_timeout_s: float
+    """Longest a client may take to send a whole request, head and body (ops/worker.py); a
+    slower one is cut off."""
     rate_limit: str | None
     """Requests per caller without an API key, e.g. `300 per minute`; None (`off`): no limit."""
     rate_limit_keyed: str
@@ -78,6 +81,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
         request_budget_s=float(e.get("GRIDMAP_REQUEST_BUDGET_S", "20")),
+        read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
         rate_limit=None
         if e.get("GRIDMAP_RATE_LIMIT", "300 per minute").lower() == "off"
         else e.get("GRIDMAP_RATE_LIMIT", "300 per minute"),

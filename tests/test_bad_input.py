@@ -11,7 +11,7 @@ from geo.apikeys import create_key
 from geo.cases import mask_phone
 from geo.settings import load_settings
 from tests.conftest import make_app
-from tests.fixtures import m_point
+from tests.fixtures import SETTINGS, m_point
 
 KEY = {"X-API-Key": "dispatch-key"}
 BIG = "9223372036854775808"  # one past PostgreSQL's bigint
@@ -176,8 +176,33 @@ def test_every_response_carries_the_security_headers(client, url: str) -> None: 
     with client.get(url) as r:  # a static file's response holds the file open until closed
         headers = r.headers
     assert headers["X-Content-Type-Options"] == "nosniff"
-    assert "frame-ancestors 'self'" in headers["Content-Security-Policy"]
+    csp = dict(d.strip().split(" ", 1) for d in headers["Content-Security-Policy"].split(";"))
+    assert csp["default-src"] == csp["script-src"] == "'self'"  # no inline script, no eval
+    assert csp["frame-ancestors"] == "'self'"
     assert headers["Referrer-Policy"] == "same-origin"
+    assert "Server" not in headers
+
+
+def test_pages_carry_no_inline_script_and_any_worker_serves_their_scripts(  # type: ignore[no-untyped-def]
+    db_url: str, connection, client
+) -> None:
+    """Folium's script blocks become script URLs; a worker that did not build the page (its
+    own app here) builds it again and serves the same script."""
+    import re
+
+    other = make_app(db_url, connection, SETTINGS).test_client()
+    for page in ("cockpit", "worker", "planner"):
+        html = client.get(f"/{page}?grid=330105001001001").get_data(as_text=True)
+        assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+        urls = re.findall(r'<script src="(/pages/[^"]+)"', html)
+        assert len(urls) >= 2
+        for url in urls:
+            mine, theirs = client.get(url), other.get(url)
+            assert mine.status_code == theirs.status_code == 200
+            assert mine.mimetype == "text/javascript"
+            assert mine.get_data() == theirs.get_data()
+        assert "330105001001001" in client.get(urls[0]).get_data(as_text=True)  # its grid
+    assert client.get("/pages/nope/0-00.js").status_code == 404
 
 
 def test_a_body_past_its_limit_is_a_413_before_it_is_read(client, session) -> None:  # type: ignore[no-untyped-def]

@@ -72,7 +72,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     db.init_app(app)
     errors.init_app(app)
     inputs.init_app(app)
-    headers.init_app(app)
+    headers.init_app(app, settings)
     limits.init_app(app, settings)
     compress.init_app(app)
     app.register_blueprint(health.bp)

@@ -121,6 +121,12 @@ def init_app(app: Flask) -> None:
         resp.headers["Retry-After"] = "2"
         return resp
 
+    @app.errorhandler(TimeoutError)  # the body trickled past the read deadline (ops/worker.py)
+    def read_timeout(exc: TimeoutError):  # type: ignore[no-untyped-def]
+        resp = error_response(408, "请求未在规定时间内发送完毕")
+        resp.headers["Connection"] = "close"
+        return resp
+
     @app.errorhandler(Exception)
     def internal_error(exc: Exception):  # type: ignore[no-untyped-def]
         app.logger.exception("unhandled error")

@@ -1,28 +1,60 @@
 """Security headers on every response.
 
-The Content-Security-Policy here is the part the pages allow today: they are framed only by
-our own origin, load no plugins and post forms only to us. `default-src 'self'` (no inline
-script) needs Folium's inline map scripts moved into static files first (issue #15)."""
+The Content-Security-Policy allows scripts, styles, fonts and requests from our own origin only
+(`default-src 'self'`; the pages carry no inline script, webmap/pages.py), images also from the
+configured basemap's tile server, framing by our own screens only, no plugins, forms posted to
+us. Styles may be inline: Leaflet and Folium write `style` attributes; no script can."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response
 
-HEADERS = {
-    "Content-Security-Policy": (
-        "frame-ancestors 'self'; base-uri 'self'; object-src 'none'; form-action 'self'"
-    ),
-    "X-Content-Type-Options": "nosniff",
-    "X-Frame-Options": "SAMEORIGIN",  # for browsers that predate frame-ancestors
-    "Referrer-Policy": "same-origin",
-}
+from geo.settings import Settings
+
+# The tile servers of the basemaps webmap/pages.py offers by name.
+NAMED_TILES = {"amap": "https://*.is.autonavi.com", "tianditu": "https://*.tianditu.gov.cn"}
 
 
-def add_headers(resp: Response) -> Response:
-    for name, value in HEADERS.items():
-        resp.headers.setdefault(name, value)
-    return resp
+def tile_origin(basemap: str) -> str | None:
+    """Where the basemap's tiles come from (None: no basemap)."""
+    if basemap == "none":
+        return None
+    name = basemap.split(":", 1)[0]
+    if name in NAMED_TILES:
+        return NAMED_TILES[name]
+    parts = urlsplit(basemap)  # a URL template: http://{s}.tiles.example/{z}/{x}/{y}.png
+    return f"{parts.scheme}://{parts.netloc.replace('{s}', '*')}"
 
 
-def init_app(app: Flask) -> None:
-    app.after_request(add_headers)
+def policy(settings: Settings) -> str:
+    tiles = tile_origin(settings.basemap)
+    return "; ".join(
+        [
+            "default-src 'self'",
+            "script-src 'self'",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data:" + (f" {tiles}" if tiles else ""),
+            "connect-src 'self'",
+            "frame-ancestors 'self'",
+            "base-uri 'self'",
+            "object-src 'none'",
+            "form-action 'self'",
+        ]
+    )
+
+
+def init_app(app: Flask, settings: Settings) -> None:
+    headers = {
+        "Content-Security-Policy": policy(settings),
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "SAMEORIGIN",  # for browsers that predate frame-ancestors
+        "Referrer-Policy": "same-origin",
+    }
+
+    @app.after_request
+    def add_headers(resp: Response) -> Response:
+        for name, value in headers.items():
+            resp.headers.setdefault(name, value)
+        return resp

@@ -1,13 +1,26 @@
-"""/cockpit, /worker, /planner: Folium maps of registry layers, with each audience's panels."""
+"""/cockpit, /worker, /planner: Folium maps of registry layers, with each audience's panels.
+
+No inline script (the Content-Security-Policy forbids it, webmap/headers.py): each `<script>`
+block Folium writes becomes `<script src="/pages/<page>/<n>-<hash>.js?…">`, in place, so the
+order of execution stays. The page's scripts are kept per process; a worker that did not build
+the page builds it again from the same query (ids are numbered, not random, so the rebuilt
+script fits the page).
+"""
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import re
+from collections import OrderedDict
 from importlib.resources import files
+from threading import Lock
 from typing import Any
+from urllib.parse import urlencode
 
 import folium
 from branca.element import Element
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, abort, request
 
 from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
@@ -98,6 +111,19 @@ def overlays(
     return [RegistryLayer(spec, spec.title, shown, id=spec.key, highlight=grid)]
 
 
+def _number_ids(root: Element) -> None:
+    """Replace Folium's random element ids with their order in the tree: the same page built
+    twice has the same names."""
+    counter = itertools.count(1)
+
+    def walk(el: Element) -> None:
+        el._id = f"{next(counter):08d}"
+        for child in el._children.values():
+            walk(child)
+
+    walk(root)
+
+
 def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -> str:
     page = PAGES[key]
     bounds = _bounds(grid, settings)
@@ -125,6 +151,7 @@ def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -
     legend = list(page.legend) or [(kind_color(code), label) for code, label in kinds]
     Legend(page.legend_title, legend).add_to(m)
     root = m.get_root()
+    _number_ids(root)
     root.header.add_child(
         Element(
             f"<title>{page.title} · gridmap</title>"
@@ -156,16 +183,68 @@ def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -
     return root.render()
 
 
-def _page(page: str) -> Response:
+_INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+_SCRIPTS: OrderedDict[str, str] = OrderedDict()  # hash -> script, the pages built lately
+_SCRIPTS_KEPT = 256
+_lock = Lock()
+
+
+def externalize(html: str, page: str, query: str) -> tuple[str, dict[str, str]]:
+    """The page with each inline script replaced by a script URL; the scripts by hash."""
+    scripts: dict[str, str] = {}
+    n = itertools.count()
+
+    def replace(m: re.Match[str]) -> str:
+        digest = hashlib.sha256(m.group(1).encode()).hexdigest()[:32]
+        scripts[digest] = m.group(1)
+        return f'<script src="/pages/{page}/{next(n)}-{digest}.js{query}"></script>'
+
+    return _INLINE.sub(replace, html), scripts
+
+
+def _params() -> tuple[str | None, int, str]:
     grid = request.args.get("grid") or None
-    if grid is not None and not (grid.isdigit() and len(grid) == 15):
-        return Response("grid must be a 15-digit grid code", status=400, mimetype="text/plain")
-    try:
-        refresh = max(1, min(3600, int(request.args.get("refresh", "30"))))
-    except ValueError:
-        refresh = 30
-    html = build_page(page, get_settings(), grid, refresh)
+    if grid is not None and not (grid.isascii() and grid.isdigit() and len(grid) == 15):
+        abort(400, "grid 应为 15 位网格编码")
+    refresh = request.args.get("refresh", "30")
+    seconds = int(refresh) if refresh.isascii() and refresh.isdigit() else 30
+    seconds = max(1, min(3600, seconds))
+    query = {k: v for k, v in (("grid", grid), ("refresh", str(seconds))) if v}
+    return grid, seconds, "?" + urlencode(query)
+
+
+def _build(page: str) -> tuple[str, dict[str, str]]:
+    grid, refresh, query = _params()
+    html, scripts = externalize(build_page(page, get_settings(), grid, refresh), page, query)
+    with _lock:
+        _SCRIPTS.update(scripts)
+        while len(_SCRIPTS) > _SCRIPTS_KEPT:
+            _SCRIPTS.popitem(last=False)
+    return html, scripts
+
+
+def _page(page: str) -> Response:
+    html, _ = _build(page)
     return Response(html, mimetype="text/html")
+
+
+@bp.get("/pages/<page>/<int:n>-<digest>.js")
+def page_script(page: str, n: int, digest: str) -> Response:
+    """A page's script n. Kept by hash; else (another worker built the page) the page is
+    built again from the query and its script n served."""
+    if page not in PANELS:
+        abort(404, f"no page {page!r}")
+    with _lock:
+        script = _SCRIPTS.get(digest)
+    if script is None:
+        _, scripts = _build(page)
+        listed = list(scripts.values())
+        script = scripts.get(digest) or (listed[n] if n < len(listed) else None)
+        if script is None:
+            abort(404, "no such page script")
+    resp = Response(script, mimetype="text/javascript")
+    resp.headers["Cache-Control"] = "private, max-age=3600"
+    return resp
 
 
 @bp.get("/cockpit")

@@ -1,0 +1,114 @@
+"""The server as `gridmap serve` runs it (ops/serving.py, ops/worker.py): clients that trickle
+their request are cut off at the read deadline and never keep the others waiting; no banner."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import signal
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ops.serving import gunicorn_command
+from tests.conftest import _free_port
+
+
+@pytest.fixture()
+def server(db_url: str, tmp_path: Path) -> Iterator[int]:
+    """One worker of two threads, a 2 s read deadline, rate limits off."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "GRIDMAP_RESOLVED_URL": db_url,
+        "GRIDMAP_READ_TIMEOUT_S": "2",
+        "GRIDMAP_RATE_LIMIT": "off",
+    }
+    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers=1, threads=2)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if get(port, "/healthz", timeout=2)[0] == 200:
+                    break
+            except OSError:
+                assert proc.poll() is None, log.read_text(errors="replace")
+                time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def get(port: int, path: str, timeout: float) -> tuple[int, dict[str, str]]:
+    c = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        c.request("GET", path)
+        r = c.getresponse()
+        r.read()
+        return r.status, dict(r.getheaders())
+    finally:
+        c.close()
+
+
+def trickle(port: int, head: bytes) -> socket.socket:
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(head)
+    return s
+
+
+def test_clients_trickling_their_request_are_cut_off_and_starve_no_one(server: int) -> None:
+    """Four clients (twice the threads) send a byte of their head, or of their body, every
+    half second: each is closed at the 2 s deadline, and /healthz, asked meanwhile, answers
+    within a few seconds, not after the clients give up."""
+    heads = [b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: "] * 2 + [
+        b"POST /api/v1/cases HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 1000\r\n\r\n{"
+    ] * 2
+    slow = [trickle(server, h) for h in heads]
+    t0 = time.monotonic()
+    status, headers = get(server, "/healthz", timeout=10)
+    waited = time.monotonic() - t0
+    assert status == 200
+    assert waited < 5, f"/healthz waited {waited:.1f} s behind the slow clients"
+    assert "Server" not in headers  # no banner
+    closed_at = []
+    for s in slow:
+        s.settimeout(0.5)
+        while True:
+            try:
+                s.sendall(b"a")
+                data = s.recv(4096)
+            except TimeoutError:
+                continue
+            except OSError:
+                data = b""
+            if data == b"" or data.startswith(b"HTTP/1.1 408"):  # a body: 408, a head: closed
+                closed_at.append(time.monotonic() - t0)
+                break
+            assert not data.startswith(b"HTTP/1.1 5"), data
+            assert time.monotonic() - t0 < 15, "a trickling client was never cut off"
+        s.close()
+    assert max(closed_at) < 8
+
+
+def test_the_read_deadline_does_not_cut_a_client_that_sends_in_time(server: int) -> None:
+    """Kept-alive requests each get the whole deadline: three requests 1.2 s apart on one
+    connection (3.6 s in all, past the 2 s deadline) all succeed."""
+    c = http.client.HTTPConnection("127.0.0.1", server, timeout=5)
+    for _ in range(3):
+        c.request("GET", "/healthz")
+        r = c.getresponse()
+        r.read()
+        assert r.status == 200
+        time.sleep(1.2)
+    c.close()
