@@ -15,8 +15,13 @@ def get_engine(url: str, autocommit: bool = False, statement_timeout_ms: int = 0
 
     statement_timeout_ms (0: none) is set once per connection, so a request's statement that
     runs longer is cancelled by PostgreSQL (the web app's budget) at no cost per request;
-    commands and rebuilds use engines without one. No pre-ping either: it costs a round trip
-    per request; a connection the database dropped is discarded when it fails.
+    commands and rebuilds use engines without one.
+
+    A transaction's connection is pinged when taken from the pool (pool_pre_ping): a write
+    cannot be retried blindly once it has begun, so it must not begin on a connection the
+    database dropped (a restart), and the ping is small beside BEGIN and COMMIT. Reads in
+    autocommit are not pinged (a round trip on every /locate); a read that fails on a dropped
+    connection is retried once instead (webmap/db.py).
     """
     key = (url, autocommit, int(statement_timeout_ms))
     if key not in _ENGINES:  # never evicted: an evicted engine drops its pool's connections
@@ -47,7 +52,14 @@ def _engine(url: str, autocommit: bool, statement_timeout_ms: int) -> Engine:
             pool_reset_on_return=None,
             connect_args=args,
         )
-    return create_engine(url, pool_size=5, max_overflow=10, pool_recycle=300, connect_args=args)
+    return create_engine(
+        url,
+        pool_size=5,
+        max_overflow=10,
+        pool_recycle=300,
+        pool_pre_ping=True,
+        connect_args=args,
+    )
 
 
 def driver(session: Session) -> psycopg.Connection[Any]:

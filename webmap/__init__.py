@@ -50,6 +50,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     # Reads run in autocommit: no BEGIN/ROLLBACK round trips around a single query.
     reads = get_engine(url, autocommit=True, statement_timeout_ms=budget_ms)
     app.extensions["gridmap.read_connect"] = reads.connect
+    app.extensions["gridmap.pools"] = (engine, reads)  # emptied after a dropped connection
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 
     from webmap import (
@@ -89,4 +90,5 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     def openapi_json():  # type: ignore[no-untyped-def]
         return app.api_doc
 
+    db.retry_reads(app)
     return app

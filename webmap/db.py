@@ -8,10 +8,13 @@ connection as the read connection (app.extensions["gridmap.lent"]), which teardo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 import psycopg
-from flask import Flask, current_app, g
+import sqlalchemy.exc
+from flask import Flask, current_app, g, request
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -63,6 +66,60 @@ def close_session(exc: BaseException | None = None) -> None:
         if g.pop("db_broken", False):
             conn.invalidate()
         conn.close()  # back to the pool, or discarded when invalidated
+
+
+DROPPED = (psycopg.OperationalError, sqlalchemy.exc.OperationalError, sqlalchemy.exc.InterfaceError)
+
+
+def dropped(exc: BaseException) -> bool:
+    """Whether exc says the connection is gone (a restart, a network cut), not that the
+    statement ran past the request's budget."""
+    return isinstance(exc, DROPPED) and not isinstance(
+        getattr(exc, "orig", exc), psycopg.errors.QueryCanceled
+    )
+
+
+def discard_connections() -> None:
+    """After a dropped connection: the request's connections are thrown away, and so is every
+    idle one in the pools (they were opened before the database went away, like it)."""
+    for key in ("db", "db_read"):
+        s = g.pop(key, None)
+        if s is not None:
+            try:
+                s.invalidate()
+            except sqlalchemy.exc.SQLAlchemyError:
+                pass
+    conn = g.pop("db_read_conn", None)
+    if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
+        conn.invalidate()
+        conn.close()
+    for engine in current_app.extensions.get("gridmap.pools", ()):
+        engine.dispose()
+
+
+def retry_reads(app: Flask) -> None:
+    """Every view, when it reads (GET, HEAD) and its connection turns out to be dropped, runs
+    once more on a new connection: the first request after a database restart succeeds. A
+    write is not retried (its transaction began on a pinged connection, geo/db.py); a second
+    failure is the 503 of webmap/errors.py."""
+
+    def retrying(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return view(*args, **kwargs)
+            except DROPPED as exc:
+                if request.method not in ("GET", "HEAD") or not dropped(exc):
+                    raise
+                app.logger.warning("a read lost its connection; retrying once: %s", exc)
+                discard_connections()
+                return view(*args, **kwargs)
+
+        return run
+
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = retrying(view)
 
 
 def init_app(app: Flask) -> None:

@@ -117,7 +117,14 @@ def init_app(app: Flask) -> None:
         # thrown away at teardown (webmap/db.py), so the next request gets a fresh one.
         g.db_broken = True
         app.logger.warning("database unavailable: %s", exc)
-        resp = error_response(503, "数据库暂时不可用，请稍后重试")
+        if request.method in ("GET", "HEAD"):
+            resp = error_response(503, "数据库暂时不可用，请稍后重试")
+        else:  # it may have been written before the connection went: only a retry can tell
+            resp = error_response(
+                503,
+                "数据库暂时不可用，本次提交可能已受理：请用同一 Idempotency-Key 重试，不会重复受理",
+                retry_with_same_key=True,
+            )
         resp.headers["Retry-After"] = "2"
         return resp
 
