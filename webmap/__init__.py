@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         inputs,
         limits,
         open311,
+        openapi,
         pages,
     )
 
@@ -88,7 +89,9 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]
-        return app.api_doc
+        if "gridmap.openapi" not in app.extensions:
+            app.extensions["gridmap.openapi"] = openapi.describe(app.api_doc)
+        return app.extensions["gridmap.openapi"]
 
     db.retry_reads(app)
     return app

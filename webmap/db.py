@@ -55,9 +55,12 @@ def close_session(exc: BaseException | None = None) -> None:
     for key in ("db", "db_read"):
         s = g.pop(key, None)
         if s is not None:
-            if exc is not None:
-                s.rollback()
-            s.close()
+            try:
+                if exc is not None:
+                    s.rollback()
+                s.close()
+            except DROPPED:  # the connection died under the transaction: throw it away
+                s.invalidate()
     conn = g.pop("db_read_conn", None)
     if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
         # A query on the driver connection (/locate) bypasses SQLAlchemy, which would

@@ -1,0 +1,358 @@
+"""The API description served at /api/v1/openapi.json, complete in one place.
+
+flask-openapi3 writes the parameters and request bodies from the views' schemas; this module
+adds what it cannot know: each operation's success answer (schemas below), the error answers
+every operation can give (the JSON `{error, message}` of webmap/errors.py, Open311's list),
+the API key as a security scheme, the batch file as a request body, and the routes that are
+not flask-openapi3 views (Open311 GeoReport v2, /healthz). tests/test_openapi.py validates
+the document and runs schemathesis against the app with it: an answer that drifts from a
+schema here fails the suite.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+J = "application/json"
+GEOJSON = "application/geo+json"
+
+
+def obj(required: tuple[str, ...] = (), **props: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": props}
+
+
+def arr(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.1 (JSON Schema 2020-12): null is one more type."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+S, N, INT, B = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
+CODE_NAME = obj(("code", "name"), code=S, name=S)
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": obj(
+        ("error", "message"),
+        error=S,
+        message=S,
+        details=arr({"type": "object"}),
+        retry_with_same_key=B,
+    ),
+    "Open311Errors": arr(obj(("code", "description"), code=INT, description=S)),
+    "Assignment": obj(
+        ("point", "street", "community", "grid", "zone", "party_org", "worker", "rule"),
+        point=obj(("lon", "lat"), lon=N, lat=N),
+        street=nullable(CODE_NAME),
+        community=nullable(CODE_NAME),
+        grid=nullable(CODE_NAME),
+        zone=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
+        party_org=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
+        worker=nullable(obj(("id", "name"), id=S, name=S)),
+        rule=S,
+        outside=B,
+        distance_m=nullable(N),
+    ),
+    "Case": obj(
+        ("id", "status", "category", "assignment", "created_at", "events"),
+        id=INT,
+        status=S,
+        status_label=S,
+        source=S,
+        description=S,
+        address=nullable(S),
+        category=obj(("code", "name"), code=S, name=S, sla_hours=N),
+        assignment=ref("Assignment"),
+        reporter=obj((), name=nullable(S), phone=nullable(S)),
+        received=obj((), lon=N, lat=N, crs=S),
+        created_at=S,
+        updated_at=S,
+        due_at=nullable(S),
+        closed_at=nullable(S),
+        overdue=B,
+        possible_duplicates=arr({"type": "object"}),
+        events=arr(obj(("kind", "at"), kind=S, at=S, actor=nullable(S), note=nullable(S))),
+    ),
+    "BatchReport": obj(
+        ("rows", "accepted", "rejected"),
+        rows=INT,
+        accepted=INT,
+        rejected=arr(obj(("row", "reason"), row=INT, reason=S)),
+        parts=arr({"type": "object"}),
+        already_imported=arr({"type": "object"}),
+        seconds=N,
+    ),
+    "FeatureCollection": obj(
+        ("type", "features"),
+        type={"type": "string", "enum": ["FeatureCollection"]},
+        features=arr(
+            obj(
+                ("type", "geometry", "properties"),
+                type={"type": "string", "enum": ["Feature"]},
+                geometry=nullable({"type": "object"}),
+                properties={"type": "object"},
+            )
+        ),
+    ),
+    "Coverage": obj(
+        ("kind", "threshold_m", "totals", "compounds", "communities"),
+        kind=S,
+        threshold_m=N,
+        network_limit_m=N,
+        facilities=INT,
+        totals={"type": "object"},
+        compounds=arr({"type": "object"}),
+        communities=arr({"type": "object"}),
+    ),
+    "Scenario": obj(
+        ("kind", "threshold_m", "before", "after", "delta_households", "changed"),
+        kind=S,
+        threshold_m=N,
+        before={"type": "object"},
+        after={"type": "object"},
+        delta_households=INT,
+        changed=arr({"type": "object"}),
+    ),
+    "Suggestion": obj(
+        ("kind", "threshold_m", "k", "sites"),
+        kind=S,
+        threshold_m=N,
+        k=INT,
+        method=S,
+        candidates=INT,
+        sites=arr(obj(("lon", "lat", "households_gained"), lon=N, lat=N, households_gained=INT)),
+        uncovered_households_before=INT,
+        uncovered_households_after=INT,
+    ),
+    "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
+    "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),
+    "Cockpit": {"type": "object"},
+    "Health": obj(("status",), status=S, postgis=S, counts={"type": "object"}),
+    "Open311Service": obj(
+        ("service_code", "service_name", "type"), service_code=S, service_name=S, type=S
+    ),
+    "Open311Request": obj(
+        ("service_request_id", "status", "service_code"),
+        service_request_id=S,
+        status=S,
+        service_code=S,
+        lat=nullable(N),
+        long=nullable(N),
+        description=nullable(S),
+        address=nullable(S),
+    ),
+}
+
+
+def json_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {J: {"schema": schema}}}
+
+
+# Each operation's success answers, by (method, path).
+SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
+    ("post", "/api/v1/cases"): {
+        "201": json_answer(ref("Case"), "Created"),
+        "200": json_answer(ref("Case"), "Already taken with this Idempotency-Key"),
+    },
+    ("post", "/api/v1/cases/batch"): {"200": json_answer(ref("BatchReport"))},
+    ("get", "/api/v1/cases/{case_id}"): {"200": json_answer(ref("Case"))},
+    ("post", "/api/v1/cases/{case_id}/transitions"): {"200": json_answer(ref("Case"))},
+    ("get", "/api/v1/coverage"): {
+        "200": {
+            "description": "OK",
+            "content": {
+                J: {"schema": ref("Coverage")},
+                "text/csv": {"schema": S},
+                GEOJSON: {"schema": ref("FeatureCollection")},
+            },
+        }
+    },
+    ("get", "/api/v1/coverage/areas"): {
+        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
+    },
+    ("post", "/api/v1/coverage/scenario"): {"200": json_answer(ref("Scenario"))},
+    ("post", "/api/v1/coverage/suggest"): {"200": json_answer(ref("Suggestion"))},
+    ("get", "/api/v1/layers"): {"200": json_answer(arr(ref("Layer")))},
+    ("get", "/api/v1/layers/{key}.geojson"): {
+        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
+    },
+    ("get", "/api/v1/locate"): {"200": json_answer(ref("Assignment"))},
+    ("get", "/api/v1/search"): {"200": json_answer(ref("Search"))},
+    ("get", "/api/v1/stats/cockpit"): {"200": json_answer(ref("Cockpit"))},
+}
+
+ERRORS = {
+    "400": "Bad Request: the input, and what is wrong with it",
+    "404": "Not Found",
+    "405": "Method Not Allowed",
+    "408": "the request was not sent in time",
+    "409": "Conflict",
+    "413": "the body is past its size limit",
+    "415": "Unsupported Media Type",
+    "422": "well-formed but not workable (an unknown kind, a distance past the reach)",
+    "429": "past the rate limit (Retry-After)",
+    "503": "the database is unreachable, a derived table is being rebuilt, or the request ran "
+    "past its time budget (Retry-After)",
+}
+KEYED = {"401": "an API key is required", "403": "the key may not do this"}
+
+KEY_SCHEME = {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}
+
+FMT = {
+    "name": "format",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "enum": ["json", "xml"]},
+}
+
+
+def open311_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {
+        "description": description,
+        "content": {J: {"schema": schema}, "text/xml": {"schema": S}},
+    }
+
+
+def open311_errors(*codes: str) -> dict[str, Any]:
+    return {c: open311_answer(ref("Open311Errors"), ERRORS.get(c, c)) for c in codes}
+
+
+EXTRA_PATHS: dict[str, Any] = {
+    "/healthz": {
+        "get": {
+            "tags": ["operations"],
+            "summary": "Whether the database answers: 200 with counts, or 503 saying what is down",
+            "operationId": "healthz",
+            "responses": {
+                "200": json_answer(ref("Health")),
+                "503": json_answer(ref("Error"), ERRORS["503"]),
+                "429": json_answer(ref("Error"), ERRORS["429"]),
+            },
+        }
+    },
+    "/open311/v2/services.{format}": {
+        "get": {
+            "tags": ["open311"],
+            "summary": "Open311 GeoReport v2: the service list (case categories)",
+            "operationId": "open311_services",
+            "parameters": [FMT],
+            "responses": {
+                "200": open311_answer(arr(ref("Open311Service"))),
+                **open311_errors("400", "404", "429", "503"),
+            },
+        }
+    },
+    "/open311/v2/requests.{format}": {
+        "get": {
+            "tags": ["open311"],
+            "summary": "Open311 GeoReport v2: service requests (masked)",
+            "operationId": "open311_requests",
+            "parameters": [
+                FMT,
+                {"name": "service_request_id", "in": "query", "schema": S},
+                {"name": "service_code", "in": "query", "schema": S},
+                {"name": "status", "in": "query", "schema": {"enum": ["open", "closed"]}},
+                {"name": "start_date", "in": "query", "schema": {"type": "string"}},
+                {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+            ],
+            "responses": {
+                "200": open311_answer(arr(ref("Open311Request"))),
+                **open311_errors("400", "404", "429", "503"),
+            },
+        },
+        "post": {
+            "tags": ["open311"],
+            "summary": "Open311 GeoReport v2: report a case (form fields)",
+            "operationId": "open311_post_request",
+            "parameters": [FMT],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/x-www-form-urlencoded": {
+                        "schema": obj(
+                            ("service_code", "lat", "long"),
+                            api_key=S,
+                            service_code=S,
+                            lat={"type": "number"},
+                            long={"type": "number"},
+                            address_string=S,
+                            description=S,
+                            first_name=S,
+                            last_name=S,
+                            phone=S,
+                        )
+                    }
+                },
+            },
+            "responses": {
+                "201": open311_answer(
+                    arr(obj(("service_request_id",), service_request_id=S, service_notice=S)),
+                    "Created",
+                ),
+                **open311_errors("400", "401", "403", "404", "413", "429", "503"),
+            },
+        },
+    },
+    "/open311/v2/requests/{service_request_id}.{format}": {
+        "get": {
+            "tags": ["open311"],
+            "summary": "Open311 GeoReport v2: one service request (masked)",
+            "operationId": "open311_request",
+            "parameters": [
+                {"name": "service_request_id", "in": "path", "required": True, "schema": S},
+                FMT,
+            ],
+            "responses": {
+                "200": open311_answer(arr(ref("Open311Request"))),
+                **open311_errors("400", "404", "429", "503"),
+            },
+        }
+    },
+}
+
+BATCH_BODY = {
+    "required": True,
+    "description": "CSV (lon, lat, category, description …; Chinese headers too) or GeoJSON, "
+    "as the body or as a multipart `file`",
+    "content": {
+        "text/csv": {"schema": S},
+        GEOJSON: {"schema": ref("FeatureCollection")},
+        "multipart/form-data": {
+            "schema": obj(("file",), file={"type": "string", "format": "binary"})
+        },
+    },
+}
+
+
+def describe(generated: dict[str, Any]) -> dict[str, Any]:
+    """The generated document, completed."""
+    doc = copy.deepcopy(generated)
+    components = doc.setdefault("components", {})
+    components["securitySchemes"] = KEY_SCHEME
+    schemas = components.setdefault("schemas", {})
+    schemas.pop("ValidationErrorModel", None)
+    schemas.update(SCHEMAS)
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            keyed = any(p.get("name") == "X-API-Key" for p in op.get("parameters", []))
+            errors = {**ERRORS, **(KEYED if keyed else {})}
+            op["responses"] = {
+                **SUCCESS[(method, path)],
+                **{c: json_answer(ref("Error"), text) for c, text in errors.items()},
+            }
+            if keyed:
+                op["security"] = [{"apiKey": []}, {}]
+            if (method, path) == ("post", "/api/v1/cases/batch"):
+                op["requestBody"] = BATCH_BODY
+    doc["paths"].update(copy.deepcopy(EXTRA_PATHS))
+    doc.setdefault("tags", []).extend(
+        [{"name": "open311", "description": "Open311 GeoReport v2"}, {"name": "operations"}]
+    )
+    return doc
