@@ -44,13 +44,14 @@ def cases_import(file: Path) -> None:
 
     A file over 100,000 rows is imported in parts, each committed on its own: run the same
     file again after a failure and only the missing parts are imported (exit 2 if none is)."""
+    from data.case_batch import mapped
     from data.case_import import batch_source, import_cases
 
     fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"
-    with session_for(database_url()) as session:
+    with session_for(database_url()) as session, file.open("rb") as f, mapped(f) as data:
         report = import_cases(
             session,
-            file.read_bytes(),
+            data,
             fmt,
             source=batch_source(file.name),
             snap_m=settings().snap_distance_m,

@@ -8,8 +8,11 @@ Writing the accepted rows is data/case_import.py.
 from __future__ import annotations
 
 import csv
-import io
-from typing import Any
+import mmap
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
 
 import numpy as np
 import orjson
@@ -41,11 +44,29 @@ class BatchError(BadInput):
     """The file as a whole cannot be imported (nothing written)."""
 
 
-def parse(data: bytes, fmt: str) -> pa.Table:
+Data = bytes | memoryview  # a file's bytes, in memory or mapped from disk (mapped())
+
+
+@contextmanager
+def mapped(f: BinaryIO) -> Iterator[Data]:
+    """A file's bytes mapped from disk, not read into memory (a batch of up to 256 MiB)."""
+    if os.fstat(f.fileno()).st_size == 0:
+        yield b""
+        return
+    with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
+        view = memoryview(m)
+        try:
+            yield view
+        finally:
+            view.release()
+
+
+def parse(data: Data, fmt: str) -> pa.Table:
     """CSV (header row; lon, lat, crs, category, description, …) or GeoJSON Points: a table of
     COLUMNS, every cell text ('' where absent)."""
     if fmt == "csv":
-        table = _read_csv(data.removeprefix(b"\xef\xbb\xbf"))
+        bom = bytes(data[:3]) == b"\xef\xbb\xbf"
+        table = _read_csv(data[3:] if bom else data)
     elif fmt == "geojson":
         table = _read_geojson(data)
     else:
@@ -64,11 +85,12 @@ def parse(data: bytes, fmt: str) -> pa.Table:
     return pa.table({c: pc.fill_null(v.cast(pa.string()), "") for c, v in cols.items()})
 
 
-def _read_csv(data: bytes) -> pa.Table:
+def _read_csv(data: Data) -> pa.Table:
     try:
-        header = next(csv.reader([data.split(b"\n", 1)[0].decode("utf-8")]), [])
+        head = bytes(data[: 1 << 20]).split(b"\n", 1)[0]  # the header row
+        header = next(csv.reader([head.decode("utf-8")]), [])
         return pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(pa.py_buffer(data)),  # no copy
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(header, pa.string()),
                 strings_can_be_null=False,
@@ -79,7 +101,7 @@ def _read_csv(data: bytes) -> pa.Table:
         raise BatchError(f"cannot read the CSV: {exc}") from exc
 
 
-def _read_geojson(data: bytes) -> pa.Table:
+def _read_geojson(data: Data) -> pa.Table:
     try:
         feats = orjson.loads(data)["features"]  # nesting past 1,024 levels: a decode error
         rows = []

@@ -33,7 +33,7 @@ import pyarrow.csv as pacsv
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.case_batch import check, parse
+from data.case_batch import Data, check, parse
 from data.store import driver_connection
 from geo.assign import assign_set, unplaced
 from geo.errors import Conflict
@@ -80,7 +80,7 @@ class _Part:
 
 def import_cases(
     session: Session,
-    data: bytes,
+    data: Data,
     fmt: str,
     *,
     source: str,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+
 from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from sqlalchemy import text
 
+from data.case_batch import mapped
 from data.case_import import batch_source, import_cases
 from geo.errors import BadInput
 from webmap.auth import require_key
@@ -23,16 +27,26 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     file again imports only the parts missing, and a file imported whole already is a 409."""
     holder = require_key(header.api_key)
     upload = request.files.get("file")
-    data = upload.read() if upload else request.get_data()
     name = (upload.filename or "") if upload else ""
     ctype = (upload.mimetype if upload else request.mimetype) or ""
     fmt = "geojson" if ("json" in ctype or name.endswith((".geojson", ".json"))) else "csv"
-    if not data:
-        raise BadInput("empty body; send CSV or GeoJSON")
-    s = get_session()
-    s.execute(text("SET LOCAL statement_timeout = 0"))  # a batch runs as long as it needs
-    report = import_cases(
-        s, data, fmt, source=batch_source(holder.label), snap_m=get_settings().snap_distance_m
-    )  # a domain error leaves with nothing written: the request's session is rolled back
+    with tempfile.TemporaryFile() as f:  # the file goes to disk as it arrives, not to memory
+        if upload:
+            upload.save(f)
+        else:
+            shutil.copyfileobj(request.stream, f, 1 << 20)
+        f.flush()
+        with mapped(f) as data:
+            if not len(data):
+                raise BadInput("empty body; send CSV or GeoJSON")
+            s = get_session()
+            s.execute(text("SET LOCAL statement_timeout = 0"))  # a batch runs as it needs
+            report = import_cases(
+                s,
+                data,
+                fmt,
+                source=batch_source(holder.label),
+                snap_m=get_settings().snap_distance_m,
+            )  # a domain error leaves with nothing written: the session is rolled back
     s.commit()
     return jsonify(report.as_dict())
