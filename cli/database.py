@@ -108,7 +108,7 @@ def prepare_database() -> str:
 @click.command()
 @click.option("--port", type=int, default=None, help="default $PORT or 5000")
 @click.option("--workers", type=int, default=None, help="default 2 × cores + 1")
-@click.option("--threads", type=int, default=8, help="threads per worker (default 8)")
+@click.option("--threads", type=int, default=4, help="threads per worker (default 4)")
 def serve(port: int | None, workers: int | None, threads: int) -> None:
     """Serve the platform on 127.0.0.1 through gunicorn: threaded workers (ops/worker.py), so a
     slow client holds a thread, not a process, and is cut off past GRIDMAP_READ_TIMEOUT_S."""

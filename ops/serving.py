@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 
-def gunicorn_command(app: str, bind: str, workers: int, threads: int = 8) -> list[str]:
+def gunicorn_command(app: str, bind: str, workers: int, threads: int = 4) -> list[str]:
     """The gunicorn command line serving `app` (a WSGI app spec such as webmap:create_app())."""
     gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
     return [
