@@ -53,12 +53,16 @@ def mapped(f: BinaryIO) -> Iterator[Data]:
     if os.fstat(f.fileno()).st_size == 0:
         yield b""
         return
-    with mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as m:
-        view = memoryview(m)
+    m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(m)
+    try:
+        yield view
+    finally:
         try:
-            yield view
-        finally:
             view.release()
+            m.close()
+        except BufferError:  # a slice still lives (in an error's traceback): freed with it
+            pass
 
 
 def parse(data: Data, fmt: str) -> pa.Table:
