@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.case_gen import generate_cases
+from data.demo_accounts import add_demo_accounts
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
@@ -174,7 +175,8 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         settings,
         now,
     )
-    create_key(session, "demo", key=settings.demo_key)
+    add_demo_accounts(session)
+    create_key(session, "demo", key=settings.demo_key, account="admin")
     return report
 
 

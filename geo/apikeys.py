@@ -22,16 +22,24 @@ def hash_key(key: str) -> str:
 
 
 def create_key(
-    session: Session, label: str, worker_id: str | None = None, key: str | None = None
+    session: Session,
+    label: str,
+    worker_id: str | None = None,
+    key: str | None = None,
+    *,
+    account: str | None = None,
 ) -> str:
-    """Store a new key (random unless given) and return it; only its hash is kept."""
+    """Store a new key (random unless given) for an account (by username: the key acts with
+    its role and areas) and return it; only its hash is kept."""
     key = key or "gm_" + secrets.token_urlsafe(24)
     session.execute(
         text(
-            "INSERT INTO api_keys (key_hash, label, worker_id) VALUES (:h, :l, :w) "
-            "ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, label = EXCLUDED.label"
+            "INSERT INTO api_keys (key_hash, label, worker_id, account_id) "
+            "VALUES (:h, :l, :w, (SELECT id FROM accounts WHERE username = :a)) "
+            "ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, label = EXCLUDED.label, "
+            "account_id = EXCLUDED.account_id"
         ),
-        {"h": hash_key(key), "l": label, "w": worker_id},
+        {"h": hash_key(key), "l": label, "w": worker_id, "a": account},
     )
     return key
 

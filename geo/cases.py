@@ -68,14 +68,20 @@ class Intake:
 
 
 def create_case(
-    session: Session, settings: Settings, new: NewCase, idempotency_key: str | None = None
+    session: Session,
+    settings: Settings,
+    new: NewCase,
+    idempotency_key: str | None = None,
+    scope: str = "",
 ) -> Intake:
     """Insert a case with its assignment (settings: snap distance, duplicate radius and
-    window). A retry with the same key returns the first case (created False); the same key
-    with another request is Unprocessable."""
+    window). A retry with the same key from the same caller (scope: geo/access.py) returns
+    the first case (created False); the same key with another request is Unprocessable.
+    Another caller's key of the same text is theirs, not this one's."""
     lon, lat = to_wgs84_point(new.lon, new.lat, new.crs)
+    key = {"key": idempotency_key, "scope": scope}
     if idempotency_key:
-        found = session.execute(_q("by_key"), {"key": idempotency_key}).one_or_none()
+        found = session.execute(_q("by_key"), key).one_or_none()
         if found is not None:
             return _replay(session, settings, found, new, lon, lat)
     a = locate(driver(session), lon, lat, settings.snap_distance_m).row
@@ -102,12 +108,13 @@ def create_case(
         "zone_code": a.zone_code,
         "party_org_code": a.party_org_code,
         "idempotency_key": idempotency_key,
+        "scope": scope,
         "request_hash": new.fingerprint(),
     }
     case_id = session.execute(_q("insert"), params).scalar_one_or_none()
     if case_id is None:
         if idempotency_key:  # a concurrent request with the same key won the race
-            found = session.execute(_q("by_key"), {"key": idempotency_key}).one()
+            found = session.execute(_q("by_key"), key).one()
             return _replay(session, settings, found, new, lon, lat)
         raise Unprocessable(f"unknown category {new.category!r}")
     dups = possible_duplicates(session, settings, case_id, lon, lat, new.category)
@@ -212,6 +219,14 @@ def _event(
     )
 
 
+def case_place(session: Session, case_id: int) -> tuple[str | None, str | None]:
+    """A case's grid and zone codes (NotFound if there is no such case)."""
+    row = session.execute(_q("place"), {"id": case_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"no case {case_id}")
+    return row.grid_code, row.zone_code
+
+
 def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dict[str, Any] | None:
     """The case as the API shows it; reporter masked unless full_reporter."""
     r = session.execute(_q("get"), {"id": case_id}).one_or_none()
@@ -223,6 +238,7 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dic
     events = session.execute(_q("events"), {"id": case_id})
     return {
         "id": r.id,
+        "public_token": r.public_token,
         "status": r.status,
         "status_label": STATUS_LABELS[r.status],
         "category": {"code": r.category_code, "name": r.category_name, "sla_hours": r.sla_hours},

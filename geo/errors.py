@@ -39,3 +39,11 @@ class Rebuilding(DomainError):
     def __init__(self, message: str, retry_after_s: int = 5) -> None:
         super().__init__(message)
         self.retry_after_s = retry_after_s
+
+
+class TooManyAttempts(DomainError):
+    """Too many failed sign-ins for the account or from the address; wait and try again."""
+
+    def __init__(self, message: str, retry_after_s: int = 900) -> None:
+        super().__init__(message)
+        self.retry_after_s = retry_after_s

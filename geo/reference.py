@@ -44,16 +44,17 @@ def compound_shapes(session: Session) -> dict[str, str]:
 def service_requests(
     session: Session,
     *,
-    ids: list[int] | None,
+    tokens: list[str] | None,
     codes: list[str] | None,
     start: datetime,
     end: datetime,
     open_only: bool | None,
     limit: int,
 ) -> list[Any]:
-    """Cases newest first, filtered as Open311's GET requests asks (None: no filter)."""
+    """Cases newest first, filtered as Open311's GET requests asks (None: no filter); a case
+    is named by its public token, never its sequential id."""
     params = {
-        "ids": ids,
+        "tokens": tokens,
         "codes": codes,
         "start": start,
         "end": end,

@@ -40,6 +40,15 @@ class Settings:
     request_budget_s: float
     """Longest a request's database statement may run before it is cancelled and the request
     answered 503 (below gunicorn's 30 s worker timeout); a batch import has none."""
+    session_hours: float
+    """How long a sign-in lasts (the session cookie and its server-side record)."""
+    audit_days: float
+    """How long audit entries are kept (`gridmap audit --purge` deletes older ones)."""
+    auth_proxy_header: str | None
+    """A header naming the signed-in user, set by the government's unified identity service
+    (统一身份认证) in front of us, e.g. X-Remote-User; None: no such service."""
+    auth_proxy_from: tuple[str, ...]
+    """Addresses that header is trusted from (the proxy's); from anywhere else it is ignored."""
     read_timeout_s: float
     """Longest a client may take to send a whole request, head and body (ops/worker.py); a
     slower one is cut off."""
@@ -82,6 +91,12 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
         request_budget_s=float(e.get("GRIDMAP_REQUEST_BUDGET_S", "20")),
         read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
+        session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),
+        audit_days=float(e.get("GRIDMAP_AUDIT_DAYS", "180")),
+        auth_proxy_header=e.get("GRIDMAP_AUTH_PROXY_HEADER") or None,
+        auth_proxy_from=tuple(
+            a.strip() for a in e.get("GRIDMAP_AUTH_PROXY_FROM", "127.0.0.1,::1").split(",")
+        ),
         rate_limit=None
         if e.get("GRIDMAP_RATE_LIMIT", "300 per minute").lower() == "off"
         else e.get("GRIDMAP_RATE_LIMIT", "300 per minute"),

@@ -58,3 +58,25 @@ PARTY_ORG_KINDS = {
     "mobile_branch": "流动党支部",
 }
 COMPOUND_TYPES = ("商品房", "老旧小区", "回迁安置")
+
+# Accounts (geo/accounts.py, geo/access.py): each has one role and one or more areas.
+ROLES = {
+    "admin": "系统管理员",
+    "command": "指挥中心",
+    "street": "街道工作人员",
+    "community": "社区工作人员",
+    "grid_worker": "网格员",
+    "compound_commissioner": "小区专员",
+    "building_commissioner": "楼宇专员",
+    "planner": "规划人员",
+}
+# What an account answers for: a code of one of these (the district is its six-digit code).
+ACCOUNT_AREA_KINDS = (
+    "district",
+    "street",
+    "community",
+    "grid",
+    "compound",
+    "business_community",
+    "building",
+)

@@ -111,7 +111,11 @@ def make_app(db_url: str, connection: Connection, settings: Settings):  # type: 
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
     )
     app.extensions["gridmap.sessionmaker"] = bound
-    app.extensions["gridmap.read_sessionmaker"] = bound
+    # Reads leave the connection's transaction alone when they close: a savepoint of their
+    # own, opened before the request's write, would take the write with it when rolled back.
+    app.extensions["gridmap.read_sessionmaker"] = sessionmaker(
+        bind=connection, join_transaction_mode="rollback_only", expire_on_commit=False
+    )
     app.extensions["gridmap.read_connect"] = lambda: connection
     app.extensions["gridmap.lent"] = connection
     return app
@@ -119,6 +123,22 @@ def make_app(db_url: str, connection: Connection, settings: Settings):  # type: 
 
 @pytest.fixture()
 def client(app):  # type: ignore[no-untyped-def]
+    """A client of the district's command centre (role command: reads every case, masked).
+    Tests of who may do what use `anonymous` or another account's key."""
+    c = app.test_client()
+    c.environ_base["HTTP_X_API_KEY"] = "command-key"
+    return c
+
+
+def keyed(app, key: str = "command-key"):  # type: ignore[no-untyped-def]
+    """A test client that sends an account's API key with every request."""
+    c = app.test_client()
+    c.environ_base["HTTP_X_API_KEY"] = key
+    return c
+
+
+@pytest.fixture()
+def anonymous(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 

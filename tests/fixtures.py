@@ -7,8 +7,9 @@ shapes are easy to read:
         grid …001  x   0–200     grid …002  x 200–400
         They share the edge x = 200, which has a vertex at (200, 100) in both grids, so a
         point can sit exactly on it. A compound (20–180 × 20–180) lies inside grid 001.
-    A worker per grid, the community party committee, the compound's branch, and API keys:
-    "dispatch-key" (no worker) and "worker-a-key" (grid 001's worker).
+    A worker per grid, the community party committee, the compound's branch; an account per
+    role (ACCOUNTS, password(username)), each with the key "<username>-key"; and the keys
+    "dispatch-key" (the street account's) and "worker-a-key" (grid 001's worker's).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pyproj import Transformer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.accounts import add_account
 from geo.apikeys import create_key
 from geo.derived import refresh_all
 from geo.settings import load_settings
@@ -62,6 +64,26 @@ def ewkt(geom: shapely.Geometry) -> str:
 
 GRID_A_SHAPE = ((0, 0), (200, 0), (200, 100), (200, 200), (0, 200))
 GRID_B_SHAPE = ((200, 0), (400, 0), (400, 200), (200, 200), (200, 100))
+
+
+# An account per role: (username, role, area, worker). "outsider" is street staff of
+# another street: everything here is out of its area.
+ACCOUNTS = (
+    ("admin", "admin", "330105", None),
+    ("command", "command", "330105", None),
+    ("street", "street", STREET, None),
+    ("community", "community", COMMUNITY, None),
+    ("worker_a", "grid_worker", GRID_A, WORKER_A),
+    ("worker_b", "grid_worker", GRID_B, WORKER_B),
+    ("compound", "compound_commissioner", COMPOUND, None),
+    ("building", "building_commissioner", "330105001SW001LY001", None),
+    ("planner", "planner", "330105", None),
+    ("outsider", "street", "330105002", None),
+)
+
+
+def password(username: str) -> str:
+    return f"test-password-{username}"
 
 
 def load_small_district(s: Session) -> None:
@@ -111,6 +133,12 @@ def load_small_district(s: Session) -> None:
         ),
         {"m": COMMUNITY, "x": COMPOUND},
     )
-    create_key(s, "dispatch", key="dispatch-key")
-    create_key(s, "worker A", WORKER_A, key="worker-a-key")
+    for username, role, area, worker in ACCOUNTS:
+        add_account(
+            s, username, role, [area], password(username), worker_id=worker, must_change=False
+        )
+        create_key(s, username, worker, key=f"{username}-key", account=username)
+    add_account(s, "newbie", "street", [STREET], password("newbie"))  # must change it first
+    create_key(s, "dispatch", key="dispatch-key", account="street")
+    create_key(s, "worker A", WORKER_A, key="worker-a-key", account="worker_a")
     refresh_all(s, SETTINGS.coverage_reach_m)  # as a loader does after writing

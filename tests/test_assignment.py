@@ -15,7 +15,7 @@ from data.upsert import load_layer
 from geo.assign import OutsideDistrict, assign_set, locate
 from geo.db import driver
 from geo.settings import load_settings
-from tests.conftest import make_app
+from tests.conftest import keyed, make_app
 from tests.fixtures import COMMUNITY, GRID_A, GRID_B, SETTINGS, m_point, m_poly
 
 FIELDS = (
@@ -156,7 +156,7 @@ FAR = (-200, 100)  # 200 m west of grid A: outside the default 100 m, inside 300
 def wide(db_url: str, connection):  # type: ignore[no-untyped-def]
     """The app started with GRIDMAP_SNAP_M=300."""
     settings = load_settings({"GRIDMAP_SNAP_M": "300"})
-    return settings, make_app(db_url, connection, settings).test_client()
+    return settings, keyed(make_app(db_url, connection, settings))
 
 
 def test_locate_honours_the_apps_snap_distance(wide, client) -> None:  # type: ignore[no-untyped-def]

@@ -90,6 +90,7 @@ def test_case_layer_never_carries_the_reporter(client) -> None:  # type: ignore[
 
 
 def test_pages_reference_nothing_outside_the_server(client) -> None:  # type: ignore[no-untyped-def]
+    client.environ_base["HTTP_X_API_KEY"] = "admin-key"  # every page is the admin's
     for page in ("/cockpit", "/worker", "/planner", "/worker?grid=" + GRID_A):
         html = client.get(page).get_data(as_text=True)
         assert client.get(page).status_code == 200

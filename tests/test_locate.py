@@ -9,7 +9,7 @@ from geo.assign import OutsideDistrict, locate
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from geo.db import driver
 from geo.settings import load_settings
-from tests.conftest import make_app
+from tests.conftest import keyed, make_app
 from tests.fixtures import (
     COMMUNITY,
     COMPOUND,
@@ -64,10 +64,8 @@ def test_point_just_outside_within_snap_distance_is_snapped(client) -> None:  # 
 
 def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, connection) -> None:  # type: ignore[no-untyped-def]
     settings = load_settings({"GRIDMAP_SNAP_M": "30"})
-    r = (
-        make_app(db_url, connection, settings)
-        .test_client()
-        .get("/api/v1/locate?lon={}&lat={}".format(*m_point(-40, 100)))
+    r = keyed(make_app(db_url, connection, settings)).get(
+        "/api/v1/locate?lon={}&lat={}".format(*m_point(-40, 100))
     )
     assert r.status_code == 422
     assert "30 m snap distance" in r.get_json()["message"]

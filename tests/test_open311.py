@@ -2,6 +2,8 @@
 
 from xml.etree import ElementTree as ET
 
+from sqlalchemy import text
+
 from tests.fixtures import GRID_A, m_point
 
 
@@ -46,21 +48,32 @@ def test_file_a_request_and_read_it_back(client) -> None:  # type: ignore[no-unt
     assert xml.find("request/service_request_id").text == rid  # type: ignore[union-attr]
 
 
-def test_address_string_alone_finds_the_named_place(client) -> None:  # type: ignore[no-untyped-def]
+def case_id(session, token: str) -> int:  # type: ignore[no-untyped-def]
+    """The case behind an Open311 id (a public token, not the case id)."""
+    q = text("SELECT id FROM cases WHERE public_token = :t")
+    return int(session.execute(q, {"t": token}).scalar_one())
+
+
+def test_address_string_alone_finds_the_named_place(client, session) -> None:  # type: ignore[no-untyped-def]
     r = post(client, address_string="测试新村3幢")
     rid = r.get_json()[0]["service_request_id"]
-    case = client.get(f"/api/v1/cases/{rid}").get_json()
+    case = client.get(f"/api/v1/cases/{case_id(session, rid)}").get_json()
     assert case["assignment"]["grid"]["code"] == GRID_A
     assert case["assignment"]["zone"]["name"] == "测试新村"
 
 
-def test_errors_are_code_description_lists_with_spec_statuses(client) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_code_description_lists_with_spec_statuses(client, anonymous) -> None:  # type: ignore[no-untyped-def]
     lon, lat = m_point(100, 100)
-    no_key = client.post(
+    public = anonymous.post(  # the public form: anyone may report
         "/open311/v2/requests.json", data={"service_code": "noise", "lat": lat, "long": lon}
     )
-    assert no_key.status_code == 403
-    assert no_key.get_json()[0]["code"] == 403
+    assert public.status_code == 201
+    wrong_key = anonymous.post(
+        "/open311/v2/requests.json",
+        data={"service_code": "noise", "lat": lat, "long": lon, "api_key": "wrong"},
+    )
+    assert wrong_key.status_code == 403
+    assert wrong_key.get_json()[0]["code"] == 403
     bad_code = post(client, service_code="ufo", lat=str(lat), long=str(lon))
     assert bad_code.status_code == 400
     assert "ufo" in bad_code.get_json()[0]["description"]
@@ -78,16 +91,19 @@ def test_errors_are_code_description_lists_with_spec_statuses(client) -> None:  
     assert xml_err.findtext("error/code") == "404"
 
 
-def test_request_list_filters_by_status_code_and_date(client) -> None:  # type: ignore[no-untyped-def]
+def test_request_list_filters_by_status_code_and_date(client, session) -> None:  # type: ignore[no-untyped-def]
     lon, lat = m_point(300, 100)
     a = post(client, lat=str(lat), long=str(lon)).get_json()[0]["service_request_id"]
     b = post(client, service_code="parking", lat=str(lat), long=str(lon)).get_json()[0][
         "service_request_id"
     ]
     for to in ("accepted", "resolved", "closed"):
-        client.post(
-            f"/api/v1/cases/{b}/transitions", json={"to": to}, headers={"X-API-Key": "dispatch-key"}
+        moved = client.post(
+            f"/api/v1/cases/{case_id(session, b)}/transitions",
+            json={"to": to},
+            headers={"X-API-Key": "dispatch-key"},
         )
+        assert moved.status_code == 200, moved.get_json()
 
     def ids(q):
         return {

@@ -8,6 +8,7 @@ import socket
 from sqlalchemy import text
 
 from geo.db import dispose_engines, get_engine
+from tests.conftest import keyed
 from tests.fixtures import SETTINGS, m_point
 
 
@@ -22,7 +23,7 @@ def test_every_kind_of_request_is_a_503_while_the_database_is_down() -> None:
     from webmap import create_app
 
     url = unreachable_url()
-    client = create_app({"DATABASE_URL": url, "SETTINGS": SETTINGS}).test_client()
+    client = keyed(create_app({"DATABASE_URL": url, "SETTINGS": SETTINGS}))
     lon, lat = m_point(100, 100)
     for method, path, kwargs in (
         ("get", f"/api/v1/locate?lon={lon}&lat={lat}", {}),
@@ -52,7 +53,7 @@ def test_the_first_requests_after_the_connections_drop_succeed(db_url: str) -> N
     from webmap import create_app
 
     own = db_url + "&application_name=gridmap_outage_test"  # its own pools, found by name
-    client = create_app({"DATABASE_URL": own, "SETTINGS": SETTINGS}).test_client()
+    client = keyed(create_app({"DATABASE_URL": own, "SETTINGS": SETTINGS}))
     lon, lat = m_point(100, 100)
     locate = f"/api/v1/locate?lon={lon}&lat={lat}"
     areas = "/api/v1/coverage/areas?kind=canteen&threshold_m=450"  # a session's read
@@ -85,7 +86,7 @@ def test_a_request_past_its_time_budget_is_a_503_not_a_killed_worker(db_url: str
 
     own = db_url + "&application_name=gridmap_budget_test"
     settings = load_settings({"GRIDMAP_RATE_LIMIT": "off", "GRIDMAP_REQUEST_BUDGET_S": "0.001"})
-    client = create_app({"DATABASE_URL": own, "SETTINGS": settings}).test_client()
+    client = keyed(create_app({"DATABASE_URL": own, "SETTINGS": settings}))
     r = client.get("/api/v1/coverage/areas?kind=canteen&threshold_m=450")  # a search
     assert r.status_code == 503
     assert "处理时限" in r.get_json()["message"]

@@ -8,7 +8,7 @@ import time
 from sqlalchemy import create_engine, text
 
 from geo.db import dispose_engines
-from tests.conftest import scratch_database
+from tests.conftest import keyed, scratch_database
 from tests.fixtures import SETTINGS, m_point
 
 
@@ -26,7 +26,7 @@ def test_a_stale_table_is_a_503_until_the_queued_rebuild_has_run(cluster) -> Non
             ),
             {"x": lon, "y": lat},
         )
-    client = create_app({"DATABASE_URL": url, "SETTINGS": SETTINGS}).test_client()
+    client = keyed(create_app({"DATABASE_URL": url, "SETTINGS": SETTINGS}))
     first = client.get("/api/v1/coverage?kind=canteen&threshold_m=500")
     assert first.status_code == 503
     assert first.headers["Retry-After"].isdigit()

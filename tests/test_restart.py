@@ -44,7 +44,7 @@ def call(
 ) -> tuple[int, dict]:  # type: ignore[type-arg]
     c = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     try:
-        headers = {"Content-Type": "application/json"}
+        headers = {"Content-Type": "application/json", "X-API-Key": "command-key"}
         if key:
             headers["Idempotency-Key"] = key
         c.request(method, path, body=json.dumps(body) if body else None, headers=headers)

@@ -11,8 +11,9 @@ from sqlalchemy import text
 
 from data.case_batch import mapped
 from data.case_import import batch_source, import_cases
+from geo import audit
 from geo.errors import BadInput
-from webmap.auth import require_key
+from webmap.auth import allow
 from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders
 
@@ -25,7 +26,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     or a multipart `file`. Accepted rows are committed; each rejected row is listed with why.
     A file over 100,000 rows is imported in parts, each committed on its own; sending the same
     file again imports only the parts missing, and a file imported whole already is a 409."""
-    holder = require_key(header.api_key)
+    caller = allow("case.batch")
     upload = request.files.get("file")
     name = (upload.filename or "") if upload else ""
     ctype = (upload.mimetype if upload else request.mimetype) or ""
@@ -45,8 +46,16 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
                 s,
                 data,
                 fmt,
-                source=batch_source(holder.label),
+                source=batch_source(caller.name),
                 snap_m=get_settings().snap_distance_m,
             )  # a domain error leaves with nothing written: the session is rolled back
+    audit.record(
+        s,
+        "case.batch",
+        caller.account.id if caller.account else None,
+        caller.name,
+        caller.address,
+        detail={"rows": report.rows, "accepted": report.accepted},
+    )
     s.commit()
     return jsonify(report.as_dict())

@@ -1,13 +1,14 @@
-"""Case intake, reading and lifecycle under /api/v1/cases."""
+"""Case intake, reading and lifecycle under /api/v1/cases; who may do what is geo/access.py."""
 
 from __future__ import annotations
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from geo.cases import NewCase, create_case, get_case, transition
-from geo.errors import NotFound
-from webmap.auth import optional_key, require_key
+from geo import audit
+from geo.access import case_view, may_move
+from geo.cases import NewCase, case_place, create_case, get_case, transition
+from webmap.auth import allow, current_caller
 from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
 
@@ -16,7 +17,9 @@ api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="
 
 @api.post("/cases")
 def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def]
-    """Report a case; it is assigned at once. Retries with the same Idempotency-Key are safe."""
+    """Report a case; it is assigned at once. Retries with the same Idempotency-Key from the
+    same caller are safe (another caller's key of the same text is theirs)."""
+    caller = allow("case.create")
     s = get_session()
     new = NewCase(
         lon=body.lon,
@@ -28,7 +31,16 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
     )
-    intake = create_case(s, get_settings(), new, header.idempotency_key)
+    intake = create_case(s, get_settings(), new, header.idempotency_key, caller.scope)
+    if intake.created:
+        audit.record(
+            s,
+            "case.create",
+            caller.account.id if caller.account else None,
+            caller.name,
+            caller.address,
+            target=f"case:{intake.id}",
+        )
     s.commit()
     out = get_case(s, intake.id)
     assert out is not None
@@ -43,24 +55,44 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
 
 @api.get("/cases/<int:case_id>")
 def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
-    """A case with its assignment and event trail; the reporter is masked except for the
-    case's own grid worker (an API key bound to that worker)."""
+    """A case with its assignment and event trail, to the roles that read cases, inside
+    their areas (403 outside); the reporter in full only to the roles that see personal data
+    (geo/access.py), and every such read is in the audit log."""
+    caller = current_caller()
     s = get_session()
-    holder = optional_key(header.api_key)
-    out = get_case(s, path.case_id)
-    if out is None:
-        raise NotFound(f"no case {path.case_id}")
-    worker = out["assignment"]["worker"]
-    if holder and holder.worker_id and worker and holder.worker_id == worker["id"]:
-        out = get_case(s, path.case_id, full_reporter=True)
+    full = case_view(caller, *case_place(s, path.case_id))
+    out = get_case(s, path.case_id, full_reporter=full)
+    assert out is not None
+    if full and (out["reporter"]["name"] or out["reporter"]["phone"]):
+        assert caller.account is not None
+        audit.record(
+            s,
+            "case.read_personal",
+            caller.account.id,
+            caller.name,
+            caller.address,
+            target=f"case:{path.case_id}",
+        )
+        s.commit()
     return jsonify(out)
 
 
 @api.post("/cases/<int:case_id>/transitions")
 def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
-    """Move a case through its lifecycle (API key required); invalid moves are 409."""
-    holder = require_key(header.api_key)
+    """Move a case through its lifecycle: staff of its area, or its grid's worker (accept,
+    resolve, return); invalid moves are 409."""
+    caller = current_caller()
     s = get_session()
-    transition(s, path.case_id, body.to, holder.worker_id or holder.label, body.note)
+    may_move(caller, *case_place(s, path.case_id), body.to)
+    previous = transition(s, path.case_id, body.to, caller.name, body.note)
+    audit.record(
+        s,
+        "case.transition",
+        caller.account.id if caller.account else None,
+        caller.name,
+        caller.address,
+        target=f"case:{path.case_id}",
+        detail={"from": previous, "to": body.to, "note": body.note},
+    )
     s.commit()
-    return jsonify(get_case(s, path.case_id))
+    return jsonify(get_case(s, path.case_id, full_reporter=True))

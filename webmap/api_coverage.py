@@ -22,6 +22,7 @@ from geo.points import to_wgs84_point
 from geo.reference import compound_shapes, facility_kinds
 from geo.siting import suggest
 from geo.walking_areas import walking_areas
+from webmap.auth import allow
 from webmap.db import get_session
 from webmap.schemas import Crs, Schema
 
@@ -59,6 +60,7 @@ class SuggestIn(Threshold):
 
 
 def _check(q: Threshold) -> float:
+    allow("coverage")
     s = get_session()
     kinds = [code for code, _ in facility_kinds(s)]
     if q.kind not in kinds:

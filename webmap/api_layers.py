@@ -14,6 +14,7 @@ from geo.coverage import MAX_WALK_M
 from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
 from layers.registry import LAYERS
+from webmap.auth import allow
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
 
@@ -37,6 +38,7 @@ class LayerQuery(Schema):
 @api.get("/layers")
 def list_layers():  # type: ignore[no-untyped-def]
     """Every layer in the registry, with its title, style and which pages show it."""
+    allow("layers")
     return jsonify([spec.as_dict() for spec in LAYERS.values()])
 
 
@@ -44,10 +46,14 @@ def list_layers():  # type: ignore[no-untyped-def]
 def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     """A layer as a FeatureCollection; every feature has `code` and `name`. With bbox, only
     what meets the box, simplified for the zoom; without, the whole layer at 6 decimals."""
+    caller = allow("layers")
     spec = LAYERS.get(path.key)
     if spec is None:
         raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
-    if spec.computed:  # coverage: walking areas for one facility kind and distance
+    if spec.key == "cases":  # cases of the caller's areas only, to the roles that read cases
+        allow("case.read")
+    if spec.computed:
+        allow("coverage")  # coverage: walking areas for one facility kind and distance
         s = get_session()
         fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
         s.rollback()
@@ -71,6 +77,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         "tol": tol,
         "kind": query.kind,
         "grid": query.grid,
+        "areas": caller.patterns(),
     }
     body = get_read_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")

@@ -7,6 +7,7 @@ from flask_openapi3 import APIBlueprint, Tag
 
 from geo.assign import locate
 from geo.points import to_wgs84_point
+from webmap.auth import allow
 from webmap.db import get_read_connection, get_settings
 from webmap.schemas import LocateQuery
 
@@ -16,6 +17,7 @@ api = APIBlueprint("locate", __name__, url_prefix="/api/v1", abp_tags=[Tag(name=
 @api.get("/locate")
 def locate_point(query: LocateQuery):  # type: ignore[no-untyped-def]
     """Street, community, grid, zone, party organisation and worker for a point."""
+    allow("locate")
     lon, lat = to_wgs84_point(query.lon, query.lat, query.crs)
     snap = get_settings().snap_distance_m
     return jsonify(locate(get_read_connection(), lon, lat, snap).as_dict())

@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
+from geo.access import Caller, case_view
 from geo.assign import locate
 from geo.cases import get_case
 from geo.dashboard import cockpit_stats
-from geo.errors import Unprocessable
+from geo.errors import Forbidden, NotAuthenticated, Unprocessable
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
 from geo.vocabulary import MAX_ID
+from webmap.auth import allow
 from webmap.db import get_read_connection, get_read_session, get_settings
 from webmap.schemas import Schema
 
@@ -26,21 +29,33 @@ class SearchQuery(Schema):
     q: str = Field(min_length=1, max_length=100, description="case id, place name, or lon,lat")
 
 
+def _readable(caller: Caller, case: dict[str, Any]) -> bool:
+    """Search finds a case (masked) only where the caller may read it."""
+    a = case["assignment"]
+    try:
+        case_view(caller, (a["grid"] or {}).get("code"), (a["zone"] or {}).get("code"))
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
 @api.get("/stats/cockpit")
 def stats():  # type: ignore[no-untyped-def]
     """Cases today, open, overdue, resolved within the time limit, by street and category,
     and hotspots of the last 24 hours."""
-    return jsonify(cockpit_stats(get_read_session()))
+    caller = allow("stats")
+    return jsonify(cockpit_stats(get_read_session(), caller.patterns()))
 
 
 @api.get("/search")
 def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     """What a grid worker types: a case number, an address or building name, or lon,lat."""
+    caller = allow("search")
     s = get_read_session()
     q = query.q.strip()
     if q.isascii() and q.isdigit():  # ASCII only: "²".isdigit() too, and int() refuses it
         case = get_case(s, int(q)) if int(q) <= MAX_ID else None
-        if case is None:
+        if case is None or not _readable(caller, case):
             return jsonify(kind="none", message=f"没有编号为 {q} 的案件", results=[])
         return jsonify(kind="case", results=[case])
     m = COORDS.match(q)

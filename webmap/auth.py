@@ -1,20 +1,114 @@
-"""API keys on requests: X-API-Key header (or Open311's api_key parameter)."""
+"""Who is calling: the one place a request's caller is worked out (geo/access.py decides
+what it may do).
+
+In order: the identity service's header (GRIDMAP_AUTH_PROXY_HEADER, trusted only from
+GRIDMAP_AUTH_PROXY_FROM), the session cookie, an API key (X-API-Key, or Open311's api_key
+field), else anonymous. A cookie-authenticated write must send the session's CSRF token back
+in X-CSRF-Token; a key or the proxy header is not sent by a browser on its own, so needs none.
+"""
 
 from __future__ import annotations
 
-from geo.apikeys import KeyHolder, check_key
+import time
+from threading import Lock
+
+from flask import g, request
+from sqlalchemy import text
+
+from geo.access import Caller, require
+from geo.accounts import Account, find_account, load_account, session_account
+from geo.apikeys import hash_key
 from geo.errors import Forbidden, NotAuthenticated
-from webmap.db import get_session
+from webmap.db import get_read_session, get_settings
+
+COOKIE = "gridmap_session"
+CSRF_COOKIE = "gridmap_csrf"
+SAFE = ("GET", "HEAD", "OPTIONS")
+KEY_TTL_S = 10.0  # a revoked key stops working within this long in every worker
+_keys: dict[str, tuple[float, Account, int]] = {}
+_keys_lock = Lock()
 
 
-def require_key(key: str | None) -> KeyHolder:
-    if not key:
-        raise NotAuthenticated("an API key is required (header X-API-Key)")
-    holder = check_key(get_session(), key)
-    if holder is None:
-        raise Forbidden("unknown or revoked API key")
-    return holder
+def client_address() -> str:
+    return request.remote_addr or "?"
 
 
-def optional_key(key: str | None) -> KeyHolder | None:
-    return check_key(get_session(), key) if key else None
+def current_caller() -> Caller:
+    """The request's caller (worked out once per request)."""
+    if "caller" not in g:
+        g.caller = _resolve()
+    return g.caller  # type: ignore[no-any-return]
+
+
+def _resolve() -> Caller:
+    settings = get_settings()
+    address = client_address()
+    s = get_read_session()
+    header = settings.auth_proxy_header
+    if header and address in settings.auth_proxy_from and request.headers.get(header):
+        account = find_account(s, request.headers[header])
+        if account is None:
+            raise Forbidden(f"统一身份认证用户 {request.headers[header]!r} 在本系统中没有账号")
+        return Caller(account, "proxy", address)
+    token = request.cookies.get(COOKIE)
+    if token:
+        account = session_account(s, token)
+        if account is not None:
+            if (
+                request.method not in SAFE
+                and request.headers.get("X-CSRF-Token") != account.csrf_token
+            ):
+                raise Forbidden("CSRF 令牌缺失或不符（请求头 X-CSRF-Token）")
+            return Caller(account, "session", address)
+    key = request.headers.get("X-API-Key") or (
+        request.form.get("api_key") if request.path.startswith("/open311/") else None
+    )
+    if key:
+        found = _key_account(key)
+        if found is None:
+            raise Forbidden("API 密钥无效或已吊销")
+        account, key_id = found
+        return Caller(account, "key", address, key_id)
+    return Caller(None, "anonymous", address)
+
+
+def _key_account(key: str) -> tuple[Account, int] | None:
+    h = hash_key(key)
+    now = time.monotonic()
+    with _keys_lock:
+        hit = _keys.get(h)
+    if hit and hit[0] > now:
+        return hit[1], hit[2]
+    row = (
+        get_read_session()
+        .execute(
+            text(
+                "SELECT id, account_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL "
+                "AND account_id IS NOT NULL"
+            ),
+            {"h": h},
+        )
+        .one_or_none()
+    )
+    account = None if row is None else load_account(get_read_session(), row.account_id)
+    if row is None or account is None:
+        return None
+    with _keys_lock:
+        if len(_keys) > 10_000:
+            _keys.clear()
+        _keys[h] = (now + KEY_TTL_S, account, int(row.id))
+    return account, int(row.id)
+
+
+def allow(action: str) -> Caller:
+    """The caller, if it may take the action (401/403 otherwise)."""
+    caller = current_caller()
+    require(caller, action)
+    return caller
+
+
+def signed_in() -> Caller:
+    caller = current_caller()
+    if caller.account is None:
+        raise NotAuthenticated("请先登录")
+    return caller

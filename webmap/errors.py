@@ -22,6 +22,7 @@ from geo.errors import (
     NotAuthenticated,
     NotFound,
     Rebuilding,
+    TooManyAttempts,
     Unprocessable,
 )
 
@@ -33,6 +34,7 @@ STATUS: dict[type[DomainError], int] = {
     Conflict: 409,
     Unprocessable: 422,
     Rebuilding: 503,
+    TooManyAttempts: 429,
 }
 
 
@@ -101,6 +103,7 @@ def init_app(app: Flask) -> None:
             from webmap.rebuild import queue_rebuild
 
             queue_rebuild(app)
+        if isinstance(exc, Rebuilding | TooManyAttempts):
             resp.headers["Retry-After"] = str(exc.retry_after_s)
         return resp
 

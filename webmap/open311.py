@@ -10,13 +10,14 @@ from typing import Any
 from xml.etree import ElementTree as ET
 
 from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import text
 
-from geo.apikeys import check_key
+from geo import audit
 from geo.cases import NewCase, create_case
-from geo.errors import BadInput, Forbidden, NotFound
+from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
-from geo.vocabulary import MAX_ID
+from webmap.auth import current_caller
 from webmap.db import get_session, get_settings
 from webmap.schemas import CaseIn
 
@@ -94,10 +95,10 @@ def _num(name: str) -> float | None:
 def post_request(fmt: str) -> Response:
     if not _fmt(fmt):
         raise NotFound(f"unknown format {fmt!r}; use json or xml")
+    # Anyone may report (a public form) or a client with its api_key; an Idempotency-Key
+    # header makes retries safe, scoped to the caller like the JSON API's.
+    caller = current_caller()
     s = get_session()
-    holder = check_key(s, request.form.get("api_key"))
-    if holder is None:
-        raise Forbidden("api_key missing or not valid")
     code = request.form.get("service_code", "").strip()
     if not code or not category_exists(s, code):
         raise BadInput(f"service_code {code!r} is missing or not offered")
@@ -137,12 +138,28 @@ def post_request(fmt: str) -> Response:
         reporter_phone=body.reporter.phone if body.reporter else None,
         source="open311",
     )
-    case_id = create_case(s, get_settings(), new, None).id
+    key = request.headers.get("Idempotency-Key") or None
+    if key is not None and (len(key) > 200 or not key.isprintable()):
+        raise BadInput("Idempotency-Key: at most 200 printable characters")
+    intake = create_case(s, get_settings(), new, key, caller.scope)
+    if intake.created:
+        audit.record(
+            s,
+            "case.create",
+            caller.account.id if caller.account else None,
+            caller.name,
+            caller.address,
+            target=f"case:{intake.id}",
+            detail={"via": "open311"},
+        )
+    token = s.execute(
+        text("SELECT public_token FROM cases WHERE id = :i"), {"i": intake.id}
+    ).scalar_one()
     s.commit()
     return _out(
         [
             {
-                "service_request_id": str(case_id),
+                "service_request_id": token,
                 "service_notice": "已受理，已派至所属网格",
                 "account_id": None,
             }
@@ -154,11 +171,14 @@ def post_request(fmt: str) -> Response:
     )
 
 
-def _id(text: str) -> int:
-    """A request id: ASCII digits within bigint, else ValueError."""
-    if not (text.isascii() and text.isdigit()) or int(text) > MAX_ID:
-        raise ValueError(text)
-    return int(text)
+def _token(text: str) -> str:
+    """A service request id: a case's public token (32 hex digits), unguessable, unlike the
+    sequential case id, so a stranger cannot walk through the cases; anything else names
+    none."""
+    text = text.strip()
+    if len(text) != 32 or not all(c in "0123456789abcdef" for c in text):
+        raise NotFound(f"no service request {text[:40]!r}")
+    return text
 
 
 def _iso(d: datetime | None) -> str | None:
@@ -173,7 +193,7 @@ def _parse_date(name: str) -> datetime | None:
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
 
-def _requests(fmt: str, ids: list[int] | None) -> Response:
+def _requests(fmt: str, tokens: list[str] | None) -> Response:
     try:
         end = _parse_date("end_date") or datetime.now(UTC)
         start = _parse_date("start_date") or end - timedelta(days=90)
@@ -183,16 +203,13 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
     if status not in (None, "open", "closed"):
         raise BadInput("status must be open or closed")
     codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
-    if ids is None and request.args.get("service_request_id"):
-        try:
-            ids = [_id(i) for i in request.args["service_request_id"].split(",")]
-        except ValueError:
-            raise BadInput("service_request_id must be numbers, comma separated") from None
-    if ids is not None:  # explicit ids are not limited by the default date window
+    if tokens is None and request.args.get("service_request_id"):
+        tokens = [_token(t) for t in request.args["service_request_id"].split(",")]
+    if tokens is not None:  # explicit ids are not limited by the default date window
         start, end = datetime(1970, 1, 1, tzinfo=UTC), datetime(9999, 1, 1, tzinfo=UTC)
     rows = service_requests(
         get_session(),
-        ids=ids,
+        tokens=tokens,
         codes=codes,
         start=start,
         end=end,
@@ -201,7 +218,7 @@ def _requests(fmt: str, ids: list[int] | None) -> Response:
     )
     data = [
         {
-            "service_request_id": str(r.id),
+            "service_request_id": r.public_token,
             "status": "open" if r.open else "closed",
             "status_notes": r.status_notes,
             "service_name": r.service_name,
@@ -235,9 +252,7 @@ def list_requests(fmt: str) -> Response:
 def one_request(rid: str, fmt: str) -> Response:
     if not _fmt(fmt):
         raise NotFound(f"unknown format {fmt!r}; use json or xml")
-    if not (rid.isascii() and rid.isdigit()) or int(rid) > MAX_ID:
-        raise NotFound(f"no service request {rid!r}")
-    resp = _requests(fmt, [int(rid)])
+    resp = _requests(fmt, [_token(rid)])
     if fmt == "json" and resp.get_json() == []:
         raise NotFound(f"no service request {rid}")
     if fmt == "xml" and b"<request>" not in resp.get_data():

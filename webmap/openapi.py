@@ -131,6 +131,28 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         uncovered_households_before=INT,
         uncovered_households_after=INT,
     ),
+    "Account": obj(
+        ("username", "role", "areas"),
+        username=S,
+        display_name={"anyOf": [S, {"type": "null"}]},
+        role=S,
+        role_label=S,
+        areas=arr(obj(("kind", "code"), kind=S, code=S)),
+        worker_id={"anyOf": [S, {"type": "null"}]},
+        must_change_password=B,
+        csrf_token=S,
+    ),
+    "AuditEntry": obj(
+        ("id", "at", "action", "ok"),
+        id=INT,
+        at=S,
+        username={"anyOf": [S, {"type": "null"}]},
+        action=S,
+        target={"anyOf": [S, {"type": "null"}]},
+        ok=B,
+        address={"anyOf": [S, {"type": "null"}]},
+        detail={"anyOf": [{"type": "object"}, {"type": "null"}]},
+    ),
     "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
     "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),
     "Cockpit": {"type": "object"},
@@ -186,6 +208,11 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/locate"): {"200": json_answer(ref("Assignment"))},
     ("get", "/api/v1/search"): {"200": json_answer(ref("Search"))},
     ("get", "/api/v1/stats/cockpit"): {"200": json_answer(ref("Cockpit"))},
+    ("post", "/api/v1/session"): {"200": json_answer(ref("Account"))},
+    ("get", "/api/v1/session"): {"200": json_answer(ref("Account"))},
+    ("delete", "/api/v1/session"): {"204": {"description": "Signed out"}},
+    ("post", "/api/v1/session/password"): {"200": json_answer(obj(("ok",), ok=B))},
+    ("get", "/api/v1/audit"): {"200": json_answer(arr(ref("AuditEntry")))},
 }
 
 ERRORS = {
@@ -203,7 +230,11 @@ ERRORS = {
 }
 KEYED = {"401": "an API key is required", "403": "the key may not do this"}
 
-KEY_SCHEME = {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"}}
+KEY_SCHEME = {
+    "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+    "session": {"type": "apiKey", "in": "cookie", "name": "gridmap_session"},
+}
+PUBLIC = {"/api/v1/session"}  # signing in needs no sign-in
 
 FMT = {
     "name": "format",
@@ -341,14 +372,14 @@ def describe(generated: dict[str, Any]) -> dict[str, Any]:
     schemas.update(SCHEMAS)
     for path, item in doc["paths"].items():
         for method, op in item.items():
-            keyed = any(p.get("name") == "X-API-Key" for p in op.get("parameters", []))
-            errors = {**ERRORS, **(KEYED if keyed else {})}
+            keyed = path not in PUBLIC
+            errors = {**ERRORS, **KEYED}  # signing in: 401 is a wrong password
             op["responses"] = {
                 **SUCCESS[(method, path)],
                 **{c: json_answer(ref("Error"), text) for c, text in errors.items()},
             }
             if keyed:
-                op["security"] = [{"apiKey": []}, {}]
+                op["security"] = [{"apiKey": []}, {"session": []}]
             if (method, path) == ("post", "/api/v1/cases/batch"):
                 op["requestBody"] = BATCH_BODY
     doc["paths"].update(copy.deepcopy(EXTRA_PATHS))

@@ -20,12 +20,17 @@ from urllib.parse import urlencode
 
 import folium
 from branca.element import Element
-from flask import Blueprint, Response, abort, request
+from flask import Blueprint, Response, abort, redirect, request
+from markupsafe import escape
+from sqlalchemy import text
 
+from geo.access import Caller, require
+from geo.errors import Forbidden, NotAuthenticated
 from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
 from layers.pages import COLORS, PAGES, PageSpec, kind_color
 from layers.registry import LayerSpec, layers_for
+from webmap.auth import current_caller
 from webmap.db import get_read_session, get_settings
 from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
 
@@ -34,6 +39,7 @@ PANELS = {
     page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
     for page in ("cockpit", "worker", "planner")
 }
+LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf-8")
 
 
 def basemap(m: folium.Map, settings: Settings) -> str:
@@ -202,8 +208,8 @@ def externalize(html: str, page: str, query: str) -> tuple[str, dict[str, str]]:
     return _INLINE.sub(replace, html), scripts
 
 
-def _params() -> tuple[str | None, int, str]:
-    grid = request.args.get("grid") or None
+def _params(caller: Caller) -> tuple[str | None, int, str]:
+    grid = request.args.get("grid") or my_grid(caller)
     if grid is not None and not (grid.isascii() and grid.isdigit() and len(grid) == 15):
         abort(400, "grid 应为 15 位网格编码")
     refresh = request.args.get("refresh", "30")
@@ -213,8 +219,25 @@ def _params() -> tuple[str | None, int, str]:
     return grid, seconds, "?" + urlencode(query)
 
 
-def _build(page: str) -> tuple[str, dict[str, str]]:
-    grid, refresh, query = _params()
+def my_grid(caller: Caller) -> str | None:
+    """The grid an account works in: its worker's, else its one grid area."""
+    account = caller.account
+    if account is None:
+        return None
+    if account.worker_id:
+        code = (
+            get_read_session()
+            .execute(text("SELECT grid_code FROM workers WHERE id = :w"), {"w": account.worker_id})
+            .scalar()
+        )
+        if code:
+            return str(code)
+    grids = [code for kind, code in account.areas if kind == "grid"]
+    return grids[0] if len(grids) == 1 else None
+
+
+def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
+    grid, refresh, query = _params(caller)
     html, scripts = externalize(build_page(page, get_settings(), grid, refresh), page, query)
     with _lock:
         _SCRIPTS.update(scripts)
@@ -223,9 +246,34 @@ def _build(page: str) -> tuple[str, dict[str, str]]:
     return html, scripts
 
 
+def _signed_in_for(page: str) -> Response | Caller:
+    """The caller if it may open the page; else the sign-in page (anonymous) or a 403."""
+    caller = current_caller()
+    if caller.account is None:
+        return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
+    try:
+        require(caller, f"page.{page}")
+    except (Forbidden, NotAuthenticated) as exc:
+        return Response(
+            f"<!doctype html><meta charset=utf-8><title>无权访问</title><p>{escape(str(exc))}"
+            '<p><a href="/login">换一个账号登录</a>',
+            status=403,
+            mimetype="text/html",
+        )
+    return caller
+
+
 def _page(page: str) -> Response:
-    html, _ = _build(page)
+    caller = _signed_in_for(page)
+    if isinstance(caller, Response):
+        return caller
+    html, _ = _build(page, caller)
     return Response(html, mimetype="text/html")
+
+
+@bp.get("/login")
+def login() -> Response:
+    return Response(LOGIN, mimetype="text/html")
 
 
 @bp.get("/pages/<page>/<int:n>-<digest>.js")
@@ -234,10 +282,13 @@ def page_script(page: str, n: int, digest: str) -> Response:
     built again from the query and its script n served."""
     if page not in PANELS:
         abort(404, f"no page {page!r}")
+    caller = _signed_in_for(page)
+    if isinstance(caller, Response):
+        return caller
     with _lock:
         script = _SCRIPTS.get(digest)
     if script is None:
-        _, scripts = _build(page)
+        _, scripts = _build(page, caller)
         listed = list(scripts.values())
         script = scripts.get(digest) or (listed[n] if n < len(listed) else None)
         if script is None:

@@ -1,22 +1,22 @@
 -- Case queries (geo/cases.py). Bound parameters only.
 
 -- name: insert
--- a retry with the same Idempotency-Key inserts nothing
+-- a retry with the same Idempotency-Key from the same caller (:scope) inserts nothing
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
-                   party_org_code, idempotency_key, request_hash, due_at)
+                   party_org_code, idempotency_scope, idempotency_key, request_hash, due_at)
 SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
        k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
        :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
-       :zone_kind, :zone_code, :party_org_code, :idempotency_key, :request_hash,
+       :zone_kind, :zone_code, :party_org_code, :scope, :idempotency_key, :request_hash,
        now() + make_interval(hours => k.sla_hours)
 FROM categories k WHERE k.code = :category
-ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
 -- name: by_key
-SELECT id, request_hash FROM cases WHERE idempotency_key = :key;
+SELECT id, request_hash FROM cases WHERE idempotency_scope = :scope AND idempotency_key = :key;
 
 -- name: duplicates
 -- open cases of the same category within :radius_m metres and :window_h hours, nearest first
@@ -74,3 +74,7 @@ WHERE id = :id;
 -- name: event
 INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note, data)
 VALUES (:id, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb))
+
+-- name: place
+-- where a case is, for the access check (geo/access.py) before it is read or moved
+SELECT grid_code, zone_code FROM cases WHERE id = :id;

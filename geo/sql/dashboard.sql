@@ -1,4 +1,5 @@
--- Cockpit numbers. "Today" is the calendar day in Asia/Shanghai.
+-- Cockpit numbers. "Today" is the calendar day in Asia/Shanghai. Only the cases inside
+-- :areas (LIKE patterns, NULL: all; geo/access.py) count.
 
 -- name: figures
 SELECT
@@ -11,7 +12,7 @@ SELECT
     count(*) FILTER (WHERE case_is_done(status) AND closed_at IS NOT NULL
                        AND closed_at <= due_at) AS done_in_time,
     count(*) AS total
-FROM cases;
+FROM cases c WHERE in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]));
 
 -- name: by_street
 SELECT s.code, s.name,
@@ -19,25 +20,27 @@ SELECT s.code, s.name,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h,
        count(c.id) FILTER (WHERE case_is_open(c.status)
                              AND now() > c.due_at) AS overdue
-FROM streets s LEFT JOIN cases c ON c.street_code = s.code
+FROM streets s LEFT JOIN cases c ON c.street_code = s.code AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
 GROUP BY s.code, s.name ORDER BY open DESC, s.code;
 
 -- name: by_category
 SELECT k.code, k.name,
        count(c.id) FILTER (WHERE case_is_open(c.status)) AS open,
        count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h
-FROM categories k LEFT JOIN cases c ON c.category_code = k.code
+FROM categories k LEFT JOIN cases c ON c.category_code = k.code AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
 GROUP BY k.code, k.name ORDER BY open DESC, k.code;
 
 -- name: hotspots
 -- grids and zones whose last 24 h are well above their usual day (the 30 days
 -- before), at least :min_count cases and :ratio times the daily mean plus one
 WITH recent AS (
-    SELECT 'grid' AS kind, grid_code AS code, count(*) AS n FROM cases
-    WHERE created_at > now() - interval '24 hours' AND grid_code IS NOT NULL GROUP BY grid_code
+    SELECT 'grid' AS kind, grid_code AS code, count(*) AS n FROM cases c
+    WHERE created_at > now() - interval '24 hours' AND grid_code IS NOT NULL AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+    GROUP BY grid_code
     UNION ALL
-    SELECT zone_kind, zone_code, count(*) FROM cases
-    WHERE created_at > now() - interval '24 hours' AND zone_code IS NOT NULL GROUP BY zone_kind, zone_code
+    SELECT zone_kind, zone_code, count(*) FROM cases c
+    WHERE created_at > now() - interval '24 hours' AND zone_code IS NOT NULL AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+    GROUP BY zone_kind, zone_code
 ), usual AS (
     SELECT 'grid' AS kind, grid_code AS code, count(*) / 30.0 AS per_day FROM cases
     WHERE created_at BETWEEN now() - interval '31 days' AND now() - interval '24 hours'

@@ -70,6 +70,20 @@
     return RAMP[i];
   };
 
+  // Writes as the signed-in user: the session cookie goes by itself; the CSRF token (a
+  // cookie a page of this origin can read, and no other site's) goes back in a header.
+  gm.csrf = function () {
+    const m = document.cookie.match(/(?:^|;\s*)gridmap_csrf=([^;]+)/);
+    return m ? decodeURIComponent(m[1]) : "";
+  };
+  gm.post = function (url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "X-CSRF-Token": gm.csrf() },
+      body: JSON.stringify(body),
+    });
+  };
+
   // Layers asking for the same data at once (case points and case heat) share one request.
   const inflight = {};
   gm.getJSON = function (url) {

@@ -92,7 +92,7 @@
     const body = Object.assign(params(), { add: candidates.map((c) => ({ lon: c[0], lat: c[1] })) });
     for (const k of ["threshold_m", "minutes", "speed"]) if (body[k] != null) body[k] = Number(body[k]);
     $("gm-scenario").textContent = "计算方案…";
-    return fetch("/api/v1/coverage/scenario", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    return gm.post("/api/v1/coverage/scenario", body)
       .then((r) => r.json()).then((res) => {
         $("gm-scenario").textContent = `方案：新增 ${candidates.length} 处候选点，覆盖由 ${res.before.households_covered_pct}% 变为 ${res.after.households_covered_pct}%（${res.delta_households >= 0 ? "+" : ""}${res.delta_households} 户）`;
         gm.lastScenario = res;
@@ -102,7 +102,7 @@
     const body = Object.assign(params(), { k: 3 });
     for (const k of ["threshold_m", "minutes", "speed"]) if (body[k] != null) body[k] = Number(body[k]);
     $("gm-scenario").textContent = "推荐计算中…";
-    return fetch("/api/v1/coverage/suggest", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) })
+    return gm.post("/api/v1/coverage/suggest", body)
       .then((r) => r.json()).then((res) => {
         suggestLayer.clearLayers();
         const lines = res.sites.map((s, i) => {

@@ -21,6 +21,34 @@
     li.addEventListener("click", onClick);
     return li;
   }
+  // A case of my grid: accept, resolve (with a note) or return it, here on the phone.
+  const MOVES = { assigned: [["accepted", "受理"], ["returned", "退回"]], accepted: [["resolved", "办结"], ["returned", "退回"]] };
+  function actions(c) {
+    const moves = MOVES[c.status] || [];
+    if (!moves.length) return null;
+    const box = gm.el("div", "gm-actions");
+    const note = gm.el("input");
+    note.id = "gm-note"; note.placeholder = "处置说明（办结、退回时填写）"; note.maxLength = 500;
+    box.appendChild(note);
+    for (const [to, label] of moves) {
+      const b = gm.el("button", null, label);
+      b.type = "button"; b.dataset.to = to;
+      b.addEventListener("click", (e) => {
+        e.stopPropagation();
+        if (to !== "accepted" && !note.value.trim()) { message("请填写处置说明"); note.focus(); return; }
+        gm.post(`/api/v1/cases/${c.id}/transitions`, { to: to, note: note.value.trim() || null })
+          .then((r) => r.json().then((out) => ({ ok: r.ok, out: out })))
+          .then(({ ok, out }) => {
+            if (!ok) { message(out.message || "操作失败"); return; }
+            message(`案件 #${out.id} 已${out.status_label}`);
+            gm.lastMove = out.status;
+            search(String(out.id));
+          }).catch(() => message("操作失败，请检查网络"));
+      });
+      box.appendChild(b);
+    }
+    return box;
+  }
   function search(q) {
     const list = document.getElementById("gm-results");
     list.replaceChildren();
@@ -29,7 +57,10 @@
       message(res.message || "");
       if (res.kind === "case") {
         const c = res.results[0], a = c.assignment;
-        list.appendChild(item(`#${c.id} ${c.category.name}（${c.status_label}）`, `${c.description} · ${a.grid.name}`, () => show(a.point.lon, a.point.lat)));
+        const li = item(`#${c.id} ${c.category.name}（${c.status_label}）`, `${c.description} · ${a.grid.name}`, () => show(a.point.lon, a.point.lat));
+        const act = actions(c);
+        if (act) li.appendChild(act);
+        list.appendChild(li);
         show(a.point.lon, a.point.lat);
         gm.layers.grids && map.hasLayer(gm.layers.grids) || map.addLayer(gm.layers.grids);
         setTimeout(() => outline(a.grid.code), 600);
@@ -50,7 +81,7 @@
     document.body.classList.add("gm-worker");
     const b = cfg.bounds;
     map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { padding: [10, 10] });
-    if (cfg.grid) document.getElementById("gm-mygrid").textContent = "我的网格：" + cfg.grid;
+    if (cfg.grid) document.getElementById("gm-mygrid").textContent = "我的网格：" + (cfg.gridName || cfg.grid);
     document.getElementById("gm-search").addEventListener("submit", (e) => { e.preventDefault(); const q = document.getElementById("gm-q").value.trim(); if (q) search(q); });
     document.getElementById("gm-locate").addEventListener("click", () => {
       if (!navigator.geolocation) { message("此设备不支持定位"); return; }

@@ -1,0 +1,111 @@
+"""Who may see and do what: the one place roles and areas are checked.
+
+A caller is an account (signed in, through an API key bound to it, or named by the identity
+service's proxy header) or anonymous. Each role may take some actions (MAY); an action on a
+case also needs the case inside one of the account's areas. An area is a code, and covers
+what its code begins: the district 330105 covers every street 330105xxx, a community its
+grids and compounds (330105001001 → 330105001001001, 330105001001XQ001), a business community
+its buildings. A case is inside an area when its grid or its zone is.
+
+Reporters' names and phones are shown only to PERSONAL roles inside their areas; anyone else
+allowed to read a case sees it masked. Anonymous callers read only Open311's masked list.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from geo.accounts import Account
+from geo.errors import Forbidden, NotAuthenticated
+from geo.vocabulary import ROLES
+
+ALL = frozenset(ROLES)
+STAFF = frozenset({"admin", "street", "community"})
+CASE_READERS = ALL - {"planner"}
+MAY: dict[str, frozenset[str]] = {
+    "locate": ALL,
+    "search": ALL,
+    "layers": ALL,
+    "case.create": ALL - {"planner"},
+    "case.read": CASE_READERS,
+    "case.transition": STAFF | {"grid_worker"},
+    "case.batch": STAFF,
+    "coverage": STAFF | {"planner", "command"},
+    "stats": STAFF | {"command"},
+    "audit": frozenset({"admin"}),
+    "accounts": frozenset({"admin"}),
+    "page.cockpit": STAFF | {"command"},
+    "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},
+    "page.planner": STAFF | {"planner", "command"},
+}
+PERSONAL = frozenset({"admin", "street", "community", "grid_worker"})
+# A grid worker's own moves on the cases of their grids; dispatch is the staff's.
+WORKER_MOVES = frozenset({"accepted", "resolved", "returned"})
+
+
+@dataclass(frozen=True)
+class Caller:
+    account: Account | None  # None: anonymous
+    via: str  # session | key | proxy | anonymous
+    address: str
+    key_id: int | None = None
+
+    @property
+    def role(self) -> str | None:
+        return self.account.role if self.account else None
+
+    @property
+    def name(self) -> str:
+        return self.account.username if self.account else f"anonymous@{self.address}"
+
+    @property
+    def scope(self) -> str:
+        """Whose idempotency keys these are: the key, the account, or the anonymous address."""
+        if self.key_id is not None:
+            return f"key:{self.key_id}"
+        if self.account is not None:
+            return f"account:{self.account.id}"
+        return f"anonymous:{self.address}"
+
+    def patterns(self) -> list[str] | None:
+        """The account's areas as SQL LIKE patterns; None: the whole district (admin)."""
+        assert self.account is not None
+        if self.account.role == "admin":
+            return None
+        return [code + "%" for _, code in self.account.areas]
+
+
+def require(caller: Caller, action: str) -> Account:
+    """The caller's account if its role may take the action: 401 if anonymous, 403 if not."""
+    if caller.account is None:
+        raise NotAuthenticated("请先登录（或提供 API 密钥 X-API-Key）")
+    if caller.account.must_change_password and caller.via == "session":
+        raise Forbidden("首次登录须先修改密码（POST /api/v1/session/password）")
+    if caller.account.role not in MAY[action]:
+        raise Forbidden(f"角色「{ROLES[caller.account.role]}」无权进行此操作（{action}）")
+    return caller.account
+
+
+def covers(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
+    """Whether a place (its grid and zone) is inside one of the caller's areas."""
+    patterns = caller.patterns()
+    if patterns is None:
+        return True
+    return any((code or "").startswith(p[:-1]) for p in patterns for code in (grid_code, zone_code))
+
+
+def case_view(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
+    """May the caller read this case: True for in full, False for masked; 403 if not."""
+    account = require(caller, "case.read")
+    if not covers(caller, grid_code, zone_code):
+        raise Forbidden("该案件不在您的辖区内")
+    return account.role in PERSONAL
+
+
+def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: str) -> None:
+    """403 unless the caller may move a case of this place to `to`."""
+    account = require(caller, "case.transition")
+    if not covers(caller, grid_code, zone_code):
+        raise Forbidden("该案件不在您的辖区内")
+    if account.role == "grid_worker" and to not in WORKER_MOVES:
+        raise Forbidden("网格员只能受理、办结或退回本网格的案件")
