@@ -57,6 +57,10 @@ def sample_points(s: Session, n: int, seed: int = 1) -> np.ndarray:
     return pts[rng.integers(0, len(pts), n)] + rng.normal(0, 0.0005, (n, 2))
 
 
+# /api/v1/locate answers signed-in callers: the demo key (the floor ignores it).
+KEY = ["-H", f"X-API-Key: {load_settings().demo_key}"]
+
+
 def run_wrk(url: str, points: np.ndarray, seconds: int) -> dict[str, float]:
     paths = ",".join(f'"/api/v1/locate?lon={x:.6f}&lat={y:.6f}"' for x, y in points[:2000])
     lua = Path(tempfile.mkstemp(suffix=".lua")[1])
@@ -65,7 +69,7 @@ def run_wrk(url: str, points: np.ndarray, seconds: int) -> dict[str, float]:
         "  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
     )
     out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(lua), url],
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(lua), *KEY, url],
         capture_output=True,
         text=True,
         check=True,
@@ -123,7 +127,7 @@ def http_locate(
             proc = serve(app, port, env)
             try:
                 subprocess.run(
-                    ["wrk", "-t2", "-c16", "-d2s", f"http://127.0.0.1:{port}{warm}"],
+                    ["wrk", "-t2", "-c16", "-d2s", *KEY, f"http://127.0.0.1:{port}{warm}"],
                     capture_output=True,
                     check=True,
                 )  # warm-up

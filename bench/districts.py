@@ -10,7 +10,10 @@ import sys
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session
 
+from data.demo_accounts import ensure_demo_accounts
+from geo.migrate import upgrade
 from geo.settings import load_settings
 from ops.database import local_cluster
 
@@ -32,4 +35,8 @@ def district(db: str) -> tuple[str, Engine]:
     if not has_grids(engine):
         print(f"{db} holds no district: building it (gridmap {' '.join(BUILD[db])}) …")
         subprocess.run([str(BIN / "gridmap"), *BUILD[db], "--force"], check=True)
+    upgrade(url)  # a database built before the latest migrations
+    with Session(engine) as s:  # built before accounts: the demo ones, and the demo key
+        ensure_demo_accounts(s, load_settings().demo_key)
+        s.commit()
     return url, engine

@@ -68,12 +68,17 @@ def apikey() -> None:
 
 @apikey.command("create")
 @click.option("--label", required=True)
+@click.option("--account", required=True, help="the account the key acts for (its role, areas)")
 @click.option("--worker", default=None, help="bind the key to a grid worker id")
-def apikey_create(label: str, worker: str | None) -> None:
+def apikey_create(label: str, account: str, worker: str | None) -> None:
+    from geo.accounts import find_account
     from geo.apikeys import create_key
+    from geo.errors import NotFound
 
     with session_for(database_url()) as session:
-        key = create_key(session, label, worker)
+        if find_account(session, account) is None:
+            raise NotFound(f"no active account {account!r} (gridmap user list)")
+        key = create_key(session, label, worker, account=account)
         session.commit()
     click.echo(key)
 

@@ -17,11 +17,10 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.case_gen import generate_cases
-from data.demo_accounts import add_demo_accounts
+from data.demo_accounts import ensure_demo_accounts
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
-from geo.apikeys import create_key
 from geo.assign import assign_pending
 from geo.derived import refresh_all
 from geo.network import prepare_network
@@ -175,8 +174,7 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         settings,
         now,
     )
-    add_demo_accounts(session)
-    create_key(session, "demo", key=settings.demo_key, account="admin")
+    ensure_demo_accounts(session, settings.demo_key)
     return report
 
 
@@ -185,7 +183,7 @@ def build_synthetic(
 ) -> BuildReport:
     roads = synthetic_roads(scale, DEMO_SEED + scale)
     blocks, streets = synthetic_blocks(roads, scale)
-    return build_district(
+    report = build_district(
         session,
         roads,
         blocks,
@@ -196,6 +194,8 @@ def build_synthetic(
         settings,
         now,
     )
+    ensure_demo_accounts(session, settings.demo_key)
+    return report
 
 
 # Schematic gates (the compounds are schematic too): every compound's main gate (正门) where its

@@ -62,3 +62,14 @@ def add_demo_accounts(session: Session) -> list[tuple[str, str, str, str]]:
         )
         out.append((username, role, password, areas[area]))
     return out
+
+
+def ensure_demo_accounts(session: Session, demo_key: str) -> None:
+    """The demo accounts (unless the database has accounts already) and the demo API key,
+    bound to the administrator: for a demo or synthetic city, built now or before accounts
+    existed."""
+    from geo.apikeys import create_key
+
+    if session.execute(text("SELECT NOT EXISTS (SELECT 1 FROM accounts)")).scalar():
+        add_demo_accounts(session)
+    create_key(session, "demo", key=demo_key, account="admin")

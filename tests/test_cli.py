@@ -89,10 +89,53 @@ def test_cases_import_commits_good_rows_and_lists_bad_ones(cli_env, tmp_path: Pa
 def test_apikey_create_then_revoke(cli_env) -> None:  # type: ignore[no-untyped-def]
     key = (
         CliRunner()
-        .invoke(main, ["apikey", "create", "--label", "test"], env=cli_env)
+        .invoke(main, ["apikey", "create", "--label", "test", "--account", "street"], env=cli_env)
         .output.strip()
     )
     assert key.startswith("gm_")
     assert len(key) > 20
     assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 0
     assert CliRunner().invoke(main, ["apikey", "revoke", key], env=cli_env).exit_code == 1
+
+
+def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Accounts from the command line: added (the password from stdin), listed, disabled; a
+    CSV import reports each row; the audit log lists it all."""
+    run = CliRunner()
+    added = run.invoke(
+        main,
+        [
+            "user",
+            "add",
+            "zhang",
+            "--role",
+            "community",
+            "--area",
+            "330105001001",
+            "--password-stdin",
+        ],
+        input="a-long-password-1\n",
+        env=cli_env,
+    )
+    assert added.exit_code == 0, added.output
+    listed = run.invoke(main, ["user", "list"], env=cli_env).output
+    assert "zhang\tcommunity\t330105001001" in listed
+    bad_role = run.invoke(
+        main, ["user", "add", "li", "--role", "mayor", "--area", "330105"], env=cli_env
+    )
+    assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
+    f = tmp_path / "accounts.csv"
+    f.write_text(
+        "用户名,角色,辖区,密码\nwang,grid_worker,330105001001001,another-password-2\n"
+        "zhao,planner,nowhere,another-password-3\nzhang,street,330105001,another-password-4\n",
+        encoding="utf-8-sig",
+    )
+    imported = run.invoke(main, ["user", "import", str(f)], env=cli_env)
+    report = json.loads(imported.output)
+    assert imported.exit_code == 1
+    assert [r["ok"] for r in report] == [True, False, False]
+    assert "area code" in report[1]["reason"] and "exists" in report[2]["reason"]
+    assert run.invoke(main, ["user", "disable", "zhang"], env=cli_env).exit_code == 0
+    assert "disabled" in run.invoke(main, ["user", "list"], env=cli_env).output
+    log = run.invoke(main, ["audit", "--action", "account.add"], env=cli_env).output
+    assert '"target": "account:zhang"' in log

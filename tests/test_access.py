@@ -1,0 +1,272 @@
+"""Who may see and do what (geo/access.py), every role against every endpoint, page, layer:
+allowed, masked or refused, inside and outside its areas; sign-in, CSRF, throttling, scoped
+idempotency keys and the audit log."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import text
+
+from tests.conftest import keyed
+from tests.fixtures import ACCOUNTS, GRID_A, m_point, password
+
+ROLES = [username for username, *_ in ACCOUNTS]
+PHONE = "13812341234"
+
+
+@pytest.fixture()
+def case_a(client) -> int:  # type: ignore[no-untyped-def]
+    """A case in grid A (worker A's, inside the compound), with a reporter."""
+    lon, lat = m_point(100, 100)
+    body = {
+        "lon": lon,
+        "lat": lat,
+        "category": "parking",
+        "description": "楼下乱停车",
+        "reporter": {"name": "张三丰", "phone": PHONE},
+    }
+    return int(client.post("/api/v1/cases", json=body).get_json()["id"])
+
+
+# What each role gets from each read: 200 (allowed), 403 (refused); for a case, "full" or
+# "masked" reporter. worker_b and outsider are outside grid A.
+CASE_READ = {
+    "admin": "full",
+    "command": "masked",
+    "street": "full",
+    "community": "full",
+    "worker_a": "full",
+    "worker_b": 403,
+    "compound": "masked",
+    "building": 403,
+    "planner": 403,
+    "outsider": 403,
+}
+ENDPOINTS = {  # path -> roles allowed (the others: 403)
+    "/api/v1/locate?lon={lon}&lat={lat}": set(ROLES),
+    "/api/v1/search?q=测试": set(ROLES),
+    "/api/v1/layers": set(ROLES),
+    "/api/v1/layers/grids.geojson": set(ROLES),
+    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner"},
+    "/api/v1/stats/cockpit": {"admin", "command", "street", "community", "outsider"},
+    "/api/v1/coverage?kind=canteen&threshold_m=500": {
+        "admin",
+        "command",
+        "street",
+        "community",
+        "planner",
+        "outsider",
+    },
+    "/api/v1/audit": {"admin"},
+}
+PAGES = {
+    "/cockpit": {"admin", "command", "street", "community", "outsider"},
+    "/worker": {
+        "admin",
+        "street",
+        "community",
+        "worker_a",
+        "worker_b",
+        "compound",
+        "building",
+        "outsider",
+    },
+    "/planner": {"admin", "command", "street", "community", "planner", "outsider"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_reads_a_case_in_full_masked_or_not_at_all(app, case_a, role) -> None:  # type: ignore[no-untyped-def]
+    r = keyed(app, f"{role}-key").get(f"/api/v1/cases/{case_a}")
+    expected = CASE_READ[role]
+    if expected == 403:
+        assert r.status_code == 403, r.get_json()
+        return
+    assert r.status_code == 200
+    shown = r.get_json()["reporter"]["phone"]
+    assert (shown == PHONE) == (expected == "full"), shown
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", ENDPOINTS)
+def test_each_role_on_each_endpoint(app, role, path) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    r = keyed(app, f"{role}-key").get(path.format(lon=lon, lat=lat))
+    if role in ENDPOINTS[path]:
+        assert r.status_code in (200, 503), (r.status_code, r.get_json())  # 503: no walks
+    else:
+        assert r.status_code == 403, r.get_json()
+    assert keyed(app, "").get(path.format(lon=lon, lat=lat)).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", PAGES)
+def test_each_role_on_each_page(app, role, page) -> None:  # type: ignore[no-untyped-def]
+    r = keyed(app, f"{role}-key").get(page)
+    assert r.status_code == (200 if role in PAGES[page] else 403)
+    anon = app.test_client().get(page)
+    assert anon.status_code == 302 and anon.headers["Location"].startswith("/login?next=")
+
+
+def test_the_cases_layer_and_cockpit_hold_only_the_callers_area(app, case_a) -> None:  # type: ignore[no-untyped-def]
+    def layer(role: str) -> set[int]:
+        fc = keyed(app, f"{role}-key").get("/api/v1/layers/cases.geojson").get_json()
+        return {f["properties"]["id"] for f in fc["features"]}
+
+    assert case_a in layer("admin") and case_a in layer("worker_a")
+    assert case_a not in layer("worker_b") and case_a not in layer("outsider")
+    assert PHONE not in keyed(app, "admin-key").get("/api/v1/layers/cases.geojson").text
+    cockpit = {
+        role: keyed(app, f"{role}-key").get("/api/v1/stats/cockpit").get_json()["open"]
+        for role in ("admin", "street", "outsider")
+    }
+    assert cockpit["admin"] == cockpit["street"] >= 1 and cockpit["outsider"] == 0
+
+
+@pytest.mark.parametrize(
+    ("role", "to", "status"),
+    [
+        ("worker_a", "accepted", 200),  # its own grid: accept, resolve, return
+        ("worker_a", "duplicate", 403),  # dispatch is the staff's
+        ("worker_b", "accepted", 403),  # another grid
+        ("street", "duplicate", 200),
+        ("community", "accepted", 200),
+        ("outsider", "accepted", 403),
+        ("command", "accepted", 403),
+        ("planner", "accepted", 403),
+        ("compound", "accepted", 403),
+    ],
+)
+def test_who_may_move_a_case(app, case_a, role, to, status) -> None:  # type: ignore[no-untyped-def]
+    r = keyed(app, f"{role}-key").post(f"/api/v1/cases/{case_a}/transitions", json={"to": to})
+    assert r.status_code == status, r.get_json()
+
+
+def test_planner_may_not_report_and_anonymous_may_not_use_the_json_api(app) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    body = {"lon": lon, "lat": lat, "category": "parking", "description": "x"}
+    assert keyed(app, "planner-key").post("/api/v1/cases", json=body).status_code == 403
+    assert app.test_client().post("/api/v1/cases", json=body).status_code == 401
+    assert keyed(app, "grid-key-that-is-wrong").get("/api/v1/layers").status_code == 403
+
+
+def sign_in(client, username: str, pw: str | None = None):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/api/v1/session", json={"username": username, "password": pw or password(username)}
+    )
+
+
+def test_sign_in_session_csrf_and_sign_out(app, case_a) -> None:  # type: ignore[no-untyped-def]
+    c = app.test_client()
+    assert c.get("/api/v1/session").status_code == 401
+    r = sign_in(c, "worker_a")
+    assert r.status_code == 200
+    me = r.get_json()
+    assert me["role"] == "grid_worker" and me["areas"] == [{"kind": "grid", "code": GRID_A}]
+    cookie = r.headers.getlist("Set-Cookie")
+    session_cookie = next(h for h in cookie if h.startswith("gridmap_session="))
+    assert "HttpOnly" in session_cookie and "SameSite=Strict" in session_cookie
+    assert c.get("/api/v1/session").get_json()["username"] == "worker_a"
+    url = f"/api/v1/cases/{case_a}/transitions"
+    no_token = c.post(url, json={"to": "accepted"})
+    assert no_token.status_code == 403 and "CSRF" in no_token.get_json()["message"]
+    wrong = c.post(url, json={"to": "accepted"}, headers={"X-CSRF-Token": "forged"})
+    assert wrong.status_code == 403
+    ok = c.post(url, json={"to": "accepted"}, headers={"X-CSRF-Token": me["csrf_token"]})
+    assert ok.status_code == 200
+    assert c.get("/worker").status_code == 200  # the page, with "my grid"
+    assert GRID_A in c.get("/worker").text
+    out = c.delete("/api/v1/session", headers={"X-CSRF-Token": me["csrf_token"]})
+    assert out.status_code == 204
+    assert c.get("/api/v1/session").status_code == 401
+    assert c.get("/worker").status_code == 302
+
+
+def test_first_sign_in_must_change_the_password(app) -> None:  # type: ignore[no-untyped-def]
+    c = app.test_client()
+    me = sign_in(c, "newbie").get_json()
+    assert me["must_change_password"] is True
+    csrf = {"X-CSRF-Token": me["csrf_token"]}
+    assert c.get("/api/v1/layers").status_code == 403  # nothing else until it is changed
+    short = c.post(
+        "/api/v1/session/password",
+        headers=csrf,
+        json={"old_password": password("newbie"), "new_password": "short"},
+    )
+    assert short.status_code == 400
+    changed = c.post(
+        "/api/v1/session/password",
+        headers=csrf,
+        json={"old_password": password("newbie"), "new_password": "a-new-secret-1"},
+    )
+    assert changed.status_code == 200
+    assert c.get("/api/v1/layers").status_code == 200
+
+
+def test_failed_sign_ins_are_throttled_per_account(app, session) -> None:  # type: ignore[no-untyped-def]
+    c = app.test_client()
+    codes = [sign_in(c, "street", "wrong-password").status_code for _ in range(6)]
+    assert codes == [401] * 5 + [429]
+    throttled = sign_in(c, "street")  # even the right password, until the window passes
+    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    assert sign_in(c, "community").status_code == 200  # another account is not held back
+    failures = session.execute(
+        text(
+            "SELECT count(*) FROM audit_log WHERE action = 'signin' AND NOT ok "
+            "AND username = 'street'"
+        )
+    ).scalar()
+    assert failures == 7
+
+
+def test_idempotency_keys_belong_to_their_caller(app) -> None:  # type: ignore[no-untyped-def]
+    """A stranger who sends a key first does not take it from the real client."""
+    lon, lat = m_point(100, 100)
+    mine = {"lon": lon, "lat": lat, "category": "parking", "description": "我的上报"}
+    theirs = {**mine, "description": "抢先的陌生人"}
+    key = {"Idempotency-Key": "shared-key-1"}
+    first = keyed(app, "command-key").post("/api/v1/cases", json=theirs, headers=key)
+    assert first.status_code == 201
+    real = keyed(app, "street-key").post("/api/v1/cases", json=mine, headers=key)
+    assert real.status_code == 201  # its own case, not a 422 for a "different request"
+    again = keyed(app, "street-key").post("/api/v1/cases", json=mine, headers=key)
+    assert again.status_code == 200 and again.get_json()["id"] == real.get_json()["id"]
+    form = {"service_code": "parking", "lat": str(lat), "long": str(lon), "description": "表单"}
+    anon = app.test_client()
+    a = anon.post("/open311/v2/requests.json", data=form, headers=key)
+    b = anon.post("/open311/v2/requests.json", data=form, headers=key)
+    assert a.status_code == b.status_code == 201
+    assert a.get_json()[0]["service_request_id"] == b.get_json()[0]["service_request_id"]
+
+
+def test_unmasked_reads_and_transitions_are_audited(app, case_a, session) -> None:  # type: ignore[no-untyped-def]
+    keyed(app, "command-key").get(f"/api/v1/cases/{case_a}")  # masked: not a personal read
+    keyed(app, "worker_a-key").get(f"/api/v1/cases/{case_a}")
+    keyed(app, "worker_a-key").post(
+        f"/api/v1/cases/{case_a}/transitions", json={"to": "accepted", "note": "马上到"}
+    )
+    rows = session.execute(
+        text("SELECT username, action, detail FROM audit_log WHERE target = :t ORDER BY id"),
+        {"t": f"case:{case_a}"},
+    ).all()
+    actions = [(r.username, r.action) for r in rows]
+    assert ("worker_a", "case.read_personal") in actions
+    assert ("worker_a", "case.transition") in actions
+    assert ("command", "case.read_personal") not in actions
+    moved = next(r for r in rows if r.action == "case.transition")
+    assert moved.detail == {"from": "assigned", "to": "accepted", "note": "马上到"}
+    log = keyed(app, "admin-key").get("/api/v1/audit?action=case.transition").get_json()
+    assert any(e["target"] == f"case:{case_a}" for e in log)
+    with pytest.raises(Exception, match="append-only"):
+        with session.begin_nested():
+            session.execute(text("UPDATE audit_log SET username = 'someone else'"))
+
+
+def test_open311_ids_are_unguessable_tokens(app, case_a) -> None:  # type: ignore[no-untyped-def]
+    anon = app.test_client()
+    listed = anon.get("/open311/v2/requests.json").get_json()
+    ids = [r["service_request_id"] for r in listed]
+    assert ids and all(len(i) == 32 for i in ids)
+    assert str(case_a) not in ids
+    assert anon.get(f"/open311/v2/requests/{case_a}.json").status_code == 404
+    assert PHONE not in anon.get("/open311/v2/requests.json").text
