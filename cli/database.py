@@ -117,6 +117,13 @@ def serve(port: int | None, workers: int | None, threads: int) -> None:
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
     click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers × {threads} threads)")
+    if not settings().database_url:  # the demo: how to sign in
+        from data.demo_accounts import DEMO_ACCOUNTS
+
+        click.echo(
+            "demo accounts (user / password, role): "
+            + "; ".join(f"{u} / {p} ({r})" for u, r, p, _ in DEMO_ACCOUNTS)
+        )
     argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers, threads)
     os.execve(argv[0], [*argv, "--access-logfile", "-"], env)
 

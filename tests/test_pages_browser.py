@@ -25,6 +25,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
 
 
+ADMIN = {"X-API-Key": SETTINGS.demo_key}  # the demo key: the demo's admin account
 CREATED: list[int] = []  # cases the tests report through the API, removed at the end
 
 
@@ -74,6 +75,8 @@ class Visit:
     def __init__(self, browser, server: str, path: str, width: int, height: int, **ctx) -> None:  # type: ignore[no-untyped-def]
         self.outside: list[str] = []
         self.errors: list[str] = []
+        # As the demo's administrator (its API key), unless a test signs in itself.
+        ctx.setdefault("extra_http_headers", ADMIN)
         self.context = browser.new_context(viewport={"width": width, "height": height}, **ctx)
         self.context.route("**/*", self._route(server))
         self.page = self.context.new_page()
@@ -127,7 +130,7 @@ def api(server: str, path: str, body: dict | None = None) -> dict:  # type: igno
     req = urllib.request.Request(
         server + path,
         data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json"},
+        headers={"Content-Type": "application/json", **ADMIN},
     )
     with urllib.request.urlopen(req) as r:
         out = json.load(r)
@@ -329,4 +332,63 @@ def check_amap(v: Visit) -> None:
     assert all("autonavi.com" in u for u in v.outside)
     v.outside.clear()
     v.errors.clear()  # the aborted tile requests log network errors
+    v.close()
+
+
+def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[no-untyped-def]
+    browser, server: str, demo_url: str
+) -> None:
+    """The demo's grid worker, signed out, opens the worker page on a phone: the sign-in page
+    comes first; signed in, the page shows their grid; they find a case of it, accept it and
+    resolve it with a note; the case's trail names them."""
+    from data.demo_accounts import DEMO_ACCOUNTS
+    from geo.db import get_engine
+
+    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "grid_worker")
+    with get_engine(demo_url).connect() as c:
+        grid, lon, lat = c.execute(
+            text(
+                "SELECT g.code, ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
+                "FROM accounts a JOIN workers w ON w.id = a.worker_id "
+                "JOIN grids g ON g.code = w.grid_code WHERE a.username = :u"
+            ),
+            {"u": username},
+        ).one()
+    case = api(
+        server,
+        "/api/v1/cases",
+        {"lon": lon, "lat": lat, "category": "facility_repair", "description": "楼道灯不亮"},
+    )
+    assert case["assignment"]["grid"]["code"] == grid
+    v = Visit.__new__(Visit)  # signed out: no key, and no map until signed in
+    v.outside, v.errors = [], []
+    v.context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    v.context.route("**/*", v._route(server))
+    v.page = v.context.new_page()
+    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    v.page.goto(server + "/worker")
+    assert "/login?next=" in v.page.url
+    v.page.fill("#gm-username", username)
+    v.page.fill("#gm-password", pw)
+    v.page.click("#gm-signin button[type=submit]")
+    v.page.wait_for_url(server + "/worker", timeout=15_000)
+    v.until("window.gridmap && gridmap.config && window[gridmap.config.map]")
+    assert grid in v.page.inner_text("#gm-mygrid")
+    v.page.fill("#gm-q", str(case["id"]))
+    v.page.press("#gm-q", "Enter")
+    v.until("document.querySelectorAll('#gm-results button[data-to]').length > 0")
+    v.page.click("#gm-results button[data-to=accepted]")
+    v.until("gridmap.lastMove === 'accepted'")
+    v.until("document.querySelector('#gm-results button[data-to=resolved]') !== null")
+    v.page.fill("#gm-note", "已更换灯泡")
+    v.page.click("#gm-results button[data-to=resolved]")
+    v.until("gridmap.lastMove === 'resolved'")
+    v.shot("worker_resolved.png")
+    done = api(server, f"/api/v1/cases/{case['id']}")
+    assert done["status"] == "resolved"
+    assert done["events"][-1]["actor"] == username
+    assert done["events"][-1]["note"] == "已更换灯泡"
+    v.errors = [e for e in v.errors if "401" not in e]  # the sign-in page asks who is there
     v.close()

@@ -20,10 +20,10 @@ def check_request() -> None:
     )
     require_clean(request.path, "path")
     for where, values in (("query", request.args), ("form", request.form)):
-        for key in values:
-            require_clean(key, f"{where} parameter name")
+        for key in values:  # a multipart part whose name does not decode is named None
+            require_clean(key or "", f"{where} parameter name")
             for value in values.getlist(key):
-                require_clean(value, f"{where} parameter {key}")
+                require_clean(value or "", f"{where} parameter {key}")
 
 
 def init_app(app: Flask) -> None:
