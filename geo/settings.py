@@ -49,6 +49,16 @@ class Settings:
     (统一身份认证) in front of us, e.g. X-Remote-User; None: no such service."""
     auth_proxy_from: tuple[str, ...]
     """Addresses that header is trusted from (the proxy's); from anywhere else it is ignored."""
+    oidc_issuer: str | None
+    """The identity service's OpenID Connect issuer URL (its discovery document lives under
+    it); None: no OIDC sign-in."""
+    oidc_client_id: str | None
+    oidc_client_secret: str | None
+    oidc_username_claim: str
+    """The ID token claim naming the account (`preferred_username` by default)."""
+    secret_key: str | None
+    """Signs the short-lived OIDC sign-in state; when unset, a random one is kept in the data
+    folder (set it when several machines serve the platform)."""
     read_timeout_s: float
     """Longest a client may take to send a whole request, head and body (ops/worker.py); a
     slower one is cut off."""
@@ -94,6 +104,11 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),
         audit_days=float(e.get("GRIDMAP_AUDIT_DAYS", "180")),
         auth_proxy_header=e.get("GRIDMAP_AUTH_PROXY_HEADER") or None,
+        oidc_issuer=e.get("GRIDMAP_OIDC_ISSUER") or None,
+        oidc_client_id=e.get("GRIDMAP_OIDC_CLIENT_ID") or None,
+        oidc_client_secret=e.get("GRIDMAP_OIDC_CLIENT_SECRET") or None,
+        oidc_username_claim=e.get("GRIDMAP_OIDC_USERNAME_CLAIM", "preferred_username"),
+        secret_key=e.get("GRIDMAP_SECRET_KEY") or None,
         auth_proxy_from=tuple(
             a.strip() for a in e.get("GRIDMAP_AUTH_PROXY_FROM", "127.0.0.1,::1").split(",")
         ),

@@ -11,6 +11,7 @@ import shutil
 import socket
 import tempfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,17 +42,26 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="session")
-def cluster() -> Iterator[Cluster]:
+@contextmanager
+def throwaway_cluster(prefix: str = "gridmap-test-pg-") -> Iterator[Cluster]:
+    """A PostgreSQL cluster of its own in a temporary directory, destroyed afterwards."""
     # Not pytest's tmp_path: that is private to the user, and under root the server runs
     # as `postgres`, which must be able to reach its directory.
-    root = Path(tempfile.mkdtemp(prefix="gridmap-test-pg-"))
+    root = Path(tempfile.mkdtemp(prefix=prefix))
     root.chmod(0o755)
     c = Cluster(root=root / "cluster", port=_free_port())
     c.up("gridmap")
-    yield c
-    c.destroy()
-    shutil.rmtree(root, ignore_errors=True)
+    try:
+        yield c
+    finally:
+        c.destroy()
+        shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    with throwaway_cluster() as c:
+        yield c
 
 
 @pytest.fixture(scope="session")

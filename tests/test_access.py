@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
+from layers.registry import LAYERS
 from tests.conftest import keyed
 from tests.fixtures import ACCOUNTS, GRID_A, m_point, password
 
@@ -59,6 +60,30 @@ ENDPOINTS = {  # path -> roles allowed (the others: 403)
     },
     "/api/v1/audit": {"admin"},
 }
+COVERAGE = {"admin", "command", "street", "community", "planner", "outsider"}
+ENDPOINTS.update(
+    {  # every registry layer, and the exports
+        f"/api/v1/layers/{key}.geojson": set(ROLES) - ({"planner"} if key == "cases" else set())
+        for key in LAYERS
+        if key != "coverage"
+    }
+)
+ENDPOINTS.update(
+    {
+        "/api/v1/layers/coverage.geojson?kind=canteen&threshold_m=300": COVERAGE,
+        "/api/v1/coverage/areas?kind=canteen&threshold_m=300": COVERAGE,
+        "/api/v1/coverage?kind=canteen&threshold_m=500&format=csv": COVERAGE,
+        "/api/v1/coverage?kind=canteen&threshold_m=500&format=geojson": COVERAGE,
+    }
+)
+WRITES = {  # path -> (body, roles allowed)
+    "/api/v1/cases": (
+        {"lon": 0, "lat": 0, "category": "parking", "description": "矩阵"},
+        set(ROLES) - {"planner"},
+    ),
+    "/api/v1/coverage/scenario": ({"kind": "canteen", "threshold_m": 500}, COVERAGE),
+    "/api/v1/coverage/suggest": ({"kind": "canteen", "threshold_m": 500, "k": 1}, COVERAGE),
+}
 PAGES = {
     "/cockpit": {"admin", "command", "street", "community", "outsider"},
     "/worker": {
@@ -97,6 +122,37 @@ def test_each_role_on_each_endpoint(app, role, path) -> None:  # type: ignore[no
     else:
         assert r.status_code == 403, r.get_json()
     assert keyed(app, "").get(path.format(lon=lon, lat=lat)).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("path", WRITES)
+def test_each_role_on_each_write(app, role, path) -> None:  # type: ignore[no-untyped-def]
+    body, allowed = WRITES[path]
+    if "lon" in body:
+        body = {**body, **dict(zip(("lon", "lat"), m_point(100, 100), strict=True))}
+    r = keyed(app, f"{role}-key").post(path, json=body)
+    if role in allowed:
+        assert r.status_code in (200, 201, 503), (r.status_code, r.get_json())
+    else:
+        assert r.status_code == 403, r.get_json()
+    assert app.test_client().post(path, json=body).status_code == 401
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_batch_import_is_the_staffs(app, role) -> None:  # type: ignore[no-untyped-def]
+    lon, lat = m_point(100, 100)
+    csv = f"lon,lat,category,description\n{lon},{lat},parking,批量\n".encode()
+    r = keyed(app, f"{role}-key").post(
+        "/api/v1/cases/batch", data=csv, headers={"Content-Type": "text/csv"}
+    )
+    assert r.status_code == (200 if role in {"admin", "street", "community", "outsider"} else 403)
+
+
+@pytest.mark.parametrize("role", ["anonymous", *ROLES])
+def test_open311_reads_are_everyones_and_masked(app, role, case_a) -> None:  # type: ignore[no-untyped-def]
+    c = app.test_client() if role == "anonymous" else keyed(app, f"{role}-key")
+    r = c.get("/open311/v2/requests.json")
+    assert r.status_code == 200 and PHONE not in r.text and "张三丰" not in r.text
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -165,7 +221,7 @@ def test_sign_in_session_csrf_and_sign_out(app, case_a) -> None:  # type: ignore
     assert me["role"] == "grid_worker" and me["areas"] == [{"kind": "grid", "code": GRID_A}]
     cookie = r.headers.getlist("Set-Cookie")
     session_cookie = next(h for h in cookie if h.startswith("gridmap_session="))
-    assert "HttpOnly" in session_cookie and "SameSite=Strict" in session_cookie
+    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
     assert c.get("/api/v1/session").get_json()["username"] == "worker_a"
     url = f"/api/v1/cases/{case_a}/transitions"
     no_token = c.post(url, json={"to": "accepted"})
@@ -270,3 +326,32 @@ def test_open311_ids_are_unguessable_tokens(app, case_a) -> None:  # type: ignor
     assert str(case_a) not in ids
     assert anon.get(f"/open311/v2/requests/{case_a}.json").status_code == 404
     assert PHONE not in anon.get("/open311/v2/requests.json").text
+
+
+def test_the_identity_service_header_is_trusted_only_from_its_proxy(  # type: ignore[no-untyped-def]
+    db_url: str, connection, case_a
+) -> None:
+    """统一身份认证 in front: its header names the account, from the proxy's address only."""
+    from geo.settings import load_settings
+    from tests.conftest import make_app
+
+    settings = load_settings(
+        {
+            "GRIDMAP_RATE_LIMIT": "off",
+            "GRIDMAP_AUTH_PROXY_HEADER": "X-Remote-User",
+            "GRIDMAP_AUTH_PROXY_FROM": "127.0.0.1",
+        }
+    )
+    c = make_app(db_url, connection, settings).test_client()
+    me = c.get("/api/v1/session", headers={"X-Remote-User": "worker_a"})
+    assert me.status_code == 200 and me.get_json()["role"] == "grid_worker"
+    full = c.get(f"/api/v1/cases/{case_a}", headers={"X-Remote-User": "worker_a"})
+    assert full.get_json()["reporter"]["phone"] == PHONE
+    elsewhere = c.get(
+        "/api/v1/session",
+        headers={"X-Remote-User": "admin"},
+        environ_base={"REMOTE_ADDR": "10.1.2.3"},
+    )
+    assert elsewhere.status_code == 401  # not from the proxy: the header is ignored
+    unknown = c.get("/api/v1/session", headers={"X-Remote-User": "nobody"})
+    assert unknown.status_code == 403

@@ -7,10 +7,8 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -21,7 +19,7 @@ import pytest
 
 from ops.cluster import Cluster
 from ops.serving import gunicorn_command
-from tests.conftest import _free_port, scratch_database
+from tests.conftest import _free_port, scratch_database, throwaway_cluster
 from tests.fixtures import m_point
 
 CLIENTS = 6
@@ -30,13 +28,8 @@ CLIENTS = 6
 @pytest.fixture()
 def own_cluster() -> Iterator[Cluster]:
     """A cluster of its own: restarting the suite's would break its pooled connections."""
-    root = Path(tempfile.mkdtemp(prefix="gridmap-restart-pg-"))
-    root.chmod(0o755)
-    c = Cluster(root=root / "cluster", port=_free_port())
-    c.up("gridmap")
-    yield c
-    c.destroy()
-    shutil.rmtree(root, ignore_errors=True)
+    with throwaway_cluster("gridmap-restart-pg-") as c:
+        yield c
 
 
 def call(

@@ -13,11 +13,13 @@ from sqlalchemy.orm import Session
 
 from geo.models import Base
 from geo.vocabulary import (
+    ACCOUNT_AREA_KINDS,
     AREA_KINDS,
     CASE_STATUSES,
     DONE_STATUSES,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
+    ROLES,
     RULES,
     STATUS_LABELS,
     TRANSITIONS,
@@ -54,6 +56,8 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_cases_rule") == set(RULES)
     assert check_values(session, "ck_party_orgs_kind") == set(PARTY_ORG_KINDS)
     assert check_values(session, "ck_party_orgs_area_kind") == set(AREA_KINDS)
+    assert check_values(session, "ck_accounts_role") == set(ROLES)
+    assert check_values(session, "ck_account_areas_kind") == set(ACCOUNT_AREA_KINDS)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

@@ -67,6 +67,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         health,
         inputs,
         limits,
+        oidc,
         open311,
         openapi,
         pages,
@@ -76,6 +77,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     errors.init_app(app)
     inputs.init_app(app)
     headers.init_app(app, settings)
+    oidc.init_app(app, settings)
     limits.init_app(app, settings)
     compress.init_app(app)
     app.register_blueprint(health.bp)

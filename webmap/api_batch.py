@@ -11,9 +11,8 @@ from sqlalchemy import text
 
 from data.case_batch import mapped
 from data.case_import import batch_source, import_cases
-from geo import audit
 from geo.errors import BadInput
-from webmap.auth import allow
+from webmap.auth import allow, audit_caller
 from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders
 
@@ -49,13 +48,6 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
                 source=batch_source(caller.name),
                 snap_m=get_settings().snap_distance_m,
             )  # a domain error leaves with nothing written: the session is rolled back
-    audit.record(
-        s,
-        "case.batch",
-        caller.account.id if caller.account else None,
-        caller.name,
-        caller.address,
-        detail={"rows": report.rows, "accepted": report.accepted},
-    )
+    audit_caller(s, "case.batch", detail={"rows": report.rows, "accepted": report.accepted})
     s.commit()
     return jsonify(report.as_dict())

@@ -5,10 +5,9 @@ from __future__ import annotations
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
-from geo import audit
 from geo.access import case_view, may_move
 from geo.cases import NewCase, case_place, create_case, get_case, transition
-from webmap.auth import allow, current_caller
+from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
 
@@ -33,14 +32,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
     )
     intake = create_case(s, get_settings(), new, header.idempotency_key, caller.scope)
     if intake.created:
-        audit.record(
-            s,
-            "case.create",
-            caller.account.id if caller.account else None,
-            caller.name,
-            caller.address,
-            target=f"case:{intake.id}",
-        )
+        audit_caller(s, "case.create", target=f"case:{intake.id}")
     s.commit()
     out = get_case(s, intake.id)
     assert out is not None
@@ -64,15 +56,7 @@ def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-d
     out = get_case(s, path.case_id, full_reporter=full)
     assert out is not None
     if full and (out["reporter"]["name"] or out["reporter"]["phone"]):
-        assert caller.account is not None
-        audit.record(
-            s,
-            "case.read_personal",
-            caller.account.id,
-            caller.name,
-            caller.address,
-            target=f"case:{path.case_id}",
-        )
+        audit_caller(s, "case.read_personal", target=f"case:{path.case_id}")
         s.commit()
     return jsonify(out)
 
@@ -85,12 +69,9 @@ def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  #
     s = get_session()
     may_move(caller, *case_place(s, path.case_id), body.to)
     previous = transition(s, path.case_id, body.to, caller.name, body.note)
-    audit.record(
+    audit_caller(
         s,
         "case.transition",
-        caller.account.id if caller.account else None,
-        caller.name,
-        caller.address,
         target=f"case:{path.case_id}",
         detail={"from": previous, "to": body.to, "note": body.note},
     )

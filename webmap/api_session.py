@@ -11,7 +11,15 @@ from pydantic import Field
 from geo import audit
 from geo.accounts import change_password, close_session, open_session, sign_in
 from geo.errors import NotAuthenticated, TooManyAttempts
-from webmap.auth import COOKIE, CSRF_COOKIE, allow, client_address, current_caller, signed_in
+from webmap.auth import (
+    COOKIE,
+    CSRF_COOKIE,
+    allow,
+    client_address,
+    current_caller,
+    set_session_cookies,
+    signed_in,
+)
 from webmap.db import get_session, get_settings
 from webmap.schemas import Schema
 
@@ -47,30 +55,10 @@ def post_session(body: SignIn):  # type: ignore[no-untyped-def]
     except (NotAuthenticated, TooManyAttempts):
         s.commit()  # the failed attempt stays in the audit log
         raise
-    settings = get_settings()
-    token, csrf = open_session(s, account, address, settings.session_hours)
+    token, csrf = open_session(s, account, address, get_settings().session_hours)
     s.commit()
     resp = jsonify({**account.as_dict(), "csrf_token": csrf})
-    resp.set_cookie(
-        COOKIE,
-        token,
-        max_age=int(settings.session_hours * 3600),
-        httponly=True,
-        samesite="Strict",
-        secure=request.is_secure,
-        path="/",
-    )
-    # The CSRF token again, readable by this origin's scripts (double submit): a page sends it
-    # back in X-CSRF-Token, which another site cannot read or set.
-    resp.set_cookie(
-        CSRF_COOKIE,
-        csrf,
-        max_age=int(settings.session_hours * 3600),
-        httponly=False,
-        samesite="Strict",
-        secure=request.is_secure,
-        path="/",
-    )
+    set_session_cookies(resp, token, csrf)
     return resp
 
 

@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import time
 from threading import Lock
+from typing import Any
 
-from flask import g, request
+from flask import Response, g, request
 from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from geo import audit
 from geo.access import Caller, require
 from geo.accounts import Account, find_account, load_account, session_account
 from geo.apikeys import hash_key
@@ -98,6 +101,39 @@ def _key_account(key: str) -> tuple[Account, int] | None:
             _keys.clear()
         _keys[h] = (now + KEY_TTL_S, account, int(row.id))
     return account, int(row.id)
+
+
+def set_session_cookies(resp: Response, token: str, csrf: str) -> None:
+    """The session cookie (HttpOnly, SameSite=Lax so the identity service's redirect back
+    signs in, Secure over HTTPS; writes need the CSRF token besides) and the CSRF token
+    again, readable by this origin's scripts (double submit): a page sends it back in
+    X-CSRF-Token, which another site can neither read nor set."""
+    age = int(get_settings().session_hours * 3600)
+    for name, value, http_only in ((COOKIE, token, True), (CSRF_COOKIE, csrf, False)):
+        resp.set_cookie(
+            name,
+            value,
+            max_age=age,
+            httponly=http_only,
+            samesite="Lax",
+            secure=request.is_secure,
+            path="/",
+        )
+
+
+def audit_caller(
+    session: Session,
+    action: str,
+    *,
+    target: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """An audit entry for what the request's caller did (geo/audit.py)."""
+    caller = current_caller()
+    account_id = caller.account.id if caller.account else None
+    audit.record(
+        session, action, account_id, caller.name, caller.address, target=target, detail=detail
+    )
 
 
 def allow(action: str) -> Caller:

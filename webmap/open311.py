@@ -12,12 +12,11 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
-from geo import audit
 from geo.cases import NewCase, create_case
 from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
-from webmap.auth import current_caller
+from webmap.auth import audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.schemas import CaseIn
 
@@ -143,15 +142,7 @@ def post_request(fmt: str) -> Response:
         raise BadInput("Idempotency-Key: at most 200 printable characters")
     intake = create_case(s, get_settings(), new, key, caller.scope)
     if intake.created:
-        audit.record(
-            s,
-            "case.create",
-            caller.account.id if caller.account else None,
-            caller.name,
-            caller.address,
-            target=f"case:{intake.id}",
-            detail={"via": "open311"},
-        )
+        audit_caller(s, "case.create", target=f"case:{intake.id}", detail={"via": "open311"})
     token = s.execute(
         text("SELECT public_token FROM cases WHERE id = :i"), {"i": intake.id}
     ).scalar_one()

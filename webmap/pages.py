@@ -273,7 +273,12 @@ def _page(page: str) -> Response:
 
 @bp.get("/login")
 def login() -> Response:
-    return Response(LOGIN, mimetype="text/html")
+    html = LOGIN
+    if get_settings().oidc_issuer:  # the identity service's sign-in beside the password form
+        nxt = urlencode({"next": request.args.get("next", "/")})
+        link = f'<p><a class="gm-oidc" href="/login/oidc?{escape(nxt)}">统一身份认证登录</a></p>'
+        html = html.replace("<!--oidc-->", link)
+    return Response(html, mimetype="text/html")
 
 
 @bp.get("/pages/<page>/<int:n>-<digest>.js")
