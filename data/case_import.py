@@ -75,6 +75,7 @@ class _Part:
     taken: bool = False  # a concurrent import of the same file had claimed it
     accepted: int = 0
     unplaced: list[int] = field(default_factory=list)  # 1-based rows outside the district
+    out_of_area: list[int] = field(default_factory=list)  # 1-based rows outside the areas
     seconds: dict[str, float] = field(default_factory=dict)  # stage, assign, write
 
 
@@ -86,9 +87,11 @@ def import_cases(
     source: str,
     snap_m: float,
     part_rows: int | None = None,
+    areas: list[str] | None = None,
 ) -> BatchReport:
     """Import a CSV or GeoJSON file; snap_m from the settings; part_rows (tests) overrides the
-    size of its parts."""
+    size of its parts. areas (LIKE patterns, geo/access.py; None: anywhere): a row assigned
+    outside them is rejected, as the importing account answers for them only."""
     t0 = time.perf_counter()
     table, reason = check(session, parse(data, fmt))
     digest = hashlib.sha256(data).hexdigest()
@@ -112,7 +115,7 @@ def import_cases(
             "nothing written"
         )
     if n <= part_rows:
-        _import_part(session, table, parts[0], digest, source, snap_m)
+        _import_part(session, table, parts[0], digest, source, snap_m, areas)
     else:
         engine = session.get_bind().engine
 
@@ -121,7 +124,7 @@ def import_cases(
                 # a part runs as long as it needs, whatever time budget its engine carries
                 s.execute(text("SET LOCAL statement_timeout = 0"))
                 try:
-                    _import_part(s, table, part, digest, source, snap_m)
+                    _import_part(s, table, part, digest, source, snap_m, areas)
                 except AlreadyImported:  # a concurrent request of the same file took it
                     s.rollback()
                     part.taken = True
@@ -149,6 +152,7 @@ def _report(
         reason[np.asarray(part.unplaced, dtype=int) - 1] = (
             f"outside the district (more than {snap_m:.0f} m from every grid)"
         )
+        reason[np.asarray(part.out_of_area, dtype=int) - 1] = "outside your areas (不在您的辖区内)"
     for r in skipped:
         reason[r.first_row - 1 : r.last_row] = ""
     bad = np.flatnonzero(reason != "")
@@ -181,7 +185,13 @@ def _report(
 
 
 def _import_part(
-    s: Session, table: pa.Table, part: _Part, digest: str, source: str, snap_m: float
+    s: Session,
+    table: pa.Table,
+    part: _Part,
+    digest: str,
+    source: str,
+    snap_m: float,
+    areas: list[str] | None,
 ) -> None:
     """Claim the part in case_imports (waits for, then yields to, a concurrent import of the
     same file), stage its accepted rows, assign them, insert the cases pointing at the claim."""
@@ -206,8 +216,21 @@ def _import_part(
     )
     assign_set(s, snap_m)
     part.unplaced = unplaced(s)
+    if areas is not None:
+        part.out_of_area = [
+            int(r[0])
+            for r in s.execute(
+                text(
+                    "SELECT id FROM assign_output "
+                    "WHERE NOT in_area(grid_code, zone_code, CAST(:areas AS text[]))"
+                ),
+                {"areas": areas},
+            )
+        ]
     t = _lap(part, "assign", t)
-    written = s.execute(text(_INSERT), {"source": source, "import_id": part.import_id})
+    written = s.execute(
+        text(_INSERT), {"source": source, "import_id": part.import_id, "areas": areas}
+    )
     part.accepted = written.rowcount  # type: ignore[attr-defined]
     _lap(part, "write", t)
     if part.accepted:
@@ -258,6 +281,7 @@ SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s
 FROM batch_stage s
 JOIN assign_output o ON o.id = s.row_no
 JOIN categories k ON k.code = s.category
+WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[]))
 ORDER BY s.row_no
 """
 

@@ -146,6 +146,12 @@ def test_batch_import_is_the_staffs(app, role) -> None:  # type: ignore[no-untyp
         "/api/v1/cases/batch", data=csv, headers={"Content-Type": "text/csv"}
     )
     assert r.status_code == (200 if role in {"admin", "street", "community", "outsider"} else 403)
+    if role == "outsider":  # street staff of another street: the row is not theirs
+        report = r.get_json()
+        assert report["accepted"] == 0
+        assert "outside your areas" in report["rejected"][0]["reason"]
+    elif r.status_code == 200:
+        assert r.get_json()["accepted"] == 1
 
 
 @pytest.mark.parametrize("role", ["anonymous", *ROLES])

@@ -47,6 +47,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
                 fmt,
                 source=batch_source(caller.name),
                 snap_m=get_settings().snap_distance_m,
+                areas=caller.patterns(),
             )  # a domain error leaves with nothing written: the session is rolled back
     audit_caller(s, "case.batch", detail={"rows": report.rows, "accepted": report.accepted})
     s.commit()
