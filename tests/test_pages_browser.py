@@ -196,7 +196,8 @@ def test_worker_finds_a_case_and_its_popup_shows_user_text_escaped(browser, serv
     )
     grid = case["assignment"]["grid"]["code"]
     v = Visit(browser, server, f"/worker?grid={grid}", 390, 844)
-    assert v.page.locator("#gm-mygrid").inner_text().endswith(grid)
+    mine = case["assignment"]["grid"]["name"]
+    assert v.page.locator("#gm-mygrid").inner_text() == f"我的网格：{mine}"
     v.page.fill("#gm-q", str(case["id"]))
     v.page.click("text=搜索")
     v.until("document.querySelectorAll('#gm-results li').length > 0")
@@ -375,7 +376,7 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     v.page.click("#gm-signin button[type=submit]")
     v.page.wait_for_url(server + "/worker", timeout=15_000)
     v.until("window.gridmap && gridmap.config && window[gridmap.config.map]")
-    assert grid in v.page.inner_text("#gm-mygrid")
+    assert v.page.inner_text("#gm-mygrid") == f"我的网格：{case['assignment']['grid']['name']}"
     v.page.fill("#gm-q", str(case["id"]))
     v.page.press("#gm-q", "Enter")
     v.until("document.querySelectorAll('#gm-results button[data-to]').length > 0")
@@ -390,5 +391,8 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     assert done["status"] == "resolved"
     assert done["events"][-1]["actor"] == username
     assert done["events"][-1]["note"] == "已更换灯泡"
+    v.page.click(".gm-signout")  # and signs out
+    v.page.wait_for_url(server + "/login", timeout=15_000)
+    assert v.context.request.get(server + "/api/v1/session").status == 401
     v.errors = [e for e in v.errors if "401" not in e]  # the sign-in page asks who is there
     v.close()

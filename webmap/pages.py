@@ -171,6 +171,10 @@ def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -
         "displayCrs": display,
         "bounds": bounds,
         "grid": grid,
+        "gridName": grid
+        and get_read_session()
+        .execute(text("SELECT name FROM grids WHERE code = :g"), {"g": grid})
+        .scalar(),
         "refreshSeconds": refresh_s,
         "map": m.get_name(),
         "district": settings.district_name,

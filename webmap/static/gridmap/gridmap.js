@@ -174,6 +174,18 @@
     return layer;
   };
 
+  // Sign out, for a page opened with a sign-in (not a key): a small button in a corner.
+  document.addEventListener("DOMContentLoaded", () => {
+    if (!gm.csrf()) return;
+    const out = gm.el("button", "gm-signout", "退出登录");
+    out.type = "button";
+    out.addEventListener("click", () => {
+      fetch("/api/v1/session", { method: "DELETE", headers: { "X-CSRF-Token": gm.csrf() } })
+        .finally(() => location.assign("/login"));
+    });
+    document.body.appendChild(out);
+  });
+
   gm.reloadAll = function () {
     return Promise.all(Object.values(gm.layers).map((l) => l.reload()));
   };
