@@ -101,7 +101,7 @@ def _read_csv(data: Data) -> pa.Table:
                 quoted_strings_can_be_null=False,
             ),
         )
-    except (UnicodeDecodeError, pa.ArrowInvalid) as exc:
+    except (UnicodeDecodeError, pa.ArrowInvalid, csv.Error) as exc:
         raise BatchError(f"cannot read the CSV: {exc}") from exc
 
 

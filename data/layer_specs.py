@@ -10,7 +10,7 @@ class LayerSpec:
     table: str
     geometry: str  # "polygon" | "point" | "line"
     required: tuple[str, ...]
-    optional: dict[str, str] = field(default_factory=dict)  # column -> "int" | "text"
+    optional: dict[str, str] = field(default_factory=dict)  # column -> "int" | "text" | "date"
     parent: tuple[str, str] | None = None  # (column, table)
     code_digits: int | None = None
     key: str = "code"
@@ -43,6 +43,11 @@ LAYERS: dict[str, LayerSpec] = {
             "compound_type": "text",
             "property_company": "text",
             "owners_committee": "text",
+            "committee_kind": "text",
+            "committee_term_start": "date",
+            "committee_term_end": "date",
+            "property_level": "text",
+            "fee_model": "text",
         },
         parent=("community_code", "communities"),
     ),
@@ -99,6 +104,11 @@ ALIASES = {
     "compound_type": ("小区类型",),
     "property_company": ("物业公司", "物业"),
     "owners_committee": ("业委会",),
+    "committee_kind": ("业委会状态", "业主组织", "委员会类型"),
+    "committee_term_start": ("届期开始", "任期开始"),
+    "committee_term_end": ("届期结束", "任期结束", "换届时间"),
+    "property_level": ("物业服务等级", "物业等级", "服务等级"),
+    "fee_model": ("物业收费模式", "收费模式", "计费方式"),
     "id": ("seg_id", "fid_", "objectid"),
     "source": ("u_osm", "u"),
     "target": ("v_osm", "v"),

@@ -18,7 +18,13 @@ from geo.assign import reassign_open_cases
 from geo.derived import refresh_all
 from geo.network import prepare_network
 from geo.settings import Settings
-from geo.vocabulary import COMPOUND_TYPES, METRIC_SRID
+from geo.vocabulary import (
+    COMMITTEE_KINDS,
+    COMPOUND_TYPES,
+    FEE_MODELS,
+    METRIC_SRID,
+    PROPERTY_LEVELS,
+)
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
@@ -64,6 +70,15 @@ def load_layer(
     return report
 
 
+# Columns holding one of a fixed set of values (geo/vocabulary.py); other values are rejected.
+ENUMS: dict[str, tuple[str, ...]] = {
+    "compound_type": COMPOUND_TYPES,
+    "committee_kind": tuple(COMMITTEE_KINDS),
+    "property_level": PROPERTY_LEVELS,
+    "fee_model": FEE_MODELS,
+}
+
+
 def _reject(
     gdf: gpd.GeoDataFrame, bad: np.ndarray, reasons: list[str], spec: LayerSpec, report: LoadReport
 ) -> gpd.GeoDataFrame:
@@ -87,17 +102,28 @@ def _check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) ->
                 report,
             )
             gdf[col] = pd.to_numeric(gdf[col]).astype("Int64")
+        elif kind == "date":
+            when = pd.to_datetime(gdf[col], errors="coerce", format="mixed")
+            bad = (gdf[col].notna() & when.isna()).to_numpy()
+            gdf = _reject(
+                gdf,
+                bad,
+                [f"{col} must be a date (2024-05-01), got {v!r}" for v in gdf.loc[bad, col]],
+                spec,
+                report,
+            )
+            when = pd.to_datetime(gdf[col], errors="coerce", format="mixed")
+            gdf[col] = [d.date() if pd.notna(d) else None for d in when]
         else:
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
-    if "compound_type" in gdf.columns:
-        bad = (gdf["compound_type"].notna() & ~gdf["compound_type"].isin(COMPOUND_TYPES)).to_numpy()
+    for col, allowed in ENUMS.items():
+        if col not in gdf.columns:
+            continue
+        bad = (gdf[col].notna() & ~gdf[col].isin(allowed)).to_numpy()
         gdf = _reject(
             gdf,
             bad,
-            [
-                f"compound_type {v!r} is not one of {'/'.join(COMPOUND_TYPES)}"
-                for v in gdf.loc[bad, "compound_type"]
-            ],
+            [f"{col} {v!r} is not one of {'/'.join(allowed)}" for v in gdf.loc[bad, col]],
             spec,
             report,
         )

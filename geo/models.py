@@ -5,7 +5,7 @@ Codes follow GB/T 30428's pattern: street 9 digits, community 12, grid 15.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from geoalchemy2 import Geometry
@@ -14,6 +14,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -113,6 +114,14 @@ class Compound(Base):
             "compound_type IN ('商品房', '老旧小区', '回迁安置')", name="ck_compounds_type"
         ),
         CheckConstraint("households >= 0", name="ck_compounds_households"),
+        CheckConstraint(
+            "committee_kind IN ('业委会', '物管委', '社区托管', '无')",
+            name="ck_compounds_committee_kind",
+        ),
+        CheckConstraint(
+            "property_level IN ('甲', '乙', '丙', '丁')", name="ck_compounds_property_level"
+        ),
+        CheckConstraint("fee_model IN ('包干制', '酬金制')", name="ck_compounds_fee_model"),
     )
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
@@ -122,6 +131,15 @@ class Compound(Base):
     property_company: Mapped[str | None] = mapped_column(Text)
     owners_committee: Mapped[str | None] = mapped_column(Text)
     contacts: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, server_default="{}")
+    # 三方协同 (geo/vocabulary.py COMMITTEE_KINDS, PROPERTY_LEVELS, FEE_MODELS)
+    committee_kind: Mapped[str] = mapped_column(Text, server_default="无")
+    committee_term_start: Mapped[date | None] = mapped_column(Date)
+    committee_term_end: Mapped[date | None] = mapped_column(Date)
+    property_level: Mapped[str | None] = mapped_column(Text)  # NULL: not graded
+    fee_model: Mapped[str | None] = mapped_column(Text)
+    commissioner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom: Mapped[Any] = _poly()
 

@@ -80,3 +80,14 @@ ACCOUNT_AREA_KINDS = (
     "business_community",
     "building",
 )
+
+# 三方协同 in a compound (issue #17): its owners' side, and its property service.
+COMMITTEE_KINDS = {
+    "业委会": "业主委员会 formed",
+    "物管委": "物业管理委员会 formed (where an owners' committee cannot be)",
+    "社区托管": "under the community's trusteeship",
+    "无": "none",
+}
+COMMITTEES_FORMED = ("业委会", "物管委")
+PROPERTY_LEVELS = ("甲", "乙", "丙", "丁")  # service levels; NULL: not graded
+FEE_MODELS = ("包干制", "酬金制")

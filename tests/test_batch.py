@@ -129,6 +129,12 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) 
     assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 403  # command
     # an uploaded file of nothing but a BOM (schemathesis found it a 500: the mapped file
     # could not be closed while the error still held a slice of it)
+    lone_cr = client.post(  # a carriage return alone in the header (schemathesis found a 500)
+        "/api/v1/cases/batch",
+        data=b"lon,la\rt,category\n1,2,x\n",
+        headers={**KEY, "Content-Type": "text/csv"},
+    )
+    assert lone_cr.status_code == 400 and "cannot read the CSV" in lone_cr.get_json()["message"]
     upload = {"file": (io.BytesIO(b"\xef\xbb\xbf"), "cases.csv")}
     r = client.post("/api/v1/cases/batch", headers=KEY, data=upload)
     assert r.status_code == 400

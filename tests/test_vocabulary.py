@@ -16,9 +16,12 @@ from geo.vocabulary import (
     ACCOUNT_AREA_KINDS,
     AREA_KINDS,
     CASE_STATUSES,
+    COMMITTEE_KINDS,
     DONE_STATUSES,
+    FEE_MODELS,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
+    PROPERTY_LEVELS,
     ROLES,
     RULES,
     STATUS_LABELS,
@@ -32,7 +35,7 @@ def check_values(session: Session, name: str) -> set[str]:
     definition = session.execute(
         text("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = :n"), {"n": name}
     ).scalar_one()
-    return set(re.findall(r"'([a-z_]+)'", definition))
+    return set(re.findall(r"'([^']+)'::", definition))
 
 
 @pytest.mark.parametrize("status", CASE_STATUSES)
@@ -57,6 +60,9 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_party_orgs_kind") == set(PARTY_ORG_KINDS)
     assert check_values(session, "ck_party_orgs_area_kind") == set(AREA_KINDS)
     assert check_values(session, "ck_accounts_role") == set(ROLES)
+    assert check_values(session, "ck_compounds_committee_kind") == set(COMMITTEE_KINDS)
+    assert check_values(session, "ck_compounds_property_level") == set(PROPERTY_LEVELS)
+    assert check_values(session, "ck_compounds_fee_model") == set(FEE_MODELS)
     assert check_values(session, "ck_account_areas_kind") == set(ACCOUNT_AREA_KINDS)
 
 

@@ -13,7 +13,7 @@ import time
 from threading import Lock
 from typing import Any
 
-from flask import Response, g, request
+from flask import Response, current_app, g, request
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -28,7 +28,6 @@ COOKIE = "gridmap_session"
 CSRF_COOKIE = "gridmap_csrf"
 SAFE = ("GET", "HEAD", "OPTIONS")
 KEY_TTL_S = 10.0  # a revoked key stops working within this long in every worker
-_keys: dict[str, tuple[float, Account, int]] = {}
 _keys_lock = Lock()
 
 
@@ -78,6 +77,10 @@ def _resolve() -> Caller:
 def _key_account(key: str) -> tuple[Account, int] | None:
     h = hash_key(key)
     now = time.monotonic()
+    # per app (one database), never per process: a key names an account of its database
+    _keys: dict[str, tuple[float, Account, int]] = current_app.extensions.setdefault(
+        "gridmap.keys", {}
+    )
     with _keys_lock:
         hit = _keys.get(h)
     if hit and hit[0] > now:

@@ -153,6 +153,42 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         address={"anyOf": [S, {"type": "null"}]},
         detail={"anyOf": [{"type": "object"}, {"type": "null"}]},
     ),
+    "Compound": obj(
+        ("code", "name", "three_parties"),
+        code=S,
+        name=S,
+        households=INT,
+        compound_type=S,
+        open_cases=INT,
+        three_parties=obj(
+            ("residents_committee", "owners_committee", "property", "party_org", "commissioner"),
+            residents_committee={"type": "object"},
+            owners_committee={"type": "object"},
+            property={"type": "object"},
+            party_org={"anyOf": [{"type": "object"}, {"type": "null"}]},
+            commissioner={"anyOf": [S, {"type": "null"}]},
+        ),
+    ),
+    "Residential": obj(
+        ("compounds", "committee_formation", "owners_committee"),
+        compounds=INT,
+        **{
+            k: obj(
+                ("numerator", "denominator", "rate"),
+                numerator=INT,
+                denominator=INT,
+                rate={"anyOf": [N, {"type": "null"}]},
+            )
+            for k in (
+                "committee_formation",
+                "owners_committee",
+                "property_coverage_old",
+                "service_level_old",
+                "reelections_due",
+            )
+        },
+        open_cases_per_100_households={"type": "object"},
+    ),
     "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
     "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),
     "Cockpit": {"type": "object"},
@@ -213,6 +249,8 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("delete", "/api/v1/session"): {"204": {"description": "Signed out"}},
     ("post", "/api/v1/session/password"): {"200": json_answer(obj(("ok",), ok=B))},
     ("get", "/api/v1/audit"): {"200": json_answer(arr(ref("AuditEntry")))},
+    ("get", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
+    ("get", "/api/v1/stats/residential"): {"200": json_answer(ref("Residential"))},
 }
 
 ERRORS = {

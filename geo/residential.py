@@ -1,0 +1,72 @@
+"""Residential compounds' 三方协同 (issue #17): each compound's three parties, and indicators
+with numerator and denominator at district, street or community level."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.errors import NotFound
+from geo.sql.loader import query
+
+
+def _rate(numerator: int, denominator: int, per: float = 100.0) -> dict[str, Any]:
+    return {
+        "numerator": int(numerator),
+        "denominator": int(denominator),
+        "rate": round(per * numerator / denominator, 2) if denominator else None,
+    }
+
+
+def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
+    """The indicators of the compounds whose code begins `prefix` ('' : the district)."""
+    r = session.execute(text(query("residential", "indicators")), {"prefix": prefix}).one()
+    by_type = session.execute(text(query("residential", "cases_by_type")), {"prefix": prefix})
+    return {
+        "compounds": int(r.compounds),
+        "committee_formation": _rate(r.committees, r.compounds),  # 业委会 or 物管委
+        "owners_committee": _rate(r.owners, r.compounds),  # 业委会 alone
+        "property_coverage_old": _rate(r.old_with_property, r.old),
+        "service_level_old": _rate(r.old_graded, r.old),  # at 丁 or better
+        "reelections_due": _rate(r.reelections_due, r.committees),  # within 90 days
+        "open_cases_per_100_households": {
+            t.compound_type: _rate(t.open_cases, t.households) for t in by_type
+        },
+    }
+
+
+def _day(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def compound_parties(session: Session, code: str) -> dict[str, Any]:
+    r = session.execute(text(query("residential", "compound")), {"code": code}).one_or_none()
+    if r is None:
+        raise NotFound(f"no compound {code!r}")
+    return {
+        "code": r.code,
+        "name": r.name,
+        "households": r.households,
+        "compound_type": r.compound_type,
+        "community": {"code": r.community_code, "name": r.community_name},
+        "open_cases": int(r.open_cases),
+        "three_parties": {
+            "residents_committee": {"name": f"{r.community_name}居民委员会"},
+            "owners_committee": {
+                "kind": r.committee_kind,
+                "name": r.owners_committee,
+                "term_start": _day(r.committee_term_start),
+                "term_end": _day(r.committee_term_end),
+            },
+            "property": {
+                "company": r.property_company,
+                "level": r.property_level,
+                "fee_model": r.fee_model,
+            },
+            "party_org": {"code": r.party_code, "name": r.party_name} if r.party_code else None,
+            "commissioner": r.commissioner,
+        },
+    }

@@ -1,0 +1,41 @@
+-- Residential compounds (geo/residential.py): the 三方协同 indicators of the compounds whose
+-- code begins :prefix (a street's code, or '' for the district), and one compound's parties.
+
+-- name: indicators
+SELECT count(*) AS compounds,
+       count(*) FILTER (WHERE committee_kind IN ('业委会', '物管委')) AS committees,
+       count(*) FILTER (WHERE committee_kind = '业委会') AS owners,
+       count(*) FILTER (WHERE compound_type = '老旧小区') AS old,
+       count(*) FILTER (WHERE compound_type = '老旧小区'
+                          AND property_company IS NOT NULL) AS old_with_property,
+       count(*) FILTER (WHERE compound_type = '老旧小区'
+                          AND property_level IS NOT NULL) AS old_graded,
+       count(*) FILTER (WHERE committee_kind IN ('业委会', '物管委')
+                          AND committee_term_end BETWEEN current_date
+                                                     AND current_date + 90) AS reelections_due
+FROM compounds WHERE code LIKE :prefix || '%';
+
+-- name: cases_by_type
+-- open cases per compound type, and the households they come from
+SELECT c.compound_type, sum(c.households)::bigint AS households,
+       sum(COALESCE(o.n, 0))::bigint AS open_cases
+FROM compounds c
+LEFT JOIN (SELECT zone_code, count(*) AS n FROM cases
+           WHERE zone_kind = 'compound' AND case_is_open(status) GROUP BY zone_code) o
+       ON o.zone_code = c.code
+WHERE c.code LIKE :prefix || '%'
+GROUP BY c.compound_type ORDER BY c.compound_type;
+
+-- name: compound
+SELECT c.code, c.name, c.households, c.compound_type, c.property_company, c.owners_committee,
+       c.committee_kind, c.committee_term_start, c.committee_term_end, c.property_level,
+       c.fee_model, m.code AS community_code, m.name AS community_name,
+       a.username AS commissioner, o.code AS party_code, o.name AS party_name,
+       (SELECT count(*) FROM cases k WHERE k.zone_kind = 'compound' AND k.zone_code = c.code
+          AND case_is_open(k.status)) AS open_cases
+FROM compounds c
+JOIN communities m ON m.code = c.community_code
+LEFT JOIN accounts a ON a.id = c.commissioner_id
+LEFT JOIN party_orgs o ON o.area_kind = 'compound' AND o.area_code = c.code
+                      AND o.kind = 'compound_branch'
+WHERE c.code = :code;
