@@ -94,7 +94,7 @@ class Visit:
         Playwright's wait_for_function compiles its predicate with eval, which the pages'
         Content-Security-Policy rightly refuses."""
         deadline = time.monotonic() + timeout / 1000
-        while not self.page.evaluate(expression):
+        while not self.page.evaluate(f"!!({expression})"):  # a boolean: objects do not cross
             assert time.monotonic() < deadline, f"not true within {timeout} ms: {expression}"
             self.page.wait_for_timeout(100)
 
