@@ -33,6 +33,7 @@ MAY: dict[str, frozenset[str]] = {
     "coverage": STAFF | {"planner", "command"},
     "stats": STAFF | {"command"},
     "audit": frozenset({"admin"}),
+    "compound.edit": STAFF | {"compound_commissioner"},
     "accounts": frozenset({"admin"}),
     "page.cockpit": STAFF | {"command"},
     "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},

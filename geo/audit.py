@@ -56,6 +56,7 @@ def read(
     since: datetime | None = None,
     username: str | None = None,
     action: str | None = None,
+    target: str | None = None,
     limit: int = 200,
 ) -> list[dict[str, Any]]:
     rows = session.execute(
@@ -64,9 +65,10 @@ def read(
             "WHERE (CAST(:s AS timestamptz) IS NULL OR at >= :s) "
             "AND (CAST(:u AS text) IS NULL OR username = :u) "
             "AND (CAST(:a AS text) IS NULL OR action = :a) "
+            "AND (CAST(:t AS text) IS NULL OR target = :t) "
             "ORDER BY id DESC LIMIT :n"
         ),
-        {"s": since, "u": username, "a": action, "n": limit},
+        {"s": since, "u": username, "a": action, "t": target, "n": limit},
     ).all()
     return [{**r._mapping, "at": r.at.isoformat()} for r in rows]
 

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import NotFound
+from geo.errors import NotFound, Unprocessable
 from geo.sql.loader import query
 
 
@@ -70,3 +70,57 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
             "commissioner": r.commissioner,
         },
     }
+
+
+# What may be edited, and by whom: the commissioner only by staff (geo/access.py STAFF).
+EDITABLE = (
+    "committee_kind",
+    "committee_term_start",
+    "committee_term_end",
+    "owners_committee",
+    "property_company",
+    "property_level",
+    "fee_model",
+)
+
+
+def edit_compound(
+    session: Session, code: str, changes: dict[str, Any], commissioner: str | None = None
+) -> dict[str, list[Any]]:
+    """Apply changes to a compound's three parties; return {field: [old, new]} for what
+    changed (the caller logs it). commissioner: a username (an existing, active account)."""
+    row = session.execute(
+        text(
+            "SELECT c.*, a.username AS commissioner FROM compounds c "
+            "LEFT JOIN accounts a ON a.id = c.commissioner_id WHERE c.code = :c FOR UPDATE OF c"
+        ),
+        {"c": code},
+    ).one_or_none()
+    if row is None:
+        raise NotFound(f"no compound {code!r}")
+    diff: dict[str, list[Any]] = {}
+    for name, value in changes.items():
+        assert name in EDITABLE
+        old = getattr(row, name)
+        if old != value:
+            diff[name] = [old, value]
+            session.execute(
+                text(f"UPDATE compounds SET {name} = :v WHERE code = :c"),  # noqa: S608
+                {"v": value, "c": code},
+            )
+    if commissioner is not None and commissioner != row.commissioner:
+        account = session.execute(
+            text(
+                "SELECT id FROM accounts WHERE username = :u AND disabled_at IS NULL "
+                "AND role = 'compound_commissioner'"
+            ),
+            {"u": commissioner},
+        ).scalar()
+        if account is None:
+            raise Unprocessable(f"no active compound commissioner {commissioner!r}")
+        session.execute(
+            text("UPDATE compounds SET commissioner_id = :a WHERE code = :c"),
+            {"a": account, "c": code},
+        )
+        diff["commissioner"] = [row.commissioner, commissioner]
+    return diff

@@ -142,3 +142,33 @@ def test_the_demo_reproduces_the_districts_published_figures(demo_url: str) -> N
     assert round(out["owners_committee"]["rate"]) == 92
     assert out["property_coverage_old"]["rate"] == 100.0
     assert round(out["service_level_old"]["rate"]) == 98
+
+
+def test_the_three_parties_are_edited_by_the_compounds_staff_and_commissioner(app) -> None:  # type: ignore[no-untyped-def]
+    """Staff of its area and its commissioner edit; others are refused; only staff name the
+    commissioner; every change is kept with who and when, old and new."""
+    from tests.conftest import keyed
+
+    url = f"/api/v1/compounds/{COMPOUND}"
+    change = {"committee_kind": "物管委", "property_level": "乙", "fee_model": "酬金制"}
+    for role in ("worker_a", "planner", "command", "outsider"):
+        assert keyed(app, f"{role}-key").patch(url, json=change).status_code == 403, role
+    assert app.test_client().patch(url, json=change).status_code == 401
+    mine = keyed(app, "compound-key")
+    edited = mine.patch(url, json=change)
+    assert edited.status_code == 200
+    parties = edited.get_json()["three_parties"]
+    assert parties["owners_committee"]["kind"] == "物管委"
+    assert (parties["property"]["level"], parties["property"]["fee_model"]) == ("乙", "酬金制")
+    assert mine.patch(url, json={"commissioner": "compound"}).status_code == 403
+    named = keyed(app, "community-key").patch(url, json={"commissioner": "compound"})
+    assert named.get_json()["three_parties"]["commissioner"] == "compound"
+    bad = keyed(app, "community-key")
+    assert bad.patch(url, json={"commissioner": "planner"}).status_code == 422  # not one
+    assert bad.patch(url, json={"property_level": "戊"}).status_code == 400
+    assert bad.patch(url, json={"committee_kind": None}).status_code == 400
+    assert bad.patch(url, json={"colour": "red"}).status_code == 400
+    history = keyed(app, "admin-key").get(url).get_json()["changes"]
+    assert [c["by"] for c in history] == ["community", "compound"]
+    assert history[1]["changed"]["committee_kind"] == ["无", "物管委"]
+    assert history[0]["changed"]["commissioner"] == [None, "compound"]

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Literal
+
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
-from geo.residential import compound_parties, residential_stats
-from webmap.auth import allow
-from webmap.db import get_read_session
+from geo import audit
+from geo.access import STAFF, covers
+from geo.errors import Forbidden
+from geo.residential import compound_parties, edit_compound, residential_stats
+from webmap.auth import allow, audit_caller
+from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
 
 api = APIBlueprint(
@@ -31,7 +37,48 @@ def get_compound(path: CompoundPath):  # type: ignore[no-untyped-def]
     """A compound with its three parties (居委会, 业委会/物管委, 物业), party branch,
     commissioner and open cases."""
     allow("layers")
-    return jsonify(compound_parties(get_read_session(), path.code))
+    return jsonify(_with_changes(get_read_session(), path.code))
+
+
+class CompoundEdit(Schema):
+    model_config = ConfigDict(extra="forbid")
+    committee_kind: Literal["业委会", "物管委", "社区托管", "无"] = "无"  # never null
+    committee_term_start: date | None = None
+    committee_term_end: date | None = None
+    owners_committee: str | None = Field(None, max_length=100)
+    property_company: str | None = Field(None, max_length=100)
+    property_level: Literal["甲", "乙", "丙", "丁"] | None = None
+    fee_model: Literal["包干制", "酬金制"] | None = None
+    commissioner: str | None = Field(None, max_length=64, description="staff only")
+
+
+@api.patch("/compounds/<code>")
+def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-untyped-def]
+    """Edit a compound's three parties: staff of its area and its commissioner (who cannot
+    name the commissioner); each change is logged with who, when and the old and new values."""
+    caller = allow("compound.edit")
+    if not covers(caller, None, path.code):
+        raise Forbidden("该小区不在您的辖区内")
+    changes = body.model_dump(exclude_unset=True)
+    commissioner = changes.pop("commissioner", None)
+    if commissioner is not None and caller.role not in STAFF:
+        raise Forbidden("只有街道、社区工作人员可以指定小区专员")
+    s = get_session()
+    diff = edit_compound(s, path.code, changes, commissioner)
+    if diff:
+        audit_caller(s, "compound.edit", target=f"compound:{path.code}", detail=diff)
+    s.commit()
+    return jsonify(_with_changes(s, path.code))
+
+
+def _with_changes(s, code: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """The compound, and who changed its three parties when (the audit log, newest first)."""
+    out = compound_parties(s, code)
+    out["changes"] = [
+        {"at": e["at"], "by": e["username"], "changed": e["detail"]}
+        for e in audit.read(s, target=f"compound:{code}", action="compound.edit", limit=20)
+    ]
+    return out
 
 
 @api.get("/stats/residential")

@@ -160,6 +160,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         households=INT,
         compound_type=S,
         open_cases=INT,
+        changes=arr({"type": "object"}),
         three_parties=obj(
             ("residents_committee", "owners_committee", "property", "party_org", "commissioner"),
             residents_committee={"type": "object"},
@@ -250,6 +251,7 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/session/password"): {"200": json_answer(obj(("ok",), ok=B))},
     ("get", "/api/v1/audit"): {"200": json_answer(arr(ref("AuditEntry")))},
     ("get", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
+    ("patch", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
     ("get", "/api/v1/stats/residential"): {"200": json_answer(ref("Residential"))},
 }
 
