@@ -48,7 +48,7 @@ def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd
                 rows.append(
                     {
                         "code": f"{branch}-{k}",
-                        "name": f"{r.name}{k}幢楼道党小组",
+                        "name": f"{r.name}{k}幢楼道党支部",
                         "kind": "stairwell_branch",
                         "parent_code": branch,
                         "area_kind": "compound",

@@ -52,7 +52,7 @@ AREA_KINDS = ("street", "community", "compound", "business_community", "building
 PARTY_ORG_KINDS = {
     "community_committee": "社区党委",
     "compound_branch": "小区党支部",
-    "stairwell_branch": "楼道党小组",
+    "stairwell_branch": "楼道党支部",  # a branch of its own, not a 党小组 (issue #17)
     "business_branch": "商务社区党支部",
     "block_org": "街区党组织",
     "mobile_branch": "流动党支部",

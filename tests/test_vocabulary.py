@@ -48,6 +48,12 @@ def test_sql_case_functions_agree_with_the_python_vocabulary(session: Session, s
     assert row[2] == STATUS_LABELS[status]
 
 
+@pytest.mark.parametrize("kind", list(PARTY_ORG_KINDS))
+def test_sql_party_org_labels_agree_with_the_python_vocabulary(session: Session, kind: str) -> None:
+    label = session.execute(text("SELECT party_org_kind_label(:k)"), {"k": kind}).scalar()
+    assert label == PARTY_ORG_KINDS[kind]
+
+
 def test_every_status_has_a_label_and_its_moves_stay_in_the_vocabulary() -> None:
     assert set(STATUS_LABELS) == set(CASE_STATUSES)
     assert set(TRANSITIONS) == set(CASE_STATUSES)

@@ -7,10 +7,8 @@ WITH areas AS (
     UNION ALL SELECT 'street', code, geom FROM streets
 )
 SELECT p.code, p.name,
-       jsonb_build_object('kind', p.kind, 'kind_label', CASE p.kind
-           WHEN 'community_committee' THEN '社区党委' WHEN 'compound_branch' THEN '小区党支部'
-           WHEN 'stairwell_branch' THEN '楼道党小组' WHEN 'business_branch' THEN '商务社区党支部'
-           WHEN 'block_org' THEN '街区党组织' ELSE '流动党支部' END, 'parent', pp.name) AS props,
+       jsonb_build_object('kind', p.kind, 'kind_label', party_org_kind_label(p.kind),
+                          'parent', pp.name) AS props,
        ST_PointOnSurface(a.geom) AS geom
 FROM party_orgs p
 JOIN areas a ON a.kind = p.area_kind AND a.code = p.area_code

@@ -28,3 +28,17 @@ SELECT CASE status
     WHEN 'duplicate' THEN '重复件'
 END
 $$;
+
+-- Each party organisation kind's Chinese label, for the map layers (geo/vocabulary.py's
+-- PARTY_ORG_KINDS; tests/test_vocabulary.py holds them equal).
+CREATE OR REPLACE FUNCTION party_org_kind_label(kind text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+SELECT CASE kind
+    WHEN 'community_committee' THEN '社区党委'
+    WHEN 'compound_branch' THEN '小区党支部'
+    WHEN 'stairwell_branch' THEN '楼道党支部'
+    WHEN 'business_branch' THEN '商务社区党支部'
+    WHEN 'block_org' THEN '街区党组织'
+    WHEN 'mobile_branch' THEN '流动党支部'
+END
+$$;
