@@ -221,26 +221,23 @@ def disable_account(session: Session, username: str) -> bool:
     return True
 
 
-def _failures(session: Session, column: str, value: str) -> int:
-    return int(
-        session.execute(
-            text(
-                f"SELECT count(*) FROM audit_log WHERE action = 'signin' AND NOT ok "  # noqa: S608
-                f"AND {column} = :v AND at > now() - :w"
-            ),
-            {"v": value, "w": SIGNIN_WINDOW},
-        ).scalar_one()
-    )
+# Failed sign-ins within the window: for the account, and from the address.
+_FAILURES = """
+SELECT count(*) FILTER (WHERE username = :u) AS account,
+       count(*) FILTER (WHERE address = :a) AS address
+FROM audit_log
+WHERE action = 'signin' AND NOT ok AND at > now() - :w AND (username = :u OR address = :a)
+"""
 
 
 def sign_in(session: Session, username: str, password: str, address: str) -> Account:
     """The account if the password is right; every attempt is logged, and past
     FAILURES_PER_ACCOUNT failures for the account (or FAILURES_PER_ADDRESS from the address)
     within SIGNIN_WINDOW further attempts are refused before the password is checked."""
-    if (
-        _failures(session, "username", username) >= FAILURES_PER_ACCOUNT
-        or _failures(session, "address", address) >= FAILURES_PER_ADDRESS
-    ):
+    failed = session.execute(
+        text(_FAILURES), {"u": username, "a": address, "w": SIGNIN_WINDOW}
+    ).one()
+    if failed.account >= FAILURES_PER_ACCOUNT or failed.address >= FAILURES_PER_ADDRESS:
         record(session, "signin", None, username, address, ok=False, detail={"throttled": True})
         raise TooManyAttempts("登录失败次数过多，请 15 分钟后再试", retry_after_s=900)
     row = session.execute(

@@ -87,40 +87,27 @@ EDITABLE = (
 def edit_compound(
     session: Session, code: str, changes: dict[str, Any], commissioner: str | None = None
 ) -> dict[str, list[Any]]:
-    """Apply changes to a compound's three parties; return {field: [old, new]} for what
-    changed (the caller logs it). commissioner: a username (an existing, active account)."""
-    row = session.execute(
-        text(
-            "SELECT c.*, a.username AS commissioner FROM compounds c "
-            "LEFT JOIN accounts a ON a.id = c.commissioner_id WHERE c.code = :c FOR UPDATE OF c"
-        ),
-        {"c": code},
-    ).one_or_none()
+    """Apply changes to a compound's three parties in one UPDATE; return {field: [old, new]}
+    for what changed (the caller logs it). commissioner: the username of an active compound
+    commissioner."""
+    row = session.execute(text(query("residential", "lock")), {"code": code}).one_or_none()
     if row is None:
         raise NotFound(f"no compound {code!r}")
-    diff: dict[str, list[Any]] = {}
-    for name, value in changes.items():
-        assert name in EDITABLE
-        old = getattr(row, name)
-        if old != value:
-            diff[name] = [old, value]
-            session.execute(
-                text(f"UPDATE compounds SET {name} = :v WHERE code = :c"),  # noqa: S608
-                {"v": value, "c": code},
-            )
+    assert set(changes) <= set(EDITABLE)
+    new = {name: changes.get(name, getattr(row, name)) for name in EDITABLE}
+    diff = {
+        name: [getattr(row, name), new[name]]
+        for name in EDITABLE
+        if getattr(row, name) != new[name]
+    }
+    new["commissioner_id"] = row.commissioner_id
     if commissioner is not None and commissioner != row.commissioner:
-        account = session.execute(
-            text(
-                "SELECT id FROM accounts WHERE username = :u AND disabled_at IS NULL "
-                "AND role = 'compound_commissioner'"
-            ),
-            {"u": commissioner},
+        new["commissioner_id"] = session.execute(
+            text(query("residential", "commissioner")), {"username": commissioner}
         ).scalar()
-        if account is None:
+        if new["commissioner_id"] is None:
             raise Unprocessable(f"no active compound commissioner {commissioner!r}")
-        session.execute(
-            text("UPDATE compounds SET commissioner_id = :a WHERE code = :c"),
-            {"a": account, "c": code},
-        )
         diff["commissioner"] = [row.commissioner, commissioner]
+    if diff:
+        session.execute(text(query("residential", "edit")), {**new, "code": code})
     return diff

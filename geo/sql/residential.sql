@@ -39,3 +39,24 @@ LEFT JOIN accounts a ON a.id = c.commissioner_id
 LEFT JOIN party_orgs o ON o.area_kind = 'compound' AND o.area_code = c.code
                       AND o.kind = 'compound_branch'
 WHERE c.code = :code;
+
+-- name: lock
+-- a compound's editable parties, locked for the edit
+SELECT c.committee_kind, c.committee_term_start, c.committee_term_end, c.owners_committee,
+       c.property_company, c.property_level, c.fee_model, c.commissioner_id,
+       a.username AS commissioner
+FROM compounds c LEFT JOIN accounts a ON a.id = c.commissioner_id
+WHERE c.code = :code FOR UPDATE OF c;
+
+-- name: commissioner
+SELECT id FROM accounts
+WHERE username = :username AND disabled_at IS NULL AND role = 'compound_commissioner';
+
+-- name: edit
+-- every editable column at once: the locked row's values with the edit's changes
+UPDATE compounds SET committee_kind = :committee_kind,
+       committee_term_start = :committee_term_start, committee_term_end = :committee_term_end,
+       owners_committee = :owners_committee, property_company = :property_company,
+       property_level = :property_level, fee_model = :fee_model,
+       commissioner_id = :commissioner_id
+WHERE code = :code;
