@@ -1,0 +1,201 @@
+"""The JSON shapes the app answers with, as OpenAPI 3.1 schemas (components.schemas), for the
+API description (webmap/openapi.py); tests/test_openapi.py holds the app's answers to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+J = "application/json"
+GEOJSON = "application/geo+json"
+
+
+def obj(required: tuple[str, ...] = (), **props: Any) -> dict[str, Any]:
+    return {"type": "object", "required": list(required), "properties": props}
+
+
+def arr(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """OpenAPI 3.1 (JSON Schema 2020-12): null is one more type."""
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+S, N, INT, B = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
+CODE_NAME = obj(("code", "name"), code=S, name=S)
+
+SCHEMAS: dict[str, dict[str, Any]] = {
+    "Error": obj(
+        ("error", "message"),
+        error=S,
+        message=S,
+        details=arr({"type": "object"}),
+        retry_with_same_key=B,
+    ),
+    "Open311Errors": arr(obj(("code", "description"), code=INT, description=S)),
+    "Assignment": obj(
+        ("point", "street", "community", "grid", "zone", "party_org", "worker", "rule"),
+        point=obj(("lon", "lat"), lon=N, lat=N),
+        street=nullable(CODE_NAME),
+        community=nullable(CODE_NAME),
+        grid=nullable(CODE_NAME),
+        zone=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
+        party_org=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
+        worker=nullable(obj(("id", "name"), id=S, name=S)),
+        rule=S,
+        outside=B,
+        distance_m=nullable(N),
+    ),
+    "Case": obj(
+        ("id", "status", "category", "assignment", "created_at", "events"),
+        id=INT,
+        status=S,
+        status_label=S,
+        source=S,
+        description=S,
+        address=nullable(S),
+        category=obj(("code", "name"), code=S, name=S, sla_hours=N),
+        assignment=ref("Assignment"),
+        reporter=obj((), name=nullable(S), phone=nullable(S)),
+        received=obj((), lon=N, lat=N, crs=S),
+        created_at=S,
+        updated_at=S,
+        due_at=nullable(S),
+        closed_at=nullable(S),
+        overdue=B,
+        possible_duplicates=arr({"type": "object"}),
+        events=arr(obj(("kind", "at"), kind=S, at=S, actor=nullable(S), note=nullable(S))),
+    ),
+    "BatchReport": obj(
+        ("rows", "accepted", "rejected"),
+        rows=INT,
+        accepted=INT,
+        rejected=arr(obj(("row", "reason"), row=INT, reason=S)),
+        parts=arr({"type": "object"}),
+        already_imported=arr({"type": "object"}),
+        seconds=N,
+    ),
+    "FeatureCollection": obj(
+        ("type", "features"),
+        type={"type": "string", "enum": ["FeatureCollection"]},
+        features=arr(
+            obj(
+                ("type", "geometry", "properties"),
+                type={"type": "string", "enum": ["Feature"]},
+                geometry=nullable({"type": "object"}),
+                properties={"type": "object"},
+            )
+        ),
+    ),
+    "Coverage": obj(
+        ("kind", "threshold_m", "totals", "compounds", "communities"),
+        kind=S,
+        threshold_m=N,
+        network_limit_m=N,
+        facilities=INT,
+        totals={"type": "object"},
+        compounds=arr({"type": "object"}),
+        communities=arr({"type": "object"}),
+    ),
+    "Scenario": obj(
+        ("kind", "threshold_m", "before", "after", "delta_households", "changed"),
+        kind=S,
+        threshold_m=N,
+        before={"type": "object"},
+        after={"type": "object"},
+        delta_households=INT,
+        changed=arr({"type": "object"}),
+    ),
+    "Suggestion": obj(
+        ("kind", "threshold_m", "k", "sites"),
+        kind=S,
+        threshold_m=N,
+        k=INT,
+        method=S,
+        candidates=INT,
+        sites=arr(obj(("lon", "lat", "households_gained"), lon=N, lat=N, households_gained=INT)),
+        uncovered_households_before=INT,
+        uncovered_households_after=INT,
+    ),
+    "Account": obj(
+        ("username", "role", "areas"),
+        username=S,
+        display_name=nullable(S),
+        role=S,
+        role_label=S,
+        areas=arr(obj(("kind", "code"), kind=S, code=S)),
+        worker_id=nullable(S),
+        must_change_password=B,
+        csrf_token=S,
+    ),
+    "AuditEntry": obj(
+        ("id", "at", "action", "ok"),
+        id=INT,
+        at=S,
+        username=nullable(S),
+        action=S,
+        target=nullable(S),
+        ok=B,
+        address=nullable(S),
+        detail=nullable({"type": "object"}),
+    ),
+    "Compound": obj(
+        ("code", "name", "three_parties"),
+        code=S,
+        name=S,
+        households=INT,
+        compound_type=S,
+        open_cases=INT,
+        changes=arr({"type": "object"}),
+        three_parties=obj(
+            ("residents_committee", "owners_committee", "property", "party_org", "commissioner"),
+            residents_committee={"type": "object"},
+            owners_committee={"type": "object"},
+            property={"type": "object"},
+            party_org=nullable({"type": "object"}),
+            commissioner=nullable(S),
+        ),
+    ),
+    "Residential": obj(
+        ("compounds", "committee_formation", "owners_committee"),
+        compounds=INT,
+        **{
+            k: obj(
+                ("numerator", "denominator", "rate"),
+                numerator=INT,
+                denominator=INT,
+                rate=nullable(N),
+            )
+            for k in (
+                "committee_formation",
+                "owners_committee",
+                "property_coverage_old",
+                "service_level_old",
+                "reelections_due",
+            )
+        },
+        open_cases_per_100_households={"type": "object"},
+    ),
+    "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
+    "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),
+    "Cockpit": {"type": "object"},
+    "Health": obj(("status",), status=S, postgis=S, counts={"type": "object"}),
+    "Open311Service": obj(
+        ("service_code", "service_name", "type"), service_code=S, service_name=S, type=S
+    ),
+    "Open311Request": obj(
+        ("service_request_id", "status", "service_code"),
+        service_request_id=S,
+        status=S,
+        service_code=S,
+        lat=nullable(N),
+        long=nullable(N),
+        description=nullable(S),
+        address=nullable(S),
+    ),
+}
