@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from dataclasses import dataclass
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
-
-
-@dataclass(frozen=True)
-class KeyHolder:
-    id: int
-    label: str
-    worker_id: str | None
 
 
 def hash_key(key: str) -> str:
@@ -52,13 +44,13 @@ def revoke_key(session: Session, key: str) -> bool:
     return bool(res.rowcount)  # type: ignore[attr-defined]
 
 
-def check_key(session: Session, key: str | None) -> KeyHolder | None:
-    if not key:
-        return None
+def key_account(session: Session, key: str) -> tuple[int, int] | None:
+    """(key id, account id) of an active key bound to an account; None otherwise."""
     row = session.execute(
         text(
-            "SELECT id, label, worker_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL"
+            "SELECT id, account_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL "
+            "AND account_id IS NOT NULL"
         ),
         {"h": hash_key(key)},
     ).one_or_none()
-    return None if row is None else KeyHolder(row.id, row.label, row.worker_id)
+    return None if row is None else (int(row.id), int(row.account_id))

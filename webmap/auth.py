@@ -14,13 +14,12 @@ from threading import Lock
 from typing import Any
 
 from flask import Response, current_app, g, request
-from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo import audit
 from geo.access import Caller, require
 from geo.accounts import Account, find_account, load_account, session_account
-from geo.apikeys import hash_key
+from geo.apikeys import hash_key, key_account
 from geo.errors import Forbidden, NotAuthenticated
 from webmap.db import get_read_session, get_settings
 
@@ -85,25 +84,15 @@ def _key_account(key: str) -> tuple[Account, int] | None:
         hit = _keys.get(h)
     if hit and hit[0] > now:
         return hit[1], hit[2]
-    row = (
-        get_read_session()
-        .execute(
-            text(
-                "SELECT id, account_id FROM api_keys WHERE key_hash = :h AND revoked_at IS NULL "
-                "AND account_id IS NOT NULL"
-            ),
-            {"h": h},
-        )
-        .one_or_none()
-    )
-    account = None if row is None else load_account(get_read_session(), row.account_id)
-    if row is None or account is None:
+    found = key_account(get_read_session(), key)
+    account = None if found is None else load_account(get_read_session(), found[1])
+    if found is None or account is None:
         return None
     with _keys_lock:
         if len(_keys) > 10_000:
             _keys.clear()
-        _keys[h] = (now + KEY_TTL_S, account, int(row.id))
-    return account, int(row.id)
+        _keys[h] = (now + KEY_TTL_S, account, found[0])
+    return account, found[0]
 
 
 def set_session_cookies(resp: Response, token: str, csrf: str) -> None:
