@@ -10,7 +10,7 @@ import csv
 import hashlib
 import io
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -315,7 +315,7 @@ def session_account(session: Session, token: str) -> Account | None:
     account = load_account(session, row.account_id)
     if account is None:
         return None
-    return Account(**{**account.__dict__, "csrf_token": row.csrf_token})
+    return replace(account, csrf_token=row.csrf_token)
 
 
 def close_session(session: Session, token: str) -> None:
