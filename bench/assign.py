@@ -251,8 +251,8 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
 _FLOOR_COLUMNS = (
     "received_lon, received_lat, received_crs, geom, category_code, description, address, "
     "reporter_name, reporter_phone, source, status, grid_code, rule, outside, distance_m, "
-    "community_code, street_code, worker_id, zone_kind, zone_code, party_org_code, due_at, "
-    "import_id"
+    "community_code, street_code, worker_id, zone_kind, zone_code, party_org_code, "
+    "residential_building_code, stairwell_branch_code, due_at, import_id"
 )
 
 

@@ -272,12 +272,14 @@ _INSERT = """
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
                    address, reporter_name, reporter_phone, source, status, grid_code, rule,
                    outside, distance_m, community_code, street_code, worker_id, zone_kind,
-                   zone_code, party_org_code, due_at, import_id)
+                   zone_code, party_org_code, residential_building_code, stairwell_branch_code,
+                   due_at, import_id)
 SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
        s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
        NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
        o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
-       o.party_org_code, now() + make_interval(hours => k.sla_hours), :import_id
+       o.party_org_code, o.residential_building_code, o.stairwell_branch_code,
+       now() + make_interval(hours => k.sla_hours), :import_id
 FROM batch_stage s
 JOIN assign_output o ON o.id = s.row_no
 JOIN categories k ON k.code = s.category

@@ -36,6 +36,7 @@ GEOMETRY_TABLES = (
     "communities",
     "grids",
     "compounds",
+    "residential_buildings",
     "open_blocks",
     "business_communities",
     "buildings",

@@ -19,6 +19,7 @@ import shapely
 from data import names
 from data.frames import fill_slivers, frame
 from data.partition import bisect, bisect_capped, split_large
+from data.residential import size_compounds
 from data.services import build_facilities, build_party_orgs, build_workers
 from data.zones import build_zones
 from geo.vocabulary import METRIC_SRID
@@ -103,13 +104,13 @@ def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) 
     is_comp = cells["use"] == "compound"
     dens = cells["compound_type"].map(density).fillna(0.0).to_numpy()
     cells.loc[is_comp, "households"] = (
-        np.clip(cells["area"] * dens * noise, 60, 480)[is_comp].round().astype(int)
+        np.clip(cells["area"] * dens * noise, 60, None)[is_comp].round().astype(int)
     )
     is_ob = cells["use"] == "open_block"
     cells.loc[is_ob, "households"] = (
         np.clip(cells["area"] * 0.006 * noise, 30, 300)[is_ob].round().astype(int)
     )
-    return cells
+    return size_compounds(cells)
 
 
 def partition(cells: pd.DataFrame, t: Targets) -> pd.DataFrame:

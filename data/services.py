@@ -11,6 +11,7 @@ import shapely
 
 from data import names
 from data.partition import random_points_in
+from data.residential import stairwell_branches
 from geo.vocabulary import METRIC_SRID
 
 if TYPE_CHECKING:
@@ -31,11 +32,13 @@ def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd
                 "area_code": code,
             }
         )
+    with_branch, stairwells = stairwell_branches(t["residential_buildings"], t["compounds"], rng)
     for r in t["compounds"].itertuples():
-        branch = f"DZB{r.code}"
+        if r.code not in with_branch:
+            continue
         rows.append(
             {
-                "code": branch,
+                "code": f"DZB{r.code}",
                 "name": f"{r.name}党支部",
                 "kind": "compound_branch",
                 "parent_code": f"DW{r.community_code}",
@@ -43,18 +46,7 @@ def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd
                 "area_code": r.code,
             }
         )
-        if r.compound_type == "老旧小区" and r.households > 200:
-            for k in range(1, int(rng.integers(1, 4)) + 1):
-                rows.append(
-                    {
-                        "code": f"{branch}-{k}",
-                        "name": f"{r.name}{k}幢楼道党支部",
-                        "kind": "stairwell_branch",
-                        "parent_code": branch,
-                        "area_kind": "compound",
-                        "area_code": r.code,
-                    }
-                )
+    rows.extend(stairwells)
     first_comm = comm.groupby("street_code")["code"].min()
     for r in t["business_communities"].itertuples():
         rows.append(

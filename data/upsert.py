@@ -21,13 +21,21 @@ from geo.settings import Settings
 from geo.vocabulary import (
     COMMITTEE_KINDS,
     COMPOUND_TYPES,
+    ELEVATOR_STATES,
     FEE_MODELS,
     METRIC_SRID,
     PROPERTY_LEVELS,
 )
 
 # Layers whose change can move a case to another grid, zone or party organisation.
-REASSIGNING = ("grids", "compounds", "business_communities", "buildings", "open_blocks")
+REASSIGNING = (
+    "grids",
+    "compounds",
+    "residential_buildings",
+    "business_communities",
+    "buildings",
+    "open_blocks",
+)
 
 
 def load_layer(
@@ -76,6 +84,7 @@ ENUMS: dict[str, tuple[str, ...]] = {
     "committee_kind": tuple(COMMITTEE_KINDS),
     "property_level": PROPERTY_LEVELS,
     "fee_model": FEE_MODELS,
+    "elevator": ELEVATOR_STATES,
 }
 
 
@@ -129,7 +138,34 @@ def _check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) ->
         )
     if "households" in gdf.columns:
         gdf["households"] = gdf["households"].fillna(0)
+    if "elevator" in gdf.columns or "elevators" in gdf.columns:
+        gdf = _check_elevators(gdf, spec, report)
     return gdf
+
+
+def _check_elevators(
+    gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport
+) -> gpd.GeoDataFrame:
+    """A residential building's lifts: a state other than 无 has lifts (one per unit when the
+    file does not count them), 无 has none; a row saying otherwise is rejected."""
+    state = gdf["elevator"] if "elevator" in gdf.columns else pd.Series("无", index=gdf.index)
+    gdf["elevator"] = state.fillna("无")
+    if "elevators" not in gdf.columns:
+        gdf["elevators"] = pd.NA
+    per_unit = gdf["units"] if "units" in gdf.columns else pd.Series(pd.NA, index=gdf.index)
+    default = np.where(gdf["elevator"] == "无", 0, per_unit.fillna(1).clip(lower=1))
+    gdf["elevators"] = gdf["elevators"].astype("Int64").fillna(pd.Series(default, index=gdf.index))
+    bad = ((gdf["elevator"] == "无") != (gdf["elevators"] == 0)).to_numpy(dtype=bool)
+    return _reject(
+        gdf,
+        bad,
+        [
+            f"elevator {e!r} with {n} elevators: 无 has none, 加装/更新 at least one"
+            for e, n in zip(gdf.loc[bad, "elevator"], gdf.loc[bad, "elevators"], strict=True)
+        ],
+        spec,
+        report,
+    )
 
 
 def _check_parents(

@@ -14,6 +14,7 @@ import shapely.affinity
 
 from data import names
 from data.frames import frame
+from data.residential import build_residential_buildings
 
 # The district's published figures (拱墅区): owners' or property-management committees in 97 %
 # of compounds, owners' committees alone in 92 %; professional property service in every old
@@ -54,10 +55,23 @@ def three_parties(comp: pd.DataFrame) -> None:
     comp["fee_model"] = np.where(prng.random(n) < 0.25, "酬金制", "包干制")
 
 
+def _compounds(cells: pd.DataFrame) -> pd.DataFrame:
+    """One row per compound from its cells (a compound over a grid's size spans several:
+    data/residential.py), in the cells' order; its community is its largest cell's."""
+    c = cells[cells["use"] == "compound"]
+    first = c.sort_values("area", ascending=False, kind="stable").drop_duplicates("compound_id")
+    g = c.groupby("compound_id", sort=True)
+    out = first.set_index("compound_id").loc[list(g.groups)].copy()
+    out["households"] = g["households"].sum()
+    out["geom"] = [shapely.union_all(c.loc[i, "geom"].to_numpy()) for i in g.groups.values()]
+    out["area"] = shapely.area(out["geom"].to_numpy())
+    return out.reset_index()
+
+
 def build_zones(
     cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool
 ) -> dict[str, gpd.GeoDataFrame]:
-    comp = cells[cells["use"] == "compound"].copy()
+    comp = _compounds(cells)
     inner = shapely.buffer(comp["geom"].values, -6.0)
     inner = np.where(shapely.area(inner) > 1000, inner, comp["geom"].values)
     comp["code"] = (
@@ -68,6 +82,7 @@ def build_zones(
     comp["name"] = [
         pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]
     ]
+    comp["name"] = comp["compound_name"].fillna(comp["name"])
     comp["property_company"] = [
         f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
         for _ in range(len(comp))
@@ -107,6 +122,8 @@ def build_zones(
         ].assign(schematic=True),
         inner,
     )
+
+    homes = build_residential_buildings(comp, inner)
 
     ob = cells[cells["use"] == "open_block"].copy()
     ob["code"] = (
@@ -161,6 +178,9 @@ def build_zones(
             b_geoms.append(rect)
     return {
         "compounds": compounds,
+        "residential_buildings": frame(
+            homes.drop(columns="geom").assign(schematic=True), homes["geom"].to_numpy()
+        ),
         "open_blocks": open_blocks,
         "business_communities": frame(
             pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)

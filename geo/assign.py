@@ -52,7 +52,8 @@ class Assignment:
 def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
     """The assignment as the API shows it (docs/architecture.md), from any row with these
     columns: street/community/grid _code and _name, zone_kind/_code/_name, party_org_code,
-    party_name, party_kind, worker_id, worker_name, rule, outside, distance_m."""
+    party_name, party_kind, worker_id, worker_name, rule, outside, distance_m,
+    residential_building_code/_name, stairwell_branch_code/_name."""
     zone = (
         None
         if r.zone_kind is None
@@ -66,10 +67,16 @@ def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
         "zone": zone,
         "party_org": {"code": r.party_org_code, "name": r.party_name, "kind": r.party_kind},
         "worker": None if r.worker_id is None else {"id": r.worker_id, "name": r.worker_name},
+        "residential_building": _named(r.residential_building_code, r.residential_building_name),
+        "stairwell_branch": _named(r.stairwell_branch_code, r.stairwell_branch_name),
         "rule": r.rule,
         "outside": bool(r.outside),
         "distance_m": float(r.distance_m),
     }
+
+
+def _named(code: str | None, name: str | None) -> dict[str, str | None] | None:
+    return None if code is None else {"code": code, "name": name}
 
 
 def locate(conn: psycopg.Connection[Any], lon: float, lat: float, snap_m: float) -> Assignment:

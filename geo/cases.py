@@ -107,6 +107,8 @@ def create_case(
         "zone_kind": a.zone_kind,
         "zone_code": a.zone_code,
         "party_org_code": a.party_org_code,
+        "residential_building_code": a.residential_building_code,
+        "stairwell_branch_code": a.stairwell_branch_code,
         "idempotency_key": idempotency_key,
         "scope": scope,
         "request_hash": new.fingerprint(),

@@ -172,6 +172,36 @@ class Building(Base):
     geom: Mapped[Any] = _poly()
 
 
+class ResidentialBuilding(Base):
+    """楼幢 inside a compound; its lifts (geo/vocabulary.py ELEVATOR_STATES): none, added (加装)
+    or renewed (更新), how many (one per unit as a rule) and when."""
+
+    __tablename__ = "residential_buildings"
+    __table_args__ = (
+        _valid("residential_buildings"),
+        _gist("residential_buildings"),
+        CheckConstraint("households >= 0", name="ck_residential_buildings_households"),
+        CheckConstraint(
+            "elevator IN ('无', '加装', '更新')", name="ck_residential_buildings_elevator"
+        ),
+        CheckConstraint(
+            "(elevator = '无') = (elevators = 0)", name="ck_residential_buildings_elevators"
+        ),
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    compound_code: Mapped[str] = mapped_column(ForeignKey("compounds.code"), index=True)
+    units: Mapped[int | None] = mapped_column(Integer)
+    floors: Mapped[int | None] = mapped_column(Integer)
+    households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    year_built: Mapped[int | None] = mapped_column(Integer)
+    elevator: Mapped[str] = mapped_column(Text, default="无", server_default="无")
+    elevators: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    elevator_date: Mapped[date | None] = mapped_column(Date)
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = _poly()
+
+
 class OpenBlock(Base):
     """开放式街区."""
 
@@ -196,8 +226,8 @@ class PartyOrg(Base):
             name="ck_party_orgs_kind",
         ),
         CheckConstraint(
-            "area_kind IN ('street', 'community', 'compound', 'business_community', 'building', "
-            "'open_block')",
+            "area_kind IN ('street', 'community', 'compound', 'residential_building', "
+            "'business_community', 'building', 'open_block')",
             name="ck_party_orgs_area_kind",
         ),
         Index("ix_party_orgs_area", "area_kind", "area_code"),
@@ -333,6 +363,8 @@ class Case(Base):
     zone_kind: Mapped[str | None] = mapped_column(Text)
     zone_code: Mapped[str | None] = mapped_column(Text)
     party_org_code: Mapped[str | None] = mapped_column(Text)
+    residential_building_code: Mapped[str | None] = mapped_column(Text)
+    stairwell_branch_code: Mapped[str | None] = mapped_column(Text)
     worker_id: Mapped[str | None] = mapped_column(Text)
     rule: Mapped[str | None] = mapped_column(Text)
     outside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")

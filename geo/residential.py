@@ -25,6 +25,7 @@ def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
     """The indicators of the compounds whose code begins `prefix` ('' : the district)."""
     r = session.execute(text(query("residential", "indicators")), {"prefix": prefix}).one()
     by_type = session.execute(text(query("residential", "cases_by_type")), {"prefix": prefix})
+    lifts = session.execute(text(query("residential", "lifts")), {"prefix": prefix}).one()
     return {
         "compounds": int(r.compounds),
         "committee_formation": _rate(r.committees, r.compounds),  # 业委会 or 物管委
@@ -32,6 +33,9 @@ def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
         "property_coverage_old": _rate(r.old_with_property, r.old),
         "service_level_old": _rate(r.old_graded, r.old),  # at 丁 or better
         "reelections_due": _rate(r.reelections_due, r.committees),  # within 90 days
+        # lifts in old compounds' buildings, per unit (one lift serves one unit)
+        "elevators_added": _rate(lifts.added, lifts.units),
+        "elevators_renewed": _rate(lifts.renewed, lifts.units),
         "open_cases_per_100_households": {
             t.compound_type: _rate(t.open_cases, t.households) for t in by_type
         },
@@ -46,6 +50,7 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
     r = session.execute(text(query("residential", "compound")), {"code": code}).one_or_none()
     if r is None:
         raise NotFound(f"no compound {code!r}")
+    buildings = session.execute(text(query("residential", "buildings")), {"code": code})
     return {
         "code": r.code,
         "name": r.name,
@@ -69,6 +74,25 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
             "party_org": {"code": r.party_code, "name": r.party_name} if r.party_code else None,
             "commissioner": r.commissioner,
         },
+        "residential_buildings": [
+            {
+                "code": b.code,
+                "name": b.name,
+                "units": b.units,
+                "floors": b.floors,
+                "households": b.households,
+                "year_built": b.year_built,
+                "elevator": {
+                    "state": b.elevator,
+                    "count": b.elevators,
+                    "date": _day(b.elevator_date),
+                },
+                "stairwell_branch": {"code": b.branch_code, "name": b.branch_name}
+                if b.branch_code
+                else None,
+            }
+            for b in buildings
+        ],
     }
 
 

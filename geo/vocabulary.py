@@ -48,7 +48,15 @@ MAX_ID = 2**63 - 1  # PostgreSQL bigint: case ids beyond it name no case
 
 # Zones in the assignment's order: the most specific first (docs/architecture.md).
 ZONE_KINDS = ("building", "business_community", "compound", "open_block")
-AREA_KINDS = ("street", "community", "compound", "business_community", "building", "open_block")
+AREA_KINDS = (
+    "street",
+    "community",
+    "compound",
+    "residential_building",  # a stairwell branch's (楼道党支部)
+    "business_community",
+    "building",
+    "open_block",
+)
 PARTY_ORG_KINDS = {
     "community_committee": "社区党委",
     "compound_branch": "小区党支部",
@@ -91,3 +99,7 @@ COMMITTEE_KINDS = {
 COMMITTEES_FORMED = ("业委会", "物管委")
 PROPERTY_LEVELS = ("甲", "乙", "丙", "丁")  # service levels; NULL: not graded
 FEE_MODELS = ("包干制", "酬金制")
+
+# A residential building's lifts (issue #17): none, added to an old building (加装电梯), or an
+# old lift renewed (更新), each counted per lift (one per unit as a rule).
+ELEVATOR_STATES = ("无", "加装", "更新")

@@ -29,6 +29,8 @@ FIELDS = (
     "zone_code",
     "party_org_code",
     "worker_id",
+    "residential_building_code",
+    "stairwell_branch_code",
 )
 SNAP_M = SETTINGS.snap_distance_m
 
@@ -66,6 +68,11 @@ def sample(s: Session) -> dict[str, np.ndarray]:
             "SELECT ST_X(p), ST_Y(p) FROM (SELECT kind, ST_PointOnSurface(geom) p, "
             "row_number() OVER (PARTITION BY kind ORDER BY code) n FROM zone_polygons) z "
             "WHERE n <= 100"
+        ),
+        # inside residential buildings, some with a stairwell branch
+        "residential_building": pts(
+            "SELECT ST_X(p), ST_Y(p) FROM (SELECT ST_PointOnSurface(geom) p FROM "
+            "residential_buildings ORDER BY code LIMIT 200) r"
         ),
         # in a band just outside the district: snapped
         "snapped": pts(

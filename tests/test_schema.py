@@ -16,6 +16,7 @@ GEOM_TABLES = (
     "walking_areas",
     "compounds",
     "compound_entrances",
+    "residential_buildings",
     "business_communities",
     "buildings",
     "open_blocks",

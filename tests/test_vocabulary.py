@@ -18,6 +18,7 @@ from geo.vocabulary import (
     CASE_STATUSES,
     COMMITTEE_KINDS,
     DONE_STATUSES,
+    ELEVATOR_STATES,
     FEE_MODELS,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
@@ -70,6 +71,7 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_compounds_property_level") == set(PROPERTY_LEVELS)
     assert check_values(session, "ck_compounds_fee_model") == set(FEE_MODELS)
     assert check_values(session, "ck_account_areas_kind") == set(ACCOUNT_AREA_KINDS)
+    assert check_values(session, "ck_residential_buildings_elevator") == set(ELEVATOR_STATES)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

@@ -47,6 +47,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         zone=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
         party_org=nullable(obj(("code", "name", "kind"), code=S, name=S, kind=S)),
         worker=nullable(obj(("id", "name"), id=S, name=S)),
+        residential_building=nullable(CODE_NAME),
+        stairwell_branch=nullable(CODE_NAME),
         rule=S,
         outside=B,
         distance_m=nullable(N),
@@ -160,6 +162,19 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             party_org=nullable({"type": "object"}),
             commissioner=nullable(S),
         ),
+        residential_buildings=arr(
+            obj(
+                ("code", "name", "households", "elevator"),
+                code=S,
+                name=S,
+                units=nullable(INT),
+                floors=nullable(INT),
+                households=INT,
+                year_built=nullable(INT),
+                elevator=obj(("state", "count"), state=S, count=INT, date=nullable(S)),
+                stairwell_branch=nullable(CODE_NAME),
+            )
+        ),
     ),
     "Residential": obj(
         ("compounds", "committee_formation", "owners_committee"),
@@ -177,6 +192,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "property_coverage_old",
                 "service_level_old",
                 "reelections_due",
+                "elevators_added",
+                "elevators_renewed",
             )
         },
         open_cases_per_100_households={"type": "object"},

@@ -14,7 +14,9 @@ WHERE case_is_open(status)
 UPDATE cases c
 SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.distance_m,
     community_code = o.community_code, street_code = o.street_code, worker_id = o.worker_id,
-    zone_kind = o.zone_kind, zone_code = o.zone_code, party_org_code = o.party_org_code
+    zone_kind = o.zone_kind, zone_code = o.zone_code, party_org_code = o.party_org_code,
+    residential_building_code = o.residential_building_code,
+    stairwell_branch_code = o.stairwell_branch_code
 FROM assign_output o
 WHERE o.id = c.id;
 
@@ -28,7 +30,9 @@ SELECT c.id,
                           'distance_m', c.distance_m, 'community_code', c.community_code,
                           'street_code', c.street_code, 'worker_id', c.worker_id,
                           'zone_kind', c.zone_kind, 'zone_code', c.zone_code,
-                          'party_org_code', c.party_org_code) AS old,
+                          'party_org_code', c.party_org_code,
+                          'residential_building_code', c.residential_building_code,
+                          'stairwell_branch_code', c.stairwell_branch_code) AS old,
        jsonb_build_object('grid_code', o.grid_code, 'rule', o.rule, 'outside', o.outside,
                           'distance_m', o.distance_m, 'community_code', o.community_code,
                           'street_code', o.street_code, 'worker_id', o.worker_id,
@@ -37,17 +41,20 @@ SELECT c.id,
 FROM cases c
 JOIN assign_output o ON o.id = c.id
 WHERE (c.grid_code, c.rule, c.outside, c.distance_m, c.community_code, c.street_code,
-       c.worker_id, c.zone_kind, c.zone_code, c.party_org_code)
+       c.worker_id, c.zone_kind, c.zone_code, c.party_org_code, c.residential_building_code,
+       c.stairwell_branch_code)
       IS DISTINCT FROM
       (o.grid_code, o.rule, o.outside, o.distance_m, o.community_code, o.street_code,
-       o.worker_id, o.zone_kind, o.zone_code, o.party_org_code);
+       o.worker_id, o.zone_kind, o.zone_code, o.party_org_code, o.residential_building_code,
+       o.stairwell_branch_code);
 
 -- step: move them
 UPDATE cases c
 SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.distance_m,
     community_code = o.community_code, street_code = o.street_code, worker_id = o.worker_id,
     zone_kind = o.zone_kind, zone_code = o.zone_code, party_org_code = o.party_org_code,
-    updated_at = now()
+    residential_building_code = o.residential_building_code,
+    stairwell_branch_code = o.stairwell_branch_code, updated_at = now()
 FROM assign_output o
 JOIN reassigned r ON r.id = o.id
 WHERE o.id = c.id;

@@ -2,7 +2,7 @@
 -- written. `rule` is a list of CTEs over a relation assign_input(id bigint, geom WGS84 point)
 -- that ends in the CTE `assignment`, one row per point that lands in the district:
 --   id, grid_code, rule, outside, distance_m, community_code, street_code, zone_kind,
---   zone_code, party_org_code, worker_id
+--   zone_code, party_org_code, worker_id, residential_building_code, stairwell_branch_code
 -- Points farther than :snap_m geodesic metres from every grid get no row.
 --
 -- Every caller runs this same text (geo/assign.py puts it together); only assign_input differs:
@@ -29,6 +29,9 @@
 -- 5. party organisation: the zone's (lowest code, stairwell branches excluded: they belong to
 --    residential buildings), else for a building its business community's, else the
 --    community's party committee (community_committee). Worker: the grid's (lowest id).
+-- 6. residential building: the residential building (楼幢) covering the point, lowest code
+--    among equals, and its stairwell branch (楼道党支部, lowest code), beside the zone: the
+--    zone rule above does not change.
 
 -- name: rule
 covering AS MATERIALIZED (
@@ -80,6 +83,16 @@ covering AS MATERIALIZED (
         WHERE o.area_kind = 'business_community' AND o.area_code = k.business_community_code
           AND o.kind <> 'stairwell_branch'
     ) bo ON true
+), home AS MATERIALIZED (
+    SELECT DISTINCT ON (i.id) i.id, r.code, sb.code AS branch
+    FROM assign_input i
+    JOIN residential_buildings r ON ST_Covers(r.geom, i.geom)
+    LEFT JOIN LATERAL (
+        SELECT min(o.code) AS code FROM party_orgs o
+        WHERE o.area_kind = 'residential_building' AND o.area_code = r.code
+          AND o.kind = 'stairwell_branch'
+    ) sb ON true
+    ORDER BY i.id, r.code
 ), grid_of AS (
     -- each grid's community, street, party committee and worker, once per grid
     SELECT k.grid_code, g.community_code, m.street_code, co.code AS committee, w.id AS worker_id
@@ -98,11 +111,13 @@ covering AS MATERIALIZED (
     SELECT a.id, a.grid_code::text, a.rule, a.outside, a.distance_m,
            f.community_code::text, f.street_code::text,
            z.kind AS zone_kind, z.code AS zone_code,
-           COALESCE(zo.org, f.committee)::text AS party_org_code, f.worker_id::text
+           COALESCE(zo.org, f.committee)::text AS party_org_code, f.worker_id::text,
+           h.code::text AS residential_building_code, h.branch::text AS stairwell_branch_code
     FROM placed a
     JOIN grid_of f ON f.grid_code = a.grid_code
     LEFT JOIN zone z ON z.id = a.id
     LEFT JOIN zone_org zo ON zo.kind = z.kind AND zo.code = z.code
+    LEFT JOIN home h ON h.id = a.id
 )
 
 -- name: one_point
@@ -112,7 +127,8 @@ assign_input AS (SELECT 0::bigint AS id, ST_SetSRID(ST_MakePoint(:lon, :lat), 43
 -- name: named
 -- The assignment with its names, as the API shows it (geo/locate.py)
 SELECT a.*, g.name AS grid_name, m.name AS community_name, s.name AS street_name,
-       zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name
+       zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
+       rb.name AS residential_building_name, sb.name AS stairwell_branch_name
 FROM assignment a
 JOIN grids g ON g.code = a.grid_code
 JOIN communities m ON m.code = a.community_code
@@ -120,6 +136,8 @@ JOIN streets s ON s.code = a.street_code
 LEFT JOIN zone_polygons zp ON zp.kind = a.zone_kind AND zp.code = a.zone_code
 LEFT JOIN party_orgs o ON o.code = a.party_org_code
 LEFT JOIN workers w ON w.id = a.worker_id
+LEFT JOIN residential_buildings rb ON rb.code = a.residential_building_code
+LEFT JOIN party_orgs sb ON sb.code = a.stairwell_branch_code
 
 -- name: nearest_grid_m
 -- For the message when a point is outside the district: how far the nearest grid is

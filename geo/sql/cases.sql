@@ -5,11 +5,13 @@
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
-                   party_org_code, idempotency_scope, idempotency_key, request_hash, due_at)
+                   party_org_code, residential_building_code, stairwell_branch_code,
+                   idempotency_scope, idempotency_key, request_hash, due_at)
 SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
        k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
        :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
-       :zone_kind, :zone_code, :party_org_code, :scope, :idempotency_key, :request_hash,
+       :zone_kind, :zone_code, :party_org_code, :residential_building_code,
+       :stairwell_branch_code, :scope, :idempotency_key, :request_hash,
        now() + make_interval(hours => k.sla_hours)
 FROM categories k WHERE k.code = :category
 ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
@@ -37,6 +39,7 @@ LIMIT 5;
 SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
        k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
        zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
+       rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
        (case_is_open(c.status) AND now() > c.due_at) AS overdue
 FROM cases c
 JOIN categories k ON k.code = c.category_code
@@ -46,6 +49,8 @@ LEFT JOIN grids g ON g.code = c.grid_code
 LEFT JOIN zone_polygons zp ON zp.kind = c.zone_kind AND zp.code = c.zone_code
 LEFT JOIN party_orgs o ON o.code = c.party_org_code
 LEFT JOIN workers w ON w.id = c.worker_id
+LEFT JOIN residential_buildings rb ON rb.code = c.residential_building_code
+LEFT JOIN party_orgs sb ON sb.code = c.stairwell_branch_code
 WHERE c.id = :id;
 
 -- name: events

@@ -15,6 +15,29 @@ SELECT count(*) AS compounds,
                                                      AND current_date + 90) AS reelections_due
 FROM compounds WHERE code LIKE :prefix || '%';
 
+-- name: lifts
+-- lifts added (加装) and renewed (更新) in old compounds' buildings, against their units (a
+-- lift serves one unit: the units are how many lifts there could be)
+SELECT COALESCE(sum(b.elevators) FILTER (WHERE b.elevator = '加装'), 0)::bigint AS added,
+       COALESCE(sum(b.elevators) FILTER (WHERE b.elevator = '更新'), 0)::bigint AS renewed,
+       COALESCE(sum(COALESCE(b.units, 1)), 0)::bigint AS units,
+       count(b.*) AS buildings
+FROM compounds c JOIN residential_buildings b ON b.compound_code = c.code
+WHERE c.code LIKE :prefix || '%' AND c.compound_type = '老旧小区';
+
+-- name: buildings
+-- one compound's residential buildings with their stairwell branches
+SELECT b.code, b.name, b.units, b.floors, b.households, b.year_built, b.elevator, b.elevators,
+       b.elevator_date, o.code AS branch_code, o.name AS branch_name
+FROM residential_buildings b
+LEFT JOIN LATERAL (
+    SELECT code, name FROM party_orgs
+    WHERE area_kind = 'residential_building' AND area_code = b.code AND kind = 'stairwell_branch'
+    ORDER BY code LIMIT 1
+) o ON true
+WHERE b.compound_code = :code
+ORDER BY b.code;
+
 -- name: cases_by_type
 -- open cases per compound type, and the households they come from
 SELECT c.compound_type, sum(c.households)::bigint AS households,
