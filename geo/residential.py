@@ -22,10 +22,10 @@ def _rate(numerator: int, denominator: int, per: float = 100.0) -> dict[str, Any
 
 
 def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
-    """The indicators of the compounds whose code begins `prefix` ('' : the district)."""
+    """The indicators of the compounds whose community's code begins `prefix` (a street's or
+    a community's code; '': the district)."""
     r = session.execute(text(query("residential", "indicators")), {"prefix": prefix}).one()
     by_type = session.execute(text(query("residential", "cases_by_type")), {"prefix": prefix})
-    lifts = session.execute(text(query("residential", "lifts")), {"prefix": prefix}).one()
     return {
         "compounds": int(r.compounds),
         "committee_formation": _rate(r.committees, r.compounds),  # 业委会 or 物管委
@@ -34,8 +34,8 @@ def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
         "service_level_old": _rate(r.old_graded, r.old),  # at 丁 or better
         "reelections_due": _rate(r.reelections_due, r.committees),  # within 90 days
         # lifts in old compounds' buildings, per unit (one lift serves one unit)
-        "elevators_added": _rate(lifts.added, lifts.units),
-        "elevators_renewed": _rate(lifts.renewed, lifts.units),
+        "elevators_added": _rate(r.lifts_added, r.old_units),
+        "elevators_renewed": _rate(r.lifts_renewed, r.old_units),
         "open_cases_per_100_households": {
             t.compound_type: _rate(t.open_cases, t.households) for t in by_type
         },

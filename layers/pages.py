@@ -14,6 +14,8 @@ from layers.registry import KIND_COLORS
 # covered share, from its lower bound in percent (planner.js).
 COLORS: dict[str, object] = {
     "ramp": ["#1a2d40", "#29506b", "#3f7f8c", "#e3b04b", "#e8743b", "#d7263d"],
+    # a share where more is better (residential indicators), low to high
+    "rate": ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"],
     "highlight": "#ffd166",
     "case": "#ff6b6b",
     "overdue": "#ffd166",

@@ -32,6 +32,10 @@ class LayerSpec:
     attribution: str | None = OSM
     by_kind: bool = False  # facilities: one overlay per kind
     choropleth: str | None = None  # property that colours polygons
+    # the choropleth's colours (layers/pages.py COLORS): "ramp" (more is worse, from zero) or
+    # "rate" (a share where more is better, from the lowest value to the highest)
+    ramp: str = "ramp"
+    choropleth_options: tuple[tuple[str, str], ...] = ()  # (property, label): the page may pick
     computed: bool = False  # built by geo/ (coverage walking areas), not by a SQL file
 
     @property
@@ -58,6 +62,8 @@ class LayerSpec:
             "attribution": self.attribution,
             "by_kind": self.by_kind,
             "choropleth": self.choropleth,
+            "ramp": self.ramp,
+            "choropleth_options": [list(o) for o in self.choropleth_options],
             "url": f"/api/v1/layers/{self.key}.geojson",
         }
 
@@ -101,6 +107,17 @@ KIND_COLORS = {
 }
 
 ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})
+# The residential indicators a page may colour communities by (geo/residential.py's keys).
+RESIDENTIAL_INDICATORS = (
+    ("committee_formation", "业委会/物管委组建率"),
+    ("owners_committee", "业委会组建率"),
+    ("property_coverage_old", "老旧小区物业覆盖率"),
+    ("service_level_old", "老旧小区物业服务达标率"),
+    ("elevators_added", "加装电梯（每单元）"),
+    ("elevators_renewed", "更新电梯（每单元）"),
+    ("reelections_due", "90天内换届"),
+    ("open_cases_per_100_households", "每百户在办案件"),
+)
 _AREA = ("code", "编码"), ("name", "名称")
 
 LAYERS: dict[str, LayerSpec] = {
@@ -127,6 +144,32 @@ LAYERS: dict[str, LayerSpec] = {
             ALL,
             start=frozenset({"planner", "worker"}),
             simplify=True,
+        ),
+        LayerSpec(
+            "residential_indicators",
+            "居民小区指标（按社区）",
+            "polygon",
+            {"color": "#7aa6c2", "weight": 0.8, "fillOpacity": 0.6},
+            "name",
+            (
+                ("name", "社区"),
+                ("compounds", "小区数"),
+                ("committee_formation_n", "业委会/物管委组建"),
+                ("committee_formation", "组建率(%)"),
+                ("owners_committee", "业委会组建率(%)"),
+                ("property_coverage_old", "老旧小区物业覆盖率(%)"),
+                ("service_level_old_n", "老旧小区物业达丁级及以上"),
+                ("elevators_added_n", "加装电梯(台/单元)"),
+                ("elevators_renewed_n", "更新电梯(台/单元)"),
+                ("reelections_due", "90天内换届"),
+                ("open_cases_per_100_households", "每百户在办案件"),
+            ),
+            frozenset({"cockpit", "planner"}),
+            simplify=True,
+            attribution=None,
+            choropleth="committee_formation",
+            ramp="rate",
+            choropleth_options=RESIDENTIAL_INDICATORS,
         ),
         LayerSpec(
             "grids",

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -395,4 +396,73 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     v.page.wait_for_url(server + "/login", timeout=15_000)
     assert v.context.request.get(server + "/api/v1/session").status == 401
     v.errors = [e for e in v.errors if "401" not in e]  # the sign-in page asks who is there
+    v.close()
+
+
+def test_cockpit_residential_panel_shows_the_apis_figures_and_colours_communities(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The 居民小区 panel: the district's indicators as the API gives them; a street's when the
+    cockpit is scoped to one; its select colours the communities by the chosen indicator."""
+    stats = api(server, "/api/v1/stats/residential")
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.until("document.querySelectorAll('#gm-residential tr').length > 6")
+    rows = v.page.locator("#gm-residential tr").all_inner_texts()
+    formed = next(r for r in rows if r.startswith("业委会/物管委组建率"))
+    c = stats["committee_formation"]
+    assert f"{c['numerator']}/{c['denominator']}" in formed and f"{c['rate']}%" in formed
+    lifts = next(r for r in rows if r.startswith("加装电梯"))
+    assert f"{stats['elevators_added']['numerator']}/" in lifts
+    v.page.select_option("#gm-res-color", "elevators_added")
+    v.until(
+        "window[gridmap.config.map].hasLayer(gridmap.layers.residential_indicators) "
+        "&& gridmap.layers.residential_indicators._gm.count > 100 "
+        "&& !gridmap.layers.residential_indicators._gm.loading"
+    )
+    fills = v.page.evaluate(
+        "new Set(gridmap.layers.residential_indicators.getLayers()"
+        ".map((l) => l.options.fillColor)).size"
+    )
+    assert fills >= 4  # a ramp, not one colour
+    v.shot("cockpit-residential.png")
+    v.close()
+    street = "330105016"
+    scoped = api(server, f"/api/v1/stats/residential?street={street}")
+    s = Visit(browser, server, f"/cockpit?street={street}", 1920, 1080)
+    s.until("document.querySelectorAll('#gm-residential tr').length > 6")
+    assert s.page.inner_text("#gm-res-scope") == "朝晖街道"
+    first = s.page.locator("#gm-residential tr").first.inner_text()
+    assert first.split()[-1] == str(scoped["compounds"]) != str(stats["compounds"])
+    s.close()
+
+
+def test_a_clicked_compound_opens_its_panel_with_parties_and_buildings(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """On the planner page, a click on 浙工新村 opens its panel: three parties and its 13
+    buildings with their lifts."""
+    found = api(server, "/api/v1/search?q=" + urllib.parse.quote("浙工新村"))
+    hit = next(r for r in found["results"] if r.get("kind") == "compound")
+    compound = api(server, f"/api/v1/compounds/{hit['code']}")
+    v = Visit(browser, server, "/planner", 1280, 900)
+    v.page.evaluate(
+        "([lon, lat]) => { const m = window[gridmap.config.map]; window.__moved = false; "
+        "m.once('moveend', () => { window.__moved = true; }); "
+        "m.setView(gridmap.toDisplay(lon, lat), 17, { animate: false }); }",
+        [hit["lon"], hit["lat"]],
+    )
+    v.until("window.__moved && gridmap.settled(window[gridmap.config.map])", 15_000)
+    box = v.page.locator(".folium-map").bounding_box()
+    xy = v.page.evaluate(
+        "([lon, lat]) => { const p = window[gridmap.config.map].latLngToContainerPoint("
+        "gridmap.toDisplay(lon, lat)); return [p.x, p.y]; }",
+        [hit["lon"], hit["lat"]],
+    )
+    v.page.mouse.click(box["x"] + xy[0], box["y"] + xy[1])
+    v.until("document.getElementById('gm-compound')", 10_000)
+    assert v.page.inner_text("#gm-compound h3") == "浙工新村"
+    text_ = v.page.inner_text("#gm-compound")
+    assert compound["three_parties"]["residents_committee"]["name"] in text_
+    assert v.page.locator("#gm-compound .gm-homes tr").count() == 1 + 13
+    v.shot("planner-compound-panel.png")
     v.close()

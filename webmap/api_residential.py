@@ -11,7 +11,7 @@ from pydantic import ConfigDict, Field
 
 from geo import audit
 from geo.access import STAFF, covers
-from geo.errors import Forbidden
+from geo.errors import Forbidden, Unprocessable
 from geo.residential import compound_parties, edit_compound, residential_stats
 from webmap.auth import allow, audit_caller
 from webmap.db import get_read_session, get_session
@@ -29,6 +29,9 @@ class CompoundPath(Schema):
 class ResidentialQuery(Schema):
     street: str | None = Field(
         None, pattern=r"^[0-9]{9}$", description="a street's code; none: the district"
+    )
+    community: str | None = Field(
+        None, pattern=r"^[0-9]{12}$", description="a community's code (instead of a street)"
     )
 
 
@@ -85,4 +88,6 @@ def _with_changes(s, code: str) -> dict:  # type: ignore[no-untyped-def, type-ar
 def get_residential(query: ResidentialQuery):  # type: ignore[no-untyped-def]
     """三方协同 indicators, each with numerator, denominator and rate (percent)."""
     allow("stats")
-    return jsonify(residential_stats(get_read_session(), query.street or ""))
+    if query.street and query.community and not query.community.startswith(query.street):
+        raise Unprocessable("该社区不属于所给街道")
+    return jsonify(residential_stats(get_read_session(), query.community or query.street or ""))

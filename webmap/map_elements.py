@@ -20,6 +20,7 @@ LOCAL_JS = [
     ("markercluster", f"{VENDOR}/markercluster/leaflet.markercluster.js"),
     ("leaflet_heat", f"{VENDOR}/leaflet-heat/leaflet-heat.js"),
     ("gridmap", "/static/gridmap/gridmap.js"),
+    ("gridmap_compound", "/static/gridmap/compound.js"),
 ]
 LOCAL_CSS = [
     ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),

@@ -130,7 +130,9 @@ def _number_ids(root: Element) -> None:
     walk(root)
 
 
-def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -> str:
+def build_page(
+    key: str, settings: Settings, grid: str | None, refresh_s: int, street: str | None = None
+) -> str:
     page = PAGES[key]
     bounds = _bounds(grid, settings)
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
@@ -175,6 +177,11 @@ def build_page(key: str, settings: Settings, grid: str | None, refresh_s: int) -
         and get_read_session()
         .execute(text("SELECT name FROM grids WHERE code = :g"), {"g": grid})
         .scalar(),
+        "street": street,  # the cockpit scoped to one street (its 居民小区 panel)
+        "streetName": street
+        and get_read_session()
+        .execute(text("SELECT name FROM streets WHERE code = :s"), {"s": street})
+        .scalar(),
         "refreshSeconds": refresh_s,
         "map": m.get_name(),
         "district": settings.district_name,
@@ -212,15 +219,19 @@ def externalize(html: str, page: str, query: str) -> tuple[str, dict[str, str]]:
     return _INLINE.sub(replace, html), scripts
 
 
-def _params(caller: Caller) -> tuple[str | None, int, str]:
+def _params(caller: Caller) -> tuple[str | None, str | None, int, str]:
     grid = request.args.get("grid") or my_grid(caller)
     if grid is not None and not (grid.isascii() and grid.isdigit() and len(grid) == 15):
         abort(400, "grid 应为 15 位网格编码")
+    street = request.args.get("street") or my_street(caller)
+    if street is not None and not (street.isascii() and street.isdigit() and len(street) == 9):
+        abort(400, "street 应为 9 位街道编码")
     refresh = request.args.get("refresh", "30")
     seconds = int(refresh) if refresh.isascii() and refresh.isdigit() else 30
     seconds = max(1, min(3600, seconds))
-    query = {k: v for k, v in (("grid", grid), ("refresh", str(seconds))) if v}
-    return grid, seconds, "?" + urlencode(query)
+    pairs = (("grid", grid), ("street", street), ("refresh", str(seconds)))
+    query = {k: v for k, v in pairs if v}
+    return grid, street, seconds, "?" + urlencode(query)
 
 
 def my_grid(caller: Caller) -> str | None:
@@ -240,9 +251,18 @@ def my_grid(caller: Caller) -> str | None:
     return grids[0] if len(grids) == 1 else None
 
 
+def my_street(caller: Caller) -> str | None:
+    """The street an account answers for, where it is one street."""
+    account = caller.account
+    streets = [code for kind, code in account.areas if kind == "street"] if account else []
+    return streets[0] if len(streets) == 1 else None
+
+
 def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
-    grid, refresh, query = _params(caller)
-    html, scripts = externalize(build_page(page, get_settings(), grid, refresh), page, query)
+    grid, street, refresh, query = _params(caller)
+    html, scripts = externalize(
+        build_page(page, get_settings(), grid, refresh, street), page, query
+    )
     with _lock:
         _SCRIPTS.update(scripts)
         while len(_SCRIPTS) > _SCRIPTS_KEPT:

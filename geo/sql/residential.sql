@@ -2,28 +2,16 @@
 -- code begins :prefix (a street's code, or '' for the district), and one compound's parties.
 
 -- name: indicators
-SELECT count(*) AS compounds,
-       count(*) FILTER (WHERE committee_kind IN ('业委会', '物管委')) AS committees,
-       count(*) FILTER (WHERE committee_kind = '业委会') AS owners,
-       count(*) FILTER (WHERE compound_type = '老旧小区') AS old,
-       count(*) FILTER (WHERE compound_type = '老旧小区'
-                          AND property_company IS NOT NULL) AS old_with_property,
-       count(*) FILTER (WHERE compound_type = '老旧小区'
-                          AND property_level IS NOT NULL) AS old_graded,
-       count(*) FILTER (WHERE committee_kind IN ('业委会', '物管委')
-                          AND committee_term_end BETWEEN current_date
-                                                     AND current_date + 90) AS reelections_due
-FROM compounds WHERE code LIKE :prefix || '%';
-
--- name: lifts
--- lifts added (加装) and renewed (更新) in old compounds' buildings, against their units (a
--- lift serves one unit: the units are how many lifts there could be)
-SELECT COALESCE(sum(b.elevators) FILTER (WHERE b.elevator = '加装'), 0)::bigint AS added,
-       COALESCE(sum(b.elevators) FILTER (WHERE b.elevator = '更新'), 0)::bigint AS renewed,
-       COALESCE(sum(COALESCE(b.units, 1)), 0)::bigint AS units,
-       count(b.*) AS buildings
-FROM compounds c JOIN residential_buildings b ON b.compound_code = c.code
-WHERE c.code LIKE :prefix || '%' AND c.compound_type = '老旧小区';
+-- the communities' rows of the compound_indicators view (definitions/50_residential.sql) summed
+SELECT COALESCE(sum(compounds), 0)::bigint AS compounds, COALESCE(sum(committees), 0)::bigint AS committees,
+       COALESCE(sum(owners), 0)::bigint AS owners, COALESCE(sum(old), 0)::bigint AS old,
+       COALESCE(sum(old_with_property), 0)::bigint AS old_with_property,
+       COALESCE(sum(old_graded), 0)::bigint AS old_graded,
+       COALESCE(sum(reelections_due), 0)::bigint AS reelections_due,
+       COALESCE(sum(lifts_added), 0)::bigint AS lifts_added,
+       COALESCE(sum(lifts_renewed), 0)::bigint AS lifts_renewed,
+       COALESCE(sum(old_units), 0)::bigint AS old_units
+FROM compound_indicators WHERE community_code LIKE :prefix || '%';
 
 -- name: buildings
 -- one compound's residential buildings with their stairwell branches
@@ -46,7 +34,7 @@ FROM compounds c
 LEFT JOIN (SELECT zone_code, count(*) AS n FROM cases
            WHERE zone_kind = 'compound' AND case_is_open(status) GROUP BY zone_code) o
        ON o.zone_code = c.code
-WHERE c.code LIKE :prefix || '%'
+WHERE c.community_code LIKE :prefix || '%'
 GROUP BY c.compound_type ORDER BY c.compound_type;
 
 -- name: compound

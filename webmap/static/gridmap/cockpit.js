@@ -37,6 +37,56 @@
       gm.statsVersion = (gm.statsVersion || 0) + 1;
     });
   };
+  // The 居民小区 panel: the district's (or the cockpit's street's) indicators, each with its
+  // numerator and denominator; the select colours the communities by one of them.
+  const RESIDENTIAL = [
+    ["committee_formation", "业委会/物管委组建率"],
+    ["owners_committee", "业委会组建率"],
+    ["property_coverage_old", "老旧小区物业覆盖率"],
+    ["service_level_old", "老旧小区物业达丁级及以上"],
+    ["elevators_added", "加装电梯（台/单元）"],
+    ["elevators_renewed", "更新电梯（台/单元）"],
+    ["reelections_due", "90天内到期换届"],
+  ];
+  gm.refreshResidential = function (cfg) {
+    const q = cfg.street ? "?street=" + encodeURIComponent(cfg.street) : "";
+    return fetch("/api/v1/stats/residential" + q).then((r) => r.json()).then((s) => {
+      const table = document.getElementById("gm-residential");
+      table.replaceChildren();
+      const row = (label, value, rate) => {
+        const tr = gm.el("tr");
+        tr.appendChild(gm.el("th", null, label));
+        tr.appendChild(gm.el("td", "gm-muted", value));
+        tr.appendChild(gm.el("td", "gm-rate", rate));
+        table.appendChild(tr);
+      };
+      row("小区", s.compounds, "");
+      for (const [key, label] of RESIDENTIAL) {
+        const v = s[key];
+        if (!v) continue;
+        row(label, `${v.numerator}/${v.denominator}`, v.rate == null ? "–" : v.rate + "%");
+      }
+      for (const [type, v] of Object.entries(s.open_cases_per_100_households || {})) {
+        row(`${type}每百户在办`, `${v.numerator}/${v.denominator}户`, v.rate == null ? "–" : String(v.rate));
+      }
+      table.dataset.version = String((Number(table.dataset.version) || 0) + 1);
+    });
+  };
+  function colourBy(map) {
+    const pick = document.getElementById("gm-res-color");
+    const layer = gm.layers.residential_indicators;
+    if (!pick || !layer) return;
+    for (const [key, label] of layer._gm.spec.choropleth_options) {
+      const o = gm.el("option", null, label);
+      o.value = key;
+      pick.appendChild(o);
+    }
+    pick.value = layer._gm.spec.choropleth;
+    pick.addEventListener("change", () => {
+      layer._gm.spec.choropleth = pick.value;
+      if (!map.hasLayer(layer)) map.addLayer(layer); else layer.reload();
+    });
+  }
   gm.start = function (map, cfg) {
     document.body.classList.add("gm-cockpit");
     document.getElementById("gm-district").textContent = cfg.district;
@@ -48,9 +98,13 @@
     const tick = () => { document.getElementById("gm-clock").textContent = new Date().toLocaleString("zh-CN"); };
     tick(); setInterval(tick, 1000);
     gm.refreshStats();
+    document.getElementById("gm-res-scope").textContent = cfg.streetName || cfg.district;
+    gm.refreshResidential(cfg);
+    colourBy(map);
     // Numbers and the case and grid layers refresh in place; the page never reloads.
     setInterval(() => {
       gm.refreshStats();
+      gm.refreshResidential(cfg);
       for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
     }, cfg.refreshSeconds * 1000);
   };

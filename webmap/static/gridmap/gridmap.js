@@ -3,6 +3,7 @@
   "use strict";
   const gm = (window.gridmap = window.gridmap || {});
   gm.layers = {};
+  gm.onSelect = {};  // layer key -> what a click on one of its features opens (compound.js)
   gm.config = gm.config || { displayCrs: "wgs84" };
 
   // --- coordinates: GCJ-02 display shift when the basemap is Amap ------------------------
@@ -69,6 +70,15 @@
     const i = Math.min(RAMP.length - 1, 1 + Math.floor((v / Math.max(1, max)) * (RAMP.length - 2)));
     return RAMP[i];
   };
+  // A share where more is better, from the lowest value shown to the highest; grey: no value.
+  gm.rate = function (v, lo, hi) {
+    const RATE = gm.color("rate");
+    if (v == null) return "#888888";
+    const t = hi > lo ? (v - lo) / (hi - lo) : 1;
+    return RATE[Math.min(RATE.length - 1, Math.floor(t * RATE.length))];
+  };
+  const fill = (spec, layer, v) =>
+    spec.ramp === "rate" ? gm.rate(v, layer._gmMin, layer._gmMax) : gm.ramp(v, layer._gmMax || 1);
 
   // Writes as the signed-in user: the session cookie goes by itself; the CSRF token (a
   // cookie a page of this origin can read, and no other site's) goes back in a header.
@@ -96,24 +106,32 @@
   // --- one registry layer on one map -----------------------------------------------------
   gm.layer = function (map, spec, opts) {
     opts = opts || {};
-    // Polygons under lines under points, whatever order the fetches finish in: a pane and a
-    // canvas renderer per geometry kind.
-    const paneName = "gm-" + spec.geometry;
+    // One canvas for every registry layer: a canvas takes every click over it, so two would
+    // leave the lower one's features unclickable. Polygons under lines under points, and among
+    // polygons the registry's order, whatever order the fetches finish in (gm.restack).
+    const paneName = "gm-vector";
     if (!map.getPane(paneName)) {
-      map.createPane(paneName).style.zIndex = { polygon: 410, line: 420, point: 450 }[spec.geometry];
-      map["_gmRenderer_" + paneName] = L.canvas({ pane: paneName });
+      map.createPane(paneName).style.zIndex = 410;
+      map._gmRenderer = L.canvas({ pane: paneName });
+      map._gmOrder = [];
     }
+    map._gmOrder.push(opts.id || spec.key);
     // No tile layer sets a zoom range (the offline default); marker clusters need one.
     if (map.options.maxZoom === undefined) { map.setMaxZoom(19); map.setMinZoom(9); }
     const params = Object.assign({}, opts.params || {});
-    const style = Object.assign({ pane: paneName, renderer: map["_gmRenderer_" + paneName] }, spec.style, opts.style || {});
+    const style = Object.assign({ pane: paneName, renderer: map._gmRenderer }, spec.style, opts.style || {});
     let layer;
     const toLatLng = (c) => gm.toDisplay(c[0], c[1]);
     const onEach = (f, l) => {
       const p = f.properties;
       l.bindTooltip(() => gm.esc(p[spec.tooltip] != null ? p[spec.tooltip] : p.name), { sticky: true });
       l.bindPopup(() => gm.popup(spec, p));
-      l.on("click", () => map.fire("gridmap:select", { spec: spec, props: p, layer: l }));
+      // A feature takes the click (the map hears none): a page that picks points (planner)
+      // hears it as gridmap:select, with the point.
+      l.on("click", (ev) => {
+        map.fire("gridmap:select", { spec: spec, props: p, layer: l, latlng: ev.latlng });
+        if (gm.onSelect[spec.key] && !gm.picking) gm.onSelect[spec.key](p);
+      });
     };
     if (opts.render === "heat") {
       layer = L.heatLayer([], { radius: 18, blur: 22, maxZoom: 16, minOpacity: 0.35 });
@@ -125,7 +143,7 @@
         coordsToLatLng: toLatLng,
         style: (f) => {
           const s = Object.assign({}, style);
-          if (spec.choropleth) s.fillColor = gm.ramp(f.properties[spec.choropleth], layer._gmMax || 1);
+          if (spec.choropleth) s.fillColor = fill(spec, layer, f.properties[spec.choropleth]);
           if (opts.highlight && f.properties.code === opts.highlight) Object.assign(s, { color: gm.color("highlight"), weight: 4, fillOpacity: 0.1 });
           return s;
         },
@@ -135,6 +153,7 @@
     }
     if (spec.attribution) layer.options.attribution = spec.attribution;
     layer._gm = { spec: spec, count: 0, loading: false };
+    layer._gmId = opts.id || spec.key;
     let seq = 0;
     layer.reload = function () {
       if (!map.hasLayer(layer)) return Promise.resolve();
@@ -160,11 +179,16 @@
           });
           layer.addLayers(markers);
         } else {
-          if (spec.choropleth) layer._gmMax = Math.max(1, ...fc.features.map((f) => f.properties[spec.choropleth] || 0));
+          if (spec.choropleth) {
+            const vs = fc.features.map((f) => f.properties[spec.choropleth]).filter((v) => v != null);
+            layer._gmMax = Math.max(spec.ramp === "rate" ? 0 : 1, ...vs);
+            layer._gmMin = Math.min(layer._gmMax, ...vs);
+          }
           layer.addData(fc);
         }
         layer._gm.count = fc.features.length;
         layer._gm.features = fc.features;
+        gm.restack(map);
       }).finally(() => { if (mine === seq) layer._gm.loading = false; map.fire("gridmap:loaded", { key: spec.key }); });
     };
     map.on("moveend", () => layer.reload());
@@ -185,6 +209,19 @@
     });
     document.body.appendChild(out);
   });
+
+  // Draw order on the one canvas: polygons, then lines, then points, each kind in the order
+  // the layers were added (the registry's); the last drawn is on top and takes the click.
+  const RANK = { polygon: 0, line: 1, point: 2 };
+  gm.restack = function (map) {
+    // a marker cluster keeps the markers it shows in its own feature group
+    const paths = (l) => (l instanceof L.GeoJSON ? l : l._featureGroup);
+    const drawn = map._gmOrder.map((id) => gm.layers[id])
+      .filter((l) => l && map.hasLayer(l) && paths(l) && paths(l).bringToFront);
+    drawn.sort((a, b) => RANK[a._gm.spec.geometry] - RANK[b._gm.spec.geometry] ||
+      map._gmOrder.indexOf(a._gmId) - map._gmOrder.indexOf(b._gmId));
+    for (const l of drawn) paths(l).bringToFront();
+  };
 
   gm.reloadAll = function () {
     return Promise.all(Object.values(gm.layers).map((l) => l.reload()));

@@ -129,15 +129,18 @@
     $("gm-suggest").addEventListener("click", runSuggest);
     $("gm-add-mode").addEventListener("click", () => {
       adding = !adding;
+      gm.picking = adding;
       $("gm-add-mode").textContent = adding ? "完成添加" : "点击地图添加候选点";
       map.getContainer().style.cursor = adding ? "crosshair" : "";
     });
-    map.on("click", (e) => {
-      if (!adding) return;
-      const p = gm.fromDisplay(e.latlng);
+    const add = (latlng) => {
+      const p = gm.fromDisplay(latlng);
       candidates.push(p);
-      L.circleMarker(e.latlng, { radius: 8, color: "#111", weight: 2, fillColor: gm.color("candidate"), fillOpacity: 0.9 }).addTo(candidateLayer);
+      L.circleMarker(latlng, { radius: 8, color: "#111", weight: 2, fillColor: gm.color("candidate"), fillOpacity: 0.9 }).addTo(candidateLayer);
       runScenario();
-    });
+    };
+    map.on("click", (e) => { if (adding) add(e.latlng); });
+    // a click on a drawn feature (a compound, a community) is the feature's: add it all the same
+    map.on("gridmap:select", (e) => { if (adding) { map.closePopup(); add(e.latlng); } });
   };
 })();
