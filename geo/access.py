@@ -34,6 +34,7 @@ MAY: dict[str, frozenset[str]] = {
     "stats": STAFF | {"command"},
     "audit": frozenset({"admin"}),
     "compound.edit": STAFF | {"compound_commissioner"},
+    "meeting.edit": STAFF | {"compound_commissioner", "building_commissioner"},
     "accounts": frozenset({"admin"}),
     "page.cockpit": STAFF | {"command"},
     "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},

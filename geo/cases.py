@@ -120,7 +120,7 @@ def create_case(
             return _replay(session, settings, found, new, lon, lat)
         raise Unprocessable(f"unknown category {new.category!r}")
     dups = possible_duplicates(session, settings, case_id, lon, lat, new.category)
-    _event(
+    record_event(
         session,
         case_id,
         new.source,
@@ -130,7 +130,7 @@ def create_case(
         None,
         {"possible_duplicates": [d["id"] for d in dups]},
     )
-    _event(
+    record_event(
         session,
         case_id,
         "system",
@@ -193,11 +193,11 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
         nxt = ", ".join(allowed) or "none (final)"
         raise Conflict(f"cannot move a case from {current} to {to}; allowed: {nxt}")
     session.execute(_q("move"), {"id": case_id, "to": to})
-    _event(session, case_id, actor, "transition", current, to, note, None)
+    record_event(session, case_id, actor, "transition", current, to, note, None)
     return str(current)
 
 
-def _event(
+def record_event(
     session: Session,
     case_id: int,
     actor: str,

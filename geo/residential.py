@@ -10,6 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import NotFound, Unprocessable
+from geo.meetings import compound_meetings
 from geo.sql.loader import query
 
 
@@ -74,6 +75,7 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
             "party_org": {"code": r.party_code, "name": r.party_name} if r.party_code else None,
             "commissioner": r.commissioner,
         },
+        "meetings": compound_meetings(session, code),
         "residential_buildings": [
             {
                 "code": b.code,

@@ -103,3 +103,26 @@ FEE_MODELS = ("包干制", "酬金制")
 # A residential building's lifts (issue #17): none, added to an old building (加装电梯), or an
 # old lift renewed (更新), each counted per lift (one per unit as a rule).
 ELEVATOR_STATES = ("无", "加装", "更新")
+
+# Deliberation (issue #17): meetings at a place, the sides that sit at them, the seeds' five
+# topic classes plus 物业服务 and 其他, and how a meeting ends.
+MEETING_KINDS = ("红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他")
+MEETING_PLACES = (
+    "compound",
+    "residential_building",
+    "open_block",
+    "business_community",
+    "building",
+)
+MEETING_SIDES = {
+    "residents_committee": "居委会",
+    "owners_committee": "业委会",
+    "property": "物业",
+    "residents": "居民代表",
+    "merchants": "商户",
+    "party_members": "党员",
+    "departments": "部门",
+}
+TOPIC_CLASSES = ("设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他")
+MEETING_STATUSES = {"scheduled": "待议", "decided": "已议定", "closed": "已落实"}
+MEETING_OUTCOMES = {"agreed": "达成共识", "partly": "部分共识", "deferred": "暂缓再议"}

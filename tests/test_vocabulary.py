@@ -20,12 +20,17 @@ from geo.vocabulary import (
     DONE_STATUSES,
     ELEVATOR_STATES,
     FEE_MODELS,
+    MEETING_KINDS,
+    MEETING_OUTCOMES,
+    MEETING_PLACES,
+    MEETING_STATUSES,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
     PROPERTY_LEVELS,
     ROLES,
     RULES,
     STATUS_LABELS,
+    TOPIC_CLASSES,
     TRANSITIONS,
     ZONE_KINDS,
 )
@@ -72,6 +77,11 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_compounds_fee_model") == set(FEE_MODELS)
     assert check_values(session, "ck_account_areas_kind") == set(ACCOUNT_AREA_KINDS)
     assert check_values(session, "ck_residential_buildings_elevator") == set(ELEVATOR_STATES)
+    assert check_values(session, "ck_meetings_kind") == set(MEETING_KINDS)
+    assert check_values(session, "ck_meetings_place_kind") == set(MEETING_PLACES)
+    assert check_values(session, "ck_meetings_topic_class") == set(TOPIC_CLASSES)
+    assert check_values(session, "ck_meetings_status") == set(MEETING_STATUSES)
+    assert check_values(session, "ck_meetings_outcome") == set(MEETING_OUTCOMES)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         api_coverage,
         api_layers,
         api_locate,
+        api_meetings,
         api_residential,
         api_session,
         api_stats,
@@ -84,6 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_blueprint(health.bp)
     app.register_api(api_session.api)
     app.register_api(api_residential.api)
+    app.register_api(api_meetings.api)
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(api_cases.api)

@@ -60,6 +60,15 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
     ("patch", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
     ("get", "/api/v1/stats/residential"): {"200": json_answer(ref("Residential"))},
+    ("post", "/api/v1/meetings"): {"201": json_answer(ref("Meeting"), "Created")},
+    ("get", "/api/v1/meetings"): {"200": json_answer(arr(ref("MeetingSummary")))},
+    ("get", "/api/v1/meetings/{meeting_id}"): {"200": json_answer(ref("Meeting"))},
+    ("post", "/api/v1/meetings/{meeting_id}/agenda"): {"200": json_answer(ref("Meeting"))},
+    ("post", "/api/v1/meetings/{meeting_id}/decision"): {"200": json_answer(ref("Meeting"))},
+    ("post", "/api/v1/meetings/{meeting_id}/actions/{action_id}/done"): {
+        "200": json_answer(ref("Meeting"))
+    },
+    ("get", "/api/v1/stats/meetings"): {"200": json_answer(ref("MeetingCounts"))},
 }
 
 ERRORS = {

@@ -29,6 +29,20 @@ def nullable(schema: dict[str, Any]) -> dict[str, Any]:
 S, N, INT, B = {"type": "string"}, {"type": "number"}, {"type": "integer"}, {"type": "boolean"}
 CODE_NAME = obj(("code", "name"), code=S, name=S)
 
+MEETING_SUMMARY = obj(
+    ("id", "kind", "held_on", "topic", "topic_class", "status", "place_kind", "place_code"),
+    id=INT,
+    kind=S,
+    held_on=S,
+    topic=S,
+    topic_class=S,
+    status=S,
+    status_label=S,
+    outcome=nullable(S),
+    place_kind=S,
+    place_code=S,
+)
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": obj(
         ("error", "message"),
@@ -162,6 +176,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             party_org=nullable({"type": "object"}),
             commissioner=nullable(S),
         ),
+        meetings=arr(MEETING_SUMMARY),
         residential_buildings=arr(
             obj(
                 ("code", "name", "households", "elevator"),
@@ -197,6 +212,47 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             )
         },
         open_cases_per_100_households={"type": "object"},
+    ),
+    "MeetingSummary": MEETING_SUMMARY,
+    "Meeting": obj(
+        ("id", "kind", "held_on", "topic", "status", "place", "actions", "agenda"),
+        **MEETING_SUMMARY["properties"],
+        place=obj(("kind", "code", "name"), kind=S, code=S, name=nullable(S)),
+        participants={"type": "object"},
+        decisions=nullable(S),
+        created_by=S,
+        actions=arr(
+            obj(
+                ("id", "action", "owner", "due_on", "status"),
+                id=INT,
+                action=S,
+                owner=S,
+                due_on=S,
+                status=S,
+                overdue=B,
+                done_at=nullable(S),
+                done_by=nullable(S),
+                note=nullable(S),
+            )
+        ),
+        agenda=arr(
+            obj(
+                ("case_id", "status"),
+                case_id=INT,
+                status=S,
+                status_label=S,
+                category=S,
+                description=S,
+            )
+        ),
+    ),
+    "MeetingCounts": obj(
+        ("total", "by_place_kind", "by_topic_class", "by_outcome", "by_status", "by_actions"),
+        total=INT,
+        **{
+            k: {"type": "object", "additionalProperties": INT}
+            for k in ("by_place_kind", "by_topic_class", "by_outcome", "by_status", "by_actions")
+        },
     ),
     "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
     "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),

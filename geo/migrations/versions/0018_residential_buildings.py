@@ -78,6 +78,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the definition reading the table goes with it, and is applied again after an upgrade
+    op.execute("DROP VIEW IF EXISTS compound_indicators")
+    op.execute("DELETE FROM sql_definitions WHERE name = '50_residential.sql'")
     op.drop_column("cases", "stairwell_branch_code")
     op.drop_column("cases", "residential_building_code")
     op.execute("DELETE FROM party_orgs WHERE area_kind = 'residential_building'")

@@ -1,0 +1,126 @@
+"""Deliberation meetings (issue #17): scheduled at a place by its area's staff or commissioner,
+a case put on the agenda, the decision and its actions, and the case closed by them — every
+step in the case's trail; counts by place, class and outcome; the meetings layer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from tests.conftest import keyed
+from tests.fixtures import COMPOUND, STREET, m_point
+
+SOON = (date.today() + timedelta(days=14)).isoformat()
+
+
+def meeting(**over: object) -> dict[str, object]:
+    return {
+        "kind": "小区说事亭",
+        "place_kind": "compound",
+        "place_code": COMPOUND,
+        "held_on": date.today().isoformat(),
+        "topic": "楼道堆物清理",
+        "topic_class": "消防安全",
+        "participants": {"residents_committee": 2, "property": 1, "residents": 6},
+        **over,
+    }
+
+
+def test_who_may_schedule_a_meeting_and_where(app) -> None:  # type: ignore[no-untyped-def]
+    made = keyed(app, "compound-key").post("/api/v1/meetings", json=meeting())
+    assert made.status_code == 201, made.get_json()
+    out = made.get_json()
+    assert out["status"] == "scheduled" and out["place"]["name"] == "测试新村"
+    assert out["participants"] == {"residents_committee": 2, "property": 1, "residents": 6}
+    assert keyed(app, "outsider-key").post("/api/v1/meetings", json=meeting()).status_code == 403
+    assert keyed(app, "planner-key").post("/api/v1/meetings", json=meeting()).status_code == 403
+    nowhere = keyed(app, "community-key").post(
+        "/api/v1/meetings", json=meeting(place_code=COMPOUND + "9")
+    )
+    assert nowhere.status_code in (403, 422)  # not in the area, or no such place
+    bad = keyed(app, "community-key").post("/api/v1/meetings", json=meeting(topic_class="杂事"))
+    assert bad.status_code == 400 and "topic_class" in bad.get_json()["message"]
+    side = keyed(app, "community-key").post(
+        "/api/v1/meetings", json=meeting(participants={"aliens": 3})
+    )
+    assert side.status_code == 400
+
+
+def test_a_case_goes_on_the_agenda_and_the_decisions_actions_close_it(  # type: ignore[no-untyped-def]
+    app, client
+) -> None:
+    staff = keyed(app, "community-key")
+    lon, lat = m_point(60, 150)
+    case = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "property_service", "description": "物业费争议"},
+    ).get_json()
+    m = staff.post("/api/v1/meetings", json=meeting(kind="红茶议事会", topic_class="物业服务"))
+    mid = m.get_json()["id"]
+    on = staff.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]})
+    assert on.status_code == 200, on.get_json()
+    assert on.get_json()["agenda"][0]["case_id"] == case["id"]
+    trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
+    assert trail["status"] == "accepted"  # taken up by the meeting
+    assert [e["kind"] for e in trail["events"]][-2:] == ["agenda", "transition"]
+    decided = staff.post(
+        f"/api/v1/meetings/{mid}/decision",
+        json={
+            "decisions": "物业一周内公示收支；业委会牵头测算酬金比例",
+            "outcome": "agreed",
+            "actions": [
+                {"action": "公示收支", "owner": "物业", "due_on": SOON},
+                {"action": "测算酬金比例", "owner": "业委会", "due_on": SOON},
+            ],
+        },
+    ).get_json()
+    assert decided["status"] == "decided" and len(decided["actions"]) == 2
+    late = staff.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]})
+    assert late.status_code == 409  # the agenda closes with the decision
+    trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
+    assert trail["events"][-1]["kind"] == "decided"
+    assert "酬金比例" in trail["events"][-1]["note"]
+    first, second = (a["id"] for a in decided["actions"])
+    one = staff.post(f"/api/v1/meetings/{mid}/actions/{first}/done", json={"note": "已公示"})
+    assert one.get_json()["status"] == "decided"
+    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "accepted"
+    again = staff.post(f"/api/v1/meetings/{mid}/actions/{first}/done", json={})
+    assert again.status_code == 409
+    done = staff.post(f"/api/v1/meetings/{mid}/actions/{second}/done", json={}).get_json()
+    assert done["status"] == "closed" and done["agenda"][0]["status"] == "closed"
+    trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
+    assert trail["status"] == "closed"
+    moves = [(e["from"], e["to"]) for e in trail["events"] if e["kind"] == "transition"]
+    assert moves[-2:] == [("accepted", "resolved"), ("resolved", "closed")]
+    assert all(e["actor"] == "community" for e in trail["events"][-4:])
+    closed = staff.post("/api/v1/meetings", json=meeting()).get_json()["id"]
+    refused = staff.post(f"/api/v1/meetings/{closed}/agenda", json={"case_id": case["id"]})
+    assert refused.status_code == 409  # a closed case goes on no agenda
+
+
+def test_counts_by_place_class_and_outcome_and_the_layer(app, client) -> None:  # type: ignore[no-untyped-def]
+    staff = keyed(app, "community-key")
+    for topic_class, outcome in (
+        ("消防安全", "agreed"),
+        ("垃圾分类", "deferred"),
+        ("消防安全", None),
+    ):
+        mid = staff.post("/api/v1/meetings", json=meeting(topic_class=topic_class)).get_json()["id"]
+        if outcome:
+            staff.post(
+                f"/api/v1/meetings/{mid}/decision",
+                json={"decisions": "议定", "outcome": outcome, "actions": []},
+            )
+    counts = client.get(f"/api/v1/stats/meetings?street={STREET}").get_json()
+    assert counts["total"] == 3
+    assert counts["by_topic_class"] == {"消防安全": 2, "垃圾分类": 1}
+    assert counts["by_outcome"] == {"agreed": 1, "deferred": 1, "pending": 1}
+    assert counts["by_status"] == {"closed": 2, "scheduled": 1}  # no actions: closed at once
+    assert counts["by_place_kind"] == {"compound": 3}
+    assert client.get("/api/v1/stats/meetings?street=330105002").get_json()["total"] == 0
+    listed = client.get(f"/api/v1/meetings?place_code={COMPOUND}&topic_class=消防安全").get_json()
+    assert len(listed) == 2
+    compound = client.get(f"/api/v1/compounds/{COMPOUND}").get_json()
+    assert len(compound["meetings"]) == 3
+    fc = client.get("/api/v1/layers/meetings.geojson").get_json()
+    assert len(fc["features"]) == 3
+    assert {f["geometry"]["type"] for f in fc["features"]} == {"Point"}
