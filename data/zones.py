@@ -55,6 +55,25 @@ def three_parties(comp: pd.DataFrame) -> None:
     comp["fee_model"] = np.where(prng.random(n) < 0.25, "酬金制", "包干制")
 
 
+# Places the published figures name (seeds), in their real streets: the largest compound or
+# open block of the street takes the name. A synthetic city has none of these streets.
+PUBLISHED_COMPOUNDS = {"330105008": "大浒东苑BC区"}  # 上塘街道: its fee reform (酬金制)
+PUBLISHED_BLOCKS = {
+    "330105017": "河罕上街区",  # 文晖街道: 52 shops, 25 stalls, six 红茶议事会
+    "330105003": "小河直街历史街区",  # 小河街道: the five classes of 红茶议事会
+    "330105013": "武林路街区",  # 武林街道: 12 office buildings, 642 shops, ~400 stalls
+}
+
+
+def _publish(zones: pd.DataFrame, named: dict[str, str]) -> None:
+    street = zones["community_code"].str[:9]
+    for code, name in named.items():
+        here = zones.index[(street == code).to_numpy() & (zones["name"] != "浙工新村").to_numpy()]
+        if len(here):
+            biggest = here[np.argmax(shapely.area(zones.loc[here, "geom"].to_numpy()))]
+            zones.loc[biggest, "name"] = name
+
+
 def _compounds(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per compound from its cells (a compound over a grid's size spans several:
     data/residential.py), in the cells' order; its community is its largest cell's."""
@@ -83,12 +102,14 @@ def build_zones(
         pool.take() + str(rng.choice(names.COMPOUND_SUFFIX[t])) for t in comp["compound_type"]
     ]
     comp["name"] = comp["compound_name"].fillna(comp["name"])
+    _publish(comp, PUBLISHED_COMPOUNDS)
     comp["property_company"] = [
         f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
         for _ in range(len(comp))
     ]
     rng.random(len(comp))  # the draw of the old owners'-committee rule: the rest stays as it was
     three_parties(comp)
+    comp.loc[comp["name"] == "大浒东苑BC区", "fee_model"] = "酬金制"  # its fee reform
     has_oc = comp["committee_kind"].isin(["业委会", "物管委"]).to_numpy()
     suffix = np.where(comp["committee_kind"] == "业委会", "业主委员会", "物业管理委员会")
     comp["owners_committee"] = np.where(has_oc, comp["name"] + suffix, None)
@@ -132,6 +153,7 @@ def build_zones(
         + (ob.groupby("community_code").cumcount() + 1).map("{:03d}".format)
     )
     ob["name"] = [pool.take() + str(rng.choice(names.BLOCK_SUFFIX)) for _ in range(len(ob))]
+    _publish(ob, PUBLISHED_BLOCKS)
     open_blocks = frame(
         ob[["code", "name", "community_code", "households"]].assign(schematic=True),
         ob["geom"].values,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from tests.conftest import keyed
 from tests.fixtures import COMPOUND, STREET, m_point
 
@@ -124,3 +126,36 @@ def test_counts_by_place_class_and_outcome_and_the_layer(app, client) -> None:  
     fc = client.get("/api/v1/layers/meetings.geojson").get_json()
     assert len(fc["features"]) == 3
     assert {f["geometry"]["type"] for f in fc["features"]} == {"Point"}
+
+
+@pytest.mark.demo
+def test_the_demo_holds_the_documented_meetings(demo_url: str) -> None:
+    """Six 红茶议事会 at 河罕上街区 agreeing the 一米红线 and 门前三包, the five classes at
+    小河直街历史街区, more than ten on 大浒东苑BC区's fee reform, and a year of others."""
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    place = {r["name"]: r for r in c.get("/api/v1/search?q=河罕上街区").get_json()["results"]}
+    block = place["河罕上街区"]["code"]
+    held = c.get(f"/api/v1/meetings?place_code={block}").get_json()
+    red_tea = [m for m in held if m["kind"] == "红茶议事会" and m["outcome"] == "agreed"]
+    assert len(red_tea) >= 6
+    decided = " ".join(
+        c.get(f"/api/v1/meetings/{m['id']}").get_json()["decisions"] for m in red_tea
+    )
+    assert "一米红线" in decided and "门前三包" in decided
+    xiaohe = c.get("/api/v1/search?q=小河直街历史街区").get_json()["results"][0]["code"]
+    classes = {m["topic_class"] for m in c.get(f"/api/v1/meetings?place_code={xiaohe}").get_json()}
+    assert {"设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展"} <= classes
+    dahu = c.get("/api/v1/search?q=大浒东苑BC区").get_json()["results"][0]["code"]
+    reform = c.get(f"/api/v1/meetings?place_code={dahu}&topic_class=物业服务").get_json()
+    assert len([m for m in reform if m["topic"].startswith("酬金制改革")]) > 10
+    assert (
+        c.get(f"/api/v1/compounds/{dahu}").get_json()["three_parties"]["property"]["fee_model"]
+        == "酬金制"
+    )
+    counts = c.get("/api/v1/stats/meetings").get_json()
+    assert counts["total"] > 300
+    assert set(counts["by_place_kind"]) >= {"compound", "residential_building", "open_block"}
+    assert counts["by_status"].get("scheduled", 0) > 0 and counts["by_actions"]["done"] > 0
