@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from data.case_gen import generate_cases
 from data.demo_accounts import ensure_demo_accounts
 from data.demo_meetings import build_demo_meetings
+from data.demo_renewal import build_demo_renewal
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
@@ -129,6 +130,7 @@ def build_district(
     session.execute(text(_DUE_AT))
     session.execute(text(_DEMO_EVENTS))
     report.counts["meetings"] = build_demo_meetings(session, now or datetime.now(UTC), seed + 2)
+    report.counts["renewal_projects"] = build_demo_renewal(session, seed + 3)
     report.seconds = (datetime.now(UTC) - t0).total_seconds()
     return report
 

@@ -138,6 +138,12 @@ def build_residential_buildings(comp: pd.DataFrame, inner: np.ndarray) -> pd.Dat
         fl = rng.integers(*k["floors"], size=n)
         un = rng.integers(*k["units"], size=n)
         hh = _apportion(int(r.households), fl * un)
+        if r.name == ZHEGONG["name"] and n == ZHEGONG["buildings"]:
+            # its work group 二组 served two buildings of 80 households (4幢 and 5幢 here)
+            hh = np.concatenate([hh[:3], [40, 40], hh[5:]])
+            hh[[0, 1, 2, *range(5, n)]] = _apportion(
+                int(r.households) - 80, (fl * un)[[0, 1, 2, *range(5, n)]]
+            )
         years = rng.integers(*k["year"], size=n)
         for i in range(n):
             rows.append(

@@ -35,6 +35,8 @@ MAY: dict[str, frozenset[str]] = {
     "audit": frozenset({"admin"}),
     "compound.edit": STAFF | {"compound_commissioner"},
     "meeting.edit": STAFF | {"compound_commissioner", "building_commissioner"},
+    "renewal.sign": STAFF | {"compound_commissioner"},
+    "page.renewal": STAFF | {"command", "compound_commissioner"},
     "accounts": frozenset({"admin"}),
     "page.cockpit": STAFF | {"command"},
     "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from geo.errors import NotFound, Unprocessable
 from geo.meetings import compound_meetings
+from geo.renewal import list_projects
 from geo.sql.loader import query
 
 
@@ -76,6 +77,11 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
             "commissioner": r.commissioner,
         },
         "meetings": compound_meetings(session, code),
+        "renewal_projects": [
+            {"id": p["id"], "name": p["name"], "rate_pct": p["rate_pct"]}
+            for p in list_projects(session, r.community_code)
+            if p["compound"]["code"] == code
+        ],
         "residential_buildings": [
             {
                 "code": b.code,

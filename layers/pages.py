@@ -36,8 +36,9 @@ COLORS: dict[str, object] = {
     "kind_default": "#1b998b",
 }
 _RAMP: list[str] = COLORS["ramp"]  # type: ignore[assignment]
+_RATE: list[str] = COLORS["rate"]  # type: ignore[assignment]
 
-Page = Literal["cockpit", "worker", "planner"]
+Page = Literal["cockpit", "worker", "planner", "renewal"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,18 @@ PAGES: dict[str, PageSpec] = {
                 (str(COLORS["case"]), "在办案件"),
                 (str(COLORS["grid_edge"]), "网格边界"),
             ),
+        ),
+        PageSpec(
+            "renewal",
+            "有机更新签约进度",
+            "楼幢签约率",
+            (
+                (_RATE[0], "未过半"),
+                (_RATE[3], "过半"),
+                (_RATE[4], "九成以上"),
+                (_RATE[5], "全部签约"),
+            ),
+            zoom_control=True,
         ),
         PageSpec(
             "planner",

@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
-Page = Literal["cockpit", "worker", "planner"]
+Page = Literal["cockpit", "worker", "planner", "renewal"]
 
 
 @dataclass(frozen=True)
@@ -202,8 +202,8 @@ LAYERS: dict[str, LayerSpec] = {
                 ("property_company", "物业"),
                 ("owners_committee", "业委会"),
             ),
-            ALL,
-            start=frozenset({"planner"}),
+            ALL | {"renewal"},
+            start=frozenset({"planner", "renewal"}),
             simplify=True,
             min_zoom=13,
         ),
@@ -360,8 +360,8 @@ LAYERS: dict[str, LayerSpec] = {
             {"color": "#56606b", "weight": 1, "opacity": 0.8},
             "name",
             (("name", "路名"),),
-            ALL,
-            start=frozenset({"worker", "planner"}),
+            ALL | {"renewal"},
+            start=frozenset({"worker", "planner", "renewal"}),
             simplify=True,
             min_zoom=13,
         ),

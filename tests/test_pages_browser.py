@@ -466,3 +466,26 @@ def test_a_clicked_compound_opens_its_panel_with_parties_and_buildings(
     assert v.page.locator("#gm-compound .gm-homes tr").count() == 1 + 13
     v.shot("planner-compound-panel.png")
     v.close()
+
+
+def test_renewal_page_draws_buildings_by_share_signed_the_curve_and_groups(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    (project,) = api(server, "/api/v1/renewal/projects")
+    v = Visit(browser, server, f"/renewal/{project['id']}", 1280, 900)
+    v.until("gridmap.renewal && document.getElementById('gm-curve').dataset.points", 15_000)
+    assert v.page.inner_text("#gm-rate") == "99.82%"
+    assert "548 户，已签约 547 户" in v.page.inner_text("#gm-counts")
+    assert "历时 85 天" in v.page.inner_text("#gm-counts")
+    assert v.page.evaluate("gridmap.renewal.layer.getLayers().length") == 13
+    fills = v.page.evaluate("gridmap.renewal.layer.getLayers().map((l) => l.options.fillColor)")
+    assert len(set(fills)) >= 2  # twelve buildings all signed, one not
+    points = v.page.get_attribute("#gm-curve .gm-curve-line", "points")
+    assert len(points.split()) == int(v.page.get_attribute("#gm-curve", "data-points")) + 1
+    groups = v.page.locator("#gm-groups tr").all_inner_texts()
+    two = next(r for r in groups if r.startswith("二组"))
+    assert "80\t80\t100%" in two
+    href = v.page.get_attribute("#gm-xlsx", "href")
+    assert href.endswith("/export?format=xlsx")
+    v.shot("renewal-1280x900.png")
+    v.close()

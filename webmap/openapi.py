@@ -14,7 +14,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from webmap.openapi_schemas import GEOJSON, SCHEMAS, B, J, S, arr, obj, ref
+from webmap.openapi_schemas import GEOJSON, INT, SCHEMAS, B, J, S, arr, obj, ref
 
 
 def json_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
@@ -69,6 +69,27 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
         "200": json_answer(ref("Meeting"))
     },
     ("get", "/api/v1/stats/meetings"): {"200": json_answer(ref("MeetingCounts"))},
+    ("get", "/api/v1/renewal/projects"): {"200": json_answer(arr(ref("RenewalProject")))},
+    ("get", "/api/v1/renewal/projects/{project_id}"): {"200": json_answer(ref("RenewalProgress"))},
+    ("get", "/api/v1/renewal/projects/{project_id}/buildings.geojson"): {
+        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
+    },
+    ("post", "/api/v1/renewal/projects/{project_id}/signings"): {
+        "200": json_answer(
+            obj(("accepted", "rejected"), accepted=INT, rejected=arr({"type": "object"}))
+        )
+    },
+    ("get", "/api/v1/renewal/projects/{project_id}/export"): {
+        "200": {
+            "description": "OK",
+            "content": {
+                "text/csv": {"schema": S},
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
+                    "schema": {"type": "string", "format": "binary"}
+                },
+            },
+        }
+    },
 }
 
 ERRORS = {

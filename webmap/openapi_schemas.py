@@ -43,6 +43,22 @@ MEETING_SUMMARY = obj(
     place_code=S,
 )
 
+RENEWAL_PROJECT = obj(
+    ("id", "name", "households", "signed", "rate_pct", "days"),
+    id=INT,
+    name=S,
+    compound=CODE_NAME,
+    started_on=S,
+    mobilised_on=S,
+    last_signed_on=nullable(S),
+    buildings=INT,
+    representatives=INT,
+    households=INT,
+    signed=INT,
+    rate_pct=nullable(N),
+    days=nullable(INT),
+)
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": obj(
         ("error", "message"),
@@ -177,6 +193,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             commissioner=nullable(S),
         ),
         meetings=arr(MEETING_SUMMARY),
+        renewal_projects=arr(obj(("id", "name"), id=INT, name=S, rate_pct=nullable(N))),
         residential_buildings=arr(
             obj(
                 ("code", "name", "households", "elevator"),
@@ -253,6 +270,47 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             k: {"type": "object", "additionalProperties": INT}
             for k in ("by_place_kind", "by_topic_class", "by_outcome", "by_status", "by_actions")
         },
+    ),
+    "RenewalProject": RENEWAL_PROJECT,
+    "RenewalProgress": obj(
+        ("id", "households", "signed", "rate_pct", "days", "buildings", "groups", "daily"),
+        **{k: v for k, v in RENEWAL_PROJECT["properties"].items() if k != "buildings"},
+        building_count=INT,
+        buildings=arr(
+            obj(
+                ("code", "name", "households", "signed", "rate_pct"),
+                code=S,
+                name=S,
+                households=INT,
+                signed=INT,
+                rate_pct=nullable(N),
+                representative=nullable(S),
+                group=nullable(S),
+                last_signed_on=nullable(S),
+            )
+        ),
+        groups=arr(
+            obj(
+                ("name", "buildings", "households", "signed", "rate_pct", "complete"),
+                name=S,
+                buildings=arr(S),
+                households=INT,
+                signed=INT,
+                rate_pct=nullable(N),
+                complete=B,
+                last_signed_on=nullable(S),
+            )
+        ),
+        daily=arr(
+            obj(
+                ("date", "since_mobilisation", "signed", "cumulative", "rate_pct"),
+                date=S,
+                since_mobilisation=INT,
+                signed=INT,
+                cumulative=INT,
+                rate_pct=nullable(N),
+            )
+        ),
     ),
     "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
     "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),

@@ -37,7 +37,7 @@ from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page
 bp = Blueprint("pages", __name__)
 PANELS = {
     page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
-    for page in ("cockpit", "worker", "planner")
+    for page in ("cockpit", "worker", "planner", "renewal")
 }
 LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf-8")
 
@@ -337,6 +337,19 @@ def worker() -> Response:
     return _page("worker")
 
 
+@bp.get("/renewal/<int:project_id>")
+def renewal(project_id: int) -> Response:
+    """A renewal project's signing progress: buildings by share signed, the curve, the groups."""
+    known = (
+        get_read_session()
+        .execute(text("SELECT 1 FROM renewal_projects WHERE id = :p"), {"p": project_id})
+        .scalar()
+    )
+    if known is None:
+        abort(404, f"没有编号为 {project_id} 的更新项目")
+    return _page("renewal")
+
+
 @bp.get("/planner")
 def planner() -> Response:
     return _page("planner")
@@ -344,7 +357,9 @@ def planner() -> Response:
 
 @bp.get("/")
 def index() -> Response:
-    links = "".join(f'<li><a href="/{p.key}">{p.title}</a></li>' for p in PAGES.values())
+    links = "".join(
+        f'<li><a href="/{p.key}">{p.title}</a></li>' for p in PAGES.values() if p.key != "renewal"
+    )
     return Response(
         f"<!doctype html><meta charset=utf-8><title>gridmap</title><h1>gridmap</h1>"
         f"<ul>{links}</ul>",

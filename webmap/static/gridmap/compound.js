@@ -65,6 +65,11 @@
       box.appendChild(gm.el("h4", null, "近期议事"));
       box.appendChild(table(meetings.map((m) => [m.date, `${m.kind} · ${m.topic}（${m.status_label}）`])));
     }
+    for (const p of c.renewal_projects || []) {
+      const a = gm.el("a", "gm-link", `有机更新：${p.name}（签约率 ${p.rate_pct}%）→`);
+      a.href = "/renewal/" + encodeURIComponent(p.id);
+      box.appendChild(a);
+    }
     box.dataset.code = c.code;
   }
   gm.showCompound = function (code) {
