@@ -32,6 +32,23 @@ def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
         sys.exit(1)
 
 
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--by", "username", required=True, help="the account the edits are made as")
+def parties(file: Path, username: str) -> None:
+    """Update compounds' three parties from FILE (CSV or XLSX, Chinese headers such as 小区编码,
+    业委会状态, 届期开始, 届期结束, 物业公司, 物业服务等级, 物业收费模式, 小区专员), as account
+    USERNAME would: inside its area, each change audited."""
+    from data.three_parties import import_parties
+
+    with session_for(database_url()) as session:
+        report = import_parties(session, file, username)
+        session.commit()
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    if report.rejected:
+        sys.exit(1)
+
+
 @click.group()
 def cases() -> None:
     """Case batches."""
@@ -123,4 +140,4 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (load, cases, apikey, validate)
+COMMANDS = (load, parties, cases, apikey, validate)

@@ -50,7 +50,7 @@ def load_layer(
     cases are reassigned after a reload of what assigns them (settings: snap distance)."""
     gdf, report = prepare(Path(path), layer, crs, encoding)
     spec = LAYERS[layer]
-    gdf = _check_values(gdf, spec, report)
+    gdf = check_values(gdf, spec, report)
     gdf = _check_parents(session, gdf, spec, report)
     if spec.table == "road_edges":
         gdf = _road_columns(gdf)
@@ -96,7 +96,7 @@ def _reject(
     return gdf[~bad]
 
 
-def _check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> gpd.GeoDataFrame:
+def check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> gpd.GeoDataFrame:
     for col, kind in spec.optional.items():
         if col not in gdf.columns:
             continue

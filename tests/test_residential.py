@@ -172,3 +172,53 @@ def test_the_three_parties_are_edited_by_the_compounds_staff_and_commissioner(ap
     assert [c["by"] for c in history] == ["community", "compound"]
     assert history[1]["changed"]["committee_kind"] == ["无", "物管委"]
     assert history[0]["changed"]["commissioner"] == [None, "compound"]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_three_parties_import_from_a_spreadsheet_as_an_account(
+    session: Session, tmp_path: Path, fmt: str
+) -> None:
+    """Attribute rows, no geometry: applied as the account would edit them (its area only,
+    commissioners named by staff only), each change audited; bad rows get a reason."""
+    import pandas as pd
+    import pyogrio
+
+    from data.three_parties import import_parties
+    from geo import audit
+
+    rows = pd.DataFrame(
+        {
+            "小区编码": [COMPOUND, COMPOUND, "330105002001XQ001", COMPOUND],
+            "业委会状态": ["物管委", "已成立", "业委会", None],
+            "届期结束": ["2027-06-30", None, None, "不详"],
+            "物业服务等级": ["乙", None, None, None],
+            "小区专员": [None, None, None, None],
+        }
+    )
+    f = tmp_path / f"parties.{fmt}"
+    if fmt == "csv":
+        rows.to_csv(f, index=False)
+    else:
+        pyogrio.write_dataframe(rows, f, driver="XLSX")
+    report = import_parties(session, f, "community")
+    assert report.updated == 1
+    reasons = {r["row"]: r["reason"] for r in report.rejected}
+    assert "committee_kind '已成立'" in reasons[2]
+    assert "outside community's area" in reasons[3]
+    assert "must be a date" in reasons[4]
+    row = session.execute(
+        text(
+            "SELECT committee_kind, committee_term_end, property_level FROM compounds "
+            "WHERE code = :c"
+        ),
+        {"c": COMPOUND},
+    ).one()
+    assert tuple(row) == ("物管委", date(2027, 6, 30), "乙")
+    (entry,) = audit.read(session, target=f"compound:{COMPOUND}", action="compound.edit")
+    assert entry["username"] == "community"
+    assert entry["detail"]["property_level"] == [None, "乙"]
+    named = tmp_path / "named.csv"
+    named.write_text(f"小区编码,小区专员\n{COMPOUND},compound\n", encoding="utf-8")
+    refused = import_parties(session, named, "compound")  # a commissioner names no one
+    assert "only street or community staff" in refused.rejected[0]["reason"]
+    assert import_parties(session, named, "community").updated == 1
