@@ -52,7 +52,11 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
     r = session.execute(text(query("residential", "compound")), {"code": code}).one_or_none()
     if r is None:
         raise NotFound(f"no compound {code!r}")
-    buildings = session.execute(text(query("residential", "buildings")), {"code": code})
+    buildings = session.execute(text(query("residential", "buildings")), {"code": code}).all()
+    added = sum(b.elevators for b in buildings if b.elevator == "加装")
+    renewed = sum(b.elevators for b in buildings if b.elevator == "更新")
+    units = sum(b.units or 1 for b in buildings)
+    due = r.committee_term_end is not None and 0 <= (r.committee_term_end - date.today()).days <= 90
     return {
         "code": r.code,
         "name": r.name,
@@ -67,6 +71,7 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
                 "name": r.owners_committee,
                 "term_start": _day(r.committee_term_start),
                 "term_end": _day(r.committee_term_end),
+                "reelection_due": due,  # the term ends within 90 days: 换届
             },
             "property": {
                 "company": r.property_company,
@@ -75,6 +80,13 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
             },
             "party_org": {"code": r.party_code, "name": r.party_name} if r.party_code else None,
             "commissioner": r.commissioner,
+        },
+        "indicators": {
+            "residential_buildings": len(buildings),
+            "stairwell_branches": sum(1 for b in buildings if b.branch_code),
+            "elevators_added": _rate(added, units),
+            "elevators_renewed": _rate(renewed, units),
+            "open_cases_per_100_households": _rate(r.open_cases, r.households or 0),
         },
         "meetings": compound_meetings(session, code),
         "renewal_projects": [

@@ -172,6 +172,9 @@ def test_the_compound_lists_its_buildings_and_the_layer_draws_them(
     assert [b["code"] for b in out["residential_buildings"]] == ["RB1", "RB2"]
     assert out["residential_buildings"][0]["stairwell_branch"]["name"] == "测试新村1幢楼道党支部"
     assert out["residential_buildings"][1]["elevator"] == {"state": "无", "count": 0, "date": None}
+    ind = out["indicators"]
+    assert (ind["residential_buildings"], ind["stairwell_branches"]) == (2, 1)
+    assert ind["elevators_added"] == {"numerator": 0, "denominator": 6, "rate": 0.0}
     fc = client.get("/api/v1/layers/residential_buildings.geojson").get_json()
     props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
     assert props["RB1"]["name"] == "1幢" and props["RB1"]["compound_code"] == COMPOUND

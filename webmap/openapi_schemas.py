@@ -192,6 +192,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             party_org=nullable({"type": "object"}),
             commissioner=nullable(S),
         ),
+        indicators={"type": "object"},
         meetings=arr(MEETING_SUMMARY),
         renewal_projects=arr(obj(("id", "name"), id=INT, name=S, rate_pct=nullable(N))),
         residential_buildings=arr(
