@@ -106,7 +106,7 @@ def build_district(
         frame = city[table]
         cols = [c for c in frame.columns if c != "geometry"]
         report.counts[table] = copy_frame(session, table, frame, cols)
-    for table in ("party_orgs", "workers"):
+    for table in ("firms", "party_orgs", "workers"):
         report.counts[table] = copy_frame(
             session, table, city[table], list(city[table].columns), None
         )

@@ -34,7 +34,7 @@ class Targets:
     communities: int = 200
     compounds: int = 690
     business_communities: int = 30
-    buildings: int = 620
+    buildings: int = 621  # business buildings (楼宇), published: 621 in 30 business communities
 
     def scaled(self, k: int) -> Targets:
         return Targets(
@@ -193,7 +193,7 @@ def generate_city(
             grid["geom"].values,
         ),
     }
-    out.update(build_zones(cells, rng, pool))
+    out.update(build_zones(cells, rng, pool, targets.buildings))
     out["party_orgs"] = build_party_orgs(out, rng)
     out["workers"] = build_workers(out["grids"], rng)
     out["facilities"] = build_facilities(cells, out, rng, targets, kind_names)

@@ -62,6 +62,23 @@ def read_any(path: Path, encoding: str | None = None) -> gpd.GeoDataFrame | pd.D
         raise LoadError(f"cannot read {path.name}: {exc}") from exc
 
 
+def read_table(path: Path) -> pd.DataFrame:
+    """A table without geometry: CSV (UTF-8, with or without BOM) or a spreadsheet (XLSX, ODS)
+    whose first row is its header."""
+    if not path.exists():
+        raise LoadError(f"no such file: {path}")
+    try:
+        if path.suffix.lower() in (".csv", ".txt"):
+            return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        # the first row is the header, even when every cell below is text too
+        df = pyogrio.read_dataframe(path, read_geometry=False, HEADERS="FORCE")
+        return df.astype(object).where(df.notna(), None)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise LoadError(f"cannot read {path.name}: {exc}") from exc
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        raise LoadError(f"cannot read {path.name}: {exc}") from exc
+
+
 def _rename(df: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
     lower = {str(c).lower(): c for c in df.columns}
     mapping = {}

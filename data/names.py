@@ -22,11 +22,16 @@ BC_SUFFIX = ["商务社区", "楼宇社区", "产业园社区"]
 BUILDING_SUFFIX = ["大厦", "中心", "国际", "广场", "科技园"]
 
 
+def two_char_names() -> list[str]:
+    """Every two-character place name the generator uses, in a fixed order."""
+    return [a + b for a in dict.fromkeys(_FIRST) for b in dict.fromkeys(_SECOND) if a != b]
+
+
 class NamePool:
     """Two-character place names, unique within the pool, in a seed-fixed order."""
 
     def __init__(self, rng: np.random.Generator) -> None:
-        pairs = [a + b for a in dict.fromkeys(_FIRST) for b in dict.fromkeys(_SECOND) if a != b]
+        pairs = two_char_names()
         self._names = [pairs[i] for i in rng.permutation(len(pairs))]
         self._next = 0
 

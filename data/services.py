@@ -116,8 +116,15 @@ def build_facilities(
     comm_cells = lived.groupby("community_code")["households"].idxmax()
     picks = rng.choice(comm_cells.to_numpy(), size=min(len(comm_cells), 50 * k), replace=False)
     rows += [{"cell": c, "kind": "party_service_centre", "level": "社区"} for c in picks]
-    for _, grp in cells[cells["use"] == "business"].groupby("bc"):
-        rows.append({"cell": grp.index[0], "kind": "building_station", "level": ""})
+    # building service stations: "more than 90" for 30 business communities, three in each
+    # and a fourth in the largest tenth
+    biz = cells[cells["use"] == "business"].groupby("bc")
+    largest = set(
+        biz.size().sort_values(ascending=False, kind="stable").index[: -(-biz.ngroups // 10)]
+    )
+    for bc, grp in biz:
+        for j in range(4 if bc in largest else 3):
+            rows.append({"cell": grp.index[j % len(grp)], "kind": "building_station", "level": ""})
     for kind, n in (
         ("canteen", 32),
         ("sports_room", 12),

@@ -10,11 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-import pyogrio
 from sqlalchemy.orm import Session
 
 from data.layer_specs import ALIASES, LAYERS
-from data.loaders import LoadError, LoadReport
+from data.loaders import LoadError, LoadReport, read_table
 from data.upsert import check_values
 from geo import audit
 from geo.access import MAY, STAFF, Caller, covers
@@ -23,18 +22,6 @@ from geo.errors import DomainError, Forbidden
 from geo.residential import EDITABLE, edit_compound
 
 COLUMNS = {"code": ("小区编码", "编码", "代码"), "commissioner": ("小区专员", "专员")}
-
-
-def _read(path: Path) -> pd.DataFrame:
-    if not path.exists():
-        raise LoadError(f"no such file: {path}")
-    try:
-        if path.suffix.lower() in (".csv", ".txt"):
-            return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
-        # the first row is the header, even when every cell below is text too
-        return pyogrio.read_dataframe(path, read_geometry=False, HEADERS="FORCE")
-    except (UnicodeDecodeError, pd.errors.ParserError, pyogrio.errors.DataSourceError) as exc:
-        raise LoadError(f"cannot read {path.name}: {exc}") from exc
 
 
 def _rename(df: pd.DataFrame) -> pd.DataFrame:
@@ -55,7 +42,7 @@ def import_parties(session: Session, path: Path, username: str) -> LoadReport:
     if account is None or account.role not in MAY["compound.edit"]:
         raise Forbidden(f"{username!r} is not an account that may edit compounds")
     caller = Caller(account, "cli", "cli")
-    df = _rename(_read(Path(path)))
+    df = _rename(read_table(Path(path)))
     if "code" not in df.columns:
         raise LoadError(f"{Path(path).name}: no 小区编码 (code) column")
     given = [c for c in EDITABLE if c in df.columns]

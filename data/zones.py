@@ -13,6 +13,7 @@ import shapely
 import shapely.affinity
 
 from data import names
+from data.business import build_firms
 from data.frames import frame
 from data.residential import build_residential_buildings
 
@@ -87,8 +88,28 @@ def _compounds(cells: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index()
 
 
+def _building_counts(target: int, wants: list[int], slots: list[list[object]]) -> list[int]:
+    """How many buildings each business community keeps: the target (the district's 621)
+    shared in proportion to what each wanted, a community short of footprints passing its
+    shortfall to those with footprints to spare."""
+    if not wants:
+        return []
+    share = np.floor(target * np.asarray(wants, dtype=float) / sum(wants)).astype(int)
+    share[np.argsort(-np.asarray(wants), kind="stable")[: target - share.sum()]] += 1
+    room = np.array([len(s) for s in slots])
+    counts = np.minimum(share, room)
+    short = target - counts.sum()
+    while short > 0 and (room > counts).any():
+        for i in np.flatnonzero(room > counts):
+            if short == 0:
+                break
+            counts[i] += 1
+            short -= 1
+    return [int(c) for c in counts]
+
+
 def build_zones(
-    cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool
+    cells: pd.DataFrame, rng: np.random.Generator, pool: names.NamePool, buildings: int
 ) -> dict[str, gpd.GeoDataFrame]:
     comp = _compounds(cells)
     inner = shapely.buffer(comp["geom"].values, -6.0)
@@ -160,7 +181,7 @@ def build_zones(
     )
 
     biz = cells[cells["use"] == "business"]
-    bc_rows, bc_geoms, b_rows, b_geoms = [], [], [], []
+    bc_rows, bc_geoms, slots, wants = [], [], [], []
     for b, grp in biz.groupby("bc", sort=True):
         code = f"{grp['street_code'].iloc[0]}SW{b + 1:03d}"
         area_geom = shapely.buffer(shapely.union_all(grp["geom"].values), -4.0)
@@ -175,10 +196,11 @@ def build_zones(
         room = shapely.buffer(area_geom, -8.0)
         shapely.prepare(room)
         placed: list[object] = []
-        want = int(rng.integers(20, 26))
+        wants.append(int(rng.integers(20, 26)))
+        room_for = wants[-1] + 10  # spare footprints, for business communities short of theirs
         bx0, by0, bx1, by1 = area_geom.bounds
-        for _ in range(want * 60):
-            if len(placed) >= want:
+        for _ in range(room_for * 60):
+            if len(placed) >= room_for:
                 break
             cx, cy = rng.uniform(bx0, bx1), rng.uniform(by0, by1)
             w, h = rng.uniform(18, 40), rng.uniform(14, 28)
@@ -187,18 +209,26 @@ def build_zones(
             )
             if room.contains(rect) and not any(rect.distance(p) < 4 for p in placed):
                 placed.append(rect)
-        for i, rect in enumerate(placed):
+        slots.append(placed)
+    b_rows, b_geoms = [], []
+    for bc, placed, n in zip(
+        bc_rows, slots, _building_counts(buildings, wants, slots), strict=True
+    ):
+        for i, rect in enumerate(placed[:n]):
             b_rows.append(
                 {
-                    "code": f"{code}LY{i + 1:03d}",
+                    "code": f"{bc['code']}LY{i + 1:03d}",
                     "name": pool.take() + str(rng.choice(names.BUILDING_SUFFIX)),
-                    "business_community_code": code,
+                    "business_community_code": bc["code"],
                     "floors": int(rng.integers(6, 40)),
-                    "firms": int(rng.integers(5, 120)),
                 }
             )
             b_geoms.append(rect)
+    b_frame = pd.DataFrame(b_rows)
+    firms = build_firms(b_frame, len(bc_rows), rng)
+    buildings_frame = frame(b_frame.assign(schematic=True), np.asarray(b_geoms))
     return {
+        "firms": firms,
         "compounds": compounds,
         "residential_buildings": frame(
             homes.drop(columns="geom").assign(schematic=True), homes["geom"].to_numpy()
@@ -207,5 +237,5 @@ def build_zones(
         "business_communities": frame(
             pd.DataFrame(bc_rows).assign(schematic=True), np.asarray(bc_geoms)
         ),
-        "buildings": frame(pd.DataFrame(b_rows).assign(schematic=True), np.asarray(b_geoms)),
+        "buildings": buildings_frame,
     }

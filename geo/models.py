@@ -6,6 +6,7 @@ Codes follow GB/T 30428's pattern: street 9 digits, community 12, grid 15.
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from geoalchemy2 import Geometry
@@ -22,6 +23,7 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    Numeric,
     String,
     Text,
     UniqueConstraint,
@@ -201,6 +203,24 @@ class ResidentialBuilding(Base):
     elevator_date: Mapped[date | None] = mapped_column(Date)
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom: Mapped[Any] = _poly()
+
+
+class Firm(Base):
+    """A firm in a business building, by its 统一社会信用代码 (geo/credit_code.py)."""
+
+    __tablename__ = "firms"
+    __table_args__ = (
+        CheckConstraint("code ~ '^[0-9A-HJ-NPQRTUWXY]{18}$'", name="ck_firms_code"),
+        CheckConstraint("employees >= 0", name="ck_firms_employees"),
+    )
+    code: Mapped[str] = mapped_column(String(18), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    building_code: Mapped[str] = mapped_column(ForeignKey("buildings.code"), index=True)
+    industry: Mapped[str | None] = mapped_column(Text)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    key_taxpayer: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    registered_capital: Mapped[Decimal | None] = mapped_column(Numeric(14, 2))
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
 class OpenBlock(Base):

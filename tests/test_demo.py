@@ -35,10 +35,15 @@ def test_demo_is_at_the_real_district_scale(demo: Session) -> None:
     assert 180 <= scalar(demo, "SELECT count(*) FROM communities") <= 220
     assert scalar(demo, "SELECT count(*) FROM compounds") == 690
     assert scalar(demo, "SELECT count(*) FROM business_communities") == 30
-    assert 550 <= scalar(demo, "SELECT count(*) FROM buildings") <= 700
+    assert scalar(demo, "SELECT count(*) FROM buildings") == 621
     assert scalar(demo, "SELECT count(*) FROM facilities WHERE kind = 'courier_post'") == 22
     assert (
-        140 <= scalar(demo, "SELECT count(*) FROM facilities WHERE kind <> 'courier_post'") <= 170
+        110
+        <= scalar(
+            demo,
+            "SELECT count(*) FROM facilities WHERE kind NOT IN ('courier_post', 'building_station')",
+        )
+        <= 140
     )
     assert scalar(demo, "SELECT count(*) FROM workers") == scalar(
         demo, "SELECT count(*) FROM grids"

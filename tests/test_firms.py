@@ -1,0 +1,128 @@
+"""The firm register (issue #18): 统一社会信用代码 checked on load, per-row reasons, upsert by code,
+building counts kept, the firms layer; the demo's published figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from data.firms import load_firms
+from geo.credit_code import check_char, problem
+from tests.fixtures import STREET, m_box
+
+BC, B1, B2 = f"{STREET}SW001", f"{STREET}SW001LY001", f"{STREET}SW001LY002"
+
+
+def test_the_check_character_of_published_codes() -> None:
+    assert problem("91110108551385082Q") is None  # a published code
+    assert "should be Q" in str(problem("91110108551385082R"))
+    assert "18 characters" in str(problem("9111010855138508"))
+    assert "outside its set" in str(problem("9111010855138508IO"))
+    assert check_char("91330105MA2H0TEXT") in "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+
+@pytest.fixture()
+def towers(session: Session) -> None:
+    session.execute(
+        text(
+            "INSERT INTO business_communities (code, name, street_code, geom) "
+            "VALUES (:bc, '测试商务社区', :s, ST_Multi(ST_GeomFromText(:g, 4326)))"
+        ),
+        {"bc": BC, "s": STREET, "g": m_box(210, 10, 390, 190).wkt},
+    )
+    for code, box in ((B1, m_box(220, 20, 260, 60)), (B2, m_box(300, 20, 340, 60))):
+        session.execute(
+            text(
+                "INSERT INTO buildings (code, name, business_community_code, firms, geom) "
+                "VALUES (:c, :n, :bc, 0, ST_Multi(ST_GeomFromText(:g, 4326)))"
+            ),
+            {"c": code, "n": f"楼宇{code[-1]}", "bc": BC, "g": box.wkt},
+        )
+
+
+def code(body: str) -> str:
+    first17 = ("91330105" + body)[:17]
+    return first17 + check_char(first17)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_firms_load_with_chinese_headers_and_bad_rows_get_a_reason(  # type: ignore[no-untyped-def]
+    session: Session, towers, tmp_path: Path, fmt: str, client
+) -> None:
+    good, other = code("MA2H0AAA1"), code("MA2H0BBB2")
+    rows = pd.DataFrame(
+        {
+            "统一社会信用代码": [
+                good,
+                other,
+                good[:17] + ("0" if good[17] != "0" else "1"),
+                "123",
+                good,
+                code("MA2H0CCC3"),
+                code("MA2H0DDD4"),
+            ],
+            "企业名称": ["甲科技有限公司", "乙贸易有限公司", "丙", "丁", "重复", "戊", "己"],
+            "楼宇编码": [B1, B2, B1, B1, B1, "330105999SW001LY001", B1],
+            "行业": ["软件和信息服务", "商贸", None, None, None, None, None],
+            "从业人员": ["35", "8", None, None, None, None, "很多"],
+            "重点税源": ["是", "否", None, None, None, None, None],
+            "注册资本": ["500", "50.5", None, None, None, None, None],
+        }
+    )
+    f = tmp_path / f"firms.{fmt}"
+    if fmt == "csv":
+        rows.to_csv(f, index=False)
+    else:
+        pyogrio.write_dataframe(rows, f, driver="XLSX")
+    report = load_firms(session, f)
+    assert (report.inserted, report.updated) == (2, 0)
+    reasons = {r["row"]: r["reason"] for r in report.rejected}
+    assert "fails its check" in reasons[3]
+    assert "18 characters" in reasons[4]
+    assert "appears twice (first at row 1)" in reasons[5]
+    assert "unknown building_code" in reasons[6]
+    assert "employees must be a number" in reasons[7]
+    stored = session.execute(
+        text("SELECT employees, key_taxpayer, registered_capital FROM firms WHERE code = :c"),
+        {"c": good},
+    ).one()
+    assert (stored.employees, stored.key_taxpayer, float(stored.registered_capital)) == (
+        35,
+        True,
+        500.0,
+    )
+    counts = dict(session.execute(text("SELECT code, firms FROM buildings")).all())
+    assert (counts[B1], counts[B2]) == (1, 1)
+    moved = tmp_path / "moved.csv"
+    moved.write_text(f"统一社会信用代码,企业名称,楼宇编码\n{good},甲科技有限公司,{B2}\n", "utf-8")
+    again = load_firms(session, moved)
+    assert (again.inserted, again.updated) == (0, 1)
+    counts = dict(session.execute(text("SELECT code, firms FROM buildings")).all())
+    assert (counts[B1], counts[B2]) == (0, 2)  # the firm left its old building's count
+    fc = client.get("/api/v1/layers/firms.geojson").get_json()
+    assert {f["properties"]["code"] for f in fc["features"]} == {good, other}
+
+
+@pytest.mark.demo
+def test_the_demo_has_621_buildings_30000_firms_and_90_stations(demo_url: str) -> None:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+
+        def one(sql: str) -> object:
+            return s.execute(text(sql)).scalar_one()
+
+        assert one("SELECT count(*) FROM business_communities") == 30
+        assert one("SELECT count(*) FROM buildings") == 621
+        assert one("SELECT count(*) FROM firms") > 30_000
+        assert one("SELECT sum(firms) FROM buildings") == one("SELECT count(*) FROM firms")
+        assert one("SELECT count(*) FROM facilities WHERE kind = 'building_station'") > 90
+        codes = s.execute(text("SELECT code FROM firms ORDER BY random() LIMIT 2000")).scalars()
+        assert all(problem(c) is None for c in codes)
+    engine.dispose()
