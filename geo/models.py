@@ -223,6 +223,85 @@ class Firm(Base):
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
+class Visit(Base):
+    """A visit to a firm by the commissioner of its building, on a working day inside the
+    window its requests share (geo/visits.py)."""
+
+    __tablename__ = "visits"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'done', 'cancelled')", name="ck_visits_status"),
+        CheckConstraint("visit_on BETWEEN window_start AND window_end", name="ck_visits_window"),
+        Index("ix_visits_commissioner_day", "commissioner_id", "visit_on"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    firm_code: Mapped[str] = mapped_column(ForeignKey("firms.code"), index=True)
+    commissioner_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    visit_on: Mapped[date] = mapped_column(Date)
+    window_start: Mapped[date] = mapped_column(Date)
+    window_end: Mapped[date] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    status: Mapped[str] = mapped_column(Text, server_default="planned")
+    outcome: Mapped[str | None] = mapped_column(Text)
+    done_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class VisitRequest(Base):
+    """A department's request to visit a firm: purpose, window, urgent or not; the visit it
+    joined or made."""
+
+    __tablename__ = "visit_requests"
+    __table_args__ = (
+        CheckConstraint(
+            "department IN ('市场监管', '税务', '人社', '统计', '商务', '科技', '经信', '消防', "
+            "'其他')",
+            name="ck_visit_requests_department",
+        ),
+        CheckConstraint("latest >= earliest", name="ck_visit_requests_window"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    firm_code: Mapped[str] = mapped_column(ForeignKey("firms.code"))
+    department: Mapped[str] = mapped_column(Text)
+    purpose: Mapped[str] = mapped_column(Text)
+    earliest: Mapped[date] = mapped_column(Date)
+    latest: Mapped[date] = mapped_column(Date)
+    urgent: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id"), index=True)
+    created_by: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Need(Base):
+    """A firm's need (企业所需) or its employees' wish (职工所盼) on the three lists, closed at
+    the level where it was settled."""
+
+    __tablename__ = "needs"
+    __table_args__ = (
+        CheckConstraint("kind IN ('firm', 'employee')", name="ck_needs_kind"),
+        CheckConstraint("status IN ('open', 'assigned', 'closed')", name="ck_needs_status"),
+        CheckConstraint(
+            "settled_level IS NULL OR settled_level IN "
+            "('building', 'business_community', 'street', 'district')",
+            name="ck_needs_settled_level",
+        ),
+        CheckConstraint(
+            "(status = 'closed') = (settled_level IS NOT NULL)", name="ck_needs_closed_level"
+        ),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text)
+    firm_code: Mapped[str] = mapped_column(ForeignKey("firms.code"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    status: Mapped[str] = mapped_column(Text, server_default="open")
+    assignee: Mapped[str | None] = mapped_column(Text)
+    settled_level: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class OpenBlock(Base):
     """开放式街区."""
 

@@ -41,7 +41,8 @@ def test_demo_is_at_the_real_district_scale(demo: Session) -> None:
         110
         <= scalar(
             demo,
-            "SELECT count(*) FROM facilities WHERE kind NOT IN ('courier_post', 'building_station')",
+            "SELECT count(*) FROM facilities "
+            "WHERE kind NOT IN ('courier_post', 'building_station')",
         )
         <= 140
     )

@@ -17,6 +17,7 @@ from geo.vocabulary import (
     AREA_KINDS,
     CASE_STATUSES,
     COMMITTEE_KINDS,
+    DEPARTMENTS,
     DONE_STATUSES,
     ELEVATOR_STATES,
     FEE_MODELS,
@@ -24,14 +25,18 @@ from geo.vocabulary import (
     MEETING_OUTCOMES,
     MEETING_PLACES,
     MEETING_STATUSES,
+    NEED_KINDS,
+    NEED_STATUSES,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
     PROPERTY_LEVELS,
     ROLES,
     RULES,
+    SETTLED_LEVELS,
     STATUS_LABELS,
     TOPIC_CLASSES,
     TRANSITIONS,
+    VISIT_STATUSES,
     ZONE_KINDS,
 )
 
@@ -82,6 +87,11 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_meetings_topic_class") == set(TOPIC_CLASSES)
     assert check_values(session, "ck_meetings_status") == set(MEETING_STATUSES)
     assert check_values(session, "ck_meetings_outcome") == set(MEETING_OUTCOMES)
+    assert check_values(session, "ck_visit_requests_department") == set(DEPARTMENTS)
+    assert check_values(session, "ck_visits_status") == set(VISIT_STATUSES)
+    assert check_values(session, "ck_needs_kind") == set(NEED_KINDS)
+    assert check_values(session, "ck_needs_status") == set(NEED_STATUSES)
+    assert check_values(session, "ck_needs_settled_level") == set(SETTLED_LEVELS)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:
