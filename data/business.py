@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from data import names
+from geo.accounts import add_account
 from geo.credit_code import CHARS, check_char, org_check
 
 FIRMS = 30_500  # per 30 business communities: "more than 30,000"
@@ -78,3 +81,62 @@ def build_firms(buildings: pd.DataFrame, n_bc: int, rng: np.random.Generator) ->
             "schematic": True,
         }
     )
+
+
+COMMISSIONERS = 120  # per 621 buildings: "about 120" full-time building commissioners (楼宇专员)
+
+
+def add_building_commissioners(session: Session, rng: np.random.Generator) -> int:
+    """Building commissioners for every business building, a run of neighbouring buildings of
+    one business community each (about five): the demo's `building` account takes the first
+    run, the others (lyzy002 …) sign in through the identity service only. Returns how many."""
+    rows = session.execute(
+        text("SELECT code, business_community_code FROM buildings ORDER BY code")
+    ).all()
+    if not rows:
+        return 0
+    per_bc: dict[str, list[str]] = {}
+    for code, bc in rows:
+        per_bc.setdefault(bc or "", []).append(code)
+    want = max(1, round(len(rows) * COMMISSIONERS / 621))
+    sizes = np.array([len(v) for v in per_bc.values()], dtype=float)
+    share = np.maximum(1, np.floor(want * sizes / sizes.sum())).astype(int)
+    share[np.argsort(-sizes, kind="stable")[: max(0, want - share.sum())]] += 1
+    runs = [
+        list(chunk)
+        for codes, k in zip(per_bc.values(), share, strict=True)
+        for chunk in np.array_split(np.array(codes), min(k, len(codes)))
+    ]
+    demo = session.execute(
+        text(
+            "SELECT a.id FROM accounts a JOIN account_areas r ON r.account_id = a.id "
+            "WHERE a.username = 'building' AND r.code = :c"
+        ),
+        {"c": runs[0][0]},
+    ).scalar()
+    for i, run in enumerate(runs, start=1):
+        if i == 1 and demo is not None:
+            for code in run[1:]:
+                session.execute(
+                    text(
+                        "INSERT INTO account_areas (account_id, kind, code) "
+                        "VALUES (:a, 'building', :c) ON CONFLICT DO NOTHING"
+                    ),
+                    {"a": demo, "c": code},
+                )
+            continue
+        taken = session.execute(
+            text("SELECT 1 FROM accounts WHERE username = :u"), {"u": f"lyzy{i:03d}"}
+        ).first()
+        if taken:  # a database rebuilt with its accounts kept
+            continue
+        add_account(
+            session,
+            f"lyzy{i:03d}",
+            "building_commissioner",
+            [str(c) for c in run],
+            None,
+            display_name=f"{names.person(rng)}（楼宇专员）",
+            must_change=False,
+        )
+    return len(runs)

@@ -16,6 +16,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from data.business import add_building_commissioners
 from data.case_gen import generate_cases
 from data.demo_accounts import ensure_demo_accounts
 from data.demo_meetings import build_demo_meetings
@@ -180,6 +181,9 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         now,
     )
     ensure_demo_accounts(session, settings.demo_key)
+    report.counts["building_commissioners"] = add_building_commissioners(
+        session, np.random.default_rng(DEMO_SEED + 4)
+    )
     return report
 
 
@@ -200,6 +204,9 @@ def build_synthetic(
         now,
     )
     ensure_demo_accounts(session, settings.demo_key)
+    report.counts["building_commissioners"] = add_building_commissioners(
+        session, np.random.default_rng(DEMO_SEED + 4)
+    )
     return report
 
 

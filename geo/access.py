@@ -21,12 +21,12 @@ from geo.vocabulary import ROLES
 
 ALL = frozenset(ROLES)
 STAFF = frozenset({"admin", "street", "community"})
-CASE_READERS = ALL - {"planner"}
+CASE_READERS = ALL - {"planner", "department"}
 MAY: dict[str, frozenset[str]] = {
     "locate": ALL,
     "search": ALL,
     "layers": ALL,
-    "case.create": ALL - {"planner"},
+    "case.create": ALL - {"planner", "department"},
     "case.read": CASE_READERS,
     "case.transition": STAFF | {"grid_worker"},
     "case.batch": STAFF,
@@ -36,6 +36,10 @@ MAY: dict[str, frozenset[str]] = {
     "compound.edit": STAFF | {"compound_commissioner"},
     "meeting.edit": STAFF | {"compound_commissioner", "building_commissioner"},
     "renewal.sign": STAFF | {"compound_commissioner"},
+    "visit.request": STAFF | {"command", "department"},
+    "visit.read": STAFF | {"command", "department", "building_commissioner"},
+    "visit.record": STAFF | {"building_commissioner"},
+    "need.edit": STAFF | {"building_commissioner"},
     "page.renewal": STAFF | {"command", "compound_commissioner"},
     "accounts": frozenset({"admin"}),
     "page.cockpit": STAFF | {"command"},

@@ -506,7 +506,7 @@ class Account(Base):
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin', 'command', 'street', 'community', 'grid_worker', "
-            "'compound_commissioner', 'building_commissioner', 'planner')",
+            "'compound_commissioner', 'building_commissioner', 'planner', 'department')",
             name="ck_accounts_role",
         ),
     )

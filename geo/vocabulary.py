@@ -77,6 +77,7 @@ ROLES = {
     "compound_commissioner": "小区专员",
     "building_commissioner": "楼宇专员",
     "planner": "规划人员",
+    "department": "职能部门",  # 市场监管、税务 …: files visit requests to firms (issue #18)
 }
 # What an account answers for: a code of one of these (the district is its six-digit code).
 ACCOUNT_AREA_KINDS = (

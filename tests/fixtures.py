@@ -34,6 +34,8 @@ TO_WGS = Transformer.from_crs(4549, 4326, always_xy=True)
 STREET, COMMUNITY = "330105001", "330105001001"
 GRID_A, GRID_B = "330105001001001", "330105001001002"
 COMPOUND = "330105001001XQ001"
+# a business community with two buildings, for the tests of firms and visits (conftest `towers`)
+BC, B1, B2 = f"{STREET}SW001", f"{STREET}SW001LY001", f"{STREET}SW001LY002"
 WORKER_A, WORKER_B = "W330105001001001", "W330105001001002"
 
 
@@ -79,6 +81,7 @@ ACCOUNTS = (
     ("building", "building_commissioner", "330105001SW001LY001", None),
     ("planner", "planner", "330105", None),
     ("outsider", "street", "330105002", None),
+    ("department", "department", "330105", None),
 )
 
 

@@ -42,13 +42,14 @@ CASE_READ = {
     "building": 403,
     "planner": 403,
     "outsider": 403,
+    "department": 403,  # files visit requests to firms; reads no case
 }
 ENDPOINTS = {  # path -> roles allowed (the others: 403)
     "/api/v1/locate?lon={lon}&lat={lat}": set(ROLES),
     "/api/v1/search?q=测试": set(ROLES),
     "/api/v1/layers": set(ROLES),
     "/api/v1/layers/grids.geojson": set(ROLES),
-    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner"},
+    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner", "department"},
     "/api/v1/stats/cockpit": {"admin", "command", "street", "community", "outsider"},
     "/api/v1/coverage?kind=canteen&threshold_m=500": {
         "admin",
@@ -63,7 +64,8 @@ ENDPOINTS = {  # path -> roles allowed (the others: 403)
 COVERAGE = {"admin", "command", "street", "community", "planner", "outsider"}
 ENDPOINTS.update(
     {  # every registry layer, and the exports
-        f"/api/v1/layers/{key}.geojson": set(ROLES) - ({"planner"} if key == "cases" else set())
+        f"/api/v1/layers/{key}.geojson": set(ROLES)
+        - ({"planner", "department"} if key == "cases" else set())
         for key in LAYERS
         if key != "coverage"
     }
@@ -79,7 +81,7 @@ ENDPOINTS.update(
 WRITES = {  # path -> (body, roles allowed)
     "/api/v1/cases": (
         {"lon": 0, "lat": 0, "category": "parking", "description": "矩阵"},
-        set(ROLES) - {"planner"},
+        set(ROLES) - {"planner", "department"},
     ),
     "/api/v1/coverage/scenario": ({"kind": "canteen", "threshold_m": 500}, COVERAGE),
     "/api/v1/coverage/suggest": ({"kind": "canteen", "threshold_m": 500, "k": 1}, COVERAGE),

@@ -13,9 +13,7 @@ from sqlalchemy.orm import Session
 
 from data.firms import load_firms
 from geo.credit_code import check_char, problem
-from tests.fixtures import STREET, m_box
-
-BC, B1, B2 = f"{STREET}SW001", f"{STREET}SW001LY001", f"{STREET}SW001LY002"
+from tests.fixtures import B1, B2
 
 
 def test_the_check_character_of_published_codes() -> None:
@@ -24,25 +22,6 @@ def test_the_check_character_of_published_codes() -> None:
     assert "18 characters" in str(problem("9111010855138508"))
     assert "outside its set" in str(problem("9111010855138508IO"))
     assert check_char("91330105MA2H0TEXT") in "0123456789ABCDEFGHJKLMNPQRTUWXY"
-
-
-@pytest.fixture()
-def towers(session: Session) -> None:
-    session.execute(
-        text(
-            "INSERT INTO business_communities (code, name, street_code, geom) "
-            "VALUES (:bc, '测试商务社区', :s, ST_Multi(ST_GeomFromText(:g, 4326)))"
-        ),
-        {"bc": BC, "s": STREET, "g": m_box(210, 10, 390, 190).wkt},
-    )
-    for code, box in ((B1, m_box(220, 20, 260, 60)), (B2, m_box(300, 20, 340, 60))):
-        session.execute(
-            text(
-                "INSERT INTO buildings (code, name, business_community_code, firms, geom) "
-                "VALUES (:c, :n, :bc, 0, ST_Multi(ST_GeomFromText(:g, 4326)))"
-            ),
-            {"c": code, "n": f"楼宇{code[-1]}", "bc": BC, "g": box.wkt},
-        )
 
 
 def code(body: str) -> str:

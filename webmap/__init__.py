@@ -64,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         api_residential,
         api_session,
         api_stats,
+        api_visits,
         compress,
         db,
         headers,
@@ -88,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_residential.api)
     app.register_api(api_meetings.api)
     app.register_api(api_renewal.api)
+    app.register_api(api_visits.api)
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(api_cases.api)

@@ -69,6 +69,11 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
         "200": json_answer(ref("Meeting"))
     },
     ("get", "/api/v1/stats/meetings"): {"200": json_answer(ref("MeetingCounts"))},
+    ("post", "/api/v1/visit-requests"): {"201": json_answer(ref("VisitRequest"), "Created")},
+    ("get", "/api/v1/visits"): {"200": json_answer(ref("DayRoute"))},
+    ("get", "/api/v1/visits/{visit_id}"): {"200": json_answer(ref("Visit"))},
+    ("post", "/api/v1/visits/{visit_id}/outcome"): {"200": json_answer(ref("Visit"))},
+    ("get", "/api/v1/stats/business"): {"200": json_answer(ref("BusinessStats"))},
     ("get", "/api/v1/renewal/projects"): {"200": json_answer(arr(ref("RenewalProject")))},
     ("get", "/api/v1/renewal/projects/{project_id}"): {"200": json_answer(ref("RenewalProgress"))},
     ("get", "/api/v1/renewal/projects/{project_id}/buildings.geojson"): {

@@ -59,6 +59,21 @@ RENEWAL_PROJECT = obj(
     days=nullable(INT),
 )
 
+VISIT = obj(
+    ("id", "firm", "building", "commissioner", "visit_on", "window", "urgent", "status"),
+    id=INT,
+    firm=CODE_NAME,
+    building=CODE_NAME,
+    commissioner=S,
+    visit_on=S,
+    window=arr(S),
+    urgent=B,
+    status=S,
+    outcome=nullable(S),
+    purposes=arr(obj(("department", "purpose"), department=S, purpose=S)),
+    needs=arr(INT),
+)
+
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": obj(
         ("error", "message"),
@@ -312,6 +327,67 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 rate_pct=nullable(N),
             )
         ),
+    ),
+    "Visit": VISIT,
+    "VisitRequest": obj(
+        ("id", "firm", "department", "visit_id", "joined", "visit"),
+        id=INT,
+        firm=S,
+        department=S,
+        purpose=S,
+        earliest=S,
+        latest=S,
+        urgent=B,
+        visit_id=INT,
+        joined=B,
+        visit=VISIT,
+    ),
+    "DayRoute": obj(
+        ("commissioner", "date", "station", "stops", "route_m", "filing_order_m"),
+        commissioner=S,
+        date=S,
+        station=obj(("code", "name", "lon", "lat"), code=S, name=S, lon=N, lat=N),
+        stops=arr(
+            obj(
+                ("seq", "visit_id", "firm", "building", "lon", "lat", "leg_m"),
+                seq=INT,
+                visit_id=INT,
+                firm=CODE_NAME,
+                building=CODE_NAME,
+                status=S,
+                urgent=B,
+                lon=N,
+                lat=N,
+                leg_m=N,
+            )
+        ),
+        route_m=N,
+        filing_order_m=N,
+        saved_m=N,
+        route_m_per_visit=nullable(N),
+    ),
+    "BusinessStats": obj(
+        ("needs", "closed", "closure_rate_pct", "visits", "requests", "by_settled_level"),
+        **{
+            k: INT
+            for k in (
+                "firms",
+                "firms_served",
+                "key_taxpayers",
+                "key_taxpayers_visited",
+                "requests",
+                "visits",
+                "visits_done",
+                "visits_this_month",
+                "disturbance_saved",
+                "needs",
+                "closed",
+            )
+        },
+        key_taxpayer_coverage_pct=nullable(N),
+        visits_per_firm_month=nullable(N),
+        closure_rate_pct=nullable(N),
+        by_settled_level={"type": "object", "additionalProperties": INT},
     ),
     "Layer": obj(("key", "title", "url", "geometry"), key=S, title=S, url=S, geometry=S),
     "Search": obj(("kind", "results"), kind=S, results=arr({"type": "object"}), message=S),

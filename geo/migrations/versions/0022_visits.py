@@ -24,7 +24,22 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+ROLES = (
+    "admin",
+    "command",
+    "street",
+    "community",
+    "grid_worker",
+    "compound_commissioner",
+    "building_commissioner",
+    "planner",
+)
+
+
 def upgrade() -> None:
+    # departments (市场监管, 税务 …) file visit requests: a role of their own
+    op.drop_constraint("ck_accounts_role", "accounts")
+    op.create_check_constraint("ck_accounts_role", "accounts", _in("role", (*ROLES, "department")))
     op.create_table(
         "visits",
         sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
@@ -94,6 +109,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.execute("DELETE FROM accounts WHERE role = 'department'")
+    op.drop_constraint("ck_accounts_role", "accounts")
+    op.create_check_constraint("ck_accounts_role", "accounts", _in("role", ROLES))
     op.drop_table("needs")
     op.drop_table("visit_requests")
     op.drop_table("visits")
