@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.resources import files
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import geopandas as gpd
 import numpy as np
@@ -21,6 +22,7 @@ from data.case_gen import generate_cases
 from data.demo_accounts import ensure_demo_accounts
 from data.demo_meetings import build_demo_meetings
 from data.demo_renewal import build_demo_renewal
+from data.demo_visits import build_demo_visits
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
@@ -31,6 +33,7 @@ from geo.settings import Settings
 from geo.vocabulary import METRIC_SRID
 
 DEMO_SEED = 20261123
+BEIJING = ZoneInfo("Asia/Shanghai")
 CASES_PER_YEAR = 30_000  # per demo-sized district
 
 # Write order (parents first). The generator's frames hold exactly each table's columns.
@@ -184,6 +187,8 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
+    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report
 
 
@@ -207,6 +212,8 @@ def build_synthetic(
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
+    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report
 
 

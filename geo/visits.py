@@ -189,7 +189,10 @@ def business_stats(session: Session, prefix: str) -> dict[str, Any]:
         "visits_done": int(r.visits_done),
         "visits_this_month": int(r.visits_this_month),
         "disturbance_saved": int(r.requests - r.visits),
+        # in the months a firm is visited: visits, and the requests that would each have been
+        # a visit without merging
         "visits_per_firm_month": round(r.visits / r.firm_months, 3) if r.firm_months else None,
+        "requests_per_firm_month": round(r.requests / r.firm_months, 3) if r.firm_months else None,
         "needs": int(r.needs),
         "closed": int(r.closed),
         "closure_rate_pct": pct(r.closed, r.needs),

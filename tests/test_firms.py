@@ -105,3 +105,32 @@ def test_the_demo_has_621_buildings_30000_firms_and_90_stations(demo_url: str) -
         codes = s.execute(text("SELECT code FROM firms ORDER BY random() LIMIT 2000")).scalars()
         assert all(problem(c) is None for c in codes)
     engine.dispose()
+
+
+@pytest.mark.demo
+def test_the_demo_year_of_visits_as_the_api_returns_it(demo_url: str) -> None:
+    """Key taxpayers covered above 80 %, needs closed above 90 %, fewer visits than requests,
+    never two non-urgent visits of a firm within 14 days."""
+    from sqlalchemy import create_engine
+
+    from tests.conftest import keyed
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    out = c.get("/api/v1/stats/business").get_json()
+    assert out["key_taxpayer_coverage_pct"] > 80
+    assert out["closure_rate_pct"] > 90
+    assert out["requests"] > out["visits"] > 1000 and out["disturbance_saved"] > 0
+    assert set(out["by_settled_level"]) == {"building", "business_community", "street", "district"}
+    engine = create_engine(demo_url)
+    with Session(engine) as s:
+        too_close = s.execute(
+            text(
+                "SELECT count(*) FROM visits a JOIN visits b ON a.firm_code = b.firm_code "
+                "AND a.id < b.id AND abs(a.visit_on - b.visit_on) < 14 "
+                "WHERE NOT a.urgent AND NOT b.urgent"
+            )
+        ).scalar_one()
+        assert too_close == 0
+    engine.dispose()

@@ -386,6 +386,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         },
         key_taxpayer_coverage_pct=nullable(N),
         visits_per_firm_month=nullable(N),
+        requests_per_firm_month=nullable(N),
         closure_rate_pct=nullable(N),
         by_settled_level={"type": "object", "additionalProperties": INT},
     ),
