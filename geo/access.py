@@ -45,6 +45,7 @@ MAY: dict[str, frozenset[str]] = {
     "page.cockpit": STAFF | {"command"},
     "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},
     "page.planner": STAFF | {"planner", "command"},
+    "page.visits": STAFF | {"command", "building_commissioner"},
 }
 PERSONAL = frozenset({"admin", "street", "community", "grid_worker"})
 # A grid worker's own moves on the cases of their grids; dispatch is the staff's.

@@ -12,6 +12,7 @@ shorter, it is the route). Metres.
 
 from __future__ import annotations
 
+import json
 from itertools import combinations
 from typing import Any
 
@@ -51,8 +52,11 @@ def _snap(session: Session, points: list[tuple[float, float]]) -> list[tuple[int
     return out
 
 
-def distances(session: Session, points: list[tuple[float, float]]) -> list[list[float]]:
-    """Walking metres between every pair of points over the coverage graph."""
+def distances(
+    session: Session, points: list[tuple[float, float]]
+) -> tuple[list[list[float]], list[int]]:
+    """Walking metres between every pair of points over the coverage graph, and each point's
+    graph node."""
     snapped = _snap(session, points)
     nodes = sorted({n for n, _ in snapped})
     cost: dict[tuple[int, int], float] = {}
@@ -77,7 +81,28 @@ def distances(session: Session, points: list[tuple[float, float]]) -> list[list[
         else:
             m = la + cost.get((a, b), cost.get((b, a), far)) + lb
         d[i][j] = d[j][i] = m
-    return d
+    return d, [n for n, _ in snapped]
+
+
+def path_geojson(session: Session, nodes: list[int]) -> str | None:
+    """The walk through nodes in order, as a GeoJSON MultiLineString of road pieces (WGS84)."""
+    pairs = [(a, b) for a, b in zip(nodes, nodes[1:], strict=False) if a != b]
+    if not pairs:
+        return None
+    starts, ends = [a for a, _ in pairs], [b for _, b in pairs]
+    return session.execute(
+        text(
+            "SELECT ST_AsGeoJSON(ST_Multi(ST_Collect(ST_LineSubstring(e.geom, g.f0, g.f1) "
+            "ORDER BY w.k, p.path_seq)), 6) "
+            "FROM pgr_dijkstra(:edges, CAST(:starts AS bigint[]), CAST(:ends AS bigint[]), "
+            "directed := false) p "
+            "JOIN unnest(CAST(:starts AS bigint[]), CAST(:ends AS bigint[])) WITH ORDINALITY "
+            "AS w(s, t, k) ON p.start_vid = w.s AND p.end_vid = w.t "
+            "JOIN coverage_graph g ON g.id = p.edge "
+            "JOIN road_edges e ON e.id = g.edge_id"
+        ),
+        {"edges": EDGES, "starts": starts, "ends": ends},
+    ).scalar()
 
 
 def tour_length(d: list[list[float]], order: list[int]) -> float:
@@ -147,8 +172,9 @@ def day_route(session: Session, username: str, day: Any) -> dict[str, Any]:
         raise NotFound(f"no building service station near {username}'s buildings")
     visits = session.execute(text(query("visits", "day")), {"c": c.id, "day": day}).all()
     points = [(station.lon, station.lat)] + [(v.lon, v.lat) for v in visits]
-    d = distances(session, points) if visits else [[0.0]]
+    d, nodes = distances(session, points) if visits else ([[0.0]], [])
     order = best_order(d)
+    path = path_geojson(session, [nodes[k] for k in [0, *order, 0]]) if visits else None
     stops = [
         {
             "seq": i + 1,
@@ -182,4 +208,5 @@ def day_route(session: Session, username: str, day: Any) -> dict[str, Any]:
         "filing_order_m": round(filing, 1),
         "saved_m": round(filing - route, 1),
         "route_m_per_visit": round(route / len(stops), 1) if stops else None,
+        "path": json.loads(path) if path else None,
     }

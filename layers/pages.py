@@ -17,6 +17,9 @@ COLORS: dict[str, object] = {
     # a share where more is better (residential indicators), low to high
     "rate": ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"],
     "highlight": "#ffd166",
+    "station": "#8e5fb0",  # a building service station (visits page)
+    "stop": "#e8743b",  # a visit on the commissioner's route
+    "route": "#2e86de",
     "case": "#ff6b6b",
     "overdue": "#ffd166",
     "grid_edge": "#9aa5b1",
@@ -38,7 +41,7 @@ COLORS: dict[str, object] = {
 _RAMP: list[str] = COLORS["ramp"]  # type: ignore[assignment]
 _RATE: list[str] = COLORS["rate"]  # type: ignore[assignment]
 
-Page = Literal["cockpit", "worker", "planner", "renewal"]
+Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,16 @@ PAGES: dict[str, PageSpec] = {
                 (str(COLORS["highlight"]), "我的网格 / 所选网格"),
                 (str(COLORS["case"]), "在办案件"),
                 (str(COLORS["grid_edge"]), "网格边界"),
+            ),
+        ),
+        PageSpec(
+            "visits",
+            "楼宇专员走访",
+            "图例",
+            (
+                (str(COLORS["station"]), "楼宇服务站（出发与返回）"),
+                (str(COLORS["stop"]), "今日走访企业（按步行顺序编号）"),
+                (str(COLORS["route"]), "步行路线（真实路网）"),
             ),
         ),
         PageSpec(

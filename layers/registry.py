@@ -13,7 +13,7 @@ from importlib.resources import files
 from typing import Any, Literal
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
-Page = Literal["cockpit", "worker", "planner", "renewal"]
+Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
 
 
 @dataclass(frozen=True)
@@ -255,7 +255,8 @@ LAYERS: dict[str, LayerSpec] = {
             {"color": "#8e5fb0", "weight": 1, "fillOpacity": 0.5},
             "name",
             (*_AREA, ("floors", "层数"), ("firms", "企业数")),
-            ALL,
+            ALL | {"visits"},
+            start=frozenset({"visits"}),
             min_zoom=14,
         ),
         LayerSpec(
@@ -378,8 +379,8 @@ LAYERS: dict[str, LayerSpec] = {
             {"color": "#56606b", "weight": 1, "opacity": 0.8},
             "name",
             (("name", "路名"),),
-            ALL | {"renewal"},
-            start=frozenset({"worker", "planner", "renewal"}),
+            ALL | {"renewal", "visits"},
+            start=frozenset({"worker", "planner", "renewal", "visits"}),
             simplify=True,
             min_zoom=13,
         ),

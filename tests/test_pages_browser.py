@@ -489,3 +489,39 @@ def test_renewal_page_draws_buildings_by_share_signed_the_curve_and_groups(
     assert href.endswith("/export?format=xlsx")
     v.shot("renewal-1280x900.png")
     v.close()
+
+
+def test_a_commissioners_phone_shows_the_days_route_and_records_an_outcome(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The demo's building commissioner has a day of visits: the route is drawn on the real
+    roads, stops numbered in walking order; recording one visit's outcome with a need marks it
+    done and puts the need on the lists."""
+    from datetime import date, timedelta
+
+    day = date.today()
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    route = api(server, f"/api/v1/visits?commissioner=building&date={day}")
+    assert len(route["stops"]) >= 3 and route["route_m"] <= route["filing_order_m"]
+    before = api(server, "/api/v1/stats/business")["needs"]
+    v = Visit(browser, server, f"/visits?commissioner=building&date={day}", 390, 844)
+    v.until("gridmap.route && document.querySelectorAll('#gm-stops li').length > 0", 15_000)
+    assert v.page.locator("#gm-stops li").count() == len(route["stops"])
+    assert v.page.locator(".gm-stop").count() == len(route["stops"])
+    first = route["stops"][0]["firm"]["name"]
+    assert v.page.locator("#gm-stops li b").first.inner_text() == f"1. {first}"
+    assert f"步行 {route['route_m'] / 1000:.1f} 公里" in v.page.inner_text("#gm-routebar")
+    assert v.page.evaluate("gridmap.route.path.coordinates.length") > 0
+    v.shot("visits-390x844.png")
+    item = v.page.locator("#gm-stops li").first
+    item.locator(".gm-outcome").fill("企业经营正常，反映访客停车难")
+    item.locator("select").first.select_option("firm")
+    item.locator("select").nth(1).select_option("停车")
+    item.locator("input").nth(1).fill(NASTY)
+    item.locator("button").click()
+    v.until("document.getElementById('gm-message').textContent.startsWith('已登记')", 10_000)
+    v.until("document.querySelectorAll('#gm-stops li.gm-done').length === 1", 10_000)
+    assert api(server, "/api/v1/stats/business")["needs"] == before + 1
+    assert v.page.evaluate("window.__xss") is None
+    v.close()

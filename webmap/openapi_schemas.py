@@ -365,6 +365,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         filing_order_m=N,
         saved_m=N,
         route_m_per_visit=nullable(N),
+        path=nullable({"type": "object"}),
     ),
     "BusinessStats": obj(
         ("needs", "closed", "closure_rate_pct", "visits", "requests", "by_settled_level"),

@@ -37,7 +37,7 @@ from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page
 bp = Blueprint("pages", __name__)
 PANELS = {
     page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
-    for page in ("cockpit", "worker", "planner", "renewal")
+    for page in ("cockpit", "worker", "planner", "renewal", "visits")
 }
 LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf-8")
 
@@ -348,6 +348,12 @@ def renewal(project_id: int) -> Response:
     if known is None:
         abort(404, f"没有编号为 {project_id} 的更新项目")
     return _page("renewal")
+
+
+@bp.get("/visits")
+def visits() -> Response:
+    """A building commissioner's day on a phone: the walking route and each visit's outcome."""
+    return _page("visits")
 
 
 @bp.get("/planner")
