@@ -140,3 +140,104 @@ def add_building_commissioners(session: Session, rng: np.random.Generator) -> in
             must_change=False,
         )
     return len(runs)
+
+
+POLICIES = 216  # policy items the district has gathered
+POLICY_TOPICS = {
+    "注册落地": ("企业开办一件事联办", "总部企业落户奖励", "楼宇招商落地补助", "分支机构迁入便利"),
+    "人才引进": (
+        "高层次人才安居补贴",
+        "应届大学生生活补贴",
+        "人才子女入学服务",
+        "技能人才培训补贴",
+    ),
+    "融资与银企对接": (
+        "科技型企业贷款贴息",
+        "小微企业担保费补助",
+        "知识产权质押融资",
+        "上市培育奖励",
+    ),
+    "政策咨询": (
+        "研发费用加计扣除辅导",
+        "高新技术企业认定辅导",
+        "专精特新申报指导",
+        "数字化改造补助",
+    ),
+    "住房": ("人才公寓申请", "青年人才租房补贴"),
+}
+MEASURES = (  # 楼宇服务二十条 (titles schematic), each with the need it answers
+    ("楼宇专员一对一联系企业", "政策咨询"),
+    ("企业诉求24小时响应", "其他"),
+    ("楼宇党群服务站全覆盖", "政策咨询"),
+    ("共享会议室免费预约", "物业与配套"),
+    ("楼宇食堂与助餐点", "食堂"),
+    ("错峰共享停车", "停车"),
+    ("职工子女托育服务", "托育"),
+    ("通勤接驳微公交", "通勤"),
+    ("楼宇健身与文体活动", "文体"),
+    ("职工健康驿站", "医疗"),
+    ("人才公寓优先配租", "住房"),
+    ("银企对接月度专场", "融资与银企对接"),
+    ("招聘服务进楼宇", "人才引进"),
+    ("企业开办帮办代办", "注册落地"),
+    ("物业服务质量评价", "物业与配套"),
+    ("楼宇消防安全共治", "其他"),
+    ("法律服务进楼宇", "政策咨询"),
+    ("税务服务驿站", "政策咨询"),
+    ("知识产权服务站", "融资与银企对接"),
+    ("楼宇治理议事会", "其他"),
+)
+VENUES = {  # facility kind -> the needs its place answers
+    "canteen": ("食堂",),
+    "sports_room": ("文体",),
+    "reading_room": ("文体",),
+    "party_service_centre": ("托育", "医疗", "政策咨询"),
+    "building_station": ("政策咨询", "物业与配套", "停车"),
+}
+
+
+def build_offers(session: Session) -> int:
+    """What the community can offer: the district's 216 policy items, the twenty building
+    measures, and its venues and services at their facilities. Returns how many."""
+    rows: list[dict[str, object]] = []
+    topics = [(c, t) for c, ts in POLICY_TOPICS.items() for t in ts]
+    for i in range(POLICIES):
+        category, topic = topics[i % len(topics)]
+        rows.append(
+            {
+                "kind": "policy",
+                "category": category,
+                "title": f"{topic}（第{i + 1}项）",
+                "provider": "区级政策库",
+                "facility": None,
+            }
+        )
+    for title, category in MEASURES:
+        rows.append(
+            {
+                "kind": "measure",
+                "category": category,
+                "title": title,
+                "provider": "楼宇服务二十条",
+                "facility": None,
+            }
+        )
+    session.execute(
+        text(
+            "INSERT INTO offers (kind, category, title, provider) "
+            "VALUES (:kind, :category, :title, :provider)"
+        ),
+        rows,
+    )
+    venues = 0
+    for kind, categories in VENUES.items():
+        for category in categories:
+            venues += session.execute(
+                text(
+                    "INSERT INTO offers (kind, category, title, provider, facility_code, geom) "
+                    "SELECT CASE WHEN :kind = 'building_station' THEN 'service' ELSE 'venue' END, "
+                    ":category, name, '社区', code, geom FROM facilities WHERE kind = :kind"
+                ),
+                {"kind": kind, "category": category},
+            ).rowcount
+    return len(rows) + venues

@@ -17,7 +17,7 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.business import add_building_commissioners
+from data.business import add_building_commissioners, build_offers
 from data.case_gen import generate_cases
 from data.demo_accounts import ensure_demo_accounts
 from data.demo_meetings import build_demo_meetings
@@ -187,6 +187,7 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    report.counts["offers"] = build_offers(session)
     today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
     report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report
@@ -212,6 +213,7 @@ def build_synthetic(
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    report.counts["offers"] = build_offers(session)
     today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
     report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report

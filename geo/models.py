@@ -271,6 +271,27 @@ class VisitRequest(Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
+class Offer(Base):
+    """What the community can offer (社区所能): a policy item, one of the twenty building-service
+    measures, a venue or a service, answering one need category; venues and services have a
+    place (a facility's, or their own)."""
+
+    __tablename__ = "offers"
+    __table_args__ = (
+        CheckConstraint("kind IN ('policy', 'measure', 'venue', 'service')", name="ck_offers_kind"),
+        Index("ix_offers_geom", "geom", postgresql_using="gist"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    kind: Mapped[str] = mapped_column(Text)
+    category: Mapped[str] = mapped_column(Text, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    provider: Mapped[str | None] = mapped_column(Text)
+    facility_code: Mapped[str | None] = mapped_column(ForeignKey("facilities.code"))
+    geom: Mapped[Any] = mapped_column(
+        Geometry("POINT", srid=SRID, spatial_index=False), nullable=True
+    )
+
+
 class Need(Base):
     """A firm's need (企业所需) or its employees' wish (职工所盼) on the three lists, closed at
     the level where it was settled."""
@@ -294,6 +315,7 @@ class Need(Base):
     firm_code: Mapped[str] = mapped_column(ForeignKey("firms.code"), index=True)
     text: Mapped[str] = mapped_column(Text)
     visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id"))
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id"))
     status: Mapped[str] = mapped_column(Text, server_default="open")
     assignee: Mapped[str | None] = mapped_column(Text)
     settled_level: Mapped[str | None] = mapped_column(Text)

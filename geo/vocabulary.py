@@ -145,3 +145,4 @@ SETTLED_LEVELS = {
     "street": "街道",
     "district": "区级",
 }
+OFFER_KINDS = {"policy": "政策", "measure": "楼宇服务二十条", "venue": "场地", "service": "服务"}

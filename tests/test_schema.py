@@ -21,6 +21,7 @@ GEOM_TABLES = (
     "buildings",
     "open_blocks",
     "facilities",
+    "offers",
     "road_edges",
     "cases",
 )

@@ -180,3 +180,68 @@ def test_a_commissioners_route_is_never_longer_than_filing_order(demo_url: str) 
         assert max(saved) > 0  # filing order is rarely the best walk
         s.rollback()
     engine.dispose()
+
+
+def test_needs_are_assigned_and_closed_at_their_level(app, firms, session: Session) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    made = file_request(session, req(F1, "商务", today, today + timedelta(days=5)), "t", 14, today)
+    me = keyed(app, "building-key")
+    out = me.post(
+        f"/api/v1/visits/{made['visit_id']}/outcome",
+        json={
+            "outcome": "走访完成",
+            "needs": [
+                {"kind": "firm", "category": "停车", "text": "访客停车难"},
+                {"kind": "employee", "category": "食堂", "text": "午餐不便"},
+            ],
+        },
+    ).get_json()
+    parking, lunch = out["needs"]
+    offer = session.execute(
+        text(
+            "INSERT INTO offers (kind, category, title) VALUES ('measure', '停车', '错峰共享停车') "
+            "RETURNING id"
+        )
+    ).scalar_one()
+    matched = me.get(f"/api/v1/needs/{parking}/matches").get_json()
+    assert [m["title"] for m in matched] == ["错峰共享停车"] and matched[0]["walk_m"] is None
+    assigned = me.post(
+        f"/api/v1/needs/{parking}/assign", json={"assignee": "物业", "offer_id": offer}
+    ).get_json()
+    assert (assigned["status"], assigned["offer_id"]) == ("assigned", offer)
+    closed = me.post(
+        f"/api/v1/needs/{parking}/close", json={"level": "building", "note": "开放夜间车位"}
+    )
+    assert closed.status_code == 200 and closed.get_json()["settled_level"] == "building"
+    again = me.post(f"/api/v1/needs/{parking}/close", json={"level": "street", "note": "x"})
+    assert again.status_code == 409
+    bad = me.post(f"/api/v1/needs/{lunch}/close", json={"level": "province", "note": "x"})
+    assert bad.status_code == 400
+    assert (
+        keyed(app, "outsider-key")
+        .post(f"/api/v1/needs/{lunch}/close", json={"level": "street", "note": "x"})
+        .status_code
+        == 403
+    )
+    stats = keyed(app, "command-key").get(f"/api/v1/stats/business?community={B1[:14]}").get_json()
+    assert (stats["needs"], stats["closed"], stats["closure_rate_pct"]) == (2, 1, 50.0)
+    assert stats["by_settled_level"] == {"building": 1}
+    listed = me.get(f"/api/v1/needs?community={B1[:14]}&status=open").get_json()
+    assert [n["id"] for n in listed] == [lunch]
+
+
+@pytest.mark.demo
+def test_demo_needs_match_offers_nearest_on_foot(demo_url: str) -> None:
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    lunch = next(
+        n
+        for n in c.get("/api/v1/needs?kind=employee&limit=1000").get_json()
+        if n["category"] == "食堂"
+    )
+    offers = c.get(f"/api/v1/needs/{lunch['id']}/matches").get_json()
+    walks = [o["walk_m"] for o in offers if o["walk_m"] is not None]
+    assert len(walks) >= 3 and walks == sorted(walks)
+    assert any(o["kind"] == "measure" for o in offers)  # 楼宇食堂与助餐点, with no place

@@ -27,6 +27,7 @@ from geo.vocabulary import (
     MEETING_STATUSES,
     NEED_KINDS,
     NEED_STATUSES,
+    OFFER_KINDS,
     OPEN_STATUSES,
     PARTY_ORG_KINDS,
     PROPERTY_LEVELS,
@@ -92,6 +93,7 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_needs_kind") == set(NEED_KINDS)
     assert check_values(session, "ck_needs_status") == set(NEED_STATUSES)
     assert check_values(session, "ck_needs_settled_level") == set(SETTLED_LEVELS)
+    assert check_values(session, "ck_offers_kind") == set(OFFER_KINDS)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

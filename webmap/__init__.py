@@ -60,6 +60,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         api_layers,
         api_locate,
         api_meetings,
+        api_needs,
         api_renewal,
         api_residential,
         api_session,
@@ -90,6 +91,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_meetings.api)
     app.register_api(api_renewal.api)
     app.register_api(api_visits.api)
+    app.register_api(api_needs.api)
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(api_cases.api)
