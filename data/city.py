@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from data.business import add_building_commissioners, build_offers
 from data.case_gen import generate_cases
 from data.demo_accounts import ensure_demo_accounts
+from data.demo_blocks import build_demo_blocks
 from data.demo_meetings import build_demo_meetings
 from data.demo_renewal import build_demo_renewal
 from data.demo_visits import build_demo_visits
@@ -188,6 +189,11 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         session, np.random.default_rng(DEMO_SEED + 4)
     )
     report.counts["offers"] = build_offers(session)
+    report.counts.update(
+        build_demo_blocks(
+            session, now or datetime.now(UTC), DEMO_SEED + 6, settings.snap_distance_m
+        )
+    )
     today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
     report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report
@@ -214,6 +220,11 @@ def build_synthetic(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
     report.counts["offers"] = build_offers(session)
+    report.counts.update(
+        build_demo_blocks(
+            session, now or datetime.now(UTC), DEMO_SEED + 6, settings.snap_distance_m
+        )
+    )
     today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
     report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
     return report

@@ -12,6 +12,8 @@ class LayerSpec:
     required: tuple[str, ...]
     optional: dict[str, str] = field(default_factory=dict)  # column -> "int" | "text" | "date"
     parent: tuple[str, str] | None = None  # (column, table)
+    refs: tuple[tuple[str, str], ...] = ()  # other (column, table) a non-empty value must name
+    values: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> {given: stored}
     code_digits: int | None = None
     key: str = "code"
 
@@ -86,6 +88,15 @@ LAYERS: dict[str, LayerSpec] = {
         {"households": "int"},
         parent=("community_code", "communities"),
     ),
+    "shops": LayerSpec(
+        "shops",
+        "point",
+        ("code", "name", "open_block_code"),
+        {"kind": "text", "trade": "text", "member_code": "text"},
+        parent=("open_block_code", "open_blocks"),
+        refs=(("member_code", "party_members"),),
+        values={"kind": {"商铺": "shop", "摊位": "stall", "shop": "shop", "stall": "stall"}},
+    ),
     "compound_entrances": LayerSpec(
         "compound_entrances",
         "point",
@@ -124,6 +135,9 @@ ALIASES = {
     "committee_term_end": ("届期结束", "任期结束", "换届时间"),
     "property_level": ("物业服务等级", "物业等级", "服务等级"),
     "fee_model": ("物业收费模式", "收费模式", "计费方式"),
+    "open_block_code": ("街区编码", "街区代码"),
+    "member_code": ("包干党员", "党员编号"),
+    "trade": ("业态", "经营类别"),
     "units": ("单元数", "单元"),
     "floors": ("层数", "楼层"),
     "year_built": ("建成年份", "建成年代", "建造年份"),

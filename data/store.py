@@ -11,7 +11,23 @@ import shapely
 from psycopg import sql
 from sqlalchemy.orm import Session
 
-ALL_TABLES = (
+ALL_TABLES = (  # every table a district build writes (accounts and keys stay)
+    "meeting_agenda",
+    "meeting_actions",
+    "meetings",
+    "renewal_signings",
+    "renewal_buildings",
+    "renewal_projects",
+    "needs",
+    "visit_requests",
+    "visits",
+    "offers",
+    "firms",
+    "member_partners",
+    "partner_units",
+    "shops",
+    "party_members",
+    "residential_buildings",
     "case_events",
     "cases",
     "case_imports",

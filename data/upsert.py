@@ -125,6 +125,21 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> 
             gdf[col] = [d.date() if pd.notna(d) else None for d in when]
         else:
             gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
+    for col, given in spec.values.items():  # words a file may use for a stored value
+        if col not in gdf.columns:
+            continue
+        mapped = gdf[col].map(
+            lambda v, given=given: given.get(str(v).strip(), v) if v is not None else v
+        )
+        bad = (gdf[col].notna() & ~mapped.isin(set(given.values()))).to_numpy()
+        gdf = _reject(
+            gdf,
+            bad,
+            [f"{col} {v!r} is not one of {'/'.join(given)}" for v in gdf.loc[bad, col]],
+            spec,
+            report,
+        )
+        gdf[col] = mapped[~bad]
     for col, allowed in ENUMS.items():
         if col not in gdf.columns:
             continue
@@ -171,12 +186,30 @@ def _check_elevators(
 def _check_parents(
     session: Session, gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport
 ) -> gpd.GeoDataFrame:
-    if spec.parent is None or spec.parent[0] not in gdf.columns or not len(gdf):
+    for col, table in ((spec.parent,) if spec.parent else ()) + spec.refs:
+        gdf = _check_parent(session, gdf, spec, report, col, table)
+    return gdf
+
+
+def _code(v: object) -> str | None:
+    """A code as a file gives it (a number read from a spreadsheet: 12.0), or None if blank."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return None
+    return str(v).strip().removesuffix(".0") or None
+
+
+def _check_parent(
+    session: Session,
+    gdf: gpd.GeoDataFrame,
+    spec: LayerSpec,
+    report: LoadReport,
+    col: str,
+    table: str,
+) -> gpd.GeoDataFrame:
+    if col not in gdf.columns or not len(gdf):
         return gdf
-    col, table = spec.parent
-    gdf[col] = gdf[col].astype(object).where(gdf[col].notna(), None)
-    gdf[col] = [None if v is None else str(v).strip().removesuffix(".0") for v in gdf[col]]
-    wanted = sorted({v for v in gdf[col] if v})
+    gdf[col] = pd.Series([_code(v) for v in gdf[col]], index=gdf.index, dtype=object)
+    wanted = sorted({v for v in gdf[col] if v is not None})
     q = sql.SQL("SELECT code FROM {} WHERE code = ANY(%s)").format(sql.Identifier(table))
     known = {r[0] for r in driver_connection(session).execute(q, (wanted,)).fetchall()}
     required = col in spec.required

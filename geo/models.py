@@ -30,7 +30,7 @@ from sqlalchemy import (
     func,
     text,
 )
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from geo.vocabulary import SRID
@@ -223,6 +223,66 @@ class Firm(Base):
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
+class PartyMember(Base):
+    """A party member of an organisation (a block's temporary one, say), mobile (流动党员) or
+    not; names are personal data, shown as reporters are (geo/access.py)."""
+
+    __tablename__ = "party_members"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    org_code: Mapped[str] = mapped_column(ForeignKey("party_orgs.code"), index=True)
+    mobile: Mapped[bool] = mapped_column(Boolean, server_default="false")
+    phone: Mapped[str | None] = mapped_column(Text)
+
+
+class PartnerUnit(Base):
+    """A block's partner unit (联建单位): police station, market supervision, enforcement."""
+
+    __tablename__ = "partner_units"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('派出所', '市场监管所', '执法中队', '其他')", name="ck_partner_units_kind"
+        ),
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    open_block_code: Mapped[str] = mapped_column(ForeignKey("open_blocks.code"))
+
+
+class MemberPartner(Base):
+    """党员+联建单位: a party member linked to a partner unit."""
+
+    __tablename__ = "member_partners"
+    member_code: Mapped[str] = mapped_column(
+        ForeignKey("party_members.code", ondelete="CASCADE"), primary_key=True
+    )
+    partner_code: Mapped[str] = mapped_column(
+        ForeignKey("partner_units.code", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class Shop(Base):
+    """A shop (商铺) or stall (摊位) of an open block, and the party member who looks after it
+    (包干: 党员+商铺)."""
+
+    __tablename__ = "shops"
+    __table_args__ = (
+        _gist("shops"),
+        CheckConstraint("kind IN ('shop', 'stall')", name="ck_shops_kind"),
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    open_block_code: Mapped[str] = mapped_column(ForeignKey("open_blocks.code"), index=True)
+    kind: Mapped[str] = mapped_column(Text, server_default="shop")
+    trade: Mapped[str | None] = mapped_column(Text)
+    member_code: Mapped[str | None] = mapped_column(
+        ForeignKey("party_members.code", ondelete="SET NULL")
+    )
+    schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+
+
 class Visit(Base):
     """A visit to a firm by the commissioner of its building, on a working day inside the
     window its requests share (geo/visits.py)."""
@@ -325,7 +385,7 @@ class Need(Base):
 
 
 class OpenBlock(Base):
-    """开放式街区."""
+    """开放式街区, with the rules its shops agreed (一米红线, 门前三包 …)."""
 
     __tablename__ = "open_blocks"
     __table_args__ = (_valid("open_blocks"), _gist("open_blocks"))
@@ -333,6 +393,7 @@ class OpenBlock(Base):
     name: Mapped[str] = mapped_column(Text)
     community_code: Mapped[str] = mapped_column(ForeignKey("communities.code"), index=True)
     households: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    rules: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default="{}")
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom: Mapped[Any] = _poly()
 

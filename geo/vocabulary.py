@@ -146,3 +146,9 @@ SETTLED_LEVELS = {
     "district": "区级",
 }
 OFFER_KINDS = {"policy": "政策", "measure": "楼宇服务二十条", "venue": "场地", "service": "服务"}
+
+# Open blocks (issue #18): partner units (联建单位), shops or stalls, the rules a block's shops
+# agree, and the case categories that breach them.
+PARTNER_KINDS = ("派出所", "市场监管所", "执法中队", "其他")
+SHOP_KINDS = {"shop": "商铺", "stall": "摊位"}
+BLOCK_RULES = {"一米红线": ("outdoor_display",), "门前三包": ("frontage_duty",)}

@@ -16,6 +16,21 @@ COLORS: dict[str, object] = {
     "ramp": ["#1a2d40", "#29506b", "#3f7f8c", "#e3b04b", "#e8743b", "#d7263d"],
     # a share where more is better (residential indicators), low to high
     "rate": ["#d73027", "#fc8d59", "#fee08b", "#d9ef8b", "#91cf60", "#1a9850"],
+    # one colour per value (shops by their party member)
+    "categorical": [
+        "#e6194b",
+        "#3cb44b",
+        "#4363d8",
+        "#f58231",
+        "#911eb4",
+        "#42d4f4",
+        "#f032e6",
+        "#bfef45",
+        "#469990",
+        "#9a6324",
+        "#800000",
+        "#000075",
+    ],
     "highlight": "#ffd166",
     "station": "#8e5fb0",  # a building service station (visits page)
     "stop": "#e8743b",  # a visit on the commissioner's route

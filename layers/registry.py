@@ -35,6 +35,7 @@ class LayerSpec:
     # the choropleth's colours (layers/pages.py COLORS): "ramp" (more is worse, from zero) or
     # "rate" (a share where more is better, from the lowest value to the highest)
     ramp: str = "ramp"
+    color_by: str | None = None  # a property whose values each get a colour (points)
     choropleth_options: tuple[tuple[str, str], ...] = ()  # (property, label): the page may pick
     computed: bool = False  # built by geo/ (coverage walking areas), not by a SQL file
 
@@ -64,6 +65,7 @@ class LayerSpec:
             "choropleth": self.choropleth,
             "ramp": self.ramp,
             "choropleth_options": [list(o) for o in self.choropleth_options],
+            "color_by": self.color_by,
             "url": f"/api/v1/layers/{self.key}.geojson",
         }
 
@@ -283,10 +285,36 @@ LAYERS: dict[str, LayerSpec] = {
             "polygon",
             {"color": "#6fb07c", "weight": 1, "fillOpacity": 0.2},
             "name",
-            (*_AREA, ("households", "户数")),
+            (
+                *_AREA,
+                ("households", "户数"),
+                ("rules", "街区公约"),
+                ("shops", "商铺"),
+                ("stalls", "摊位"),
+                ("covered_pct", "党员包干覆盖(%)"),
+                ("breaches", "近一年违约案件"),
+            ),
             ALL,
             simplify=True,
             min_zoom=13,
+        ),
+        LayerSpec(
+            "shops",
+            "商铺与摊位",
+            "point",
+            {"color": "#888888", "radius": 4, "fillOpacity": 0.9},
+            "name",
+            (
+                ("name", "名称"),
+                ("kind", "类型"),
+                ("trade", "业态"),
+                ("block", "街区"),
+                ("member", "包干党员"),
+            ),
+            frozenset({"cockpit", "worker", "planner"}),
+            min_zoom=16,
+            attribution=None,
+            color_by="member_code",
         ),
         LayerSpec(
             "party_orgs",

@@ -22,6 +22,7 @@ GEOM_TABLES = (
     "open_blocks",
     "facilities",
     "offers",
+    "shops",
     "road_edges",
     "cases",
 )

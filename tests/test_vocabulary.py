@@ -29,11 +29,13 @@ from geo.vocabulary import (
     NEED_STATUSES,
     OFFER_KINDS,
     OPEN_STATUSES,
+    PARTNER_KINDS,
     PARTY_ORG_KINDS,
     PROPERTY_LEVELS,
     ROLES,
     RULES,
     SETTLED_LEVELS,
+    SHOP_KINDS,
     STATUS_LABELS,
     TOPIC_CLASSES,
     TRANSITIONS,
@@ -94,6 +96,8 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_needs_status") == set(NEED_STATUSES)
     assert check_values(session, "ck_needs_settled_level") == set(SETTLED_LEVELS)
     assert check_values(session, "ck_offers_kind") == set(OFFER_KINDS)
+    assert check_values(session, "ck_partner_units_kind") == set(PARTNER_KINDS)
+    assert check_values(session, "ck_shops_kind") == set(SHOP_KINDS)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

@@ -55,6 +55,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     from webmap import (
         api_batch,
+        api_blocks,
         api_cases,
         api_coverage,
         api_layers,
@@ -92,6 +93,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_renewal.api)
     app.register_api(api_visits.api)
     app.register_api(api_needs.api)
+    app.register_api(api_blocks.api)
     app.register_api(api_locate.api)
     app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(api_cases.api)

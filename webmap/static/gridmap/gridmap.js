@@ -77,6 +77,15 @@
     const t = hi > lo ? (v - lo) / (hi - lo) : 1;
     return RATE[Math.min(RATE.length - 1, Math.floor(t * RATE.length))];
   };
+  // A colour per value (a shop's party member): the same value, the same colour; none: grey.
+  function byValue(v) {
+    if (v == null || v === "") return { color: "#888888", fillColor: "#bbbbbb" };
+    const P = gm.color("categorical");
+    let h = 0;
+    for (const ch of String(v)) h = (h * 31 + ch.codePointAt(0)) >>> 0;
+    const c = P[h % P.length];
+    return { color: c, fillColor: c };
+  }
   const fill = (spec, layer, v) =>
     spec.ramp === "rate" ? gm.rate(v, layer._gmMin, layer._gmMax) : gm.ramp(v, layer._gmMax || 1);
 
@@ -147,7 +156,7 @@
           if (opts.highlight && f.properties.code === opts.highlight) Object.assign(s, { color: gm.color("highlight"), weight: 4, fillOpacity: 0.1 });
           return s;
         },
-        pointToLayer: (f, latlng) => L.circleMarker(latlng, style),
+        pointToLayer: (f, latlng) => L.circleMarker(latlng, spec.color_by ? Object.assign({}, style, byValue(f.properties[spec.color_by])) : style),
         onEachFeature: onEach,
       });
     }

@@ -1,0 +1,183 @@
+"""Open blocks (issue #18): shops and stalls loaded with the party member who looks after each
+(bad rows refused with a reason), the block's members (masked as reporters are), partner
+units, rules and the cases that breach them; the demo's published blocks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from data.upsert import load_layer
+from tests.conftest import keyed
+from tests.fixtures import COMMUNITY, SETTINGS, STREET, m_box, m_point
+
+BLOCK = f"{COMMUNITY}JQ001"
+
+
+@pytest.fixture()
+def block(session: Session) -> None:
+    session.execute(
+        text(
+            "INSERT INTO open_blocks (code, name, community_code, rules, geom) VALUES "
+            "(:b, '测试街区', :m, '{一米红线,门前三包}', ST_Multi(ST_GeomFromText(:g, 4326)))"
+        ),
+        {"b": BLOCK, "m": COMMUNITY, "g": m_box(210, 110, 390, 190).wkt},
+    )
+    session.execute(
+        text(
+            "INSERT INTO party_orgs (code, name, kind, parent_code, area_kind, area_code) "
+            "VALUES ('DZZ' || :b, '测试街区临时党组织', 'block_org', 'DW' || :m, 'open_block', :b)"
+        ),
+        {"b": BLOCK, "m": COMMUNITY},
+    )
+    session.execute(
+        text(
+            "INSERT INTO party_members (code, name, org_code, mobile) VALUES "
+            "('M1', '王小明', 'DZZ' || :b, true), ('M2', '李四', 'DZZ' || :b, false)"
+        ),
+        {"b": BLOCK},
+    )
+    session.execute(
+        text(
+            "INSERT INTO partner_units (code, name, kind, open_block_code) "
+            "VALUES ('P1', '测试派出所', '派出所', :b)"
+        ),
+        {"b": BLOCK},
+    )
+    session.execute(text("INSERT INTO member_partners VALUES ('M1', 'P1')"))
+
+
+def test_shops_load_with_their_member_and_bad_rows_get_a_reason(  # type: ignore[no-untyped-def]
+    session: Session, block, tmp_path: Path
+) -> None:
+    rows = [
+        {
+            "编码": "S1",
+            "名称": "好味面馆",
+            "街区编码": BLOCK,
+            "类型": "商铺",
+            "业态": "餐饮",
+            "包干党员": "M1",
+        },
+        {
+            "编码": "S2",
+            "名称": "水果摊",
+            "街区编码": BLOCK,
+            "类型": "摊位",
+            "业态": "水果",
+            "包干党员": "",
+        },
+        {
+            "编码": "S3",
+            "名称": "无名",
+            "街区编码": BLOCK,
+            "类型": "门面",
+            "业态": None,
+            "包干党员": None,
+        },
+        {
+            "编码": "S4",
+            "名称": "外街",
+            "街区编码": "X",
+            "类型": "商铺",
+            "业态": None,
+            "包干党员": None,
+        },
+        {
+            "编码": "S5",
+            "名称": "错党员",
+            "街区编码": BLOCK,
+            "类型": "商铺",
+            "业态": None,
+            "包干党员": "M9",
+        },
+    ]
+    pts = [m_point(220 + 20 * i, 150) for i in range(len(rows))]
+    f = tmp_path / "shops.geojson"
+    gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(*zip(*pts, strict=True)), crs=4326).to_file(
+        f
+    )
+    report = load_layer(session, SETTINGS, "shops", f)
+    assert report.inserted == 2
+    reasons = {r["code"]: r["reason"] for r in report.rejected}
+    assert "kind '门面' is not one of 商铺/摊位/shop/stall" in reasons["S3"]
+    assert "unknown open_block_code 'X'" in reasons["S4"]
+    assert "unknown member_code 'M9'" in reasons["S5"]
+    stored = session.execute(text("SELECT code, kind, member_code FROM shops ORDER BY code")).all()
+    assert [tuple(r) for r in stored] == [("S1", "shop", "M1"), ("S2", "stall", None)]
+
+
+def test_a_block_shows_its_people_shops_rules_and_breaches(app, block, session: Session) -> None:  # type: ignore[no-untyped-def]
+    for code, kind, member in (("S1", "shop", "M1"), ("S2", "shop", None), ("S3", "stall", "M2")):
+        session.execute(
+            text(
+                "INSERT INTO shops (code, name, open_block_code, kind, member_code, geom) "
+                "VALUES (:c, :n, :b, :k, :m, ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+            ),
+            {
+                "c": code,
+                "n": f"商铺{code}",
+                "b": BLOCK,
+                "k": kind,
+                "m": member,
+                "x": m_point(300, 150)[0],
+                "y": m_point(300, 150)[1],
+            },
+        )
+    lon, lat = m_point(300, 150)
+    for category in ("outdoor_display", "outdoor_display", "frontage_duty", "noise"):
+        made = keyed(app, "command-key").post(
+            "/api/v1/cases",
+            json={"lon": lon, "lat": lat, "category": category, "description": "街区巡查"},
+        )
+        assert made.status_code == 201, made.get_json()
+    staff = keyed(app, "community-key").get(f"/api/v1/open-blocks/{BLOCK}").get_json()
+    assert (staff["shops"], staff["stalls"], staff["covered"], staff["covered_pct"]) == (
+        2,
+        1,
+        2,
+        66.67,
+    )
+    assert staff["party_org"]["name"] == "测试街区临时党组织"
+    assert staff["mobile_members"] == 1
+    members = {m["code"]: m for m in staff["party_members"]}
+    assert members["M1"]["name"] == "王小明" and members["M1"]["partners"] == ["测试派出所"]
+    assert {r["rule"]: r["breaches"] for r in staff["rules"]} == {"一米红线": 2, "门前三包": 1}
+    masked = keyed(app, "command-key").get(f"/api/v1/open-blocks/{BLOCK}").get_json()
+    assert {m["name"] for m in masked["party_members"]} == {"王**", "李*"}
+    stats = keyed(app, "command-key").get(f"/api/v1/stats/blocks?street={STREET}").get_json()
+    assert (stats["blocks"], stats["shops"], stats["stalls"], stats["breaches_365d"]) == (
+        1,
+        2,
+        1,
+        3,
+    )
+    fc = keyed(app, "command-key").get("/api/v1/layers/shops.geojson").get_json()
+    assert {f["properties"]["member"] for f in fc["features"]} == {
+        "已包干（M1）",
+        "未包干",
+        "已包干（M2）",
+    }
+
+
+@pytest.mark.demo
+def test_the_demo_has_the_published_blocks(demo_url: str) -> None:
+    from webmap import create_app
+
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+
+    def block(name: str) -> dict:  # type: ignore[type-arg]
+        code = c.get(f"/api/v1/search?q={name}").get_json()["results"][0]["code"]
+        return c.get(f"/api/v1/open-blocks/{code}").get_json()  # type: ignore[no-any-return]
+
+    hh = block("河罕上街区")
+    assert (hh["shops"], hh["stalls"], hh["mobile_members"]) == (52, 25, 7)
+    assert hh["covered_pct"] == 100.0 and hh["party_org"]["name"] == "河罕上街区临时党组织"
+    assert {p["kind"] for p in hh["partner_units"]} == {"派出所", "市场监管所", "执法中队"}
+    assert [r["rule"] for r in hh["rules"]] == ["一米红线", "门前三包"]
+    wl = block("武林路街区")
+    assert wl["shops"] == 642 and 380 <= wl["stalls"] <= 420
