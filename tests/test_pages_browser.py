@@ -525,3 +525,31 @@ def test_a_commissioners_phone_shows_the_days_route_and_records_an_outcome(
     assert api(server, "/api/v1/stats/business")["needs"] == before + 1
     assert v.page.evaluate("window.__xss") is None
     v.close()
+
+
+def test_cockpit_three_zone_view_drills_into_a_street(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The cockpit's 三区 view: the business and open-block sides as the API gives them, for
+    the district and, picked from the list, for one street (the page does not reload)."""
+    business = api(server, "/api/v1/stats/business")
+    blocks = api(server, "/api/v1/stats/blocks")
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.until(
+        "document.querySelectorAll('#gm-business tr').length === 5 "
+        "&& document.querySelectorAll('#gm-blocks tr').length === 5 "
+        "&& document.querySelectorAll('#gm-scope option').length === 19"
+    )
+    rows = v.page.locator("#gm-business tr").all_inner_texts()
+    assert f"{business['closed']}/{business['needs']}" in rows[1]
+    assert f"{business['requests']}→{business['visits']}" in rows[4]
+    cover = v.page.locator("#gm-blocks tr").nth(1).inner_text()
+    assert f"{blocks['covered']}/{blocks['shops'] + blocks['stalls']}" in cover
+    v.page.evaluate("window.__samePage = true")
+    street = "330105017"  # 文晖街道, where 河罕上街区 is
+    there = api(server, f"/api/v1/stats/blocks?street={street}")
+    v.page.select_option("#gm-scope", street)
+    want = f"{there['covered']}/{there['shops'] + there['stalls']}"
+    v.until(f"document.querySelectorAll('#gm-blocks tr')[1].textContent.includes('{want}')", 10_000)
+    assert v.page.inner_text("#gm-res-scope") == "文晖街道"
+    assert v.page.evaluate("window.__samePage") is True
+    v.shot("cockpit-three-zones.png")
+    v.close()

@@ -18,6 +18,7 @@
   }
   gm.refreshStats = function () {
     return fetch("/api/v1/stats/cockpit").then((r) => r.json()).then((s) => {
+      gm.lastStats = s;
       document.getElementById("kpi-today").textContent = s.today;
       document.getElementById("kpi-open").textContent = s.open;
       document.getElementById("kpi-overdue").textContent = s.overdue;
@@ -48,18 +49,46 @@
     ["elevators_renewed", "更新电梯（台/单元）"],
     ["reelections_due", "90天内到期换届"],
   ];
+  function rows(id) {
+    const table = document.getElementById(id);
+    table.replaceChildren();
+    return (label, value, rate) => {
+      const tr = gm.el("tr");
+      tr.appendChild(gm.el("th", null, label));
+      tr.appendChild(gm.el("td", "gm-muted", value));
+      tr.appendChild(gm.el("td", "gm-rate", rate));
+      table.appendChild(tr);
+    };
+  }
+  const pct = (v) => (v == null ? "–" : v + "%");
+  // 三区: the residential (above), business and open-block sides of the district or a street.
+  gm.refreshZones = function (cfg) {
+    const q = cfg.street ? "?street=" + encodeURIComponent(cfg.street) : "";
+    const business = fetch("/api/v1/stats/business" + q).then((r) => r.json()).then((b) => {
+      const row = rows("gm-business");
+      row("服务企业（近一年走访）", `${b.firms_served}/${b.firms}`, "");
+      row("诉求办结率", `${b.closed}/${b.needs}`, pct(b.closure_rate_pct));
+      row("重点税源覆盖", `${b.key_taxpayers_visited}/${b.key_taxpayers}`, pct(b.key_taxpayer_coverage_pct));
+      row("本月走访", String(b.visits_this_month), "");
+      row("减少打扰（申请→走访）", `${b.requests}→${b.visits}`, `−${b.disturbance_saved}`);
+      document.getElementById("gm-business").dataset.version = String(Date.now());
+    });
+    const blocks = fetch("/api/v1/stats/blocks" + q).then((r) => r.json()).then((b) => {
+      const row = rows("gm-blocks");
+      row("街区", String(b.blocks), "");
+      row("商铺/摊位党员包干", `${b.covered}/${b.shops + b.stalls}`, pct(b.covered_pct));
+      row("流动党员", String(b.mobile_members), "");
+      row("议事会", String(b.meetings), "");
+      row("违反街区公约（近一年）", String(b.breaches_365d), "");
+      document.getElementById("gm-blocks").dataset.version = String(Date.now());
+    });
+    return Promise.all([business, blocks]);
+  };
   gm.refreshResidential = function (cfg) {
     const q = cfg.street ? "?street=" + encodeURIComponent(cfg.street) : "";
     return fetch("/api/v1/stats/residential" + q).then((r) => r.json()).then((s) => {
       const table = document.getElementById("gm-residential");
-      table.replaceChildren();
-      const row = (label, value, rate) => {
-        const tr = gm.el("tr");
-        tr.appendChild(gm.el("th", null, label));
-        tr.appendChild(gm.el("td", "gm-muted", value));
-        tr.appendChild(gm.el("td", "gm-rate", rate));
-        table.appendChild(tr);
-      };
+      const row = rows("gm-residential");
       row("小区", s.compounds, "");
       for (const [key, label] of RESIDENTIAL) {
         const v = s[key];
@@ -87,6 +116,26 @@
       if (!map.hasLayer(layer)) map.addLayer(layer); else layer.reload();
     });
   }
+  // Drill into a street: the three sides' panels follow the picker (no reload).
+  let scoped = false;
+  function scopes(cfg) {
+    if (scoped) return;
+    scoped = true;
+    const pick = document.getElementById("gm-scope");
+    for (const s of gm.lastStats.by_street) {
+      const o = gm.el("option", null, s.name);
+      o.value = s.code;
+      pick.appendChild(o);
+    }
+    pick.value = cfg.street || "";
+    pick.addEventListener("change", () => {
+      cfg.street = pick.value || null;
+      cfg.streetName = pick.value ? pick.options[pick.selectedIndex].textContent : null;
+      document.getElementById("gm-res-scope").textContent = cfg.streetName || cfg.district;
+      gm.refreshResidential(cfg);
+      gm.refreshZones(cfg);
+    });
+  }
   gm.start = function (map, cfg) {
     document.body.classList.add("gm-cockpit");
     document.getElementById("gm-district").textContent = cfg.district;
@@ -97,14 +146,16 @@
       { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, 20] });
     const tick = () => { document.getElementById("gm-clock").textContent = new Date().toLocaleString("zh-CN"); };
     tick(); setInterval(tick, 1000);
-    gm.refreshStats();
+    gm.refreshStats().then(() => scopes(cfg));
     document.getElementById("gm-res-scope").textContent = cfg.streetName || cfg.district;
     gm.refreshResidential(cfg);
+    gm.refreshZones(cfg);
     colourBy(map);
     // Numbers and the case and grid layers refresh in place; the page never reloads.
     setInterval(() => {
       gm.refreshStats();
       gm.refreshResidential(cfg);
+      gm.refreshZones(cfg);
       for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
     }, cfg.refreshSeconds * 1000);
   };
