@@ -48,13 +48,28 @@ def credit_codes(n: int, rng: np.random.Generator, region: str = "330105") -> li
     return sorted(out)
 
 
-def build_firms(buildings: pd.DataFrame, n_bc: int, rng: np.random.Generator) -> pd.DataFrame:
-    """Firms per building (lognormal, summing to FIRMS per 30 business communities); sets each
-    building's `firms` to its count. Columns as the firms table."""
-    total = round(FIRMS * max(1, n_bc) / 30)
-    w = rng.lognormal(0.0, 0.7, len(buildings))
+def _share(total: int, w: np.ndarray) -> np.ndarray:
     counts = np.floor(total * w / w.sum()).astype(int)
     counts[np.argsort(-w, kind="stable")[: total - counts.sum()]] += 1
+    return counts
+
+
+def build_firms(
+    buildings: pd.DataFrame, n_bc: int, rng: np.random.Generator, fixed: dict[str, int]
+) -> pd.DataFrame:
+    """Firms per building (lognormal, summing to FIRMS per 30 business communities), a business
+    community in `fixed` holding exactly its number (新天地: 2,000); sets each building's
+    `firms` to its count. Columns as the firms table."""
+    total = round(FIRMS * max(1, n_bc) / 30)
+    w = rng.lognormal(0.0, 0.7, len(buildings))
+    counts = np.zeros(len(buildings), dtype=int)
+    held = np.zeros(len(buildings), dtype=bool)
+    for bc, n in fixed.items():
+        mine = (buildings["business_community_code"] == bc).to_numpy()
+        if mine.any():
+            counts[mine] = _share(n, w[mine])
+            held |= mine
+    counts[~held] = _share(total - counts.sum(), w[~held])
     buildings["firms"] = counts
     codes = credit_codes(total, rng)
     capital = np.round(rng.lognormal(5.5, 1.4, total), 2)  # 万元, median about 250

@@ -24,6 +24,7 @@ from data.demo_blocks import build_demo_blocks
 from data.demo_meetings import build_demo_meetings
 from data.demo_renewal import build_demo_renewal
 from data.demo_visits import build_demo_visits
+from data.demo_xintiandi import build_business_history
 from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
@@ -170,6 +171,28 @@ def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
     )
 
 
+def _people_and_work(
+    session: Session, settings: Settings, now: datetime | None, report: BuildReport
+) -> None:
+    """What a built district gets after its places: the demo accounts and key, the building
+    commissioners, what the community offers, the open blocks' shops and people, a year of
+    visits to firms, the business communities' activities (and 新天地's first year)."""
+    ensure_demo_accounts(session, settings.demo_key)
+    report.counts["building_commissioners"] = add_building_commissioners(
+        session, np.random.default_rng(DEMO_SEED + 4)
+    )
+    report.counts["offers"] = build_offers(session)
+    moment = now or datetime.now(UTC)
+    report.counts.update(
+        build_demo_blocks(session, moment, DEMO_SEED + 6, settings.snap_distance_m)
+    )
+    today = moment.astimezone(BEIJING).date()
+    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
+    report.counts.update(
+        build_business_history(session, today, DEMO_SEED + 7, settings.snap_distance_m)
+    )
+
+
 def build_demo(session: Session, settings: Settings, now: datetime | None = None) -> BuildReport:
     """The Gongshu demo, with the demo API key (settings.demo_key)."""
     roads, blocks, streets = read_demo_extract()
@@ -184,18 +207,7 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         settings,
         now,
     )
-    ensure_demo_accounts(session, settings.demo_key)
-    report.counts["building_commissioners"] = add_building_commissioners(
-        session, np.random.default_rng(DEMO_SEED + 4)
-    )
-    report.counts["offers"] = build_offers(session)
-    report.counts.update(
-        build_demo_blocks(
-            session, now or datetime.now(UTC), DEMO_SEED + 6, settings.snap_distance_m
-        )
-    )
-    today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
-    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
+    _people_and_work(session, settings, now, report)
     return report
 
 
@@ -215,18 +227,7 @@ def build_synthetic(
         settings,
         now,
     )
-    ensure_demo_accounts(session, settings.demo_key)
-    report.counts["building_commissioners"] = add_building_commissioners(
-        session, np.random.default_rng(DEMO_SEED + 4)
-    )
-    report.counts["offers"] = build_offers(session)
-    report.counts.update(
-        build_demo_blocks(
-            session, now or datetime.now(UTC), DEMO_SEED + 6, settings.snap_distance_m
-        )
-    )
-    today = (now or datetime.now(UTC)).astimezone(BEIJING).date()
-    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
+    _people_and_work(session, settings, now, report)
     return report
 
 

@@ -12,6 +12,7 @@ from psycopg import sql
 from sqlalchemy.orm import Session
 
 ALL_TABLES = (  # every table a district build writes (accounts and keys stay)
+    "business_activities",
     "meeting_agenda",
     "meeting_actions",
     "meetings",

@@ -66,6 +66,20 @@ PUBLISHED_BLOCKS = {
 }
 
 
+XINTIANDI = ("330105019", "新天地商务社区")  # 石桥街道: its first year's figures (seeds)
+XINTIANDI_FIRMS = 2_000
+
+
+def _publish_bc(rows: list[dict[str, object]], geoms: list[object]) -> str | None:
+    """Name the largest business community of 石桥街道 新天地; return its code."""
+    here = [i for i, r in enumerate(rows) if r["street_code"] == XINTIANDI[0]]
+    if not here:
+        return None
+    biggest = max(here, key=lambda i: shapely.area(geoms[i]))
+    rows[biggest]["name"] = XINTIANDI[1]
+    return str(rows[biggest]["code"])
+
+
 def _publish(zones: pd.DataFrame, named: dict[str, str]) -> None:
     street = zones["community_code"].str[:9]
     for code, name in named.items():
@@ -224,8 +238,9 @@ def build_zones(
                 }
             )
             b_geoms.append(rect)
+    xtd = _publish_bc(bc_rows, bc_geoms)
     b_frame = pd.DataFrame(b_rows)
-    firms = build_firms(b_frame, len(bc_rows), rng)
+    firms = build_firms(b_frame, len(bc_rows), rng, {xtd: XINTIANDI_FIRMS} if xtd else {})
     buildings_frame = frame(b_frame.assign(schematic=True), np.asarray(b_geoms))
     return {
         "firms": firms,

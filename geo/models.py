@@ -155,8 +155,30 @@ class BusinessCommunity(Base):
     code: Mapped[str] = mapped_column(String(32), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     street_code: Mapped[str] = mapped_column(ForeignKey("streets.code"), index=True)
+    established_on: Mapped[date | None] = mapped_column(Date)
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom: Mapped[Any] = _poly()
+
+
+class BusinessActivity(Base):
+    """An activity a business community holds for its firms and their staff."""
+
+    __tablename__ = "business_activities"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('政策宣讲', '培训', '沙龙', '招聘', '联谊', '志愿服务', '其他')",
+            name="ck_business_activities_kind",
+        ),
+        Index("ix_business_activities_bc", "business_community_code", "held_on"),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    business_community_code: Mapped[str] = mapped_column(
+        ForeignKey("business_communities.code", ondelete="CASCADE")
+    )
+    held_on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    participants: Mapped[int | None] = mapped_column(Integer)
 
 
 class Building(Base):

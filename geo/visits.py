@@ -198,3 +198,27 @@ def business_stats(session: Session, prefix: str) -> dict[str, Any]:
         "closure_rate_pct": pct(r.closed, r.needs),
         "by_settled_level": {k: int(v) for k, v in levels.items()},
     }
+
+
+def business_community(session: Session, code: str) -> dict[str, Any]:
+    """A business community with its buildings, firms and the figures of its first year (from
+    its founding date; none known: the last 365 days)."""
+    r = session.execute(_q("business_community"), {"code": code}).one_or_none()
+    if r is None:
+        raise NotFound(f"no business community {code!r}")
+    return {
+        "code": r.code,
+        "name": r.name,
+        "street_code": r.street_code,
+        "established_on": r.established_on.isoformat() if r.established_on else None,
+        "buildings": int(r.buildings),
+        "firms": int(r.firms),
+        "first_year": {
+            "from": r.y0.isoformat(),
+            "disputes_settled": int(r.disputes_settled),
+            "needs_solved": int(r.needs_solved),
+            "activities": int(r.activities),
+            "firms_covered": int(r.firms),
+        },
+        "stats": business_stats(session, code),
+    }

@@ -152,3 +152,4 @@ OFFER_KINDS = {"policy": "政策", "measure": "楼宇服务二十条", "venue": 
 PARTNER_KINDS = ("派出所", "市场监管所", "执法中队", "其他")
 SHOP_KINDS = {"shop": "商铺", "stall": "摊位"}
 BLOCK_RULES = {"一米红线": ("outdoor_display",), "门前三包": ("frontage_duty",)}
+ACTIVITY_KINDS = ("政策宣讲", "培训", "沙龙", "招聘", "联谊", "志愿服务", "其他")

@@ -134,3 +134,31 @@ def test_the_demo_year_of_visits_as_the_api_returns_it(demo_url: str) -> None:
         ).scalar_one()
         assert too_close == 0
     engine.dispose()
+
+
+@pytest.mark.demo
+def test_xintiandi_first_year_as_published(demo_url: str) -> None:
+    """新天地商务社区's first year: 286 disputes settled, 123 needs solved, 370 activities,
+    2,000 firms covered."""
+    from sqlalchemy import create_engine
+
+    from tests.conftest import keyed
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    engine = create_engine(demo_url)
+    with engine.connect() as k:
+        code = k.execute(
+            text("SELECT code FROM business_communities WHERE name = '新天地商务社区'")
+        ).scalar_one()
+    engine.dispose()
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    out = c.get(f"/api/v1/business-communities/{code}").get_json()
+    assert out["first_year"] == {
+        "from": out["established_on"],
+        "disputes_settled": 286,
+        "needs_solved": 123,
+        "activities": 370,
+        "firms_covered": 2000,
+    }
+    assert c.get("/api/v1/business-communities/330105001SW999").status_code == 404

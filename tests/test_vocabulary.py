@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from geo.models import Base
 from geo.vocabulary import (
     ACCOUNT_AREA_KINDS,
+    ACTIVITY_KINDS,
     AREA_KINDS,
     CASE_STATUSES,
     COMMITTEE_KINDS,
@@ -98,6 +99,7 @@ def test_schema_checks_allow_exactly_the_vocabulary(session: Session) -> None:
     assert check_values(session, "ck_offers_kind") == set(OFFER_KINDS)
     assert check_values(session, "ck_partner_units_kind") == set(PARTNER_KINDS)
     assert check_values(session, "ck_shops_kind") == set(SHOP_KINDS)
+    assert check_values(session, "ck_business_activities_kind") == set(ACTIVITY_KINDS)
 
 
 def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) -> None:

@@ -15,7 +15,13 @@ from pydantic import Field
 from geo.access import STAFF, covers
 from geo.errors import Forbidden
 from geo.visit_routes import day_route
-from geo.visits import business_stats, file_request, get_visit, record_outcome
+from geo.visits import (
+    business_community,
+    business_stats,
+    file_request,
+    get_visit,
+    record_outcome,
+)
 from webmap.auth import allow
 from webmap.db import get_read_session, get_session, get_settings
 from webmap.schemas import Schema
@@ -118,3 +124,15 @@ def get_business(query: BusinessQuery):  # type: ignore[no-untyped-def]
     level: of a business community, a street, or the district."""
     allow("stats")
     return jsonify(business_stats(get_read_session(), query.community or query.street or ""))
+
+
+class BusinessCommunityPath(Schema):
+    code: str = Field(pattern=r"^[0-9]{9}SW[0-9]{3}$")
+
+
+@api.get("/business-communities/<code>")
+def get_business_community(path: BusinessCommunityPath):  # type: ignore[no-untyped-def]
+    """A business community: buildings, firms, its first year's figures (disputes settled,
+    needs solved, activities, firms covered) and its visits and needs."""
+    allow("layers")
+    return jsonify(business_community(get_read_session(), path.code))

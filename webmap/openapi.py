@@ -74,6 +74,7 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("get", "/api/v1/visits/{visit_id}"): {"200": json_answer(ref("Visit"))},
     ("post", "/api/v1/visits/{visit_id}/outcome"): {"200": json_answer(ref("Visit"))},
     ("get", "/api/v1/stats/business"): {"200": json_answer(ref("BusinessStats"))},
+    ("get", "/api/v1/business-communities/{code}"): {"200": json_answer(ref("BusinessCommunity"))},
     ("get", "/api/v1/open-blocks/{code}"): {"200": json_answer(ref("OpenBlock"))},
     ("get", "/api/v1/stats/blocks"): {"200": json_answer(ref("BlockStats"))},
     ("get", "/api/v1/needs"): {"200": json_answer(arr(ref("Need")))},

@@ -115,3 +115,30 @@ SELECT (SELECT count(*) FROM f) AS firms,
 -- name: settled
 SELECT n.settled_level, count(*)::int FROM needs n JOIN firms f ON f.code = n.firm_code
 WHERE f.building_code LIKE :prefix || '%' AND n.status = 'closed' GROUP BY 1;
+
+-- name: business_community
+-- a business community: its buildings and firms, and its first year's figures from its
+-- founding (or the last 365 days): disputes settled in it, needs of its firms solved,
+-- activities held
+WITH bc AS (
+    SELECT code, name, street_code, established_on,
+           COALESCE(established_on, current_date - 365) AS y0
+    FROM business_communities WHERE code = :code
+)
+SELECT bc.code, bc.name, bc.street_code, bc.established_on, bc.y0,
+       (SELECT count(*) FROM buildings b WHERE b.business_community_code = bc.code) AS buildings,
+       (SELECT count(*) FROM firms f JOIN buildings b ON b.code = f.building_code
+        WHERE b.business_community_code = bc.code) AS firms,
+       (SELECT count(*) FROM cases c
+        WHERE c.category_code = 'dispute' AND case_is_done(c.status)
+          AND ((c.zone_kind = 'business_community' AND c.zone_code = bc.code)
+               OR (c.zone_kind = 'building' AND c.zone_code LIKE bc.code || '%'))
+          AND c.created_at >= bc.y0 AND c.created_at < bc.y0 + 365) AS disputes_settled,
+       (SELECT count(*) FROM needs n JOIN firms f ON f.code = n.firm_code
+        JOIN buildings b ON b.code = f.building_code
+        WHERE b.business_community_code = bc.code AND n.status = 'closed'
+          AND n.closed_at >= bc.y0 AND n.closed_at < bc.y0 + 365) AS needs_solved,
+       (SELECT count(*) FROM business_activities a
+        WHERE a.business_community_code = bc.code
+          AND a.held_on >= bc.y0 AND a.held_on < bc.y0 + 365) AS activities
+FROM bc;
