@@ -64,6 +64,22 @@ def firms(file: Path) -> None:
         sys.exit(1)
 
 
+@click.command("block-people")
+@click.argument("table", type=click.Choice(["party_members", "partner_units", "member_partners"]))
+@click.argument("file", type=click.Path(path_type=Path))
+def block_people(table: str, file: Path) -> None:
+    """Load an open block's party members (编码, 姓名, 党组织编码, 流动党员), partner units (编码,
+    名称, 类型, 街区编码) or their links (党员编码, 联建单位编码) from FILE (CSV or XLSX)."""
+    from data.block_people import load_block_people
+
+    with session_for(database_url()) as session:
+        report = load_block_people(session, table, file)
+        session.commit()
+    click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
+    if report.rejected:
+        sys.exit(1)
+
+
 @click.group()
 def cases() -> None:
     """Case batches."""
@@ -155,4 +171,4 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (load, parties, firms, cases, apikey, validate)
+COMMANDS = (load, parties, firms, block_people, cases, apikey, validate)

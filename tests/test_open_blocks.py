@@ -181,3 +181,33 @@ def test_the_demo_has_the_published_blocks(demo_url: str) -> None:
     assert [r["rule"] for r in hh["rules"]] == ["一米红线", "门前三包"]
     wl = block("武林路街区")
     assert wl["shops"] == 642 and 380 <= wl["stalls"] <= 420
+
+
+def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-untyped-def]
+    session: Session, block, tmp_path: Path
+) -> None:
+    from data.block_people import load_block_people
+
+    members = tmp_path / "members.csv"
+    members.write_text(
+        "编码,姓名,党组织编码,流动党员\nM3,赵六,DZZ" + BLOCK + ",是\nM4,钱七,DZZ-nope,否\n"
+        "M5,孙八,DZZ" + BLOCK + ",也许\n",
+        encoding="utf-8",
+    )
+    report = load_block_people(session, "party_members", members)
+    assert report.inserted == 1
+    reasons = {r["row"]: r["reason"] for r in report.rejected}
+    assert "unknown org_code 'DZZ-nope'" in reasons[2] and "mobile must be" in reasons[3]
+    units = tmp_path / "units.csv"
+    units.write_text(
+        f"编码,名称,类型,街区编码\nP2,测试市场监管所,市场监管所,{BLOCK}\nP3,某单位,银行,{BLOCK}\n",
+        encoding="utf-8",
+    )
+    report = load_block_people(session, "partner_units", units)
+    assert report.inserted == 1 and "kind '银行'" in report.rejected[0]["reason"]
+    links = tmp_path / "links.csv"
+    links.write_text("党员编码,联建单位编码\nM3,P2\nM3,P9\n", encoding="utf-8")
+    report = load_block_people(session, "member_partners", links)
+    assert report.inserted == 1 and "unknown partner_code 'P9'" in report.rejected[0]["reason"]
+    mobile = session.execute(text("SELECT mobile FROM party_members WHERE code = 'M3'")).scalar()
+    assert mobile is True
