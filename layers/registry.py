@@ -44,6 +44,17 @@ class LayerSpec:
         return _sql(self.key)
 
     @property
+    def items_sql(self) -> str:
+        """The layer as rows for OGC API items (webmap/ogc.py): property filters (:keys,
+        :vals), cases' time (:t0, :t1), one feature (:fid), paging, the answer's CRS."""
+        return _framed(self.key, _ITEMS_HEAD, _ITEMS_TAIL)
+
+    @property
+    def extent_sql(self) -> str:
+        """The layer's extent (WGS84) as xmin, ymin, xmax, ymax."""
+        return _framed(self.key, _EXTENT_HEAD, _EXTENT_TAIL)
+
+    @property
     def feature_collection_sql(self) -> str:
         """The layer as one GeoJSON FeatureCollection text, simplified by :tol degrees."""
         return _feature_collection_sql(self.key)
@@ -91,6 +102,41 @@ _FC_TAIL = """
       ) l) f
 WHERE NOT ST_IsEmpty(f.g)
 """
+
+
+_ITEMS_HEAD = """
+SELECT count(*) OVER () AS matched, f.code, f.name, f.props,
+       ST_AsGeoJSON(CASE WHEN :flip THEN ST_FlipCoordinates(ST_Transform(f.geom, :srid))
+                    ELSE ST_Transform(f.geom, :srid) END, :digits, 0) AS geometry
+FROM (
+"""
+_ITEMS_TAIL = """
+) f
+WHERE ST_Intersects(f.geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))
+  AND (SELECT COALESCE(bool_and(COALESCE(f.props ->> q.k, CASE q.k WHEN 'code' THEN f.code
+                                                               WHEN 'name' THEN f.name END)
+                                = q.v), true)
+       FROM unnest(CAST(:keys AS text[]), CAST(:vals AS text[])) AS q(k, v))
+  AND (CAST(:t0 AS timestamptz) IS NULL
+       OR CAST(f.props ->> 'created_iso' AS timestamptz) >= CAST(:t0 AS timestamptz))
+  AND (CAST(:t1 AS timestamptz) IS NULL
+       OR CAST(f.props ->> 'created_iso' AS timestamptz) <= CAST(:t1 AS timestamptz))
+  AND (CAST(:fid AS text) IS NULL OR f.code = CAST(:fid AS text))
+ORDER BY f.code
+LIMIT :limit OFFSET :offset
+"""
+_EXTENT_HEAD = """
+SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+FROM (SELECT ST_Extent(f.geom) AS e FROM (
+"""
+_EXTENT_TAIL = """
+) f) x
+"""
+
+
+@cache
+def _framed(key: str, head: str, tail: str) -> str:
+    return head + _sql(key).strip().rstrip(";") + tail
 
 
 @cache

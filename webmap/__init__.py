@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         health,
         inputs,
         limits,
+        ogc,
         oidc,
         open311,
         openapi,
@@ -102,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(api_coverage.api)
     app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
+    app.register_blueprint(ogc.bp)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]

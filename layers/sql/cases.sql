@@ -4,6 +4,7 @@ SELECT c.id::text AS code, k.name AS name,
                           'status', c.status, 'status_label', case_status_label(c.status),
                           'description', c.description, 'address', c.address,
                           'created_at', to_char(c.created_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'),
+                          'created_iso', c.created_at,
                           'grid', c.grid_code, 'grid_code', c.grid_code,
                           'overdue', case_is_open(c.status)
                                      AND now() > c.due_at) AS props,
