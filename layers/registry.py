@@ -50,6 +50,12 @@ class LayerSpec:
         return _framed(self.key, _ITEMS_HEAD, _ITEMS_TAIL)
 
     @property
+    def tile_sql(self) -> str:
+        """The layer's features in Web Mercator tile :z/:x/:y as one MVT layer named :layer
+        (webmap/tiles.py); props' keys become the features' properties."""
+        return _framed(self.key, _TILE_HEAD, _TILE_TAIL)
+
+    @property
     def extent_sql(self) -> str:
         """The layer's extent (WGS84) as xmin, ymin, xmax, ymax."""
         return _framed(self.key, _EXTENT_HEAD, _EXTENT_TAIL)
@@ -124,6 +130,17 @@ WHERE ST_Intersects(f.geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))
   AND (CAST(:fid AS text) IS NULL OR f.code = CAST(:fid AS text))
 ORDER BY f.code
 LIMIT :limit OFFSET :offset
+"""
+_TILE_HEAD = """
+SELECT ST_AsMVT(t, :layer, 4096, 'geom') FROM (
+    SELECT f.code, f.name, f.props,
+           ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true)
+               AS geom
+    FROM (
+"""
+_TILE_TAIL = """
+    ) f
+) t WHERE t.geom IS NOT NULL
 """
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)

@@ -78,6 +78,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         open311,
         openapi,
         pages,
+        tiles,
     )
 
     db.init_app(app)
@@ -104,6 +105,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(ogc.bp)
+    app.register_blueprint(tiles.bp)
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]

@@ -1,0 +1,105 @@
+"""Vector tiles of every registry layer (issue #19): /tiles/<layer>/{z}/{x}/{y}.mvt (Web
+Mercator, ST_AsMVT, the layer's attributes as properties) and a TileJSON document per layer,
+with the same access rules as /api/v1/layers. A tile answers with an ETag of its bytes and
+`Cache-Control: no-cache`: a client revalidates and gets 304 while the tile is unchanged, and
+never keeps a tile past a change. Below a layer's zoom range a tile is empty (204).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+
+from flask import Blueprint, Response, jsonify, request
+from sqlalchemy import text
+
+from geo.access import require
+from geo.errors import BadInput, NotFound
+from layers.registry import LAYERS, LayerSpec
+from webmap.auth import allow
+from webmap.db import get_read_session, get_settings
+
+bp = Blueprint("tiles", __name__, url_prefix="/tiles")
+MAX_ZOOM = 20
+MVT = "application/vnd.mapbox-vector-tile"
+
+
+def _spec(layer: str) -> LayerSpec:
+    caller = allow("layers")
+    spec = LAYERS.get(layer)
+    if spec is None or spec.computed:
+        raise NotFound(f"no tiled layer {layer!r}")
+    if spec.key == "cases":
+        require(caller, "case.read")
+    return spec
+
+
+def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
+    """A Web Mercator tile's WGS84 bounds (lon, lat), widened by its 64/4096 buffer."""
+    n = 2**z
+
+    def lon(i: float) -> float:
+        return i / n * 360.0 - 180.0
+
+    def lat(j: float) -> float:
+        return math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * j / n))))
+
+    pad = 64 / 4096
+    return lon(x - pad), lat(y + 1 + pad), lon(x + 1 + pad), lat(y - pad)
+
+
+@bp.get("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+def tile(layer: str, z: int, x: int, y: int) -> Response:
+    spec = _spec(layer)
+    if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
+        raise BadInput(f"no tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})")
+    if z < spec.min_zoom:
+        return Response(status=204)
+    w, s, e, n = tile_bounds(z, x, y)
+    caller = allow("layers")
+    params = {
+        "minx": w,
+        "miny": s,
+        "maxx": e,
+        "maxy": n,
+        "tol": 0.0,
+        "kind": None,
+        "grid": None,
+        "areas": caller.patterns() if caller.account else [],
+        "z": z,
+        "x": x,
+        "y": y,
+        "layer": spec.key,
+    }
+    body = get_read_session().execute(text(spec.tile_sql), params).scalar_one()
+    data = bytes(body or b"")
+    etag = hashlib.sha256(data).hexdigest()[:32]
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304)
+    else:
+        resp = Response(data, mimetype=MVT)
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = "private, no-cache"
+    return resp
+
+
+@bp.get("/<layer>.json")
+def tilejson(layer: str) -> Response:
+    """TileJSON 3.0 for a layer: its tile URL, zoom range, fields and bounds."""
+    spec = _spec(layer)
+    base = request.host_url.rstrip("/")
+    fields = {"code": "String", "name": "String"} | {p: "String" for p, _ in spec.popup}
+    return jsonify(
+        {
+            "tilejson": "3.0.0",
+            "name": spec.title,
+            "tiles": [f"{base}/tiles/{spec.key}/{{z}}/{{x}}/{{y}}.mvt"],
+            "minzoom": spec.min_zoom,
+            "maxzoom": MAX_ZOOM,
+            "bounds": list(get_settings().district_bounds),
+            "attribution": spec.attribution or "",
+            "vector_layers": [
+                {"id": spec.key, "fields": fields, "minzoom": spec.min_zoom, "maxzoom": MAX_ZOOM}
+            ],
+        }
+    )
