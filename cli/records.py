@@ -80,6 +80,39 @@ def block_people(table: str, file: Path) -> None:
         sys.exit(1)
 
 
+@click.command()
+@click.argument("layer")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--crs", type=click.Choice(["wgs84", "cgcs2000", "gcj02"]), default="wgs84")
+@click.option(
+    "--encoding", type=click.Choice(["gbk", "utf-8"]), default="gbk", help="Shapefile attributes"
+)
+@click.option(
+    "--geometry",
+    type=click.Choice(["wkt", "lonlat"]),
+    default="wkt",
+    help="CSV/XLSX: WKT or lon/lat columns",
+)
+def export(layer: str, file: Path, crs: str, encoding: str, geometry: str) -> None:
+    """Write LAYER to FILE: .gpkg, .zip (a Shapefile), .csv (UTF-8 with BOM) or .xlsx."""
+    from data.export import export as write
+    from data.export import layer_frame
+    from layers.registry import LAYERS
+
+    spec = LAYERS.get(layer)
+    if spec is None or spec.computed:
+        raise click.BadParameter(f"no layer {layer!r}; one of {', '.join(LAYERS)}")
+    fmt = {".gpkg": "gpkg", ".zip": "shp", ".shp": "shp", ".csv": "csv", ".xlsx": "xlsx"}.get(
+        file.suffix.lower()
+    )
+    if fmt is None:
+        raise click.BadParameter("FILE must end in .gpkg, .zip, .csv or .xlsx")
+    with session_for(database_url()) as session:
+        gdf = layer_frame(session, spec, None, {})
+    file.write_bytes(write(gdf, layer, fmt, crs, encoding, geometry))  # type: ignore[arg-type]
+    click.echo(f"{len(gdf)} features of {layer} → {file} ({fmt}, {crs})")
+
+
 @click.group()
 def cases() -> None:
     """Case batches."""
@@ -171,4 +204,4 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (load, parties, firms, block_people, cases, apikey, validate)
+COMMANDS = (load, parties, firms, block_people, export, cases, apikey, validate)

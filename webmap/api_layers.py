@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import json
 import math
+from datetime import datetime
+from typing import Literal
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy import text
 
+from data.export import MIMETYPES, export, layer_frame
 from geo.coverage import MAX_WALK_M
 from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
@@ -81,3 +84,49 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     }
     body = get_read_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")
+
+
+class ExportQuery(Schema):
+    format: Literal["gpkg", "shp", "csv", "xlsx"] = "gpkg"
+    crs: Literal["wgs84", "cgcs2000", "gcj02"] = "wgs84"
+    encoding: Literal["gbk", "utf-8"] = Field("gbk", description="Shapefile attributes")
+    geometry: Literal["wkt", "lonlat"] = Field("wkt", description="CSV/XLSX: WKT or lon/lat")
+    category_code: str | None = Field(None, max_length=40, description="cases: a category")
+    status: str | None = Field(None, max_length=20, description="cases: a status")
+    grid_code: str | None = Field(None, max_length=15, description="cases: a grid")
+    since: datetime | None = Field(None, description="cases: reported at or after")
+    until: datetime | None = Field(None, description="cases: reported at or before")
+
+
+@api.get("/layers/<key>/export")
+def layer_export(path: LayerPath, query: ExportQuery) -> Response:
+    """A layer as a GeoPackage, zipped Shapefile (.cpg: GBK or UTF-8), CSV (UTF-8 with BOM) or
+    XLSX, in WGS84, CGCS2000 or GCJ-02; cases with their filters. What the API shows the
+    caller, nothing more."""
+    caller = allow("layers")
+    spec = LAYERS.get(path.key)
+    if spec is None or spec.computed:
+        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
+    filters = {
+        k: v
+        for k, v in (
+            ("category_code", query.category_code),
+            ("status", query.status),
+            ("grid_code", query.grid_code),
+        )
+        if v is not None
+    }
+    if spec.key == "cases":
+        allow("case.read")
+    elif filters or query.since or query.until:
+        raise BadInput("category_code, status, grid_code, since and until filter cases only")
+    gdf = layer_frame(
+        get_read_session(), spec, caller.patterns(), filters, query.since, query.until
+    )
+    data = export(gdf, spec.key, query.format, query.crs, query.encoding, query.geometry)
+    suffix = "zip" if query.format == "shp" else query.format
+    return Response(
+        data,
+        mimetype=MIMETYPES[query.format],
+        headers={"Content-Disposition": f"attachment; filename={spec.key}-{query.crs}.{suffix}"},
+    )

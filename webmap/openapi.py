@@ -46,6 +46,20 @@ SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
     ("post", "/api/v1/coverage/scenario"): {"200": json_answer(ref("Scenario"))},
     ("post", "/api/v1/coverage/suggest"): {"200": json_answer(ref("Suggestion"))},
     ("get", "/api/v1/layers"): {"200": json_answer(arr(ref("Layer")))},
+    ("get", "/api/v1/layers/{key}/export"): {
+        "200": {
+            "description": "OK",
+            "content": {
+                mime: {"schema": {"type": "string", "format": "binary"}}
+                for mime in (
+                    "application/geopackage+sqlite3",
+                    "application/zip",
+                    "text/csv",
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                )
+            },
+        }
+    },
     ("get", "/api/v1/layers/{key}.geojson"): {
         "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
     },

@@ -1,0 +1,130 @@
+"""Any registry layer (cases with their filters) as a file for GIS staff (issue #19): GeoPackage,
+Shapefile (zipped, with a .cpg: GBK by default so GBK tools read Chinese names, or UTF-8),
+CSV (UTF-8 with a BOM for Excel; WKT, or lon/lat columns for points) or XLSX; in WGS84,
+CGCS2000 (EPSG:4490, the same coordinates to centimetres) or GCJ-02 (Amap). The rows are the
+layer's own (layers/sql), so what an export shows is what the API shows the same caller.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+import zipfile
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import numpy as np
+import orjson
+import pandas as pd
+import pyogrio
+import shapely
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.crs import wgs84_to_gcj02
+from geo.errors import BadInput
+from layers.registry import LayerSpec
+
+Format = Literal["gpkg", "shp", "csv", "xlsx"]
+Crs = Literal["wgs84", "cgcs2000", "gcj02"]
+MIMETYPES = {
+    "gpkg": "application/geopackage+sqlite3",
+    "shp": "application/zip",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EPSG = {"wgs84": 4326, "cgcs2000": 4490, "gcj02": 4326}  # GCJ-02 has no code; its files say 4326
+
+
+def layer_frame(
+    session: Session,
+    spec: LayerSpec,
+    areas: list[str] | None,
+    filters: dict[str, str],
+    t0: datetime | None = None,
+    t1: datetime | None = None,
+) -> gpd.GeoDataFrame:
+    """The layer's features (WGS84) with code, name and their attributes as columns."""
+    params: dict[str, Any] = {
+        "minx": -180.0,
+        "miny": -90.0,
+        "maxx": 180.0,
+        "maxy": 90.0,
+        "tol": 0.0,
+        "kind": None,
+        "grid": None,
+        "areas": areas,
+        "keys": list(filters),
+        "vals": list(filters.values()),
+        "t0": t0,
+        "t1": t1,
+        "fid": None,
+        "limit": None,
+        "offset": 0,
+        "srid": 4326,
+        "flip": False,
+        "digits": 7,
+    }
+    rows = session.execute(text(spec.items_sql), params).all()
+    props = [dict(r.props or {}) for r in rows]
+    df = pd.DataFrame(props).drop(columns=["code", "name"], errors="ignore")
+    df.insert(0, "code", [r.code for r in rows])
+    df.insert(1, "name", [r.name for r in rows])
+    geoms = shapely.from_geojson([r.geometry for r in rows]) if rows else []
+    for col in df.columns:  # nested values (a list, an object) as JSON text
+        if df[col].map(lambda v: isinstance(v, dict | list)).any():
+            df[col] = df[col].map(lambda v: orjson.dumps(v).decode() if v is not None else None)
+    return gpd.GeoDataFrame(df, geometry=list(geoms), crs=4326)
+
+
+def _to_crs(gdf: gpd.GeoDataFrame, crs: Crs) -> gpd.GeoDataFrame:
+    if crs == "gcj02":
+
+        def shift(xy: np.ndarray) -> np.ndarray:
+            lon, lat = wgs84_to_gcj02(xy[:, 0], xy[:, 1])
+            return np.column_stack([lon, lat])
+
+        gdf = gdf.set_geometry(shapely.transform(gdf.geometry.values, shift))
+    return gdf.set_crs(EPSG[crs], allow_override=True)
+
+
+def export(
+    gdf: gpd.GeoDataFrame,
+    layer: str,
+    fmt: Format,
+    crs: Crs,
+    encoding: Literal["gbk", "utf-8"] = "gbk",
+    geometry: Literal["wkt", "lonlat"] = "wkt",
+) -> bytes:
+    """The frame as one file's bytes (a Shapefile as a zip of its parts)."""
+    gdf = _to_crs(gdf, crs)
+    if fmt == "csv" or fmt == "xlsx":
+        table = pd.DataFrame(gdf.drop(columns="geometry"))
+        if geometry == "lonlat":
+            if not (gdf.geom_type == "Point").all():
+                raise BadInput("lon/lat columns are for point layers; use geometry=wkt")
+            table["lon"], table["lat"] = gdf.geometry.x.round(7), gdf.geometry.y.round(7)
+        else:
+            table["wkt"] = shapely.to_wkt(gdf.geometry.values, rounding_precision=7)
+        if fmt == "csv":
+            return ("\ufeff" + table.to_csv(index=False)).encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        if fmt == "xlsx":
+            out = Path(tmp) / f"{layer}.xlsx"
+            pyogrio.write_dataframe(table, out, driver="XLSX", layer=layer)
+            return out.read_bytes()
+        if fmt == "gpkg":
+            out = Path(tmp) / f"{layer}.gpkg"
+            pyogrio.write_dataframe(gdf, out, layer=layer, driver="GPKG")
+            return out.read_bytes()
+        out = Path(tmp) / f"{layer}.shp"
+        pyogrio.write_dataframe(
+            gdf, out, driver="ESRI Shapefile", encoding="GBK" if encoding == "gbk" else "UTF-8"
+        )
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+            for part in sorted(Path(tmp).iterdir()):
+                z.write(part, part.name)
+        return buf.getvalue()
