@@ -259,6 +259,17 @@ def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str
     assert "党群服务中心" in legend
     assert v.page.locator(".leaflet-control-scale").count() == 1
     assert v.page.locator(".leaflet-control-layers").count() == 1
+    # the export control: a layer, a format, a CRS; the link downloads what the API gives
+    v.page.select_option("#gm-export-layer", "compounds")
+    v.page.select_option("#gm-export-format", "csv")
+    v.page.select_option("#gm-export-crs", "gcj02")
+    href = v.page.get_attribute(".gm-export-go", "href")
+    assert href == "/api/v1/layers/compounds/export?format=csv&crs=gcj02"
+    got = v.page.evaluate(
+        "(u) => fetch(u).then(async (r) => [r.status, (await r.text()).split('\\n').length])",
+        href,
+    )
+    assert got[0] == 200 and got[1] >= 690
     v.shot("planner-1600x1000.png")
     v.close()
 

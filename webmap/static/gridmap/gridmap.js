@@ -232,6 +232,37 @@
     for (const l of drawn) paths(l).bringToFront();
   };
 
+  // Export (GIS staff): any layer drawn on the page as GeoPackage, Shapefile, CSV or XLSX, in
+  // WGS84, CGCS2000 or GCJ-02; the file is what the API shows this user.
+  gm.exportControl = function (map) {
+    const box = gm.el("div", "gm-export-box");
+    const layer = gm.el("select"), fmt = gm.el("select"), crs = gm.el("select");
+    layer.id = "gm-export-layer"; fmt.id = "gm-export-format"; crs.id = "gm-export-crs";
+    const seen = new Set();
+    for (const l of Object.values(gm.layers)) {
+      const spec = l._gm.spec;
+      if (spec.computed || seen.has(spec.key)) continue;
+      seen.add(spec.key);
+      const o = gm.el("option", null, spec.title); o.value = spec.key; layer.appendChild(o);
+    }
+    for (const [v, t] of [["gpkg", "GeoPackage"], ["shp", "Shapefile"], ["csv", "CSV"], ["xlsx", "Excel"]]) {
+      const o = gm.el("option", null, t); o.value = v; fmt.appendChild(o);
+    }
+    for (const [v, t] of [["wgs84", "WGS84"], ["cgcs2000", "CGCS2000"], ["gcj02", "GCJ-02"]]) {
+      const o = gm.el("option", null, t); o.value = v; crs.appendChild(o);
+    }
+    const go = gm.el("a", "gm-export-go", "导出");
+    const update = () => {
+      go.href = `/api/v1/layers/${encodeURIComponent(layer.value)}/export?format=${fmt.value}&crs=${crs.value}`;
+    };
+    for (const el of [layer, fmt, crs]) { el.addEventListener("change", update); box.appendChild(el); }
+    box.appendChild(go);
+    update();
+    const Control = L.Control.extend({ onAdd: () => { L.DomEvent.disableClickPropagation(box); return box; } });
+    new Control({ position: "bottomright" }).addTo(map);
+    return box;
+  };
+
   gm.reloadAll = function () {
     return Promise.all(Object.values(gm.layers).map((l) => l.reload()));
   };

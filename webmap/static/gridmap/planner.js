@@ -115,6 +115,7 @@
   }
   gm.runCoverage = run;
   gm.start = function (m, cfg) {
+    if (!window.matchMedia("(max-width: 600px)").matches) gm.exportControl(m);
     map = m;
     document.body.classList.add("gm-planner");
     const b = cfg.bounds;

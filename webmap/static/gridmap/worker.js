@@ -77,6 +77,7 @@
   }
   gm.search = search;
   gm.start = function (m, cfg) {
+    if (!window.matchMedia("(max-width: 600px)").matches) gm.exportControl(m);
     map = m;
     document.body.classList.add("gm-worker");
     const b = cfg.bounds;
