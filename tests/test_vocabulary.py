@@ -109,7 +109,7 @@ def test_zone_polygons_rank_the_zone_kinds_in_the_rules_order(session: Session) 
 
 
 def test_orm_models_match_the_migrations(session: Session) -> None:
-    """geo/models.py (what Alembic autogenerates against) cannot drift from the migrations."""
+    """geo/models/ (what Alembic autogenerates against) cannot drift from the migrations."""
 
     def ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
         # PostGIS's own table, and the views and temp tables that are not schema

@@ -1,0 +1,133 @@
+"""Cases, their categories, their trail and the batch imports that created some."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.orm import Mapped, mapped_column
+
+from geo.models.base import Base, _gist
+from geo.vocabulary import SRID
+
+
+class Category(Base):
+    """Case category: GB/T 30428 event classes plus the district's governance cases."""
+
+    __tablename__ = "categories"
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    group_name: Mapped[str] = mapped_column(Text)
+    sla_hours: Mapped[int] = mapped_column(Integer)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        _gist("cases"),
+        CheckConstraint(
+            "status IN ('reported', 'assigned', 'accepted', 'resolved', 'closed', 'returned', "
+            "'duplicate')",
+            name="ck_cases_status",
+        ),
+        CheckConstraint(
+            "rule IS NULL OR rule IN ('covers', 'boundary', 'snapped')", name="ck_cases_rule"
+        ),
+        Index("ix_cases_created_at", "created_at"),
+        Index(  # a key is its caller's: scope is the account, key or anonymous client
+            "ix_cases_idempotency_key",
+            "idempotency_scope",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+        Index("ix_cases_category_created", "category_code", "created_at"),
+        Index("ix_cases_public_token", "public_token", unique=True),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    received_lon: Mapped[float] = mapped_column(Float)
+    received_lat: Mapped[float] = mapped_column(Float)
+    received_crs: Mapped[str] = mapped_column(String(10), default="wgs84")
+    geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
+    category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    description: Mapped[str] = mapped_column(Text)
+    address: Mapped[str | None] = mapped_column(Text)
+    reporter_name: Mapped[str | None] = mapped_column(Text)
+    reporter_phone: Mapped[str | None] = mapped_column(Text)
+    source: Mapped[str] = mapped_column(String(20), default="api", server_default="api")
+    status: Mapped[str] = mapped_column(Text, default="reported", server_default="reported")
+    street_code: Mapped[str | None] = mapped_column(String(9))
+    community_code: Mapped[str | None] = mapped_column(String(12))
+    grid_code: Mapped[str | None] = mapped_column(String(15), index=True)
+    zone_kind: Mapped[str | None] = mapped_column(Text)
+    zone_code: Mapped[str | None] = mapped_column(Text)
+    party_org_code: Mapped[str | None] = mapped_column(Text)
+    residential_building_code: Mapped[str | None] = mapped_column(Text)
+    stairwell_branch_code: Mapped[str | None] = mapped_column(Text)
+    worker_id: Mapped[str | None] = mapped_column(Text)
+    rule: Mapped[str | None] = mapped_column(Text)
+    outside: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    distance_m: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+    idempotency_scope: Mapped[str | None] = mapped_column(Text)
+    # What the public sees as the case's id (Open311): unguessable, unlike the sequential id.
+    public_token: Mapped[str] = mapped_column(
+        String(32), server_default=text("replace(gen_random_uuid()::text, '-', '')")
+    )
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A batch-imported case: its part of the file (case_imports), the record of its creation.
+    # No foreign key, like the codes above (see migration 0011).
+    import_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class CaseEvent(Base):
+    """Append-only trail: every transition and reassignment of a case, and the creation of a
+    case reported on its own (a batch-imported case's creation is its case_imports record)."""
+
+    __tablename__ = "case_events"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    actor: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    from_status: Mapped[str | None] = mapped_column(Text)
+    to_status: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    data: Mapped[dict[str, Any] | None] = mapped_column(JSONB)
+
+
+class CaseImport(Base):
+    """One committed part of a batch file: its rows first_row..last_row (1-based, header not
+    counted) of the file whose SHA-256 is digest. A file is imported in parts, each in its own
+    transaction; re-submitting the file imports only the parts not recorded here."""
+
+    __tablename__ = "case_imports"
+    __table_args__ = (UniqueConstraint("digest", "first_row", name="uq_case_imports_part"),)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    digest: Mapped[str] = mapped_column(String(64))
+    first_row: Mapped[int] = mapped_column(Integer)
+    last_row: Mapped[int] = mapped_column(Integer)
+    accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    source: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
