@@ -32,10 +32,10 @@ from geo.assign import assign_pending
 from geo.derived import refresh_all
 from geo.network import prepare_network
 from geo.settings import Settings
-from geo.vocabulary import METRIC_SRID
+from geo.vocabulary import DISTRICT_TZ, METRIC_SRID
 
 DEMO_SEED = 20261123
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = ZoneInfo(DISTRICT_TZ)
 CASES_PER_YEAR = 30_000  # per demo-sized district
 
 # Write order (parents first). The generator's frames hold exactly each table's columns.

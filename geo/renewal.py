@@ -14,8 +14,9 @@ from sqlalchemy.orm import Session
 
 from geo.errors import NotFound
 from geo.sql.loader import query
+from geo.vocabulary import DISTRICT_TZ
 
-BEIJING = ZoneInfo("Asia/Shanghai")
+BEIJING = ZoneInfo(DISTRICT_TZ)
 
 
 def _q(name: str) -> Any:

@@ -3,8 +3,9 @@ with numerator and denominator at district, street or community level."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -13,6 +14,7 @@ from geo.errors import NotFound, Unprocessable
 from geo.meetings import compound_meetings
 from geo.renewal import list_projects
 from geo.sql.loader import query
+from geo.vocabulary import DISTRICT_TZ
 
 
 def _rate(numerator: int, denominator: int, per: float = 100.0) -> dict[str, Any]:
@@ -56,7 +58,8 @@ def compound_parties(session: Session, code: str) -> dict[str, Any]:
     added = sum(b.elevators for b in buildings if b.elevator == "加装")
     renewed = sum(b.elevators for b in buildings if b.elevator == "更新")
     units = sum(b.units or 1 for b in buildings)
-    due = r.committee_term_end is not None and 0 <= (r.committee_term_end - date.today()).days <= 90
+    today = datetime.now(ZoneInfo(DISTRICT_TZ)).date()
+    due = r.committee_term_end is not None and 0 <= (r.committee_term_end - today).days <= 90
     return {
         "code": r.code,
         "name": r.name,

@@ -16,19 +16,25 @@ visit.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import Conflict, NotFound, Unprocessable
 from geo.sql.loader import query
-from geo.vocabulary import NEED_CATEGORIES
+from geo.vocabulary import DISTRICT_TZ, NEED_CATEGORIES
 
 
 def _q(name: str) -> Any:
     return text(query("visits", name))
+
+
+def district_today() -> date:
+    """Today in the district (Beijing), whatever the server's clock zone."""
+    return datetime.now(ZoneInfo(DISTRICT_TZ)).date()
 
 
 def _working_days(start: date, end: date) -> list[date]:

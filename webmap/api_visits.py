@@ -18,6 +18,7 @@ from geo.visit_routes import day_route
 from geo.visits import (
     business_community,
     business_stats,
+    district_today,
     file_request,
     get_visit,
     record_outcome,
@@ -77,7 +78,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
         return jsonify(error="bad_request", message="latest is before earliest"), 400
     s = get_session()
     out = file_request(
-        s, body.model_dump(), caller.name, get_settings().visit_gap_days, date.today()
+        s, body.model_dump(), caller.name, get_settings().visit_gap_days, district_today()
     )
     s.commit()
     return jsonify({**out, "visit": get_visit(s, out["visit_id"])}), 201
@@ -92,7 +93,7 @@ def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
     who = query.commissioner or me
     if caller.role == "building_commissioner" and who != me:
         raise Forbidden("楼宇专员只能查看自己的走访路线")
-    return jsonify(day_route(get_read_session(), who, query.date or date.today()))
+    return jsonify(day_route(get_read_session(), who, query.date or district_today()))
 
 
 @api.get("/visits/<int:visit_id>")

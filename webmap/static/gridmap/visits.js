@@ -87,7 +87,10 @@
   gm.start = function (m) {
     map = m;
     document.body.classList.add("gm-worker");
-    $("gm-date").value = params.get("date") || new Date().toISOString().slice(0, 10);
+    // today where the phone is (its own zone; toISOString would be UTC's day)
+    const now = new Date();
+    const local = new Date(now.getTime() - now.getTimezoneOffset() * 60000).toISOString().slice(0, 10);
+    $("gm-date").value = params.get("date") || local;
     $("gm-day").addEventListener("submit", (e) => { e.preventDefault(); load(); });
     load();
   };
