@@ -10,11 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.loaders import LoadError, LoadReport, read_table
+from data.loaders import LoadError, LoadReport, cell, read_table, rename_columns
 from geo.vocabulary import PARTNER_KINDS
 
 TABLES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -64,25 +63,10 @@ KNOWN = {  # the codes a reference may name, table by table (constant SQL)
 }
 
 
-def _cell(v: Any) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
-
-
-def _rename(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    lower = {str(c).strip().lower(): c for c in df.columns}
-    mapping = {}
-    for want, aliases in TABLES[table].items():
-        for cand in (want, *aliases):
-            if cand.lower() in lower:
-                mapping[lower[cand.lower()]] = want
-                break
-    return df.rename(columns=mapping)
-
-
 def load_block_people(session: Session, table: str, path: Path) -> LoadReport:
     if table not in TABLES:
         raise LoadError(f"unknown table {table!r}; one of {', '.join(TABLES)}")
-    df = _rename(read_table(Path(path)), table)
+    df = rename_columns(read_table(Path(path)), TABLES[table])
     missing = [c for c in REQUIRED[table] if c not in df.columns]
     if missing:
         raise LoadError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
@@ -93,7 +77,7 @@ def load_block_people(session: Session, table: str, path: Path) -> LoadReport:
         if col in TABLES[table]
     }
     for i, r in enumerate(df.to_dict("records"), start=1):
-        row = {c: _cell(r.get(c)) or None for c in TABLES[table]}
+        row = {c: cell(r.get(c)) or None for c in TABLES[table]}
         reason = _problem(table, row, known)
         if reason:
             report.rejected.append({"row": i, "code": row.get("code"), "reason": reason})

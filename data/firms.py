@@ -9,11 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.loaders import LoadError, LoadReport, read_table
+from data.loaders import LoadError, LoadReport, cell, read_table, rename_columns
 from geo.credit_code import problem
 
 COLUMNS = {
@@ -40,38 +39,23 @@ RETURNING (xmax = 0)
 """
 
 
-def _rename(df: pd.DataFrame) -> pd.DataFrame:
-    lower = {str(c).strip().lower(): c for c in df.columns}
-    mapping = {}
-    for want, aliases in COLUMNS.items():
-        for cand in (want, *aliases):
-            if cand.lower() in lower:
-                mapping[lower[cand.lower()]] = want
-                break
-    return df.rename(columns=mapping)
-
-
-def _cell(v: Any) -> str:
-    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
-
-
 def _row(r: dict[str, Any], buildings: set[str], seen: dict[str, int]) -> dict[str, Any] | str:
     """The row ready to write, or why it is refused."""
-    code = _cell(r.get("code")).upper()
+    code = cell(r.get("code")).upper()
     reason = problem(code)
     if reason:
         return reason
     if code in seen:
         return f"统一社会信用代码 {code} appears twice (first at row {seen[code]})"
-    if not _cell(r.get("name")):
+    if not cell(r.get("name")):
         return "missing 企业名称 (name)"
-    building = _cell(r.get("building_code")).removesuffix(".0")
+    building = cell(r.get("building_code")).removesuffix(".0")
     if building not in buildings:
         return f"unknown building_code {building!r} (no such row in buildings)"
-    out: dict[str, Any] = {"code": code, "name": _cell(r["name"]), "building_code": building}
-    out["industry"] = _cell(r.get("industry")) or None
+    out: dict[str, Any] = {"code": code, "name": cell(r["name"]), "building_code": building}
+    out["industry"] = cell(r.get("industry")) or None
     for col, kind in (("employees", int), ("registered_capital", float)):
-        raw = _cell(r.get(col))
+        raw = cell(r.get(col))
         try:
             value = kind(float(raw)) if raw else None
         except ValueError:
@@ -79,7 +63,7 @@ def _row(r: dict[str, Any], buildings: set[str], seen: dict[str, int]) -> dict[s
         if value is not None and value < 0:
             return f"{col} must be ≥ 0, got {raw!r}"
         out[col] = value
-    flag = _cell(r.get("key_taxpayer")).lower()
+    flag = cell(r.get("key_taxpayer")).lower()
     if flag not in YES | NO:
         return f"key_taxpayer must be 是 or 否, got {flag!r}"
     out["key_taxpayer"] = flag in YES
@@ -87,7 +71,7 @@ def _row(r: dict[str, Any], buildings: set[str], seen: dict[str, int]) -> dict[s
 
 
 def load_firms(session: Session, path: Path) -> LoadReport:
-    df = _rename(read_table(Path(path)))
+    df = rename_columns(read_table(Path(path)), COLUMNS)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
         raise LoadError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
@@ -98,7 +82,7 @@ def load_firms(session: Session, path: Path) -> LoadReport:
     for i, r in enumerate(df.to_dict("records"), start=1):
         checked = _row(r, buildings, seen)
         if isinstance(checked, str):
-            report.rejected.append({"row": i, "code": _cell(r.get("code")), "reason": checked})
+            report.rejected.append({"row": i, "code": cell(r.get("code")), "reason": checked})
             continue
         seen[checked["code"]] = i
         rows.append(checked)

@@ -79,16 +79,29 @@ def read_table(path: Path) -> pd.DataFrame:
         raise LoadError(f"cannot read {path.name}: {exc}") from exc
 
 
-def _rename(df: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
-    lower = {str(c).lower(): c for c in df.columns}
+def rename_columns(df: pd.DataFrame, wanted: dict[str, tuple[str, ...]]) -> pd.DataFrame:
+    """Columns renamed to the names we use: each wanted name, or the first of its aliases the
+    file has (case and surrounding spaces ignored; a geometry column is never renamed)."""
+    lower = {str(c).strip().lower(): c for c in df.columns}
     mapping = {}
-    for want in (*spec.required, *spec.optional):
-        # Shapefiles cut field names to 10 characters (community_code -> community_).
-        for cand in (want, want[:10], *ALIASES.get(want, ())):
+    for want, aliases in wanted.items():
+        for cand in (want, *aliases):
             if cand.lower() in lower and lower[cand.lower()] != "geometry":
                 mapping[lower[cand.lower()]] = want
                 break
     return df.rename(columns=mapping)
+
+
+def cell(v: object) -> str:
+    """A table cell as text: '' for an empty one (None, or NaN as pandas reads a blank)."""
+    return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
+
+
+def _rename(df: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+    # Shapefiles cut field names to 10 characters (community_code -> community_).
+    return rename_columns(
+        df, {w: (w[:10], *ALIASES.get(w, ())) for w in (*spec.required, *spec.optional)}
+    )
 
 
 def _points_from_csv(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:

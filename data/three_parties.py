@@ -13,7 +13,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from data.layer_specs import ALIASES, LAYERS
-from data.loaders import LoadError, LoadReport, read_table
+from data.loaders import LoadError, LoadReport, read_table, rename_columns
 from data.upsert import check_values
 from geo import audit
 from geo.access import MAY, STAFF, Caller, covers
@@ -25,15 +25,8 @@ COLUMNS = {"code": ("小区编码", "编码", "代码"), "commissioner": ("小�
 
 
 def _rename(df: pd.DataFrame) -> pd.DataFrame:
-    lower = {str(c).strip().lower(): c for c in df.columns}
-    mapping = {}
-    for want in (*COLUMNS, *EDITABLE):
-        aliases = COLUMNS.get(want, ()) + ALIASES.get(want, ())
-        for cand in (want, *aliases):
-            if cand.lower() in lower:
-                mapping[lower[cand.lower()]] = want
-                break
-    return df.rename(columns=mapping)
+    wanted = {w: COLUMNS.get(w, ()) + ALIASES.get(w, ()) for w in (*COLUMNS, *EDITABLE)}
+    return rename_columns(df, wanted)
 
 
 def import_parties(session: Session, path: Path, username: str) -> LoadReport:
