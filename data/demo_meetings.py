@@ -58,12 +58,45 @@ SIDES = ("residents_committee", "owners_committee", "property", "residents", "pa
 OWNERS = ("物业", "居委会", "业委会", "社区党委", "街道城管科")
 
 
-def _place(session: Session, kind: str, name: str) -> str | None:
-    table = {"compound": "compounds", "open_block": "open_blocks"}[kind]
-    return session.execute(
-        text(f"SELECT min(code) FROM {table} WHERE name = :n"),  # noqa: S608 (constant table)
-        {"n": name},
-    ).scalar()
+# The documented series: (place kind, place name, meeting kind, days before today of the
+# first, days between them, participants, [(topic, topic class, decision)]).
+DAHU_SERIES = [
+    (
+        f"酬金制改革：{topic}",
+        "物业服务",
+        "形成“固定酬金+考核激励+阳光监督”运行模式" if i == len(DAHU) - 1 else f"{topic}议定",
+    )
+    for i, topic in enumerate(DAHU)
+]
+DOCUMENTED = (
+    (
+        "open_block",
+        "河罕上街区",
+        "红茶议事会",
+        330,
+        40,
+        {"merchants": 12, "residents": 6, "property": 1, "party_members": 7},
+        HEHANSHANG,
+    ),
+    (
+        "open_block",
+        "小河直街历史街区",
+        "红茶议事会",
+        300,
+        45,
+        {"departments": 2, "residents_committee": 2, "merchants": 8, "residents": 5},
+        XIAOHE,
+    ),
+    (
+        "compound",
+        "大浒东苑BC区",
+        "专题议事会",
+        360,
+        25,
+        {"owners_committee": 5, "property": 2, "residents": 8, "residents_committee": 1},
+        DAHU_SERIES,
+    ),
+)
 
 
 def build_demo_meetings(session: Session, now: datetime, seed: int) -> int:
@@ -72,58 +105,16 @@ def build_demo_meetings(session: Session, now: datetime, seed: int) -> int:
     rng = np.random.default_rng(seed)
     today = now.date()
     rows: list[dict[str, Any]] = []
-    block = _place(session, "open_block", "河罕上街区")
-    if block:
-        for i, (topic, cls, decision) in enumerate(HEHANSHANG):
-            rows.append(
-                _row(
-                    "红茶议事会",
-                    "open_block",
-                    block,
-                    today - timedelta(days=330 - 40 * i),
-                    topic,
-                    cls,
-                    decision,
-                    {"merchants": 12, "residents": 6, "property": 1, "party_members": 7},
-                )
-            )
-    street = _place(session, "open_block", "小河直街历史街区")
-    if street:
-        for i, (topic, cls, decision) in enumerate(XIAOHE):
-            rows.append(
-                _row(
-                    "红茶议事会",
-                    "open_block",
-                    street,
-                    today - timedelta(days=300 - 45 * i),
-                    topic,
-                    cls,
-                    decision,
-                    {"departments": 2, "residents_committee": 2, "merchants": 8, "residents": 5},
-                )
-            )
-    dahu = _place(session, "compound", "大浒东苑BC区")
-    if dahu:
-        for i, topic in enumerate(DAHU):
-            last = i == len(DAHU) - 1
-            decision = "形成“固定酬金+考核激励+阳光监督”运行模式" if last else f"{topic}议定"
-            rows.append(
-                _row(
-                    "专题议事会",
-                    "compound",
-                    dahu,
-                    today - timedelta(days=360 - 25 * i),
-                    f"酬金制改革：{topic}",
-                    "物业服务",
-                    decision,
-                    {
-                        "owners_committee": 5,
-                        "property": 2,
-                        "residents": 8,
-                        "residents_committee": 1,
-                    },
-                )
-            )
+    for place_kind, name, kind, first, step, sides, series in DOCUMENTED:
+        code = session.execute(
+            text("SELECT min(code) FROM zone_polygons WHERE kind = :k AND name = :n"),
+            {"k": place_kind, "n": name},
+        ).scalar()
+        if code is None:  # a synthetic city has none of the named places
+            continue
+        for i, (topic, cls, decision) in enumerate(series):
+            held = today - timedelta(days=first - step * i)
+            rows.append(_row(kind, place_kind, code, held, topic, cls, decision, sides))
     rows.extend(_generated(session, rng, today))
     _write(session, rows, rng, today)
     return len(rows)
