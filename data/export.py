@@ -12,7 +12,7 @@ import tempfile
 import zipfile
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import geopandas as gpd
 import numpy as np
@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from geo.crs import wgs84_to_gcj02
 from geo.errors import BadInput
-from layers.registry import LayerSpec
+from layers.registry import LayerSpec, items_params
 
 Format = Literal["gpkg", "shp", "csv", "xlsx"]
 Crs = Literal["wgs84", "cgcs2000", "gcj02"]
@@ -47,26 +47,7 @@ def layer_frame(
     t1: datetime | None = None,
 ) -> gpd.GeoDataFrame:
     """The layer's features (WGS84) with code, name and their attributes as columns."""
-    params: dict[str, Any] = {
-        "minx": -180.0,
-        "miny": -90.0,
-        "maxx": 180.0,
-        "maxy": 90.0,
-        "tol": 0.0,
-        "kind": None,
-        "grid": None,
-        "areas": areas,
-        "keys": list(filters),
-        "vals": list(filters.values()),
-        "t0": t0,
-        "t1": t1,
-        "fid": None,
-        "limit": None,
-        "offset": 0,
-        "srid": 4326,
-        "flip": False,
-        "digits": 7,
-    }
+    params = items_params(areas, filters=filters, t0=t0, t1=t1)
     rows = session.execute(text(spec.items_sql), params).all()
     props = [dict(r.props or {}) for r in rows]
     df = pd.DataFrame(props).drop(columns=["code", "name"], errors="ignore")

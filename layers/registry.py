@@ -151,6 +151,64 @@ _EXTENT_TAIL = """
 """
 
 
+WORLD = (-180.0, -90.0, 180.0, 90.0)
+
+
+def layer_params(
+    areas: list[str] | None,
+    bbox: tuple[float, float, float, float] = WORLD,
+    *,
+    tol: float = 0.0,
+    kind: str | None = None,
+    grid: str | None = None,
+) -> dict[str, Any]:
+    """What every layer's SQL binds: the WGS84 box, the simplification in degrees, the
+    facilities' kind and the cases' grid, and the caller's areas (None: all)."""
+    minx, miny, maxx, maxy = bbox
+    return {
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "tol": tol,
+        "kind": kind,
+        "grid": grid,
+        "areas": areas,
+    }
+
+
+def items_params(
+    areas: list[str] | None,
+    bbox: tuple[float, float, float, float] = WORLD,
+    *,
+    filters: dict[str, str] | None = None,
+    t0: object = None,
+    t1: object = None,
+    fid: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    srid: int = 4326,
+    flip: bool = False,
+    digits: int = 7,
+) -> dict[str, Any]:
+    """What items_sql binds beyond layer_params: attribute filters, the cases' time, one
+    feature, paging (limit None: all), and the answer's CRS (north first: flip)."""
+    filters = filters or {}
+    return {
+        **layer_params(areas, bbox),
+        "keys": list(filters),
+        "vals": list(filters.values()),
+        "t0": t0,
+        "t1": t1,
+        "fid": fid,
+        "limit": limit,
+        "offset": offset,
+        "srid": srid,
+        "flip": flip,
+        "digits": digits,
+    }
+
+
 @cache
 def _framed(key: str, head: str, tail: str) -> str:
     return head + _sql(key).strip().rstrip(";") + tail

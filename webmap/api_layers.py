@@ -16,7 +16,7 @@ from data.export import MIMETYPES, export, layer_frame
 from geo.coverage import MAX_WALK_M
 from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
-from layers.registry import LAYERS
+from layers.registry import LAYERS, layer_params
 from webmap.auth import allow
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
@@ -72,16 +72,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
             raise BadInput("bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
-    params = {
-        "minx": box[0],
-        "miny": box[1],
-        "maxx": box[2],
-        "maxy": box[3],
-        "tol": tol,
-        "kind": query.kind,
-        "grid": query.grid,
-        "areas": caller.patterns(),
-    }
+    params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
     body = get_read_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")
 

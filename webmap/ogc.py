@@ -23,7 +23,7 @@ from sqlalchemy import text
 
 from geo.access import require
 from geo.errors import BadInput, Forbidden, NotFound
-from layers.registry import LAYERS, LayerSpec
+from layers.registry import LAYERS, WORLD, LayerSpec, items_params, layer_params
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session
 
@@ -48,7 +48,6 @@ CONFORMANCE = [
 LIMIT, MAX_LIMIT = 100, 10_000
 RESERVED = {"bbox", "bbox-crs", "crs", "limit", "offset", "datetime", "f"}
 GEOJSON = "application/geo+json"
-WORLD = (-180.0, -90.0, 180.0, 90.0)
 
 
 def _collections() -> list[LayerSpec]:
@@ -149,23 +148,13 @@ def conformance() -> Response:
     return _answer({"conformsTo": CONFORMANCE, "links": []}, title="conformance")
 
 
-def _params(bbox: tuple[float, float, float, float] = WORLD) -> dict[str, Any]:
-    caller = current_caller()
-    return {
-        "minx": bbox[0],
-        "miny": bbox[1],
-        "maxx": bbox[2],
-        "maxy": bbox[3],
-        "tol": 0.0,
-        "kind": None,
-        "grid": None,
-        "areas": caller.patterns() if caller.account else [],
-    }
+def _areas() -> list[str] | None:
+    return current_caller().patterns()
 
 
 def _collection(spec: LayerSpec) -> dict[str, Any]:
     b = f"{_base()}/collections/{spec.key}"
-    e = get_read_session().execute(text(spec.extent_sql), _params()).one()
+    e = get_read_session().execute(text(spec.extent_sql), layer_params(_areas())).one()
     extent = {
         "spatial": {
             "bbox": [[float(v) for v in e]] if e[0] is not None else [list(WORLD)],
@@ -293,19 +282,19 @@ def _rows(spec: LayerSpec, *, fid: str | None, limit: int, offset: int) -> tuple
     t0, t1 = _when()
     if (t0 or t1) and spec.key != "cases":
         raise BadInput("datetime filters the cases collection only")
-    params = {
-        **_params(_bbox() if fid is None else WORLD),
-        "keys": list(filters),
-        "vals": list(filters.values()),
-        "t0": t0,
-        "t1": t1,
-        "fid": fid,
-        "limit": limit,
-        "offset": offset,
-        "srid": srid,
-        "flip": north_first,
-        "digits": digits,
-    }
+    params = items_params(
+        _areas(),
+        _bbox() if fid is None else WORLD,
+        filters=filters,
+        t0=t0,
+        t1=t1,
+        fid=fid,
+        limit=limit,
+        offset=offset,
+        srid=srid,
+        flip=north_first,
+        digits=digits,
+    )
     return get_read_session().execute(text(spec.items_sql), params).all(), uri
 
 

@@ -13,9 +13,9 @@ import math
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
-from geo.access import require
+from geo.access import Caller, require
 from geo.errors import BadInput, NotFound
-from layers.registry import LAYERS, LayerSpec
+from layers.registry import LAYERS, LayerSpec, layer_params
 from webmap.auth import allow
 from webmap.db import get_read_session, get_settings
 
@@ -24,14 +24,14 @@ MAX_ZOOM = 20
 MVT = "application/vnd.mapbox-vector-tile"
 
 
-def _spec(layer: str) -> LayerSpec:
+def _spec(layer: str) -> tuple[LayerSpec, Caller]:
     caller = allow("layers")
     spec = LAYERS.get(layer)
     if spec is None or spec.computed:
         raise NotFound(f"no tiled layer {layer!r}")
     if spec.key == "cases":
         require(caller, "case.read")
-    return spec
+    return spec, caller
 
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
@@ -50,27 +50,13 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 @bp.get("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(layer: str, z: int, x: int, y: int) -> Response:
-    spec = _spec(layer)
+    spec, caller = _spec(layer)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise BadInput(f"no tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})")
     if z < spec.min_zoom:
         return Response(status=204)
-    w, s, e, n = tile_bounds(z, x, y)
-    caller = allow("layers")
-    params = {
-        "minx": w,
-        "miny": s,
-        "maxx": e,
-        "maxy": n,
-        "tol": 0.0,
-        "kind": None,
-        "grid": None,
-        "areas": caller.patterns() if caller.account else [],
-        "z": z,
-        "x": x,
-        "y": y,
-        "layer": spec.key,
-    }
+    params = {**layer_params(caller.patterns(), tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
+    params["layer"] = spec.key
     body = get_read_session().execute(text(spec.tile_sql), params).scalar_one()
     data = bytes(body or b"")
     etag = hashlib.sha256(data).hexdigest()[:32]
@@ -86,7 +72,7 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
 @bp.get("/<layer>.json")
 def tilejson(layer: str) -> Response:
     """TileJSON 3.0 for a layer: its tile URL, zoom range, fields and bounds."""
-    spec = _spec(layer)
+    spec, _ = _spec(layer)
     base = request.host_url.rstrip("/")
     fields = {"code": "String", "name": "String"} | {p: "String" for p, _ in spec.popup}
     return jsonify(
