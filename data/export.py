@@ -25,7 +25,8 @@ from sqlalchemy.orm import Session
 
 from geo.crs import wgs84_to_gcj02
 from geo.errors import BadInput
-from layers.registry import LayerSpec, items_params
+from layers.frames import items_params
+from layers.registry import LayerSpec
 
 Format = Literal["gpkg", "shp", "csv", "xlsx"]
 Crs = Literal["wgs84", "cgcs2000", "gcj02"]

@@ -16,7 +16,8 @@ from data.export import MIMETYPES, export, layer_frame
 from geo.coverage import MAX_WALK_M
 from geo.errors import BadInput, NotFound
 from geo.walking_areas import walking_areas
-from layers.registry import LAYERS, layer_params
+from layers.frames import layer_params
+from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema

@@ -23,7 +23,8 @@ from sqlalchemy import text
 
 from geo.access import require
 from geo.errors import BadInput, Forbidden, NotFound
-from layers.registry import LAYERS, WORLD, LayerSpec, items_params, layer_params
+from layers.frames import WORLD, items_params, layer_params
+from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session
 

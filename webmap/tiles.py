@@ -15,7 +15,8 @@ from sqlalchemy import text
 
 from geo.access import Caller, require
 from geo.errors import BadInput, NotFound
-from layers.registry import LAYERS, LayerSpec, layer_params
+from layers.frames import layer_params
+from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_read_session, get_settings
 

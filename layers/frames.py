@@ -1,0 +1,162 @@
+"""A layer's SQL inside fixed frames (joined from constants only), and what they bind.
+
+Each layer's own SQL (layers/sql/<key>.sql) returns (code, name, props jsonb, geom) for the
+WGS84 box :minx … :maxy; the frames wrap it as a GeoJSON FeatureCollection, OGC API items,
+a vector tile or an extent. Every value from a request is a bound parameter.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib.resources import files
+from typing import Any
+
+
+@cache
+def layer_sql(key: str) -> str:
+    """The layer's own SQL file, layers/sql/<key>.sql."""
+    return files("layers").joinpath(f"sql/{key}.sql").read_text(encoding="utf-8")
+
+
+# Joined from constants only: the layer's own SQL file inside a fixed frame. Every value from a
+# request is a bound parameter (:minx … :maxy, :tol, :kind, :grid).
+_FC_HEAD = """
+SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
+    json_build_object('type', 'Feature', 'id', f.code,
+                      'geometry', ST_AsGeoJSON(f.g, 6)::json,
+                      'properties', f.props || jsonb_build_object('code', f.code, 'name', f.name))
+), '[]'::json))::text
+FROM (SELECT code, name, props,
+             CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END AS g
+      FROM (
+"""
+_FC_TAIL = """
+      ) l) f
+WHERE NOT ST_IsEmpty(f.g)
+"""
+
+
+_ITEMS_HEAD = """
+SELECT count(*) OVER () AS matched, f.code, f.name, f.props,
+       ST_AsGeoJSON(CASE WHEN :flip THEN ST_FlipCoordinates(ST_Transform(f.geom, :srid))
+                    ELSE ST_Transform(f.geom, :srid) END, :digits, 0) AS geometry
+FROM (
+"""
+_ITEMS_TAIL = """
+) f
+WHERE ST_Intersects(f.geom, ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326))
+  AND (SELECT COALESCE(bool_and(COALESCE(f.props ->> q.k, CASE q.k WHEN 'code' THEN f.code
+                                                               WHEN 'name' THEN f.name END)
+                                = q.v), true)
+       FROM unnest(CAST(:keys AS text[]), CAST(:vals AS text[])) AS q(k, v))
+  AND (CAST(:t0 AS timestamptz) IS NULL
+       OR CAST(f.props ->> 'created_iso' AS timestamptz) >= CAST(:t0 AS timestamptz))
+  AND (CAST(:t1 AS timestamptz) IS NULL
+       OR CAST(f.props ->> 'created_iso' AS timestamptz) <= CAST(:t1 AS timestamptz))
+  AND (CAST(:fid AS text) IS NULL OR f.code = CAST(:fid AS text))
+ORDER BY f.code
+LIMIT :limit OFFSET :offset
+"""
+_TILE_HEAD = """
+SELECT ST_AsMVT(t, :layer, 4096, 'geom') FROM (
+    SELECT f.code, f.name, f.props,
+           ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true)
+               AS geom
+    FROM (
+"""
+_TILE_TAIL = """
+    ) f
+) t WHERE t.geom IS NOT NULL
+"""
+_EXTENT_HEAD = """
+SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+FROM (SELECT ST_Extent(f.geom) AS e FROM (
+"""
+_EXTENT_TAIL = """
+) f) x
+"""
+
+
+WORLD = (-180.0, -90.0, 180.0, 90.0)
+
+
+def layer_params(
+    areas: list[str] | None,
+    bbox: tuple[float, float, float, float] = WORLD,
+    *,
+    tol: float = 0.0,
+    kind: str | None = None,
+    grid: str | None = None,
+) -> dict[str, Any]:
+    """What every layer's SQL binds: the WGS84 box, the simplification in degrees, the
+    facilities' kind and the cases' grid, and the caller's areas (None: all)."""
+    minx, miny, maxx, maxy = bbox
+    return {
+        "minx": minx,
+        "miny": miny,
+        "maxx": maxx,
+        "maxy": maxy,
+        "tol": tol,
+        "kind": kind,
+        "grid": grid,
+        "areas": areas,
+    }
+
+
+def items_params(
+    areas: list[str] | None,
+    bbox: tuple[float, float, float, float] = WORLD,
+    *,
+    filters: dict[str, str] | None = None,
+    t0: object = None,
+    t1: object = None,
+    fid: str | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    srid: int = 4326,
+    flip: bool = False,
+    digits: int = 7,
+) -> dict[str, Any]:
+    """What items_sql binds beyond layer_params: attribute filters, the cases' time, one
+    feature, paging (limit None: all), and the answer's CRS (north first: flip)."""
+    filters = filters or {}
+    return {
+        **layer_params(areas, bbox),
+        "keys": list(filters),
+        "vals": list(filters.values()),
+        "t0": t0,
+        "t1": t1,
+        "fid": fid,
+        "limit": limit,
+        "offset": offset,
+        "srid": srid,
+        "flip": flip,
+        "digits": digits,
+    }
+
+
+@cache
+def _framed(key: str, head: str, tail: str) -> str:
+    return head + layer_sql(key).strip().rstrip(";") + tail
+
+
+def feature_collection_sql(key: str) -> str:
+    """The layer as one GeoJSON FeatureCollection text, simplified by :tol degrees."""
+    return _framed(key, _FC_HEAD, _FC_TAIL)
+
+
+def items_sql(key: str) -> str:
+    """The layer as rows for OGC API items and exports: attribute filters (:keys, :vals),
+    cases' time (:t0, :t1), one feature (:fid), paging, the answer's CRS."""
+    return _framed(key, _ITEMS_HEAD, _ITEMS_TAIL)
+
+
+def tile_sql(key: str) -> str:
+    """The layer's features in Web Mercator tile :z/:x/:y as one MVT layer named :layer;
+    props' keys become the features' properties."""
+    return _framed(key, _TILE_HEAD, _TILE_TAIL)
+
+
+def extent_sql(key: str) -> str:
+    """The layer's extent (WGS84) as xmin, ymin, xmax, ymax."""
+    return _framed(key, _EXTENT_HEAD, _EXTENT_TAIL)
