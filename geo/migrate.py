@@ -7,7 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -36,6 +36,7 @@ def finish(url: str) -> None:
     try:
         with Session(engine) as s:
             apply_definitions(s)
+            s.execute(text("SELECT install_change_triggers()"))  # on tables added since
             refresh_all(s, load_settings().coverage_reach_m)
             s.commit()
     finally:

@@ -68,6 +68,8 @@ class Settings:
     """Requests per caller without an API key, e.g. `300 per minute`; None (`off`): no limit."""
     rate_limit_keyed: str
     """Requests per API key."""
+    tile_cache_mb: int
+    """Memory each serving process keeps for vector tiles (webmap/tile_cache.py); 0: none."""
     coverage_reach_m: float
     """How far the stored walking distances reach (metres): the longest coverage threshold.
     Twice the 15-minute life circle of GB 50180-2018 (1000 m) by default; changing it
@@ -101,6 +103,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_name=e.get("GRIDMAP_DISTRICT_NAME", "拱墅区"),
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
+        tile_cache_mb=int(e.get("GRIDMAP_TILE_CACHE_MB", "64")),
         request_budget_s=float(e.get("GRIDMAP_REQUEST_BUDGET_S", "20")),
         read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
         session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),

@@ -60,7 +60,7 @@ LIMIT :limit OFFSET :offset
 _TILE_HEAD = """
 SELECT ST_AsMVT(t, :layer, 4096, 'geom') FROM (
     SELECT f.code, f.name, f.props,
-           ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, true)
+           ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, :clip)
                AS geom
     FROM (
 """
@@ -153,7 +153,8 @@ def items_sql(key: str) -> str:
 
 def tile_sql(key: str) -> str:
     """The layer's features in Web Mercator tile :z/:x/:y as one MVT layer named :layer;
-    props' keys become the features' properties."""
+    props' keys become the features' properties. :clip false keeps each feature whole (a page
+    that draws a layer from tiles keeps one copy of each feature by its code)."""
     return _framed(key, _TILE_HEAD, _TILE_TAIL)
 
 

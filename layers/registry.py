@@ -12,6 +12,7 @@ from typing import Any, Literal
 from layers import frames
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
+TILE_ZOOM_OFFSET = 1  # a page draws a tiled layer from tiles one zoom below its view
 Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
 
 
@@ -37,6 +38,13 @@ class LayerSpec:
     color_by: str | None = None  # a property whose values each get a colour (points)
     choropleth_options: tuple[tuple[str, str], ...] = ()  # (property, label): the page may pick
     computed: bool = False  # built by geo/ (coverage walking areas), not by a SQL file
+    # big layers: the pages draw them from vector tiles (webmap/tiles.py), each feature whole
+    # in every tile it touches, TILE_ZOOM_OFFSET zooms below the view (512-pixel tiles)
+    tiled: bool = False
+
+    @property
+    def tile_min_zoom(self) -> int:
+        return max(0, self.min_zoom - TILE_ZOOM_OFFSET)
 
     @property
     def sql(self) -> str:
@@ -77,6 +85,9 @@ class LayerSpec:
             "choropleth_options": [list(o) for o in self.choropleth_options],
             "color_by": self.color_by,
             "url": f"/api/v1/layers/{self.key}.geojson",
+            "tiles": f"/tiles/{self.key}/{{z}}/{{x}}/{{y}}.mvt" if self.tiled else None,
+            "tile_min_zoom": self.tile_min_zoom,
+            "tile_zoom_offset": TILE_ZOOM_OFFSET,
         }
 
 
@@ -190,6 +201,7 @@ LAYERS: dict[str, LayerSpec] = {
             start=frozenset({"planner", "renewal"}),
             simplify=True,
             min_zoom=13,
+            tiled=True,
         ),
         LayerSpec(
             "residential_buildings",
@@ -242,6 +254,7 @@ LAYERS: dict[str, LayerSpec] = {
             ALL | {"visits"},
             start=frozenset({"visits"}),
             min_zoom=14,
+            tiled=True,
         ),
         LayerSpec(
             "firms",
@@ -371,6 +384,7 @@ LAYERS: dict[str, LayerSpec] = {
             start=frozenset({"cockpit", "worker"}),
             render=("cluster", "heat"),
             attribution=None,
+            tiled=True,
         ),
         LayerSpec(
             "coverage",
@@ -393,6 +407,7 @@ LAYERS: dict[str, LayerSpec] = {
             start=frozenset({"worker", "planner", "renewal", "visits"}),
             simplify=True,
             min_zoom=13,
+            tiled=True,
         ),
     )
 }

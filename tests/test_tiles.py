@@ -58,6 +58,93 @@ def test_tiles_carry_the_layers_features_and_revalidate(demo_url: str, tmp_path:
     assert c.get("/tiles/grids/3/9/0.mvt").status_code == 400
     assert c.get("/tiles/nothing/1/0/0.mvt").status_code == 404
     tj = c.get("/tiles/roads.json").get_json()
-    assert tj["tilejson"] == "3.0.0" and tj["minzoom"] == 13
+    assert tj["tilejson"] == "3.0.0" and tj["minzoom"] == 12  # a zoom below the pages
     assert tj["tiles"][0].endswith("/tiles/roads/{z}/{x}/{y}.mvt")
     assert app.test_client().get(f"/tiles/grids/{z}/{x}/{y}.mvt").status_code == 401
+
+
+def _ids(data: bytes, layer: str, tmp: Path) -> set[str]:
+    if not data:
+        return set()
+    f = tmp / "t.pbf"
+    f.write_bytes(data)
+    return set(pyogrio.read_dataframe(f, layer=layer)["code"])
+
+
+def test_the_tile_cache_serves_a_hit_and_never_a_tile_from_before_a_change(  # type: ignore[no-untyped-def]
+    app, client, tmp_path: Path
+) -> None:
+    from tests.fixtures import m_point
+    from webmap.tiles import cache
+
+    lon, lat = m_point(300, 100)
+    x, y = tile_of(lon, lat, 16)
+    url = f"/tiles/cases/16/{x}/{y}.mvt"
+    first = client.get(url)
+    assert first.status_code == 200
+    with app.app_context():
+        tiles = cache()
+    hits = tiles.hits
+    again = client.get(url)
+    assert tiles.hits == hits + 1 and again.data == first.data  # from the cache
+    new = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "parking", "description": "缓存之后的案件"},
+    )
+    assert new.status_code == 201
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert str(new.get_json()["id"]) in _ids(after.data, "cases", tmp_path)
+    assert str(new.get_json()["id"]) not in _ids(first.data, "cases", tmp_path)
+    # a write to a table the layer does not read leaves its tiles cached
+    grids = client.get(f"/tiles/grids/16/{x}/{y}.mvt")
+    hits = tiles.hits
+    assert client.get(f"/tiles/grids/16/{x}/{y}.mvt").data == grids.data
+    assert tiles.hits == hits + 1
+
+
+def test_a_load_changes_the_layers_tiles(app, client, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A layer loaded again (here one building's row rewritten, as `gridmap load` does) is
+    served afresh at once; a truncation too."""
+    from tests.fixtures import m_point
+
+    lon, lat = m_point(300, 100)
+    x, y = tile_of(lon, lat, 14)
+    url = f"/tiles/buildings/14/{x}/{y}.mvt"
+    before = _ids(client.get(url).data, "buildings", tmp_path)
+    session.execute(
+        text(
+            "INSERT INTO buildings (code, name, floors, geom) VALUES ('TILE-1', '新楼', 3, "
+            "ST_Multi(ST_Buffer(ST_SetSRID(ST_MakePoint(:x, :y), 4326), 0.0002)))"
+        ),
+        {"x": lon, "y": lat},
+    )
+    session.flush()
+    assert _ids(client.get(url).data, "buildings", tmp_path) == before | {"TILE-1"}
+    session.execute(text("TRUNCATE buildings CASCADE"))
+    session.flush()
+    assert client.get(url).data == b""
+
+
+def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type: ignore[no-untyped-def]
+    from layers.registry import LAYERS
+    from webmap.tile_cache import reads
+
+    triggered = set(
+        session.execute(
+            text(
+                "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                "WHERE t.tgname = 'note_change_rows'"
+            )
+        ).scalars()
+    )
+    read_by = {}
+    for spec in LAYERS.values():
+        if spec.computed:
+            continue
+        tables, clock = reads(session, spec.sql)
+        assert tables and set(tables) <= triggered, (spec.key, set(tables) - triggered)
+        read_by[spec.key] = tables, clock
+    assert read_by["cases"][1] and not read_by["roads"][1]  # the cases layer reads the clock
+    assert {"cases", "categories"} <= set(read_by["cases"][0])
+    assert read_by["roads"][0] == ("road_edges",)

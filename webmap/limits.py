@@ -3,7 +3,8 @@ address for the rest, with 429 and Retry-After beyond (Flask-Limiter). The limit
 GRIDMAP_RATE_LIMIT=off turns them off (load tests, benchmarks).
 
 Counts are kept in each worker process's memory: with N gunicorn workers a caller gets up to
-N times the limit before every worker refuses it. Static page assets are not counted.
+N times the limit before every worker refuses it. Static page assets are not counted; vector
+tiles (a map view asks for dozens at once, most from the tile cache) get the keyed limit.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ def init_app(app: Flask, settings: Settings) -> None:
         return
 
     def limit() -> str:
-        return settings.rate_limit_keyed if _key() else str(settings.rate_limit)
+        tiles = request.path.startswith("/tiles/")
+        return settings.rate_limit_keyed if _key() or tiles else str(settings.rate_limit)
 
     Limiter(
         _caller,

@@ -3,6 +3,9 @@ Mercator, ST_AsMVT, the layer's attributes as properties) and a TileJSON documen
 with the same access rules as /api/v1/layers. A tile answers with an ETag of its bytes and
 `Cache-Control: no-cache`: a client revalidates and gets 304 while the tile is unchanged, and
 never keeps a tile past a change. Below a layer's zoom range a tile is empty (204).
+
+Tiles are kept by each serving process (webmap/tile_cache.py), keyed by the layer's data
+version and the caller's areas; the pages' big layers (LayerSpec.tiled) come unclipped.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify, request
 from sqlalchemy import text
 
 from geo.access import Caller, require
@@ -19,6 +22,7 @@ from layers.frames import layer_params
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_read_session, get_settings
+from webmap.tile_cache import TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
@@ -49,18 +53,34 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return lon(x - pad), lat(y + 1 + pad), lon(x + 1 + pad), lat(y - pad)
 
 
+def cache() -> TileCache:
+    """This app's tile cache (one per serving process)."""
+    found = current_app.extensions.get("gridmap.tiles")
+    if found is None:
+        found = current_app.extensions.setdefault(
+            "gridmap.tiles", TileCache(get_settings().tile_cache_mb << 20)
+        )
+    return found  # type: ignore[no-any-return]
+
+
 @bp.get("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
 def tile(layer: str, z: int, x: int, y: int) -> Response:
     spec, caller = _spec(layer)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise BadInput(f"no tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})")
-    if z < spec.min_zoom:
+    if z < spec.tile_min_zoom:
         return Response(status=204)
-    params = {**layer_params(caller.patterns(), tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
-    params["layer"] = spec.key
-    body = get_read_session().execute(text(spec.tile_sql), params).scalar_one()
-    data = bytes(body or b"")
-    etag = hashlib.sha256(data).hexdigest()[:32]
+    session, areas = get_read_session(), caller.patterns()
+    version = cache().version(session, spec.key, spec.sql)  # before the tile: never older
+    key = (spec.key, z, x, y, tuple(areas) if areas is not None else None, version)
+    hit = cache().get(key)
+    if hit is None:
+        params = {**layer_params(areas, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
+        params |= {"layer": spec.key, "clip": not spec.tiled}
+        data = bytes(session.execute(text(spec.tile_sql), params).scalar_one() or b"")
+        hit = data, hashlib.sha256(data).hexdigest()[:32]
+        cache().put(key, *hit)
+    data, etag = hit
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
@@ -81,12 +101,17 @@ def tilejson(layer: str) -> Response:
             "tilejson": "3.0.0",
             "name": spec.title,
             "tiles": [f"{base}/tiles/{spec.key}/{{z}}/{{x}}/{{y}}.mvt"],
-            "minzoom": spec.min_zoom,
+            "minzoom": spec.tile_min_zoom,
             "maxzoom": MAX_ZOOM,
             "bounds": list(get_settings().district_bounds),
             "attribution": spec.attribution or "",
             "vector_layers": [
-                {"id": spec.key, "fields": fields, "minzoom": spec.min_zoom, "maxzoom": MAX_ZOOM}
+                {
+                    "id": spec.key,
+                    "fields": fields,
+                    "minzoom": spec.tile_min_zoom,
+                    "maxzoom": MAX_ZOOM,
+                }
             ],
         }
     )

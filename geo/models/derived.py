@@ -139,3 +139,14 @@ class SqlDefinition(Base):
     name: Mapped[str] = mapped_column(Text, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64))
     applied_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class DataChange(Base):
+    """Which table a write statement touched (n statements, once compacted): insert-only, written
+    by the triggers of geo/sql/definitions/60_changes.sql. The sum of n over a layer's tables
+    only grows, so a cache keyed by it never serves a result from before a committed change."""
+
+    __tablename__ = "data_changes"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    table_name: Mapped[str] = mapped_column(Text, index=True)
+    n: Mapped[int] = mapped_column(BigInteger)
