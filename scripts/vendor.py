@@ -1,9 +1,11 @@
 """Fetch the browser assets the pages need into webmap/static/vendor/ (a build artefact).
 
-Leaflet and Leaflet.markercluster come from the npm registry at pinned versions and are
-checked against the registry's sha512 integrity before anything is unpacked; the heat-map
-plugin is the copy the installed folium package ships. Run by `make run` / `make test`;
-idempotent (a stamp file records what was installed).
+Leaflet, Leaflet.markercluster and the vector tile decoder (@mapbox/vector-tile with pbf and
+point-geometry, ES modules the pages import to draw big layers from tiles) come from the npm
+registry at pinned versions and are checked against the registry's sha512 integrity before
+anything is unpacked; the heat-map plugin is the copy the installed folium package ships. A
+module's bare imports are pointed at the file beside it (what a bundler would do). Run by
+`make run` / `make test`; idempotent (a stamp file records what was installed).
 """
 
 from __future__ import annotations
@@ -43,6 +45,34 @@ PACKAGES = [
             "package/dist/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
         },
     },
+    {
+        "name": "@mapbox/point-geometry",
+        "version": "1.1.0",
+        "integrity": "sha512-YGcBz1cg4ATXDCM/71L9xveh4dynfGmcLDqufR+nQQy3fKwsAZsWd/x4621/6uJaeB9mwO"
+        "HE6hPeDgXz9uViUQ==",
+        "files": {
+            "package/index.js": "mvt/point-geometry.js",
+            "package/LICENSE": "mvt/LICENSE.point-geometry",
+        },
+    },
+    {
+        "name": "pbf",
+        "version": "5.1.2",
+        "integrity": "sha512-mnvGdvOrIvJOBGUEdGkrVXjN8E/VkIJCkf2eS1DH2yv82ORUlLttmDt0rWY38yYZmVwciZ"
+        "wBUvHM20qxBZf40w==",
+        "files": {"package/index.js": "mvt/pbf.js", "package/LICENSE": "mvt/LICENSE.pbf"},
+    },
+    {
+        "name": "@mapbox/vector-tile",
+        "version": "3.0.0",
+        "integrity": "sha512-Qf10S1uIHMk20ri/IVBnpS+esUEkVaR5Hftmz88jTInrpmWgPGJfPe3LVjjlE77trLx8tH"
+        "6qjTG7uWH9hIq/0Q==",
+        "files": {
+            "package/index.js": "mvt/vector-tile.js",
+            "package/LICENSE.txt": "mvt/LICENSE.vector-tile",
+        },
+        "imports": {"@mapbox/point-geometry": "./point-geometry.js"},
+    },
 ]
 REGISTRY = "https://registry.npmjs.org"
 
@@ -64,7 +94,16 @@ def fetch(pkg: dict) -> None:  # type: ignore[type-arg]
                 ):
                     target = VENDOR / (dst + member.name[len(src) :] if src.endswith("/") else dst)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
+                    body = tar.extractfile(member).read()  # type: ignore[union-attr]
+                    for bare, local in (
+                        pkg.get("imports", {}) if dst.endswith(".js") else {}
+                    ).items():
+                        quoted = [f"{q}{bare}{q}".encode() for q in "'\""]
+                        if not any(q in body for q in quoted):
+                            sys.exit(f"vendor: {name}@{version} no longer imports {bare}")
+                        for q, old in zip("'\"", quoted, strict=True):
+                            body = body.replace(old, f"{q}{local}{q}".encode())
+                    target.write_bytes(body)
 
 
 def main() -> None:

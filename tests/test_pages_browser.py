@@ -75,6 +75,7 @@ class Visit:
 
     def __init__(self, browser, server: str, path: str, width: int, height: int, **ctx) -> None:  # type: ignore[no-untyped-def]
         self.outside: list[str] = []
+        self.asked: list[str] = []  # every request to our server
         self.errors: list[str] = []
         # As the demo's administrator (its API key), unless a test signs in itself.
         ctx.setdefault("extra_http_headers", ADMIN)
@@ -102,6 +103,7 @@ class Visit:
     def _route(self, server: str):  # type: ignore[no-untyped-def]
         def handle(route) -> None:  # type: ignore[no-untyped-def]
             if route.request.url.startswith(server):
+                self.asked.append(route.request.url[len(server) :])
                 route.continue_()
             else:
                 self.outside.append(route.request.url)
@@ -219,6 +221,19 @@ def test_worker_finds_a_case_and_its_popup_shows_user_text_escaped(browser, serv
     assert popup.locator("img, script, b").count() == 0
     assert v.page.evaluate("window.__xss") is None
     v.shot("worker-390x844.png")
+    # The big layers came from vector tiles, and they drew what the GeoJSON endpoint has there
+    assert any(u.startswith("/tiles/cases/") for u in v.asked)
+    assert any(u.startswith("/tiles/roads/") for u in v.asked)
+    assert not any(u.startswith(("/api/v1/layers/cases", "/api/v1/layers/roads")) for u in v.asked)
+    for key in ("cases", "roads"):
+        bbox, drawn = v.page.evaluate(f"""(() => {{
+            const m = window[gridmap.config.map], b = m.getBounds();
+            return [[b.getWest(), b.getSouth(), b.getEast(), b.getNorth()].join(","),
+                    gridmap.layers['{key}']._gm.features.map((f) => String(f.properties.code))];
+            }})()""")
+        extra = f"&grid={grid}" if key == "cases" else ""
+        fc = api(server, f"/api/v1/layers/{key}.geojson?bbox={bbox}{extra}")
+        assert sorted(drawn) == sorted(str(f["properties"]["code"]) for f in fc["features"])
     v.close()
 
 

@@ -70,12 +70,16 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
         raise BadInput(f"no tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})")
     if z < spec.tile_min_zoom:
         return Response(status=204)
+    kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
+    if len(kind or "") > 40 or len(grid or "") > 15:
+        raise BadInput("kind is at most 40 characters, grid at most 15")
     session, areas = get_read_session(), caller.patterns()
     version = cache().version(session, spec.key, spec.sql)  # before the tile: never older
-    key = (spec.key, z, x, y, tuple(areas) if areas is not None else None, version)
+    key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None, version)
     hit = cache().get(key)
     if hit is None:
-        params = {**layer_params(areas, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
+        bounds = tile_bounds(z, x, y)
+        params = {**layer_params(areas, bounds, kind=kind, grid=grid), "z": z, "x": x, "y": y}
         params |= {"layer": spec.key, "clip": not spec.tiled}
         data = bytes(session.execute(text(spec.tile_sql), params).scalar_one() or b"")
         hit = data, hashlib.sha256(data).hexdigest()[:32]

@@ -112,6 +112,75 @@
     return inflight[url];
   };
 
+
+  // --- big layers from vector tiles (/tiles, webmap/tiles.py) ----------------------------
+  // The decoder (@mapbox/vector-tile, pbf: ES modules vendored from npm) loads on first use.
+  // A tiled layer's features come whole in every tile they touch: one copy of each is kept
+  // (by code), and only those meeting the view are drawn, as from the GeoJSON endpoint.
+  const scriptUrl = document.currentScript ? document.currentScript.src : location.href;
+  let decoder;
+  function mvt() {
+    if (!decoder) {
+      decoder = Promise.all([
+        import(new URL("../vendor/mvt/vector-tile.js", scriptUrl).href),
+        import(new URL("../vendor/mvt/pbf.js", scriptUrl).href),
+      ]).then(([vt, pbf]) => (buf) => new vt.VectorTile(new pbf.PbfReader(new Uint8Array(buf))));
+    }
+    return decoder;
+  }
+  // Each tile is asked afresh (the browser revalidates it: 304 while unchanged), shared by the
+  // layers that ask for it at once (case points and case heat).
+  const tileInflight = {};
+  function tileFeatures(url, name, z, x, y) {
+    if (!tileInflight[url]) {
+      tileInflight[url] = Promise.all([mvt(), fetch(url).then((r) => {
+        if (r.status === 204) return null;
+        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+        return r.arrayBuffer();
+      })]).then(([decode, buf]) => {
+        const out = [], layer = buf && decode(buf).layers[name];
+        for (let i = 0; layer && i < layer.length; i++) out.push(layer.feature(i).toGeoJSON(x, y, z));
+        return out;
+      }).finally(() => { setTimeout(() => { delete tileInflight[url]; }, 0); });
+    }
+    return tileInflight[url];
+  }
+  function box(g) {  // [minx, miny, maxx, maxy] of a GeoJSON geometry
+    const b = [Infinity, Infinity, -Infinity, -Infinity];
+    (function walk(c) {
+      if (typeof c[0] === "number") {
+        if (c[0] < b[0]) b[0] = c[0]; if (c[1] < b[1]) b[1] = c[1];
+        if (c[0] > b[2]) b[2] = c[0]; if (c[1] > b[3]) b[3] = c[1];
+      } else for (const d of c) walk(d);
+    })(g.coordinates);
+    return b;
+  }
+  gm.tiled = function (spec, bbox, zoom, params) {
+    const z = Math.min(16, Math.max(spec.tile_min_zoom, Math.round(zoom) - spec.tile_zoom_offset));
+    const n = 2 ** z, clamp = (v) => Math.min(n - 1, Math.max(0, Math.floor(v)));
+    const tx = (lon) => clamp((lon + 180) / 360 * n);
+    const ty = (lat) => clamp((1 - Math.asinh(Math.tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+    const q = new URLSearchParams(params).toString();
+    const asks = [];
+    for (let x = tx(bbox[0]); x <= tx(bbox[2]); x++) {
+      for (let y = ty(bbox[3]); y <= ty(bbox[1]); y++) {
+        const url = spec.tiles.replace("{z}", z).replace("{x}", x).replace("{y}", y) + (q ? "?" + q : "");
+        asks.push(tileFeatures(url, spec.key, z, x, y));
+      }
+    }
+    return Promise.all(asks).then((tiles) => {
+      const seen = new Set(), features = [];
+      for (const f of tiles.flat()) {
+        const code = f.properties.code;
+        if (seen.has(code)) continue;
+        seen.add(code);
+        const b = box(f.geometry);
+        if (b[0] <= bbox[2] && b[2] >= bbox[0] && b[1] <= bbox[3] && b[3] >= bbox[1]) features.push(f);
+      }
+      return { type: "FeatureCollection", features: features };
+    });
+  };
+
   // --- one registry layer on one map -----------------------------------------------------
   gm.layer = function (map, spec, opts) {
     opts = opts || {};
@@ -171,10 +240,13 @@
       if (z < spec.min_zoom) { clear(); layer._gm.count = 0; layer._gm.features = []; return Promise.resolve(); }
       const b = map.getBounds();
       const sw = gm.fromDisplay(b.getSouthWest()), ne = gm.fromDisplay(b.getNorthEast());
-      const q = new URLSearchParams(Object.assign({ bbox: [sw[0], sw[1], ne[0], ne[1]].map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params));
+      const bbox = [sw[0], sw[1], ne[0], ne[1]];
       const mine = ++seq;
       layer._gm.loading = true;
-      return gm.getJSON(spec.url + "?" + q.toString()).then((fc) => {
+      // big layers from tiles (decoded to WGS84 features, drawn like the rest: GCJ-02 too)
+      const source = spec.tiles ? gm.tiled(spec, bbox, z, params)
+        : gm.getJSON(spec.url + "?" + new URLSearchParams(Object.assign({ bbox: bbox.map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params)).toString());
+      return source.then((fc) => {
         if (mine !== seq) return;
         clear();
         if (opts.render === "heat") {
