@@ -158,6 +158,17 @@ def tile_sql(key: str) -> str:
     return _framed(key, _TILE_HEAD, _TILE_TAIL)
 
 
+def versioned_tile_sql(key: str) -> str:
+    """The data version of the tables :tables, and the tile only when that version is not
+    :known (a cached tile's): both read in one snapshot, so the tile is exactly that version's
+    (the subquery is an InitPlan, never run when the CASE does not reach it)."""
+    return (
+        "SELECT s.v, CASE WHEN s.v = CAST(:known AS bigint) THEN NULL ELSE ("
+        + tile_sql(key)
+        + ") END FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
+    )
+
+
 def extent_sql(key: str) -> str:
     """The layer's extent (WGS84) as xmin, ymin, xmax, ymax."""
     return _framed(key, _EXTENT_HEAD, _EXTENT_TAIL)

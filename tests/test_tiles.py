@@ -128,6 +128,7 @@ def test_a_load_changes_the_layers_tiles(app, client, session, tmp_path: Path) -
 
 def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type: ignore[no-untyped-def]
     from layers.registry import LAYERS
+    from geo.db import driver
     from webmap.tile_cache import reads
 
     triggered = set(
@@ -142,7 +143,7 @@ def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type
     for spec in LAYERS.values():
         if spec.computed:
             continue
-        tables, clock = reads(session, spec.sql)
+        tables, clock = reads(driver(session), spec.sql)
         assert tables and set(tables) <= triggered, (spec.key, set(tables) - triggered)
         read_by[spec.key] = tables, clock
     assert read_by["cases"][1] and not read_by["roads"][1]  # the cases layer reads the clock

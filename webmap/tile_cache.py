@@ -1,11 +1,13 @@
-"""The server-side vector tile cache: each serving process keeps recent tiles in memory, keyed by
-the layer's data version, so a tile is never served from before a change to its data.
+"""The server-side vector tile cache: each serving process keeps recent tiles in memory with the
+data version they were made from, so a tile is never served from before a change to its data.
 
 A layer's data version is data_version() over the tables its SQL reads (geo/sql/definitions/
-60_changes.sql): every committed write statement on one of them raises it. The version is read
-before the tile is computed, so a cached tile holds at least every change its key counts; a
-load or a new case raises it and the next request computes afresh. Layers whose SQL reads the
-clock (cases: overdue, closed in the last 24 hours) are kept at most TIME_BUCKET_S besides.
+60_changes.sql): every committed write statement on one of them raises it. A request sends the
+version of the tile it holds (if any) with the tile query (layers.frames.versioned_tile_sql):
+the database answers with the current version, and with the tile only when that differs, both
+in one snapshot. A hit costs one tiny query; a load or a new case is served at once. Layers
+whose SQL reads the clock (cases: overdue, closed in the last 24 hours) are kept at most
+TIME_BUCKET_S besides.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
 through the catalogue (tests/test_tiles.py checks every one has the change triggers).
@@ -17,10 +19,9 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import text
-from sqlalchemy.orm import Session
+import psycopg
 
 TIME_BUCKET_S = 60
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
@@ -37,11 +38,11 @@ WHERE s.nspname = 'public' AND l.lanname IN ('sql', 'plpgsql')
 """
 
 
-def reads(session: Session, sql: str) -> tuple[tuple[str, ...], bool]:
+def reads(conn: psycopg.Connection[Any], sql: str) -> tuple[tuple[str, ...], bool]:
     """The tables a query reads (through views and SQL functions), and whether it reads the
     clock."""
     sources: dict[str, list[tuple[str, str | None]]] = {}
-    for name, kind, body in session.execute(text(_CATALOGUE)).all():
+    for name, kind, body in conn.execute(_CATALOGUE).fetchall():
         sources.setdefault(name, []).append((kind, body))
     tables: set[str] = set()
     clock = bool(_CLOCK.search(sql.lower()))
@@ -61,50 +62,62 @@ def reads(session: Session, sql: str) -> tuple[tuple[str, ...], bool]:
     return tuple(sorted(tables)), clock
 
 
+class Tile(NamedTuple):
+    version: int
+    bucket: int  # the clock's TIME_BUCKET_S bucket, for a layer that reads it (else 0)
+    data: bytes
+    etag: str
+
+
 class TileCache:
-    """Tiles by (layer, z, x, y, areas, version), least recently used out past max_bytes."""
+    """Tiles by (layer, z, x, y, filters, areas), least recently used out past max_bytes."""
 
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
-        self._tiles: OrderedDict[tuple[Any, ...], tuple[bytes, str]] = OrderedDict()
+        self._tiles: OrderedDict[tuple[Any, ...], Tile] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._reads: dict[str, tuple[tuple[str, ...], bool]] = {}
         self.hits = self.misses = 0
 
-    def layer_reads(self, session: Session, key: str, sql: str) -> tuple[tuple[str, ...], bool]:
+    def layer_reads(
+        self, conn: psycopg.Connection[Any], key: str, sql: str
+    ) -> tuple[tuple[str, ...], bool]:
         if key not in self._reads:
-            self._reads[key] = reads(session, sql)
+            self._reads[key] = reads(conn, sql)
         return self._reads[key]
 
-    def version(self, session: Session, key: str, sql: str) -> tuple[int, int]:
-        """The layer's data version, and the clock's bucket for a layer that reads it."""
-        tables, clock = self.layer_reads(session, key, sql)
-        v = session.execute(text("SELECT data_version(:t)"), {"t": list(tables)}).scalar_one()
-        return int(v), int(time.time() // TIME_BUCKET_S) if clock else 0
+    @staticmethod
+    def bucket(clock: bool) -> int:
+        return int(time.time() // TIME_BUCKET_S) if clock else 0
 
-    def get(self, key: tuple[Any, ...]) -> tuple[bytes, str] | None:
+    def held(self, key: tuple[Any, ...], bucket: int) -> Tile | None:
+        """The tile kept for key, if it is of this clock bucket (its version still unchecked)."""
         with self._lock:
-            hit = self._tiles.get(key)
-            if hit is None:
-                self.misses += 1
-            else:
-                self.hits += 1
+            tile = self._tiles.get(key)
+            if tile is not None:
                 self._tiles.move_to_end(key)
-            return hit
+        return tile if tile is not None and tile.bucket == bucket else None
 
-    def put(self, key: tuple[Any, ...], data: bytes, etag: str) -> None:
-        if len(data) > self.max_bytes // 8:
+    def count(self, hit: bool) -> None:
+        with self._lock:
+            if hit:
+                self.hits += 1
+            else:
+                self.misses += 1
+
+    def put(self, key: tuple[Any, ...], tile: Tile) -> None:
+        if len(tile.data) > self.max_bytes // 8:
             return
         with self._lock:
             old = self._tiles.pop(key, None)
             if old is not None:
-                self._size -= len(old[0])
-            self._tiles[key] = (data, etag)
-            self._size += len(data)
+                self._size -= len(old.data)
+            self._tiles[key] = tile
+            self._size += len(tile.data)
             while self._size > self.max_bytes:
-                _, (gone, _) = self._tiles.popitem(last=False)
-                self._size -= len(gone)
+                _, gone = self._tiles.popitem(last=False)
+                self._size -= len(gone.data)
 
     def __len__(self) -> int:
         return len(self._tiles)

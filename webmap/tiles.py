@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import hashlib
 import math
+from functools import cache as cache_fn
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from sqlalchemy import text
 
 from geo.access import Caller, require
 from geo.errors import BadInput, NotFound
-from layers.frames import layer_params
+from geo.sql.loader import to_driver
+from layers.frames import layer_params, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
-from webmap.db import get_read_session, get_settings
-from webmap.tile_cache import TileCache
+from webmap.db import get_read_connection, get_settings
+from webmap.tile_cache import Tile, TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
@@ -53,6 +54,11 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return lon(x - pad), lat(y + 1 + pad), lon(x + 1 + pad), lat(y - pad)
 
 
+@cache_fn
+def _driver_sql(key: str) -> str:
+    return to_driver(versioned_tile_sql(key))
+
+
 def cache() -> TileCache:
     """This app's tile cache (one per serving process)."""
     found = current_app.extensions.get("gridmap.tiles")
@@ -73,18 +79,23 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
     if len(kind or "") > 40 or len(grid or "") > 15:
         raise BadInput("kind is at most 40 characters, grid at most 15")
-    session, areas = get_read_session(), caller.patterns()
-    version = cache().version(session, spec.key, spec.sql)  # before the tile: never older
-    key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None, version)
-    hit = cache().get(key)
-    if hit is None:
-        bounds = tile_bounds(z, x, y)
-        params = {**layer_params(areas, bounds, kind=kind, grid=grid), "z": z, "x": x, "y": y}
-        params |= {"layer": spec.key, "clip": not spec.tiled}
-        data = bytes(session.execute(text(spec.tile_sql), params).scalar_one() or b"")
-        hit = data, hashlib.sha256(data).hexdigest()[:32]
-        cache().put(key, *hit)
-    data, etag = hit
+    conn, areas, tiles = get_read_connection(), caller.patterns(), cache()
+    tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
+    key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None)
+    bucket = tiles.bucket(clock)
+    held = tiles.held(key, bucket)
+    params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid)}
+    params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
+    params |= {"tables": list(tables), "known": held.version if held else None}
+    version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]
+    hit = held is not None and held.version == version
+    tiles.count(hit)
+    if held is not None and hit:  # unchanged since it was kept
+        data, etag = held.data, held.etag
+    else:
+        data = bytes(body or b"")
+        etag = hashlib.sha256(data).hexdigest()[:32]
+        tiles.put(key, Tile(version, bucket, data, etag))
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
