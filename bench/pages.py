@@ -1,21 +1,33 @@
-"""Page weight and time to draw, in headless Chromium, per page, on the demo and on scale 10.
+"""Page weight and time to draw, in headless Chromium, per page, on the demo and on scale 10,
+beside a floor measured in the same run.
 
     .venv/bin/python bench/pages.py [--skip-scale10] [--runs 3]
 
 Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker and /planner
-in Debian's Chromium at their target screen sizes, with the browser cache off. Prints bytes
-transferred (all responses, uncompressed bodies) and the time from navigation until every
-layer shown at start has drawn its data (gridmap.settled), median of --runs.
+(as the demo administrator, by its API key) in Debian's Chromium at their target screen
+sizes, with the browser cache off. Prints bytes transferred (as sent, compressed) and the time
+from navigation until every layer shown at start has drawn its data (gridmap.settled), median
+of --runs.
+
+The floor: a bare Leaflet page at the same size and view drawing the same features (those the
+page drew, saved to one static GeoJSON file) on one canvas, served by a static file server.
+The VM's speed swings two- to three-fold between hours; the ratio to the floor does not.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import http.server
+import json
 import os
+import shutil
 import signal
 import statistics
 import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -24,13 +36,79 @@ sys.path.insert(0, str(ROOT))
 
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
+from ops.serving import gunicorn_command  # noqa: E402
 from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 
 PAGES = [("/cockpit", 1920, 1080), ("/worker", 390, 844), ("/planner", 1600, 1000)]
 
 
-def measure(browser, url: str, width: int, height: int) -> tuple[int, float, dict[str, int]]:  # type: ignore[no-untyped-def]
+FLOOR_HTML = """<!doctype html><html><head><meta charset="utf-8">
+<link rel="stylesheet" href="leaflet/leaflet.css">
+<style>html, body, #map { margin: 0; height: 100%; }</style></head>
+<body><div id="map"></div><script src="leaflet/leaflet.js"></script>
+<script src="floor.js"></script></body></html>"""
+FLOOR_JS = """
+const view = %s;
+const map = L.map("map", { preferCanvas: true }).setView(view.center, view.zoom);
+const canvas = L.canvas();
+fetch("features.json").then((r) => r.json()).then((fc) => {
+  L.geoJSON(fc, { renderer: canvas, style: { weight: 1 },
+    pointToLayer: (f, ll) => L.circleMarker(ll, { renderer: canvas, radius: 5 }) }).addTo(map);
+  requestAnimationFrame(() => { window.floorDone = true; });
+});
+"""
+
+
+def until(page, expression: str, timeout_s: float = 60) -> None:  # type: ignore[no-untyped-def]
+    """Poll until true, every 20 ms, through the DevTools protocol: Playwright's
+    wait_for_function evaluates with eval, which the pages' Content-Security-Policy refuses."""
+    deadline = time.perf_counter() + timeout_s
+    while not page.evaluate(f"!!({expression})"):
+        if time.perf_counter() > deadline:
+            raise TimeoutError(expression)
+        page.wait_for_timeout(20)
+
+
+def floor_page(folder: Path, view: dict, features: list) -> None:  # type: ignore[type-arg]
+    """The floor for one page: the page's view and the features it drew, as static files."""
+    (folder / "floor.html").write_text(FLOOR_HTML)
+    (folder / "floor.js").write_text(FLOOR_JS % json.dumps(view))
+    fc = {"type": "FeatureCollection", "features": features}
+    (folder / "features.json").write_text(json.dumps(fc, ensure_ascii=False))
+
+
+def static_server(folder: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
+    handler = functools.partial(QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    return httpd, f"http://127.0.0.1:{httpd.server_address[1]}"
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+def measure_floor(browser, url: str, width: int, height: int) -> float:  # type: ignore[no-untyped-def]
     ctx = browser.new_context(viewport={"width": width, "height": height})
+    page = ctx.new_page()
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    t0 = time.perf_counter()
+    page.goto(url)
+    until(page, "window.floorDone === true")
+    dt = time.perf_counter() - t0
+    ctx.close()
+    return dt
+
+
+def measure(browser, url: str, width: int, height: int):  # type: ignore[no-untyped-def]
+    """(bytes, seconds, features drawn per layer, the view, the features drawn)."""
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        extra_http_headers={"X-API-Key": load_settings().demo_key},
+    )
     page = ctx.new_page()
     cdp = ctx.new_cdp_session(page)
     cdp.send("Network.enable")
@@ -42,21 +120,26 @@ def measure(browser, url: str, width: int, height: int) -> tuple[int, float, dic
     )
     t0 = time.perf_counter()
     page.goto(url)
-    page.wait_for_function(
+    until(
+        page,
         "window.gridmap && gridmap.config && window[gridmap.config.map] "
         "&& gridmap.settled(window[gridmap.config.map])",
-        timeout=60_000,
-        polling=20,
     )
     dt = time.perf_counter() - t0
     counts = page.evaluate(
         "Object.fromEntries(Object.entries(gridmap.layers).filter(([k, l]) => "
         "window[gridmap.config.map].hasLayer(l)).map(([k, l]) => [k, l._gm.count]))"
     )
+    view, features = page.evaluate(
+        """(() => { const m = window[gridmap.config.map], c = m.getCenter();
+        const drawn = Object.values(gridmap.layers).filter((l) => m.hasLayer(l) && l._gm.features);
+        return [{ center: [c.lat, c.lng], zoom: m.getZoom() },
+                drawn.flatMap((l) => l._gm.features)]; })()"""
+    )
     page.wait_for_timeout(300)
     total = sum(sizes.values())
     ctx.close()
-    return total, dt, counts
+    return total, dt, counts, view, features
 
 
 def main() -> None:
@@ -70,23 +153,18 @@ def main() -> None:
     dbs = [("demo (Gongshu)", "gridmap")] + (
         [] if args.skip_scale10 else [("scale 10", "gridmap_scale10")]
     )
+    folder = Path(tempfile.mkdtemp(prefix="gridmap-floor-"))
+    shutil.copytree(ROOT / "webmap" / "static" / "vendor" / "leaflet", folder / "leaflet")
+    httpd, floor_base = static_server(folder)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for label, db in dbs:
             url = cluster.up(db)
             env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
-            workers = str(2 * (os.cpu_count() or 1) + 1)
-            proc = subprocess.Popen(
-                [
-                    str(Path(sys.executable).with_name("gunicorn")),
-                    "-w",
-                    workers,
-                    "-b",
-                    "127.0.0.1:5903",
-                    "--chdir",
-                    str(ROOT),
-                    "webmap:create_app()",
-                ],
+            workers = 2 * (os.cpu_count() or 1) + 1
+            proc = subprocess.Popen(  # as `gridmap serve` does
+                [*gunicorn_command("webmap:create_app()", "127.0.0.1:5903", workers)]
+                + ["--chdir", str(ROOT)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -103,14 +181,23 @@ def main() -> None:
                     size = statistics.median(r[0] for r in runs)
                     secs = statistics.median(r[1] for r in runs)
                     drawn = sum(runs[-1][2].values())
+                    floor_page(folder, runs[-1][3], runs[-1][4])
+                    floors = [
+                        measure_floor(browser, floor_base + "/floor.html", w, h)
+                        for _ in range(args.runs)
+                    ]
+                    floor = statistics.median(floors)
                     print(
                         f"  {path:9s} {w}x{h:<5d} {size / 1e6:6.2f} MB   drawn in {secs:5.2f} s   "
+                        f"floor {floor:5.2f} s   {secs / floor:4.2f}x the floor   "
                         f"({drawn} features in {len(runs[-1][2])} start layers)"
                     )
             finally:
                 os.killpg(proc.pid, signal.SIGTERM)
                 proc.wait()
         browser.close()
+    httpd.shutdown()
+    shutil.rmtree(folder)
 
 
 if __name__ == "__main__":

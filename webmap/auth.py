@@ -44,16 +44,15 @@ def current_caller() -> Caller:
 def _resolve() -> Caller:
     settings = get_settings()
     address = client_address()
-    s = get_read_session()
     header = settings.auth_proxy_header
     if header and address in settings.auth_proxy_from and request.headers.get(header):
-        account = find_account(s, request.headers[header])
+        account = find_account(get_read_session(), request.headers[header])
         if account is None:
             raise Forbidden(f"统一身份认证用户 {request.headers[header]!r} 在本系统中没有账号")
         return Caller(account, "proxy", address)
     token = request.cookies.get(COOKIE)
     if token:
-        account = session_account(s, token)
+        account = session_account(get_read_session(), token)
         if account is not None:
             if (
                 request.method not in SAFE
