@@ -68,6 +68,8 @@ _TILE_TAIL = """
     ) f
 ) t WHERE t.geom IS NOT NULL
 """
+_VERSIONED_HEAD = "SELECT s.v, CASE WHEN s.v = CAST(:known AS bigint) THEN NULL ELSE ("
+_VERSIONED_TAIL = ") END FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -162,11 +164,7 @@ def versioned_tile_sql(key: str) -> str:
     """The data version of the tables :tables, and the tile only when that version is not
     :known (a cached tile's): both read in one snapshot, so the tile is exactly that version's
     (the subquery is an InitPlan, never run when the CASE does not reach it)."""
-    return (
-        "SELECT s.v, CASE WHEN s.v = CAST(:known AS bigint) THEN NULL ELSE ("
-        + tile_sql(key)
-        + ") END FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
-    )
+    return _framed(key, _VERSIONED_HEAD + _TILE_HEAD, _TILE_TAIL + _VERSIONED_TAIL)
 
 
 def extent_sql(key: str) -> str:

@@ -127,8 +127,8 @@ def test_a_load_changes_the_layers_tiles(app, client, session, tmp_path: Path) -
 
 
 def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type: ignore[no-untyped-def]
-    from layers.registry import LAYERS
     from geo.db import driver
+    from layers.registry import LAYERS
     from webmap.tile_cache import reads
 
     triggered = set(
