@@ -12,7 +12,7 @@ from typing import Any, Literal
 from layers import frames
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
-TILE_ZOOM_OFFSET = 1  # a page draws a tiled layer from tiles one zoom below its view
+TILE_ZOOM_OFFSET = 1  # a big screen may draw a tiled layer from tiles a zoom below its view
 Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
 
 
@@ -39,7 +39,7 @@ class LayerSpec:
     choropleth_options: tuple[tuple[str, str], ...] = ()  # (property, label): the page may pick
     computed: bool = False  # built by geo/ (coverage walking areas), not by a SQL file
     # big layers: the pages draw them from vector tiles (webmap/tiles.py), each feature whole
-    # in every tile it touches, TILE_ZOOM_OFFSET zooms below the view (512-pixel tiles)
+    # in every tile it touches; tiles start TILE_ZOOM_OFFSET zooms below the layer's min_zoom
     tiled: bool = False
 
     @property
@@ -87,7 +87,6 @@ class LayerSpec:
             "url": f"/api/v1/layers/{self.key}.geojson",
             "tiles": f"/tiles/{self.key}/{{z}}/{{x}}/{{y}}.mvt" if self.tiled else None,
             "tile_min_zoom": self.tile_min_zoom,
-            "tile_zoom_offset": TILE_ZOOM_OFFSET,
         }
 
 

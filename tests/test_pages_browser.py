@@ -389,7 +389,7 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     )
     assert case["assignment"]["grid"]["code"] == grid
     v = Visit.__new__(Visit)  # signed out: no key, and no map until signed in
-    v.outside, v.errors = [], []
+    v.outside, v.asked, v.errors = [], [], []
     v.context = browser.new_context(
         viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
     )

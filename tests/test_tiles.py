@@ -149,3 +149,18 @@ def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type
     assert read_by["cases"][1] and not read_by["roads"][1]  # the cases layer reads the clock
     assert {"cases", "categories"} <= set(read_by["cases"][0])
     assert read_by["roads"][0] == ("road_edges",)
+
+
+def test_static_assets_revalidate_by_etag(anonymous) -> None:  # type: ignore[no-untyped-def]
+    """Page assets carry an ETag and `no-cache`: a browser keeps them and asks again, and gets
+    304 while the file is unchanged, compressed or not (the ETag is weak once gzipped)."""
+    for enc in ("", "gzip"):
+        with anonymous.get("/static/gridmap/gridmap.js", headers={"Accept-Encoding": enc}) as r:
+            assert r.status_code == 200 and "no-cache" in r.headers["Cache-Control"]
+            etag = r.headers["ETag"]
+            assert etag.startswith('W/"') == (enc == "gzip")
+        with anonymous.get(
+            "/static/gridmap/gridmap.js",
+            headers={"If-None-Match": etag, "Accept-Encoding": enc},
+        ) as again:
+            assert again.status_code == 304

@@ -28,4 +28,7 @@ def init_app(app: Flask) -> None:
         resp.headers["Content-Encoding"] = "gzip"
         resp.headers["Content-Length"] = str(len(resp.get_data()))
         resp.vary.add("Accept-Encoding")
+        etag, weak = resp.get_etag()
+        if etag and not weak:  # another representation of the same file: no longer byte-equal
+            resp.set_etag(etag, weak=True)
         return resp

@@ -190,11 +190,13 @@ def build_page(
     root.header.add_child(page_config(config))
     root.html.add_child(Element(PANELS[key]))
     root.html.add_child(Element(f'<script src="/static/gridmap/{key}.js"></script>'))
-    # Folium writes the map's own script after ours: start once everything has run.
+    # Folium writes the map's own script after ours: begin once every script has run (not at
+    # 'load', which waits for every asset). The page sets its view, and only then do the
+    # layers fetch (not at Folium's placeholder view first).
     root.script.add_child(
         Element(
-            f"window.addEventListener('load', () => "
-            f"gridmap.start({m.get_name()}, {safe_json(config)}));"
+            f"document.addEventListener('DOMContentLoaded', () => "
+            f"gridmap.begin({m.get_name()}, {safe_json(config)}));"
         )
     )
     return root.render()

@@ -144,7 +144,7 @@
     const side = window.innerWidth > 3000 ? 700 : 350;  // keep the district clear of the panels
     map.options.zoomSnap = 0.25;  // a big screen is filled by the district, not by a power of two
     map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])),
-      { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, 20] });
+      { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, 20], animate: false });
     const tick = () => { document.getElementById("gm-clock").textContent = new Date().toLocaleString("zh-CN"); };
     tick(); setInterval(tick, 1000);
     gm.refreshStats().then(() => scopes(cfg));

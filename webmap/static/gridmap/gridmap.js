@@ -155,15 +155,22 @@
     })(g.coordinates);
     return b;
   }
-  gm.tiled = function (spec, bbox, zoom, params) {
-    const z = Math.min(16, Math.max(spec.tile_min_zoom, Math.round(zoom) - spec.tile_zoom_offset));
+  // The tiles of the view: at the view's zoom (the fewest bytes beyond the view), or coarser
+  // while that takes more than TILE_BUDGET (a big screen), down to the layer's coarsest.
+  const TILE_BUDGET = 16;
+  function tileRange(bbox, z) {
     const n = 2 ** z, clamp = (v) => Math.min(n - 1, Math.max(0, Math.floor(v)));
     const tx = (lon) => clamp((lon + 180) / 360 * n);
     const ty = (lat) => clamp((1 - Math.asinh(Math.tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
+    return [tx(bbox[0]), tx(bbox[2]), ty(bbox[3]), ty(bbox[1])];
+  }
+  gm.tiled = function (spec, bbox, zoom, params) {
+    let z = Math.min(16, Math.max(spec.tile_min_zoom, Math.round(zoom))), r = tileRange(bbox, z);
+    while (z > spec.tile_min_zoom && (r[1] - r[0] + 1) * (r[3] - r[2] + 1) > TILE_BUDGET) r = tileRange(bbox, --z);
     const q = new URLSearchParams(params).toString();
     const asks = [];
-    for (let x = tx(bbox[0]); x <= tx(bbox[2]); x++) {
-      for (let y = ty(bbox[3]); y <= ty(bbox[1]); y++) {
+    for (let x = r[0]; x <= r[1]; x++) {
+      for (let y = r[2]; y <= r[3]; y++) {
         const url = spec.tiles.replace("{z}", z).replace("{x}", x).replace("{y}", y) + (q ? "?" + q : "");
         asks.push(tileFeatures(url, spec.key, z, x, y));
       }
@@ -272,9 +279,11 @@
         gm.restack(map);
       }).finally(() => { if (mine === seq) layer._gm.loading = false; map.fire("gridmap:loaded", { key: spec.key }); });
     };
-    map.on("moveend", () => layer.reload());
+    // Nothing is fetched before the page has set its view (gm.begin): the map's first view
+    // is only Folium's placeholder.
+    map.on("moveend", () => { if (map._gmReady) layer.reload(); });
     // Child features' "add" events propagate to the group: react to the group's own only.
-    layer.on("add", (e) => { if (!e.propagatedFrom) layer.reload(); });
+    layer.on("add", (e) => { if (!e.propagatedFrom && map._gmReady) layer.reload(); });
     gm.layers[opts.id || spec.key] = layer;
     return layer;
   };
@@ -333,6 +342,13 @@
     const Control = L.Control.extend({ onAdd: () => { L.DomEvent.disableClickPropagation(box); return box; } });
     new Control({ position: "bottomright" }).addTo(map);
     return box;
+  };
+
+  // The page's start (its own gm.start: panels, and the view it opens on), then its layers.
+  gm.begin = function (map, cfg) {
+    gm.start(map, cfg);
+    map._gmReady = true;
+    return gm.reloadAll();
   };
 
   gm.reloadAll = function () {

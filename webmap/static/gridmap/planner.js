@@ -119,7 +119,7 @@
     map = m;
     document.body.classList.add("gm-planner");
     const b = cfg.bounds;
-    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { paddingTopLeft: [360, 10] });
+    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { paddingTopLeft: [360, 10], animate: false });
     for (const [code, label] of cfg.kinds) {
       const o = gm.el("option", null, label); o.value = code; $("gm-kind").appendChild(o);
     }

@@ -81,7 +81,7 @@
     map = m;
     document.body.classList.add("gm-worker");
     const b = cfg.bounds;
-    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { padding: [10, 10] });
+    map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { padding: [10, 10], animate: false });
     if (cfg.grid) document.getElementById("gm-mygrid").textContent = "我的网格：" + (cfg.gridName || cfg.grid);
     document.getElementById("gm-search").addEventListener("submit", (e) => { e.preventDefault(); const q = document.getElementById("gm-q").value.trim(); if (q) search(q); });
     document.getElementById("gm-locate").addEventListener("click", () => {
