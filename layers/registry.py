@@ -182,6 +182,7 @@ LAYERS: dict[str, LayerSpec] = {
             start=frozenset({"cockpit", "worker"}),
             simplify=True,
             choropleth="open_cases",
+            tiled=True,
         ),
         LayerSpec(
             "compounds",

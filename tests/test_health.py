@@ -38,3 +38,18 @@ def test_healthz_on_the_demo_shows_the_district_scale(demo_url: str) -> None:
     with engine.connect() as c:
         assert body["counts"]["cases"] == c.execute(text("SELECT count(*) FROM cases")).scalar()
     engine.dispose()
+
+
+def test_livez_and_readyz(anonymous, session) -> None:  # type: ignore[no-untyped-def]
+    """/livez answers without the database; /readyz says ready on a migrated, fresh database,
+    and 503 with the reason when the schema lags the code or a derived table is stale."""
+    assert anonymous.get("/livez").get_json() == {"status": "alive"}
+    ready = anonymous.get("/readyz")
+    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+    session.execute(text("UPDATE derived_tables SET stale = true WHERE name = 'grid_slivers'"))
+    session.execute(text("UPDATE alembic_version SET version_num = '0025'"))
+    session.flush()
+    r = anonymous.get("/readyz")
+    assert r.status_code == 503 and r.get_json()["status"] == "not ready"
+    problems = " ".join(r.get_json()["problems"])
+    assert "gridmap migrate" in problems and "grid_slivers" in problems

@@ -164,3 +164,23 @@ def test_static_assets_revalidate_by_etag(anonymous) -> None:  # type: ignore[no
             headers={"If-None-Match": etag, "Accept-Encoding": enc},
         ) as again:
             assert again.status_code == 304
+
+
+@pytest.mark.demo
+def test_tiles_are_gzipped_for_clients_that_take_it(demo_url: str) -> None:
+    import gzip
+
+    from webmap import create_app
+
+    client = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    x, y = tile_of(120.15, 30.30, 14)
+    url = f"/tiles/grids/14/{x}/{y}.mvt"
+    raw = client.get(url)
+    assert raw.status_code == 200 and "Content-Encoding" not in raw.headers
+    for _ in range(2):  # compressed once, then from the cache
+        z = client.get(url, headers={"Accept-Encoding": "gzip"})
+        assert z.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in z.headers["Vary"]
+        assert gzip.decompress(z.data) == raw.data and z.headers["ETag"] != raw.headers["ETag"]
+        assert len(z.data) < len(raw.data) * 0.8
+    again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": z.headers["ETag"]})
+    assert again.status_code == 304

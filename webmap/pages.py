@@ -32,7 +32,15 @@ from layers.pages import COLORS, PAGES, PageSpec, kind_color
 from layers.registry import LayerSpec, layers_for
 from webmap.auth import current_caller
 from webmap.db import get_read_session, get_settings
-from webmap.map_elements import LOCAL_CSS, LOCAL_JS, Legend, RegistryLayer, page_config, safe_json
+from webmap.map_elements import (
+    LOCAL_CSS,
+    LOCAL_JS,
+    MVT_JS,
+    Legend,
+    RegistryLayer,
+    page_config,
+    safe_json,
+)
 
 bp = Blueprint("pages", __name__)
 PANELS = {
@@ -188,6 +196,11 @@ def build_page(
         "colors": COLORS,
     }
     root.header.add_child(page_config(config))
+    # The tile decoder's modules, fetched with the other scripts (not one after another when
+    # the first tile arrives)
+    root.header.add_child(
+        Element("".join(f'<link rel="modulepreload" href="{u}">' for u in MVT_JS))
+    )
     root.html.add_child(Element(PANELS[key]))
     root.html.add_child(Element(f'<script src="/static/gridmap/{key}.js"></script>'))
     # Folium writes the map's own script after ours: begin once every script has run (not at

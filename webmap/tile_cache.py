@@ -67,6 +67,11 @@ class Tile(NamedTuple):
     bucket: int  # the clock's TIME_BUCKET_S bucket, for a layer that reads it (else 0)
     data: bytes
     etag: str
+    gz: bytes | None = None  # the same, gzipped, once a client has asked for it
+
+    @property
+    def size(self) -> int:
+        return len(self.data) + len(self.gz or b"")
 
 
 class TileCache:
@@ -107,17 +112,17 @@ class TileCache:
                 self.misses += 1
 
     def put(self, key: tuple[Any, ...], tile: Tile) -> None:
-        if len(tile.data) > self.max_bytes // 8:
+        if tile.size > self.max_bytes // 8:
             return
         with self._lock:
             old = self._tiles.pop(key, None)
             if old is not None:
-                self._size -= len(old.data)
+                self._size -= old.size
             self._tiles[key] = tile
-            self._size += len(tile.data)
+            self._size += tile.size
             while self._size > self.max_bytes:
                 _, gone = self._tiles.popitem(last=False)
-                self._size -= len(gone.data)
+                self._size -= gone.size
 
     def __len__(self) -> int:
         return len(self._tiles)

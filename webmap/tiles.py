@@ -10,6 +10,7 @@ version and the caller's areas; the pages' big layers (LayerSpec.tiled) come unc
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import math
 from functools import cache as cache_fn
@@ -90,16 +91,24 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]
     hit = held is not None and held.version == version
     tiles.count(hit)
-    if held is not None and hit:  # unchanged since it was kept
-        data, etag = held.data, held.etag
-    else:
+    tile = held if held is not None and hit else None
+    if tile is None:
         data = bytes(body or b"")
-        etag = hashlib.sha256(data).hexdigest()[:32]
-        tiles.put(key, Tile(version, bucket, data, etag))
+        tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
+    etag, out, gzipped = tile.etag, tile.data, False
+    if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
+        if tile.gz is None:  # compressed once, kept with the tile
+            tile = tile._replace(gz=gzip.compress(tile.data, compresslevel=5))
+        etag, out, gzipped = tile.etag + "z", tile.gz, True  # type: ignore[assignment]
+    if tile is not held:
+        tiles.put(key, tile)
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
-        resp = Response(data, mimetype=MVT)
+        resp = Response(out, mimetype=MVT)
+        if gzipped:
+            resp.headers["Content-Encoding"] = "gzip"
+    resp.vary.add("Accept-Encoding")
     resp.set_etag(etag)
     resp.headers["Cache-Control"] = "private, no-cache"
     return resp
