@@ -2,15 +2,24 @@
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast system-deps system-deps-test lint clean-db
+.PHONY: run test test-fast system-deps system-deps-test lint clean-db wheel wheelhouse lock
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+
+# make run: what serving needs, nothing more
+$(RUN_STAMP): pyproject.toml setup.py | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	@touch $(RUN_STAMP)
+
+# make test: the same and the test tools (pytest, Playwright, mypy …)
+$(TEST_STAMP): pyproject.toml setup.py | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
-	@touch $(STAMP)
+	@touch $(RUN_STAMP) $(TEST_STAMP)
 
 VENDOR := webmap/static/vendor/installed.json
 
@@ -20,24 +29,42 @@ system-deps:
 system-deps-test:
 	@bash scripts/system-deps.sh test
 
-$(VENDOR): scripts/vendor.py $(STAMP)
-	$(BIN)/python scripts/vendor.py
+# The pages' browser assets, from npm with their integrity checked (standard library only)
+$(VENDOR): scripts/vendor.py
+	$(PYTHON) scripts/vendor.py
 
-run: system-deps $(STAMP) $(VENDOR)
+run: system-deps $(RUN_STAMP) $(VENDOR)
 	$(BIN)/gridmap serve
 
-test: system-deps-test $(STAMP) $(VENDOR)
+test: system-deps-test $(TEST_STAMP) $(VENDOR)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
 
 # The development loop: everything but the demo database and the browser (about 30 s).
-test-fast: system-deps $(STAMP)
+test-fast: system-deps $(TEST_STAMP) $(VENDOR)
 	$(BIN)/pytest -q -m "not demo and not browser"
 
-lint: $(STAMP)
+lint: $(TEST_STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
 
 clean-db:
 	-$(BIN)/gridmap db down
 	rm -rf var/pg
+
+# --- packaging (docs/operations.md) ---------------------------------------------------------
+# dist/gridmap-*.whl: code, SQL, migrations, templates, the demo district, the page assets
+wheel: | $(BIN)/python
+	rm -rf dist build/lib && $(BIN)/pip wheel --quiet --no-deps -w dist .
+
+# requirements.lock: every runtime dependency, pinned (regenerate after changing pyproject.toml)
+lock:
+	rm -rf build/lockenv && $(PYTHON) -m venv build/lockenv
+	build/lockenv/bin/pip install --quiet --upgrade pip && build/lockenv/bin/pip install --quiet .
+	build/lockenv/bin/pip freeze --exclude gridmap > requirements.lock && rm -rf build/lockenv
+
+# wheelhouse/: every wheel an offline machine needs:
+#   pip install --no-index --find-links wheelhouse gridmap
+wheelhouse: wheel
+	rm -rf wheelhouse && $(BIN)/pip download --quiet --only-binary=:all: -d wheelhouse -r requirements.lock
+	cp dist/gridmap-*.whl wheelhouse/

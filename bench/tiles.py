@@ -250,7 +250,7 @@ def tiles_side_by_side(url: str, seconds: int, rounds: int) -> list[str]:
         for s in servers(url, conninfo):
             port = s["port"]
             cmd = [c.replace("{port}", str(port)) for c in s["cmd"]]
-            if s["cmd"][0].endswith("gunicorn"):
+            if "gunicorn" in s["cmd"][:3]:
                 cmd += ["--chdir", str(ROOT)]
             mine = [s["tile"].format(layer=k, z=z, x=x, y=y) for k, z, x, y in paths]
             proc = start(cmd, s["env"], f"http://127.0.0.1:{port}{mine[0]}")
@@ -309,7 +309,7 @@ def items_side_by_side(url: str, pages: int) -> list[str]:
             continue
         port = s["port"]
         cmd = [c.replace("{port}", str(port)) for c in s["cmd"]]
-        if s["cmd"][0].endswith("gunicorn"):
+        if "gunicorn" in s["cmd"][:3]:
             cmd += ["--chdir", str(ROOT)]
         ogc = s["name"].startswith("gridmap")
         first = (

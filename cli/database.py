@@ -106,17 +106,24 @@ def prepare_database() -> str:
 
 
 @click.command()
-@click.option("--port", type=int, default=None, help="default $PORT or 5000")
-@click.option("--workers", type=int, default=None, help="default 2 × cores + 1")
+@click.option("--bind", default=None, help="HOST:PORT to listen on (default 127.0.0.1:$PORT)")
+@click.option("--port", type=int, default=None, help="default $PORT or 5000 (with --bind unset)")
+@click.option("--workers", type=int, default=None, help="processes, default 2 × cores + 1")
 @click.option("--threads", type=int, default=4, help="threads per worker (default 4)")
-def serve(port: int | None, workers: int | None, threads: int) -> None:
-    """Serve the platform on 127.0.0.1 through gunicorn: threaded workers (ops/worker.py), so a
-    slow client holds a thread, not a process, and is cut off past GRIDMAP_READ_TIMEOUT_S."""
+@click.option(
+    "--timeout", type=int, default=30, help="seconds a worker may hang before it is restarted"
+)
+def serve(
+    bind: str | None, port: int | None, workers: int | None, threads: int, timeout: int
+) -> None:
+    """Serve the platform through gunicorn: threaded workers (ops/worker.py), so a slow client
+    holds a thread, not a process, and is cut off past GRIDMAP_READ_TIMEOUT_S. Bind 0.0.0.0
+    (or the machine's address) to serve the intranet; 127.0.0.1 behind a reverse proxy."""
     url = prepare_database()
-    port = port or settings().port
+    bind = bind or f"127.0.0.1:{port or settings().port}"
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
-    click.echo(f"gridmap on http://127.0.0.1:{port} ({workers} workers × {threads} threads)")
+    click.echo(f"gridmap on http://{bind} ({workers} workers × {threads} threads)")
     if not settings().database_url:  # the demo: how to sign in
         from data.demo_accounts import DEMO_ACCOUNTS
 
@@ -124,7 +131,7 @@ def serve(port: int | None, workers: int | None, threads: int) -> None:
             "demo accounts (user / password, role): "
             + "; ".join(f"{u} / {p} ({r})" for u, r, p, _ in DEMO_ACCOUNTS)
         )
-    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers, threads)
+    argv = gunicorn_command("webmap:create_app()", bind, workers, threads, timeout)
     os.execve(argv[0], [*argv, "--access-logfile", "-"], env)
 
 

@@ -87,11 +87,20 @@ def _bounds(text: str) -> tuple[float, float, float, float]:
     return parts[0], parts[1], parts[2], parts[3]
 
 
+def default_var_dir(env: dict[str, str]) -> Path:
+    """The data folder (the private cluster, the secret key): var/ of a source checkout (the
+    development loop), else the user's data folder, $XDG_DATA_HOME or ~/.local/share, /gridmap;
+    never inside an installed package."""
+    if (REPO_ROOT / "pyproject.toml").is_file() and (REPO_ROOT / "geo" / "settings.py").is_file():
+        return REPO_ROOT / "var"
+    return Path(env.get("XDG_DATA_HOME") or Path.home() / ".local" / "share") / "gridmap"
+
+
 def load_settings(env: dict[str, str] | None = None) -> Settings:
     e = dict(os.environ) if env is None else env
     return Settings(
         database_url=e.get("DATABASE_URL") or None,
-        var_dir=Path(e.get("GRIDMAP_VAR", str(REPO_ROOT / "var"))),
+        var_dir=Path(e["GRIDMAP_VAR"]) if e.get("GRIDMAP_VAR") else default_var_dir(e),
         pg_port=int(e.get("GRIDMAP_PG_PORT", "54329")),
         port=int(e.get("PORT", "5000")),
         demo_key=e.get("GRIDMAP_DEMO_KEY", "demo-key"),

@@ -3,16 +3,18 @@ serve`, the benches and the tests."""
 
 from __future__ import annotations
 
-import shutil
 import sys
-from pathlib import Path
 
 
-def gunicorn_command(app: str, bind: str, workers: int, threads: int = 4) -> list[str]:
-    """The gunicorn command line serving `app` (a WSGI app spec such as webmap:create_app())."""
-    gunicorn = shutil.which("gunicorn") or str(Path(sys.executable).with_name("gunicorn"))
-    return [
-        gunicorn,
+def gunicorn_command(
+    app: str, bind: str, workers: int, threads: int = 4, timeout: int = 30
+) -> list[str]:
+    """The gunicorn command line serving `app` (a WSGI app spec such as webmap:create_app()):
+    `timeout` seconds of silence from a worker before gunicorn restarts it."""
+    return [  # as a module of this interpreter: wherever it is installed, with gridmap
+        sys.executable,
+        "-m",
+        "gunicorn",
         "--workers",
         str(workers),
         "--worker-class",
@@ -21,5 +23,7 @@ def gunicorn_command(app: str, bind: str, workers: int, threads: int = 4) -> lis
         str(threads),
         "--bind",
         bind,
+        "--timeout",
+        str(timeout),
         app,
     ]

@@ -3,7 +3,8 @@
 Leaflet, Leaflet.markercluster and the vector tile decoder (@mapbox/vector-tile with pbf and
 point-geometry, ES modules the pages import to draw big layers from tiles) come from the npm
 registry at pinned versions and are checked against the registry's sha512 integrity before
-anything is unpacked; the heat-map plugin is the copy the installed folium package ships. A
+anything is unpacked (Leaflet.heat too, of which folium ships a minified copy). Standard library
+only: the wheel's build runs it too (setup.py), in an environment without our dependencies. A
 module's bare imports are pointed at the file beside it (what a bundler would do). Run by
 `make run` / `make test`; idempotent (a stamp file records what was installed).
 """
@@ -18,7 +19,6 @@ import shutil
 import sys
 import tarfile
 import urllib.request
-from importlib.resources import files
 from pathlib import Path
 
 VENDOR = Path(__file__).resolve().parent.parent / "webmap" / "static" / "vendor"
@@ -43,6 +43,16 @@ PACKAGES = [
             "package/dist/leaflet.markercluster.js": "markercluster/leaflet.markercluster.js",
             "package/dist/MarkerCluster.css": "markercluster/MarkerCluster.css",
             "package/dist/MarkerCluster.Default.css": "markercluster/MarkerCluster.Default.css",
+        },
+    },
+    {
+        "name": "leaflet.heat",
+        "version": "0.2.0",
+        "integrity": "sha512-Cd5PbAA/rX3X3XKxfDoUGi9qp78FyhWYurFg3nsfhntcM/MCNK08pRkf4iEenO1KNqwVPK"
+        "CmkyktjW3UD+h9bQ==",
+        "files": {
+            "package/dist/leaflet-heat.js": "leaflet-heat/leaflet-heat.js",
+            "package/LICENSE": "leaflet-heat/LICENSE",
         },
     },
     {
@@ -116,9 +126,6 @@ def main() -> None:
     for pkg in PACKAGES:
         fetch(pkg)
         print(f"vendor: {pkg['name']}@{pkg['version']} (integrity ok)")
-    heat = files("folium").joinpath("templates/leaflet_heat.min.js")
-    (VENDOR / "leaflet-heat").mkdir()
-    (VENDOR / "leaflet-heat" / "leaflet-heat.js").write_bytes(heat.read_bytes())
     stamp.write_text(json.dumps(want))
 
 
