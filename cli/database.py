@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import click
 from sqlalchemy.orm import Session
@@ -135,4 +136,38 @@ def serve(
     os.execve(argv[0], [*argv, "--access-logfile", "-"], env)
 
 
-COMMANDS = (db, migrate, demo, generate, serve)
+@click.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def backup(file: Path) -> None:
+    """Write the whole database to FILE (pg_dump's custom format, PostGIS and pgRouting
+    included): the running platform keeps serving meanwhile."""
+    from ops.backup import BackupError
+    from ops.backup import backup as dump
+
+    try:
+        size = dump(database_url(), file)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps({"file": str(file), "bytes": size}))
+
+
+@click.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="drop the database's tables first")
+def restore(file: Path, force: bool) -> None:
+    """Read a backup FILE into the database (empty, or emptied with --force), in one
+    transaction; then `gridmap migrate` brings an older backup up to this version."""
+    from ops.backup import BackupError, tables
+    from ops.backup import restore as load
+
+    url = database_url()
+    try:
+        load(url, file, force)
+    except BackupError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(json.dumps({"file": str(file), "tables": len(tables(url))}))
+
+
+COMMANDS = (db, migrate, demo, generate, serve, backup, restore)
