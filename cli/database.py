@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -123,7 +124,11 @@ def serve(
     url = prepare_database()
     bind = bind or f"127.0.0.1:{port or settings().port}"
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
-    env = {**os.environ, "GRIDMAP_RESOLVED_URL": url}
+    # the workers' metrics, added up by /metrics (webmap/observe.py): a fresh folder each start
+    metrics = settings().var_dir / "metrics"
+    shutil.rmtree(metrics, ignore_errors=True)
+    metrics.mkdir(parents=True)
+    env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
     click.echo(f"gridmap on http://{bind} ({workers} workers × {threads} threads)")
     if not settings().database_url:  # the demo: how to sign in
         from data.demo_accounts import DEMO_ACCOUNTS
@@ -133,7 +138,7 @@ def serve(
             + "; ".join(f"{u} / {p} ({r})" for u, r, p, _ in DEMO_ACCOUNTS)
         )
     argv = gunicorn_command("webmap:create_app()", bind, workers, threads, timeout)
-    os.execve(argv[0], [*argv, "--access-logfile", "-"], env)
+    os.execve(argv[0], argv, env)  # the app writes the access log (JSON lines, with ids)
 
 
 @click.command()

@@ -68,6 +68,8 @@ class Settings:
     """Requests per caller without an API key, e.g. `300 per minute`; None (`off`): no limit."""
     rate_limit_keyed: str
     """Requests per API key."""
+    metrics_from: tuple[str, ...]
+    """Addresses /metrics answers (Prometheus); others get 403."""
     tile_cache_mb: int
     """Memory each serving process keeps for vector tiles (webmap/tile_cache.py); 0: none."""
     coverage_reach_m: float
@@ -113,6 +115,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
         tile_cache_mb=int(e.get("GRIDMAP_TILE_CACHE_MB", "64")),
+        metrics_from=tuple(
+            a.strip() for a in e.get("GRIDMAP_METRICS_FROM", "127.0.0.1,::1").split(",")
+        ),
         request_budget_s=float(e.get("GRIDMAP_REQUEST_BUDGET_S", "20")),
         read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
         session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),

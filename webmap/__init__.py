@@ -73,6 +73,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         health,
         inputs,
         limits,
+        observe,
         ogc,
         oidc,
         open311,
@@ -82,6 +83,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     )
 
     db.init_app(app)
+    observe.init_app(app)
     errors.init_app(app)
     inputs.init_app(app)
     headers.init_app(app, settings)

@@ -14,6 +14,7 @@ from data.case_import import batch_source, import_cases
 from geo.errors import BadInput
 from webmap.auth import allow, audit_caller
 from webmap.db import get_session, get_settings
+from webmap.metrics import CASES
 from webmap.schemas import AuthHeaders
 
 api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
@@ -51,4 +52,5 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
             )  # a domain error leaves with nothing written: the session is rolled back
     audit_caller(s, "case.batch", detail={"rows": report.rows, "accepted": report.accepted})
     s.commit()
+    CASES.labels("batch").inc(report.accepted)
     return jsonify(report.as_dict())

@@ -9,6 +9,7 @@ from geo.access import case_view, may_move
 from geo.cases import NewCase, case_place, create_case, get_case, transition
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_session, get_settings
+from webmap.metrics import CASES
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
@@ -39,6 +40,8 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
     out["possible_duplicates"] = intake.duplicates
     resp = jsonify(out)
     resp.status_code = 201 if intake.created else 200
+    if intake.created:
+        CASES.labels("api").inc()
     resp.headers["Location"] = f"/api/v1/cases/{intake.id}"
     if not intake.created:
         resp.headers["Idempotent-Replayed"] = "true"

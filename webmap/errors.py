@@ -25,6 +25,7 @@ from geo.errors import (
     TooManyAttempts,
     Unprocessable,
 )
+from webmap.metrics import DB_ERRORS
 
 STATUS: dict[type[DomainError], int] = {
     BadInput: 400,
@@ -113,12 +114,14 @@ def init_app(app: Flask) -> None:
     def database_unavailable(exc: Exception):  # type: ignore[no-untyped-def]
         if isinstance(getattr(exc, "orig", exc), psycopg.errors.QueryCanceled):
             # the request's time budget (settings.request_budget_s), not an outage
+            DB_ERRORS.labels("timeout").inc()
             resp = error_response(503, "请求超出处理时限，请稍后重试或缩小范围")
             resp.headers["Retry-After"] = "5"
             return resp
         # The connection is broken or the server is down: the request's read connection is
         # thrown away at teardown (webmap/db.py), so the next request gets a fresh one.
         g.db_broken = True
+        DB_ERRORS.labels("unavailable").inc()
         app.logger.warning("database unavailable: %s", exc)
         if request.method in ("GET", "HEAD"):
             resp = error_response(503, "数据库暂时不可用，请稍后重试")

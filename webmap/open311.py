@@ -18,6 +18,7 @@ from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
 from webmap.auth import audit_caller, current_caller
 from webmap.db import get_session, get_settings
+from webmap.metrics import CASES
 from webmap.schemas import CaseIn
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
@@ -147,6 +148,7 @@ def post_request(fmt: str) -> Response:
         text("SELECT public_token FROM cases WHERE id = :i"), {"i": intake.id}
     ).scalar_one()
     s.commit()
+    CASES.labels("open311").inc()
     return _out(
         [
             {

@@ -24,6 +24,7 @@ from layers.frames import layer_params, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_read_connection, get_settings
+from webmap.metrics import TILES
 from webmap.tile_cache import Tile, TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
@@ -91,6 +92,7 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]
     hit = held is not None and held.version == version
     tiles.count(hit)
+    TILES.labels("hit" if hit else "miss").inc()
     tile = held if held is not None and hit else None
     if tile is None:
         data = bytes(body or b"")

@@ -1,0 +1,112 @@
+"""Request ids, JSON logs and Prometheus metrics (issue #20), as `gridmap serve` runs the app:
+several gunicorn workers, whose figures /metrics adds up whichever worker answers."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import signal
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from ops.serving import gunicorn_command
+from tests.conftest import _free_port
+
+
+def test_a_request_id_is_kept_or_made_and_logged_as_json(client) -> None:  # type: ignore[no-untyped-def]
+    from webmap.observe import ACCESS, JsonLines
+
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler()
+    handler.emit = records.append  # type: ignore[method-assign]
+    ACCESS.addHandler(handler)
+    try:
+        mine = client.get("/livez", headers={"X-Request-ID": "trace-42"})
+        made = client.get("/api/v1/cases/999999")
+        bad = client.get("/livez", headers={"X-Request-ID": "no spaces <allowed>"})
+    finally:
+        ACCESS.removeHandler(handler)
+    assert mine.headers["X-Request-ID"] == "trace-42"
+    assert re.fullmatch(r"[0-9a-f]{32}", made.headers["X-Request-ID"])
+    assert bad.headers["X-Request-ID"] != "no spaces <allowed>"
+    lines = [json.loads(JsonLines().format(r)) for r in records]
+    assert [line["request_id"] for line in lines] == [
+        "trace-42",
+        made.headers["X-Request-ID"],
+        bad.headers["X-Request-ID"],
+    ]
+    assert lines[1]["status"] == 404 and lines[1]["endpoint"] == "/api/v1/cases/<int:case_id>"
+    assert lines[1]["caller"] == "key" and lines[1]["method"] == "GET"
+    # /metrics: to the monitoring addresses (GRIDMAP_METRICS_FROM, here the default loopback)
+    assert client.get("/metrics").status_code == 200
+    assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
+
+
+@pytest.fixture()
+def served(db_url: str, tmp_path: Path) -> Iterator[int]:
+    """Three workers sharing one metrics folder, as `gridmap serve` starts them."""
+    port, metrics = _free_port(), tmp_path / "metrics"
+    metrics.mkdir()
+    env = {
+        **os.environ,
+        "GRIDMAP_RESOLVED_URL": db_url,
+        "GRIDMAP_RATE_LIMIT": "off",
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics),
+    }
+    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers=3, threads=2)
+    log = tmp_path / "gunicorn.log"
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.2)
+        yield port
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
+    # every line the app wrote is a JSON object with a request id (gunicorn's own are not ours)
+    lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
+    assert lines and all(line["request_id"] for line in lines if line["logger"] != "webmap")
+
+
+def scrape(port: int) -> dict[str, float]:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=5) as r:
+        text = r.read().decode()
+    out = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            name, value = line.rsplit(" ", 1)
+            out[name] = float(value)
+    return out
+
+
+def test_metrics_add_up_every_workers_requests(served: int) -> None:
+    base = f"http://127.0.0.1:{served}"
+    series = 'gridmap_http_requests_total{endpoint="/livez",method="GET",status="200"}'
+    count = 'gridmap_http_request_duration_seconds_count{endpoint="/livez"}'
+    before = scrape(served)
+    for _ in range(60):
+        urllib.request.urlopen(base + "/livez", timeout=5).read()
+    seen = set()
+    for _ in range(6):  # whichever worker answers, the sum is every worker's
+        got = scrape(served)
+        seen.add((got[series] - before[series], got[count] - before[count]))
+    assert seen == {(60.0, 60.0)}
+    assert any(k.startswith("gridmap_http_requests_total") and "/metrics" in k for k in got)
+    refused = urllib.request.Request(base + "/metrics", headers={"X-Forwarded-For": "10.0.0.9"})
+    assert urllib.request.urlopen(refused, timeout=5).status == 200  # the peer is what counts
