@@ -17,6 +17,9 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class Settings:
     database_url: str | None
     """External database; None means the project-managed local cluster under var_dir."""
+    database_url_read: str | None
+    """A streaming replica of it for map layers, tiles, statistics and the OGC API; None: all
+    reads on the primary."""
     var_dir: Path
     pg_port: int
     port: int
@@ -102,6 +105,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
     e = dict(os.environ) if env is None else env
     return Settings(
         database_url=e.get("DATABASE_URL") or None,
+        database_url_read=e.get("DATABASE_URL_READ") or None,
         var_dir=Path(e["GRIDMAP_VAR"]) if e.get("GRIDMAP_VAR") else default_var_dir(e),
         pg_port=int(e.get("GRIDMAP_PG_PORT", "54329")),
         port=int(e.get("PORT", "5000")),

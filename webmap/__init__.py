@@ -51,6 +51,11 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     reads = get_engine(url, autocommit=True, statement_timeout_ms=budget_ms)
     app.extensions["gridmap.read_connect"] = reads.connect
     app.extensions["gridmap.pools"] = (engine, reads)  # emptied after a dropped connection
+    read_url = app.config.get("DATABASE_URL_READ") or settings.database_url_read
+    if read_url:  # a streaming replica for the reads that may lag (webmap/db.py)
+        replica = get_engine(read_url, autocommit=True, statement_timeout_ms=budget_ms)
+        app.extensions["gridmap.replica_connect"] = replica.connect
+        app.extensions["gridmap.pools"] = (engine, reads, replica)
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 
     from webmap import (

@@ -10,7 +10,7 @@ from pydantic import Field
 from geo.access import PERSONAL, covers
 from geo.open_blocks import block_detail, block_stats
 from webmap.auth import allow
-from webmap.db import get_read_session
+from webmap.db import get_replica_session
 from webmap.schemas import Schema
 
 api = APIBlueprint("blocks", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="blocks")])
@@ -30,7 +30,7 @@ def get_block(path: BlockPath):  # type: ignore[no-untyped-def]
     (names masked unless the caller sees personal data there) and partner units."""
     caller = allow("layers")
     personal = caller.role in PERSONAL and covers(caller, None, path.code)
-    return jsonify(block_detail(get_read_session(), path.code, personal))
+    return jsonify(block_detail(get_replica_session(), path.code, personal))
 
 
 @api.get("/stats/blocks")
@@ -38,4 +38,4 @@ def get_block_stats(query: StreetQuery):  # type: ignore[no-untyped-def]
     """Open blocks of a street (or all): shops, stalls, 包干 coverage, mobile party members,
     rule breaches in the last year, meetings."""
     allow("stats")
-    return jsonify(block_stats(get_read_session(), query.street or ""))
+    return jsonify(block_stats(get_replica_session(), query.street or ""))

@@ -19,7 +19,7 @@ from geo.walking_areas import walking_areas
 from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.auth import allow
-from webmap.db import get_read_session, get_session
+from webmap.db import get_replica_session, get_session
 from webmap.schemas import Schema
 
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
@@ -74,7 +74,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
     params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
-    body = get_read_session().execute(text(spec.feature_collection_sql), params).scalar_one()
+    body = get_replica_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")
 
 
@@ -113,7 +113,7 @@ def layer_export(path: LayerPath, query: ExportQuery) -> Response:
     elif filters or query.since or query.until:
         raise BadInput("category_code, status, grid_code, since and until filter cases only")
     gdf = layer_frame(
-        get_read_session(), spec, caller.patterns(), filters, query.since, query.until
+        get_replica_session(), spec, caller.patterns(), filters, query.since, query.until
     )
     data = export(gdf, spec.key, query.format, query.crs, query.encoding, query.geometry)
     suffix = "zip" if query.format == "shp" else query.format

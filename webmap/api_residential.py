@@ -14,7 +14,7 @@ from geo.access import STAFF, covers
 from geo.errors import Forbidden, Unprocessable
 from geo.residential import compound_parties, edit_compound, residential_stats
 from webmap.auth import allow, audit_caller
-from webmap.db import get_read_session, get_session
+from webmap.db import get_read_session, get_replica_session, get_session
 from webmap.schemas import Schema
 
 api = APIBlueprint(
@@ -90,4 +90,4 @@ def get_residential(query: ResidentialQuery):  # type: ignore[no-untyped-def]
     allow("stats")
     if query.street and query.community and not query.community.startswith(query.street):
         raise Unprocessable("该社区不属于所给街道")
-    return jsonify(residential_stats(get_read_session(), query.community or query.street or ""))
+    return jsonify(residential_stats(get_replica_session(), query.community or query.street or ""))

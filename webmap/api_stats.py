@@ -18,7 +18,7 @@ from geo.geocode import find_places
 from geo.points import to_wgs84_point
 from geo.vocabulary import MAX_ID
 from webmap.auth import allow
-from webmap.db import get_read_connection, get_read_session, get_settings
+from webmap.db import get_replica_connection, get_replica_session, get_settings
 from webmap.schemas import Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
@@ -44,14 +44,14 @@ def stats():  # type: ignore[no-untyped-def]
     """Cases today, open, overdue, resolved within the time limit, by street and category,
     and hotspots of the last 24 hours."""
     caller = allow("stats")
-    return jsonify(cockpit_stats(get_read_session(), caller.patterns()))
+    return jsonify(cockpit_stats(get_replica_session(), caller.patterns()))
 
 
 @api.get("/search")
 def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     """What a grid worker types: a case number, an address or building name, or lon,lat."""
     caller = allow("search")
-    s = get_read_session()
+    s = get_replica_session()
     q = query.q.strip()
     if q.isascii() and q.isdigit():  # ASCII only: "²".isdigit() too, and int() refuses it
         case = get_case(s, int(q)) if int(q) <= MAX_ID else None
@@ -62,7 +62,7 @@ def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     if m:
         try:
             lon, lat = to_wgs84_point(float(m.group(1)), float(m.group(2)))
-            a = locate(get_read_connection(), lon, lat, get_settings().snap_distance_m).as_dict()
+            a = locate(get_replica_connection(), lon, lat, get_settings().snap_distance_m).as_dict()
         except Unprocessable as exc:  # the search box says why, as its answer
             return jsonify(kind="none", message=str(exc), results=[])
         return jsonify(kind="point", results=[a])

@@ -4,6 +4,11 @@ A request that reads holds one pooled autocommit connection (get_read_connection
 connection for hot paths such as /locate, and get_read_session, an ORM session on the same
 connection); one that writes holds one transaction (get_session). A test lends its own
 connection as the read connection (app.extensions["gridmap.lent"]), which teardown leaves open.
+
+With a read replica (DATABASE_URL_READ), the reads that may lag a moment behind the primary
+(map layers, tiles, statistics, the OGC API) take get_replica_connection / get_replica_session
+instead; who is calling (sessions, keys) and every write stay on the primary. Without one,
+those are the request's read connection.
 """
 
 from __future__ import annotations
@@ -51,8 +56,32 @@ def get_read_session() -> Session:
     return g.db_read  # type: ignore[no-any-return]
 
 
+def _replica_connection() -> Connection:
+    if "db_replica_conn" not in g:
+        g.db_replica_conn = current_app.extensions["gridmap.replica_connect"]()
+    return g.db_replica_conn  # type: ignore[no-any-return]
+
+
+def get_replica_connection() -> psycopg.Connection[Any]:
+    """The replica's driver connection (autocommit), or the read connection without one."""
+    if "gridmap.replica_connect" not in current_app.extensions:
+        return get_read_connection()
+    return _replica_connection().connection.driver_connection  # type: ignore[return-value]
+
+
+def get_replica_session() -> Session:
+    """An ORM session on the replica (autocommit), or the read session without one."""
+    if "gridmap.replica_connect" not in current_app.extensions:
+        return get_read_session()
+    if "db_replica" not in g:
+        g.db_replica = current_app.extensions["gridmap.read_sessionmaker"](
+            bind=_replica_connection()
+        )
+    return g.db_replica  # type: ignore[no-any-return]
+
+
 def close_session(exc: BaseException | None = None) -> None:
-    for key in ("db", "db_read"):
+    for key in ("db", "db_read", "db_replica"):
         s = g.pop(key, None)
         if s is not None:
             try:
@@ -61,6 +90,11 @@ def close_session(exc: BaseException | None = None) -> None:
                 s.close()
             except DROPPED:  # the connection died under the transaction: throw it away
                 s.invalidate()
+    replica = g.pop("db_replica_conn", None)
+    if replica is not None:
+        if g.get("db_broken"):
+            replica.invalidate()
+        replica.close()
     conn = g.pop("db_read_conn", None)
     if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
         # A query on the driver connection (/locate) bypasses SQLAlchemy, which would
@@ -85,17 +119,18 @@ def dropped(exc: BaseException) -> bool:
 def discard_connections() -> None:
     """After a dropped connection: the request's connections are thrown away, and so is every
     idle one in the pools (they were opened before the database went away, like it)."""
-    for key in ("db", "db_read"):
+    for key in ("db", "db_read", "db_replica"):
         s = g.pop(key, None)
         if s is not None:
             try:
                 s.invalidate()
             except sqlalchemy.exc.SQLAlchemyError:
                 pass
-    conn = g.pop("db_read_conn", None)
-    if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
-        conn.invalidate()
-        conn.close()
+    for name in ("db_read_conn", "db_replica_conn"):
+        conn = g.pop(name, None)
+        if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):
+            conn.invalidate()
+            conn.close()
     for engine in current_app.extensions.get("gridmap.pools", ()):
         engine.dispose()
 

@@ -26,7 +26,7 @@ from geo.errors import BadInput, Forbidden, NotFound
 from layers.frames import WORLD, items_params, layer_params
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow, current_caller
-from webmap.db import get_read_session
+from webmap.db import get_replica_session
 
 bp = Blueprint("ogc", __name__, url_prefix="/ogc")
 
@@ -155,7 +155,7 @@ def _areas() -> list[str] | None:
 
 def _collection(spec: LayerSpec) -> dict[str, Any]:
     b = f"{_base()}/collections/{spec.key}"
-    e = get_read_session().execute(text(spec.extent_sql), layer_params(_areas())).one()
+    e = get_replica_session().execute(text(spec.extent_sql), layer_params(_areas())).one()
     extent = {
         "spatial": {
             "bbox": [[float(v) for v in e]] if e[0] is not None else [list(WORLD)],
@@ -226,7 +226,7 @@ def _bbox() -> tuple[float, float, float, float]:
     if srid == 4326:
         return (v[0], v[1], v[2], v[3])
     r = (
-        get_read_session()
+        get_replica_session()
         .execute(
             text(
                 "SELECT ST_XMin(b), ST_YMin(b), ST_XMax(b), ST_YMax(b) FROM (SELECT ST_Transform("
@@ -296,7 +296,7 @@ def _rows(spec: LayerSpec, *, fid: str | None, limit: int, offset: int) -> tuple
         flip=north_first,
         digits=digits,
     )
-    return get_read_session().execute(text(spec.items_sql), params).all(), uri
+    return get_replica_session().execute(text(spec.items_sql), params).all(), uri
 
 
 def _int(name: str, default: int, lo: int, hi: int) -> int:

@@ -23,7 +23,7 @@ from geo.sql.loader import to_driver
 from layers.frames import layer_params, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
-from webmap.db import get_read_connection, get_settings
+from webmap.db import get_replica_connection, get_settings
 from webmap.metrics import TILES
 from webmap.tile_cache import Tile, TileCache
 
@@ -81,7 +81,7 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
     if len(kind or "") > 40 or len(grid or "") > 15:
         raise BadInput("kind is at most 40 characters, grid at most 15")
-    conn, areas, tiles = get_read_connection(), caller.patterns(), cache()
+    conn, areas, tiles = get_replica_connection(), caller.patterns(), cache()
     tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
     key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None)
     bucket = tiles.bucket(clock)
