@@ -14,6 +14,7 @@ import click
 from sqlalchemy.orm import Session
 
 from cli.session import database_url, session_for, settings
+from ops import progress
 from ops.database import local_cluster
 from ops.serving import gunicorn_command
 
@@ -40,9 +41,11 @@ def db_down() -> None:
 def migrate() -> None:
     """Upgrade the schema to the newest migration, re-apply changed SQL definitions, rebuild
     stale derived tables."""
+    from geo.derived import DERIVED
     from geo.migrate import upgrade
 
-    upgrade(database_url())
+    with progress.task("迁移与重建", 1 + len(DERIVED)):
+        upgrade(database_url())
     click.echo("migrated to head")
 
 
@@ -68,6 +71,7 @@ def generate(scale: int, force: bool) -> None:
 
 
 def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
+    from data.city import BUILD_STEPS
     from data.store import is_empty, truncate_all
     from geo.migrate import upgrade
 
@@ -79,7 +83,8 @@ def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
                 sys.exit(2)
             truncate_all(session)
         t0 = time.perf_counter()
-        report = builder(session)
+        with progress.task("建设城区", BUILD_STEPS):
+            report = builder(session)
         session.commit()
     counts = getattr(report, "counts", {})
     click.echo(

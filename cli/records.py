@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from cli.session import database_url, session_for, settings
+from ops import progress
 
 
 @click.command()
@@ -24,7 +25,7 @@ def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
     """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code."""
     from data.upsert import load_layer
 
-    with session_for(database_url()) as session:
+    with session_for(database_url()) as session, progress.task(f"载入 {layer}", 4):
         report = load_layer(session, settings(), layer, file, crs=crs, encoding=encoding)
         session.commit()
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
@@ -129,7 +130,12 @@ def cases_import(file: Path) -> None:
     from data.case_import import batch_source, import_cases
 
     fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"
-    with session_for(database_url()) as session, file.open("rb") as f, mapped(f) as data:
+    with (
+        session_for(database_url()) as session,
+        file.open("rb") as f,
+        mapped(f) as data,
+        progress.task("导入案件", 1),
+    ):
         report = import_cases(
             session,
             data,

@@ -37,6 +37,7 @@ from data.case_batch import Data, check, parse
 from data.store import driver_connection
 from geo.assign import assign_set, unplaced
 from geo.errors import Conflict
+from ops import progress
 
 MIN_PART_ROWS = 100_000
 WORKERS = 2
@@ -114,8 +115,11 @@ def import_cases(
             f"this file was imported already (import {r.id}, {r.created_at:%Y-%m-%d %H:%M}); "
             "nothing written"
         )
+    progress.resize(1 + len(parts))
+    progress.step("校验完成，分段写入")
     if n <= part_rows:
         _import_part(session, table, parts[0], digest, source, snap_m, areas)
+        progress.step(f"第 {parts[0].first_row}–{parts[0].last_row} 行")
     else:
         engine = session.get_bind().engine
 
@@ -130,6 +134,7 @@ def import_cases(
                     part.taken = True
                     return
                 s.commit()
+                progress.step(f"第 {part.first_row}–{part.last_row} 行")
 
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(own, parts))

@@ -29,10 +29,11 @@ from data.generator import Targets, generate_city
 from data.store import copy_frame
 from data.synthetic import synthetic_blocks, synthetic_roads
 from geo.assign import assign_pending
-from geo.derived import refresh_all
+from geo.derived import DERIVED, refresh_all
 from geo.network import prepare_network
 from geo.settings import Settings
 from geo.vocabulary import DISTRICT_TZ, METRIC_SRID
+from ops.progress import step
 
 DEMO_SEED = 20261123
 BEIJING = ZoneInfo(DISTRICT_TZ)
@@ -107,35 +108,45 @@ def build_district(
     # Reference data comes from the tables the migrations filled, never a second copy.
     kind_names = dict(session.execute(text("SELECT code, name FROM facility_kinds")).all())
     sla_hours = dict(session.execute(text("SELECT code, sla_hours FROM categories")).all())
+    step("街区与小区")
     city = generate_city(blocks, streets, seed, targets, kind_names)
     for table in GEOMETRY_TABLES:
+        step(table)
         frame = city[table]
         cols = [c for c in frame.columns if c != "geometry"]
         report.counts[table] = copy_frame(session, table, frame, cols)
     for table in ("firms", "party_orgs", "workers"):
+        step(table)
         report.counts[table] = copy_frame(
             session, table, city[table], list(city[table].columns), None
         )
+    step("路网")
     report.counts["road_edges"] = write_roads(session, roads)
     report.counts["road_edges_main"] = prepare_network(session).main_edges
+    step("小区出入口")
     for sql in _GATES:
         session.execute(text(sql))
     report.counts["compound_entrances"] = int(
         session.execute(text("SELECT count(*) FROM compound_entrances")).scalar_one()
     )
+    step("步行覆盖表")
     refresh_all(
         session, settings.coverage_reach_m
     )  # coverage graph and grid slivers, built once with the district
+    step("案件")
 
     rng = np.random.default_rng(seed + 1)
     cells = city["cells"]
     labels = _place_labels(city, cells)
     gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng, sla_hours)
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
+    step("案件派网格")
     assign_pending(session, settings.snap_distance_m)
     session.execute(text(_DUE_AT))
     session.execute(text(_DEMO_EVENTS))
+    step("议事会")
     report.counts["meetings"] = build_demo_meetings(session, now or datetime.now(UTC), seed + 2)
+    step("有机更新")
     report.counts["renewal_projects"] = build_demo_renewal(session, seed + 3)
     report.seconds = (datetime.now(UTC) - t0).total_seconds()
     return report
@@ -177,20 +188,29 @@ def _people_and_work(
     """What a built district gets after its places: the demo accounts and key, the building
     commissioners, what the community offers, the open blocks' shops and people, a year of
     visits to firms, the business communities' activities (and 新天地's first year)."""
+    step("账号与楼宇专员")
     ensure_demo_accounts(session, settings.demo_key)
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    step("资源清单")
     report.counts["offers"] = build_offers(session)
     moment = now or datetime.now(UTC)
+    step("开放式街区")
     report.counts.update(
         build_demo_blocks(session, moment, DEMO_SEED + 6, settings.snap_distance_m)
     )
     today = moment.astimezone(BEIJING).date()
+    step("一年的走访")
     report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
+    step("商务社区活动")
     report.counts.update(
         build_business_history(session, today, DEMO_SEED + 7, settings.snap_distance_m)
     )
+
+
+# The steps a district's build marks (ops/progress.py): tests/test_demo.py counts them
+BUILD_STEPS = 1 + len(GEOMETRY_TABLES) + 3 + 7 + len(DERIVED) + 5
 
 
 def build_demo(session: Session, settings: Settings, now: datetime | None = None) -> BuildReport:

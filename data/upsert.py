@@ -26,6 +26,7 @@ from geo.vocabulary import (
     METRIC_SRID,
     PROPERTY_LEVELS,
 )
+from ops.progress import step
 
 # Layers whose change can move a case to another grid, zone or party organisation.
 REASSIGNING = (
@@ -48,8 +49,10 @@ def load_layer(
 ) -> LoadReport:
     """Load one file into `layer`; the caller commits (or rolls back on LoadError). Open
     cases are reassigned after a reload of what assigns them (settings: snap distance)."""
+    step("读取文件")
     gdf, report = prepare(Path(path), layer, crs, encoding)
     spec = LAYERS[layer]
+    step("校验")
     gdf = check_values(gdf, spec, report)
     gdf = _check_parents(session, gdf, spec, report)
     if spec.table == "road_edges":
@@ -60,7 +63,9 @@ def load_layer(
             ["name"] if "name" in gdf.columns else []
         )
     if len(gdf):
+        step("写入")
         ins, upd = _upsert(session, spec, gdf, cols)
+        step("重算与重新派发")
         report.inserted, report.updated = ins, upd
         if spec.table == "road_edges":
             report.network = prepare_network(session).__dict__

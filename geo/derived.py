@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from geo.errors import Rebuilding
 from geo.sql.loader import script
+from ops.progress import step
 
 # Each is built by geo/sql/<name>.sql, but walking_areas (geo/walking_areas.py).
 DERIVED = (
@@ -101,4 +102,9 @@ def rebuild_stale(session: Session, reach_m: float) -> list[str]:
 
 def refresh_all(session: Session, reach_m: float) -> list[str]:
     """Rebuild every stale (or differently reaching) derived table; return the names rebuilt."""
-    return [name for name in DERIVED if refresh(session, name, reach_m)]
+    rebuilt = []
+    for name in DERIVED:
+        step(f"派生表 {name}")  # a bar on the terminal (ops/progress.py), when a command has one
+        if refresh(session, name, reach_m):
+            rebuilt.append(name)
+    return rebuilt

@@ -7,6 +7,7 @@ is rolled back (join_transaction_mode="create_savepoint", so code under test may
 
 from __future__ import annotations
 
+import io
 import shutil
 import socket
 import tempfile
@@ -160,7 +161,8 @@ def runner(app):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def demo_url(cluster: Cluster) -> str:
     """A separate database with the whole Gongshu demo, built once (about 15 s)."""
-    from data.city import build_demo
+    from data.city import BUILD_STEPS, build_demo
+    from ops import progress
 
     cluster.ensure_database("gridmap_demo")
     url = cluster.url("gridmap_demo")
@@ -168,10 +170,24 @@ def demo_url(cluster: Cluster) -> str:
     engine = create_engine(url)
     with Session(engine) as s:
         if s.execute(text("SELECT count(*) FROM streets")).scalar_one() == 0:
-            build_demo(s, fixtures.SETTINGS)
+            with progress.task("示范区", BUILD_STEPS, out=TERMINAL) as bar:
+                build_demo(s, fixtures.SETTINGS)
+                assert bar is not None
+                DEMO_BUILD["steps"] = bar.done  # tests/test_demo.py: the bar's count is right
             s.commit()
     engine.dispose()
     return url
+
+
+class _Terminal(io.StringIO):
+    """A stream that says it is a terminal, so a progress bar draws on it."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+TERMINAL = _Terminal()
+DEMO_BUILD: dict[str, int] = {}
 
 
 @pytest.fixture(scope="session")

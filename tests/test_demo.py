@@ -1,6 +1,7 @@
 """The Gongshu demo district, built once per test session into its own database."""
 
 import csv
+import io
 from importlib.resources import files
 
 import pytest
@@ -111,3 +112,17 @@ def test_demo_roads_are_the_real_osm_network(demo: Session) -> None:
     km = scalar(demo, "SELECT round(sum(length_m) / 1000) FROM road_edges")
     assert 1241 <= km <= 2000  # 1,241 km intersect the district; the extract adds a 1.5 km margin
     assert scalar(demo, "SELECT count(*) FROM road_edges WHERE cost <> reverse_cost") == 0
+
+
+def test_the_demo_build_marks_every_step_of_its_progress_bar(demo_url: str) -> None:
+    """The build drew its bar (ops/progress.py) to the end: every step it marks is counted."""
+    from data.city import BUILD_STEPS
+    from ops import progress
+    from tests.conftest import DEMO_BUILD, TERMINAL
+
+    assert DEMO_BUILD["steps"] == BUILD_STEPS
+    drawn = TERMINAL.getvalue()
+    assert "100%" in drawn and "商务社区活动" in drawn and drawn.endswith("\n")
+    with progress.task("不是终端", 3, out=io.StringIO()) as bar:  # a log or a pipe: no bar
+        progress.step("一")
+    assert bar is None
