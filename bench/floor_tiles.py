@@ -4,14 +4,21 @@ check, no cache, no ETag. Served by gunicorn exactly like the real app. GET /<la
 
 import os
 import threading
+from functools import cache
 
 import psycopg
 
-from layers.frames import WORLD, layer_params
+from geo.sql.loader import to_driver
+from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.tiles import tile_bounds
 
 _local = threading.local()
+
+
+@cache
+def _sql(layer: str) -> str:
+    return to_driver(LAYERS[layer].tile_sql)
 
 
 def app(environ, start_response):  # type: ignore[no-untyped-def]
@@ -20,11 +27,9 @@ def app(environ, start_response):  # type: ignore[no-untyped-def]
         conn = _local.conn = psycopg.connect(os.environ["FLOOR_CONNINFO"], autocommit=True)
     layer, z, x, y = environ["PATH_INFO"].strip("/").split("/")
     spec, z, x, y = LAYERS[layer], int(z), int(x), int(y)
-    params = {**layer_params(None, WORLD), "z": z, "x": x, "y": y, "layer": layer}
-    params |= {"clip": not spec.tiled}
-    params |= dict(zip(("minx", "miny", "maxx", "maxy"), tile_bounds(z, x, y), strict=True))
-    sql, names = _psycopg(spec.tile_sql)
-    body = bytes(conn.execute(sql, [params[n] for n in names]).fetchone()[0] or b"")
+    params = {**layer_params(None, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
+    params |= {"layer": layer, "clip": not spec.tiled}
+    body = bytes(conn.execute(_sql(layer), params).fetchone()[0] or b"")
     start_response(
         "200 OK",
         [
@@ -33,22 +38,3 @@ def app(environ, start_response):  # type: ignore[no-untyped-def]
         ],
     )
     return [body]
-
-
-_compiled: dict[str, tuple[str, list[str]]] = {}
-
-
-def _psycopg(sql: str) -> tuple[str, list[str]]:
-    """The SQLAlchemy-style :name query as psycopg's positional %s (compiled once)."""
-    if sql not in _compiled:
-        import re
-
-        names: list[str] = []
-
-        def sub(m: re.Match[str]) -> str:
-            names.append(m.group(1))
-            return "%s"
-
-        text = re.sub(r"(?<![:\w]):([A-Za-z_]\w*)", sub, sql.replace("%", "%%"))
-        _compiled[sql] = (text, names)
-    return _compiled[sql]

@@ -37,7 +37,7 @@ from geo.settings import load_settings  # noqa: E402
 from layers.frames import layer_params, versioned_tile_sql  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
-from webmap.tiles import tile_bounds  # noqa: E402
+from webmap.tiles import tile_bounds, tile_of  # noqa: E402
 
 MULTIPLY = """
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
@@ -109,11 +109,8 @@ def measure(url: str, size: int) -> dict[str, float]:
                 "FROM (SELECT geom FROM cases WHERE status = 'assigned' LIMIT 5000) k) q"
             )
         ).one()
-        import math
-
         z = 14
-        x = int((lon + 180) / 360 * 2**z)
-        y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * 2**z)
+        x, y = tile_of(lon, lat, z)
         tile = {**layer_params(None, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
         tile |= {"layer": "cases", "clip": False, "tables": ["cases", "categories"], "known": None}
         out["tile_s"] = median_s(lambda: s.execute(text(versioned_tile_sql("cases")), tile).one())

@@ -41,6 +41,7 @@ from geo.settings import load_settings  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
 from ops.serving import gunicorn_command  # noqa: E402
+from webmap.tiles import tile_of  # noqa: E402
 
 KEY = load_settings().demo_key
 LAYER_KEYS = ("cases", "buildings", "roads")
@@ -95,18 +96,9 @@ def tile_paths(conninfo: str, per_zoom: int = 150) -> list[tuple[str, int, int, 
             for z in ZOOMS:
                 if z < spec.tile_min_zoom:
                     continue
-                seen = {_tile(lon, lat, z) for lon, lat in pts}
+                seen = {tile_of(lon, lat, z) for lon, lat in pts}
                 out += [(key, z, x, y) for x, y in sorted(seen)[:per_zoom]]
     return out
-
-
-def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
-    import math
-
-    n = 2**z
-    return int((lon + 180) / 360 * n), int(
-        (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n
-    )
 
 
 def wrk(

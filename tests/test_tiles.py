@@ -3,7 +3,6 @@ driver with the layer's attributes, the ETag revalidation, zoom ranges and acces
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 
 import pyogrio
@@ -12,13 +11,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import keyed
 from tests.fixtures import SETTINGS
-
-
-def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2**z
-    x = int((lon + 180) / 360 * n)
-    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
-    return x, y
+from webmap.tiles import tile_of
 
 
 @pytest.mark.demo

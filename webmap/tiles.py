@@ -42,6 +42,14 @@ def _spec(layer: str) -> tuple[LayerSpec, Caller]:
     return spec, caller
 
 
+def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
+    """The Web Mercator tile (x, y) at zoom z holding a WGS84 point."""
+    n = 2**z
+    x = int((lon + 180) / 360 * n)
+    y = int((1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * n)
+    return min(max(x, 0), n - 1), min(max(y, 0), n - 1)
+
+
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """A Web Mercator tile's WGS84 bounds (lon, lat), widened by its 64/4096 buffer."""
     n = 2**z
