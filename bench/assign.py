@@ -16,11 +16,9 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import re
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -35,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.districts import district  # noqa: E402
+from bench.wrk import wrk  # noqa: E402
 from data.case_import import WORKERS, import_cases  # noqa: E402
 from geo.assign import assign_set  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
@@ -62,33 +61,8 @@ KEY = ["-H", f"X-API-Key: {load_settings().demo_key}"]
 
 
 def run_wrk(url: str, points: np.ndarray, seconds: int) -> dict[str, float]:
-    paths = ",".join(f'"/api/v1/locate?lon={x:.6f}&lat={y:.6f}"' for x, y in points[:2000])
-    lua = Path(tempfile.mkstemp(suffix=".lua")[1])
-    lua.write_text(
-        f"paths = {{{paths}}}\nrequest = function()\n"
-        "  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
-    )
-    out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(lua), *KEY, url],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    lua.unlink()
-
-    def ms(label: str) -> float:
-        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)", out)
-        assert m, out
-        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
-
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {
-        "rps": rps,
-        "p50": ms("50"),
-        "p99": ms("99"),
-        "non2xx": int(errors.group(1)) if errors else 0,
-    }
+    paths = [f"/api/v1/locate?lon={x:.6f}&lat={y:.6f}" for x, y in points[:2000]]
+    return wrk(url, paths, seconds, KEY, clients=16)
 
 
 def serve(app: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:

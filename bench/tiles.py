@@ -24,7 +24,6 @@ import signal
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -37,6 +36,7 @@ import psycopg  # noqa: E402
 from psycopg import sql  # noqa: E402
 
 from bench.districts import district  # noqa: E402
+from bench.wrk import wrk  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
@@ -99,33 +99,6 @@ def tile_paths(conninfo: str, per_zoom: int = 150) -> list[tuple[str, int, int, 
                 seen = {tile_of(lon, lat, z) for lon, lat in pts}
                 out += [(key, z, x, y) for x, y in sorted(seen)[:per_zoom]]
     return out
-
-
-def wrk(
-    base: str, paths: list[str], seconds: int, headers: list[str], clients: int = 8
-) -> dict[str, float]:
-    lua = Path(tempfile.mkstemp(suffix=".lua")[1])
-    lua.write_text(
-        "paths = {" + ",".join(json.dumps(p) for p in paths) + "}\n"
-        "request = function()\n  return wrk.format('GET', paths[math.random(#paths)])\nend\n"
-    )
-    out = subprocess.run(
-        ["wrk", f"-t{min(2, clients)}", f"-c{clients}", f"-d{seconds}s", "--latency"]
-        + ["-s", str(lua), *headers, base],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    lua.unlink()
-
-    def ms(label: str) -> float:
-        m = re.search(rf"{label}%\s+([\d.]+)(us|ms|s)\b", out)
-        assert m, out
-        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
-
-    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
-    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": ms("50"), "p99": ms("99"), "bad": int(bad.group(1)) if bad else 0}
 
 
 def start(cmd: list[str], env: dict[str, str], probe: str) -> subprocess.Popen[bytes]:
@@ -261,7 +234,7 @@ def tiles_side_by_side(url: str, seconds: int, rounds: int) -> list[str]:
     alone = best.pop("alone")
     rows = [
         f"  {n:34s} {r['rps']:7.0f} req/s   p50 {r['p50']:7.2f} ms   p99 {r['p99']:7.1f} ms"
-        f"   non-2xx {r['bad']:.0f}"
+        f"   non-2xx {r['non2xx']:.0f}"
         for n, r in best.items()
     ]
     cold = best["gridmap /tiles, cache off"]

@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 
 import psycopg
 
+from webmap.metrics import TILES
+
 TIME_BUCKET_S = 60
 _WORD = re.compile(r"[a-z_][a-z0-9_]*")
 _CLOCK = re.compile(r"\b(now\(\)|current_date|current_timestamp|localtimestamp|clock_timestamp)")
@@ -105,6 +107,8 @@ class TileCache:
         return tile if tile is not None and tile.bucket == bucket else None
 
     def count(self, hit: bool) -> None:
+        """A request answered from the cache or not (also /metrics' gridmap_tile_cache_total)."""
+        TILES.labels("hit" if hit else "miss").inc()
         with self._lock:
             if hit:
                 self.hits += 1

@@ -24,7 +24,6 @@ from layers.frames import layer_params, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
-from webmap.metrics import TILES
 from webmap.tile_cache import Tile, TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
@@ -98,19 +97,17 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
     params |= {"tables": list(tables), "known": held.version if held else None}
     version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]
-    hit = held is not None and held.version == version
-    tiles.count(hit)
-    TILES.labels("hit" if hit else "miss").inc()
-    tile = held if held is not None and hit else None
+    tile = held if held is not None and held.version == version else None
+    tiles.count(tile is not None)
     if tile is None:
         data = bytes(body or b"")
         tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
     etag, out, gzipped = tile.etag, tile.data, False
     if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
-        if tile.gz is None:  # compressed once, kept with the tile
-            tile = tile._replace(gz=gzip.compress(tile.data, compresslevel=5))
-        etag, out, gzipped = tile.etag + "z", tile.gz, True  # type: ignore[assignment]
-    if tile is not held:
+        gz = tile.gz or gzip.compress(tile.data, compresslevel=5)  # once, kept with the tile
+        tile = tile._replace(gz=gz)
+        etag, out, gzipped = tile.etag + "z", gz, True
+    if tile != held:
         tiles.put(key, tile)
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
