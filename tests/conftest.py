@@ -8,9 +8,14 @@ is rolled back (join_transaction_mode="create_savepoint", so code under test may
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import signal
 import socket
+import subprocess
 import tempfile
+import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -41,6 +46,40 @@ def _free_port() -> int:
     with socket.socket() as s:  # only to pick an unused number for the socket name
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+@contextmanager
+def gunicorn(
+    env: dict[str, str], log: Path, workers: int, threads: int
+) -> Iterator[subprocess.Popen[bytes]]:
+    """The app as `gridmap serve` runs it (ops/serving.py) on env["PORT"], with env added to
+    ours; yields once it answers /livez, and stops it afterwards. Its output goes to log."""
+    from ops.serving import gunicorn_command
+
+    port = int(env["PORT"])
+    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers, threads)
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            argv,
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2)
+                break
+            except OSError:
+                assert proc.poll() is None, log.read_text(errors="replace")
+                assert time.monotonic() < deadline, "no /livez within 30 s"
+                time.sleep(0.2)
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 @contextmanager

@@ -5,19 +5,14 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import signal
-import subprocess
-import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ops.serving import gunicorn_command
-from tests.conftest import _free_port
+from tests.conftest import _free_port, gunicorn
 
 
 def test_a_request_id_is_kept_or_made_and_logged_as_json(client) -> None:  # type: ignore[no-untyped-def]
@@ -52,33 +47,16 @@ def test_a_request_id_is_kept_or_made_and_logged_as_json(client) -> None:  # typ
 @pytest.fixture()
 def served(db_url: str, tmp_path: Path) -> Iterator[int]:
     """Three workers sharing one metrics folder, as `gridmap serve` starts them."""
-    port, metrics = _free_port(), tmp_path / "metrics"
+    port, metrics, log = _free_port(), tmp_path / "metrics", tmp_path / "gunicorn.log"
     metrics.mkdir()
     env = {
-        **os.environ,
+        "PORT": str(port),
         "GRIDMAP_RESOLVED_URL": db_url,
         "GRIDMAP_RATE_LIMIT": "off",
         "PROMETHEUS_MULTIPROC_DIR": str(metrics),
     }
-    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers=3, threads=2)
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/livez", timeout=2)
-                break
-            except OSError:
-                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
-                time.sleep(0.2)
+    with gunicorn(env, log, workers=3, threads=2):
         yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
     # every line the app wrote is a JSON object with a request id (gunicorn's own are not ours)
     lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
     assert lines and all(line["request_id"] for line in lines if line["logger"] != "webmap")

@@ -4,18 +4,14 @@ their request are cut off at the read deadline and never keep the others waiting
 from __future__ import annotations
 
 import http.client
-import os
-import signal
 import socket
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from ops.serving import gunicorn_command
-from tests.conftest import _free_port
+from tests.conftest import _free_port, gunicorn
 
 
 @pytest.fixture()
@@ -23,30 +19,13 @@ def server(db_url: str, tmp_path: Path) -> Iterator[int]:
     """One worker of two threads, a 2 s read deadline, rate limits off."""
     port = _free_port()
     env = {
-        **os.environ,
+        "PORT": str(port),
         "GRIDMAP_RESOLVED_URL": db_url,
         "GRIDMAP_READ_TIMEOUT_S": "2",
         "GRIDMAP_RATE_LIMIT": "off",
     }
-    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers=1, threads=2)
-    log = tmp_path / "gunicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            argv, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if get(port, "/healthz", timeout=2)[0] == 200:
-                    break
-            except OSError:
-                assert proc.poll() is None, log.read_text(errors="replace")
-                time.sleep(0.2)
+    with gunicorn(env, tmp_path / "gunicorn.log", workers=1, threads=2):
         yield port
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
 
 
 def get(port: int, path: str, timeout: float) -> tuple[int, dict[str, str]]:
