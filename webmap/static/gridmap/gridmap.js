@@ -103,15 +103,18 @@
     });
   };
 
-  // Layers asking for the same data at once (case points and case heat) share one request.
+  // Layers asking for the same data at once (case points and case heat) share one request,
+  // a GeoJSON layer's or a vector tile's.
   const inflight = {};
-  gm.getJSON = function (url) {
+  function once(url, make) {
     if (!inflight[url]) {
-      inflight[url] = fetch(url).then((r) => r.json()).finally(() => { setTimeout(() => { delete inflight[url]; }, 0); });
+      inflight[url] = make().finally(() => { setTimeout(() => { delete inflight[url]; }, 0); });
     }
     return inflight[url];
+  }
+  gm.getJSON = function (url) {
+    return once(url, () => fetch(url).then((r) => r.json()));
   };
-
 
   // --- big layers from vector tiles (/tiles, webmap/tiles.py) ----------------------------
   // The decoder (@mapbox/vector-tile, pbf: ES modules vendored from npm) loads on first use.
@@ -130,20 +133,16 @@
   }
   // Each tile is asked afresh (the browser revalidates it: 304 while unchanged), shared by the
   // layers that ask for it at once (case points and case heat).
-  const tileInflight = {};
   function tileFeatures(url, name, z, x, y) {
-    if (!tileInflight[url]) {
-      tileInflight[url] = Promise.all([mvt(), fetch(url).then((r) => {
-        if (r.status === 204) return null;
-        if (!r.ok) throw new Error(url + ": HTTP " + r.status);
-        return r.arrayBuffer();
-      })]).then(([decode, buf]) => {
-        const out = [], layer = buf && decode(buf).layers[name];
-        for (let i = 0; layer && i < layer.length; i++) out.push(layer.feature(i).toGeoJSON(x, y, z));
-        return out;
-      }).finally(() => { setTimeout(() => { delete tileInflight[url]; }, 0); });
-    }
-    return tileInflight[url];
+    return once(url, () => Promise.all([mvt(), fetch(url).then((r) => {
+      if (r.status === 204) return null;
+      if (!r.ok) throw new Error(url + ": HTTP " + r.status);
+      return r.arrayBuffer();
+    })]).then(([decode, buf]) => {
+      const out = [], layer = buf && decode(buf).layers[name];
+      for (let i = 0; layer && i < layer.length; i++) out.push(layer.feature(i).toGeoJSON(x, y, z));
+      return out;
+    }));
   }
   function box(g) {  // [minx, miny, maxx, maxy] of a GeoJSON geometry
     const b = [Infinity, Infinity, -Infinity, -Infinity];
