@@ -37,6 +37,7 @@ from data.case_batch import Data, check, parse
 from data.store import driver_connection
 from geo.assign import assign_set, unplaced
 from geo.errors import Conflict
+from geo.partitions import in_months
 from ops import progress
 
 MIN_PART_ROWS = 100_000
@@ -233,8 +234,11 @@ def _import_part(
             )
         ]
     t = _lap(part, "assign", t)
-    written = s.execute(
-        text(_INSERT), {"source": source, "import_id": part.import_id, "areas": areas}
+    written = in_months(
+        s,
+        lambda: s.execute(
+            text(_INSERT), {"source": source, "import_id": part.import_id, "areas": areas}
+        ),
     )
     part.accepted = written.rowcount  # type: ignore[attr-defined]
     _lap(part, "write", t)

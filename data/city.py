@@ -31,6 +31,7 @@ from data.synthetic import synthetic_blocks, synthetic_roads
 from geo.assign import assign_pending
 from geo.derived import DERIVED, refresh_all
 from geo.network import prepare_network
+from geo.partitions import ensure_months
 from geo.settings import Settings
 from geo.vocabulary import DISTRICT_TZ, METRIC_SRID
 from ops.progress import step
@@ -139,6 +140,7 @@ def build_district(
     cells = city["cells"]
     labels = _place_labels(city, cells)
     gen = generate_cases(cells, labels, cases, now or datetime.now(UTC), rng, sla_hours)
+    ensure_months(session, gen["created_at"].min(), gen["created_at"].max())
     report.counts["cases"] = copy_frame(session, "cases", gen, CASE_COLUMNS)
     step("案件派网格")
     assign_pending(session, settings.snap_distance_m)
@@ -300,20 +302,21 @@ FROM categories k WHERE k.code = c.category_code AND c.due_at IS NULL
 
 # Demo cases carry the event trail their status implies (created → … → closed).
 _DEMO_EVENTS = """
-INSERT INTO case_events (case_id, at, actor, kind, from_status, to_status, note)
-SELECT id, created_at, 'reporter', 'created', NULL, 'reported', '演示数据' FROM cases
+INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status, note)
+SELECT id, created_at, created_at, 'reporter', 'created', NULL, 'reported', '演示数据' FROM cases
 UNION ALL
-SELECT id, created_at + interval '5 minutes', 'system', 'transition', 'reported', 'assigned',
-       '自动派单至网格'
+SELECT id, created_at, created_at + interval '5 minutes', 'system', 'transition', 'reported',
+       'assigned', '自动派单至网格'
 FROM cases WHERE status <> 'reported'
 UNION ALL
-SELECT id, created_at + interval '40 minutes', worker_id, 'transition', 'assigned', 'accepted', NULL
+SELECT id, created_at, created_at + interval '40 minutes', worker_id, 'transition', 'assigned',
+       'accepted', NULL
 FROM cases WHERE status IN ('accepted', 'resolved', 'closed')
 UNION ALL
-SELECT id, COALESCE(closed_at - interval '30 minutes', created_at + interval '3 hours'), worker_id,
-       'transition', 'accepted', 'resolved', '已处置'
+SELECT id, created_at, COALESCE(closed_at - interval '30 minutes', created_at + interval '3 hours'),
+       worker_id, 'transition', 'accepted', 'resolved', '已处置'
 FROM cases WHERE status IN ('resolved', 'closed')
 UNION ALL
-SELECT id, closed_at, 'dispatcher', 'transition', 'resolved', 'closed', '核查结案'
+SELECT id, created_at, closed_at, 'dispatcher', 'transition', 'resolved', 'closed', '核查结案'
 FROM cases WHERE status = 'closed'
 """

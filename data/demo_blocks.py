@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from data import names
 from geo.assign import assign_pending
+from geo.partitions import ensure_months
 
 TRADES = ("餐饮", "小吃", "服装", "便利店", "水果", "理发", "茶饮", "五金", "药店", "花店")
 PUBLISHED = {
@@ -193,6 +194,7 @@ def _breaches(
             }
         )
     if rows:
+        ensure_months(session, min(r["at"] for r in rows), max(r["at"] for r in rows))
         session.execute(
             text(
                 "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from data.zones import XINTIANDI
 from geo.assign import assign_pending
+from geo.partitions import ensure_months
 from geo.vocabulary import ACTIVITY_KINDS, NEED_CATEGORIES
 
 DISPUTES, NEEDS, ACTIVITIES = 286, 123, 370
@@ -148,6 +149,7 @@ def _disputes(session: Session, bc: str, start: date, today: date, rng: np.rando
         ) + timedelta(minutes=int(rng.integers(0, 600)))
         rows.append({"x": p.x, "y": p.y, "at": at})
     if rows:
+        ensure_months(session, min(r["at"] for r in rows), max(r["at"] for r in rows))
         session.execute(
             text(
                 "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "

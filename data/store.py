@@ -30,6 +30,7 @@ ALL_TABLES = (  # every table a district build writes (accounts and keys stay)
     "party_members",
     "residential_buildings",
     "case_events",
+    "case_keys",
     "cases",
     "case_imports",
     "workers",

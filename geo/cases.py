@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from geo.assign import assignment_dict, locate
 from geo.db import driver
 from geo.errors import Conflict, NotFound, Unprocessable
+from geo.partitions import in_months
 from geo.points import to_wgs84_point
 from geo.settings import Settings
 from geo.sql.loader import query
@@ -113,11 +115,16 @@ def create_case(
         "scope": scope,
         "request_hash": new.fingerprint(),
     }
-    case_id = session.execute(_q("insert"), params).scalar_one_or_none()
+    try:
+        case_id = in_months(
+            session, lambda: session.execute(_q("insert"), params).scalar_one_or_none()
+        )
+    except IntegrityError as e:
+        if not (idempotency_key and _constraint(e) == "ix_case_keys_idempotency"):
+            raise
+        # a concurrent request with the same key won the race
+        return _replay(session, settings, session.execute(_q("by_key"), key).one(), new, lon, lat)
     if case_id is None:
-        if idempotency_key:  # a concurrent request with the same key won the race
-            found = session.execute(_q("by_key"), key).one()
-            return _replay(session, settings, found, new, lon, lat)
         raise Unprocessable(f"unknown category {new.category!r}")
     dups = possible_duplicates(session, settings, case_id, lon, lat, new.category)
     record_event(
@@ -141,6 +148,11 @@ def create_case(
         None,
     )
     return Intake(case_id, True, dups)
+
+
+def _constraint(e: IntegrityError) -> str | None:
+    diag = getattr(e.orig, "diag", None)
+    return None if diag is None else diag.constraint_name
 
 
 def _replay(

@@ -30,6 +30,7 @@ def finish(url: str) -> None:
     """After the schema is at head: apply changed definitions, rebuild stale derived tables."""
     from geo.definitions import apply_definitions
     from geo.derived import refresh_all
+    from geo.partitions import ensure_ahead
     from geo.settings import load_settings
 
     engine = create_engine(url)
@@ -37,6 +38,7 @@ def finish(url: str) -> None:
         with Session(engine) as s:
             apply_definitions(s)
             s.execute(text("SELECT install_change_triggers()"))  # on tables added since
+            ensure_ahead(s)  # this month's cases and the next ones' have somewhere to go
             refresh_all(s, load_settings().coverage_reach_m)
             s.commit()
     finally:

@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     String,
@@ -38,6 +39,14 @@ class Category(Base):
     sla_hours: Mapped[int] = mapped_column(Integer)
 
 
+# Cases and their events are partitioned by the month a case was reported in (Asia/Shanghai),
+# created ahead and on demand by ensure_case_months() (geo/sql/definitions/65_case_months.sql,
+# geo/partitions.py). A partitioned table's unique keys must hold its partition key, so what
+# must be unique across every month (the id, the public token, a caller's idempotency key)
+# is held by case_keys, written by a trigger on cases.
+CASE_ID_DEFAULT = text("nextval('cases_id_seq'::regclass)")
+
+
 class Case(Base):
     __tablename__ = "cases"
     __table_args__ = (
@@ -51,17 +60,13 @@ class Case(Base):
             "rule IS NULL OR rule IN ('covers', 'boundary', 'snapped')", name="ck_cases_rule"
         ),
         Index("ix_cases_created_at", "created_at"),
-        Index(  # a key is its caller's: scope is the account, key or anonymous client
-            "ix_cases_idempotency_key",
-            "idempotency_scope",
-            "idempotency_key",
-            unique=True,
-            postgresql_where=text("idempotency_key IS NOT NULL"),
-        ),
         Index("ix_cases_category_created", "category_code", "created_at"),
-        Index("ix_cases_public_token", "public_token", unique=True),
+        Index("ix_cases_public_token", "public_token"),  # unique in case_keys
+        {"postgresql_partition_by": "RANGE (created_at)"},
     )
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, server_default=CASE_ID_DEFAULT
+    )
     received_lon: Mapped[float] = mapped_column(Float)
     received_lat: Mapped[float] = mapped_column(Float)
     received_crs: Mapped[str] = mapped_column(String(10), default="wgs84")
@@ -93,7 +98,9 @@ class Case(Base):
     )
     request_hash: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), primary_key=True, server_default=func.now()
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # A batch-imported case: its part of the file (case_imports), the record of its creation.
@@ -101,13 +108,49 @@ class Case(Base):
     import_id: Mapped[int | None] = mapped_column(BigInteger)
 
 
+class CaseKey(Base):
+    """What is unique across every month of cases: written for each new case by a trigger on
+    cases, and kept when a month is archived (its public tokens are never handed out again)."""
+
+    __tablename__ = "case_keys"
+    __table_args__ = (
+        Index(  # a key is its caller's: scope is the account, key or anonymous client
+            "ix_case_keys_idempotency",
+            "idempotency_scope",
+            "idempotency_key",
+            unique=True,
+            postgresql_where=text("idempotency_key IS NOT NULL"),
+        ),
+    )
+    case_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    public_token: Mapped[str] = mapped_column(String(32), unique=True)
+    idempotency_scope: Mapped[str | None] = mapped_column(Text)
+    idempotency_key: Mapped[str | None] = mapped_column(Text)
+
+
 class CaseEvent(Base):
     """Append-only trail: every transition and reassignment of a case, and the creation of a
-    case reported on its own (a batch-imported case's creation is its case_imports record)."""
+    case reported on its own (a batch-imported case's creation is its case_imports record).
+    Partitioned like cases, by its case's month, so a month's cases and events go together."""
 
     __tablename__ = "case_events"
-    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["case_id", "case_created_at"],
+            ["cases.id", "cases.created_at"],
+            name="fk_case_events_case",
+            ondelete="CASCADE",
+        ),
+        {"postgresql_partition_by": "RANGE (case_created_at)"},
+    )
+    id: Mapped[int] = mapped_column(
+        BigInteger,
+        primary_key=True,
+        autoincrement=False,
+        server_default=text("nextval('case_events_id_seq'::regclass)"),
+    )
+    case_id: Mapped[int] = mapped_column(BigInteger, index=True)
+    case_created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     actor: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(Text)

@@ -105,7 +105,7 @@ class MeetingAgenda(Base):
         ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True
     )
     case_id: Mapped[int] = mapped_column(
-        ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True, index=True
+        ForeignKey("case_keys.case_id", ondelete="CASCADE"), primary_key=True, index=True
     )
     added_by: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -25,7 +25,7 @@ WHERE o.id = c.id;
 DROP TABLE IF EXISTS reassigned;
 -- step:
 CREATE TEMP TABLE reassigned ON COMMIT DROP AS
-SELECT c.id,
+SELECT c.id, c.created_at,
        jsonb_build_object('grid_code', c.grid_code, 'rule', c.rule, 'outside', c.outside,
                           'distance_m', c.distance_m, 'community_code', c.community_code,
                           'street_code', c.street_code, 'worker_id', c.worker_id,
@@ -60,6 +60,6 @@ JOIN reassigned r ON r.id = o.id
 WHERE o.id = c.id;
 
 -- step: and record each move
-INSERT INTO case_events (case_id, actor, kind, note, data)
-SELECT id, :actor, 'reassigned', :reason, jsonb_build_object('from', old, 'to', new)
+INSERT INTO case_events (case_id, case_created_at, actor, kind, note, data)
+SELECT id, created_at, :actor, 'reassigned', :reason, jsonb_build_object('from', old, 'to', new)
 FROM reassigned

@@ -1,7 +1,8 @@
 -- Case queries (geo/cases.py). Bound parameters only.
 
 -- name: insert
--- a retry with the same Idempotency-Key from the same caller (:scope) inserts nothing
+-- a second case with the same Idempotency-Key from the same caller (:scope) fails on
+-- ix_case_keys_idempotency (written by the trigger case_keys_insert)
 INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
@@ -14,11 +15,11 @@ SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon
        :stairwell_branch_code, :scope, :idempotency_key, :request_hash,
        now() + make_interval(hours => k.sla_hours)
 FROM categories k WHERE k.code = :category
-ON CONFLICT (idempotency_scope, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
 RETURNING id;
 
 -- name: by_key
-SELECT id, request_hash FROM cases WHERE idempotency_scope = :scope AND idempotency_key = :key;
+SELECT c.id, c.request_hash FROM case_keys k JOIN cases c ON c.id = k.case_id
+WHERE k.idempotency_scope = :scope AND k.idempotency_key = :key;
 
 -- name: duplicates
 -- open cases of the same category within :radius_m metres and :window_h hours, nearest first
@@ -77,8 +78,9 @@ UPDATE cases SET status = :to, updated_at = now(),
 WHERE id = :id;
 
 -- name: event
-INSERT INTO case_events (case_id, actor, kind, from_status, to_status, note, data)
-VALUES (:id, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb))
+INSERT INTO case_events (case_id, case_created_at, actor, kind, from_status, to_status, note, data)
+SELECT :id, c.created_at, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb)
+FROM cases c WHERE c.id = :id
 
 -- name: place
 -- where a case is, for the access check (geo/access.py) before it is read or moved

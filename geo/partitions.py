@@ -1,0 +1,195 @@
+"""Cases by month (migration 0027, geo/sql/definitions/65_case_months.sql).
+
+cases_YYYY_MM holds the cases reported in a month (Asia/Shanghai) and case_events_YYYY_MM
+their events. Months are made ahead by `gridmap migrate` and `gridmap partitions ensure`, and
+on demand by any writer whose row has no month yet (in_months). A month whose cases are all
+closed can be archived: detached from the live tables into the schema `archive`, where it keeps
+its rows, indexes and constraints, and can be dumped, dropped, or brought back (restore).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from geo.errors import Conflict, Unprocessable
+from geo.vocabulary import DISTRICT_TZ  # a month is the district's (case_month in SQL)
+
+AHEAD_MONTHS = 2  # made ahead of the current month by migrate and `partitions ensure`
+ARCHIVE = "archive"
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+MONTH_TABLE = re.compile(r"^(cases|case_events)_\d{4}_\d{2}$")  # a month of cases or events
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Month:
+    name: str  # YYYY-MM
+    schema: str  # public (live) or archive
+    start: datetime
+    end: datetime
+    cases: int
+    open_cases: int
+    events: int
+
+
+def made_by_database(obj: object, name: str | None, type_: str) -> bool:
+    """A month's table, or PostgreSQL's copy of a foreign key for one month of cases: what
+    Alembic must not compare with the models (geo/migrations/env.py)."""
+    if type_ == "table":
+        return bool(name and MONTH_TABLE.match(name))
+    if type_ == "foreign_key_constraint":
+        return bool(MONTH_TABLE.match(obj.referred_table.name))  # type: ignore[attr-defined]
+    return False
+
+
+def ensure_months(session: Session, lo: datetime | str, hi: datetime | str) -> int:
+    """Make the months from lo's to hi's that have none; returns how many were made."""
+    return int(
+        session.execute(
+            text("SELECT ensure_case_months(CAST(:lo AS timestamptz), CAST(:hi AS timestamptz))"),
+            {"lo": lo, "hi": hi},
+        ).scalar_one()
+    )
+
+
+def ensure_ahead(session: Session, months: int = AHEAD_MONTHS) -> int:
+    """This month and the next `months`."""
+    return int(
+        session.execute(
+            text("SELECT ensure_case_months(now(), now() + make_interval(months => :m))"),
+            {"m": months},
+        ).scalar_one()
+    )
+
+
+def _missing_month(e: IntegrityError) -> str | None:
+    """The partition key of a row refused for having no month, if that is why it failed."""
+    diag = getattr(e.orig, "diag", None)
+    if diag is None or not (diag.message_primary or "").startswith("no partition of relation"):
+        return None
+    found = re.search(r"\) = \((.+)\)\.?$", diag.message_detail or "")
+    return found.group(1) if found else None
+
+
+def in_months(session: Session, write: Callable[[], T]) -> T:
+    """write() in a savepoint; if a row it writes has no month yet, make that month and write
+    again (each month a row can need is made by the time it is written)."""
+    while True:
+        try:
+            with session.begin_nested():
+                return write()
+        except IntegrityError as e:
+            key = _missing_month(e)
+            if key is None or ensure_months(session, key, key) == 0:
+                raise
+
+
+def list_months(session: Session) -> list[Month]:
+    """Every month, live and archived, oldest first, with its counts."""
+    rows = session.execute(
+        text(
+            """
+            SELECT n.nspname AS schema, c.relname, c.oid::regclass::text AS qualified
+            FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+            WHERE c.relname ~ '^cases_[0-9]{4}_[0-9]{2}$' AND n.nspname IN ('public', :arch)
+              AND c.relkind = 'r'
+            ORDER BY c.relname
+            """
+        ),
+        {"arch": ARCHIVE},
+    ).all()
+    out = []
+    for r in rows:
+        suffix = r.relname.removeprefix("cases_")
+        events = r.qualified.replace("cases_", "case_events_")
+        # the names are pg_class's, of the pattern above
+        counts = f"SELECT count(*) AS cases, (SELECT count(*) FROM {events}) AS events, "  # noqa: S608
+        counts += f"count(*) FILTER (WHERE case_is_open(status)) AS open FROM {r.qualified}"
+        n = session.execute(text(counts)).one()
+        start, end = _bounds(suffix)
+        out.append(Month(suffix.replace("_", "-"), r.schema, start, end, n.cases, n.open, n.events))
+    return out
+
+
+def _bounds(suffix: str) -> tuple[datetime, datetime]:
+    """Where the month YYYY_MM begins and ends (midnight of the 1st, Asia/Shanghai)."""
+    y, m = (int(p) for p in suffix.split("_"))
+    tz = ZoneInfo(DISTRICT_TZ)
+    return datetime(y, m, 1, tzinfo=tz), datetime(y + m // 12, m % 12 + 1, 1, tzinfo=tz)
+
+
+def _suffix(month: str) -> str:
+    if not MONTH.match(month):
+        raise Unprocessable(f"a month is YYYY-MM, not {month!r}")
+    return month.replace("-", "_")
+
+
+def archive(session: Session, before: str) -> list[str]:
+    """Detach every live month before `before` (YYYY-MM) into the schema archive, cases and
+    events together. Refused, with nothing moved, while any of them holds an open case; the
+    current month and later are never archived."""
+    cut = _suffix(before)
+    current = session.execute(
+        text("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY_MM')")
+    ).scalar_one()
+    if cut > current:
+        raise Unprocessable(f"only months before the current one can be archived ({current})")
+    months = [m for m in list_months(session) if m.schema == "public" and _suffix(m.name) < cut]
+    still_open = [f"{m.name}: {m.open_cases}" for m in months if m.open_cases]
+    if still_open:
+        raise Conflict("months with open cases stay live: " + ", ".join(still_open))
+    session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {ARCHIVE}"))
+    for m in months:
+        s = _suffix(m.name)
+        session.execute(text(f"ALTER TABLE case_events DETACH PARTITION case_events_{s}"))
+        _repoint_events(session, f"case_events_{s}", f"cases_{s}")
+        session.execute(text(f"ALTER TABLE cases DETACH PARTITION cases_{s}"))
+        session.execute(text(f"ALTER TABLE cases_{s} SET SCHEMA {ARCHIVE}"))
+        session.execute(text(f"ALTER TABLE case_events_{s} SET SCHEMA {ARCHIVE}"))
+    return [m.name for m in months]
+
+
+def _repoint_events(session: Session, events: str, cases: str) -> None:
+    """A detached month's events refer to its own cases table (they referred to cases)."""
+    for (name,) in session.execute(
+        text(
+            "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
+            "AND contype = 'f'"
+        ),
+        {"t": events},
+    ).all():
+        session.execute(text(f'ALTER TABLE {events} DROP CONSTRAINT "{name}"'))
+    session.execute(
+        text(
+            f"ALTER TABLE {events} ADD CONSTRAINT fk_{events} FOREIGN KEY (case_id, "
+            f"case_created_at) REFERENCES {cases} (id, created_at) ON DELETE CASCADE"
+        )
+    )
+
+
+def restore(session: Session, month: str) -> None:
+    """Bring an archived month back into the live tables."""
+    s = _suffix(month)
+    found = session.execute(
+        text("SELECT to_regclass(:t) IS NOT NULL"), {"t": f"{ARCHIVE}.cases_{s}"}
+    ).scalar_one()
+    if not found:
+        raise Unprocessable(f"{month} is not archived")
+    if session.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": f"cases_{s}"}).scalar():
+        raise Conflict(f"{month} has live cases_{s} already")
+    start, end = _bounds(s)
+    session.execute(text(f"ALTER TABLE {ARCHIVE}.cases_{s} SET SCHEMA public"))
+    session.execute(text(f"ALTER TABLE {ARCHIVE}.case_events_{s} SET SCHEMA public"))
+    session.execute(text(f"ALTER TABLE case_events_{s} DROP CONSTRAINT fk_case_events_{s}"))
+    bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
+    session.execute(text(f"ALTER TABLE cases ATTACH PARTITION cases_{s} {bounds}"))
+    session.execute(text(f"ALTER TABLE case_events ATTACH PARTITION case_events_{s} {bounds}"))
