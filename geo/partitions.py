@@ -83,14 +83,17 @@ def _missing_month(e: IntegrityError) -> str | None:
 def in_months(session: Session, write: Callable[[], T]) -> T:
     """write() in a savepoint; if a row it writes has no month yet, make that month and write
     again (each month a row can need is made by the time it is written)."""
+    made: set[str] = set()
     while True:
         try:
             with session.begin_nested():
                 return write()
         except IntegrityError as e:
             key = _missing_month(e)
-            if key is None or ensure_months(session, key, key) == 0:
+            if key is None or key in made:
                 raise
+            ensure_months(session, key, key)  # or finds it made by another writer meanwhile
+            made.add(key)
 
 
 def list_months(session: Session) -> list[Month]:
@@ -155,7 +158,17 @@ def archive(session: Session, before: str) -> list[str]:
         session.execute(text(f"ALTER TABLE cases DETACH PARTITION cases_{s}"))
         session.execute(text(f"ALTER TABLE cases_{s} SET SCHEMA {ARCHIVE}"))
         session.execute(text(f"ALTER TABLE case_events_{s} SET SCHEMA {ARCHIVE}"))
+    if months:
+        _noted(session)
     return [m.name for m in months]
+
+
+def _noted(session: Session) -> None:
+    """Detaching or attaching a month changes what cases holds with no write statement on it,
+    so no change trigger fires: record it as one (the tile cache reads data_version)."""
+    session.execute(
+        text("INSERT INTO data_changes (table_name, n) VALUES ('cases', 1), ('case_events', 1)")
+    )
 
 
 def _repoint_events(session: Session, events: str, cases: str) -> None:
@@ -163,7 +176,7 @@ def _repoint_events(session: Session, events: str, cases: str) -> None:
     for (name,) in session.execute(
         text(
             "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
-            "AND contype = 'f'"
+            "AND contype = 'f' AND conparentid = 0"  # its copies per month of cases go with it
         ),
         {"t": events},
     ).all():
@@ -193,3 +206,4 @@ def restore(session: Session, month: str) -> None:
     bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
     session.execute(text(f"ALTER TABLE cases ATTACH PARTITION cases_{s} {bounds}"))
     session.execute(text(f"ALTER TABLE case_events ATTACH PARTITION case_events_{s} {bounds}"))
+    _noted(session)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import psycopg
 
+from geo.partitions import ARCHIVE
 from ops.cluster import pg_bin
 
 
@@ -60,6 +61,7 @@ def restore(url: str, file: Path, force: bool = False) -> None:
     if found:
         with psycopg.connect(libpq_url(url), autocommit=True) as conn:
             conn.execute("DROP SCHEMA public CASCADE")
+            conn.execute(f"DROP SCHEMA IF EXISTS {ARCHIVE} CASCADE")  # archived months
             conn.execute("CREATE SCHEMA public")
     run(
         [str(pg_bin() / "pg_restore"), "--no-owner", "--no-comments", "--exit-on-error"]
