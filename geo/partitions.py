@@ -153,6 +153,7 @@ def archive(session: Session, before: str) -> list[str]:
     session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {ARCHIVE}"))
     for m in months:
         s = _suffix(m.name)
+        _tally(session, f"cases_{s}", -1)
         session.execute(text(f"ALTER TABLE case_events DETACH PARTITION case_events_{s}"))
         _repoint_events(session, f"case_events_{s}", f"cases_{s}")
         session.execute(text(f"ALTER TABLE cases DETACH PARTITION cases_{s}"))
@@ -161,6 +162,21 @@ def archive(session: Session, before: str) -> list[str]:
     if months:
         _noted(session)
     return [m.name for m in months]
+
+
+def _tally(session: Session, table: str, sign: int) -> None:
+    """Take a month's cases out of the cockpit's tallies (-1), or put them back (+1): detaching
+    or attaching fires no trigger on cases (66_case_tallies.sql)."""
+    source = f"FROM {table} c, LATERAL case_counts(c.status, c.closed_at, c.due_at) k"  # noqa: S608
+    session.execute(
+        text(
+            "INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, "
+            "open, done, done_in_time) SELECT c.street_code, c.grid_code, c.zone_code, "
+            "c.category_code, :sign * sum(k.total), :sign * sum(k.open), :sign * sum(k.done), "
+            ":sign * sum(k.in_time) " + source + " GROUP BY 1, 2, 3, 4"
+        ),
+        {"sign": sign},
+    )
 
 
 def _noted(session: Session) -> None:
@@ -206,4 +222,5 @@ def restore(session: Session, month: str) -> None:
     bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
     session.execute(text(f"ALTER TABLE cases ATTACH PARTITION cases_{s} {bounds}"))
     session.execute(text(f"ALTER TABLE case_events ATTACH PARTITION case_events_{s} {bounds}"))
+    _tally(session, f"cases_{s}", 1)
     _noted(session)

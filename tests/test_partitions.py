@@ -22,6 +22,7 @@ from geo.migrate import downgrade, upgrade
 from geo.partitions import archive, ensure_months, list_months, restore
 from tests import fixtures
 from tests.conftest import scratch_database
+from tests.test_tallies import assert_tallies_equal_a_recount
 
 LON, LAT = fixtures.m_point(100, 50)  # inside grid A
 
@@ -248,6 +249,7 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     )
     left_live = live.scalar_one()
     assert db.execute(text(version)).scalar_one() > v0  # cached tiles of cases are stale
+    assert assert_tallies_equal_a_recount(db)["total"] == left_live  # the cockpit's counts
     archived = {m.name: m for m in list_months(db) if m.schema == "archive"}
     assert set(archived) == moved
     assert sum(m.cases for m in archived.values()) + left_live == 3
@@ -282,6 +284,7 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
         == 3
     )
     assert not [m for m in list_months(db) if m.schema == "archive"]
+    assert assert_tallies_equal_a_recount(db)["total"] == 3
 
 
 def test_the_migration_keeps_every_case_event_and_agenda_item_both_ways(cluster) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     ForeignKeyConstraint,
+    Identity,
     Index,
     Integer,
     String,
@@ -62,6 +63,11 @@ class Case(Base):
         Index("ix_cases_created_at", "created_at"),
         Index("ix_cases_category_created", "category_code", "created_at"),
         Index("ix_cases_public_token", "public_token"),  # unique in case_keys
+        Index(  # the open cases, for the overdue counts (case_is_open inlined)
+            "ix_cases_open_due",
+            "due_at",
+            postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
+        ),
         {"postgresql_partition_by": "RANGE (created_at)"},
     )
     id: Mapped[int] = mapped_column(
@@ -126,6 +132,23 @@ class CaseKey(Base):
     public_token: Mapped[str] = mapped_column(String(32), unique=True)
     idempotency_scope: Mapped[str | None] = mapped_column(Text)
     idempotency_key: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseTally(Base):
+    """The cockpit's running counts of cases by street, grid, zone and category: rows of
+    changes added by triggers on cases and folded now and then; the counts are their sums
+    (geo/sql/definitions/66_case_tallies.sql)."""
+
+    __tablename__ = "case_tallies"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    street_code: Mapped[str | None] = mapped_column(String(9))
+    grid_code: Mapped[str | None] = mapped_column(String(15))
+    zone_code: Mapped[str | None] = mapped_column(Text)
+    category_code: Mapped[str] = mapped_column(String(40))
+    total: Mapped[int] = mapped_column(BigInteger)
+    open: Mapped[int] = mapped_column(BigInteger)
+    done: Mapped[int] = mapped_column(BigInteger)
+    done_in_time: Mapped[int] = mapped_column(BigInteger)
 
 
 class CaseEvent(Base):

@@ -2,33 +2,50 @@
 -- :areas (LIKE patterns, NULL: all; geo/access.py) count.
 
 -- name: figures
+-- all, open, done and done in time from the running tallies (66_case_tallies.sql); today's
+-- from this month's cases, the overdue from the open cases' index (ix_cases_open_due)
 SELECT
-    count(*) FILTER (WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
-                                        AT TIME ZONE 'Asia/Shanghai') AS today,
-    count(*) FILTER (WHERE case_is_open(status)) AS open,
-    count(*) FILTER (WHERE case_is_open(status)
-                       AND now() > due_at) AS overdue,
-    count(*) FILTER (WHERE case_is_done(status) AND closed_at IS NOT NULL) AS done,
-    count(*) FILTER (WHERE case_is_done(status) AND closed_at IS NOT NULL
-                       AND closed_at <= due_at) AS done_in_time,
-    count(*) AS total
-FROM cases c WHERE in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]));
+    (SELECT count(*) FROM cases c
+     WHERE created_at >= date_trunc('day', now() AT TIME ZONE 'Asia/Shanghai')
+                         AT TIME ZONE 'Asia/Shanghai'
+       AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))) AS today,
+    COALESCE(sum(t.open), 0)::bigint AS open,
+    (SELECT count(*) FROM cases c
+     WHERE case_is_open(status) AND now() > due_at
+       AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))) AS overdue,
+    COALESCE(sum(t.done), 0)::bigint AS done,
+    COALESCE(sum(t.done_in_time), 0)::bigint AS done_in_time,
+    COALESCE(sum(t.total), 0)::bigint AS total
+FROM case_tallies t WHERE in_area(t.grid_code, t.zone_code, CAST(:areas AS text[]));
 
 -- name: by_street
-SELECT s.code, s.name,
-       count(c.id) FILTER (WHERE case_is_open(c.status)) AS open,
-       count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h,
-       count(c.id) FILTER (WHERE case_is_open(c.status)
-                             AND now() > c.due_at) AS overdue
-FROM streets s LEFT JOIN cases c ON c.street_code = s.code AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
-GROUP BY s.code, s.name ORDER BY open DESC, s.code;
+SELECT s.code, s.name, COALESCE(t.open, 0)::bigint AS open,
+       COALESCE(r.n, 0)::bigint AS last_24h, COALESCE(o.n, 0)::bigint AS overdue
+FROM streets s
+LEFT JOIN (SELECT street_code, sum(open) AS open FROM case_tallies
+           WHERE in_area(grid_code, zone_code, CAST(:areas AS text[]))
+           GROUP BY street_code) t ON t.street_code = s.code
+LEFT JOIN (SELECT street_code, count(*) AS n FROM cases c
+           WHERE created_at > now() - interval '24 hours'
+             AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           GROUP BY street_code) r ON r.street_code = s.code
+LEFT JOIN (SELECT street_code, count(*) AS n FROM cases c
+           WHERE case_is_open(status) AND now() > due_at
+             AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           GROUP BY street_code) o ON o.street_code = s.code
+ORDER BY open DESC, s.code;
 
 -- name: by_category
-SELECT k.code, k.name,
-       count(c.id) FILTER (WHERE case_is_open(c.status)) AS open,
-       count(c.id) FILTER (WHERE c.created_at > now() - interval '24 hours') AS last_24h
-FROM categories k LEFT JOIN cases c ON c.category_code = k.code AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
-GROUP BY k.code, k.name ORDER BY open DESC, k.code;
+SELECT k.code, k.name, COALESCE(t.open, 0)::bigint AS open, COALESCE(r.n, 0)::bigint AS last_24h
+FROM categories k
+LEFT JOIN (SELECT category_code, sum(open) AS open FROM case_tallies
+           WHERE in_area(grid_code, zone_code, CAST(:areas AS text[]))
+           GROUP BY category_code) t ON t.category_code = k.code
+LEFT JOIN (SELECT category_code, count(*) AS n FROM cases c
+           WHERE created_at > now() - interval '24 hours'
+             AND in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           GROUP BY category_code) r ON r.category_code = k.code
+ORDER BY open DESC, k.code;
 
 -- name: hotspots
 -- grids and zones whose last 24 h are well above their usual day (the 30 days

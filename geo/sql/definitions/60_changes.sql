@@ -25,8 +25,8 @@ LANGUAGE sql STABLE AS $$
 SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY(tables)
 $$;
 
--- Every table but the bookkeeping ones (sessions, the audit log, this record, Alembic's and
--- PostGIS's own) gets the two statement triggers. Run by every `gridmap migrate`
+-- Every table but the bookkeeping ones (sessions, the audit log, this record, the cockpit's
+-- tallies, Alembic's and PostGIS's own) gets the two statement triggers. Run by every `gridmap migrate`
 -- (geo/migrate.py), so a table a later migration adds gets them too.
 CREATE OR REPLACE FUNCTION install_change_triggers() RETURNS integer
 LANGUAGE plpgsql AS $$
@@ -38,7 +38,8 @@ BEGIN
         SELECT c.relname FROM pg_class c JOIN pg_namespace s ON s.oid = c.relnamespace
         WHERE s.nspname = 'public' AND c.relkind IN ('r', 'p')
           AND c.relname NOT IN ('data_changes', 'alembic_version', 'spatial_ref_sys',
-                                'sql_definitions', 'auth_sessions', 'audit_log')
+                                'sql_definitions', 'auth_sessions', 'audit_log',
+                                'case_tallies')
           AND NOT c.relispartition
     LOOP
         EXECUTE format('CREATE OR REPLACE TRIGGER note_change_rows AFTER INSERT OR UPDATE OR DELETE '
