@@ -76,7 +76,9 @@ def build(cluster, name: str, size: int) -> str:  # type: ignore[no-untyped-def]
         )
     with psycopg.connect(cluster.conninfo(name), autocommit=True) as c:
         seeds = c.execute("SELECT count(*) FROM cases").fetchone()[0]  # type: ignore[index]
+        c.execute("SELECT ensure_case_months(now() - interval '731 days', now())")  # by month
         c.execute(MULTIPLY, {"n": size - seeds, "seeds": seeds})
+        c.execute("SELECT fold_case_tallies()")
         c.execute("VACUUM ANALYZE cases")
     return str(cluster.url(name))
 
