@@ -68,6 +68,13 @@ class Case(Base):
             "due_at",
             postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
         ),
+        Index(  # the cases layer's open cases (layers/sql/cases.sql)
+            "ix_cases_open_geom",
+            "geom",
+            postgresql_using="gist",
+            postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
+        ),
+        Index("ix_cases_updated_at", "updated_at"),  # … and the ones closed in the last 24 h
         {"postgresql_partition_by": "RANGE (created_at)"},
     )
     id: Mapped[int] = mapped_column(

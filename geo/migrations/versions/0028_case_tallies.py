@@ -1,7 +1,8 @@
 """case_tallies: the cockpit's running counts of cases (all, open, done, done in time) by
 street, grid, zone and category, kept by triggers on cases (geo/sql/definitions/
-66_case_tallies.sql), so the cockpit reads a few thousand rows instead of every case; and a
-partial index on the open cases' due times for the overdue counts.
+66_case_tallies.sql), so the cockpit reads a few thousand rows instead of every case; partial
+indexes on the open cases (due times for the overdue counts, places for the cases layer) and an
+index on updated_at (the cases closed in the last 24 hours, also on the layer).
 
 Revision ID: 0028
 Revises: 0027
@@ -37,6 +38,14 @@ def upgrade() -> None:
         ["due_at"],
         postgresql_where=sa.text("status NOT IN ('resolved', 'closed', 'duplicate')"),
     )
+    op.create_index(  # the cases layer (layers/sql/cases.sql): the open cases in a box …
+        "ix_cases_open_geom",
+        "cases",
+        ["geom"],
+        postgresql_using="gist",
+        postgresql_where=sa.text("status NOT IN ('resolved', 'closed', 'duplicate')"),
+    )
+    op.create_index("ix_cases_updated_at", "cases", ["updated_at"])  # … and the just closed
     op.execute(
         """
         INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, open,
@@ -61,5 +70,7 @@ def downgrade() -> None:
     op.execute("DROP FUNCTION IF EXISTS fold_case_tallies()")
     op.execute("DROP FUNCTION IF EXISTS case_counts(text, timestamptz, timestamptz)")
     op.execute("DELETE FROM sql_definitions WHERE name = '66_case_tallies.sql'")
+    op.drop_index("ix_cases_updated_at", table_name="cases")
+    op.drop_index("ix_cases_open_geom", table_name="cases")
     op.drop_index("ix_cases_open_due", table_name="cases")
     op.drop_table("case_tallies")
