@@ -60,13 +60,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for fn in (
-        "case_tallies_insert",
-        "case_tallies_update",
-        "case_tallies_delete",
-        "case_tallies_truncate",
-    ):
-        op.execute(f"DROP FUNCTION IF EXISTS {fn}() CASCADE")
+    for fn in ("case_tallies_change", "case_tallies_truncate"):
+        op.execute(f"DROP FUNCTION IF EXISTS {fn}() CASCADE")  # and their triggers
     op.execute("DROP FUNCTION IF EXISTS fold_case_tallies()")
     op.execute("DROP FUNCTION IF EXISTS case_counts(text, timestamptz, timestamptz)")
     op.execute("DELETE FROM sql_definitions WHERE name = '66_case_tallies.sql'")

@@ -32,52 +32,28 @@ BEGIN
 END
 $$;
 
-CREATE OR REPLACE FUNCTION case_tallies_insert() RETURNS trigger
+-- One function for the three statements: an insert counts its rows in, a delete counts them
+-- out, an update counts the old rows out and the new ones in (a case moved between keys or
+-- counts). The transition tables are visible to EXECUTE inside the trigger function itself.
+CREATE OR REPLACE FUNCTION case_tallies_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    changed text := CASE TG_OP
+        WHEN 'INSERT' THEN 'SELECT n.*, 1 AS sign FROM new_cases n'
+        WHEN 'DELETE' THEN 'SELECT o.*, -1 AS sign FROM old_cases o'
+        ELSE 'SELECT n.*, 1 AS sign FROM new_cases n UNION ALL '
+             'SELECT o.*, -1 AS sign FROM old_cases o' END;
 BEGIN
-    INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, open,
-                              done, done_in_time)
-    SELECT n.street_code, n.grid_code, n.zone_code, n.category_code, sum(k.total),
-           sum(k.open), sum(k.done), sum(k.in_time)
-    FROM new_cases n, LATERAL case_counts(n.status, n.closed_at, n.due_at) k
-    GROUP BY 1, 2, 3, 4;
-    IF random() < 0.02 THEN PERFORM fold_case_tallies(); END IF;
-    RETURN NULL;
-END
-$$;
-
--- An update moves a case between keys or counts: the old row's counts out, the new one's in.
-CREATE OR REPLACE FUNCTION case_tallies_update() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, open,
-                              done, done_in_time)
-    SELECT street_code, grid_code, zone_code, category_code, sum(total), sum(open), sum(done),
-           sum(in_time)
-    FROM (
-        SELECT n.street_code, n.grid_code, n.zone_code, n.category_code, k.*
-        FROM new_cases n, LATERAL case_counts(n.status, n.closed_at, n.due_at) k
-        UNION ALL
-        SELECT o.street_code, o.grid_code, o.zone_code, o.category_code, -k.total, -k.open,
-               -k.done, -k.in_time
-        FROM old_cases o, LATERAL case_counts(o.status, o.closed_at, o.due_at) k
-    ) d
-    GROUP BY 1, 2, 3, 4
-    HAVING sum(total) <> 0 OR sum(open) <> 0 OR sum(done) <> 0 OR sum(in_time) <> 0;
-    IF random() < 0.02 THEN PERFORM fold_case_tallies(); END IF;
-    RETURN NULL;
-END
-$$;
-
-CREATE OR REPLACE FUNCTION case_tallies_delete() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, open,
-                              done, done_in_time)
-    SELECT o.street_code, o.grid_code, o.zone_code, o.category_code, -sum(k.total),
-           -sum(k.open), -sum(k.done), -sum(k.in_time)
-    FROM old_cases o, LATERAL case_counts(o.status, o.closed_at, o.due_at) k
-    GROUP BY 1, 2, 3, 4;
+    EXECUTE 'INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, '
+            'open, done, done_in_time) '
+            'SELECT c.street_code, c.grid_code, c.zone_code, c.category_code, sum(c.sign * k.total), '
+            'sum(c.sign * k.open), sum(c.sign * k.done), sum(c.sign * k.in_time) '
+            'FROM (' || changed || ') c, LATERAL case_counts(c.status, c.closed_at, c.due_at) k '
+            'GROUP BY 1, 2, 3, 4 HAVING sum(c.sign * k.total) <> 0 OR sum(c.sign * k.open) <> 0 '
+            'OR sum(c.sign * k.done) <> 0 OR sum(c.sign * k.in_time) <> 0';
+    IF random() < 0.02 THEN
+        PERFORM fold_case_tallies();
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -91,14 +67,14 @@ END
 $$;
 
 CREATE OR REPLACE TRIGGER case_tallies_insert AFTER INSERT ON cases
-REFERENCING NEW TABLE AS new_cases FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_insert();
+REFERENCING NEW TABLE AS new_cases FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_change();
 
 CREATE OR REPLACE TRIGGER case_tallies_update AFTER UPDATE ON cases
 REFERENCING OLD TABLE AS old_cases NEW TABLE AS new_cases
-FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_update();
+FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_change();
 
 CREATE OR REPLACE TRIGGER case_tallies_delete AFTER DELETE ON cases
-REFERENCING OLD TABLE AS old_cases FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_delete();
+REFERENCING OLD TABLE AS old_cases FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_change();
 
 CREATE OR REPLACE TRIGGER case_tallies_truncate AFTER TRUNCATE ON cases
 FOR EACH STATEMENT EXECUTE FUNCTION case_tallies_truncate();
