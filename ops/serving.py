@@ -19,6 +19,8 @@ def gunicorn_command(
         str(workers),
         "--worker-class",
         "ops.worker.Worker",
+        "--logger-class",
+        "ops.worker.JsonLogger",
         "--threads",
         str(threads),
         "--bind",

@@ -13,6 +13,7 @@ import sys
 import time
 from typing import Any
 
+from gunicorn.glogging import Logger
 from gunicorn.http import wsgi
 from gunicorn.workers.gthread import ThreadWorker
 
@@ -74,3 +75,15 @@ def _without_banner(self: Any) -> list[str]:
 
 
 wsgi.Response.default_headers = _without_banner
+
+
+class JsonLogger(Logger):
+    """gunicorn's own lines (starting, booting a worker, a worker timed out …) as the JSON lines
+    the app writes (webmap/observe.py), so a log holds one format (`--logger-class`)."""
+
+    def setup(self, cfg: Any) -> None:
+        from webmap.observe import JsonLines
+
+        super().setup(cfg)
+        for handler in self.error_log.handlers:
+            handler.setFormatter(JsonLines())

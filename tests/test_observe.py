@@ -57,9 +57,12 @@ def served(db_url: str, tmp_path: Path) -> Iterator[int]:
     }
     with gunicorn(env, log, workers=3, threads=2):
         yield port
-    # every line the app wrote is a JSON object with a request id (gunicorn's own are not ours)
-    lines = [json.loads(x) for x in log.read_text().splitlines() if x.startswith("{")]
-    assert lines and all(line["request_id"] for line in lines if line["logger"] != "webmap")
+    # every line is a JSON object: the app's with a request id, gunicorn's own too
+    lines = [json.loads(x) for x in log.read_text().splitlines()]
+    assert lines and all(
+        line["request_id"] for line in lines if line["logger"] not in ("webmap", "gunicorn.error")
+    )
+    assert any(line["message"].startswith("Booting worker") for line in lines)
 
 
 def scrape(port: int) -> dict[str, float]:
