@@ -18,6 +18,7 @@ from gunicorn.http import wsgi
 from gunicorn.workers.gthread import ThreadWorker
 
 from geo.settings import load_settings
+from ops.logs import JsonLines
 
 
 class DeadlineSocket:
@@ -77,13 +78,11 @@ def _without_banner(self: Any) -> list[str]:
 wsgi.Response.default_headers = _without_banner
 
 
-class JsonLogger(Logger):
+class JsonLogger(Logger):  # type: ignore[misc]
     """gunicorn's own lines (starting, booting a worker, a worker timed out …) as the JSON lines
     the app writes (webmap/observe.py), so a log holds one format (`--logger-class`)."""
 
     def setup(self, cfg: Any) -> None:
-        from webmap.observe import JsonLines
-
         super().setup(cfg)
         for handler in self.error_log.handlers:
             handler.setFormatter(JsonLines())

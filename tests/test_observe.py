@@ -16,7 +16,8 @@ from tests.conftest import _free_port, gunicorn
 
 
 def test_a_request_id_is_kept_or_made_and_logged_as_json(client) -> None:  # type: ignore[no-untyped-def]
-    from webmap.observe import ACCESS, JsonLines
+    from ops.logs import JsonLines
+    from webmap.observe import ACCESS
 
     records: list[logging.LogRecord] = []
     handler = logging.Handler()

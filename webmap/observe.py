@@ -14,14 +14,12 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import re
 import sys
 import time
 import uuid
-from datetime import UTC, datetime
 
 from flask import Blueprint, Flask, Response, current_app, g, has_request_context, request
 from prometheus_client import (
@@ -32,6 +30,7 @@ from prometheus_client import (
     multiprocess,
 )
 
+from ops.logs import JsonLines
 from webmap.errors import error_response
 from webmap.metrics import LATENCY, REQUESTS
 
@@ -40,25 +39,6 @@ _TOKEN = re.compile(r"[A-Za-z0-9._-]{1,64}")
 
 def request_id() -> str | None:
     return g.get("request_id") if has_request_context() else None
-
-
-class JsonLines(logging.Formatter):
-    """One JSON object per record; an access record's fields are its own keys."""
-
-    FIELDS = ("method", "path", "endpoint", "status", "ms", "caller", "address")
-
-    def format(self, record: logging.LogRecord) -> str:
-        out: dict[str, object] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "request_id": getattr(record, "request_id", None) or request_id(),
-            "message": record.getMessage(),
-        }
-        out |= {k: getattr(record, k) for k in self.FIELDS if hasattr(record, k)}
-        if record.exc_info:
-            out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False)
 
 
 ACCESS = logging.getLogger("gridmap.access")
@@ -75,7 +55,7 @@ class RequestStamp(logging.Filter):
 
 def _handler() -> logging.Handler:
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(JsonLines())
+    handler.setFormatter(JsonLines(request_id))
     return handler
 
 
