@@ -17,8 +17,12 @@ def partitions() -> None:
 @partitions.command("list")
 def list_() -> None:
     """Every month, live or archived, with its cases, open cases and events (JSON lines)."""
-    from geo.partitions import list_months
+    from zoneinfo import ZoneInfo
 
+    from geo.partitions import list_months
+    from geo.vocabulary import DISTRICT_TZ
+
+    tz = ZoneInfo(DISTRICT_TZ)
     with session_for(database_url()) as s:
         for m in list_months(s):
             click.echo(
@@ -26,8 +30,8 @@ def list_() -> None:
                     {
                         "month": m.name,
                         "schema": m.schema,
-                        "from": m.start.isoformat(),
-                        "to": m.end.isoformat(),
+                        "from": m.start.astimezone(tz).isoformat(),
+                        "to": m.end.astimezone(tz).isoformat(),
                         "cases": m.cases,
                         "open": m.open_cases,
                         "events": m.events,

@@ -14,14 +14,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from geo.errors import Conflict, Unprocessable
-from geo.vocabulary import DISTRICT_TZ  # a month is the district's (case_month in SQL)
 
 AHEAD_MONTHS = 2  # made ahead of the current month by migrate and `partitions ensure`
 ARCHIVE = "archive"
@@ -118,16 +116,15 @@ def list_months(session: Session) -> list[Month]:
         counts = f"SELECT count(*) AS cases, (SELECT count(*) FROM {events}) AS events, "  # noqa: S608
         counts += f"count(*) FILTER (WHERE case_is_open(status)) AS open FROM {r.qualified}"
         n = session.execute(text(counts)).one()
-        start, end = _bounds(suffix)
+        start, end = _bounds(session, suffix)
         out.append(Month(suffix.replace("_", "-"), r.schema, start, end, n.cases, n.open, n.events))
     return out
 
 
-def _bounds(suffix: str) -> tuple[datetime, datetime]:
-    """Where the month YYYY_MM begins and ends (midnight of the 1st, Asia/Shanghai)."""
-    y, m = (int(p) for p in suffix.split("_"))
-    tz = ZoneInfo(DISTRICT_TZ)
-    return datetime(y, m, 1, tzinfo=tz), datetime(y + m // 12, m % 12 + 1, 1, tzinfo=tz)
+def _bounds(session: Session, suffix: str) -> tuple[datetime, datetime]:
+    """Where the month YYYY_MM begins and ends (case_month_range, 65_case_months.sql)."""
+    lo, hi = session.execute(text("SELECT * FROM case_month_range(:s)"), {"s": suffix}).one()
+    return lo, hi
 
 
 def _suffix(month: str) -> str:
@@ -215,7 +212,7 @@ def restore(session: Session, month: str) -> None:
         raise Unprocessable(f"{month} is not archived")
     if session.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": f"cases_{s}"}).scalar():
         raise Conflict(f"{month} has live cases_{s} already")
-    start, end = _bounds(s)
+    start, end = _bounds(session, s)
     session.execute(text(f"ALTER TABLE {ARCHIVE}.cases_{s} SET SCHEMA public"))
     session.execute(text(f"ALTER TABLE {ARCHIVE}.case_events_{s} SET SCHEMA public"))
     session.execute(text(f"ALTER TABLE case_events_{s} DROP CONSTRAINT fk_case_events_{s}"))

@@ -336,3 +336,20 @@ def test_the_migration_keeps_every_case_event_and_agenda_item_both_ways(cluster)
         assert later.id > max(first.id, old)
         s.rollback()
     engine.dispose()
+
+
+def test_the_command_makes_a_missing_month_and_lists_every_month(
+    db: Session, months_url: str
+) -> None:
+    month = _month(db, "now() + interval '1 month'")
+    _drop_month(db, month)
+    env = {"DATABASE_URL": months_url}
+    made = CliRunner().invoke(main, ["partitions", "ensure"], env=env)
+    assert made.exit_code == 0, made.output
+    assert json.loads(made.output) == {"made": 1}
+    listed = CliRunner().invoke(main, ["partitions", "list"], env=env)
+    months = {m["month"]: m for m in map(json.loads, listed.output.splitlines())}
+    entry = months[month.replace("_", "-")]
+    assert entry["schema"] == "public" and entry["from"].endswith("-01T00:00:00+08:00")
+    bad = CliRunner().invoke(main, ["partitions", "archive", "--before", "2026/01"], env=env)
+    assert bad.exit_code == 2 and "YYYY-MM" in bad.output

@@ -10,6 +10,13 @@ LANGUAGE sql STABLE AS $$
 SELECT date_trunc('month', t AT TIME ZONE 'Asia/Shanghai') AT TIME ZONE 'Asia/Shanghai'
 $$;
 
+-- The month named YYYY_MM (a partition's suffix): where it begins and where it ends.
+CREATE OR REPLACE FUNCTION case_month_range(suffix text, OUT lo timestamptz, OUT hi timestamptz)
+LANGUAGE sql STABLE AS $$
+SELECT case_month(t), case_month(case_month(t) + interval '32 days')
+FROM (SELECT (to_date(suffix, 'YYYY_MM') + 14)::timestamp AT TIME ZONE 'Asia/Shanghai' AS t) mid
+$$;
+
 -- The months from lo's to hi's that have no partition yet get one, for cases and for
 -- case_events; returns how many months were made. Each month is made as a table of the
 -- parent's shape and then attached: ATTACH takes SHARE UPDATE EXCLUSIVE on the parent, which
