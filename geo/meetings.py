@@ -182,8 +182,9 @@ def get_meeting(session: Session, meeting_id: int) -> dict[str, Any]:
         "agenda": [
             {
                 "case_id": c.case_id,
+                "archived": c.archived,
                 "status": c.status,
-                "status_label": STATUS_LABELS[c.status],
+                "status_label": "已归档" if c.archived else STATUS_LABELS[c.status],
                 "category": c.category,
                 "description": c.description,
             }

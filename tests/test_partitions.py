@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from cli import main
 from geo.cases import NewCase, create_case
 from geo.errors import Conflict, Unprocessable
+from geo.meetings import get_meeting
 from geo.migrate import downgrade, upgrade
 from geo.partitions import archive, ensure_months, list_months, restore
 from tests import fixtures
@@ -70,6 +71,23 @@ def _drop_month(s: Session, month: str) -> None:
     s.commit()
 
 
+def _meeting_on(s: Session, case_id: int) -> int:
+    """A meeting with the case on its agenda."""
+    meeting = s.execute(
+        text(
+            "INSERT INTO meetings (kind, place_kind, place_code, held_on, topic, topic_class, "
+            "created_by) VALUES ('红茶议事会', 'compound', :c, current_date, '停车', '其他', "
+            "'test') RETURNING id"
+        ),
+        {"c": fixtures.COMPOUND},
+    ).scalar_one()
+    s.execute(
+        text("INSERT INTO meeting_agenda (meeting_id, case_id, added_by) VALUES (:m, :c, 't')"),
+        {"m": meeting, "c": case_id},
+    )
+    return int(meeting)
+
+
 @pytest.fixture(scope="module")
 def months_url(cluster) -> str:  # type: ignore[no-untyped-def]
     return scratch_database(cluster, "gridmap_months")
@@ -82,7 +100,7 @@ def db(months_url: str):  # type: ignore[no-untyped-def]
     s = Session(engine)
     yield s
     s.rollback()
-    s.execute(text("TRUNCATE case_keys, cases, case_events CASCADE"))
+    s.execute(text("TRUNCATE case_keys, cases, case_events, meetings CASCADE"))
     s.execute(text("DROP SCHEMA IF EXISTS archive CASCADE"))
     s.commit()
     s.close()
@@ -228,6 +246,7 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     closed = [_past_case(db, d) for d in (70, 75)]  # two or three months back
     open_one = _past_case(db, 100, status="assigned")
     old_month = _month(db, "now() - interval '100 days'")
+    meeting = _meeting_on(db, open_one)
     db.commit()
     cut = _month(db, "now() - interval '65 days'").replace("_", "-")
 
@@ -249,6 +268,9 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     )
     left_live = live.scalar_one()
     assert db.execute(text(version)).scalar_one() > v0  # cached tiles of cases are stale
+    # the meeting that settled an archived case keeps it on its agenda, marked archived
+    (item,) = get_meeting(db, meeting)["agenda"]
+    assert (item["case_id"], item["archived"], item["status_label"]) == (open_one, True, "已归档")
     assert assert_tallies_equal_a_recount(db)["total"] == left_live  # the cockpit's counts
     archived = {m.name: m for m in list_months(db) if m.schema == "archive"}
     assert set(archived) == moved
@@ -285,6 +307,7 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     )
     assert not [m for m in list_months(db) if m.schema == "archive"]
     assert assert_tallies_equal_a_recount(db)["total"] == 3
+    assert get_meeting(db, meeting)["agenda"][0]["archived"] is False
 
 
 def test_the_migration_keeps_every_case_event_and_agenda_item_both_ways(cluster) -> None:  # type: ignore[no-untyped-def]
@@ -293,18 +316,7 @@ def test_the_migration_keeps_every_case_event_and_agenda_item_both_ways(cluster)
     with Session(engine) as s:
         first = create_case(s, fixtures.SETTINGS, _case(), "k1", "scope")
         old = _past_case(s, 200)
-        meeting = s.execute(
-            text(
-                "INSERT INTO meetings (kind, place_kind, place_code, held_on, topic, "
-                "topic_class, created_by) VALUES ('红茶议事会', 'compound', :c, current_date, "
-                "'停车', '其他', 'test') RETURNING id"
-            ),
-            {"c": fixtures.COMPOUND},
-        ).scalar_one()
-        s.execute(
-            text("INSERT INTO meeting_agenda (meeting_id, case_id, added_by) VALUES (:m, :c, 't')"),
-            {"m": meeting, "c": old},
-        )
+        _meeting_on(s, old)
         s.commit()
 
     def snapshot() -> tuple[object, ...]:

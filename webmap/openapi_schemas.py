@@ -270,12 +270,13 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         ),
         agenda=arr(
             obj(
-                ("case_id", "status"),
+                ("case_id", "archived", "status"),
                 case_id=INT,
-                status=S,
+                archived=B,
+                status=nullable(S),  # null: the case's month is archived
                 status_label=S,
-                category=S,
-                description=S,
+                category=nullable(S),
+                description=nullable(S),
             )
         ),
     ),

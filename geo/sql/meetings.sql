@@ -35,10 +35,12 @@ SELECT id, action, owner, due_on, status, done_at, done_by, note,
 FROM meeting_actions WHERE meeting_id = :id ORDER BY id;
 
 -- name: agenda
-SELECT a.case_id, c.status, k.name AS category, c.description, a.added_at
+-- a case of an archived month (geo/partitions.py) stays on the agenda, its details archived
+SELECT a.case_id, c.id IS NULL AS archived, c.status, k.name AS category, c.description,
+       a.added_at
 FROM meeting_agenda a
-JOIN cases c ON c.id = a.case_id
-JOIN categories k ON k.code = c.category_code
+LEFT JOIN cases c ON c.id = a.case_id
+LEFT JOIN categories k ON k.code = c.category_code
 WHERE a.meeting_id = :id ORDER BY a.added_at, a.case_id;
 
 -- name: add_agenda
