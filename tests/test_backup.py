@@ -43,6 +43,39 @@ def counts(url: str) -> dict[str, int]:
         }
 
 
+def _archive_an_old_month(url: str) -> str:
+    """A closed case of a year ago, its month archived (geo/partitions.py): its table's name."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.orm import Session
+
+    from geo.partitions import archive, ensure_months
+
+    engine = create_engine(url)
+    with Session(engine) as s:
+        at = s.execute(text("SELECT now() - interval '1 year'")).scalar_one()
+        ensure_months(s, at, at)
+        lon, lat = m_point(300, 100)
+        s.execute(
+            text(
+                "INSERT INTO cases (received_lon, received_lat, received_crs, geom, "
+                "category_code, description, status, created_at) VALUES (:x, :y, 'wgs84', "
+                "ST_SetSRID(ST_MakePoint(:x, :y), 4326), 'parking', '去年的案件', 'closed', :at)"
+            ),
+            {"x": lon, "y": lat, "at": at},
+        )
+        month, now = s.execute(
+            text(
+                "SELECT to_char(CAST(:at AS timestamptz) AT TIME ZONE 'Asia/Shanghai', 'YYYY_MM'), "
+                "to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
+            ),
+            {"at": at},
+        ).one()
+        assert month.replace("_", "-") in archive(s, now)  # every month before this one
+        s.commit()
+    engine.dispose()
+    return f"archive.cases_{month}"
+
+
 def test_a_backup_restores_into_an_empty_database_whole(databases, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     from webmap import create_app
 
@@ -60,6 +93,7 @@ def test_a_backup_restores_into_an_empty_database_whole(databases, tmp_path: Pat
             },
         )
         assert r.status_code == 201, r.get_json()
+    archived = _archive_an_old_month(src)
     file = tmp_path / "gridmap.dump"
     runner = CliRunner()
     done = runner.invoke(main, ["backup", str(file)], env={"DATABASE_URL": src})
@@ -84,8 +118,10 @@ def test_a_backup_restores_into_an_empty_database_whole(databases, tmp_path: Pat
     again = runner.invoke(main, ["restore", str(file)], env={"DATABASE_URL": dst})
     assert again.exit_code == 2 and "already holds" in again.output
     forced = runner.invoke(main, ["restore", "--force", str(file)], env={"DATABASE_URL": dst})
-    assert forced.exit_code == 0, forced.output
+    assert forced.exit_code == 0, forced.output  # the archived month too was cleared first
     assert counts(dst) == before
+    with psycopg.connect(libpq_url(dst)) as b:  # the archive came along
+        assert b.execute(f"SELECT count(*) FROM {archived}").fetchone() == (1,)  # noqa: S608
     # and it is a database the platform serves: migrations at head, ready
     migrated = runner.invoke(main, ["migrate"], env={"DATABASE_URL": dst})
     assert migrated.exit_code == 0, migrated.output
