@@ -168,7 +168,8 @@ def _tally(session: Session, table: str, sign: int) -> None:
     session.execute(
         text(
             "INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, "
-            "open, done, done_in_time) SELECT c.street_code, c.grid_code, c.zone_code, "
+            "open, done, done_in_time) SELECT COALESCE(c.street_code, ''), "
+            "COALESCE(c.grid_code, ''), COALESCE(c.zone_code, ''), "
             "c.category_code, :sign * sum(k.total), :sign * sum(k.open), :sign * sum(k.done), "
             ":sign * sum(k.in_time) " + source + " GROUP BY 1, 2, 3, 4"
         ),

@@ -147,10 +147,13 @@ class CaseTally(Base):
     (geo/sql/definitions/66_case_tallies.sql)."""
 
     __tablename__ = "case_tallies"
+    __table_args__ = (
+        Index("ix_case_tallies_key", "street_code", "grid_code", "zone_code", "category_code"),
+    )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
-    street_code: Mapped[str | None] = mapped_column(String(9))
-    grid_code: Mapped[str | None] = mapped_column(String(15))
-    zone_code: Mapped[str | None] = mapped_column(Text)
+    street_code: Mapped[str] = mapped_column(String(9))  # '' for none: keys match by equality
+    grid_code: Mapped[str] = mapped_column(String(15))
+    zone_code: Mapped[str] = mapped_column(Text)
     category_code: Mapped[str] = mapped_column(String(40))
     total: Mapped[int] = mapped_column(BigInteger)
     open: Mapped[int] = mapped_column(BigInteger)

@@ -23,14 +23,20 @@ def upgrade() -> None:
     op.create_table(
         "case_tallies",
         sa.Column("id", sa.BigInteger(), sa.Identity(), primary_key=True),
-        sa.Column("street_code", sa.String(9)),
-        sa.Column("grid_code", sa.String(15)),
-        sa.Column("zone_code", sa.Text()),
+        # '' for none, so that a key is found by equality (ix_case_tallies_key)
+        sa.Column("street_code", sa.String(9), nullable=False),
+        sa.Column("grid_code", sa.String(15), nullable=False),
+        sa.Column("zone_code", sa.Text(), nullable=False),
         sa.Column("category_code", sa.String(40), nullable=False),
         sa.Column("total", sa.BigInteger(), nullable=False),
         sa.Column("open", sa.BigInteger(), nullable=False),
         sa.Column("done", sa.BigInteger(), nullable=False),
         sa.Column("done_in_time", sa.BigInteger(), nullable=False),
+    )
+    op.create_index(
+        "ix_case_tallies_key",
+        "case_tallies",
+        ["street_code", "grid_code", "zone_code", "category_code"],
     )
     op.create_index(
         "ix_cases_open_due",
@@ -50,7 +56,8 @@ def upgrade() -> None:
         """
         INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, open,
                                   done, done_in_time)
-        SELECT street_code, grid_code, zone_code, category_code, count(*),
+        SELECT COALESCE(street_code, ''), COALESCE(grid_code, ''), COALESCE(zone_code, ''),
+               category_code, count(*),
                count(*) FILTER (WHERE status NOT IN ('resolved', 'closed', 'duplicate')),
                count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at IS NOT NULL),
                count(*) FILTER (WHERE status IN ('resolved', 'closed') AND closed_at <= due_at)
@@ -62,7 +69,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     for fn in ("case_tallies_change", "case_tallies_truncate"):
         op.execute(f"DROP FUNCTION IF EXISTS {fn}() CASCADE")  # and their triggers
-    op.execute("DROP FUNCTION IF EXISTS fold_case_tallies()")
+    op.execute("DROP FUNCTION IF EXISTS fold_case_tallies(bigint[])")
     op.execute("DROP FUNCTION IF EXISTS case_counts(text, timestamptz, timestamptz)")
     op.execute("DELETE FROM sql_definitions WHERE name = '66_case_tallies.sql'")
     op.drop_index("ix_cases_updated_at", table_name="cases")
