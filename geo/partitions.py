@@ -1,8 +1,10 @@
 """Cases by month (migration 0027, geo/sql/definitions/65_case_months.sql).
 
 cases_YYYY_MM holds the cases reported in a month (Asia/Shanghai) and case_events_YYYY_MM
-their events. Months are made ahead by `gridmap migrate` and `gridmap partitions ensure`, and
-on demand by any writer whose row has no month yet (in_months). A month whose cases are all
+their events. Months are made ahead by `gridmap migrate` and `gridmap partitions ensure`; a
+builder that knows the span of its cases' dates makes those months first (ensure_months: the
+demo, the bench); any other writer makes a month on demand when its row has none (in_months:
+intake, batch import). A month whose cases are all
 closed can be archived: detached from the live tables into the schema `archive`, where it keeps
 its rows, indexes and constraints, and can be dumped, dropped, or brought back (restore).
 """
