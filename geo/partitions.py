@@ -15,12 +15,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from psycopg import sql
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from geo.db import driver
 from geo.errors import Conflict, Unprocessable
 
 AHEAD_MONTHS = 2  # made ahead of the current month by migrate and `partitions ensure`
@@ -101,7 +103,7 @@ def list_months(session: Session) -> list[Month]:
     rows = session.execute(
         text(
             """
-            SELECT n.nspname AS schema, c.relname, c.oid::regclass::text AS qualified
+            SELECT n.nspname AS schema, c.relname
             FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
             WHERE c.relname ~ '^cases_[0-9]{4}_[0-9]{2}$' AND n.nspname IN ('public', :arch)
               AND c.relkind = 'r'
@@ -113,13 +115,19 @@ def list_months(session: Session) -> list[Month]:
     out = []
     for r in rows:
         suffix = r.relname.removeprefix("cases_")
-        events = r.qualified.replace("cases_", "case_events_")
-        # the names are pg_class's, of the pattern above
-        counts = f"SELECT count(*) AS cases, (SELECT count(*) FROM {events}) AS events, "  # noqa: S608
-        counts += f"count(*) FILTER (WHERE case_is_open(status)) AS open FROM {r.qualified}"
-        n = session.execute(text(counts)).one()
+        n = _ddl(
+            session,
+            "SELECT count(*), (SELECT count(*) FROM {}.{}), "
+            "count(*) FILTER (WHERE case_is_open(status)) FROM {}.{}",
+            r.schema,
+            f"case_events_{suffix}",
+            r.schema,
+            r.relname,
+        ).fetchone()
+        assert n is not None
         start, end = _bounds(session, suffix)
-        out.append(Month(suffix.replace("_", "-"), r.schema, start, end, n.cases, n.open, n.events))
+        cases, events, open_cases = n
+        out.append(Month(suffix.replace("_", "-"), r.schema, start, end, cases, open_cases, events))
     return out
 
 
@@ -149,34 +157,41 @@ def archive(session: Session, before: str) -> list[str]:
     still_open = [f"{m.name}: {m.open_cases}" for m in months if m.open_cases]
     if still_open:
         raise Conflict("months with open cases stay live: " + ", ".join(still_open))
-    session.execute(text(f"CREATE SCHEMA IF NOT EXISTS {ARCHIVE}"))
+    _ddl(session, "CREATE SCHEMA IF NOT EXISTS {}", ARCHIVE)
     for m in months:
         s = _suffix(m.name)
-        _tally(session, f"cases_{s}", -1)
-        session.execute(text(f"ALTER TABLE case_events DETACH PARTITION case_events_{s}"))
-        _repoint_events(session, f"case_events_{s}", f"cases_{s}")
-        session.execute(text(f"ALTER TABLE cases DETACH PARTITION cases_{s}"))
-        session.execute(text(f"ALTER TABLE cases_{s} SET SCHEMA {ARCHIVE}"))
-        session.execute(text(f"ALTER TABLE case_events_{s} SET SCHEMA {ARCHIVE}"))
+        _tally(session, "public", f"cases_{s}", -1)
+        _ddl(session, "ALTER TABLE case_events DETACH PARTITION {}", f"case_events_{s}")
+        _repoint_events(session, s)
+        _ddl(session, "ALTER TABLE cases DETACH PARTITION {}", f"cases_{s}")
+        for table in (f"cases_{s}", f"case_events_{s}"):
+            _ddl(session, "ALTER TABLE {} SET SCHEMA {}", table, ARCHIVE)
     if months:
         _noted(session)
     return [m.name for m in months]
 
 
-def _tally(session: Session, table: str, sign: int) -> None:
+def _tally(session: Session, schema: str, table: str, sign: int) -> None:
     """Take a month's cases out of the cockpit's tallies (-1), or put them back (+1): detaching
     or attaching fires no trigger on cases (66_case_tallies.sql)."""
-    source = f"FROM {table} c, LATERAL case_counts(c.status, c.closed_at, c.due_at) k"  # noqa: S608
-    session.execute(
-        text(
+    driver(session).execute(
+        sql.SQL(
             "INSERT INTO case_tallies (street_code, grid_code, zone_code, category_code, total, "
             "open, done, done_in_time) SELECT COALESCE(c.street_code, ''), "
-            "COALESCE(c.grid_code, ''), COALESCE(c.zone_code, ''), "
-            "c.category_code, :sign * sum(k.total), :sign * sum(k.open), :sign * sum(k.done), "
-            ":sign * sum(k.in_time) " + source + " GROUP BY 1, 2, 3, 4"
-        ),
+            "COALESCE(c.grid_code, ''), COALESCE(c.zone_code, ''), c.category_code, "
+            "%(sign)s * sum(k.total), %(sign)s * sum(k.open), %(sign)s * sum(k.done), "
+            "%(sign)s * sum(k.in_time) FROM {}.{} c, "
+            "LATERAL case_counts(c.status, c.closed_at, c.due_at) k GROUP BY 1, 2, 3, 4"
+        ).format(sql.Identifier(schema), sql.Identifier(table)),
         {"sign": sign},
     )
+
+
+def _ddl(session: Session, template: str, *names: str) -> Any:
+    """A statement naming tables or schemas (which cannot be bound parameters), each name
+    quoted as an identifier, in the session's transaction; returns its cursor."""
+    statement = sql.SQL(template).format(*map(sql.Identifier, names))
+    return driver(session).execute(statement)
 
 
 def _noted(session: Session) -> None:
@@ -187,8 +202,9 @@ def _noted(session: Session) -> None:
     )
 
 
-def _repoint_events(session: Session, events: str, cases: str) -> None:
+def _repoint_events(session: Session, suffix: str) -> None:
     """A detached month's events refer to its own cases table (they referred to cases)."""
+    events = f"case_events_{suffix}"
     for (name,) in session.execute(
         text(
             "SELECT conname FROM pg_constraint WHERE conrelid = CAST(:t AS regclass) "
@@ -196,12 +212,14 @@ def _repoint_events(session: Session, events: str, cases: str) -> None:
         ),
         {"t": events},
     ).all():
-        session.execute(text(f'ALTER TABLE {events} DROP CONSTRAINT "{name}"'))
-    session.execute(
-        text(
-            f"ALTER TABLE {events} ADD CONSTRAINT fk_{events} FOREIGN KEY (case_id, "
-            f"case_created_at) REFERENCES {cases} (id, created_at) ON DELETE CASCADE"
-        )
+        _ddl(session, "ALTER TABLE {} DROP CONSTRAINT {}", events, name)
+    _ddl(
+        session,
+        "ALTER TABLE {} ADD CONSTRAINT {} FOREIGN KEY (case_id, case_created_at) "
+        "REFERENCES {} (id, created_at) ON DELETE CASCADE",
+        events,
+        f"fk_{events}",
+        f"cases_{suffix}",
     )
 
 
@@ -216,11 +234,17 @@ def restore(session: Session, month: str) -> None:
     if session.execute(text("SELECT to_regclass(:t) IS NOT NULL"), {"t": f"cases_{s}"}).scalar():
         raise Conflict(f"{month} has live cases_{s} already")
     start, end = _bounds(session, s)
-    session.execute(text(f"ALTER TABLE {ARCHIVE}.cases_{s} SET SCHEMA public"))
-    session.execute(text(f"ALTER TABLE {ARCHIVE}.case_events_{s} SET SCHEMA public"))
-    session.execute(text(f"ALTER TABLE case_events_{s} DROP CONSTRAINT fk_case_events_{s}"))
-    bounds = f"FOR VALUES FROM ('{start.isoformat()}') TO ('{end.isoformat()}')"
-    session.execute(text(f"ALTER TABLE cases ATTACH PARTITION cases_{s} {bounds}"))
-    session.execute(text(f"ALTER TABLE case_events ATTACH PARTITION case_events_{s} {bounds}"))
-    _tally(session, f"cases_{s}", 1)
+    for table in (f"cases_{s}", f"case_events_{s}"):
+        _ddl(session, "ALTER TABLE {}.{} SET SCHEMA public", ARCHIVE, table)
+    _ddl(session, "ALTER TABLE {} DROP CONSTRAINT {}", f"case_events_{s}", f"fk_case_events_{s}")
+    for parent in ("cases", "case_events"):  # the bounds are literals: DDL binds no parameters
+        driver(session).execute(
+            sql.SQL("ALTER TABLE {} ATTACH PARTITION {} FOR VALUES FROM ({}) TO ({})").format(
+                sql.Identifier(parent),
+                sql.Identifier(f"{parent}_{s}"),
+                sql.Literal(start),
+                sql.Literal(end),
+            )
+        )
+    _tally(session, "public", f"cases_{s}", 1)
     _noted(session)

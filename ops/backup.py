@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 
 from geo.partitions import ARCHIVE
 from ops.cluster import pg_bin
@@ -61,7 +62,9 @@ def restore(url: str, file: Path, force: bool = False) -> None:
     if found:
         with psycopg.connect(libpq_url(url), autocommit=True) as conn:
             conn.execute("DROP SCHEMA public CASCADE")
-            conn.execute(f"DROP SCHEMA IF EXISTS {ARCHIVE} CASCADE")  # archived months
+            conn.execute(  # archived months
+                sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(ARCHIVE))
+            )
             conn.execute("CREATE SCHEMA public")
     run(
         [str(pg_bin() / "pg_restore"), "--no-owner", "--no-comments", "--exit-on-error"]
