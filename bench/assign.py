@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.districts import district  # noqa: E402
 from bench.wrk import wrk  # noqa: E402
-from data.case_import import WORKERS, import_cases  # noqa: E402
+from data.load.case_import import WORKERS, import_cases  # noqa: E402
 from geo.assign import assign_set  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
@@ -219,7 +219,8 @@ def batch_import(s: Session, points: np.ndarray) -> list[str]:
     ]
 
 
-# The columns an import writes (data/case_import.py), in a table with the cases table's columns,
+# The columns an import writes (data/load/case_import.py), in a table with the cases table's
+# columns,
 # defaults, CHECK constraints and indexes. LIKE copies no foreign key, so the floor does not
 # check cases.category_code against categories row by row, as the import's INSERT does.
 _FLOOR_COLUMNS = (

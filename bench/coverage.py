@@ -28,10 +28,11 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.districts import district  # noqa: E402
-from geo.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
-from geo.derived import built_reach, refresh  # noqa: E402
+from geo.coverage.coverage import Site, add_sites_delta, coverage, network_limit  # noqa: E402
+from geo.coverage.derived import refresh  # noqa: E402
+from geo.coverage.freshness import built_reach  # noqa: E402
+from geo.coverage.walking_areas import OFFERED_M, walking_areas, walking_graph  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from geo.walking_areas import OFFERED_M, walking_areas, walking_graph  # noqa: E402
 
 T = 500.0
 REACH_M = load_settings().coverage_reach_m
@@ -63,7 +64,8 @@ def shortest_paths(s: Session, table_s: float) -> list[str]:
     edges = fwd
     sources = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM cov_sources"))]
     targets = [int(r[0]) for r in s.execute(text("SELECT -pid - 1000000000 FROM coverage_targets"))]
-    pg_sql = (  # as geo/sql/walking_areas.sql does it: every source's tree, least cost per node
+    # as geo/coverage/sql/walking_areas.sql does it: every source's tree, least cost per node
+    pg_sql = (
         "SELECT node, min(agg_cost) FROM pgr_drivingDistance('SELECT id, source, target, cost, "
         "reverse_cost FROM cov_edges', ARRAY(SELECT -pid - 1000000000 FROM cov_sources), "
         ":t, directed := true, equicost := false) GROUP BY node"

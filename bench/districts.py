@@ -12,7 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
-from data.demo_accounts import ensure_demo_accounts
+from data.demo.accounts import ensure_demo_accounts
 from geo.migrate import upgrade
 from geo.settings import load_settings
 from ops.database import local_cluster

@@ -8,7 +8,7 @@ places of the existing ones, created over the last two years, one in a hundred s
 city's open cases do not grow with its history), the rest closed. Then, per size:
   - the batch assignment: every case's street, community, grid, zone, party organisation and
     worker (geo.assign.assign_pending, the rule of an import), cases per second;
-  - the cockpit's statistics (geo.dashboard.cockpit_stats, the district), median of 3;
+  - the cockpit's statistics (geo.cases.dashboard.cockpit_stats, the district), median of 3;
   - a layer read: the cases layer as the cockpit asks for it (the city at zoom 12, GeoJSON) and
     one z14 vector tile of the densest area, median of 3.
 The databases are dropped afterwards unless --keep. A 10⁷ run takes about half an hour here.
@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.districts import district  # noqa: E402
 from geo.assign import assign_pending  # noqa: E402
-from geo.dashboard import cockpit_stats  # noqa: E402
+from geo.cases.dashboard import cockpit_stats  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from layers.frames import layer_params, versioned_tile_sql  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402

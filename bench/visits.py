@@ -3,7 +3,7 @@
     .venv/bin/python bench/visits.py [--per-day 8] [--commissioners 120]
 
 1. Disturbance: the demo year's requests against the visits they became, and visits per firm
-   per month (GET /api/v1/stats/business's figures, from geo.visits.business_stats).
+   per month (GET /api/v1/stats/business's figures, from geo.business.visits.business_stats).
 2. Routes: every building commissioner gets the requests of `--per-day` of their firms for one
    working day a month ahead, filed through the dispatcher; each day is walked from the
    commissioner's station over the coverage graph in the route's order and in filing order.
@@ -27,9 +27,9 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.districts import district  # noqa: E402
+from geo.business.routes import day_route  # noqa: E402
+from geo.business.visits import business_stats, file_request  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from geo.visit_routes import day_route  # noqa: E402
-from geo.visits import business_stats, file_request  # noqa: E402
 
 
 def main() -> None:

@@ -41,11 +41,11 @@ def db_down() -> None:
 def migrate() -> None:
     """Upgrade the schema to the newest migration, re-apply changed SQL definitions, rebuild
     stale derived tables."""
-    from geo.derived import DERIVED
+    from geo.coverage.derived import DERIVED
     from geo.migrate import upgrade
 
     with progress.task("迁移与重建", 1 + len(DERIVED)):
-        upgrade(database_url())
+        upgrade(database_url(), progress=progress.step)
     click.echo("migrated to head")
 
 
@@ -53,7 +53,7 @@ def migrate() -> None:
 @click.option("--force", is_flag=True, help="empty the database first")
 def demo(force: bool) -> None:
     """Build the Gongshu demo district into the database."""
-    from data.city import build_demo
+    from data.demo.city import build_demo
 
     _build(database_url(), lambda s: build_demo(s, settings()), force)
 
@@ -63,7 +63,7 @@ def demo(force: bool) -> None:
 @click.option("--force", is_flag=True, help="empty the database first")
 def generate(scale: int, force: bool) -> None:
     """Build a synthetic city SCALE times the demo (local database gridmap_scaleK)."""
-    from data.city import build_synthetic
+    from data.demo.city import build_synthetic
 
     url = database_url(f"gridmap_scale{scale}")
     _build(url, lambda s: build_synthetic(s, settings(), scale), force)
@@ -71,8 +71,8 @@ def generate(scale: int, force: bool) -> None:
 
 
 def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
-    from data.city import BUILD_STEPS
-    from data.store import is_empty, truncate_all
+    from data.bulk import is_empty, truncate_all
+    from data.demo.city import BUILD_STEPS
     from geo.migrate import upgrade
 
     upgrade(url)
@@ -96,8 +96,8 @@ def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
 
 def prepare_database() -> str:
     """What `serve` does first: migrations, and the demo into an empty local database."""
-    from data.city import build_demo
-    from data.store import is_empty
+    from data.bulk import is_empty
+    from data.demo.city import build_demo
     from geo.migrate import upgrade
 
     url = database_url()
@@ -136,7 +136,7 @@ def serve(
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
     click.echo(f"gridmap on http://{bind} ({workers} workers × {threads} threads)")
     if not settings().database_url:  # the demo: how to sign in
-        from data.demo_accounts import DEMO_ACCOUNTS
+        from data.demo.accounts import DEMO_ACCOUNTS
 
         click.echo(
             "demo accounts (user / password, role): "

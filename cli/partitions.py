@@ -1,4 +1,5 @@
-"""`gridmap partitions list|ensure|archive|restore`: the months of cases (geo/partitions.py)."""
+"""`gridmap partitions list|ensure|archive|restore`: the months of cases
+(geo/cases/partitions.py)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ def list_() -> None:
     """Every month, live or archived, with its cases, open cases and events (JSON lines)."""
     from zoneinfo import ZoneInfo
 
-    from geo.partitions import list_months
+    from geo.cases.partitions import list_months
     from geo.vocabulary import DISTRICT_TZ
 
     tz = ZoneInfo(DISTRICT_TZ)
@@ -45,7 +46,7 @@ def list_() -> None:
 def ensure(ahead: int) -> None:
     """Make this month and the next AHEAD (a writer also makes a missing month itself; run
     this daily, or after a long stop, so none has to)."""
-    from geo.partitions import ensure_ahead
+    from geo.cases.partitions import ensure_ahead
 
     with session_for(database_url()) as s:
         made = ensure_ahead(s, ahead)
@@ -58,7 +59,7 @@ def ensure(ahead: int) -> None:
 def archive(before: str) -> None:
     """Move the months before BEFORE out of the live tables into the schema archive, cases and
     events together; refused while any of them has an open case."""
-    from geo.partitions import archive as detach
+    from geo.cases.partitions import archive as detach
 
     with session_for(database_url()) as s:
         moved = detach(s, before)
@@ -70,7 +71,7 @@ def archive(before: str) -> None:
 @click.argument("month", metavar="YYYY-MM")
 def restore(month: str) -> None:
     """Bring an archived MONTH back into the live tables."""
-    from geo.partitions import restore as attach
+    from geo.cases.partitions import restore as attach
 
     with session_for(database_url()) as s:
         attach(s, month)

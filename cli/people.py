@@ -34,8 +34,8 @@ def user_add(
 ) -> None:
     """Add an account; it must change its password at first sign-in. Without
     --password-stdin it signs in only through the identity service's proxy header."""
-    from geo.accounts import add_account
-    from geo.audit import record
+    from geo.accounts.accounts import add_account
+    from geo.accounts.audit import record
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     with session_for(database_url()) as session:
@@ -49,7 +49,7 @@ def user_add(
 
 @user.command("list")
 def user_list() -> None:
-    from geo.accounts import list_accounts
+    from geo.accounts.accounts import list_accounts
 
     with session_for(database_url()) as session:
         for a in list_accounts(session):
@@ -61,8 +61,8 @@ def user_list() -> None:
 @click.argument("name")
 def user_disable(name: str) -> None:
     """Disable an account: its sessions end and its API keys stop working."""
-    from geo.accounts import disable_account
-    from geo.audit import record
+    from geo.accounts.accounts import disable_account
+    from geo.accounts.audit import record
 
     with session_for(database_url()) as session:
         ok = disable_account(session, name)
@@ -78,7 +78,7 @@ def user_disable(name: str) -> None:
 def user_import(file: Path) -> None:
     """Accounts from CSV (用户名, 角色, 辖区, 密码, 姓名, 网格员编号, or the English names):
     a report per row; exit 1 if any row was refused."""
-    from geo.accounts import import_accounts
+    from geo.accounts.accounts import import_accounts
 
     with session_for(database_url()) as session:
         report = import_accounts(session, file.read_bytes())
@@ -97,7 +97,7 @@ def audit(
     username: str | None, action: str | None, since: datetime | None, limit: int, purge: bool
 ) -> None:
     """The audit log, newest first (JSON lines); or --purge the entries past the retention."""
-    from geo import audit as log
+    from geo.accounts import audit as log
 
     with session_for(database_url()) as session:
         if purge:

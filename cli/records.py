@@ -23,7 +23,7 @@ from ops import progress
 )
 def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
     """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code."""
-    from data.upsert import load_layer
+    from data.load.upsert import load_layer
 
     with session_for(database_url()) as session, progress.task(f"载入 {layer}", 4):
         report = load_layer(session, settings(), layer, file, crs=crs, encoding=encoding)
@@ -40,7 +40,7 @@ def parties(file: Path, username: str) -> None:
     """Update compounds' three parties from FILE (CSV or XLSX, Chinese headers such as 小区编码,
     业委会状态, 届期开始, 届期结束, 物业公司, 物业服务等级, 物业收费模式, 小区专员), as account
     USERNAME would: inside its area, each change audited."""
-    from data.three_parties import import_parties
+    from data.load.three_parties import import_parties
 
     with session_for(database_url()) as session:
         report = import_parties(session, file, username)
@@ -55,7 +55,7 @@ def parties(file: Path, username: str) -> None:
 def firms(file: Path) -> None:
     """Load the firm register from FILE (CSV or XLSX: 统一社会信用代码, 企业名称, 楼宇编码, 行业,
     从业人员, 重点税源, 注册资本), upserting by code; a per-row report."""
-    from data.firms import load_firms
+    from data.load.firms import load_firms
 
     with session_for(database_url()) as session:
         report = load_firms(session, file)
@@ -71,7 +71,7 @@ def firms(file: Path) -> None:
 def block_people(table: str, file: Path) -> None:
     """Load an open block's party members (编码, 姓名, 党组织编码, 流动党员), partner units (编码,
     名称, 类型, 街区编码) or their links (党员编码, 联建单位编码) from FILE (CSV or XLSX)."""
-    from data.block_people import load_block_people
+    from data.load.block_people import load_block_people
 
     with session_for(database_url()) as session:
         report = load_block_people(session, table, file)
@@ -126,8 +126,8 @@ def cases_import(file: Path) -> None:
 
     A file over 100,000 rows is imported in parts, each committed on its own: run the same
     file again after a failure and only the missing parts are imported (exit 2 if none is)."""
-    from data.case_batch import mapped
-    from data.case_import import batch_source, import_cases
+    from data.load.case_batch import mapped
+    from data.load.case_import import batch_source, import_cases
 
     fmt = "geojson" if file.suffix.lower() in (".geojson", ".json") else "csv"
     with (
@@ -158,8 +158,8 @@ def apikey() -> None:
 @click.option("--account", required=True, help="the account the key acts for (its role, areas)")
 @click.option("--worker", default=None, help="bind the key to a grid worker id")
 def apikey_create(label: str, account: str, worker: str | None) -> None:
-    from geo.accounts import find_account
-    from geo.apikeys import create_key
+    from geo.accounts.accounts import find_account
+    from geo.accounts.apikeys import create_key
     from geo.errors import NotFound
 
     with session_for(database_url()) as session:
@@ -173,7 +173,7 @@ def apikey_create(label: str, account: str, worker: str | None) -> None:
 @apikey.command("revoke")
 @click.argument("key")
 def apikey_revoke(key: str) -> None:
-    from geo.apikeys import revoke_key
+    from geo.accounts.apikeys import revoke_key
 
     with session_for(database_url()) as session:
         ok = revoke_key(session, key)
@@ -186,7 +186,7 @@ def apikey_revoke(key: str) -> None:
 @click.option("--min-m2", default=1.0, show_default=True, help="smallest area reported, m²")
 def validate(min_m2: float) -> None:
     """Report overlapping grids, gaps, border crossings and zones outside grids (m², EPSG:4549)."""
-    from geo.derived import refresh
+    from geo.coverage.derived import refresh
     from geo.validate import CHECK_LABELS, small_slivers
     from geo.validate import validate as run
 

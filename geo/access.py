@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from geo.accounts import Account
+from geo.accounts.accounts import Account
 from geo.errors import Forbidden, NotAuthenticated
 from geo.vocabulary import ROLES
 

@@ -3,6 +3,7 @@ definitions (geo/definitions.py), then a rebuild of whatever derived table is st
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from alembic import command
@@ -20,17 +21,20 @@ def alembic_config(url: str) -> Config:
     return cfg
 
 
-def upgrade(url: str, revision: str = "head") -> None:
+def upgrade(
+    url: str, revision: str = "head", progress: Callable[[str], None] | None = None
+) -> None:
     command.upgrade(alembic_config(url), revision)
     if revision == "head":
-        finish(url)
+        finish(url, progress)
 
 
-def finish(url: str) -> None:
-    """After the schema is at head: apply changed definitions, rebuild stale derived tables."""
+def finish(url: str, progress: Callable[[str], None] | None = None) -> None:
+    """After the schema is at head: apply changed definitions, rebuild stale derived tables
+    (`progress` hears each, for a command's progress bar)."""
+    from geo.cases.partitions import ensure_ahead
+    from geo.coverage.derived import refresh_all
     from geo.definitions import apply_definitions
-    from geo.derived import refresh_all
-    from geo.partitions import ensure_ahead
     from geo.settings import load_settings
 
     engine = create_engine(url)
@@ -39,7 +43,7 @@ def finish(url: str) -> None:
             apply_definitions(s)
             s.execute(text("SELECT install_change_triggers()"))  # on tables added since
             ensure_ahead(s)  # this month's cases and the next ones' have somewhere to go
-            refresh_all(s, load_settings().coverage_reach_m)
+            refresh_all(s, load_settings().coverage_reach_m, progress)
             s.commit()
     finally:
         engine.dispose()

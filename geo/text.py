@@ -3,7 +3,7 @@
 PostgreSQL cannot store NUL in text (the insert fails), and the other C0 controls (and DEL)
 have no business in a case, an address or a code. Tab, line feed and carriage return are
 text. Every way in applies this rule: the JSON API's schemas, query strings, forms and paths
-(webmap/inputs.py), and each cell of a batch file (data/case_batch.py).
+(webmap/inputs.py), and each cell of a batch file (data/load/case_batch.py).
 """
 
 from __future__ import annotations

@@ -43,7 +43,7 @@ class Slivers:
 
 def small_slivers(session: Session, min_m2: float = 1.0) -> Slivers:
     """Overlaps of grids smaller than min_m2 (not problems, but counted): digitised grids rarely
-    meet exactly, and a point in one goes to the lower code (grid_slivers, geo/derived.py,
+    meet exactly, and a point in one goes to the lower code (grid_slivers, geo/coverage/derived.py,
     which the caller keeps fresh)."""
     n, area = session.execute(
         text(

@@ -101,7 +101,8 @@ KIND_COLORS = {
 }
 
 ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})
-# The residential indicators a page may colour communities by (geo/residential.py's keys).
+# The residential indicators a page may colour communities by (geo/residential/three_parties.py's
+# keys).
 RESIDENTIAL_INDICATORS = (
     ("committee_formation", "业委会/物管委组建率"),
     ("owners_committee", "业委会组建率"),

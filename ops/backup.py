@@ -17,7 +17,7 @@ from pathlib import Path
 import psycopg
 from psycopg import sql
 
-from geo.partitions import ARCHIVE
+from geo.cases.partitions import ARCHIVE
 from ops.cluster import pg_bin
 
 

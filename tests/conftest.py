@@ -200,7 +200,7 @@ def runner(app):  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def demo_url(cluster: Cluster) -> str:
     """A separate database with the whole Gongshu demo, built once (about 15 s)."""
-    from data.city import BUILD_STEPS, build_demo
+    from data.demo.city import BUILD_STEPS, build_demo
     from ops import progress
 
     cluster.ensure_database("gridmap_demo")

@@ -20,9 +20,9 @@ from pyproj import Transformer
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.accounts import add_account
-from geo.apikeys import create_key
-from geo.derived import refresh_all
+from geo.accounts.accounts import add_account
+from geo.accounts.apikeys import create_key
+from geo.coverage.derived import refresh_all
 from geo.settings import load_settings
 
 # The defaults, whatever the environment says: tests state their settings. No rate limit: a

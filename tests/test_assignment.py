@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from geo.assign import OutsideDistrict, assign_set, locate
 from geo.db import driver
 from geo.settings import load_settings

@@ -44,11 +44,12 @@ def counts(url: str) -> dict[str, int]:
 
 
 def _archive_an_old_month(url: str) -> str:
-    """A closed case of a year ago, its month archived (geo/partitions.py): its table's name."""
+    """A closed case of a year ago, its month archived (geo/cases/partitions.py): its table's
+    name."""
     from sqlalchemy import create_engine, text
     from sqlalchemy.orm import Session
 
-    from geo.partitions import archive, ensure_months
+    from geo.cases.partitions import archive, ensure_months
 
     engine = create_engine(url)
     with Session(engine) as s:

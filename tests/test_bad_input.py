@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import text
 
-from geo.apikeys import create_key
-from geo.cases import mask_phone
+from geo.accounts.apikeys import create_key
+from geo.cases.workflow import mask_phone
 from geo.settings import load_settings
 from tests.conftest import keyed, make_app
 from tests.fixtures import SETTINGS, m_point

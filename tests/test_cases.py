@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from tests.fixtures import COMMUNITY, GRID_A, GRID_B, SETTINGS, WORKER_A, m_point, m_poly
 
 DISPATCH = {"X-API-Key": "dispatch-key"}

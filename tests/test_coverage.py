@@ -11,12 +11,13 @@ import shapely
 from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
-from geo.coverage import Site, coverage, scenario, threshold_from
-from geo.derived import built_reach, refresh, refresh_all
+from geo.coverage.coverage import Site, coverage, scenario, threshold_from
+from geo.coverage.derived import refresh, refresh_all
+from geo.coverage.freshness import built_reach
+from geo.coverage.network import prepare_network
+from geo.coverage.siting import suggest
+from geo.coverage.walking_areas import walking_areas
 from geo.errors import Rebuilding, Unprocessable
-from geo.network import prepare_network
-from geo.siting import suggest
-from geo.walking_areas import walking_areas
 from tests.fixtures import COMPOUND, SETTINGS, _to_wgs, m_point
 
 REACH_M = SETTINGS.coverage_reach_m
@@ -303,7 +304,7 @@ def test_demo_coverage_is_plausible(demo_url: str) -> None:
 
 
 def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) -> None:
-    from geo.coverage import add_sites_delta
+    from geo.coverage.coverage import add_sites_delta
 
     engine = create_engine(demo_url)
     with Session(engine) as s:
@@ -356,7 +357,7 @@ def test_demo_network_distances_are_the_shortest_paths(demo_url: str) -> None:
     """Every compound's network distance (looked up in the stored reach) is the least
     pgr_dijkstraCost from any party-mass centre, searched on the graph with the centres attached
     (pgRouting's equicost mode got some of these wrong)."""
-    from geo.walking_areas import walking_graph
+    from geo.coverage.walking_areas import walking_graph
 
     engine = create_engine(demo_url)
     with Session(engine) as s:

@@ -116,7 +116,7 @@ def test_demo_roads_are_the_real_osm_network(demo: Session) -> None:
 
 def test_the_demo_build_marks_every_step_of_its_progress_bar(demo_url: str) -> None:
     """The build drew its bar (ops/progress.py) to the end: every step it marks is counted."""
-    from data.city import BUILD_STEPS
+    from data.demo.city import BUILD_STEPS
     from ops import progress
     from tests.conftest import DEMO_BUILD, TERMINAL
 

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.firms import load_firms
-from geo.credit_code import check_char, problem
+from data.load.firms import load_firms
+from geo.business.credit_code import check_char, problem
 from tests.fixtures import B1, B2
 
 

@@ -1,10 +1,10 @@
-"""Schematic compound gates of the demo and synthetic cities (data/city.py)."""
+"""Schematic compound gates of the demo and synthetic cities (data/demo/city.py)."""
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.city import _GATES
+from data.demo.city import _GATES
 from tests.fixtures import COMPOUND, m_point
 
 ROAD = (

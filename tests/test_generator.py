@@ -5,10 +5,10 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.city import build_synthetic, read_demo_extract
-from data.generator import Targets, generate_city
-from data.partition import bisect_capped
-from data.synthetic import synthetic_blocks, synthetic_roads
+from data.demo.cells import bisect_capped
+from data.demo.city import build_synthetic, read_demo_extract
+from data.demo.generator import Targets, generate_city
+from data.demo.synthetic import synthetic_blocks, synthetic_roads
 from tests.fixtures import SETTINGS
 
 

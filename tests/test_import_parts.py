@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from data.case_batch import BatchError
-from data.case_import import AlreadyImported, BatchReport, import_cases
+from data.load.case_batch import BatchError
+from data.load.case_import import AlreadyImported, BatchReport, import_cases
 from tests.fixtures import GRID_A, GRID_B, SETTINGS, m_point
 
 SNAP_M = SETTINGS.snap_distance_m

@@ -10,8 +10,8 @@ from pyproj import Geod
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.loaders import LoadError
-from data.upsert import load_layer
+from data.load.loaders import LoadError
+from data.load.upsert import load_layer
 from geo.crs import wgs84_to_bd09, wgs84_to_gcj02
 from tests.fixtures import COMMUNITY, SETTINGS, m_box, m_point
 

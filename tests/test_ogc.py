@@ -168,7 +168,7 @@ def test_crs_bbox_filters_and_access(demo_url: str) -> None:
     assert keyed(app, "no-such-key").get("/ogc/collections").status_code == 403
     from sqlalchemy.orm import Session
 
-    from geo.apikeys import create_key
+    from geo.accounts.apikeys import create_key
 
     engine = create_engine(demo_url)
     with Session(engine) as s:  # the demo planner: every layer but the cases

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from tests.conftest import keyed
 from tests.fixtures import COMMUNITY, SETTINGS, STREET, m_box, m_point
 
@@ -186,7 +186,7 @@ def test_the_demo_has_the_published_blocks(demo_url: str) -> None:
 def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-untyped-def]
     session: Session, block, tmp_path: Path
 ) -> None:
-    from data.block_people import load_block_people
+    from data.load.block_people import load_block_people
 
     members = tmp_path / "members.csv"
     members.write_text(

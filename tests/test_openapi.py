@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh_all
+from geo.coverage.derived import refresh_all
 from tests.conftest import scratch_database
 from tests.fixtures import SETTINGS
 

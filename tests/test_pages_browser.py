@@ -369,7 +369,7 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     """The demo's grid worker, signed out, opens the worker page on a phone: the sign-in page
     comes first; signed in, the page shows their grid; they find a case of it, accept it and
     resolve it with a note; the case's trail names them."""
-    from data.demo_accounts import DEMO_ACCOUNTS
+    from data.demo.accounts import DEMO_ACCOUNTS
     from geo.db import get_engine
 
     username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "grid_worker")
@@ -525,7 +525,7 @@ def test_a_commissioners_phone_shows_the_days_route_and_records_an_outcome(
     done and puts the need on the lists."""
     from datetime import timedelta
 
-    from geo.visits import district_today
+    from geo.business.visits import district_today
 
     day = district_today()  # the demo planned the day in Beijing, whatever the clock's zone
     while day.weekday() >= 5:

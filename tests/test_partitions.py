@@ -1,4 +1,4 @@
-"""Cases and their events by month (migration 0027, geo/partitions.py), against real
+"""Cases and their events by month (migration 0027, geo/cases/partitions.py), against real
 PostgreSQL: the months' tables, a month made when a case needs it (also by two writers at
 once), keys unique across months, archiving and restoring a month, and the migration's
 round trip with data."""
@@ -16,11 +16,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from cli import main
-from geo.cases import NewCase, create_case
+from geo.cases.partitions import archive, ensure_months, list_months, restore
+from geo.cases.workflow import NewCase, create_case
 from geo.errors import Conflict, Unprocessable
-from geo.meetings import get_meeting
+from geo.meetings.meetings import get_meeting
 from geo.migrate import downgrade, upgrade
-from geo.partitions import archive, ensure_months, list_months, restore
 from tests import fixtures
 from tests.conftest import scratch_database
 from tests.test_tallies import assert_tallies_equal_a_recount

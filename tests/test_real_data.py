@@ -8,7 +8,7 @@ import shapely
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from tests.fixtures import SETTINGS
 
 

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from tests.fixtures import COMMUNITY, COMPOUND, SETTINGS, STREET, m_box
 
 
@@ -183,8 +183,8 @@ def test_three_parties_import_from_a_spreadsheet_as_an_account(
     import pandas as pd
     import pyogrio
 
-    from data.three_parties import import_parties
-    from geo import audit
+    from data.load.three_parties import import_parties
+    from geo.accounts import audit
 
     rows = pd.DataFrame(
         {

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from data.upsert import load_layer
+from data.load.upsert import load_layer
 from tests.fixtures import COMPOUND, SETTINGS, m_box, m_point
 
 

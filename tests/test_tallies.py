@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.orm import Session
 
 from geo.assign import reassign_open_cases
-from geo.cases import NewCase, create_case, transition
-from geo.dashboard import cockpit_stats
+from geo.cases.dashboard import cockpit_stats
+from geo.cases.workflow import NewCase, create_case, transition
 from tests import fixtures
 
 # The counts as the cockpit computed them before the tallies: every case, read once.

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.derived import refresh
+from geo.coverage.derived import refresh
 from geo.validate import validate
 from tests.fixtures import COMMUNITY, GRID_B, SETTINGS, ewkt, m_box
 

@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.credit_code import check_char
+from geo.business.credit_code import check_char
+from geo.business.visits import business_stats, file_request
 from geo.errors import Conflict, Unprocessable
-from geo.visits import business_stats, file_request
 from tests.conftest import keyed
 from tests.fixtures import B1
 
@@ -142,7 +142,7 @@ def test_a_commissioners_route_is_never_longer_than_filing_order(demo_url: str) 
     day; each day's route over the real road network is at most the filing order's length."""
     from sqlalchemy import create_engine
 
-    from geo.visit_routes import day_route
+    from geo.business.routes import day_route
 
     engine = create_engine(demo_url)
     with Session(engine) as s:

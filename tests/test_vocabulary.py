@@ -11,37 +11,36 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.models import Base
-from geo.partitions import made_by_database
-from geo.vocabulary import (
-    ACCOUNT_AREA_KINDS,
-    ACTIVITY_KINDS,
-    AREA_KINDS,
-    CASE_STATUSES,
-    COMMITTEE_KINDS,
+from geo.business.words import (
     DEPARTMENTS,
-    DONE_STATUSES,
-    ELEVATOR_STATES,
-    FEE_MODELS,
+    NEED_KINDS,
+    NEED_STATUSES,
+    OFFER_KINDS,
+    SETTLED_LEVELS,
+    VISIT_STATUSES,
+)
+from geo.cases.partitions import made_by_database
+from geo.meetings.words import (
     MEETING_KINDS,
     MEETING_OUTCOMES,
     MEETING_PLACES,
     MEETING_STATUSES,
-    NEED_KINDS,
-    NEED_STATUSES,
-    OFFER_KINDS,
+    TOPIC_CLASSES,
+)
+from geo.migrations.metadata import metadata
+from geo.open_blocks.words import ACTIVITY_KINDS, PARTNER_KINDS, SHOP_KINDS
+from geo.residential.words import COMMITTEE_KINDS, ELEVATOR_STATES, FEE_MODELS, PROPERTY_LEVELS
+from geo.vocabulary import (
+    ACCOUNT_AREA_KINDS,
+    AREA_KINDS,
+    CASE_STATUSES,
+    DONE_STATUSES,
     OPEN_STATUSES,
-    PARTNER_KINDS,
     PARTY_ORG_KINDS,
-    PROPERTY_LEVELS,
     ROLES,
     RULES,
-    SETTLED_LEVELS,
-    SHOP_KINDS,
     STATUS_LABELS,
-    TOPIC_CLASSES,
     TRANSITIONS,
-    VISIT_STATUSES,
     ZONE_KINDS,
 )
 
@@ -117,7 +116,7 @@ def test_orm_models_match_the_migrations(session: Session) -> None:
     """geo/models/ (what Alembic autogenerates against) cannot drift from the migrations."""
 
     def ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
-        # PostGIS's own table, and the months of cases the database makes (geo/partitions.py)
+        # PostGIS's own table, and the months of cases the database makes (geo/cases/partitions.py)
         return not (
             (type_ == "table" and name == "spatial_ref_sys") or made_by_database(obj, name, type_)
         )
@@ -125,4 +124,4 @@ def test_orm_models_match_the_migrations(session: Session) -> None:
     ctx = MigrationContext.configure(
         session.connection(), opts={"compare_type": True, "include_object": ours}
     )
-    assert compare_metadata(ctx, Base.metadata) == []
+    assert compare_metadata(ctx, metadata) == []

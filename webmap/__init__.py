@@ -59,19 +59,6 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 
     from webmap import (
-        api_batch,
-        api_blocks,
-        api_cases,
-        api_coverage,
-        api_layers,
-        api_locate,
-        api_meetings,
-        api_needs,
-        api_renewal,
-        api_residential,
-        api_session,
-        api_stats,
-        api_visits,
         compress,
         db,
         headers,
@@ -86,6 +73,20 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         pages,
         tiles,
     )
+    from webmap.api import (
+        accounts,
+        batch,
+        business,
+        cases,
+        coverage,
+        layers,
+        locate,
+        meetings,
+        open_blocks,
+        renewal,
+        residential,
+        stats,
+    )
 
     db.init_app(app)
     observe.init_app(app)
@@ -96,19 +97,19 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     limits.init_app(app, settings)
     compress.init_app(app)
     app.register_blueprint(health.bp)
-    app.register_api(api_session.api)
-    app.register_api(api_residential.api)
-    app.register_api(api_meetings.api)
-    app.register_api(api_renewal.api)
-    app.register_api(api_visits.api)
-    app.register_api(api_needs.api)
-    app.register_api(api_blocks.api)
-    app.register_api(api_locate.api)
-    app.register_api(api_batch.api)  # before cases: /cases/batch is not /cases/<id>
-    app.register_api(api_cases.api)
-    app.register_api(api_layers.api)
-    app.register_api(api_stats.api)
-    app.register_api(api_coverage.api)
+    app.register_api(accounts.api)
+    app.register_api(residential.api)
+    app.register_api(meetings.api)
+    app.register_api(renewal.api)
+    app.register_api(business.api)
+    app.register_api(business.needs_api)
+    app.register_api(open_blocks.api)
+    app.register_api(locate.api)
+    app.register_api(batch.api)  # before cases: /cases/batch is not /cases/<id>
+    app.register_api(cases.api)
+    app.register_api(layers.api)
+    app.register_api(stats.api)
+    app.register_api(coverage.api)
     app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(ogc.bp)

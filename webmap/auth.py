@@ -16,10 +16,10 @@ from typing import Any
 from flask import Response, current_app, g, request
 from sqlalchemy.orm import Session
 
-from geo import audit
 from geo.access import Caller, require
-from geo.accounts import Account, find_account, load_account, session_account
-from geo.apikeys import hash_key, key_account
+from geo.accounts import audit
+from geo.accounts.accounts import Account, find_account, load_account, session_account
+from geo.accounts.apikeys import hash_key, key_account
 from geo.errors import Forbidden, NotAuthenticated
 from webmap.db import get_read_session, get_settings
 
@@ -119,7 +119,7 @@ def audit_caller(
     target: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> None:
-    """An audit entry for what the request's caller did (geo/audit.py)."""
+    """An audit entry for what the request's caller did (geo/accounts/audit.py)."""
     caller = current_caller()
     account_id = caller.account.id if caller.account else None
     audit.record(

@@ -1,7 +1,7 @@
 """Before every view: the body's size limit (a 413 beyond it, before anything is read), and the
 input rule (geo/text.py) on what reaches a view outside its schema: the path, the query string
 and form fields; JSON bodies are checked by the schemas (webmap/schemas.py) and batch files
-cell by cell (data/case_batch.py)."""
+cell by cell (data/load/case_batch.py)."""
 
 from __future__ import annotations
 

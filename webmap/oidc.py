@@ -18,8 +18,8 @@ from authlib.integrations.flask_client import OAuth
 from flask import Blueprint, Flask, Response, current_app, redirect, request, session, url_for
 from markupsafe import escape
 
-from geo import audit
-from geo.accounts import find_account, open_session
+from geo.accounts import audit
+from geo.accounts.accounts import find_account, open_session
 from geo.settings import Settings
 from webmap.auth import client_address, set_session_cookies
 from webmap.db import get_session, get_settings

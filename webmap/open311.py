@@ -12,7 +12,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
-from geo.cases import NewCase, create_case
+from geo.cases.workflow import NewCase, create_case
 from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests

@@ -1,6 +1,6 @@
 """Queued rebuilds of stale derived tables, off the request path.
 
-A reader that finds a derived table stale answers 503 with Retry-After (geo/derived.py's
+A reader that finds a derived table stale answers 503 with Retry-After (geo/coverage/derived.py's
 Rebuilding) and queues a rebuild here: one background thread per process does it in its own
 transaction and commits; a transaction-level advisory lock keeps workers from rebuilding the
 same tables at once (the second finds them fresh).
@@ -13,7 +13,7 @@ import threading
 from flask import Flask
 from sqlalchemy.orm import Session
 
-from geo.derived import rebuild_stale
+from geo.coverage.derived import rebuild_stale
 
 _running = threading.Lock()
 

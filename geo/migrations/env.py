@@ -4,8 +4,8 @@ from alembic import context
 from geoalchemy2 import alembic_helpers
 from sqlalchemy import create_engine, pool
 
-from geo.models import Base
-from geo.partitions import made_by_database
+from geo.cases.partitions import made_by_database
+from geo.migrations.metadata import metadata
 
 config = context.config
 url = config.get_main_option("sqlalchemy.url")
@@ -16,7 +16,7 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
     # PostGIS and pgRouting own these tables; never autogenerate drops for them.
     if type_ == "table" and name in {"spatial_ref_sys"}:
         return False
-    # a month of cases (geo/partitions.py) is made by the database, not by a migration
+    # a month of cases (geo/cases/partitions.py) is made by the database, not by a migration
     if reflected and made_by_database(obj, name, type_):
         return False
     return alembic_helpers.include_object(obj, name, type_, reflected, compare_to)
@@ -25,7 +25,7 @@ def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-
 with engine.connect() as connection:
     context.configure(
         connection=connection,
-        target_metadata=Base.metadata,
+        target_metadata=metadata,
         include_object=include_object,
         process_revision_directives=alembic_helpers.writer,
         render_item=alembic_helpers.render_item,

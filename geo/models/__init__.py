@@ -1,11 +1,8 @@
-"""The data model (docs/architecture.md): EPSG:4326 storage, GiST indexes, valid geometry.
-
-Codes follow GB/T 30428's pattern: street 9 digits, community 12, grid 15. One module per room
-of the model; every table registers on Base.metadata, which Alembic compares with the
-migrations (tests/test_vocabulary.py).
+"""The core's tables (docs/architecture.md): places, organisations, the derived tables' records.
+Each domain declares its own in geo/<domain>/models.py; geo/migrations/metadata.py gathers them
+all for Alembic. EPSG:4326 storage, GiST indexes, valid geometry; codes follow GB/T 30428.
 """
 
-from geo.models import accounts, cases, derived, organisations, places, work
 from geo.models.base import Base
 
-__all__ = ["Base", "accounts", "cases", "derived", "organisations", "places", "work"]
+__all__ = ["Base"]

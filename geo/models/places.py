@@ -153,7 +153,7 @@ class ResidentialBuilding(Base):
 class CompoundEntrance(Base):
     """A gate of a residential compound (小区出入口). Where a compound has any, the coverage
     graph walks from the compound's point to each gate, then to the road
-    (geo/sql/coverage_graph.sql)."""
+    (geo/coverage/sql/coverage_graph.sql)."""
 
     __tablename__ = "compound_entrances"
     __table_args__ = (_gist("compound_entrances"),)

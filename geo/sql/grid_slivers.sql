@@ -1,4 +1,4 @@
--- grid_slivers (geo/derived.py): where two grids' interiors overlap. Digitised grids rarely
+-- grid_slivers (geo/coverage/derived.py): where two grids' interiors overlap. Digitised grids rarely
 -- meet exactly: the demo's 887 grids have 1,138 slivers, all under a square metre (too
 -- small for `gridmap validate` to report). A point in one is inside both grids, and both the
 -- single and the batch rule give it the lowest code, rule 'boundary'; a test puts one there.

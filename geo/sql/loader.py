@@ -1,6 +1,8 @@
 """SQL files shipped as package resources.
 
-A file holds named queries (`-- name: insert_case`, looked up by name) and/or a script
+A file is named by its place: `assignment` is geo/sql/assignment.sql (the core's), and
+`business/visits` is geo/business/sql/visits.sql (a domain's). It holds named queries (`-- name:
+insert_case`, looked up by name) and/or a script
 (`-- step: title` statements, always run whole and in order, e.g. a derived table's build).
 Parameters are bound (`:name`), never formatted in.
 """
@@ -14,10 +16,17 @@ from importlib.resources import files
 _SECTION = re.compile(r"^-- (name|step):[ \t]*(\S*)[^\n]*\n", re.MULTILINE)
 
 
+def sql_path(file: str) -> str:
+    """Where `file` lives under geo/: `assignment` → sql/assignment.sql, `business/visits` →
+    business/sql/visits.sql."""
+    domain, _, name = file.rpartition("/")
+    return f"{domain}/sql/{name}.sql" if domain else f"sql/{name}.sql"
+
+
 @cache
 def _sections(file: str) -> tuple[tuple[str, str, str], ...]:
     """(marker, name, statement) in file order."""
-    source = files("geo.sql").joinpath(f"{file}.sql").read_text(encoding="utf-8")
+    source = files("geo").joinpath(sql_path(file)).read_text(encoding="utf-8")
     marks = list(_SECTION.finditer(source))
     out = []
     for m, nxt in zip(marks, [*marks[1:], None], strict=True):
@@ -40,19 +49,19 @@ def _strip(body: str) -> str:
 
 @cache
 def query(file: str, name: str) -> str:
-    """The query `-- name: <name>` of geo/sql/<file>.sql."""
+    """The query `-- name: <name>` of the file (see sql_path)."""
     for marker, n, sql in _sections(file):
         if marker == "name" and n == name:
             return sql
-    raise KeyError(f"no query {name!r} in geo/sql/{file}.sql")
+    raise KeyError(f"no query {name!r} in geo/{sql_path(file)}")
 
 
 @cache
 def script(file: str) -> tuple[str, ...]:
-    """Every `-- step:` statement of geo/sql/<file>.sql, in order: run them all."""
+    """Every `-- step:` statement of the file (see sql_path), in order: run them all."""
     out = tuple(sql for marker, _, sql in _sections(file) if marker == "step")
     if not out:
-        raise KeyError(f"no steps in geo/sql/{file}.sql")
+        raise KeyError(f"no steps in geo/{sql_path(file)}")
     return out
 
 

@@ -1,5 +1,5 @@
 -- Shops and stalls, each with the party member who looks after it (包干), by the member's code:
--- the layer is read by every role, the names only through the block (geo/open_blocks.py).
+-- the layer is read by every role, the names only through the block (geo/open_blocks/blocks.py).
 SELECT s.code, s.name,
        jsonb_build_object('kind', CASE s.kind WHEN 'shop' THEN '商铺' ELSE '摊位' END,
                           'trade', s.trade, 'block', b.name, 'member_code', s.member_code,

@@ -1,0 +1,192 @@
+"""Reading a case batch file (CSV or GeoJSON, up to a million rows) and checking its rows.
+
+Parsing, checks and CRS conversion are vectorised over Arrow columns (no Python loop over the
+rows of a CSV, no Python string per cell); each row gets a reason when it is rejected.
+Writing the accepted rows is data/load/case_import.py.
+"""
+
+from __future__ import annotations
+
+import csv
+import mmap
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, BinaryIO
+
+import numpy as np
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.crs import in_china, to_wgs84
+from geo.errors import BadInput
+from geo.text import CONTROL, MESSAGE
+from geo.vocabulary import CRS_NAMES
+
+COLUMNS = (
+    "lon",
+    "lat",
+    "crs",
+    "category",
+    "description",
+    "address",
+    "reporter_name",
+    "reporter_phone",
+)
+MAX_ROWS = 1_000_000
+
+
+class BatchError(BadInput):
+    """The file as a whole cannot be imported (nothing written)."""
+
+
+Data = bytes | memoryview  # a file's bytes, in memory or mapped from disk (mapped())
+
+
+@contextmanager
+def mapped(f: BinaryIO) -> Iterator[Data]:
+    """A file's bytes mapped from disk, not read into memory (a batch of up to 256 MiB)."""
+    if os.fstat(f.fileno()).st_size == 0:
+        yield b""
+        return
+    m = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+    view = memoryview(m)
+    try:
+        yield view
+    finally:
+        try:
+            view.release()
+            m.close()
+        except BufferError:  # a slice still lives (in an error's traceback): freed with it
+            pass
+
+
+def parse(data: Data, fmt: str) -> pa.Table:
+    """CSV (header row; lon, lat, crs, category, description, …) or GeoJSON Points: a table of
+    COLUMNS, every cell text ('' where absent)."""
+    if fmt == "csv":
+        bom = bytes(data[:3]) == b"\xef\xbb\xbf"
+        table = _read_csv(data[3:] if bom else data)
+    elif fmt == "geojson":
+        table = _read_geojson(data)
+    else:
+        raise BatchError(f"unknown format {fmt!r}; csv or geojson")
+    names = [str(c).strip().lower() for c in table.column_names]
+    missing = [c for c in ("lon", "lat", "category", "description") if c not in names]
+    if missing:
+        raise BatchError(f"missing column(s): {', '.join(missing)}")
+    n = table.num_rows
+    if n == 0:
+        raise BatchError("the file has no rows")
+    if n > MAX_ROWS:
+        raise BatchError(f"{n} rows; at most {MAX_ROWS} per batch")
+    empty = pa.array(np.full(n, "", dtype=object), pa.string())
+    cols = {c: table.column(names.index(c)) if c in names else empty for c in COLUMNS}
+    return pa.table({c: pc.fill_null(v.cast(pa.string()), "") for c, v in cols.items()})
+
+
+def _read_csv(data: Data) -> pa.Table:
+    try:
+        head = bytes(data[: 1 << 20]).split(b"\n", 1)[0]  # the header row
+        header = next(csv.reader([head.decode("utf-8")]), [])
+        return pacsv.read_csv(
+            pa.BufferReader(pa.py_buffer(data)),  # no copy
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(header, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (UnicodeDecodeError, pa.ArrowInvalid, csv.Error) as exc:
+        raise BatchError(f"cannot read the CSV: {exc}") from exc
+
+
+def _read_geojson(data: Data) -> pa.Table:
+    try:
+        feats = orjson.loads(data)["features"]  # nesting past 1,024 levels: a decode error
+        rows = []
+        for f in feats:
+            props: dict[str, Any] = dict((f or {}).get("properties") or {})
+            geom = (f or {}).get("geometry") or {}
+            xy = geom.get("coordinates") if geom.get("type") == "Point" else None
+            ok = isinstance(xy, list) and len(xy) >= 2
+            props["lon"], props["lat"] = (xy[0], xy[1]) if ok else ("", "")
+            rows.append({k: "" if v is None else str(v) for k, v in props.items()})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise BatchError("cannot read the GeoJSON: expected a FeatureCollection") from exc
+    keys = list(dict.fromkeys(k for r in rows for k in r)) or ["lon", "lat"]
+    return pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in keys})
+
+
+_NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"
+
+
+def _numbers(col: pa.ChunkedArray) -> np.ndarray:
+    """Decimal text to float64; NaN where the text is not a plain number."""
+    s = pc.utf8_trim_whitespace(col)
+    s = pc.if_else(pc.match_substring_regex(s, _NUMBER), s, pa.scalar(None, pa.string()))
+    return np.asarray(pc.cast(s, pa.float64()).to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _bools(x: pa.ChunkedArray | pa.Array) -> np.ndarray:
+    return np.asarray(x.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def check(session: Session, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
+    """Vectorised row checks; returns (the rows with WGS84 x/y and received_lon/lat, cleaned
+    crs, category and description; a reason per row, '' when accepted)."""
+    n = table.num_rows
+    reason = np.full(n, "", dtype=object)
+
+    def fail(mask: np.ndarray, why: str) -> None:
+        reason[mask & (reason == "")] = why
+
+    for name in table.column_names:  # the input rule (geo/text.py), cell by cell
+        fail(_bools(pc.match_substring_regex(table[name], CONTROL)), f"{name}: {MESSAGE}")
+    lon, lat = _numbers(table["lon"]), _numbers(table["lat"])
+    fail(~np.isfinite(lon) | ~np.isfinite(lat), "lon and lat must be finite numbers")
+    crs = pc.utf8_lower(pc.utf8_trim_whitespace(table["crs"]))
+    crs = pc.if_else(pc.equal(crs, ""), "wgs84", crs)
+    fail(
+        ~_bools(pc.is_in(crs, pa.array(CRS_NAMES))),
+        "unknown crs; use wgs84, gcj02, bd09 or cgcs2000",
+    )
+    lon0, lat0 = np.nan_to_num(lon), np.nan_to_num(lat)
+    fail(~in_china(lon0, lat0) & in_china(lat0, lon0), "lat/lon look swapped (longitude first)")
+    fail(~in_china(lon0, lat0), "outside China's extent")
+    known = pa.array(
+        [r[0] for r in session.execute(text("SELECT code FROM categories"))], pa.string()
+    )
+    cat = pc.utf8_trim_whitespace(table["category"])
+    fail(~_bools(pc.is_in(cat, known)), "unknown category (see /open311/v2/services.json)")
+    desc = pc.utf8_trim_whitespace(table["description"])
+    size = np.asarray(pc.utf8_length(desc).to_numpy(zero_copy_only=False))
+    fail(size == 0, "description is empty")
+    fail(size > 2000, "description longer than 2000 characters")
+    for name, most in (("address", 200), ("reporter_name", 50), ("reporter_phone", 20)):
+        length = np.asarray(pc.utf8_length(table[name]).to_numpy(zero_copy_only=False))
+        fail(length > most, f"{name} longer than {most} characters")  # the JSON API's limits
+    x, y = lon0.copy(), lat0.copy()
+    for name in ("gcj02", "bd09"):
+        sel = _bools(pc.equal(crs, name)) & (reason == "")
+        if sel.any():
+            x[sel], y[sel] = to_wgs84(lon0[sel], lat0[sel], name)
+    out = pa.table(
+        {
+            "received_lon": lon0,
+            "received_lat": lat0,
+            "received_crs": crs,
+            "x": x,
+            "y": y,
+            "category": cat,
+            "description": desc,
+            "address": table["address"],
+            "reporter_name": table["reporter_name"],
+            "reporter_phone": table["reporter_phone"],
+        }
+    )
+    return out, reason

@@ -1,0 +1,87 @@
+-- Case queries (geo/cases/workflow.py). Bound parameters only.
+
+-- name: insert
+-- a second case with the same Idempotency-Key from the same caller (:scope) fails on
+-- ix_case_keys_idempotency (written by the trigger case_keys_insert)
+INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, description,
+                   address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
+                   distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
+                   party_org_code, residential_building_code, stairwell_branch_code,
+                   idempotency_scope, idempotency_key, request_hash, due_at)
+SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
+       k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
+       :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
+       :zone_kind, :zone_code, :party_org_code, :residential_building_code,
+       :stairwell_branch_code, :scope, :idempotency_key, :request_hash,
+       now() + make_interval(hours => k.sla_hours)
+FROM categories k WHERE k.code = :category
+RETURNING id;
+
+-- name: by_key
+SELECT c.id, c.request_hash FROM case_keys k JOIN cases c ON c.id = k.case_id
+WHERE k.idempotency_scope = :scope AND k.idempotency_key = :key;
+
+-- name: duplicates
+-- open cases of the same category within :radius_m metres and :window_h hours, nearest first
+SELECT c.id, c.status, c.description, c.created_at,
+       round(ST_Distance(c.geom::geography, p.geom::geography)::numeric, 1)::float8 AS distance_m
+FROM cases c, (SELECT ST_SetSRID(ST_MakePoint(:lon, :lat), 4326) AS geom) p
+WHERE c.category_code = :category
+  AND case_is_open(c.status)
+  AND c.created_at >= now() - make_interval(secs => :window_h * 3600)
+  AND c.id <> :exclude
+  AND c.geom && ST_Expand(p.geom, deg_box(:radius_m))
+  AND ST_DWithin(c.geom::geography, p.geom::geography, :radius_m)
+ORDER BY distance_m, c.id
+LIMIT 5;
+
+-- name: get
+-- one case with its names
+SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
+       k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
+       zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
+       rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
+       (case_is_open(c.status) AND now() > c.due_at) AS overdue
+FROM cases c
+JOIN categories k ON k.code = c.category_code
+LEFT JOIN streets s ON s.code = c.street_code
+LEFT JOIN communities m ON m.code = c.community_code
+LEFT JOIN grids g ON g.code = c.grid_code
+LEFT JOIN zone_polygons zp ON zp.kind = c.zone_kind AND zp.code = c.zone_code
+LEFT JOIN party_orgs o ON o.code = c.party_org_code
+LEFT JOIN workers w ON w.id = c.worker_id
+LEFT JOIN residential_buildings rb ON rb.code = c.residential_building_code
+LEFT JOIN party_orgs sb ON sb.code = c.stairwell_branch_code
+WHERE c.id = :id;
+
+-- name: events
+-- events of a case, oldest first; a batch-imported case begins with its import record
+SELECT at, actor, kind, from_status, to_status, note FROM (
+    SELECT e.id, e.at, e.actor, e.kind, e.from_status, e.to_status, e.note
+    FROM case_events e WHERE e.case_id = :id
+    UNION ALL
+    SELECT 0, c.created_at, c.source, 'created', NULL, 'assigned',
+           '批量导入并按规则派单' || CASE WHEN i.id IS NULL THEN '' ELSE
+               format('(导入记录 %s:文件 %s… 第 %s–%s 行)',
+                      i.id, left(i.digest, 12), i.first_row, i.last_row) END
+    FROM cases c LEFT JOIN case_imports i ON i.id = c.import_id
+    WHERE c.id = :id AND c.import_id IS NOT NULL
+) h
+ORDER BY at, id;
+
+-- name: lock
+SELECT status FROM cases WHERE id = :id FOR UPDATE;
+
+-- name: move
+UPDATE cases SET status = :to, updated_at = now(),
+       closed_at = CASE WHEN :to = 'closed' THEN now() ELSE closed_at END
+WHERE id = :id;
+
+-- name: event
+INSERT INTO case_events (case_id, case_created_at, actor, kind, from_status, to_status, note, data)
+SELECT :id, c.created_at, :actor, :kind, :from_status, :to_status, :note, CAST(:data AS jsonb)
+FROM cases c WHERE c.id = :id
+
+-- name: place
+-- where a case is, for the access check (geo/access.py) before it is read or moved
+SELECT grid_code, zone_code FROM cases WHERE id = :id;

@@ -1,0 +1,248 @@
+"""Deliberation meetings (issue #17): 红茶议事会, 小区说事亭, 三和楼事会 … at a place.
+
+A meeting is scheduled, then decided (decisions, an outcome, follow-up actions with an owner and
+a due date), then closed when its last action is done. A case put on its agenda (议题) is
+taken up (受理) if it was only dispatched; the decision is written into the case's trail, and
+when the meeting closes each case on its agenda is resolved and closed by it — every step an
+event of the case ("小事快办、急事速议、难事共推").
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.workflow import record_event, transition
+from geo.errors import Conflict, NotFound, Unprocessable
+from geo.meetings.words import MEETING_OUTCOMES, MEETING_SIDES, MEETING_STATUSES
+from geo.sql.loader import query
+from geo.vocabulary import STATUS_LABELS
+
+
+def _q(name: str) -> Any:
+    return text(query("meetings/meetings", name))
+
+
+def create_meeting(session: Session, m: dict[str, Any], actor: str) -> int:
+    """A scheduled meeting; m has kind, place_kind, place_code, held_on, topic, topic_class,
+    participants ({side: count})."""
+    place = {"kind": m["place_kind"], "code": m["place_code"]}
+    if session.execute(_q("place"), place).scalar() is None:
+        raise Unprocessable(f"no {m['place_kind']} {m['place_code']!r}")
+    unknown = set(m.get("participants") or {}) - set(MEETING_SIDES)
+    if unknown:
+        raise Unprocessable(f"unknown sides {sorted(unknown)}; one of {', '.join(MEETING_SIDES)}")
+    row = {**m, "participants": json.dumps(m.get("participants") or {}), "actor": actor}
+    return int(session.execute(_q("insert"), row).scalar_one())
+
+
+def _lock(session: Session, meeting_id: int) -> Any:
+    row = session.execute(_q("lock"), {"id": meeting_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return row
+
+
+def place_of(session: Session, meeting_id: int) -> str:
+    """The code of the place a meeting is tied to (for the caller's area check)."""
+    row = session.execute(_q("get"), {"id": meeting_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return str(row.place_code)
+
+
+def add_to_agenda(session: Session, meeting_id: int, case_id: int, actor: str) -> None:
+    """Put an open case on a meeting's agenda before it decides; a dispatched case is taken up."""
+    m = _lock(session, meeting_id)
+    if m.status != "scheduled":
+        raise Conflict(f"meeting {meeting_id} is {m.status}: its agenda is closed")
+    status = session.execute(
+        text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}
+    ).scalar()
+    if status is None:
+        raise NotFound(f"no case {case_id}")
+    if status in ("resolved", "closed", "duplicate"):
+        raise Conflict(f"case {case_id} is {status}: only an open case goes on an agenda")
+    if (
+        session.execute(
+            _q("add_agenda"), {"id": meeting_id, "case_id": case_id, "actor": actor}
+        ).scalar()
+        is None
+    ):
+        return  # already on it
+    note = f"列入{m.kind}议题（{m.held_on}）：{m.topic}"
+    record_event(session, case_id, actor, "agenda", None, None, note, {"meeting_id": meeting_id})
+    if status == "assigned":
+        transition(session, case_id, "accepted", actor, "列入议题，已受理")
+
+
+def decide(
+    session: Session,
+    meeting_id: int,
+    decisions: str,
+    outcome: str,
+    actions: list[dict[str, Any]],
+    actor: str,
+) -> None:
+    """Record what a meeting decided and its follow-up actions (action, owner, due_on); the
+    decision goes into the trail of every case on its agenda. No actions: it closes at once."""
+    m = _lock(session, meeting_id)
+    if m.status != "scheduled":
+        raise Conflict(f"meeting {meeting_id} is already {m.status}")
+    if outcome not in MEETING_OUTCOMES:
+        raise Unprocessable(f"unknown outcome {outcome!r}; one of {', '.join(MEETING_OUTCOMES)}")
+    session.execute(_q("decide"), {"id": meeting_id, "decisions": decisions, "outcome": outcome})
+    for a in actions:
+        session.execute(_q("add_action"), {"id": meeting_id, **a})
+    data = {
+        "meeting_id": meeting_id,
+        "outcome": outcome,
+        "actions": [{**a, "due_on": str(a["due_on"])} for a in actions],
+    }
+    for case_id in _agenda(session, meeting_id):
+        note = f"{m.kind}议定（{MEETING_OUTCOMES[outcome]}）：{decisions}"
+        record_event(session, case_id, actor, "decided", None, None, note, data)
+    if not actions:
+        _close(session, meeting_id, actor)
+
+
+def finish_action(
+    session: Session, meeting_id: int, action_id: int, actor: str, note: str | None
+) -> bool:
+    """Mark a follow-up action done; the last one closes the meeting (returns True then)."""
+    m = _lock(session, meeting_id)
+    if m.status != "decided":
+        raise Conflict(f"meeting {meeting_id} is {m.status}: no open actions to finish")
+    a = session.execute(_q("lock_action"), {"id": meeting_id, "action_id": action_id}).one_or_none()
+    if a is None:
+        raise NotFound(f"no action {action_id} of meeting {meeting_id}")
+    if a.status == "done":
+        raise Conflict(f"action {action_id} is already done")
+    session.execute(_q("finish_action"), {"action_id": action_id, "actor": actor, "note": note})
+    if session.execute(_q("open_actions"), {"id": meeting_id}).scalar_one():
+        return False
+    _close(session, meeting_id, actor)
+    return True
+
+
+# The shortest way from each open status to resolved (geo/vocabulary.py TRANSITIONS).
+_TO_RESOLVED = {"returned": "assigned", "assigned": "accepted", "accepted": "resolved"}
+
+
+def _close(session: Session, meeting_id: int, actor: str) -> None:
+    """The meeting is carried out: each case on its agenda is resolved and closed by it."""
+    session.execute(_q("close"), {"id": meeting_id})
+    note = f"议事会（编号 {meeting_id}）决定已落实"
+    for case_id in _agenda(session, meeting_id):
+        status = session.execute(
+            text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}
+        ).scalar_one()
+        while status in _TO_RESOLVED:
+            status = _TO_RESOLVED[status]
+            transition(session, case_id, status, actor, note)
+        if status == "resolved":
+            transition(session, case_id, "closed", actor, note)
+
+
+def _agenda(session: Session, meeting_id: int) -> list[int]:
+    return [int(r[0]) for r in session.execute(_q("agenda_cases"), {"id": meeting_id})]
+
+
+def _day(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def get_meeting(session: Session, meeting_id: int) -> dict[str, Any]:
+    m = session.execute(_q("get"), {"id": meeting_id}).one_or_none()
+    if m is None:
+        raise NotFound(f"no meeting {meeting_id}")
+    return {
+        **summary(m),
+        "place": {"kind": m.place_kind, "code": m.place_code, "name": m.place_name},
+        "participants": m.participants,
+        "decisions": m.decisions,
+        "created_by": m.created_by,
+        "actions": [
+            {
+                "id": a.id,
+                "action": a.action,
+                "owner": a.owner,
+                "due_on": _day(a.due_on),
+                "status": a.status,
+                "overdue": bool(a.overdue),
+                "done_at": a.done_at.isoformat() if a.done_at else None,
+                "done_by": a.done_by,
+                "note": a.note,
+            }
+            for a in session.execute(_q("actions"), {"id": meeting_id})
+        ],
+        "agenda": [
+            {
+                "case_id": c.case_id,
+                "archived": c.archived,
+                "status": c.status,
+                "status_label": "已归档" if c.archived else STATUS_LABELS[c.status],
+                "category": c.category,
+                "description": c.description,
+            }
+            for c in session.execute(_q("agenda"), {"id": meeting_id})
+        ],
+    }
+
+
+def summary(m: Any) -> dict[str, Any]:
+    """A meeting as a list shows it."""
+    return {
+        "id": int(m.id),
+        "kind": m.kind,
+        "held_on": _day(m.held_on),
+        "topic": m.topic,
+        "topic_class": m.topic_class,
+        "status": m.status,
+        "status_label": MEETING_STATUSES[m.status],
+        "outcome": m.outcome,
+        "place_kind": m.place_kind,
+        "place_code": m.place_code,
+    }
+
+
+def list_meetings(
+    session: Session,
+    prefix: str,
+    place_kind: str | None,
+    topic_class: str | None,
+    status: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    params = {
+        "prefix": prefix,
+        "place_kind": place_kind,
+        "topic_class": topic_class,
+        "status": status,
+        "limit": limit,
+    }
+    return [summary(m) for m in session.execute(_q("list"), params)]
+
+
+def compound_meetings(session: Session, code: str, limit: int = 10) -> list[dict[str, Any]]:
+    """A compound's recent meetings, at the compound or one of its buildings."""
+    return [summary(m) for m in session.execute(_q("of_compound"), {"code": code, "limit": limit})]
+
+
+def meeting_counts(session: Session, prefix: str) -> dict[str, Any]:
+    """Meetings at places whose code begins prefix, by place kind, topic class, outcome and
+    status, and their follow-up actions open, done and overdue."""
+    out: dict[str, dict[str, int]] = {
+        "place_kind": {},
+        "topic_class": {},
+        "outcome": {},
+        "status": {},
+        "actions": {},
+    }
+    for r in session.execute(_q("counts"), {"prefix": prefix}):
+        out[r.dim][r.key] = int(r.n)
+    return {"total": sum(out["status"].values()), **{f"by_{k}": v for k, v in out.items()}}

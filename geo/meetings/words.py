@@ -1,0 +1,26 @@
+"""The meetings domain's words: kinds, places, sides, topic classes, statuses, outcomes."""
+
+from __future__ import annotations
+
+# Deliberation (issue #17): meetings at a place, the sides that sit at them, the seeds' five
+# topic classes plus 物业服务 and 其他, and how a meeting ends.
+MEETING_KINDS = ("红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他")
+MEETING_PLACES = (
+    "compound",
+    "residential_building",
+    "open_block",
+    "business_community",
+    "building",
+)
+MEETING_SIDES = {
+    "residents_committee": "居委会",
+    "owners_committee": "业委会",
+    "property": "物业",
+    "residents": "居民代表",
+    "merchants": "商户",
+    "party_members": "党员",
+    "departments": "部门",
+}
+TOPIC_CLASSES = ("设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他")
+MEETING_STATUSES = {"scheduled": "待议", "decided": "已议定", "closed": "已落实"}
+MEETING_OUTCOMES = {"agreed": "达成共识", "partly": "部分共识", "deferred": "暂缓再议"}

@@ -1,0 +1,41 @@
+-- Residential compounds' 三方协同 indicators (issue #17), counted once per community: the API's
+-- district, street and community figures sum these rows (geo/residential/sql/residential.sql), and the
+-- choropleth layer draws them (layers/sql/residential_indicators.sql). Repeatable definition.
+
+DROP VIEW IF EXISTS compound_indicators;
+CREATE VIEW compound_indicators AS
+WITH lifts AS (
+    SELECT b.compound_code,
+           sum(b.elevators) FILTER (WHERE b.elevator = '加装') AS added,
+           sum(b.elevators) FILTER (WHERE b.elevator = '更新') AS renewed,
+           sum(COALESCE(b.units, 1)) AS units
+    FROM residential_buildings b GROUP BY b.compound_code
+), open_cases AS (
+    SELECT zone_code, count(*) AS n FROM cases
+    WHERE zone_kind = 'compound' AND case_is_open(status) GROUP BY zone_code
+)
+SELECT c.community_code,
+       count(*) AS compounds,
+       count(*) FILTER (WHERE c.committee_kind IN ('业委会', '物管委')) AS committees,
+       count(*) FILTER (WHERE c.committee_kind = '业委会') AS owners,
+       count(*) FILTER (WHERE c.compound_type = '老旧小区') AS old,
+       count(*) FILTER (WHERE c.compound_type = '老旧小区'
+                          AND c.property_company IS NOT NULL) AS old_with_property,
+       -- graded at all is 丁 or better: 丁 is the lowest grade
+       count(*) FILTER (WHERE c.compound_type = '老旧小区'
+                          AND c.property_level IS NOT NULL) AS old_graded,
+       count(*) FILTER (WHERE c.committee_kind IN ('业委会', '物管委')
+                          AND c.committee_term_end BETWEEN current_date
+                                                     AND current_date + 90) AS reelections_due,
+       COALESCE(sum(l.added) FILTER (WHERE c.compound_type = '老旧小区'), 0)::bigint
+           AS lifts_added,
+       COALESCE(sum(l.renewed) FILTER (WHERE c.compound_type = '老旧小区'), 0)::bigint
+           AS lifts_renewed,
+       COALESCE(sum(l.units) FILTER (WHERE c.compound_type = '老旧小区'), 0)::bigint
+           AS old_units,
+       sum(c.households)::bigint AS households,
+       COALESCE(sum(o.n), 0)::bigint AS open_cases
+FROM compounds c
+LEFT JOIN lifts l ON l.compound_code = c.code
+LEFT JOIN open_cases o ON o.zone_code = c.code
+GROUP BY c.community_code;

@@ -1,0 +1,213 @@
+"""The business domain's API: visits to firms with the least disturbance (departments file
+requests, the dispatcher merges them into visits for the buildings' commissioners; a
+commissioner's day as a walking route; outcomes and the needs found), and the three lists
+(needs of firms and wishes of their employees, matched to what the community can offer,
+assigned and closed at their level). geo/business/ holds the logic."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+from typing import Literal
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.access import STAFF, covers
+from geo.business.needs import assign, close, get_need, list_needs, matches
+from geo.business.routes import day_route
+from geo.business.visits import (
+    business_community,
+    business_stats,
+    district_today,
+    file_request,
+    get_visit,
+    record_outcome,
+)
+from geo.errors import Forbidden
+from webmap.auth import allow
+from webmap.db import get_read_session, get_session, get_settings
+from webmap.schemas import Schema
+
+api = APIBlueprint("visits", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="visits")])
+
+Department = Literal["市场监管", "税务", "人社", "统计", "商务", "科技", "经信", "消防", "其他"]
+USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+
+
+class NewRequest(Schema):
+    firm: str = Field(pattern=USCC, description="the firm's 统一社会信用代码")
+    department: Department
+    purpose: str = Field(min_length=1, max_length=200)
+    earliest: date
+    latest: date
+    urgent: bool = False
+
+
+class DayQuery(Schema):
+    commissioner: str | None = Field(None, max_length=64, description="none: yourself")
+    date: dt.date | None = Field(None, description="none: today")
+
+
+class VisitPath(Schema):
+    visit_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class FoundNeed(Schema):
+    kind: Literal["firm", "employee"]
+    category: str = Field(min_length=1, max_length=20)
+    text: str = Field(min_length=1, max_length=500)
+
+
+class Outcome(Schema):
+    outcome: str = Field(min_length=1, max_length=1000)
+    needs: list[FoundNeed] = Field(default_factory=list, max_length=20)
+
+
+class BusinessQuery(Schema):
+    community: str | None = Field(
+        None, pattern=r"^[0-9]{9}SW[0-9]{3}$", description="a business community's code"
+    )
+    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+
+
+@api.post("/visit-requests")
+def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
+    """File a visit request; it joins the firm's planned visit whose window overlaps, or makes
+    a visit (never a second non-urgent one within the gap) for the building's commissioner."""
+    caller = allow("visit.request")
+    if body.latest < body.earliest:
+        return jsonify(error="bad_request", message="latest is before earliest"), 400
+    s = get_session()
+    out = file_request(
+        s, body.model_dump(), caller.name, get_settings().visit_gap_days, district_today()
+    )
+    s.commit()
+    return jsonify({**out, "visit": get_visit(s, out["visit_id"])}), 201
+
+
+@api.get("/visits")
+def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
+    """A commissioner's visits of a day in walking order from their station and back, with
+    `route_m` and `filing_order_m` (the same stops in the order they were filed)."""
+    caller = allow("visit.read")
+    me = caller.account.username if caller.account else ""
+    who = query.commissioner or me
+    if caller.role == "building_commissioner" and who != me:
+        raise Forbidden("楼宇专员只能查看自己的走访路线")
+    return jsonify(day_route(get_read_session(), who, query.date or district_today()))
+
+
+@api.get("/visits/<int:visit_id>")
+def get_one(path: VisitPath):  # type: ignore[no-untyped-def]
+    """A visit: its firm, building, commissioner, day, window and the purposes it carries."""
+    allow("visit.read")
+    return jsonify(get_visit(get_read_session(), path.visit_id))
+
+
+@api.post("/visits/<int:visit_id>/outcome")
+def post_outcome(path: VisitPath, body: Outcome):  # type: ignore[no-untyped-def]
+    """Record a visit's outcome; the needs found go onto the three lists."""
+    caller = allow("visit.record")
+    s = get_session()
+    v = get_visit(s, path.visit_id)
+    mine = caller.account is not None and v["commissioner"] == caller.account.username
+    if not mine and not (caller.role in STAFF and covers(caller, None, v["building"]["code"])):
+        raise Forbidden("只有该企业所在楼宇的楼宇专员或辖区工作人员可以登记走访结果")
+    needs = record_outcome(
+        s, path.visit_id, body.outcome, [n.model_dump() for n in body.needs], caller.name
+    )
+    s.commit()
+    return jsonify({**get_visit(s, path.visit_id), "needs": needs})
+
+
+@api.get("/stats/business")
+def get_business(query: BusinessQuery):  # type: ignore[no-untyped-def]
+    """Requests, visits (and the disturbance saved), needs and their closure, by settled
+    level: of a business community, a street, or the district."""
+    allow("stats")
+    return jsonify(business_stats(get_read_session(), query.community or query.street or ""))
+
+
+class BusinessCommunityPath(Schema):
+    code: str = Field(pattern=r"^[0-9]{9}SW[0-9]{3}$")
+
+
+@api.get("/business-communities/<code>")
+def get_business_community(path: BusinessCommunityPath):  # type: ignore[no-untyped-def]
+    """A business community: buildings, firms, its first year's figures (disputes settled,
+    needs solved, activities, firms covered) and its visits and needs."""
+    allow("layers")
+    return jsonify(business_community(get_read_session(), path.code))
+
+
+# The three lists
+
+needs_api = APIBlueprint("needs", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="needs")])
+
+
+class NeedsQuery(Schema):
+    community: str | None = Field(
+        None, pattern=r"^[0-9]{9}SW[0-9]{3}$", description="a business community's code"
+    )
+    status: Literal["open", "assigned", "closed"] | None = None
+    kind: Literal["firm", "employee"] | None = None
+    limit: int = Field(100, ge=1, le=1000)
+
+
+class NeedPath(Schema):
+    need_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class Assign(Schema):
+    assignee: str = Field(min_length=1, max_length=100)
+    offer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+class Close(Schema):
+    level: Literal["building", "business_community", "street", "district"]
+    note: str = Field(min_length=1, max_length=1000)
+    offer_id: int | None = Field(None, ge=1, le=2**63 - 1)
+
+
+@needs_api.get("/needs")
+def get_needs(query: NeedsQuery):  # type: ignore[no-untyped-def]
+    """Needs (企业所需) and wishes (职工所盼), newest first, of a business community or all."""
+    allow("visit.read")
+    s = get_read_session()
+    return jsonify(list_needs(s, query.community or "", query.status, query.kind, query.limit))
+
+
+@needs_api.get("/needs/<int:need_id>/matches")
+def get_matches(path: NeedPath):  # type: ignore[no-untyped-def]
+    """What the community can offer for this need (社区所能), nearest on foot first."""
+    allow("visit.read")
+    return jsonify(matches(get_read_session(), path.need_id))
+
+
+def _editable(need_id: int):  # type: ignore[no-untyped-def]
+    caller = allow("need.edit")
+    s = get_session()
+    n = get_need(s, need_id)
+    if not covers(caller, None, n["building"]["code"]):
+        raise Forbidden("该企业不在您的辖区内")
+    return caller, s
+
+
+@needs_api.post("/needs/<int:need_id>/assign")
+def post_assign(path: NeedPath, body: Assign):  # type: ignore[no-untyped-def]
+    """Assign a need to whoever settles it, optionally with the offer that meets it."""
+    _, s = _editable(path.need_id)
+    assign(s, path.need_id, body.assignee, body.offer_id)
+    s.commit()
+    return jsonify(get_need(s, path.need_id))
+
+
+@needs_api.post("/needs/<int:need_id>/close")
+def post_close(path: NeedPath, body: Close):  # type: ignore[no-untyped-def]
+    """Close a need with a note and the level where it was settled."""
+    _, s = _editable(path.need_id)
+    close(s, path.need_id, body.level, body.note, body.offer_id)
+    s.commit()
+    return jsonify(get_need(s, path.need_id))

@@ -1,0 +1,82 @@
+"""Case intake, reading and lifecycle under /api/v1/cases; who may do what is geo/access.py."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+
+from geo.access import case_view, may_move
+from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
+from webmap.auth import allow, audit_caller, current_caller
+from webmap.db import get_session, get_settings
+from webmap.metrics import CASES
+from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
+
+api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
+
+
+@api.post("/cases")
+def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def]
+    """Report a case; it is assigned at once. Retries with the same Idempotency-Key from the
+    same caller are safe (another caller's key of the same text is theirs)."""
+    caller = allow("case.create")
+    s = get_session()
+    new = NewCase(
+        lon=body.lon,
+        lat=body.lat,
+        crs=body.crs,
+        category=body.category,
+        description=body.description,
+        address=body.address,
+        reporter_name=body.reporter.name if body.reporter else None,
+        reporter_phone=body.reporter.phone if body.reporter else None,
+    )
+    intake = create_case(s, get_settings(), new, header.idempotency_key, caller.scope)
+    if intake.created:
+        audit_caller(s, "case.create", target=f"case:{intake.id}")
+    s.commit()
+    out = get_case(s, intake.id)
+    assert out is not None
+    out["possible_duplicates"] = intake.duplicates
+    resp = jsonify(out)
+    resp.status_code = 201 if intake.created else 200
+    if intake.created:
+        CASES.labels("api").inc()
+    resp.headers["Location"] = f"/api/v1/cases/{intake.id}"
+    if not intake.created:
+        resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+@api.get("/cases/<int:case_id>")
+def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """A case with its assignment and event trail, to the roles that read cases, inside
+    their areas (403 outside); the reporter in full only to the roles that see personal data
+    (geo/access.py), and every such read is in the audit log."""
+    caller = current_caller()
+    s = get_session()
+    full = case_view(caller, *case_place(s, path.case_id))
+    out = get_case(s, path.case_id, full_reporter=full)
+    assert out is not None
+    if full and (out["reporter"]["name"] or out["reporter"]["phone"]):
+        audit_caller(s, "case.read_personal", target=f"case:{path.case_id}")
+        s.commit()
+    return jsonify(out)
+
+
+@api.post("/cases/<int:case_id>/transitions")
+def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """Move a case through its lifecycle: staff of its area, or its grid's worker (accept,
+    resolve, return); invalid moves are 409."""
+    caller = current_caller()
+    s = get_session()
+    may_move(caller, *case_place(s, path.case_id), body.to)
+    previous = transition(s, path.case_id, body.to, caller.name, body.note)
+    audit_caller(
+        s,
+        "case.transition",
+        target=f"case:{path.case_id}",
+        detail={"from": previous, "to": body.to, "note": body.note},
+    )
+    s.commit()
+    return jsonify(get_case(s, path.case_id, full_reporter=True))

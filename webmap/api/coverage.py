@@ -1,0 +1,168 @@
+"""Walking coverage over HTTP: table (JSON/CSV/GeoJSON), walking areas, scenarios, suggestions.
+
+Reads only: a run's scratch work (temp tables) is rolled back, and a stale derived table is
+a 503 with Retry-After while a queued rebuild runs (geo/coverage/derived.py), never rebuilt here.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Literal
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field, FiniteFloat
+
+from geo.coverage.coverage import MAX_WALK_M, Site, coverage, scenario, threshold_from
+from geo.coverage.freshness import built_reach
+from geo.coverage.siting import suggest
+from geo.coverage.walking_areas import walking_areas
+from geo.errors import Unprocessable
+from geo.points import to_wgs84_point
+from geo.reference import compound_shapes, facility_kinds
+from webmap.auth import allow
+from webmap.db import get_session
+from webmap.schemas import Crs, Schema
+
+api = APIBlueprint("coverage", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="coverage")])
+
+
+class Threshold(Schema):
+    kind: str = Field(max_length=40, description="facility kind, e.g. party_service_centre")
+    threshold_m: FiniteFloat | None = Field(
+        None, gt=0, le=MAX_WALK_M, description="walking distance, m (within the stored reach)"
+    )
+    minutes: FiniteFloat | None = Field(None, gt=0, le=60, description="or walking minutes")
+    speed: FiniteFloat = Field(1.0, gt=0.2, le=3.0, description="walking speed, m/s")
+
+
+class CoverageQuery(Threshold):
+    format: Literal["json", "csv", "geojson"] = "json"
+
+
+class Point(Schema):
+    lon: FiniteFloat
+    lat: FiniteFloat
+    crs: Crs = "wgs84"
+    label: str = Field("候选点", max_length=50)
+
+
+class ScenarioIn(Threshold):
+    add: list[Point] = Field(default_factory=list, max_length=50)
+    remove: list[str] = Field(default_factory=list, max_length=200)
+
+
+class SuggestIn(Threshold):
+    k: int = Field(3, ge=1, le=20)
+    candidates: list[Point] = Field(default_factory=list, max_length=2000)
+
+
+def _check(q: Threshold) -> float:
+    allow("coverage")
+    s = get_session()
+    kinds = [code for code, _ in facility_kinds(s)]
+    if q.kind not in kinds:
+        raise Unprocessable(f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
+    t = threshold_from(q.threshold_m, q.minutes, q.speed)
+    reach = built_reach(s)
+    if t > reach:
+        given = f"{q.minutes:g} minutes at {q.speed:g} m/s is {t:g} m" if q.minutes else f"{t:g} m"
+        raise Unprocessable(f"{given}; walking distances are kept up to {reach:g} m")
+    return t
+
+
+def _sites(points: list[Point]) -> list[Site]:
+    return [Site(*to_wgs84_point(p.lon, p.lat, p.crs), p.label) for p in points]
+
+
+@api.get("/coverage")
+def get_coverage(query: CoverageQuery):  # type: ignore[no-untyped-def]
+    """Per compound: households, network and straight-line distance to the nearest facility of
+    the kind, covered or not; per community and in total. ?format=csv|geojson to export."""
+    t = _check(query)
+    s = get_session()
+    out = coverage(s, query.kind, t)
+    if query.format == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(
+            [
+                "code",
+                "name",
+                "community_code",
+                "households",
+                "network_m",
+                "straight_m",
+                "covered",
+                "straight_covered",
+                "nearest",
+            ]
+        )
+        for c in out["compounds"]:
+            w.writerow(
+                [
+                    c["code"],
+                    c["name"],
+                    c["community_code"],
+                    c["households"],
+                    c["network_m"],
+                    c["straight_m"],
+                    c["covered"],
+                    c["straight_covered"],
+                    c["nearest"],
+                ]
+            )
+        s.rollback()
+        return Response(
+            "\ufeff" + buf.getvalue(),
+            mimetype="text/csv",
+            headers={
+                "Content-Disposition": f"attachment; filename=coverage_{query.kind}_{t:.0f}m.csv"
+            },
+        )
+    if query.format == "geojson":
+        geoms = compound_shapes(s)
+        s.rollback()
+        fc = {
+            "type": "FeatureCollection",
+            "features": [
+                {"type": "Feature", "geometry": json.loads(geoms[c["code"]]), "properties": c}
+                for c in out["compounds"]
+            ],
+        }
+        return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
+    s.rollback()
+    return jsonify(out)
+
+
+@api.get("/coverage/areas")
+def get_areas(query: Threshold) -> Response:
+    """Walking areas: for each facility, the network within the threshold, partial edges
+    included, as polygons."""
+    t = _check(query)
+    s = get_session()
+    fc = walking_areas(s, query.kind, t)
+    s.rollback()
+    return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
+
+
+@api.post("/coverage/scenario")
+def post_scenario(body: ScenarioIn):  # type: ignore[no-untyped-def]
+    """Covered households before and after adding sites and/or removing facilities."""
+    t = _check(body)
+    s = get_session()
+    out = scenario(s, body.kind, t, _sites(body.add), body.remove)
+    s.rollback()
+    return jsonify(out)
+
+
+@api.post("/coverage/suggest")
+def post_suggest(body: SuggestIn):  # type: ignore[no-untyped-def]
+    """k new sites that cover the most households not covered today (greedy)."""
+    t = _check(body)
+    s = get_session()
+    out = suggest(s, body.kind, t, body.k, _sites(body.candidates))
+    s.rollback()
+    return jsonify(out)

@@ -1,0 +1,124 @@
+"""GET /api/v1/layers and /api/v1/layers/<key>.geojson: any registry layer as WGS84 GeoJSON."""
+
+from __future__ import annotations
+
+import json
+import math
+from datetime import datetime
+from typing import Literal
+
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+from sqlalchemy import text
+
+from data.export import MIMETYPES, export, layer_frame
+from geo.coverage.coverage import MAX_WALK_M
+from geo.coverage.walking_areas import walking_areas
+from geo.errors import BadInput, NotFound
+from layers.frames import layer_params
+from layers.registry import LAYERS
+from webmap.auth import allow
+from webmap.db import get_replica_session, get_session
+from webmap.schemas import Schema
+
+api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
+
+
+class LayerPath(Schema):
+    key: str
+
+
+class LayerQuery(Schema):
+    bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84)")
+    zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
+    kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
+    grid: str | None = Field(None, max_length=15, description="cases: one grid only")
+    threshold_m: float | None = Field(
+        None, gt=0, le=MAX_WALK_M, description="coverage: walking metres"
+    )
+
+
+@api.get("/layers")
+def list_layers():  # type: ignore[no-untyped-def]
+    """Every layer in the registry, with its title, style and which pages show it."""
+    allow("layers")
+    return jsonify([spec.as_dict() for spec in LAYERS.values()])
+
+
+@api.get("/layers/<key>.geojson")
+def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
+    """A layer as a FeatureCollection; every feature has `code` and `name`. With bbox, only
+    what meets the box, simplified for the zoom; without, the whole layer at 6 decimals."""
+    caller = allow("layers")
+    spec = LAYERS.get(path.key)
+    if spec is None:
+        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
+    if spec.key == "cases":  # cases of the caller's areas only, to the roles that read cases
+        allow("case.read")
+    if spec.computed:
+        allow("coverage")  # coverage: walking areas for one facility kind and distance
+        s = get_session()
+        fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
+        s.rollback()
+        return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
+    box = (-180.0, -90.0, 180.0, 90.0)
+    tol = 0.0
+    if query.bbox:
+        try:
+            box = tuple(float(v) for v in query.bbox.split(","))  # type: ignore[assignment]
+        except ValueError:
+            raise BadInput("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
+        if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
+            raise BadInput("bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
+        if spec.simplify and query.zoom is not None:
+            tol = 0.5 * 360.0 / (256 * 2**query.zoom)
+    params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
+    body = get_replica_session().execute(text(spec.feature_collection_sql), params).scalar_one()
+    return Response(body, mimetype="application/geo+json")
+
+
+class ExportQuery(Schema):
+    format: Literal["gpkg", "shp", "csv", "xlsx"] = "gpkg"
+    crs: Literal["wgs84", "cgcs2000", "gcj02"] = "wgs84"
+    encoding: Literal["gbk", "utf-8"] = Field("gbk", description="Shapefile attributes")
+    geometry: Literal["wkt", "lonlat"] = Field("wkt", description="CSV/XLSX: WKT or lon/lat")
+    category_code: str | None = Field(None, max_length=40, description="cases: a category")
+    status: str | None = Field(None, max_length=20, description="cases: a status")
+    grid_code: str | None = Field(None, max_length=15, description="cases: a grid")
+    since: datetime | None = Field(None, description="cases: reported at or after")
+    until: datetime | None = Field(None, description="cases: reported at or before")
+
+
+@api.get("/layers/<key>/export")
+def layer_export(path: LayerPath, query: ExportQuery) -> Response:
+    """A layer as a GeoPackage, zipped Shapefile (.cpg: GBK or UTF-8), CSV (UTF-8 with BOM) or
+    XLSX, in WGS84, CGCS2000 or GCJ-02; cases with their filters. What the API shows the
+    caller, nothing more."""
+    caller = allow("layers")
+    spec = LAYERS.get(path.key)
+    if spec is None or spec.computed:
+        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
+    filters = {
+        k: v
+        for k, v in (
+            ("category_code", query.category_code),
+            ("status", query.status),
+            ("grid_code", query.grid_code),
+        )
+        if v is not None
+    }
+    if spec.key == "cases":
+        allow("case.read")
+    elif filters or query.since or query.until:
+        raise BadInput("category_code, status, grid_code, since and until filter cases only")
+    gdf = layer_frame(
+        get_replica_session(), spec, caller.patterns(), filters, query.since, query.until
+    )
+    data = export(gdf, spec.key, query.format, query.crs, query.encoding, query.geometry)
+    suffix = "zip" if query.format == "shp" else query.format
+    return Response(
+        data,
+        mimetype=MIMETYPES[query.format],
+        headers={"Content-Disposition": f"attachment; filename={spec.key}-{query.crs}.{suffix}"},
+    )

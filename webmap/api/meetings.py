@@ -1,0 +1,182 @@
+"""Deliberation meetings: schedule one at a place, put cases on its agenda, record its
+decision and follow-up actions, finish them; lists and counts (geo/meetings/meetings.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.access import covers
+from geo.cases.workflow import case_place
+from geo.errors import Forbidden
+from geo.meetings.meetings import (
+    add_to_agenda,
+    create_meeting,
+    decide,
+    finish_action,
+    get_meeting,
+    list_meetings,
+    meeting_counts,
+    place_of,
+)
+from webmap.auth import allow
+from webmap.db import get_read_session, get_session
+from webmap.schemas import Schema
+
+api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
+
+Kind = Literal["红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他"]
+Place = Literal["compound", "residential_building", "open_block", "business_community", "building"]
+TopicClass = Literal["设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他"]
+Side = Literal[
+    "residents_committee",
+    "owners_committee",
+    "property",
+    "residents",
+    "merchants",
+    "party_members",
+    "departments",
+]
+
+
+class NewMeeting(Schema):
+    kind: Kind
+    place_kind: Place
+    place_code: str = Field(min_length=1, max_length=40)
+    held_on: date
+    topic: str = Field(min_length=1, max_length=200)
+    topic_class: TopicClass
+    participants: dict[Side, int] = Field(
+        default_factory=dict, description="how many sat at the table for each side"
+    )
+
+
+class MeetingPath(Schema):
+    meeting_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class ActionPath(Schema):
+    meeting_id: int = Field(ge=1, le=2**63 - 1)
+    action_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class AgendaItem(Schema):
+    case_id: int = Field(ge=1, le=2**63 - 1)
+
+
+class NewAction(Schema):
+    action: str = Field(min_length=1, max_length=200)
+    owner: str = Field(min_length=1, max_length=100)
+    due_on: date
+
+
+class Decision(Schema):
+    decisions: str = Field(min_length=1, max_length=2000)
+    outcome: Literal["agreed", "partly", "deferred"]
+    actions: list[NewAction] = Field(default_factory=list, max_length=50)
+
+
+class ActionDone(Schema):
+    note: str | None = Field(None, max_length=500)
+
+
+class MeetingsQuery(Schema):
+    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    place_kind: Place | None = None
+    place_code: str | None = Field(None, max_length=40, description="a place and what is in it")
+    topic_class: TopicClass | None = None
+    status: Literal["scheduled", "decided", "closed"] | None = None
+    limit: int = Field(50, ge=1, le=500)
+
+
+class CountsQuery(Schema):
+    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+
+
+def _editor(place_code: str):  # type: ignore[no-untyped-def]
+    caller = allow("meeting.edit")
+    if not covers(caller, None, place_code):
+        raise Forbidden("该议事地点不在您的辖区内")
+    return caller
+
+
+@api.post("/meetings")
+def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
+    """Schedule a meeting at a compound, residential building, open block, business community
+    or building of the caller's area."""
+    caller = _editor(body.place_code)
+    s = get_session()
+    meeting_id = create_meeting(s, body.model_dump(), caller.name)
+    s.commit()
+    return jsonify(get_meeting(s, meeting_id)), 201
+
+
+@api.get("/meetings")
+def get_meetings(query: MeetingsQuery):  # type: ignore[no-untyped-def]
+    """Meetings, newest first: of a street, or of a place and what it holds (a compound and
+    its buildings), by kind of place, topic class or status."""
+    allow("layers")
+    prefix = query.place_code or query.street or ""
+    return jsonify(
+        list_meetings(
+            get_read_session(),
+            prefix,
+            query.place_kind,
+            query.topic_class,
+            query.status,
+            query.limit,
+        )
+    )
+
+
+@api.get("/meetings/<int:meeting_id>")
+def get_one(path: MeetingPath):  # type: ignore[no-untyped-def]
+    """A meeting with its place, participants, decisions, actions and agenda."""
+    allow("layers")
+    return jsonify(get_meeting(get_read_session(), path.meeting_id))
+
+
+@api.post("/meetings/<int:meeting_id>/agenda")
+def post_agenda(path: MeetingPath, body: AgendaItem):  # type: ignore[no-untyped-def]
+    """Put an open case of the caller's area on the agenda (议题) of a meeting not yet held."""
+    s = get_session()
+    caller = _editor(place_of(s, path.meeting_id))
+    grid, zone = case_place(s, body.case_id)
+    if not covers(caller, grid, zone):
+        raise Forbidden("该案件不在您的辖区内")
+    add_to_agenda(s, path.meeting_id, body.case_id, caller.name)
+    s.commit()
+    return jsonify(get_meeting(s, path.meeting_id))
+
+
+@api.post("/meetings/<int:meeting_id>/decision")
+def post_decision(path: MeetingPath, body: Decision):  # type: ignore[no-untyped-def]
+    """Record what the meeting decided, its outcome and its follow-up actions."""
+    s = get_session()
+    caller = _editor(place_of(s, path.meeting_id))
+    actions = [a.model_dump() for a in body.actions]
+    decide(s, path.meeting_id, body.decisions, body.outcome, actions, caller.name)
+    s.commit()
+    return jsonify(get_meeting(s, path.meeting_id))
+
+
+@api.post("/meetings/<int:meeting_id>/actions/<int:action_id>/done")
+def post_action_done(path: ActionPath, body: ActionDone):  # type: ignore[no-untyped-def]
+    """Mark a follow-up action done; the last one closes the meeting and the cases on its
+    agenda."""
+    s = get_session()
+    caller = _editor(place_of(s, path.meeting_id))
+    finish_action(s, path.meeting_id, path.action_id, caller.name, body.note)
+    s.commit()
+    return jsonify(get_meeting(s, path.meeting_id))
+
+
+@api.get("/stats/meetings")
+def get_meeting_counts(query: CountsQuery):  # type: ignore[no-untyped-def]
+    """Meetings by kind of place, topic class, outcome and status; actions open, done, overdue."""
+    allow("stats")
+    return jsonify(meeting_counts(get_read_session(), query.street or ""))

@@ -1,0 +1,41 @@
+"""Open blocks: a block's rules and their breaches, its shops and stalls and who looks after
+them, its party members and partner units (geo/open_blocks/blocks.py); counts per street."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.access import PERSONAL, covers
+from geo.open_blocks.blocks import block_detail, block_stats
+from webmap.auth import allow
+from webmap.db import get_replica_session
+from webmap.schemas import Schema
+
+api = APIBlueprint("blocks", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="blocks")])
+
+
+class BlockPath(Schema):
+    code: str = Field(max_length=32)
+
+
+class StreetQuery(Schema):
+    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+
+
+@api.get("/open-blocks/<code>")
+def get_block(path: BlockPath):  # type: ignore[no-untyped-def]
+    """The block with its rules and breaches, shops, stalls and 包干 coverage, party members
+    (names masked unless the caller sees personal data there) and partner units."""
+    caller = allow("layers")
+    personal = caller.role in PERSONAL and covers(caller, None, path.code)
+    return jsonify(block_detail(get_replica_session(), path.code, personal))
+
+
+@api.get("/stats/blocks")
+def get_block_stats(query: StreetQuery):  # type: ignore[no-untyped-def]
+    """Open blocks of a street (or all): shops, stalls, 包干 coverage, mobile party members,
+    rule breaches in the last year, meetings."""
+    allow("stats")
+    return jsonify(block_stats(get_replica_session(), query.street or ""))

@@ -1,0 +1,93 @@
+"""Residential compounds: one compound's three parties, and the 三方协同 indicators."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import ConfigDict, Field
+
+from geo.access import STAFF, covers
+from geo.accounts import audit
+from geo.errors import Forbidden, Unprocessable
+from geo.residential.three_parties import compound_parties, edit_compound, residential_stats
+from webmap.auth import allow, audit_caller
+from webmap.db import get_read_session, get_replica_session, get_session
+from webmap.schemas import Schema
+
+api = APIBlueprint(
+    "residential", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="residential")]
+)
+
+
+class CompoundPath(Schema):
+    code: str = Field(max_length=32)
+
+
+class ResidentialQuery(Schema):
+    street: str | None = Field(
+        None, pattern=r"^[0-9]{9}$", description="a street's code; none: the district"
+    )
+    community: str | None = Field(
+        None, pattern=r"^[0-9]{12}$", description="a community's code (instead of a street)"
+    )
+
+
+@api.get("/compounds/<code>")
+def get_compound(path: CompoundPath):  # type: ignore[no-untyped-def]
+    """A compound with its three parties (居委会, 业委会/物管委, 物业), party branch,
+    commissioner and open cases."""
+    allow("layers")
+    return jsonify(_with_changes(get_read_session(), path.code))
+
+
+class CompoundEdit(Schema):
+    model_config = ConfigDict(extra="forbid")
+    committee_kind: Literal["业委会", "物管委", "社区托管", "无"] = "无"  # never null
+    committee_term_start: date | None = None
+    committee_term_end: date | None = None
+    owners_committee: str | None = Field(None, max_length=100)
+    property_company: str | None = Field(None, max_length=100)
+    property_level: Literal["甲", "乙", "丙", "丁"] | None = None
+    fee_model: Literal["包干制", "酬金制"] | None = None
+    commissioner: str | None = Field(None, max_length=64, description="staff only")
+
+
+@api.patch("/compounds/<code>")
+def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-untyped-def]
+    """Edit a compound's three parties: staff of its area and its commissioner (who cannot
+    name the commissioner); each change is logged with who, when and the old and new values."""
+    caller = allow("compound.edit")
+    if not covers(caller, None, path.code):
+        raise Forbidden("该小区不在您的辖区内")
+    changes = body.model_dump(exclude_unset=True)
+    commissioner = changes.pop("commissioner", None)
+    if commissioner is not None and caller.role not in STAFF:
+        raise Forbidden("只有街道、社区工作人员可以指定小区专员")
+    s = get_session()
+    diff = edit_compound(s, path.code, changes, commissioner)
+    if diff:
+        audit_caller(s, "compound.edit", target=f"compound:{path.code}", detail=diff)
+    s.commit()
+    return jsonify(_with_changes(s, path.code))
+
+
+def _with_changes(s, code: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+    """The compound, and who changed its three parties when (the audit log, newest first)."""
+    out = compound_parties(s, code)
+    out["changes"] = [
+        {"at": e["at"], "by": e["username"], "changed": e["detail"]}
+        for e in audit.read(s, target=f"compound:{code}", action="compound.edit", limit=20)
+    ]
+    return out
+
+
+@api.get("/stats/residential")
+def get_residential(query: ResidentialQuery):  # type: ignore[no-untyped-def]
+    """三方协同 indicators, each with numerator, denominator and rate (percent)."""
+    allow("stats")
+    if query.street and query.community and not query.community.startswith(query.street):
+        raise Unprocessable("该社区不属于所给街道")
+    return jsonify(residential_stats(get_replica_session(), query.community or query.street or ""))

@@ -1,0 +1,70 @@
+"""Cockpit numbers and the worker's search box."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.access import Caller, case_view
+from geo.assign import locate
+from geo.cases.dashboard import cockpit_stats
+from geo.cases.workflow import get_case
+from geo.errors import Forbidden, NotAuthenticated, Unprocessable
+from geo.geocode import find_places
+from geo.points import to_wgs84_point
+from geo.vocabulary import MAX_ID
+from webmap.auth import allow
+from webmap.db import get_replica_connection, get_replica_session, get_settings
+from webmap.schemas import Schema
+
+api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
+COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
+
+
+class SearchQuery(Schema):
+    q: str = Field(min_length=1, max_length=100, description="case id, place name, or lon,lat")
+
+
+def _readable(caller: Caller, case: dict[str, Any]) -> bool:
+    """Search finds a case (masked) only where the caller may read it."""
+    a = case["assignment"]
+    try:
+        case_view(caller, (a["grid"] or {}).get("code"), (a["zone"] or {}).get("code"))
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
+@api.get("/stats/cockpit")
+def stats():  # type: ignore[no-untyped-def]
+    """Cases today, open, overdue, resolved within the time limit, by street and category,
+    and hotspots of the last 24 hours."""
+    caller = allow("stats")
+    return jsonify(cockpit_stats(get_replica_session(), caller.patterns()))
+
+
+@api.get("/search")
+def search(query: SearchQuery):  # type: ignore[no-untyped-def]
+    """What a grid worker types: a case number, an address or building name, or lon,lat."""
+    caller = allow("search")
+    s = get_replica_session()
+    q = query.q.strip()
+    if q.isascii() and q.isdigit():  # ASCII only: "²".isdigit() too, and int() refuses it
+        case = get_case(s, int(q)) if int(q) <= MAX_ID else None
+        if case is None or not _readable(caller, case):
+            return jsonify(kind="none", message=f"没有编号为 {q} 的案件", results=[])
+        return jsonify(kind="case", results=[case])
+    m = COORDS.match(q)
+    if m:
+        try:
+            lon, lat = to_wgs84_point(float(m.group(1)), float(m.group(2)))
+            a = locate(get_replica_connection(), lon, lat, get_settings().snap_distance_m).as_dict()
+        except Unprocessable as exc:  # the search box says why, as its answer
+            return jsonify(kind="none", message=str(exc), results=[])
+        return jsonify(kind="point", results=[a])
+    places = find_places(s, q, 10)
+    return jsonify(kind="places", results=places, message=None if places else f"没有找到“{q}”")
