@@ -38,7 +38,9 @@ run: system-deps $(RUN_STAMP) $(VENDOR)
 
 test: system-deps-test $(TEST_STAMP) $(VENDOR)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 	$(BIN)/pytest -q
 
 # The development loop: everything but the demo database and the browser (about 30 s).
@@ -46,13 +48,13 @@ test-fast: system-deps $(TEST_STAMP) $(VENDOR)
 	$(BIN)/pytest -q -m "not demo and not browser"
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports
 
 clean-db:
 	-$(BIN)/gridmap db down
 	rm -rf var/pg
 
-# --- packaging (docs/operations.md) ---------------------------------------------------------
+# --- packaging (docs/部署与运维手册.md) --------------------------------------------------------
 # dist/gridmap-*.whl: code, SQL, migrations, templates, the demo district, the page assets
 wheel: | $(BIN)/python
 	rm -rf dist build/lib && $(BIN)/pip wheel --quiet --no-deps -w dist .

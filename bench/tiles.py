@@ -17,6 +17,7 @@ Needs `wrk` (apt-get install wrk).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -118,10 +119,8 @@ def start(cmd: list[str], env: dict[str, str], probe: str) -> subprocess.Popen[b
 
 
 def stop(p: subprocess.Popen[bytes]) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(p.pid, signal.SIGTERM)
-    except ProcessLookupError:
-        pass
     p.wait()
 
 

@@ -14,8 +14,8 @@ allowed to read a case sees it masked. Anonymous callers read only Open311's mas
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from geo.accounts.accounts import Account
 from geo.errors import Forbidden, NotAuthenticated
 from geo.vocabulary import ROLES
 
@@ -50,6 +50,23 @@ MAY: dict[str, frozenset[str]] = {
 PERSONAL = frozenset({"admin", "street", "community", "grid_worker"})
 # A grid worker's own moves on the cases of their grids; dispatch is the staff's.
 WORKER_MOVES = frozenset({"accepted", "resolved", "returned"})
+
+
+class Account(Protocol):
+    """What access reads of an account (geo/accounts/accounts.py's Account is one)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def username(self) -> str: ...
+    @property
+    def role(self) -> str: ...
+    @property
+    def areas(self) -> tuple[tuple[str, str], ...]: ...
+    @property
+    def worker_id(self) -> str | None: ...
+    @property
+    def must_change_password(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,22 @@ def require(caller: Caller, action: str) -> Account:
     return caller.account
 
 
+def can(caller: Caller, action: str) -> bool:
+    """Whether `require(caller, action)` would pass (to list what a caller may read)."""
+    try:
+        require(caller, action)
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
+def may_read_layer(caller: Caller, action: str) -> None:
+    """401/403 unless the caller may read map layers and this layer's own action (its
+    registry entry's `access`: `case.read` for cases, `coverage` for walking areas)."""
+    require(caller, "layers")
+    require(caller, action)
+
+
 def covers(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
     """Whether a place (its grid and zone) is inside one of the caller's areas."""
     patterns = caller.patterns()
@@ -118,3 +151,67 @@ def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: s
         raise Forbidden("该案件不在您的辖区内")
     if account.role == "grid_worker" and to not in WORKER_MOVES:
         raise Forbidden("网格员只能受理、办结或退回本网格的案件")
+
+
+def in_area(caller: Caller, code: str, refusal: str) -> None:
+    """403 (with `refusal`) unless the place `code` (a grid, zone, building …) is inside one of
+    the caller's areas."""
+    if not covers(caller, None, code):
+        raise Forbidden(refusal)
+
+
+def require_case(caller: Caller, action: str, grid_code: str | None, zone_code: str | None) -> None:
+    """403 unless the caller may take `action` on a case of this place (its grid and zone)."""
+    require(caller, action)
+    if not covers(caller, grid_code, zone_code):
+        raise Forbidden("该案件不在您的辖区内")
+
+
+# Compounds' three parties (三方协同): staff of the compound's area and its commissioner edit
+# them; only staff name the commissioner.
+def may_edit_compound(caller: Caller, code: str, names_commissioner: bool) -> None:
+    """403 unless the caller may edit compound `code`'s three parties (and, if asked, name its
+    commissioner)."""
+    require(caller, "compound.edit")
+    in_area(caller, code, f"小区 {code} 不在您的辖区内")
+    if names_commissioner and caller.role not in STAFF:
+        raise Forbidden("只有街道、社区工作人员可以指定小区专员")
+
+
+def may_sign_renewal(caller: Caller, compound_code: str) -> None:
+    """403 unless the caller may record signings of a renewal project in this compound."""
+    require(caller, "renewal.sign")
+    in_area(caller, compound_code, "该项目不在您的辖区内")
+
+
+def may_edit_meeting(caller: Caller, place_code: str) -> None:
+    """403 unless the caller may hold or edit a meeting at this place."""
+    require(caller, "meeting.edit")
+    in_area(caller, place_code, "该议事地点不在您的辖区内")
+
+
+# Visits and the three lists: a building commissioner sees their own day and records their own
+# visits; staff do so for the buildings of their areas.
+def may_read_route(caller: Caller, commissioner: str) -> str:
+    """Whose day the caller may read (`commissioner`, or themselves when empty); 403 when a
+    building commissioner asks for someone else's."""
+    require(caller, "visit.read")
+    me = caller.account.username if caller.account else ""
+    who = commissioner or me
+    if caller.role == "building_commissioner" and who != me:
+        raise Forbidden("楼宇专员只能查看自己的走访路线")
+    return who
+
+
+def may_record_visit(caller: Caller, commissioner: str, building_code: str) -> None:
+    """403 unless the caller is the visit's commissioner, or staff of the building's area."""
+    require(caller, "visit.record")
+    mine = caller.account is not None and commissioner == caller.account.username
+    if not mine and not (caller.role in STAFF and covers(caller, None, building_code)):
+        raise Forbidden("只有该企业所在楼宇的楼宇专员或辖区工作人员可以登记走访结果")
+
+
+def may_edit_need(caller: Caller, building_code: str) -> None:
+    """403 unless the caller may assign or close a need of a firm in this building."""
+    require(caller, "need.edit")
+    in_area(caller, building_code, "该企业不在您的辖区内")

@@ -41,6 +41,8 @@ class LayerSpec:
     # big layers: the pages draw them from vector tiles (webmap/tiles.py), each feature whole
     # in every tile it touches; tiles start TILE_ZOOM_OFFSET zooms below the layer's min_zoom
     tiled: bool = False
+    # what a caller's role must be allowed (geo/access.py MAY) to read it, beyond "layers"
+    access: str = "layers"
 
     @property
     def tile_min_zoom(self) -> int:
@@ -386,6 +388,7 @@ LAYERS: dict[str, LayerSpec] = {
             render=("cluster", "heat"),
             attribution=None,
             tiled=True,
+            access="case.read",  # cases of the caller's areas only, to the roles that read cases
         ),
         LayerSpec(
             "coverage",
@@ -396,6 +399,7 @@ LAYERS: dict[str, LayerSpec] = {
             (("name", "设施"), ("threshold_m", "步行距离(米)"), ("reached_m", "可达路网(米)")),
             frozenset({"planner"}),
             computed=True,
+            access="coverage",
         ),
         LayerSpec(
             "roads",

@@ -15,7 +15,7 @@ def resolve_url(settings: Settings, start: bool = True) -> str:
     """DATABASE_URL if set; otherwise the private cluster, started (and initialised) on demand."""
     if settings.database_url:
         url = settings.database_url
-        if url.startswith("postgresql://") or url.startswith("postgres://"):
+        if url.startswith(("postgresql://", "postgres://")):
             url = "postgresql+psycopg://" + url.split("://", 1)[1]
         return url
     cluster = local_cluster(settings)

@@ -131,7 +131,7 @@ def engine(db_url: str) -> Iterator[Engine]:
     e.dispose()
 
 
-@pytest.fixture()
+@pytest.fixture
 def connection(engine: Engine) -> Iterator[Connection]:
     conn = engine.connect()
     trans = conn.begin()
@@ -140,14 +140,14 @@ def connection(engine: Engine) -> Iterator[Connection]:
     conn.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def session(connection: Connection) -> Iterator[Session]:
     s = Session(bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
     yield s
     s.close()
 
 
-@pytest.fixture()
+@pytest.fixture
 def app(db_url: str, connection: Connection):  # type: ignore[no-untyped-def]
     return make_app(db_url, connection, fixtures.SETTINGS)
 
@@ -171,7 +171,7 @@ def make_app(db_url: str, connection: Connection, settings: Settings):  # type: 
     return app
 
 
-@pytest.fixture()
+@pytest.fixture
 def client(app):  # type: ignore[no-untyped-def]
     """A client of the district's command centre (role command: reads every case, masked).
     Tests of who may do what use `anonymous` or another account's key."""
@@ -187,12 +187,12 @@ def keyed(app, key: str = "command-key"):  # type: ignore[no-untyped-def]
     return c
 
 
-@pytest.fixture()
+@pytest.fixture
 def anonymous(app):  # type: ignore[no-untyped-def]
     return app.test_client()
 
 
-@pytest.fixture()
+@pytest.fixture
 def runner(app):  # type: ignore[no-untyped-def]
     return app.test_cli_runner()
 
@@ -236,7 +236,7 @@ def shared_real() -> Path:
     return SHARED_REAL
 
 
-@pytest.fixture()
+@pytest.fixture
 def towers(session: Session) -> None:
     """A business community with two buildings in grid B (fixtures.BC, B1, B2)."""
     session.execute(

@@ -15,7 +15,7 @@ ROLES = [username for username, *_ in ACCOUNTS]
 PHONE = "13812341234"
 
 
-@pytest.fixture()
+@pytest.fixture
 def case_a(client) -> int:  # type: ignore[no-untyped-def]
     """A case in grid A (worker A's, inside the compound), with a reporter."""
     lon, lat = m_point(100, 100)
@@ -160,7 +160,9 @@ def test_batch_import_is_the_staffs(app, role) -> None:  # type: ignore[no-untyp
 def test_open311_reads_are_everyones_and_masked(app, role, case_a) -> None:  # type: ignore[no-untyped-def]
     c = app.test_client() if role == "anonymous" else keyed(app, f"{role}-key")
     r = c.get("/open311/v2/requests.json")
-    assert r.status_code == 200 and PHONE not in r.text and "张三丰" not in r.text
+    assert r.status_code == 200
+    assert PHONE not in r.text
+    assert "张三丰" not in r.text
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -169,7 +171,8 @@ def test_each_role_on_each_page(app, role, page) -> None:  # type: ignore[no-unt
     r = keyed(app, f"{role}-key").get(page)
     assert r.status_code == (200 if role in PAGES[page] else 403)
     anon = app.test_client().get(page)
-    assert anon.status_code == 302 and anon.headers["Location"].startswith("/login?next=")
+    assert anon.status_code == 302
+    assert anon.headers["Location"].startswith("/login?next=")
 
 
 def test_the_cases_layer_and_cockpit_hold_only_the_callers_area(app, case_a) -> None:  # type: ignore[no-untyped-def]
@@ -177,14 +180,17 @@ def test_the_cases_layer_and_cockpit_hold_only_the_callers_area(app, case_a) -> 
         fc = keyed(app, f"{role}-key").get("/api/v1/layers/cases.geojson").get_json()
         return {f["properties"]["id"] for f in fc["features"]}
 
-    assert case_a in layer("admin") and case_a in layer("worker_a")
-    assert case_a not in layer("worker_b") and case_a not in layer("outsider")
+    assert case_a in layer("admin")
+    assert case_a in layer("worker_a")
+    assert case_a not in layer("worker_b")
+    assert case_a not in layer("outsider")
     assert PHONE not in keyed(app, "admin-key").get("/api/v1/layers/cases.geojson").text
     cockpit = {
         role: keyed(app, f"{role}-key").get("/api/v1/stats/cockpit").get_json()["open"]
         for role in ("admin", "street", "outsider")
     }
-    assert cockpit["admin"] == cockpit["street"] >= 1 and cockpit["outsider"] == 0
+    assert cockpit["admin"] == cockpit["street"] >= 1
+    assert cockpit["outsider"] == 0
 
 
 @pytest.mark.parametrize(
@@ -226,14 +232,17 @@ def test_sign_in_session_csrf_and_sign_out(app, case_a) -> None:  # type: ignore
     r = sign_in(c, "worker_a")
     assert r.status_code == 200
     me = r.get_json()
-    assert me["role"] == "grid_worker" and me["areas"] == [{"kind": "grid", "code": GRID_A}]
+    assert me["role"] == "grid_worker"
+    assert me["areas"] == [{"kind": "grid", "code": GRID_A}]
     cookie = r.headers.getlist("Set-Cookie")
     session_cookie = next(h for h in cookie if h.startswith("gridmap_session="))
-    assert "HttpOnly" in session_cookie and "SameSite=Lax" in session_cookie
+    assert "HttpOnly" in session_cookie
+    assert "SameSite=Lax" in session_cookie
     assert c.get("/api/v1/session").get_json()["username"] == "worker_a"
     url = f"/api/v1/cases/{case_a}/transitions"
     no_token = c.post(url, json={"to": "accepted"})
-    assert no_token.status_code == 403 and "CSRF" in no_token.get_json()["message"]
+    assert no_token.status_code == 403
+    assert "CSRF" in no_token.get_json()["message"]
     wrong = c.post(url, json={"to": "accepted"}, headers={"X-CSRF-Token": "forged"})
     assert wrong.status_code == 403
     ok = c.post(url, json={"to": "accepted"}, headers={"X-CSRF-Token": me["csrf_token"]})
@@ -272,7 +281,8 @@ def test_failed_sign_ins_are_throttled_per_account(app, session) -> None:  # typ
     codes = [sign_in(c, "street", "wrong-password").status_code for _ in range(6)]
     assert codes == [401] * 5 + [429]
     throttled = sign_in(c, "street")  # even the right password, until the window passes
-    assert throttled.status_code == 429 and int(throttled.headers["Retry-After"]) > 0
+    assert throttled.status_code == 429
+    assert int(throttled.headers["Retry-After"]) > 0
     assert sign_in(c, "community").status_code == 200  # another account is not held back
     failures = session.execute(
         text(
@@ -294,7 +304,8 @@ def test_idempotency_keys_belong_to_their_caller(app) -> None:  # type: ignore[n
     real = keyed(app, "street-key").post("/api/v1/cases", json=mine, headers=key)
     assert real.status_code == 201  # its own case, not a 422 for a "different request"
     again = keyed(app, "street-key").post("/api/v1/cases", json=mine, headers=key)
-    assert again.status_code == 200 and again.get_json()["id"] == real.get_json()["id"]
+    assert again.status_code == 200
+    assert again.get_json()["id"] == real.get_json()["id"]
     form = {"service_code": "parking", "lat": str(lat), "long": str(lon), "description": "表单"}
     anon = app.test_client()
     a = anon.post("/open311/v2/requests.json", data=form, headers=key)
@@ -321,16 +332,16 @@ def test_unmasked_reads_and_transitions_are_audited(app, case_a, session) -> Non
     assert moved.detail == {"from": "assigned", "to": "accepted", "note": "马上到"}
     log = keyed(app, "admin-key").get("/api/v1/audit?action=case.transition").get_json()
     assert any(e["target"] == f"case:{case_a}" for e in log)
-    with pytest.raises(Exception, match="append-only"):
-        with session.begin_nested():
-            session.execute(text("UPDATE audit_log SET username = 'someone else'"))
+    with pytest.raises(Exception, match="append-only"), session.begin_nested():
+        session.execute(text("UPDATE audit_log SET username = 'someone else'"))
 
 
 def test_open311_ids_are_unguessable_tokens(app, case_a) -> None:  # type: ignore[no-untyped-def]
     anon = app.test_client()
     listed = anon.get("/open311/v2/requests.json").get_json()
     ids = [r["service_request_id"] for r in listed]
-    assert ids and all(len(i) == 32 for i in ids)
+    assert ids
+    assert all(len(i) == 32 for i in ids)
     assert str(case_a) not in ids
     assert anon.get(f"/open311/v2/requests/{case_a}.json").status_code == 404
     assert PHONE not in anon.get("/open311/v2/requests.json").text
@@ -352,7 +363,8 @@ def test_the_identity_service_header_is_trusted_only_from_its_proxy(  # type: ig
     )
     c = make_app(db_url, connection, settings).test_client()
     me = c.get("/api/v1/session", headers={"X-Remote-User": "worker_a"})
-    assert me.status_code == 200 and me.get_json()["role"] == "grid_worker"
+    assert me.status_code == 200
+    assert me.get_json()["role"] == "grid_worker"
     full = c.get(f"/api/v1/cases/{case_a}", headers={"X-Remote-User": "worker_a"})
     assert full.get_json()["reporter"]["phone"] == PHONE
     elsewhere = c.get(

@@ -49,7 +49,7 @@ def sample(s: Session) -> dict[str, np.ndarray]:
         )
     ).one()
     rng = np.random.default_rng(14)
-    out = {
+    return {
         "random": np.column_stack(
             [rng.uniform(x0 - 0.003, x1 + 0.003, 600), rng.uniform(y0 - 0.003, y1 + 0.003, 600)]
         ),
@@ -85,7 +85,6 @@ def sample(s: Session) -> dict[str, np.ndarray]:
             "ST_Buffer(d.u, 0.003)), 200, 8)) g"
         ),
     }
-    return out
 
 
 def assign_batch(s: Session, points: np.ndarray, snap_m: float) -> dict[int, tuple[object, ...]]:
@@ -159,7 +158,7 @@ def test_community_fallback_is_the_party_committee_in_both_forms(session: Sessio
 FAR = (-200, 100)  # 200 m west of grid A: outside the default 100 m, inside 300 m
 
 
-@pytest.fixture()
+@pytest.fixture
 def wide(db_url: str, connection):  # type: ignore[no-untyped-def]
     """The app started with GRIDMAP_SNAP_M=300."""
     settings = load_settings({"GRIDMAP_SNAP_M": "300"})

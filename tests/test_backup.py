@@ -18,7 +18,7 @@ from tests.fixtures import SETTINGS, m_point
 CASES_SUM = "SELECT md5(string_agg(c::text, '|' ORDER BY c.id)) FROM cases c"
 
 
-@pytest.fixture()
+@pytest.fixture
 def databases(cluster) -> Iterator[tuple[str, str]]:  # type: ignore[no-untyped-def]
     with psycopg.connect(cluster.conninfo("postgres"), autocommit=True) as conn:
         for name in ("gridmap_backup_src", "gridmap_backup_dst"):
@@ -103,7 +103,9 @@ def test_a_backup_restores_into_an_empty_database_whole(databases, tmp_path: Pat
     back = runner.invoke(main, ["restore", str(file)], env={"DATABASE_URL": dst})
     assert back.exit_code == 0, back.output
     before, after = counts(src), counts(dst)
-    assert after == before and before["cases"] == 5 and before["case_events"] > 5
+    assert after == before
+    assert before["cases"] == 5
+    assert before["case_events"] > 5
     with psycopg.connect(libpq_url(src)) as a, psycopg.connect(libpq_url(dst)) as b:
         assert a.execute(CASES_SUM).fetchone() == b.execute(CASES_SUM).fetchone()
         # PostGIS came back with the data: a spatial question has the same answer
@@ -117,7 +119,8 @@ def test_a_backup_restores_into_an_empty_database_whole(databases, tmp_path: Pat
         )
     # a database that holds a district is not overwritten unless asked
     again = runner.invoke(main, ["restore", str(file)], env={"DATABASE_URL": dst})
-    assert again.exit_code == 2 and "already holds" in again.output
+    assert again.exit_code == 2
+    assert "already holds" in again.output
     forced = runner.invoke(main, ["restore", "--force", str(file)], env={"DATABASE_URL": dst})
     assert forced.exit_code == 0, forced.output  # the archived month too was cleared first
     assert counts(dst) == before

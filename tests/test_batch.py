@@ -134,7 +134,8 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) 
         data=b"lon,la\rt,category\n1,2,x\n",
         headers={**KEY, "Content-Type": "text/csv"},
     )
-    assert lone_cr.status_code == 400 and "cannot read the CSV" in lone_cr.get_json()["message"]
+    assert lone_cr.status_code == 400
+    assert "cannot read the CSV" in lone_cr.get_json()["message"]
     upload = {"file": (io.BytesIO(b"\xef\xbb\xbf"), "cases.csv")}
     r = client.post("/api/v1/cases/batch", headers=KEY, data=upload)
     assert r.status_code == 400

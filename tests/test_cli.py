@@ -123,7 +123,8 @@ def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # t
     bad_role = run.invoke(
         main, ["user", "add", "li", "--role", "mayor", "--area", "330105"], env=cli_env
     )
-    assert bad_role.exit_code == 2 and "unknown role" in bad_role.output
+    assert bad_role.exit_code == 2
+    assert "unknown role" in bad_role.output
     f = tmp_path / "accounts.csv"
     f.write_text(
         "用户名,角色,辖区,密码\nwang,grid_worker,330105001001001,another-password-2\n"
@@ -134,7 +135,8 @@ def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # t
     report = json.loads(imported.output)
     assert imported.exit_code == 1
     assert [r["ok"] for r in report] == [True, False, False]
-    assert "area code" in report[1]["reason"] and "exists" in report[2]["reason"]
+    assert "area code" in report[1]["reason"]
+    assert "exists" in report[2]["reason"]
     assert run.invoke(main, ["user", "disable", "zhang"], env=cli_env).exit_code == 0
     assert "disabled" in run.invoke(main, ["user", "list"], env=cli_env).output
     log = run.invoke(main, ["audit", "--action", "account.add"], env=cli_env).output

@@ -37,7 +37,7 @@ def road(
     )
 
 
-@pytest.fixture()
+@pytest.fixture
 def network(session: Session) -> Session:
     for i in range(10):
         road(session, i + 1, (i * 100, 0), ((i + 1) * 100, 0), i, i + 1)

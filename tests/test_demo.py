@@ -122,7 +122,9 @@ def test_the_demo_build_marks_every_step_of_its_progress_bar(demo_url: str) -> N
 
     assert DEMO_BUILD["steps"] == BUILD_STEPS
     drawn = TERMINAL.getvalue()
-    assert "100%" in drawn and "商务社区活动" in drawn and drawn.endswith("\n")
+    assert "100%" in drawn
+    assert "商务社区活动" in drawn
+    assert drawn.endswith("\n")
     with progress.task("不是终端", 3, out=io.StringIO()) as bar:  # a log or a pipe: no bar
         progress.step("一")
     assert bar is None

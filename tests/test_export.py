@@ -33,7 +33,8 @@ def test_every_format_opens_with_chinese_names_in_its_crs(demo_url: str, tmp_pat
         return f
 
     gpkg = pyogrio.read_dataframe(fetch("format=gpkg", "s.gpkg"))
-    assert len(gpkg) == total and "拱宸桥街道" in set(gpkg["name"])
+    assert len(gpkg) == total
+    assert "拱宸桥街道" in set(gpkg["name"])
     assert gpkg.crs.to_epsg() == 4326
     cgcs = pyogrio.read_dataframe(fetch("format=gpkg&crs=cgcs2000", "c.gpkg"))
     assert cgcs.crs.to_epsg() == 4490
@@ -48,7 +49,8 @@ def test_every_format_opens_with_chinese_names_in_its_crs(demo_url: str, tmp_pat
     csv = fetch("format=csv", "s.csv").read_bytes()
     assert csv.startswith("\ufeff".encode())
     table = pd.read_csv(io.BytesIO(csv), encoding="utf-8-sig")
-    assert len(table) == total and table["wkt"].str.startswith("MULTIPOLYGON").all()
+    assert len(table) == total
+    assert table["wkt"].str.startswith("MULTIPOLYGON").all()
     # every column text: GDAL cannot tell the header row itself (Excel can)
     xlsx = pyogrio.read_dataframe(
         fetch("format=xlsx", "s.xlsx"), read_geometry=False, HEADERS="FORCE"
@@ -77,7 +79,8 @@ def test_cases_export_with_filters_and_the_callers_areas(demo_url: str, tmp_path
     c = keyed(app, SETTINGS.demo_key)
     r = c.get("/api/v1/layers/cases/export?format=csv&geometry=lonlat&category_code=parking")
     table = pd.read_csv(io.BytesIO(r.data), encoding="utf-8-sig")
-    assert len(table) > 0 and set(table["category_code"]) == {"parking"}
+    assert len(table) > 0
+    assert set(table["category_code"]) == {"parking"}
     assert {"lon", "lat"} <= set(table.columns)
     assert not {"reporter_name", "reporter_phone"} & set(table.columns)  # never in a layer
     everything = c.get("/api/v1/layers/cases/export?format=csv").data

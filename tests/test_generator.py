@@ -7,8 +7,9 @@ from sqlalchemy.orm import Session
 
 from data.demo.cells import bisect_capped
 from data.demo.city import build_synthetic, read_demo_extract
-from data.demo.generator import Targets, generate_city
+from data.demo.generator import generate_city
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
+from data.demo.targets import Targets
 from tests.fixtures import SETTINGS
 
 

@@ -45,11 +45,14 @@ def test_livez_and_readyz(anonymous, session) -> None:  # type: ignore[no-untype
     and 503 with the reason when the schema lags the code or a derived table is stale."""
     assert anonymous.get("/livez").get_json() == {"status": "alive"}
     ready = anonymous.get("/readyz")
-    assert ready.status_code == 200 and ready.get_json()["status"] == "ready"
+    assert ready.status_code == 200
+    assert ready.get_json()["status"] == "ready"
     session.execute(text("UPDATE derived_tables SET stale = true WHERE name = 'grid_slivers'"))
     session.execute(text("UPDATE alembic_version SET version_num = '0025'"))
     session.flush()
     r = anonymous.get("/readyz")
-    assert r.status_code == 503 and r.get_json()["status"] == "not ready"
+    assert r.status_code == 503
+    assert r.get_json()["status"] == "not ready"
     problems = " ".join(r.get_json()["problems"])
-    assert "gridmap migrate" in problems and "grid_slivers" in problems
+    assert "gridmap migrate" in problems
+    assert "grid_slivers" in problems

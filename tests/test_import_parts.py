@@ -37,7 +37,7 @@ def parts_file() -> bytes:
     return "\n".join(rows).encode()
 
 
-@pytest.fixture()
+@pytest.fixture
 def clean(engine: Engine) -> Iterator[Engine]:
     def remove() -> None:
         with Session(engine) as s:

@@ -31,7 +31,8 @@ def test_who_may_schedule_a_meeting_and_where(app) -> None:  # type: ignore[no-u
     made = keyed(app, "compound-key").post("/api/v1/meetings", json=meeting())
     assert made.status_code == 201, made.get_json()
     out = made.get_json()
-    assert out["status"] == "scheduled" and out["place"]["name"] == "测试新村"
+    assert out["status"] == "scheduled"
+    assert out["place"]["name"] == "测试新村"
     assert out["participants"] == {"residents_committee": 2, "property": 1, "residents": 6}
     assert keyed(app, "outsider-key").post("/api/v1/meetings", json=meeting()).status_code == 403
     assert keyed(app, "planner-key").post("/api/v1/meetings", json=meeting()).status_code == 403
@@ -40,7 +41,8 @@ def test_who_may_schedule_a_meeting_and_where(app) -> None:  # type: ignore[no-u
     )
     assert nowhere.status_code in (403, 422)  # not in the area, or no such place
     bad = keyed(app, "community-key").post("/api/v1/meetings", json=meeting(topic_class="杂事"))
-    assert bad.status_code == 400 and "topic_class" in bad.get_json()["message"]
+    assert bad.status_code == 400
+    assert "topic_class" in bad.get_json()["message"]
     side = keyed(app, "community-key").post(
         "/api/v1/meetings", json=meeting(participants={"aliens": 3})
     )
@@ -75,7 +77,8 @@ def test_a_case_goes_on_the_agenda_and_the_decisions_actions_close_it(  # type: 
             ],
         },
     ).get_json()
-    assert decided["status"] == "decided" and len(decided["actions"]) == 2
+    assert decided["status"] == "decided"
+    assert len(decided["actions"]) == 2
     late = staff.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]})
     assert late.status_code == 409  # the agenda closes with the decision
     trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
@@ -88,7 +91,8 @@ def test_a_case_goes_on_the_agenda_and_the_decisions_actions_close_it(  # type: 
     again = staff.post(f"/api/v1/meetings/{mid}/actions/{first}/done", json={})
     assert again.status_code == 409
     done = staff.post(f"/api/v1/meetings/{mid}/actions/{second}/done", json={}).get_json()
-    assert done["status"] == "closed" and done["agenda"][0]["status"] == "closed"
+    assert done["status"] == "closed"
+    assert done["agenda"][0]["status"] == "closed"
     trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
     assert trail["status"] == "closed"
     moves = [(e["from"], e["to"]) for e in trail["events"] if e["kind"] == "transition"]
@@ -144,7 +148,8 @@ def test_the_demo_holds_the_documented_meetings(demo_url: str) -> None:
     decided = " ".join(
         c.get(f"/api/v1/meetings/{m['id']}").get_json()["decisions"] for m in red_tea
     )
-    assert "一米红线" in decided and "门前三包" in decided
+    assert "一米红线" in decided
+    assert "门前三包" in decided
     xiaohe = c.get("/api/v1/search?q=小河直街历史街区").get_json()["results"][0]["code"]
     classes = {m["topic_class"] for m in c.get(f"/api/v1/meetings?place_code={xiaohe}").get_json()}
     assert {"设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展"} <= classes
@@ -158,4 +163,5 @@ def test_the_demo_holds_the_documented_meetings(demo_url: str) -> None:
     counts = c.get("/api/v1/stats/meetings").get_json()
     assert counts["total"] > 300
     assert set(counts["by_place_kind"]) >= {"compound", "residential_building", "open_block"}
-    assert counts["by_status"].get("scheduled", 0) > 0 and counts["by_actions"]["done"] > 0
+    assert counts["by_status"].get("scheduled", 0) > 0
+    assert counts["by_actions"]["done"] > 0

@@ -38,14 +38,16 @@ def test_a_request_id_is_kept_or_made_and_logged_as_json(client) -> None:  # typ
         made.headers["X-Request-ID"],
         bad.headers["X-Request-ID"],
     ]
-    assert lines[1]["status"] == 404 and lines[1]["endpoint"] == "/api/v1/cases/<int:case_id>"
-    assert lines[1]["caller"] == "key" and lines[1]["method"] == "GET"
+    assert lines[1]["status"] == 404
+    assert lines[1]["endpoint"] == "/api/v1/cases/<int:case_id>"
+    assert lines[1]["caller"] == "key"
+    assert lines[1]["method"] == "GET"
     # /metrics: to the monitoring addresses (GRIDMAP_METRICS_FROM, here the default loopback)
     assert client.get("/metrics").status_code == 200
     assert client.get("/metrics", environ_base={"REMOTE_ADDR": "10.1.2.3"}).status_code == 403
 
 
-@pytest.fixture()
+@pytest.fixture
 def served(db_url: str, tmp_path: Path) -> Iterator[int]:
     """Three workers sharing one metrics folder, as `gridmap serve` starts them."""
     port, metrics, log = _free_port(), tmp_path / "metrics", tmp_path / "gunicorn.log"
@@ -60,7 +62,8 @@ def served(db_url: str, tmp_path: Path) -> Iterator[int]:
         yield port
     # every line is a JSON object: the app's with a request id, gunicorn's own too
     lines = [json.loads(x) for x in log.read_text().splitlines()]
-    assert lines and all(
+    assert lines
+    assert all(
         line["request_id"] for line in lines if line["logger"] not in ("webmap", "gunicorn.error")
     )
     assert any(line["message"].startswith("Booting worker") for line in lines)

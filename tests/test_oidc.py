@@ -74,7 +74,7 @@ def identity_service(user: dict[str, str]) -> Flask:
     return idp
 
 
-@pytest.fixture()
+@pytest.fixture
 def idp() -> Iterator[tuple[str, dict[str, str]]]:
     user = {"name": "worker_a"}
     srv = make_server("127.0.0.1", 0, identity_service(user), threaded=True)
@@ -103,7 +103,8 @@ def test_the_identity_service_signs_in_an_account_of_ours(
     client = app_for(issuer, db_url, connection, tmp_path).test_client()
     assert "统一身份认证登录" in client.get("/login?next=/worker").text
     to_idp = client.get("/login/oidc?next=/worker")
-    assert to_idp.status_code == 302 and to_idp.headers["Location"].startswith(issuer)
+    assert to_idp.status_code == 302
+    assert to_idp.headers["Location"].startswith(issuer)
     opener = urllib.request.build_opener(NoRedirect)
     with pytest.raises(urllib.error.HTTPError) as back:  # the service's 302 to our callback
         opener.open(to_idp.headers["Location"], timeout=10)
@@ -112,9 +113,11 @@ def test_the_identity_service_signs_in_an_account_of_ours(
     parts = urllib.parse.urlsplit(callback)
     assert parts.path == "/login/oidc/callback"
     signed = client.get(f"{parts.path}?{parts.query}")
-    assert signed.status_code == 302 and signed.headers["Location"] == "/worker"
+    assert signed.status_code == 302
+    assert signed.headers["Location"] == "/worker"
     me = client.get("/api/v1/session").get_json()
-    assert me["username"] == "worker_a" and me["role"] == "grid_worker"
+    assert me["username"] == "worker_a"
+    assert me["role"] == "grid_worker"
     # a replayed callback (its state used) is refused
     assert client.get(f"{parts.path}?{parts.query}").status_code == 400
     # someone the service knows and we do not: refused, and logged
@@ -126,7 +129,8 @@ def test_the_identity_service_signs_in_an_account_of_ours(
     parts = urllib.parse.urlsplit(back.value.headers["Location"])
     back.value.close()
     refused = c2.get(f"{parts.path}?{parts.query}")
-    assert refused.status_code == 403 and "stranger" in refused.text
+    assert refused.status_code == 403
+    assert "stranger" in refused.text
     assert c2.get("/api/v1/session").status_code == 401
 
 

@@ -18,7 +18,7 @@ from tests.fixtures import COMMUNITY, SETTINGS, STREET, m_box, m_point
 BLOCK = f"{COMMUNITY}JQ001"
 
 
-@pytest.fixture()
+@pytest.fixture
 def block(session: Session) -> None:
     session.execute(
         text(
@@ -145,7 +145,8 @@ def test_a_block_shows_its_people_shops_rules_and_breaches(app, block, session: 
     assert staff["party_org"]["name"] == "测试街区临时党组织"
     assert staff["mobile_members"] == 1
     members = {m["code"]: m for m in staff["party_members"]}
-    assert members["M1"]["name"] == "王小明" and members["M1"]["partners"] == ["测试派出所"]
+    assert members["M1"]["name"] == "王小明"
+    assert members["M1"]["partners"] == ["测试派出所"]
     assert {r["rule"]: r["breaches"] for r in staff["rules"]} == {"一米红线": 2, "门前三包": 1}
     masked = keyed(app, "command-key").get(f"/api/v1/open-blocks/{BLOCK}").get_json()
     assert {m["name"] for m in masked["party_members"]} == {"王**", "李*"}
@@ -176,11 +177,13 @@ def test_the_demo_has_the_published_blocks(demo_url: str) -> None:
 
     hh = block("河罕上街区")
     assert (hh["shops"], hh["stalls"], hh["mobile_members"]) == (52, 25, 7)
-    assert hh["covered_pct"] == 100.0 and hh["party_org"]["name"] == "河罕上街区临时党组织"
+    assert hh["covered_pct"] == 100.0
+    assert hh["party_org"]["name"] == "河罕上街区临时党组织"
     assert {p["kind"] for p in hh["partner_units"]} == {"派出所", "市场监管所", "执法中队"}
     assert [r["rule"] for r in hh["rules"]] == ["一米红线", "门前三包"]
     wl = block("武林路街区")
-    assert wl["shops"] == 642 and 380 <= wl["stalls"] <= 420
+    assert wl["shops"] == 642
+    assert 380 <= wl["stalls"] <= 420
 
 
 def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-untyped-def]
@@ -197,17 +200,20 @@ def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-u
     report = load_block_people(session, "party_members", members)
     assert report.inserted == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
-    assert "unknown org_code 'DZZ-nope'" in reasons[2] and "mobile must be" in reasons[3]
+    assert "unknown org_code 'DZZ-nope'" in reasons[2]
+    assert "mobile must be" in reasons[3]
     units = tmp_path / "units.csv"
     units.write_text(
         f"编码,名称,类型,街区编码\nP2,测试市场监管所,市场监管所,{BLOCK}\nP3,某单位,银行,{BLOCK}\n",
         encoding="utf-8",
     )
     report = load_block_people(session, "partner_units", units)
-    assert report.inserted == 1 and "kind '银行'" in report.rejected[0]["reason"]
+    assert report.inserted == 1
+    assert "kind '银行'" in report.rejected[0]["reason"]
     links = tmp_path / "links.csv"
     links.write_text("党员编码,联建单位编码\nM3,P2\nM3,P9\n", encoding="utf-8")
     report = load_block_people(session, "member_partners", links)
-    assert report.inserted == 1 and "unknown partner_code 'P9'" in report.rejected[0]["reason"]
+    assert report.inserted == 1
+    assert "unknown partner_code 'P9'" in report.rejected[0]["reason"]
     mobile = session.execute(text("SELECT mobile FROM party_members WHERE code = 'M3'")).scalar()
     assert mobile is True

@@ -284,7 +284,8 @@ def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str
         "(u) => fetch(u).then(async (r) => [r.status, (await r.text()).split('\\n').length])",
         href,
     )
-    assert got[0] == 200 and got[1] >= 690
+    assert got[0] == 200
+    assert got[1] >= 690
     v.shot("planner-1600x1000.png")
     v.close()
 
@@ -436,7 +437,8 @@ def test_cockpit_residential_panel_shows_the_apis_figures_and_colours_communitie
     rows = v.page.locator("#gm-residential tr").all_inner_texts()
     formed = next(r for r in rows if r.startswith("业委会/物管委组建率"))
     c = stats["committee_formation"]
-    assert f"{c['numerator']}/{c['denominator']}" in formed and f"{c['rate']}%" in formed
+    assert f"{c['numerator']}/{c['denominator']}" in formed
+    assert f"{c['rate']}%" in formed
     lifts = next(r for r in rows if r.startswith("加装电梯"))
     assert f"{stats['elevators_added']['numerator']}/" in lifts
     v.page.select_option("#gm-res-color", "elevators_added")
@@ -531,7 +533,8 @@ def test_a_commissioners_phone_shows_the_days_route_and_records_an_outcome(
     while day.weekday() >= 5:
         day += timedelta(days=1)
     route = api(server, f"/api/v1/visits?commissioner=building&date={day}")
-    assert len(route["stops"]) >= 3 and route["route_m"] <= route["filing_order_m"]
+    assert len(route["stops"]) >= 3
+    assert route["route_m"] <= route["filing_order_m"]
     before = api(server, "/api/v1/stats/business")["needs"]
     v = Visit(browser, server, f"/visits?commissioner=building&date={day}", 390, 844)
     v.until("gridmap.route && document.querySelectorAll('#gm-stops li').length > 0", 15_000)

@@ -93,7 +93,7 @@ def months_url(cluster) -> str:  # type: ignore[no-untyped-def]
     return scratch_database(cluster, "gridmap_months")
 
 
-@pytest.fixture()
+@pytest.fixture
 def db(months_url: str):  # type: ignore[no-untyped-def]
     """A session on the scratch database, its cases emptied after the test."""
     engine = create_engine(months_url)
@@ -137,7 +137,8 @@ def test_cases_and_events_are_partitioned_by_month_with_the_parents_indexes(
             ),
             {"p": parent},
         ).all()
-        assert len(indexes) >= 2 and {n for _, n in indexes} == {len(parts)}
+        assert len(indexes) >= 2
+        assert {n for _, n in indexes} == {len(parts)}
     names = {
         r[0]
         for r in session.execute(
@@ -208,23 +209,24 @@ def test_two_writers_needing_the_same_new_month_both_write_it(db: Session, month
     for t in threads:
         t.join(60)
     engine.dispose()
-    assert all(isinstance(d, int) for d in done) and len(set(done)) == 2, done
+    assert all(isinstance(d, int) for d in done), done
+    assert len(set(done)) == 2, done
     assert db.execute(text(f"SELECT count(*) FROM cases_{month}")).scalar_one() == 2  # noqa: S608
 
 
 def test_an_idempotency_key_holds_across_months(db: Session) -> None:
     new = _case()
     old = _past_case(db, 40, scope="s", key="k", hash=new.fingerprint())
-    with pytest.raises(IntegrityError, match="never change"):
-        with db.begin_nested():
-            db.execute(text("UPDATE cases SET idempotency_key = 'x' WHERE id = :i"), {"i": old})
+    with pytest.raises(IntegrityError, match="never change"), db.begin_nested():
+        db.execute(text("UPDATE cases SET idempotency_key = 'x' WHERE id = :i"), {"i": old})
     db.commit()
     again = create_case(db, fixtures.SETTINGS, new, "k", "s")
     assert (again.id, again.created) == (old, False)
     with pytest.raises(Unprocessable, match="different request"):
         create_case(db, fixtures.SETTINGS, _case(description="另一件事"), "k", "s")
     fresh = create_case(db, fixtures.SETTINGS, new, "k", "another caller")
-    assert fresh.created and fresh.id != old
+    assert fresh.created
+    assert fresh.id != old
 
 
 def test_a_public_token_is_never_given_twice_across_months(db: Session) -> None:
@@ -285,14 +287,16 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
         == 3
     )
     # the archived month keeps its events tied to its own cases
-    with pytest.raises(IntegrityError, match=f"fk_case_events_{old_month}"):
-        with db.begin_nested():
-            db.execute(
-                text(
-                    f"INSERT INTO archive.case_events_{old_month} (case_id, case_created_at, "  # noqa: S608
-                    "actor, kind) VALUES (-1, now() - interval '100 days', 'x', 'created')"
-                )
+    with (
+        pytest.raises(IntegrityError, match=f"fk_case_events_{old_month}"),
+        db.begin_nested(),
+    ):
+        db.execute(
+            text(
+                f"INSERT INTO archive.case_events_{old_month} (case_id, case_created_at, "  # noqa: S608
+                "actor, kind) VALUES (-1, now() - interval '100 days', 'x', 'created')"
             )
+        )
     with pytest.raises(Unprocessable):
         archive(db, (now + timedelta(days=62)).strftime("%Y-%m"))  # never this month or later
 
@@ -362,6 +366,8 @@ def test_the_command_makes_a_missing_month_and_lists_every_month(
     listed = CliRunner().invoke(main, ["partitions", "list"], env=env)
     months = {m["month"]: m for m in map(json.loads, listed.output.splitlines())}
     entry = months[month.replace("_", "-")]
-    assert entry["schema"] == "public" and entry["from"].endswith("-01T00:00:00+08:00")
+    assert entry["schema"] == "public"
+    assert entry["from"].endswith("-01T00:00:00+08:00")
     bad = CliRunner().invoke(main, ["partitions", "archive", "--before", "2026/01"], env=env)
-    assert bad.exit_code == 2 and "YYYY-MM" in bad.output
+    assert bad.exit_code == 2
+    assert "YYYY-MM" in bad.output

@@ -17,7 +17,7 @@ from tests.conftest import keyed
 from tests.fixtures import COMPOUND, SETTINGS, m_box
 
 
-@pytest.fixture()
+@pytest.fixture
 def project(session: Session) -> int:
     """Two buildings in the fixture compound (3 and 2 households), groups 甲 and 乙."""
     for code, name, box in (
@@ -107,7 +107,8 @@ def test_signatures_are_checked_row_by_row_and_progress_adds_up(app, project: in
     )
     p = staff.get(f"/api/v1/renewal/projects/{project}").get_json()
     assert (p["households"], p["signed"], p["rate_pct"]) == (5, 4, 80.0)
-    assert p["days"] == 19 and p["last_signed_on"] == "2024-03-20"  # from 1 March
+    assert p["days"] == 19
+    assert p["last_signed_on"] == "2024-03-20"
     assert p["representatives"] == 1
     groups = {g["name"]: g for g in p["groups"]}
     assert (groups["乙"]["signed"], groups["乙"]["households"], groups["乙"]["complete"]) == (
@@ -115,7 +116,8 @@ def test_signatures_are_checked_row_by_row_and_progress_adds_up(app, project: in
         2,
         True,
     )
-    assert groups["甲"]["rate_pct"] == 66.67 and not groups["甲"]["complete"]
+    assert groups["甲"]["rate_pct"] == 66.67
+    assert not groups["甲"]["complete"]
     # 23:00 Beijing on the 12th is the 12th, not the 12th in UTC's terms the day before
     assert [(d["date"], d["since_mobilisation"], d["cumulative"]) for d in p["daily"]] == [
         ("2024-03-11", 0, 1),

@@ -114,7 +114,8 @@ def test_indicators_count_numerators_and_denominators(client, session: Session) 
     assert out["service_level_old"] == {"numerator": 1, "denominator": 2, "rate": 50.0}
     assert out["reelections_due"] == {"numerator": 1, "denominator": 3, "rate": 33.33}
     other = client.get("/api/v1/stats/residential?street=330105002").get_json()
-    assert other["compounds"] == 0 and other["committee_formation"]["rate"] is None
+    assert other["compounds"] == 0
+    assert other["committee_formation"]["rate"] is None
     assert client.get("/api/v1/stats/residential?street=x").status_code == 400
     compound = client.get(f"/api/v1/compounds/{COMPOUND}").get_json()
     parties = compound["three_parties"]
@@ -204,7 +205,7 @@ def test_three_parties_import_from_a_spreadsheet_as_an_account(
     assert report.updated == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
     assert "committee_kind '已成立'" in reasons[2]
-    assert "outside community's area" in reasons[3]
+    assert "不在您的辖区内" in reasons[3]
     assert "must be a date" in reasons[4]
     row = session.execute(
         text(
@@ -220,5 +221,5 @@ def test_three_parties_import_from_a_spreadsheet_as_an_account(
     named = tmp_path / "named.csv"
     named.write_text(f"小区编码,小区专员\n{COMPOUND},compound\n", encoding="utf-8")
     refused = import_parties(session, named, "compound")  # a commissioner names no one
-    assert "only street or community staff" in refused.rejected[0]["reason"]
+    assert "只有街道、社区工作人员可以指定小区专员" in refused.rejected[0]["reason"]
     assert import_parties(session, named, "community").updated == 1

@@ -127,7 +127,8 @@ def test_locate_and_a_case_gain_the_building_and_its_stairwell_branch(
     assert b["stairwell_branch"] is None
     lon3, lat3 = m_point(60, 150)  # in the compound, in no building
     c = client.get(f"/api/v1/locate?lon={lon3}&lat={lat3}").get_json()
-    assert c["residential_building"] is None and c["stairwell_branch"] is None
+    assert c["residential_building"] is None
+    assert c["stairwell_branch"] is None
     made = client.post(
         "/api/v1/cases",
         json={"lon": lon, "lat": lat, "category": "facility_repair", "description": "楼道灯坏"},
@@ -177,7 +178,8 @@ def test_the_compound_lists_its_buildings_and_the_layer_draws_them(
     assert ind["elevators_added"] == {"numerator": 0, "denominator": 6, "rate": 0.0}
     fc = client.get("/api/v1/layers/residential_buildings.geojson").get_json()
     props = {f["properties"]["code"]: f["properties"] for f in fc["features"]}
-    assert props["RB1"]["name"] == "1幢" and props["RB1"]["compound_code"] == COMPOUND
+    assert props["RB1"]["name"] == "1幢"
+    assert props["RB1"]["compound_code"] == COMPOUND
     assert props["RB1"]["stairwell_branch"] == "测试新村1幢楼道党支部"
 
 
@@ -222,7 +224,9 @@ def test_the_demo_has_the_published_buildings_branches_and_lifts(demo_url: str) 
             "(SELECT max(households) FROM compounds)), count(*) FILTER (WHERE households > 1000) "
             "FROM compounds"
         )  # type: ignore[misc]
-        assert top > 2000 and at_top == 1 and big >= 10
+        assert top > 2000
+        assert at_top == 1
+        assert big >= 10
         assert one("SELECT max(households) FROM grids") <= (500,)  # big compounds span grids
     engine.dispose()
     out = (

@@ -25,7 +25,7 @@ from tests.fixtures import m_point
 CLIENTS = 6
 
 
-@pytest.fixture()
+@pytest.fixture
 def own_cluster() -> Iterator[Cluster]:
     """A cluster of its own: restarting the suite's would break its pooled connections."""
     with throwaway_cluster("gridmap-restart-pg-") as c:
@@ -86,7 +86,8 @@ def test_locate_and_intake_recover_within_two_seconds_of_a_restart(
     try:
         deadline = time.monotonic() + 30
         while call(port, "GET", "/healthz")[0] != 200:
-            assert server.poll() is None and time.monotonic() < deadline, log.read_text()
+            assert server.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
         threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
         for t in threads:
@@ -110,7 +111,8 @@ def test_locate_and_intake_recover_within_two_seconds_of_a_restart(
     assert any(s == 503 for t, _, s in seen if down < t < up), "the outage was never noticed"
     for kind in ("locate", "intake"):
         after = [(t, s) for t, k, s in seen if k == kind and t > up + 2]
-        assert after and all(s in (200, 201) for _, s in after), (kind, after[:5])
+        assert after, kind
+        assert all(s in (200, 201) for _, s in after), (kind, after[:5])
         first_ok = min(t for t, k, s in seen if k == kind and t > up and s in (200, 201))
         assert first_ok - up < 2, f"{kind} succeeded only {first_ok - up:.1f} s after the return"
     with psycopg.connect(own_cluster.conninfo("gridmap")) as conn:

@@ -31,7 +31,7 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture()
+@pytest.fixture
 def home():  # type: ignore[no-untyped-def]
     d = Path(tempfile.mkdtemp(prefix="gridmap-install-"))
     d.chmod(0o755)
@@ -121,15 +121,18 @@ def test_the_wheel_installs_outside_the_checkout_and_serves_the_demo(home: Path)
                 time.sleep(0.5)
         assert ready is not None, "no /readyz within 120 s\n" + log.read_text(errors="replace")
         status, body = get(base + "/livez")
-        assert status == 200 and json.loads(body) == {"status": "alive"}
+        assert status == 200
+        assert json.loads(body) == {"status": "alive"}
         data = home / "home" / ".local" / "share" / "gridmap"
         assert (data / "pg" / "data" / "PG_VERSION").exists()  # the private cluster is there
         health = json.loads(get(base + "/healthz")[1])
-        assert health["counts"]["streets"] == 18 and health["counts"]["compounds"] == 690
+        assert health["counts"]["streets"] == 18
+        assert health["counts"]["compounds"] == 690
         for asset in ("leaflet/leaflet.js", "mvt/vector-tile.js", "leaflet-heat/leaflet-heat.js"):
             assert get(f"{base}/static/vendor/{asset}")[0] == 200, asset
         status, page = get(base + "/cockpit", key="demo-key")
-        assert status == 200 and "数字驾驶舱" in page.decode()
+        assert status == 200
+        assert "数字驾驶舱" in page.decode()
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=30)

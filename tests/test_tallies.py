@@ -64,7 +64,8 @@ def test_every_kind_of_write_keeps_the_tallies_equal_to_a_recount(client, sessio
         transition(session, ids[0], to, "worker")
     transition(session, ids[1], "duplicate", "worker")
     done = assert_tallies_equal_a_recount(session)
-    assert done["open"] == start["open"] + 2 and done["resolved_in_time_pct"] is not None
+    assert done["open"] == start["open"] + 2
+    assert done["resolved_in_time_pct"] is not None
     # a grid's code changes under an open case: the reassignment moves it between keys
     session.execute(
         text("UPDATE cases SET grid_code = NULL, zone_code = NULL WHERE id = :i"), {"i": ids[2]}

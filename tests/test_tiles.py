@@ -23,7 +23,8 @@ def test_tiles_carry_the_layers_features_and_revalidate(demo_url: str, tmp_path:
     z = 14
     x, y = tile_of(120.15, 30.30, z)
     r = c.get(f"/tiles/grids/{z}/{x}/{y}.mvt")
-    assert r.status_code == 200 and r.mimetype == "application/vnd.mapbox-vector-tile"
+    assert r.status_code == 200
+    assert r.mimetype == "application/vnd.mapbox-vector-tile"
     f = tmp_path / str(z) / str(x) / f"{y}.pbf"
     f.parent.mkdir(parents=True)
     f.write_bytes(r.data)
@@ -44,14 +45,16 @@ def test_tiles_carry_the_layers_features_and_revalidate(demo_url: str, tmp_path:
     assert {"code", "name", "households", "worker"} <= set(gdf.columns)
     assert gdf["name"].str.endswith("网格").all()  # Chinese attributes intact
     again = c.get(f"/tiles/grids/{z}/{x}/{y}.mvt", headers={"If-None-Match": r.headers["ETag"]})
-    assert again.status_code == 304 and again.headers["ETag"] == r.headers["ETag"]
+    assert again.status_code == 304
+    assert again.headers["ETag"] == r.headers["ETag"]
     assert "no-cache" in r.headers["Cache-Control"]
     assert c.get(f"/tiles/buildings/10/{x >> 4}/{y >> 4}.mvt").status_code == 204  # below 14
     assert c.get("/tiles/grids/21/0/0.mvt").status_code == 400
     assert c.get("/tiles/grids/3/9/0.mvt").status_code == 400
     assert c.get("/tiles/nothing/1/0/0.mvt").status_code == 404
     tj = c.get("/tiles/roads.json").get_json()
-    assert tj["tilejson"] == "3.0.0" and tj["minzoom"] == 12  # a zoom below the pages
+    assert tj["tilejson"] == "3.0.0"
+    assert tj["minzoom"] == 12
     assert tj["tiles"][0].endswith("/tiles/roads/{z}/{x}/{y}.mvt")
     assert app.test_client().get(f"/tiles/grids/{z}/{x}/{y}.mvt").status_code == 401
 
@@ -79,14 +82,16 @@ def test_the_tile_cache_serves_a_hit_and_never_a_tile_from_before_a_change(  # t
         tiles = cache()
     hits = tiles.hits
     again = client.get(url)
-    assert tiles.hits == hits + 1 and again.data == first.data  # from the cache
+    assert tiles.hits == hits + 1
+    assert again.data == first.data
     new = client.post(
         "/api/v1/cases",
         json={"lon": lon, "lat": lat, "category": "parking", "description": "缓存之后的案件"},
     )
     assert new.status_code == 201
     after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
-    assert after.status_code == 200 and after.headers["ETag"] != first.headers["ETag"]
+    assert after.status_code == 200
+    assert after.headers["ETag"] != first.headers["ETag"]
     assert str(new.get_json()["id"]) in _ids(after.data, "cases", tmp_path)
     assert str(new.get_json()["id"]) not in _ids(first.data, "cases", tmp_path)
     # a write to a table the layer does not read leaves its tiles cached
@@ -137,9 +142,11 @@ def test_every_table_a_layer_reads_records_its_changes(session) -> None:  # type
         if spec.computed:
             continue
         tables, clock = reads(driver(session), spec.sql)
-        assert tables and set(tables) <= triggered, (spec.key, set(tables) - triggered)
+        assert tables, spec.key
+        assert set(tables) <= triggered, (spec.key, set(tables) - triggered)
         read_by[spec.key] = tables, clock
-    assert read_by["cases"][1] and not read_by["roads"][1]  # the cases layer reads the clock
+    assert read_by["cases"][1]
+    assert not read_by["roads"][1]
     assert {"cases", "categories"} <= set(read_by["cases"][0])
     assert read_by["roads"][0] == ("road_edges",)
 
@@ -149,7 +156,8 @@ def test_static_assets_revalidate_by_etag(anonymous) -> None:  # type: ignore[no
     304 while the file is unchanged, compressed or not (the ETag is weak once gzipped)."""
     for enc in ("", "gzip"):
         with anonymous.get("/static/gridmap/gridmap.js", headers={"Accept-Encoding": enc}) as r:
-            assert r.status_code == 200 and "no-cache" in r.headers["Cache-Control"]
+            assert r.status_code == 200
+            assert "no-cache" in r.headers["Cache-Control"]
             etag = r.headers["ETag"]
             assert etag.startswith('W/"') == (enc == "gzip")
         with anonymous.get(
@@ -169,11 +177,14 @@ def test_tiles_are_gzipped_for_clients_that_take_it(demo_url: str) -> None:
     x, y = tile_of(120.15, 30.30, 14)
     url = f"/tiles/grids/14/{x}/{y}.mvt"
     raw = client.get(url)
-    assert raw.status_code == 200 and "Content-Encoding" not in raw.headers
+    assert raw.status_code == 200
+    assert "Content-Encoding" not in raw.headers
     for _ in range(2):  # compressed once, then from the cache
         z = client.get(url, headers={"Accept-Encoding": "gzip"})
-        assert z.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in z.headers["Vary"]
-        assert gzip.decompress(z.data) == raw.data and z.headers["ETag"] != raw.headers["ETag"]
+        assert z.headers["Content-Encoding"] == "gzip"
+        assert "Accept-Encoding" in z.headers["Vary"]
+        assert gzip.decompress(z.data) == raw.data
+        assert z.headers["ETag"] != raw.headers["ETag"]
         assert len(z.data) < len(raw.data) * 0.8
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": z.headers["ETag"]})
     assert again.status_code == 304

@@ -23,7 +23,7 @@ F1, F2 = (
 )
 
 
-@pytest.fixture()
+@pytest.fixture
 def firms(session: Session, towers) -> None:  # type: ignore[no-untyped-def]
     for code, name in ((F1, "甲科技有限公司"), (F2, "乙贸易有限公司")):
         session.execute(
@@ -64,7 +64,8 @@ def test_requests_merge_and_no_second_non_urgent_visit_within_14_days(  # type: 
     ).scalar()
     assert commissioner == "building"  # the fixture's commissioner of the firm's building
     second = file(req(F1, "税务", day(3), day(13)))
-    assert second["joined"] and second["visit_id"] == first["visit_id"]
+    assert second["joined"]
+    assert second["visit_id"] == first["visit_id"]
     merged = session.execute(
         text("SELECT * FROM visits WHERE id = :v"), {"v": first["visit_id"]}
     ).one()
@@ -72,7 +73,8 @@ def test_requests_merge_and_no_second_non_urgent_visit_within_14_days(  # type: 
     with pytest.raises(Conflict, match=f"ask for {day(17)} or later"):
         file(req(F1, "统计", day(14), day(16)))  # 11 days after the visit
     urgent = file(req(F1, "统计", day(14), day(16), urgent=True))
-    assert not urgent["joined"] and urgent["visit_id"] != first["visit_id"]
+    assert not urgent["joined"]
+    assert urgent["visit_id"] != first["visit_id"]
     later = file(req(F1, "商务", day(28), day(32)))  # 25 days on; the urgent one does not count
     assert not later["joined"]
     with pytest.raises(Unprocessable, match="no working day"):
@@ -124,7 +126,8 @@ def test_the_api_files_requests_and_records_outcomes(app, firms) -> None:  # typ
         },
     )
     assert done.status_code == 200, done.get_json()
-    assert done.get_json()["status"] == "done" and len(done.get_json()["needs"]) == 2
+    assert done.get_json()["status"] == "done"
+    assert len(done.get_json()["needs"]) == 2
     assert me.post(f"/api/v1/visits/{vid}/outcome", json={"outcome": "again"}).status_code == 409
     assert (
         keyed(app, "outsider-key")
@@ -204,7 +207,8 @@ def test_needs_are_assigned_and_closed_at_their_level(app, firms, session: Sessi
         )
     ).scalar_one()
     matched = me.get(f"/api/v1/needs/{parking}/matches").get_json()
-    assert [m["title"] for m in matched] == ["错峰共享停车"] and matched[0]["walk_m"] is None
+    assert [m["title"] for m in matched] == ["错峰共享停车"]
+    assert matched[0]["walk_m"] is None
     assigned = me.post(
         f"/api/v1/needs/{parking}/assign", json={"assignee": "物业", "offer_id": offer}
     ).get_json()
@@ -212,7 +216,8 @@ def test_needs_are_assigned_and_closed_at_their_level(app, firms, session: Sessi
     closed = me.post(
         f"/api/v1/needs/{parking}/close", json={"level": "building", "note": "开放夜间车位"}
     )
-    assert closed.status_code == 200 and closed.get_json()["settled_level"] == "building"
+    assert closed.status_code == 200
+    assert closed.get_json()["settled_level"] == "building"
     again = me.post(f"/api/v1/needs/{parking}/close", json={"level": "street", "note": "x"})
     assert again.status_code == 409
     bad = me.post(f"/api/v1/needs/{lunch}/close", json={"level": "province", "note": "x"})
@@ -243,5 +248,6 @@ def test_demo_needs_match_offers_nearest_on_foot(demo_url: str) -> None:
     )
     offers = c.get(f"/api/v1/needs/{lunch['id']}/matches").get_json()
     walks = [o["walk_m"] for o in offers if o["walk_m"] is not None]
-    assert len(walks) >= 3 and walks == sorted(walks)
+    assert len(walks) >= 3
+    assert walks == sorted(walks)
     assert any(o["kind"] == "measure" for o in offers)  # 楼宇食堂与助餐点, with no place

@@ -14,7 +14,7 @@ import pytest
 from tests.conftest import _free_port, gunicorn
 
 
-@pytest.fixture()
+@pytest.fixture
 def server(db_url: str, tmp_path: Path) -> Iterator[int]:
     """One worker of two threads, a 2 s read deadline, rate limits off."""
     port = _free_port()

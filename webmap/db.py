@@ -13,6 +13,7 @@ those are the request's read connection.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -122,10 +123,8 @@ def discard_connections() -> None:
     for key in ("db", "db_read", "db_replica"):
         s = g.pop(key, None)
         if s is not None:
-            try:
+            with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):
                 s.invalidate()
-            except sqlalchemy.exc.SQLAlchemyError:
-                pass
     for name in ("db_read_conn", "db_replica_conn"):
         conn = g.pop(name, None)
         if conn is not None and conn is not current_app.extensions.get("gridmap.lent"):

@@ -21,8 +21,8 @@ from flask import Blueprint, Response, request
 from markupsafe import escape
 from sqlalchemy import text
 
-from geo.access import require
-from geo.errors import BadInput, Forbidden, NotFound
+from geo.access import can
+from geo.errors import BadInput, NotFound
 from layers.frames import WORLD, items_params, layer_params
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow, current_caller
@@ -56,14 +56,8 @@ def _collections() -> list[LayerSpec]:
     caller = allow("layers")
     out = []
     for spec in LAYERS.values():
-        if spec.computed:
-            continue
-        if spec.key == "cases":
-            try:
-                require(caller, "case.read")
-            except Forbidden:
-                continue
-        out.append(spec)
+        if not spec.computed and can(caller, spec.access):
+            out.append(spec)
     return out
 
 

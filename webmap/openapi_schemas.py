@@ -370,9 +370,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     ),
     "BusinessStats": obj(
         ("needs", "closed", "closure_rate_pct", "visits", "requests", "by_settled_level"),
-        **{
-            k: INT
-            for k in (
+        **dict.fromkeys(
+            (
                 "firms",
                 "firms_served",
                 "key_taxpayers",
@@ -384,8 +383,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                 "disturbance_saved",
                 "needs",
                 "closed",
-            )
-        },
+            ),
+            INT,
+        ),
         key_taxpayer_coverage_pct=nullable(N),
         visits_per_firm_month=nullable(N),
         requests_per_firm_month=nullable(N),

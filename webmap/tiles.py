@@ -17,7 +17,7 @@ from functools import cache as cache_fn
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from geo.access import Caller, require
+from geo.access import Caller, may_read_layer
 from geo.errors import BadInput, NotFound
 from geo.sql.loader import to_driver
 from layers.frames import layer_params, versioned_tile_sql
@@ -36,8 +36,7 @@ def _spec(layer: str) -> tuple[LayerSpec, Caller]:
     spec = LAYERS.get(layer)
     if spec is None or spec.computed:
         raise NotFound(f"no tiled layer {layer!r}")
-    if spec.key == "cases":
-        require(caller, "case.read")
+    may_read_layer(caller, spec.access)
     return spec, caller
 
 

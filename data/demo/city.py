@@ -21,11 +21,12 @@ from data.bulk import copy_frame
 from data.demo.accounts import ensure_demo_accounts
 from data.demo.business import add_building_commissioners, build_offers
 from data.demo.cases import generate_cases
-from data.demo.generator import Targets, generate_city
+from data.demo.generator import generate_city
 from data.demo.meetings import build_demo_meetings
 from data.demo.open_blocks import build_demo_blocks
 from data.demo.renewal import build_demo_renewal
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
+from data.demo.targets import Targets
 from data.demo.visits import build_demo_visits
 from data.demo.xintiandi import build_business_history
 from geo.assign import assign_pending

@@ -9,8 +9,6 @@ cells, so grids tile their community exactly and community/street come from the 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -21,33 +19,13 @@ from data.demo.cells import bisect, bisect_capped, split_large
 from data.demo.residential import size_compounds
 from data.demo.services import build_facilities, build_party_orgs, build_workers
 from data.demo.shapes import fill_slivers, frame
+from data.demo.targets import Targets
 from data.demo.zones import build_zones
 from geo.vocabulary import METRIC_SRID
 
 CELL_MAX_M2 = 40_000.0
 GRID_HOUSEHOLDS = 450  # grids are cut to 300–500 households
 LAND_WEIGHT = 0.002  # households-equivalent per m² of land, keeps partitions compact
-
-
-@dataclass(frozen=True)
-class Targets:
-    communities: int = 200
-    compounds: int = 690
-    business_communities: int = 30
-    buildings: int = 621  # business buildings (楼宇), published: 621 in 30 business communities
-
-    def scaled(self, k: int) -> Targets:
-        return Targets(
-            *(
-                v * k
-                for v in (
-                    self.communities,
-                    self.compounds,
-                    self.business_communities,
-                    self.buildings,
-                )
-            )
-        )
 
 
 def build_cells(blocks: gpd.GeoDataFrame, rng: np.random.Generator, t: Targets) -> pd.DataFrame:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -12,10 +10,8 @@ import shapely
 from data.demo import names
 from data.demo.cells import random_points_in
 from data.demo.residential import stairwell_branches
+from data.demo.targets import Targets
 from geo.vocabulary import METRIC_SRID
-
-if TYPE_CHECKING:
-    from data.demo.generator import Targets
 
 
 def build_party_orgs(t: dict[str, pd.DataFrame], rng: np.random.Generator) -> pd.DataFrame:
@@ -149,7 +145,6 @@ def build_facilities(
     f["name"] = f["name"] + f.groupby("name").cumcount().map(
         lambda n: "" if n == 0 else f"({n + 1})"
     )
-    out = gpd.GeoDataFrame(
+    return gpd.GeoDataFrame(
         f[["code", "name", "kind"]].assign(schematic=True), geometry=list(geoms), crs=METRIC_SRID
     ).to_crs(4326)
-    return out

@@ -14,19 +14,19 @@ class LayerSpec:
     parent: tuple[str, str] | None = None  # (column, table)
     refs: tuple[tuple[str, str], ...] = ()  # other (column, table) a non-empty value must name
     values: dict[str, dict[str, str]] = field(default_factory=dict)  # column -> {given: stored}
-    code_digits: int | None = None
+    code_kind: str | None = None  # street, community or grid: its code's shape (geo/codes.py)
     key: str = "code"
 
 
 LAYERS: dict[str, LayerSpec] = {
     "districts": LayerSpec("districts", "polygon", ("code", "name")),
-    "streets": LayerSpec("streets", "polygon", ("code", "name"), code_digits=9),
+    "streets": LayerSpec("streets", "polygon", ("code", "name"), code_kind="street"),
     "communities": LayerSpec(
         "communities",
         "polygon",
         ("code", "name", "street_code"),
         parent=("street_code", "streets"),
-        code_digits=12,
+        code_kind="community",
     ),
     "grids": LayerSpec(
         "grids",
@@ -34,7 +34,7 @@ LAYERS: dict[str, LayerSpec] = {
         ("code", "name", "community_code"),
         {"households": "int"},
         parent=("community_code", "communities"),
-        code_digits=15,
+        code_kind="grid",
     ),
     "compounds": LayerSpec(
         "compounds",

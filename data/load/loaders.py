@@ -21,6 +21,7 @@ from pyproj import CRS
 
 from data.load.geometry_checks import fix_geometry, looks_swapped, outside_china
 from data.load.layer_specs import ALIASES, LAT_NAMES, LAYERS, LON_NAMES, LayerSpec
+from geo.codes import HIERARCHY_DIGITS, is_hierarchy_code
 from geo.crs import to_wgs84
 from geo.errors import BadInput
 from geo.vocabulary import CRS_NAMES
@@ -216,8 +217,9 @@ def _check_rows(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> g
         reason = None
         if not key or key.lower() == "nan":
             reason = f"missing {spec.key}"
-        elif spec.code_digits and not re.fullmatch(rf"\d{{{spec.code_digits}}}", key):
-            reason = f"{spec.key} {key!r} must be {spec.code_digits} digits (GB/T 30428)"
+        elif spec.code_kind and not is_hierarchy_code(key, spec.code_kind):
+            digits = HIERARCHY_DIGITS[spec.code_kind]
+            reason = f"{spec.key} {key!r} must be {digits} digits (GB/T 30428)"
         elif key in seen:
             reason = f"duplicate {spec.key} {key!r} (first at row {seen[key]})"
         elif spec.key == "id" and not key.isdigit():

@@ -15,10 +15,10 @@ from sqlalchemy.orm import Session
 from data.load.layer_specs import ALIASES, LAYERS
 from data.load.loaders import LoadError, LoadReport, read_table, rename_columns
 from data.load.upsert import check_values
-from geo.access import MAY, STAFF, Caller, covers
+from geo.access import Caller, may_edit_compound, require
 from geo.accounts import audit
 from geo.accounts.accounts import find_account
-from geo.errors import DomainError, Forbidden
+from geo.errors import DomainError, NotFound
 from geo.residential.three_parties import EDITABLE, edit_compound
 
 COLUMNS = {"code": ("小区编码", "编码", "代码"), "commissioner": ("小区专员", "专员")}
@@ -32,9 +32,10 @@ def _rename(df: pd.DataFrame) -> pd.DataFrame:
 def import_parties(session: Session, path: Path, username: str) -> LoadReport:
     """Apply the file's rows as `username`'s edits; the caller commits."""
     account = find_account(session, username)
-    if account is None or account.role not in MAY["compound.edit"]:
-        raise Forbidden(f"{username!r} is not an account that may edit compounds")
+    if account is None:
+        raise NotFound(f"没有账号「{username}」")
     caller = Caller(account, "cli", "cli")
+    require(caller, "compound.edit")
     df = _rename(read_table(Path(path)))
     if "code" not in df.columns:
         raise LoadError(f"{Path(path).name}: no 小区编码 (code) column")
@@ -55,15 +56,12 @@ def import_parties(session: Session, path: Path, username: str) -> LoadReport:
 
 def _apply(session: Session, caller: Caller, r: dict[str, Any], given: list[str]) -> int:
     code = str(r["code"]).strip()
-    if not covers(caller, None, code):
-        raise Forbidden(f"compound {code} is outside {caller.name}'s area")
     changes = {c: (None if pd.isna(r[c]) else r[c]) for c in given}
     if changes.get("committee_kind") is None:
         changes.pop("committee_kind", None)  # never null: a blank cell leaves it as it is
     commissioner = r.get("commissioner")
     commissioner = None if commissioner is None or pd.isna(commissioner) else str(commissioner)
-    if commissioner is not None and caller.role not in STAFF:
-        raise Forbidden("only street or community staff name a compound's commissioner")
+    may_edit_compound(caller, code, names_commissioner=commissioner is not None)
     with session.begin_nested():  # a rejected row leaves nothing half-done
         diff = edit_compound(session, code, changes, commissioner)
         if diff:

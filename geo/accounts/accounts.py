@@ -19,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.accounts.audit import record
+from geo.codes import area_kind_of
 from geo.errors import BadInput, Conflict, NotAuthenticated, TooManyAttempts
 from geo.vocabulary import ACCOUNT_AREA_KINDS, ROLES
 
@@ -55,14 +56,9 @@ class Account:
 
 def area_kind(code: str) -> str:
     """The kind of area a code names, from its shape (codes nest: 330105 → 330105001 → …)."""
-    if code.isascii() and code.isdigit() and len(code) in (6, 9, 12, 15):
-        return {6: "district", 9: "street", 12: "community", 15: "grid"}[len(code)]
-    if "XQ" in code:
-        return "compound"
-    if "LY" in code:
-        return "building"
-    if "SW" in code:
-        return "business_community"
+    kind = area_kind_of(code)
+    if kind is not None:
+        return kind
     raise BadInput(
         f"{code!r} is not an area code (district, street, community, grid, compound, "
         "business community or building)"

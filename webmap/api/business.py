@@ -13,8 +13,9 @@ from typing import Literal
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
+from sqlalchemy.orm import Session
 
-from geo.access import STAFF, covers
+from geo.access import Caller, may_edit_need, may_read_route, may_record_visit
 from geo.business.needs import assign, close, get_need, list_needs, matches
 from geo.business.routes import day_route
 from geo.business.visits import (
@@ -25,19 +26,17 @@ from geo.business.visits import (
     get_visit,
     record_outcome,
 )
-from geo.errors import Forbidden
-from webmap.auth import allow
+from geo.business.words import Department, NeedKind
+from geo.codes import BusinessCommunityCode, CreditCode, StreetCode
+from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session, get_settings
 from webmap.schemas import Schema
 
 api = APIBlueprint("visits", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="visits")])
 
-Department = Literal["市场监管", "税务", "人社", "统计", "商务", "科技", "经信", "消防", "其他"]
-USCC = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
-
 
 class NewRequest(Schema):
-    firm: str = Field(pattern=USCC, description="the firm's 统一社会信用代码")
+    firm: CreditCode = Field(description="the firm's 统一社会信用代码")
     department: Department
     purpose: str = Field(min_length=1, max_length=200)
     earliest: date
@@ -55,7 +54,7 @@ class VisitPath(Schema):
 
 
 class FoundNeed(Schema):
-    kind: Literal["firm", "employee"]
+    kind: NeedKind
     category: str = Field(min_length=1, max_length=20)
     text: str = Field(min_length=1, max_length=500)
 
@@ -66,10 +65,8 @@ class Outcome(Schema):
 
 
 class BusinessQuery(Schema):
-    community: str | None = Field(
-        None, pattern=r"^[0-9]{9}SW[0-9]{3}$", description="a business community's code"
-    )
-    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    community: BusinessCommunityCode | None = Field(None, description="a business community's code")
+    street: StreetCode | None = None
 
 
 @api.post("/visit-requests")
@@ -91,11 +88,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
 def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
     """A commissioner's visits of a day in walking order from their station and back, with
     `route_m` and `filing_order_m` (the same stops in the order they were filed)."""
-    caller = allow("visit.read")
-    me = caller.account.username if caller.account else ""
-    who = query.commissioner or me
-    if caller.role == "building_commissioner" and who != me:
-        raise Forbidden("楼宇专员只能查看自己的走访路线")
+    who = may_read_route(current_caller(), query.commissioner or "")
     return jsonify(day_route(get_read_session(), who, query.date or district_today()))
 
 
@@ -109,12 +102,10 @@ def get_one(path: VisitPath):  # type: ignore[no-untyped-def]
 @api.post("/visits/<int:visit_id>/outcome")
 def post_outcome(path: VisitPath, body: Outcome):  # type: ignore[no-untyped-def]
     """Record a visit's outcome; the needs found go onto the three lists."""
-    caller = allow("visit.record")
+    caller = current_caller()
     s = get_session()
     v = get_visit(s, path.visit_id)
-    mine = caller.account is not None and v["commissioner"] == caller.account.username
-    if not mine and not (caller.role in STAFF and covers(caller, None, v["building"]["code"])):
-        raise Forbidden("只有该企业所在楼宇的楼宇专员或辖区工作人员可以登记走访结果")
+    may_record_visit(caller, v["commissioner"], v["building"]["code"])
     needs = record_outcome(
         s, path.visit_id, body.outcome, [n.model_dump() for n in body.needs], caller.name
     )
@@ -131,7 +122,7 @@ def get_business(query: BusinessQuery):  # type: ignore[no-untyped-def]
 
 
 class BusinessCommunityPath(Schema):
-    code: str = Field(pattern=r"^[0-9]{9}SW[0-9]{3}$")
+    code: BusinessCommunityCode
 
 
 @api.get("/business-communities/<code>")
@@ -148,11 +139,9 @@ needs_api = APIBlueprint("needs", __name__, url_prefix="/api/v1", abp_tags=[Tag(
 
 
 class NeedsQuery(Schema):
-    community: str | None = Field(
-        None, pattern=r"^[0-9]{9}SW[0-9]{3}$", description="a business community's code"
-    )
+    community: BusinessCommunityCode | None = Field(None, description="a business community's code")
     status: Literal["open", "assigned", "closed"] | None = None
-    kind: Literal["firm", "employee"] | None = None
+    kind: NeedKind | None = None
     limit: int = Field(100, ge=1, le=1000)
 
 
@@ -186,12 +175,10 @@ def get_matches(path: NeedPath):  # type: ignore[no-untyped-def]
     return jsonify(matches(get_read_session(), path.need_id))
 
 
-def _editable(need_id: int):  # type: ignore[no-untyped-def]
-    caller = allow("need.edit")
+def _editable(need_id: int) -> tuple[Caller, Session]:
+    caller = current_caller()
     s = get_session()
-    n = get_need(s, need_id)
-    if not covers(caller, None, n["building"]["code"]):
-        raise Forbidden("该企业不在您的辖区内")
+    may_edit_need(caller, get_need(s, need_id)["building"]["code"])
     return caller, s
 
 

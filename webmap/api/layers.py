@@ -13,6 +13,7 @@ from pydantic import Field
 from sqlalchemy import text
 
 from data.export import MIMETYPES, export, layer_frame
+from geo.access import may_read_layer
 from geo.coverage.coverage import MAX_WALK_M
 from geo.coverage.walking_areas import walking_areas
 from geo.errors import BadInput, NotFound
@@ -54,10 +55,8 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     spec = LAYERS.get(path.key)
     if spec is None:
         raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
-    if spec.key == "cases":  # cases of the caller's areas only, to the roles that read cases
-        allow("case.read")
-    if spec.computed:
-        allow("coverage")  # coverage: walking areas for one facility kind and distance
+    may_read_layer(caller, spec.access)
+    if spec.computed:  # coverage: walking areas for one facility kind and distance
         s = get_session()
         fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
         s.rollback()
@@ -108,9 +107,8 @@ def layer_export(path: LayerPath, query: ExportQuery) -> Response:
         )
         if v is not None
     }
-    if spec.key == "cases":
-        allow("case.read")
-    elif filters or query.since or query.until:
+    may_read_layer(caller, spec.access)
+    if spec.key != "cases" and (filters or query.since or query.until):
         raise BadInput("category_code, status, grid_code, since and until filter cases only")
     gdf = layer_frame(
         get_replica_session(), spec, caller.patterns(), filters, query.since, query.until

@@ -10,9 +10,9 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
-from geo.access import covers
+from geo.access import Caller, may_edit_meeting, require_case
 from geo.cases.workflow import case_place
-from geo.errors import Forbidden
+from geo.codes import StreetCode
 from geo.meetings.meetings import (
     add_to_agenda,
     create_meeting,
@@ -23,7 +23,7 @@ from geo.meetings.meetings import (
     meeting_counts,
     place_of,
 )
-from webmap.auth import allow
+from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
 
@@ -85,7 +85,7 @@ class ActionDone(Schema):
 
 
 class MeetingsQuery(Schema):
-    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    street: StreetCode | None = None
     place_kind: Place | None = None
     place_code: str | None = Field(None, max_length=40, description="a place and what is in it")
     topic_class: TopicClass | None = None
@@ -94,13 +94,12 @@ class MeetingsQuery(Schema):
 
 
 class CountsQuery(Schema):
-    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    street: StreetCode | None = None
 
 
-def _editor(place_code: str):  # type: ignore[no-untyped-def]
-    caller = allow("meeting.edit")
-    if not covers(caller, None, place_code):
-        raise Forbidden("该议事地点不在您的辖区内")
+def _editor(place_code: str) -> Caller:
+    caller = current_caller()
+    may_edit_meeting(caller, place_code)
     return caller
 
 
@@ -145,9 +144,7 @@ def post_agenda(path: MeetingPath, body: AgendaItem):  # type: ignore[no-untyped
     """Put an open case of the caller's area on the agenda (议题) of a meeting not yet held."""
     s = get_session()
     caller = _editor(place_of(s, path.meeting_id))
-    grid, zone = case_place(s, body.case_id)
-    if not covers(caller, grid, zone):
-        raise Forbidden("该案件不在您的辖区内")
+    require_case(caller, "meeting.edit", *case_place(s, body.case_id))
     add_to_agenda(s, path.meeting_id, body.case_id, caller.name)
     s.commit()
     return jsonify(get_meeting(s, path.meeting_id))

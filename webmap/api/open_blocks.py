@@ -8,6 +8,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
 from geo.access import PERSONAL, covers
+from geo.codes import StreetCode
 from geo.open_blocks.blocks import block_detail, block_stats
 from webmap.auth import allow
 from webmap.db import get_replica_session
@@ -21,7 +22,7 @@ class BlockPath(Schema):
 
 
 class StreetQuery(Schema):
-    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    street: StreetCode | None = None
 
 
 @api.get("/open-blocks/<code>")

@@ -15,10 +15,10 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AwareDatetime, Field
 
-from geo.access import covers
-from geo.errors import Forbidden
+from geo.access import may_sign_renewal
+from geo.codes import StreetCode
 from geo.residential.renewal import list_projects, project, project_geojson, record_signings
-from webmap.auth import allow
+from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.schemas import Schema
 
@@ -26,7 +26,7 @@ api = APIBlueprint("renewal", __name__, url_prefix="/api/v1", abp_tags=[Tag(name
 
 
 class ProjectsQuery(Schema):
-    street: str | None = Field(None, pattern=r"^[0-9]{9}$")
+    street: StreetCode | None = None
 
 
 class ProjectPath(Schema):
@@ -76,11 +76,9 @@ def get_project_geojson(path: ProjectPath):  # type: ignore[no-untyped-def]
 @api.post("/renewal/projects/<int:project_id>/signings")
 def post_signings(path: ProjectPath, body: Signings):  # type: ignore[no-untyped-def]
     """Record households' signatures; each row accepted or rejected with its reason."""
-    caller = allow("renewal.sign")
+    caller = current_caller()
     s = get_session()
-    p = project(s, path.project_id)
-    if not covers(caller, None, p["compound"]["code"]):
-        raise Forbidden("该项目不在您的辖区内")
+    may_sign_renewal(caller, project(s, path.project_id)["compound"]["code"])
     report = record_signings(
         s, path.project_id, [r.model_dump() for r in body.signings], caller.name
     )

@@ -9,11 +9,12 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ConfigDict, Field
 
-from geo.access import STAFF, covers
+from geo.access import may_edit_compound
 from geo.accounts import audit
-from geo.errors import Forbidden, Unprocessable
+from geo.codes import CommunityCode, StreetCode
+from geo.errors import Unprocessable
 from geo.residential.three_parties import compound_parties, edit_compound, residential_stats
-from webmap.auth import allow, audit_caller
+from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_replica_session, get_session
 from webmap.schemas import Schema
 
@@ -27,11 +28,9 @@ class CompoundPath(Schema):
 
 
 class ResidentialQuery(Schema):
-    street: str | None = Field(
-        None, pattern=r"^[0-9]{9}$", description="a street's code; none: the district"
-    )
-    community: str | None = Field(
-        None, pattern=r"^[0-9]{12}$", description="a community's code (instead of a street)"
+    street: StreetCode | None = Field(None, description="a street's code; none: the district")
+    community: CommunityCode | None = Field(
+        None, description="a community's code (instead of a street)"
     )
 
 
@@ -59,13 +58,9 @@ class CompoundEdit(Schema):
 def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-untyped-def]
     """Edit a compound's three parties: staff of its area and its commissioner (who cannot
     name the commissioner); each change is logged with who, when and the old and new values."""
-    caller = allow("compound.edit")
-    if not covers(caller, None, path.code):
-        raise Forbidden("该小区不在您的辖区内")
     changes = body.model_dump(exclude_unset=True)
     commissioner = changes.pop("commissioner", None)
-    if commissioner is not None and caller.role not in STAFF:
-        raise Forbidden("只有街道、社区工作人员可以指定小区专员")
+    may_edit_compound(current_caller(), path.code, names_commissioner=commissioner is not None)
     s = get_session()
     diff = edit_compound(s, path.code, changes, commissioner)
     if diff:
