@@ -91,4 +91,5 @@ def truncate_all(session: Session) -> None:
 
 def is_empty(session: Session) -> bool:
     conn = driver_connection(session)
-    return conn.execute("SELECT NOT EXISTS (SELECT 1 FROM streets)").fetchone()[0]
+    row = conn.execute("SELECT NOT EXISTS (SELECT 1 FROM streets)").fetchone()
+    return bool(row and row[0])

@@ -118,7 +118,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]
         if "gridmap.openapi" not in app.extensions:
-            app.extensions["gridmap.openapi"] = openapi.describe(app.api_doc)
+            app.extensions["gridmap.openapi"] = openapi.describe(app, app.api_doc)
         return app.extensions["gridmap.openapi"]
 
     db.retry_reads(app)

@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
             resp.status_code != 200
             or "gzip" not in request.headers.get("Accept-Encoding", "")
             or "Content-Encoding" in resp.headers
-            or not resp.mimetype.startswith(COMPRESSIBLE)
+            or not (resp.mimetype or "").startswith(COMPRESSIBLE)
         ):
             return resp
         resp.direct_passthrough = False  # static files: small enough to read and compress

@@ -41,7 +41,7 @@ def readyz() -> Response:
         problems.append(f"schema at migration {at}, code needs {code_head()}: run gridmap migrate")
     stale = s.execute(text("SELECT name FROM derived_tables WHERE stale ORDER BY name")).scalars()
     problems += [f"derived table {name} is stale (being rebuilt)" for name in stale]
-    body = {"status": "not ready" if problems else "ready", "problems": problems}
+    body: dict[str, object] = {"status": "not ready" if problems else "ready", "problems": problems}
     body |= {"migration": at}
     resp = jsonify(body)
     resp.status_code = 503 if problems else 200

@@ -5,7 +5,7 @@ and on /api/v1/locate Python's json was a fifth of the request's own Python time
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from flask import Response
@@ -36,6 +36,6 @@ class OrjsonProvider(DefaultJSONProvider):
 
     def response(self, *args: Any, **kwargs: Any) -> Response:
         if self._app.debug:  # indented, as Flask does in debug mode
-            return super().response(*args, **kwargs)
+            return cast(Response, super().response(*args, **kwargs))
         obj = self._prepare_response_obj(args, kwargs)
-        return self._app.response_class(self.dump_bytes(obj), mimetype=self.mimetype)
+        return Response(self.dump_bytes(obj), mimetype=self.mimetype)

@@ -75,7 +75,7 @@ class Legend(MacroElement):
     """)
 
     def __init__(self, title: str, items: list[tuple[str, str]]) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # branca is untyped
         self._name = "Legend"
         self.title = title
         self.items = items

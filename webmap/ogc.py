@@ -290,7 +290,7 @@ def _rows(spec: LayerSpec, *, fid: str | None, limit: int, offset: int) -> tuple
         flip=north_first,
         digits=digits,
     )
-    return get_replica_session().execute(text(spec.items_sql), params).all(), uri
+    return list(get_replica_session().execute(text(spec.items_sql), params).all()), uri
 
 
 def _int(name: str, default: int, lo: int, hi: int) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import cast
 
 from authlib.common.errors import AuthlibBaseError
 from authlib.integrations.flask_client import OAuth
@@ -93,6 +94,6 @@ def oidc_callback() -> Response:
     audit.record(s, "signin", account.id, account.username, address, detail={"via": "oidc"})
     cookie, csrf = open_session(s, account, address, get_settings().session_hours)
     s.commit()
-    resp = redirect(session.pop("gridmap_next", "/"))
+    resp = cast(Response, redirect(session.pop("gridmap_next", "/")))
     set_session_cookies(resp, cookie, csrf)
     return resp

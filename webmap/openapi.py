@@ -1,122 +1,98 @@
 """The API description served at /api/v1/openapi.json, complete in one place.
 
-flask-openapi3 writes the parameters and request bodies from the views' schemas; this module
-adds what it cannot know: each operation's success answer (the shapes in openapi_schemas.py),
-the error answers every operation can give (the JSON `{error, message}` of webmap/errors.py,
-Open311's list), the sign-in schemes, the batch file as a request body, and the routes that
-are not flask-openapi3 views (Open311 GeoReport v2, /healthz). tests/test_openapi.py validates
-the document and runs schemathesis against the app with it: an answer that drifts from its
-schema fails the suite.
+flask-openapi3 writes the parameters and request bodies from the views' request schemas. Each
+view declares what it answers with `@answers(...)` beside its route: the shapes are the
+domains' TypedDicts (geo/<domain>/answers.py, geo/answers.py, webmap/answers.py), turned into
+JSON Schema by pydantic here, so no answer's shape is written twice. This module adds the error
+answers every operation can give (the JSON `{error, message}` of webmap/errors.py), the sign-in
+schemes, and the routes that are not flask-openapi3 views (Open311 GeoReport v2, /healthz).
+tests/web/test_openapi.py validates the document and runs schemathesis against the app with
+it: an answer that drifts from its shape fails the suite.
 """
 
 from __future__ import annotations
 
 import copy
-from typing import Any
+import inspect
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar
 
-from webmap.openapi_schemas import GEOJSON, INT, SCHEMAS, B, J, S, arr, obj, ref
+from flask import Flask
+from pydantic import TypeAdapter
+
+from geo.answers import FeatureCollection
+from webmap.answers import (
+    Error,
+    Health,
+    Open311Created,
+    Open311Errors,
+    Open311Request,
+    Open311Service,
+)
+
+J = "application/json"
+GEOJSON = "application/geo+json"
+CSV = "text/csv"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+S = {"type": "string"}
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def json_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {"description": description, "content": {J: {"schema": schema}}}
+@dataclass(frozen=True)
+class Answer:
+    """One status's answer: its shape in JSON (a TypedDict, list[…], dict …; None: no body),
+    and the other media types it may come as, each with its shape (str for text, bytes for a
+    file)."""
+
+    shape: Any = None
+    description: str = "OK"
+    media: Mapping[str, Any] = field(default_factory=dict)
 
 
-# Each operation's success answers, by (method, path).
-SUCCESS: dict[tuple[str, str], dict[str, Any]] = {
-    ("post", "/api/v1/cases"): {
-        "201": json_answer(ref("Case"), "Created"),
-        "200": json_answer(ref("Case"), "Already taken with this Idempotency-Key"),
-    },
-    ("post", "/api/v1/cases/batch"): {"200": json_answer(ref("BatchReport"))},
-    ("get", "/api/v1/cases/{case_id}"): {"200": json_answer(ref("Case"))},
-    ("post", "/api/v1/cases/{case_id}/transitions"): {"200": json_answer(ref("Case"))},
-    ("get", "/api/v1/coverage"): {
-        "200": {
-            "description": "OK",
-            "content": {
-                J: {"schema": ref("Coverage")},
-                "text/csv": {"schema": S},
-                GEOJSON: {"schema": ref("FeatureCollection")},
-            },
-        }
-    },
-    ("get", "/api/v1/coverage/areas"): {
-        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
-    },
-    ("post", "/api/v1/coverage/scenario"): {"200": json_answer(ref("Scenario"))},
-    ("post", "/api/v1/coverage/suggest"): {"200": json_answer(ref("Suggestion"))},
-    ("get", "/api/v1/layers"): {"200": json_answer(arr(ref("Layer")))},
-    ("get", "/api/v1/layers/{key}/export"): {
-        "200": {
-            "description": "OK",
-            "content": {
-                mime: {"schema": {"type": "string", "format": "binary"}}
-                for mime in (
-                    "application/geopackage+sqlite3",
-                    "application/zip",
-                    "text/csv",
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                )
-            },
-        }
-    },
-    ("get", "/api/v1/layers/{key}.geojson"): {
-        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
-    },
-    ("get", "/api/v1/locate"): {"200": json_answer(ref("Assignment"))},
-    ("get", "/api/v1/search"): {"200": json_answer(ref("Search"))},
-    ("get", "/api/v1/stats/cockpit"): {"200": json_answer(ref("Cockpit"))},
-    ("post", "/api/v1/session"): {"200": json_answer(ref("Account"))},
-    ("get", "/api/v1/session"): {"200": json_answer(ref("Account"))},
-    ("delete", "/api/v1/session"): {"204": {"description": "Signed out"}},
-    ("post", "/api/v1/session/password"): {"200": json_answer(obj(("ok",), ok=B))},
-    ("get", "/api/v1/audit"): {"200": json_answer(arr(ref("AuditEntry")))},
-    ("get", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
-    ("patch", "/api/v1/compounds/{code}"): {"200": json_answer(ref("Compound"))},
-    ("get", "/api/v1/stats/residential"): {"200": json_answer(ref("Residential"))},
-    ("post", "/api/v1/meetings"): {"201": json_answer(ref("Meeting"), "Created")},
-    ("get", "/api/v1/meetings"): {"200": json_answer(arr(ref("MeetingSummary")))},
-    ("get", "/api/v1/meetings/{meeting_id}"): {"200": json_answer(ref("Meeting"))},
-    ("post", "/api/v1/meetings/{meeting_id}/agenda"): {"200": json_answer(ref("Meeting"))},
-    ("post", "/api/v1/meetings/{meeting_id}/decision"): {"200": json_answer(ref("Meeting"))},
-    ("post", "/api/v1/meetings/{meeting_id}/actions/{action_id}/done"): {
-        "200": json_answer(ref("Meeting"))
-    },
-    ("get", "/api/v1/stats/meetings"): {"200": json_answer(ref("MeetingCounts"))},
-    ("post", "/api/v1/visit-requests"): {"201": json_answer(ref("VisitRequest"), "Created")},
-    ("get", "/api/v1/visits"): {"200": json_answer(ref("DayRoute"))},
-    ("get", "/api/v1/visits/{visit_id}"): {"200": json_answer(ref("Visit"))},
-    ("post", "/api/v1/visits/{visit_id}/outcome"): {"200": json_answer(ref("Visit"))},
-    ("get", "/api/v1/stats/business"): {"200": json_answer(ref("BusinessStats"))},
-    ("get", "/api/v1/business-communities/{code}"): {"200": json_answer(ref("BusinessCommunity"))},
-    ("get", "/api/v1/open-blocks/{code}"): {"200": json_answer(ref("OpenBlock"))},
-    ("get", "/api/v1/stats/blocks"): {"200": json_answer(ref("BlockStats"))},
-    ("get", "/api/v1/needs"): {"200": json_answer(arr(ref("Need")))},
-    ("get", "/api/v1/needs/{need_id}/matches"): {"200": json_answer(arr(ref("Offer")))},
-    ("post", "/api/v1/needs/{need_id}/assign"): {"200": json_answer(ref("Need"))},
-    ("post", "/api/v1/needs/{need_id}/close"): {"200": json_answer(ref("Need"))},
-    ("get", "/api/v1/renewal/projects"): {"200": json_answer(arr(ref("RenewalProject")))},
-    ("get", "/api/v1/renewal/projects/{project_id}"): {"200": json_answer(ref("RenewalProgress"))},
-    ("get", "/api/v1/renewal/projects/{project_id}/buildings.geojson"): {
-        "200": {"description": "OK", "content": {GEOJSON: {"schema": ref("FeatureCollection")}}}
-    },
-    ("post", "/api/v1/renewal/projects/{project_id}/signings"): {
-        "200": json_answer(
-            obj(("accepted", "rejected"), accepted=INT, rejected=arr({"type": "object"}))
-        )
-    },
-    ("get", "/api/v1/renewal/projects/{project_id}/export"): {
-        "200": {
-            "description": "OK",
-            "content": {
-                "text/csv": {"schema": S},
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                    "schema": {"type": "string", "format": "binary"}
-                },
-            },
-        }
-    },
-}
+def answers(shape: Any = None, description: str = "OK", **more: Answer) -> Callable[[F], F]:
+    """Declare a view's answers: `@answers(Case)` is a 200 with a Case in JSON; other
+    statuses by keyword (`created=Answer(Case, "Created")` is 201, see STATUS)."""
+    declared = {"200": Answer(shape, description)} if shape is not None else {}
+    declared.update({STATUS[k]: a for k, a in more.items()})
+
+    def mark(view: F) -> F:
+        view.__dict__["answers"] = declared
+        return view
+
+    return mark
+
+
+STATUS = {"ok": "200", "created": "201", "signed_out": "204"}
+
+
+def _json_media(a: Answer) -> dict[str, Any]:
+    media = dict(a.media)
+    if a.shape is not None:
+        media = {J: a.shape, **media}
+    return media
+
+
+SERIALIZATION: Literal["serialization"] = "serialization"
+
+
+class Shapes:
+    """Collects shapes into one set of components (pydantic's JSON Schema, $refs into
+    #/components/schemas)."""
+
+    def __init__(self) -> None:
+        self.adapters: list[tuple[int, Any]] = []
+
+    def ref(self, shape: Any) -> int:
+        self.adapters.append((len(self.adapters), shape))
+        return len(self.adapters) - 1
+
+    def resolve(self) -> tuple[dict[int, dict[str, Any]], dict[str, Any]]:
+        keyed = [(i, SERIALIZATION, TypeAdapter(shape)) for i, shape in self.adapters]
+        schemas, defs = TypeAdapter.json_schemas(keyed, ref_template="#/components/schemas/{model}")
+        return {i: schemas[(i, SERIALIZATION)] for i, _ in self.adapters}, defs.get("$defs", {})
+
 
 ERRORS = {
     "400": "Bad Request: the input, and what is wrong with it",
@@ -147,6 +123,18 @@ FMT = {
 }
 
 
+def shape(of: Any) -> dict[str, Any]:
+    """A shape to be turned into JSON Schema when the document is made (describe)."""
+    return {SHAPE: of}
+
+
+SHAPE = "x-gridmap-shape"
+
+
+def json_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {J: {"schema": schema}}}
+
+
 def open311_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
     return {
         "description": description,
@@ -155,7 +143,7 @@ def open311_answer(schema: dict[str, Any], description: str = "OK") -> dict[str,
 
 
 def open311_errors(*codes: str) -> dict[str, Any]:
-    return {c: open311_answer(ref("Open311Errors"), ERRORS.get(c, c)) for c in codes}
+    return {c: open311_answer(shape(Open311Errors), ERRORS.get(c, c)) for c in codes}
 
 
 EXTRA_PATHS: dict[str, Any] = {
@@ -165,9 +153,9 @@ EXTRA_PATHS: dict[str, Any] = {
             "summary": "Whether the database answers: 200 with counts, or 503 saying what is down",
             "operationId": "healthz",
             "responses": {
-                "200": json_answer(ref("Health")),
-                "503": json_answer(ref("Error"), ERRORS["503"]),
-                "429": json_answer(ref("Error"), ERRORS["429"]),
+                "200": json_answer(shape(Health)),
+                "503": json_answer(shape(Error), ERRORS["503"]),
+                "429": json_answer(shape(Error), ERRORS["429"]),
             },
         }
     },
@@ -178,7 +166,7 @@ EXTRA_PATHS: dict[str, Any] = {
             "operationId": "open311_services",
             "parameters": [FMT],
             "responses": {
-                "200": open311_answer(arr(ref("Open311Service"))),
+                "200": open311_answer(shape(list[Open311Service])),
                 **open311_errors("400", "404", "429", "503"),
             },
         }
@@ -197,7 +185,7 @@ EXTRA_PATHS: dict[str, Any] = {
                 {"name": "end_date", "in": "query", "schema": {"type": "string"}},
             ],
             "responses": {
-                "200": open311_answer(arr(ref("Open311Request"))),
+                "200": open311_answer(shape(list[Open311Request])),
                 **open311_errors("400", "404", "429", "503"),
             },
         },
@@ -210,26 +198,22 @@ EXTRA_PATHS: dict[str, Any] = {
                 "required": True,
                 "content": {
                     "application/x-www-form-urlencoded": {
-                        "schema": obj(
-                            ("service_code", "lat", "long"),
-                            api_key=S,
-                            service_code=S,
-                            lat={"type": "number"},
-                            long={"type": "number"},
-                            address_string=S,
-                            description=S,
-                            first_name=S,
-                            last_name=S,
-                            phone=S,
-                        )
+                        "schema": {
+                            "type": "object",
+                            "required": ["service_code", "lat", "long"],
+                            "properties": {
+                                **dict.fromkeys(("api_key", "service_code", "address_string"), S),
+                                "lat": {"type": "number"},
+                                "long": {"type": "number"},
+                                **dict.fromkeys(("description", "first_name", "last_name"), S),
+                                "phone": S,
+                            },
+                        }
                     }
                 },
             },
             "responses": {
-                "201": open311_answer(
-                    arr(obj(("service_request_id",), service_request_id=S, service_notice=S)),
-                    "Created",
-                ),
+                "201": open311_answer(shape(list[Open311Created]), "Created"),
                 **open311_errors("400", "401", "403", "404", "413", "429", "503"),
             },
         },
@@ -244,7 +228,7 @@ EXTRA_PATHS: dict[str, Any] = {
                 FMT,
             ],
             "responses": {
-                "200": open311_answer(arr(ref("Open311Request"))),
+                "200": open311_answer(shape(list[Open311Request])),
                 **open311_errors("400", "404", "429", "503"),
             },
         }
@@ -257,31 +241,61 @@ BATCH_BODY = {
     "as the body or as a multipart `file`",
     "content": {
         "text/csv": {"schema": S},
-        GEOJSON: {"schema": ref("FeatureCollection")},
+        GEOJSON: {"schema": shape(FeatureCollection)},
         "multipart/form-data": {
-            "schema": obj(("file",), file={"type": "string", "format": "binary"})
+            "schema": {
+                "type": "object",
+                "required": ["file"],
+                "properties": {"file": {"type": "string", "format": "binary"}},
+            }
         },
     },
 }
 
 
-def describe(generated: dict[str, Any]) -> dict[str, Any]:
-    """The generated document, completed."""
+def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
+    """Each (method, OpenAPI path) of a flask-openapi3 view, with the answers it declares."""
+    out = {}
+    for rule in app.url_map.iter_rules():
+        view = inspect.unwrap(app.view_functions[rule.endpoint])
+        declared = view.__dict__.get("answers")
+        if declared is None:
+            continue
+        path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
+        for method in rule.methods or ():
+            out[(method.lower(), path)] = declared
+    return out
+
+
+def describe(app: Flask, generated: dict[str, Any]) -> dict[str, Any]:
+    """The document flask-openapi3 generated, completed with every view's declared answers
+    and the routes it does not know."""
     doc = copy.deepcopy(generated)
     components = doc.setdefault("components", {})
     components["securitySchemes"] = KEY_SCHEME
     schemas = components.setdefault("schemas", {})
     schemas.pop("ValidationErrorModel", None)
-    schemas.update(SCHEMAS)
+    declared = _declared(app)
     for path, item in doc["paths"].items():
         for method, op in item.items():
-            keyed = path not in PUBLIC
+            if (method, path) not in declared:
+                raise LookupError(f"{method.upper()} {path} declares no answers (@answers)")
             errors = {**ERRORS, **KEYED}  # signing in: 401 is a wrong password
             op["responses"] = {
-                **SUCCESS[(method, path)],
-                **{c: json_answer(ref("Error"), text) for c, text in errors.items()},
+                **{
+                    status: {
+                        "description": a.description,
+                        **(
+                            {"content": {m: {"schema": shape(x)} for m, x in media.items()}}
+                            if (media := _json_media(a))
+                            else {}
+                        ),
+                    }
+                    for status, a in declared[(method, path)].items()
+                },
+                **{c: json_answer(shape(Error), text) for c, text in errors.items()},
             }
-            if keyed:
+            if path not in PUBLIC:
                 op["security"] = [{"apiKey": []}, {"session": []}]
             if (method, path) == ("post", "/api/v1/cases/batch"):
                 op["requestBody"] = BATCH_BODY
@@ -289,4 +303,34 @@ def describe(generated: dict[str, Any]) -> dict[str, Any]:
     doc.setdefault("tags", []).extend(
         [{"name": "open311", "description": "Open311 GeoReport v2"}, {"name": "operations"}]
     )
-    return doc
+    shapes = Shapes()
+    _collect(doc, shapes)
+    resolved, defs = shapes.resolve()
+    clash = set(defs) & set(schemas)
+    if clash:
+        raise ValueError(f"answer shapes share names with request schemas: {sorted(clash)}")
+    schemas.update(defs)
+    placed: dict[str, Any] = _place(doc, resolved)
+    return placed
+
+
+def _collect(node: Any, shapes: Shapes) -> None:
+    if isinstance(node, dict):
+        if SHAPE in node:
+            node[SHAPE] = shapes.ref(node[SHAPE])
+            return
+        for v in node.values():
+            _collect(v, shapes)
+    elif isinstance(node, list):
+        for v in node:
+            _collect(v, shapes)
+
+
+def _place(node: Any, resolved: dict[int, dict[str, Any]]) -> Any:
+    if isinstance(node, dict):
+        if SHAPE in node:
+            return resolved[node[SHAPE]]
+        return {k: _place(v, resolved) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_place(v, resolved) for v in node]
+    return node

@@ -15,11 +15,11 @@ import re
 from collections import OrderedDict
 from importlib.resources import files
 from threading import Lock
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 import folium
-from branca.element import Element
+from branca.element import Element, Figure
 from flask import Blueprint, Response, abort, redirect, request
 from markupsafe import escape
 from sqlalchemy import text
@@ -166,7 +166,7 @@ def build_page(
     )
     legend = list(page.legend) or [(kind_color(code), label) for code, label in kinds]
     Legend(page.legend_title, legend).add_to(m)
-    root = m.get_root()
+    root = cast(Figure, m.get_root())
     _number_ids(root)
     root.header.add_child(
         Element(
@@ -289,7 +289,9 @@ def _signed_in_for(page: str) -> Response | Caller:
     """The caller if it may open the page; else the sign-in page (anonymous) or a 403."""
     caller = current_caller()
     if caller.account is None:
-        return redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
+        return cast(
+            Response, redirect("/login?" + urlencode({"next": request.full_path.rstrip("?")}))
+        )
     try:
         require(caller, f"page.{page}")
     except (Forbidden, NotAuthenticated) as exc:

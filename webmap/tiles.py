@@ -50,7 +50,7 @@ def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
 
 def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     """A Web Mercator tile's WGS84 bounds (lon, lat), widened by its 64/4096 buffer."""
-    n = 2**z
+    n: int = 2**z
 
     def lon(i: float) -> float:
         return i / n * 360.0 - 180.0

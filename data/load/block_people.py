@@ -77,13 +77,14 @@ def load_block_people(session: Session, table: str, path: Path) -> LoadReport:
         if col in TABLES[table]
     }
     for i, r in enumerate(df.to_dict("records"), start=1):
-        row = {c: cell(r.get(c)) or None for c in TABLES[table]}
+        row: dict[str, object] = {c: cell(r.get(c)) or None for c in TABLES[table]}
         reason = _problem(table, row, known)
         if reason:
             report.rejected.append({"row": i, "code": row.get("code"), "reason": reason})
             continue
         if table == "party_members":
-            row["mobile"] = (row["mobile"] or "否") in ("是", "1", "true", "流动")
+            mobile = (row["mobile"] or "否") in ("是", "1", "true", "流动")
+            row = {**row, "mobile": mobile}
         inserted = session.execute(text(UPSERT[table]), row).scalar()
         if inserted:
             report.inserted += 1

@@ -113,8 +113,10 @@ def _read_geojson(data: Data) -> pa.Table:
             props: dict[str, Any] = dict((f or {}).get("properties") or {})
             geom = (f or {}).get("geometry") or {}
             xy = geom.get("coordinates") if geom.get("type") == "Point" else None
-            ok = isinstance(xy, list) and len(xy) >= 2
-            props["lon"], props["lat"] = (xy[0], xy[1]) if ok else ("", "")
+            if isinstance(xy, list) and len(xy) >= 2:
+                props["lon"], props["lat"] = xy[0], xy[1]
+            else:
+                props["lon"], props["lat"] = "", ""
             rows.append({k: "" if v is None else str(v) for k, v in props.items()})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise BatchError("cannot read the GeoJSON: expected a FeatureCollection") from exc

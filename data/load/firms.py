@@ -80,14 +80,14 @@ def load_firms(session: Session, path: Path) -> LoadReport:
     seen: dict[str, int] = {}
     rows = []
     for i, r in enumerate(df.to_dict("records"), start=1):
-        checked = _row(r, buildings, seen)
+        checked = _row({str(k): v for k, v in r.items()}, buildings, seen)
         if isinstance(checked, str):
             report.rejected.append({"row": i, "code": cell(r.get("code")), "reason": checked})
             continue
         seen[checked["code"]] = i
         rows.append(checked)
-    for r in rows:
-        if session.execute(text(_UPSERT), r).scalar_one():
+    for checked_row in rows:
+        if session.execute(text(_UPSERT), checked_row).scalar_one():
             report.inserted += 1
         else:
             report.updated += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 import geopandas as gpd
 import numpy as np
@@ -73,7 +74,7 @@ def read_table(path: Path) -> pd.DataFrame:
             return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
         # the first row is the header, even when every cell below is text too
         df = pyogrio.read_dataframe(path, read_geometry=False, HEADERS="FORCE")
-        return df.astype(object).where(df.notna(), None)
+        return cast(pd.DataFrame, df.astype(object).where(df.notna(), None))
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise LoadError(f"cannot read {path.name}: {exc}") from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:

@@ -247,7 +247,8 @@ def _road_columns(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 def _node_id(points: np.ndarray) -> np.ndarray:
     lon = np.round(shapely.get_x(points) * 1e7).astype(np.int64) - 720_000_000
     lat = np.round(shapely.get_y(points) * 1e7).astype(np.int64)
-    return lon * (1 << 30) + lat
+    ids: np.ndarray = lon * (1 << 30) + lat
+    return ids
 
 
 def _upsert(

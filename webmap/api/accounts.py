@@ -8,8 +8,10 @@ from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
+from geo.accounts import accounts as records
 from geo.accounts import audit
 from geo.accounts.accounts import change_password, close_session, open_session, sign_in
+from geo.accounts.answers import Account, AuditEntry, PasswordChanged
 from geo.errors import NotAuthenticated, TooManyAttempts
 from webmap.auth import (
     COOKIE,
@@ -21,6 +23,7 @@ from webmap.auth import (
     signed_in,
 )
 from webmap.db import get_session, get_settings
+from webmap.openapi import Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("session", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="session")])
@@ -43,6 +46,7 @@ class AuditQuery(Schema):
     limit: int = Field(200, ge=1, le=5000)
 
 
+@answers(Account)
 @api.post("/session")
 def post_session(body: SignIn):  # type: ignore[no-untyped-def]
     """Sign in: sets the session cookie (HttpOnly, SameSite=Strict, Secure over HTTPS) and
@@ -62,17 +66,19 @@ def post_session(body: SignIn):  # type: ignore[no-untyped-def]
     return resp
 
 
+@answers(Account)
 @api.get("/session")
 def get_session_account():  # type: ignore[no-untyped-def]
     """The signed-in account (401 if none), with its CSRF token when signed in by cookie."""
     caller = signed_in()
-    assert caller.account is not None
+    assert isinstance(caller.account, records.Account)
     out = caller.account.as_dict()
     if caller.via == "session":
         out["csrf_token"] = caller.account.csrf_token
     return jsonify(out)
 
 
+@answers(signed_out=Answer(description="Signed out"))
 @api.delete("/session")
 def delete_session():  # type: ignore[no-untyped-def]
     """Sign out: the session ends on the server, and the cookie is cleared."""
@@ -89,17 +95,19 @@ def delete_session():  # type: ignore[no-untyped-def]
     return resp
 
 
+@answers(PasswordChanged)
 @api.post("/session/password")
 def post_password(body: NewPassword):  # type: ignore[no-untyped-def]
     """Change the signed-in account's password (required before anything else on first use)."""
     caller = signed_in()
-    assert caller.account is not None
+    assert isinstance(caller.account, records.Account)
     s = get_session()
     change_password(s, caller.account, body.old_password, body.new_password, caller.address)
     s.commit()
     return jsonify({"ok": True})
 
 
+@answers(list[AuditEntry])
 @api.get("/audit")
 def get_audit(query: AuditQuery):  # type: ignore[no-untyped-def]
     """The audit log, newest first (administrators)."""

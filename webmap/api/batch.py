@@ -11,15 +11,18 @@ from sqlalchemy import text
 
 from data.load.case_batch import mapped
 from data.load.case_import import batch_source, import_cases
+from geo.cases.answers import BatchReport
 from geo.errors import BadInput
 from webmap.auth import allow, audit_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
+from webmap.openapi import answers
 from webmap.schemas import AuthHeaders
 
 api = APIBlueprint("batch", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
 
 
+@answers(BatchReport)
 @api.post("/cases/batch")
 def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     """Import cases from CSV (text/csv) or GeoJSON (application/geo+json), as the request body

@@ -16,6 +16,15 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from geo.access import Caller, may_edit_need, may_read_route, may_record_visit
+from geo.business.answers import (
+    BusinessCommunity,
+    BusinessStats,
+    DayRoute,
+    Need,
+    Offer,
+    Visit,
+    VisitRequest,
+)
 from geo.business.needs import assign, close, get_need, list_needs, matches
 from geo.business.routes import day_route
 from geo.business.visits import (
@@ -30,6 +39,7 @@ from geo.business.words import Department, NeedKind
 from geo.codes import BusinessCommunityCode, CreditCode, StreetCode
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session, get_settings
+from webmap.openapi import Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("visits", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="visits")])
@@ -69,6 +79,7 @@ class BusinessQuery(Schema):
     street: StreetCode | None = None
 
 
+@answers(created=Answer(VisitRequest, "Created"))
 @api.post("/visit-requests")
 def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
     """File a visit request; it joins the firm's planned visit whose window overlaps, or makes
@@ -84,6 +95,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
     return jsonify({**out, "visit": get_visit(s, out["visit_id"])}), 201
 
 
+@answers(DayRoute)
 @api.get("/visits")
 def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
     """A commissioner's visits of a day in walking order from their station and back, with
@@ -92,6 +104,7 @@ def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
     return jsonify(day_route(get_read_session(), who, query.date or district_today()))
 
 
+@answers(Visit)
 @api.get("/visits/<int:visit_id>")
 def get_one(path: VisitPath):  # type: ignore[no-untyped-def]
     """A visit: its firm, building, commissioner, day, window and the purposes it carries."""
@@ -99,6 +112,7 @@ def get_one(path: VisitPath):  # type: ignore[no-untyped-def]
     return jsonify(get_visit(get_read_session(), path.visit_id))
 
 
+@answers(Visit)
 @api.post("/visits/<int:visit_id>/outcome")
 def post_outcome(path: VisitPath, body: Outcome):  # type: ignore[no-untyped-def]
     """Record a visit's outcome; the needs found go onto the three lists."""
@@ -113,6 +127,7 @@ def post_outcome(path: VisitPath, body: Outcome):  # type: ignore[no-untyped-def
     return jsonify({**get_visit(s, path.visit_id), "needs": needs})
 
 
+@answers(BusinessStats)
 @api.get("/stats/business")
 def get_business(query: BusinessQuery):  # type: ignore[no-untyped-def]
     """Requests, visits (and the disturbance saved), needs and their closure, by settled
@@ -125,6 +140,7 @@ class BusinessCommunityPath(Schema):
     code: BusinessCommunityCode
 
 
+@answers(BusinessCommunity)
 @api.get("/business-communities/<code>")
 def get_business_community(path: BusinessCommunityPath):  # type: ignore[no-untyped-def]
     """A business community: buildings, firms, its first year's figures (disputes settled,
@@ -160,6 +176,7 @@ class Close(Schema):
     offer_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
+@answers(list[Need])
 @needs_api.get("/needs")
 def get_needs(query: NeedsQuery):  # type: ignore[no-untyped-def]
     """Needs (企业所需) and wishes (职工所盼), newest first, of a business community or all."""
@@ -168,6 +185,7 @@ def get_needs(query: NeedsQuery):  # type: ignore[no-untyped-def]
     return jsonify(list_needs(s, query.community or "", query.status, query.kind, query.limit))
 
 
+@answers(list[Offer])
 @needs_api.get("/needs/<int:need_id>/matches")
 def get_matches(path: NeedPath):  # type: ignore[no-untyped-def]
     """What the community can offer for this need (社区所能), nearest on foot first."""
@@ -182,6 +200,7 @@ def _editable(need_id: int) -> tuple[Caller, Session]:
     return caller, s
 
 
+@answers(Need)
 @needs_api.post("/needs/<int:need_id>/assign")
 def post_assign(path: NeedPath, body: Assign):  # type: ignore[no-untyped-def]
     """Assign a need to whoever settles it, optionally with the offer that meets it."""
@@ -191,6 +210,7 @@ def post_assign(path: NeedPath, body: Assign):  # type: ignore[no-untyped-def]
     return jsonify(get_need(s, path.need_id))
 
 
+@answers(Need)
 @needs_api.post("/needs/<int:need_id>/close")
 def post_close(path: NeedPath, body: Close):  # type: ignore[no-untyped-def]
     """Close a need with a note and the level where it was settled."""

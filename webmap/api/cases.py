@@ -6,15 +6,18 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 
 from geo.access import case_view, may_move
+from geo.cases.answers import Case
 from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
+from webmap.openapi import Answer, answers
 from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
 
 
+@answers(Case, "Already taken with this Idempotency-Key", created=Answer(Case, "Created"))
 @api.post("/cases")
 def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def]
     """Report a case; it is assigned at once. Retries with the same Idempotency-Key from the
@@ -48,6 +51,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
     return resp
 
 
+@answers(Case)
 @api.get("/cases/<int:case_id>")
 def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
     """A case with its assignment and event trail, to the roles that read cases, inside
@@ -64,6 +68,7 @@ def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-d
     return jsonify(out)
 
 
+@answers(Case)
 @api.post("/cases/<int:case_id>/transitions")
 def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
     """Move a case through its lifecycle: staff of its area, or its grid's worker (accept,

@@ -15,6 +15,8 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 
+from geo.answers import FeatureCollection
+from geo.coverage.answers import Coverage, Scenario, Suggestion
 from geo.coverage.coverage import MAX_WALK_M, Site, coverage, scenario, threshold_from
 from geo.coverage.freshness import built_reach
 from geo.coverage.siting import suggest
@@ -24,6 +26,7 @@ from geo.points import to_wgs84_point
 from geo.reference import compound_shapes, facility_kinds
 from webmap.auth import allow
 from webmap.db import get_session
+from webmap.openapi import CSV, GEOJSON, Answer, answers
 from webmap.schemas import Crs, Schema
 
 api = APIBlueprint("coverage", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="coverage")])
@@ -77,6 +80,7 @@ def _sites(points: list[Point]) -> list[Site]:
     return [Site(*to_wgs84_point(p.lon, p.lat, p.crs), p.label) for p in points]
 
 
+@answers(ok=Answer(Coverage, media={CSV: str, GEOJSON: FeatureCollection}))
 @api.get("/coverage")
 def get_coverage(query: CoverageQuery):  # type: ignore[no-untyped-def]
     """Per compound: households, network and straight-line distance to the nearest facility of
@@ -137,6 +141,7 @@ def get_coverage(query: CoverageQuery):  # type: ignore[no-untyped-def]
     return jsonify(out)
 
 
+@answers(ok=Answer(media={GEOJSON: FeatureCollection}))
 @api.get("/coverage/areas")
 def get_areas(query: Threshold) -> Response:
     """Walking areas: for each facility, the network within the threshold, partial edges
@@ -148,6 +153,7 @@ def get_areas(query: Threshold) -> Response:
     return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
 
 
+@answers(Scenario)
 @api.post("/coverage/scenario")
 def post_scenario(body: ScenarioIn):  # type: ignore[no-untyped-def]
     """Covered households before and after adding sites and/or removing facilities."""
@@ -158,6 +164,7 @@ def post_scenario(body: ScenarioIn):  # type: ignore[no-untyped-def]
     return jsonify(out)
 
 
+@answers(Suggestion)
 @api.post("/coverage/suggest")
 def post_suggest(body: SuggestIn):  # type: ignore[no-untyped-def]
     """k new sites that cover the most households not covered today (greedy)."""

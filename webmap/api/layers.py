@@ -14,6 +14,7 @@ from sqlalchemy import text
 
 from data.export import MIMETYPES, export, layer_frame
 from geo.access import may_read_layer
+from geo.answers import FeatureCollection, Layer
 from geo.coverage.coverage import MAX_WALK_M
 from geo.coverage.walking_areas import walking_areas
 from geo.errors import BadInput, NotFound
@@ -21,6 +22,7 @@ from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_replica_session, get_session
+from webmap.openapi import GEOJSON, Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
@@ -40,6 +42,7 @@ class LayerQuery(Schema):
     )
 
 
+@answers(list[Layer])
 @api.get("/layers")
 def list_layers():  # type: ignore[no-untyped-def]
     """Every layer in the registry, with its title, style and which pages show it."""
@@ -47,6 +50,7 @@ def list_layers():  # type: ignore[no-untyped-def]
     return jsonify([spec.as_dict() for spec in LAYERS.values()])
 
 
+@answers(ok=Answer(media={GEOJSON: FeatureCollection}))
 @api.get("/layers/<key>.geojson")
 def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     """A layer as a FeatureCollection; every feature has `code` and `name`. With bbox, only
@@ -89,6 +93,7 @@ class ExportQuery(Schema):
     until: datetime | None = Field(None, description="cases: reported at or before")
 
 
+@answers(ok=Answer(media=dict.fromkeys(MIMETYPES.values(), bytes)))
 @api.get("/layers/<key>/export")
 def layer_export(path: LayerPath, query: ExportQuery) -> Response:
     """A layer as a GeoPackage, zipped Shapefile (.cpg: GBK or UTF-8), CSV (UTF-8 with BOM) or

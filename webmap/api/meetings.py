@@ -13,6 +13,7 @@ from pydantic import Field
 from geo.access import Caller, may_edit_meeting, require_case
 from geo.cases.workflow import case_place
 from geo.codes import StreetCode
+from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
 from geo.meetings.meetings import (
     add_to_agenda,
     create_meeting,
@@ -25,6 +26,7 @@ from geo.meetings.meetings import (
 )
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
+from webmap.openapi import Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
@@ -103,6 +105,7 @@ def _editor(place_code: str) -> Caller:
     return caller
 
 
+@answers(created=Answer(Meeting, "Created"))
 @api.post("/meetings")
 def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
     """Schedule a meeting at a compound, residential building, open block, business community
@@ -114,6 +117,7 @@ def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
     return jsonify(get_meeting(s, meeting_id)), 201
 
 
+@answers(list[MeetingSummary])
 @api.get("/meetings")
 def get_meetings(query: MeetingsQuery):  # type: ignore[no-untyped-def]
     """Meetings, newest first: of a street, or of a place and what it holds (a compound and
@@ -132,6 +136,7 @@ def get_meetings(query: MeetingsQuery):  # type: ignore[no-untyped-def]
     )
 
 
+@answers(Meeting)
 @api.get("/meetings/<int:meeting_id>")
 def get_one(path: MeetingPath):  # type: ignore[no-untyped-def]
     """A meeting with its place, participants, decisions, actions and agenda."""
@@ -139,6 +144,7 @@ def get_one(path: MeetingPath):  # type: ignore[no-untyped-def]
     return jsonify(get_meeting(get_read_session(), path.meeting_id))
 
 
+@answers(Meeting)
 @api.post("/meetings/<int:meeting_id>/agenda")
 def post_agenda(path: MeetingPath, body: AgendaItem):  # type: ignore[no-untyped-def]
     """Put an open case of the caller's area on the agenda (议题) of a meeting not yet held."""
@@ -150,6 +156,7 @@ def post_agenda(path: MeetingPath, body: AgendaItem):  # type: ignore[no-untyped
     return jsonify(get_meeting(s, path.meeting_id))
 
 
+@answers(Meeting)
 @api.post("/meetings/<int:meeting_id>/decision")
 def post_decision(path: MeetingPath, body: Decision):  # type: ignore[no-untyped-def]
     """Record what the meeting decided, its outcome and its follow-up actions."""
@@ -161,6 +168,7 @@ def post_decision(path: MeetingPath, body: Decision):  # type: ignore[no-untyped
     return jsonify(get_meeting(s, path.meeting_id))
 
 
+@answers(Meeting)
 @api.post("/meetings/<int:meeting_id>/actions/<int:action_id>/done")
 def post_action_done(path: ActionPath, body: ActionDone):  # type: ignore[no-untyped-def]
     """Mark a follow-up action done; the last one closes the meeting and the cases on its
@@ -172,6 +180,7 @@ def post_action_done(path: ActionPath, body: ActionDone):  # type: ignore[no-unt
     return jsonify(get_meeting(s, path.meeting_id))
 
 
+@answers(MeetingCounts)
 @api.get("/stats/meetings")
 def get_meeting_counts(query: CountsQuery):  # type: ignore[no-untyped-def]
     """Meetings by kind of place, topic class, outcome and status; actions open, done, overdue."""

@@ -9,9 +9,11 @@ from pydantic import Field
 
 from geo.access import PERSONAL, covers
 from geo.codes import StreetCode
+from geo.open_blocks.answers import BlockStats, OpenBlock
 from geo.open_blocks.blocks import block_detail, block_stats
 from webmap.auth import allow
 from webmap.db import get_replica_session
+from webmap.openapi import answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("blocks", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="blocks")])
@@ -25,6 +27,7 @@ class StreetQuery(Schema):
     street: StreetCode | None = None
 
 
+@answers(OpenBlock)
 @api.get("/open-blocks/<code>")
 def get_block(path: BlockPath):  # type: ignore[no-untyped-def]
     """The block with its rules and breaches, shops, stalls and 包干 coverage, party members
@@ -34,6 +37,7 @@ def get_block(path: BlockPath):  # type: ignore[no-untyped-def]
     return jsonify(block_detail(get_replica_session(), path.code, personal))
 
 
+@answers(BlockStats)
 @api.get("/stats/blocks")
 def get_block_stats(query: StreetQuery):  # type: ignore[no-untyped-def]
     """Open blocks of a street (or all): shops, stalls, 包干 coverage, mobile party members,

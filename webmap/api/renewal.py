@@ -16,10 +16,13 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AwareDatetime, Field
 
 from geo.access import may_sign_renewal
+from geo.answers import FeatureCollection
 from geo.codes import StreetCode
+from geo.residential.answers import RenewalProgress, RenewalProject, SigningsReport
 from geo.residential.renewal import list_projects, project, project_geojson, record_signings
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
+from webmap.openapi import CSV, GEOJSON, XLSX, Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("renewal", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="renewal")])
@@ -50,6 +53,7 @@ class ExportQuery(Schema):
     )
 
 
+@answers(list[RenewalProject])
 @api.get("/renewal/projects")
 def get_projects(query: ProjectsQuery):  # type: ignore[no-untyped-def]
     """Renewal projects with households, signed, rate_pct and days."""
@@ -57,6 +61,7 @@ def get_projects(query: ProjectsQuery):  # type: ignore[no-untyped-def]
     return jsonify(list_projects(get_read_session(), query.street or ""))
 
 
+@answers(RenewalProgress)
 @api.get("/renewal/projects/<int:project_id>")
 def get_project(path: ProjectPath):  # type: ignore[no-untyped-def]
     """A project's progress per building, per work group and per day."""
@@ -64,6 +69,7 @@ def get_project(path: ProjectPath):  # type: ignore[no-untyped-def]
     return jsonify(project(get_read_session(), path.project_id))
 
 
+@answers(ok=Answer(media={GEOJSON: FeatureCollection}))
 @api.get("/renewal/projects/<int:project_id>/buildings.geojson")
 def get_project_geojson(path: ProjectPath):  # type: ignore[no-untyped-def]
     """The project's buildings with their share signed."""
@@ -73,6 +79,7 @@ def get_project_geojson(path: ProjectPath):  # type: ignore[no-untyped-def]
     )
 
 
+@answers(SigningsReport)
 @api.post("/renewal/projects/<int:project_id>/signings")
 def post_signings(path: ProjectPath, body: Signings):  # type: ignore[no-untyped-def]
     """Record households' signatures; each row accepted or rejected with its reason."""
@@ -131,6 +138,7 @@ def _table(p: dict[str, Any], key: str) -> pd.DataFrame:
     return df.rename(columns=columns)
 
 
+@answers(ok=Answer(media={CSV: str, XLSX: bytes}))
 @api.get("/renewal/projects/<int:project_id>/export")
 def export(path: ProjectPath, query: ExportQuery):  # type: ignore[no-untyped-def]
     """The progress tables: CSV (UTF-8 with BOM, for Excel) or XLSX with a sheet each."""

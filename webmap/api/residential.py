@@ -13,9 +13,11 @@ from geo.access import may_edit_compound
 from geo.accounts import audit
 from geo.codes import CommunityCode, StreetCode
 from geo.errors import Unprocessable
+from geo.residential.answers import Compound, Residential
 from geo.residential.three_parties import compound_parties, edit_compound, residential_stats
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_replica_session, get_session
+from webmap.openapi import answers
 from webmap.schemas import Schema
 
 api = APIBlueprint(
@@ -34,6 +36,7 @@ class ResidentialQuery(Schema):
     )
 
 
+@answers(Compound)
 @api.get("/compounds/<code>")
 def get_compound(path: CompoundPath):  # type: ignore[no-untyped-def]
     """A compound with its three parties (居委会, 业委会/物管委, 物业), party branch,
@@ -54,6 +57,7 @@ class CompoundEdit(Schema):
     commissioner: str | None = Field(None, max_length=64, description="staff only")
 
 
+@answers(Compound)
 @api.patch("/compounds/<code>")
 def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-untyped-def]
     """Edit a compound's three parties: staff of its area and its commissioner (who cannot
@@ -79,6 +83,7 @@ def _with_changes(s, code: str) -> dict:  # type: ignore[no-untyped-def, type-ar
     return out
 
 
+@answers(Residential)
 @api.get("/stats/residential")
 def get_residential(query: ResidentialQuery):  # type: ignore[no-untyped-def]
     """三方协同 indicators, each with numerator, denominator and rate (percent)."""

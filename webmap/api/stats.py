@@ -10,7 +10,9 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
 from geo.access import Caller, case_view
+from geo.answers import Search
 from geo.assign import locate
+from geo.cases.answers import Cockpit
 from geo.cases.dashboard import cockpit_stats
 from geo.cases.workflow import get_case
 from geo.errors import Forbidden, NotAuthenticated, Unprocessable
@@ -19,6 +21,7 @@ from geo.points import to_wgs84_point
 from geo.vocabulary import MAX_ID
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_replica_session, get_settings
+from webmap.openapi import answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
@@ -39,6 +42,7 @@ def _readable(caller: Caller, case: dict[str, Any]) -> bool:
     return True
 
 
+@answers(Cockpit)
 @api.get("/stats/cockpit")
 def stats():  # type: ignore[no-untyped-def]
     """Cases today, open, overdue, resolved within the time limit, by street and category,
@@ -47,6 +51,7 @@ def stats():  # type: ignore[no-untyped-def]
     return jsonify(cockpit_stats(get_replica_session(), caller.patterns()))
 
 
+@answers(Search)
 @api.get("/search")
 def search(query: SearchQuery):  # type: ignore[no-untyped-def]
     """What a grid worker types: a case number, an address or building name, or lon,lat."""

@@ -1,0 +1,74 @@
+"""The cases domain's answers, typed once: the API's description is generated from
+them (webmap/openapi.py), and the functions that build them are typed with them.
+
+TypedDicts from typing_extensions: pydantic reads them (for the API description) on Python
+3.11 only in that form."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired
+
+from typing_extensions import TypedDict
+
+from geo.answers import Assignment
+
+
+class CaseCategory(TypedDict):
+    code: str
+    name: str
+    sla_hours: NotRequired[float]
+
+
+class CaseReporter(TypedDict):
+    name: NotRequired[str | None]
+    phone: NotRequired[str | None]
+
+
+class CaseReceived(TypedDict):
+    lon: NotRequired[float]
+    lat: NotRequired[float]
+    crs: NotRequired[str]
+
+
+class CaseEventsItem(TypedDict):
+    kind: str
+    at: str
+    actor: NotRequired[str | None]
+    note: NotRequired[str | None]
+
+
+class Case(TypedDict):
+    id: int
+    status: str
+    status_label: NotRequired[str]
+    source: NotRequired[str]
+    description: NotRequired[str]
+    address: NotRequired[str | None]
+    category: CaseCategory
+    assignment: Assignment
+    reporter: NotRequired[CaseReporter]
+    received: NotRequired[CaseReceived]
+    created_at: str
+    updated_at: NotRequired[str]
+    due_at: NotRequired[str | None]
+    closed_at: NotRequired[str | None]
+    overdue: NotRequired[bool]
+    possible_duplicates: NotRequired[list[dict[str, Any]]]
+    events: list[CaseEventsItem]
+
+
+class BatchReportRejectedItem(TypedDict):
+    row: int
+    reason: str
+
+
+class BatchReport(TypedDict):
+    rows: int
+    accepted: int
+    rejected: list[BatchReportRejectedItem]
+    parts: NotRequired[list[dict[str, Any]]]
+    already_imported: NotRequired[list[dict[str, Any]]]
+    seconds: NotRequired[float]
+
+
+Cockpit = dict[str, Any]

@@ -1,0 +1,47 @@
+"""The coverage domain's answers, typed once: the API's description is generated from
+them (webmap/openapi.py), and the functions that build them are typed with them.
+
+TypedDicts from typing_extensions: pydantic reads them (for the API description) on Python
+3.11 only in that form."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired
+
+from typing_extensions import TypedDict
+
+
+class Coverage(TypedDict):
+    kind: str
+    threshold_m: float
+    network_limit_m: NotRequired[float]
+    facilities: NotRequired[int]
+    totals: dict[str, Any]
+    compounds: list[dict[str, Any]]
+    communities: list[dict[str, Any]]
+
+
+class Scenario(TypedDict):
+    kind: str
+    threshold_m: float
+    before: dict[str, Any]
+    after: dict[str, Any]
+    delta_households: int
+    changed: list[dict[str, Any]]
+
+
+class SuggestionSitesItem(TypedDict):
+    lon: float
+    lat: float
+    households_gained: int
+
+
+class Suggestion(TypedDict):
+    kind: str
+    threshold_m: float
+    k: int
+    method: NotRequired[str]
+    candidates: NotRequired[int]
+    sites: list[SuggestionSitesItem]
+    uncovered_households_before: NotRequired[int]
+    uncovered_households_after: NotRequired[int]

@@ -1,0 +1,180 @@
+"""The residential domain's answers, typed once: the API's description is generated from
+them (webmap/openapi.py), and the functions that build them are typed with them.
+
+TypedDicts from typing_extensions: pydantic reads them (for the API description) on Python
+3.11 only in that form."""
+
+from __future__ import annotations
+
+from typing import Any, NotRequired
+
+from typing_extensions import TypedDict
+
+from geo.answers import CodeName
+from geo.meetings.answers import MeetingSummary
+
+
+class CompoundThreeParties(TypedDict):
+    residents_committee: dict[str, Any]
+    owners_committee: dict[str, Any]
+    property: dict[str, Any]
+    party_org: dict[str, Any] | None
+    commissioner: str | None
+
+
+class CompoundRenewalProjectsItem(TypedDict):
+    id: int
+    name: str
+    rate_pct: NotRequired[float | None]
+
+
+class CompoundResidentialBuildingsItemElevator(TypedDict):
+    state: str
+    count: int
+    date: NotRequired[str | None]
+
+
+class CompoundResidentialBuildingsItem(TypedDict):
+    code: str
+    name: str
+    units: NotRequired[int | None]
+    floors: NotRequired[int | None]
+    households: int
+    year_built: NotRequired[int | None]
+    elevator: CompoundResidentialBuildingsItemElevator
+    stairwell_branch: NotRequired[CodeName | None]
+
+
+class Compound(TypedDict):
+    code: str
+    name: str
+    households: NotRequired[int]
+    compound_type: NotRequired[str]
+    open_cases: NotRequired[int]
+    changes: NotRequired[list[dict[str, Any]]]
+    three_parties: CompoundThreeParties
+    indicators: NotRequired[dict[str, Any]]
+    meetings: NotRequired[list[MeetingSummary]]
+    renewal_projects: NotRequired[list[CompoundRenewalProjectsItem]]
+    residential_buildings: NotRequired[list[CompoundResidentialBuildingsItem]]
+
+
+class ResidentialCommitteeFormation(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialOwnersCommittee(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialPropertyCoverageOld(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialServiceLevelOld(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialReelectionsDue(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialElevatorsAdded(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class ResidentialElevatorsRenewed(TypedDict):
+    numerator: int
+    denominator: int
+    rate: float | None
+
+
+class Residential(TypedDict):
+    compounds: int
+    committee_formation: ResidentialCommitteeFormation
+    owners_committee: ResidentialOwnersCommittee
+    property_coverage_old: NotRequired[ResidentialPropertyCoverageOld]
+    service_level_old: NotRequired[ResidentialServiceLevelOld]
+    reelections_due: NotRequired[ResidentialReelectionsDue]
+    elevators_added: NotRequired[ResidentialElevatorsAdded]
+    elevators_renewed: NotRequired[ResidentialElevatorsRenewed]
+    open_cases_per_100_households: NotRequired[dict[str, Any]]
+
+
+class RenewalProject(TypedDict):
+    id: int
+    name: str
+    compound: NotRequired[CodeName]
+    started_on: NotRequired[str]
+    mobilised_on: NotRequired[str]
+    last_signed_on: NotRequired[str | None]
+    buildings: NotRequired[int]
+    representatives: NotRequired[int]
+    households: int
+    signed: int
+    rate_pct: float | None
+    days: int | None
+
+
+class RenewalProgressBuildingsItem(TypedDict):
+    code: str
+    name: str
+    households: int
+    signed: int
+    rate_pct: float | None
+    representative: NotRequired[str | None]
+    group: NotRequired[str | None]
+    last_signed_on: NotRequired[str | None]
+
+
+class RenewalProgressGroupsItem(TypedDict):
+    name: str
+    buildings: list[str]
+    households: int
+    signed: int
+    rate_pct: float | None
+    complete: bool
+    last_signed_on: NotRequired[str | None]
+
+
+class RenewalProgressDailyItem(TypedDict):
+    date: str
+    since_mobilisation: int
+    signed: int
+    cumulative: int
+    rate_pct: float | None
+
+
+class RenewalProgress(TypedDict):
+    id: int
+    name: NotRequired[str]
+    compound: NotRequired[CodeName]
+    started_on: NotRequired[str]
+    mobilised_on: NotRequired[str]
+    last_signed_on: NotRequired[str | None]
+    representatives: NotRequired[int]
+    households: int
+    signed: int
+    rate_pct: float | None
+    days: int | None
+    building_count: NotRequired[int]
+    buildings: list[RenewalProgressBuildingsItem]
+    groups: list[RenewalProgressGroupsItem]
+    daily: list[RenewalProgressDailyItem]
+
+
+class SigningsReport(TypedDict):
+    accepted: int
+    rejected: list[dict[str, Any]]
