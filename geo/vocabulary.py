@@ -3,7 +3,7 @@ assignment's order, party organisation kinds, area kinds, roles, CRS names, spat
 ids. Each domain keeps its own words in geo/<domain>/words.py.
 
 SQL mirrors what it needs in geo/sql/definitions/10_vocabulary.sql (case_is_open,
-case_status_label) and 20_zones.sql (zone_polygons); tests/test_vocabulary.py holds them equal.
+case_status_label) and 20_zones.sql (zone_polygons); tests/core/test_vocabulary.py holds them equal.
 """
 
 from __future__ import annotations

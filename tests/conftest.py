@@ -212,7 +212,7 @@ def demo_url(cluster: Cluster) -> str:
             with progress.task("示范区", BUILD_STEPS, out=TERMINAL) as bar:
                 build_demo(s, fixtures.SETTINGS)
                 assert bar is not None
-                DEMO_BUILD["steps"] = bar.done  # tests/test_demo.py: the bar's count is right
+                DEMO_BUILD["steps"] = bar.done  # tests/data/test_demo.py: the bar's count is right
             s.commit()
     engine.dispose()
     return url

@@ -26,7 +26,7 @@ from geo.coverage.derived import refresh_all
 from geo.settings import load_settings
 
 # The defaults, whatever the environment says: tests state their settings. No rate limit: a
-# suite makes hundreds of requests a minute from one address (tests/test_limits.py has its own).
+# suite makes hundreds of requests a minute from one address (tests/web/test_limits.py has its own).
 SETTINGS = load_settings({"GRIDMAP_RATE_LIMIT": "off"})
 ORIGIN = (500_000.0, 3_352_000.0)  # EPSG:4549 metres, about 120.0°E 30.29°N
 TO_WGS = Transformer.from_crs(4549, 4326, always_xy=True)

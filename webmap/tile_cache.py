@@ -10,7 +10,7 @@ whose SQL reads the clock (cases: overdue, closed in the last 24 hours) are kept
 TIME_BUCKET_S besides.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
-through the catalogue (tests/test_tiles.py checks every one has the change triggers).
+through the catalogue (tests/web/test_tiles.py checks every one has the change triggers).
 """
 
 from __future__ import annotations

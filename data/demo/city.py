@@ -211,7 +211,7 @@ def _people_and_work(
     )
 
 
-# The steps a district's build marks (ops/progress.py): tests/test_demo.py counts them
+# The steps a district's build marks (ops/progress.py): tests/data/test_demo.py counts them
 BUILD_STEPS = 1 + len(GEOMETRY_TABLES) + 3 + 7 + len(DERIVED) + 5
 
 

@@ -1,4 +1,4 @@
--- The case vocabulary in SQL, mirroring geo/vocabulary.py (tests/test_vocabulary.py holds the
+-- The case vocabulary in SQL, mirroring geo/vocabulary.py (tests/core/test_vocabulary.py holds the
 -- two equal). Repeatable definitions: `gridmap migrate` re-applies this file whenever its text
 -- changes (geo/definitions.py).
 
@@ -30,7 +30,7 @@ END
 $$;
 
 -- Each party organisation kind's Chinese label, for the map layers (geo/vocabulary.py's
--- PARTY_ORG_KINDS; tests/test_vocabulary.py holds them equal).
+-- PARTY_ORG_KINDS; tests/core/test_vocabulary.py holds them equal).
 CREATE OR REPLACE FUNCTION party_org_kind_label(kind text) RETURNS text
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 SELECT CASE kind

@@ -6,7 +6,7 @@
 -- key. So a key holds a few rows, and a fold costs what the statement touched, never the whole
 -- table (a whole fold of the demo's 16,633 keys takes 60–160 ms; of a city's 180,000, seconds).
 -- A write costs 0.15–0.25 ms more than without tallies. The sums are exact at every snapshot.
--- geo/cases/sql/dashboard.sql reads them; tests/test_tallies.py recounts the cases and compares.
+-- geo/cases/sql/dashboard.sql reads them; tests/cases/test_tallies.py recounts the cases and compares.
 -- Repeatable definitions (geo/definitions.py).
 
 -- What one case adds to each count: all, open, done (resolved or closed, with its closing

@@ -75,7 +75,7 @@ def test_validate_exits_0_on_a_clean_database(cli_env) -> None:  # type: ignore[
 
 
 def test_cases_import_commits_good_rows_and_lists_bad_ones(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_batch import csv_body
+    from tests.cases.test_batch import csv_body
 
     f = tmp_path / "cases.csv"
     f.write_bytes(csv_body())

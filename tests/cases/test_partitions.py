@@ -22,8 +22,8 @@ from geo.errors import Conflict, Unprocessable
 from geo.meetings.meetings import get_meeting
 from geo.migrate import downgrade, upgrade
 from tests import fixtures
+from tests.cases.test_tallies import assert_tallies_equal_a_recount
 from tests.conftest import scratch_database
-from tests.test_tallies import assert_tallies_equal_a_recount
 
 LON, LAT = fixtures.m_point(100, 50)  # inside grid A
 
