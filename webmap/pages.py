@@ -29,7 +29,7 @@ from geo.errors import Forbidden, NotAuthenticated
 from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
 from layers.pages import COLORS, PAGES, PageSpec, kind_color
-from layers.registry import LayerSpec, layers_for
+from layers.registry import RESIDENTIAL_INDICATORS, LayerSpec, layers_for
 from webmap.auth import current_caller
 from webmap.db import get_read_session, get_settings
 from webmap.map_elements import (
@@ -194,6 +194,7 @@ def build_page(
         "map": m.get_name(),
         "district": settings.district_name,
         "colors": COLORS,
+        "indicators": [list(i) for i in RESIDENTIAL_INDICATORS],  # the cockpit's 居民小区 panel
     }
     root.header.add_child(page_config(config))
     # The tile decoder's modules, fetched with the other scripts (not one after another when

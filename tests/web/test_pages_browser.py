@@ -19,6 +19,7 @@ from sqlalchemy import text
 from werkzeug.serving import make_server
 
 from geo.settings import Settings, load_settings
+from layers.registry import RESIDENTIAL_INDICATORS
 from tests.chromium import ARGS, CHROMIUM
 from tests.fixtures import SETTINGS
 
@@ -441,6 +442,12 @@ def test_cockpit_residential_panel_shows_the_apis_figures_and_colours_communitie
     assert f"{c['rate']}%" in formed
     lifts = next(r for r in rows if r.startswith("加装电梯"))
     assert f"{stats['elevators_added']['numerator']}/" in lifts
+    # the panel's indicators are the registry's, labels included (no copy in cockpit.js)
+    labels = [label for _, label in RESIDENTIAL_INDICATORS]
+    shown = [next((lb for lb in labels if r.startswith(lb)), None) for r in rows]
+    listed = [lb for key, lb in RESIDENTIAL_INDICATORS if "numerator" in stats.get(key, {})]
+    assert [lb for lb in shown if lb] == listed
+    assert len(listed) == 7
     v.page.select_option("#gm-res-color", "elevators_added")
     v.until(
         "window[gridmap.config.map].hasLayer(gridmap.layers.residential_indicators) "

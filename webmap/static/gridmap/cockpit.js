@@ -39,16 +39,9 @@
     });
   };
   // The 居民小区 panel: the district's (or the cockpit's street's) indicators, each with its
-  // numerator and denominator; the select colours the communities by one of them.
-  const RESIDENTIAL = [
-    ["committee_formation", "业委会/物管委组建率"],
-    ["owners_committee", "业委会组建率"],
-    ["property_coverage_old", "老旧小区物业覆盖率"],
-    ["service_level_old", "老旧小区物业达丁级及以上"],
-    ["elevators_added", "加装电梯（台/单元）"],
-    ["elevators_renewed", "更新电梯（台/单元）"],
-    ["reelections_due", "90天内到期换届"],
-  ];
+  // numerator and denominator; the select colours the communities by one of them. Their keys
+  // and labels are the registry's (layers/registry.py RESIDENTIAL_INDICATORS), sent in the
+  // page config: none are copied here.
   function rows(id) {
     const table = document.getElementById(id);
     table.replaceChildren();
@@ -90,9 +83,9 @@
       const table = document.getElementById("gm-residential");
       const row = rows("gm-residential");
       row("小区", s.compounds, "");
-      for (const [key, label] of RESIDENTIAL) {
+      for (const [key, label] of gm.config.indicators || []) {
         const v = s[key];
-        if (!v) continue;
+        if (!v || v.numerator === undefined) continue; // by type: the rows below
         row(label, `${v.numerator}/${v.denominator}`, v.rate == null ? "–" : v.rate + "%");
       }
       for (const [type, v] of Object.entries(s.open_cases_per_100_households || {})) {
