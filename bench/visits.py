@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 from bench.districts import district  # noqa: E402
 from geo.business.routes import day_route  # noqa: E402
+from geo.business.settings import load_business_settings  # noqa: E402
 from geo.business.visits import business_stats, file_request  # noqa: E402
-from geo.settings import load_settings  # noqa: E402
 
 
 def main() -> None:
@@ -37,7 +37,7 @@ def main() -> None:
     ap.add_argument("--per-day", type=int, default=8)
     ap.add_argument("--commissioners", type=int, default=120)
     args = ap.parse_args()
-    gap = load_settings().visit_gap_days
+    gap = load_business_settings().visit_gap_days
     _, engine = district("gridmap")
     with Session(engine) as s:
         st = business_stats(s, "")

@@ -72,7 +72,7 @@ def generate(scale: int, force: bool) -> None:
 
 def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
     from data.bulk import is_empty, truncate_all
-    from data.demo.city import BUILD_STEPS
+    from data.demo.city import BUILD_STEPS, DISTRICT_TABLES
     from geo.migrate import upgrade
 
     upgrade(url)
@@ -81,7 +81,7 @@ def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
             if not force:
                 click.echo("the database already holds a district; use --force", err=True)
                 sys.exit(2)
-            truncate_all(session)
+            truncate_all(session, DISTRICT_TABLES)
         t0 = time.perf_counter()
         with progress.task("建设城区", BUILD_STEPS):
             report = builder(session)

@@ -11,42 +11,6 @@ import shapely
 from psycopg import sql
 from sqlalchemy.orm import Session
 
-ALL_TABLES = (  # every table a district build writes (accounts and keys stay)
-    "business_activities",
-    "meeting_agenda",
-    "meeting_actions",
-    "meetings",
-    "renewal_signings",
-    "renewal_buildings",
-    "renewal_projects",
-    "needs",
-    "visit_requests",
-    "visits",
-    "offers",
-    "firms",
-    "member_partners",
-    "partner_units",
-    "shops",
-    "party_members",
-    "residential_buildings",
-    "case_events",
-    "case_keys",
-    "cases",
-    "case_imports",
-    "workers",
-    "party_orgs",
-    "facilities",
-    "buildings",
-    "business_communities",
-    "compounds",
-    "open_blocks",
-    "grids",
-    "communities",
-    "streets",
-    "road_edges",
-    "districts",
-)
-
 
 def driver_connection(session: Session):  # type: ignore[no-untyped-def]
     """The psycopg connection under the session's current transaction."""
@@ -82,9 +46,9 @@ def copy_frame(
     return len(df)
 
 
-def truncate_all(session: Session) -> None:
+def truncate_all(session: Session, tables: Sequence[str]) -> None:
     stmt = sql.SQL("TRUNCATE {} RESTART IDENTITY CASCADE").format(
-        sql.SQL(", ").join(map(sql.Identifier, ALL_TABLES))
+        sql.SQL(", ").join(map(sql.Identifier, tables))
     )
     driver_connection(session).execute(stmt)
 

@@ -47,8 +47,6 @@ class Settings:
     """How long a sign-in lasts (the session cookie and its server-side record)."""
     audit_days: float
     """How long audit entries are kept (`gridmap audit --purge` deletes older ones)."""
-    visit_gap_days: int
-    """A firm gets at most one non-urgent visit in this many days (扫楼跑企, least disturbance)."""
     auth_proxy_header: str | None
     """A header naming the signed-in user, set by the government's unified identity service
     (统一身份认证) in front of us, e.g. X-Remote-User; None: no such service."""
@@ -126,7 +124,6 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
         session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),
         audit_days=float(e.get("GRIDMAP_AUDIT_DAYS", "180")),
-        visit_gap_days=int(e.get("GRIDMAP_VISIT_GAP_DAYS", "14")),
         auth_proxy_header=e.get("GRIDMAP_AUTH_PROXY_HEADER") or None,
         oidc_issuer=e.get("GRIDMAP_OIDC_ISSUER") or None,
         oidc_client_id=e.get("GRIDMAP_OIDC_CLIENT_ID") or None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Literal, get_args
 
 SRID = 4326  # storage: WGS84 degrees
-DISTRICT_TZ = "Asia/Shanghai"  # a district's days (a visit's, a signature's) are Beijing days
+DISTRICT_TZ = "Asia/Shanghai"  # a district's days (a meeting's, a signature's) are Beijing days
 METRIC_SRID = 4549  # CGCS2000 / 3-degree Gauss-Kruger CM 120E: lengths and areas in Hangzhou
 
 CrsName = Literal["wgs84", "gcj02", "bd09", "cgcs2000"]

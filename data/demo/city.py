@@ -30,12 +30,49 @@ from data.demo.targets import Targets
 from data.demo.visits import build_demo_visits
 from data.demo.xintiandi import build_business_history
 from geo.assign import assign_pending
+from geo.business.settings import load_business_settings
 from geo.cases.partitions import ensure_months
 from geo.coverage.derived import DERIVED, refresh_all
 from geo.coverage.network import prepare_network
 from geo.settings import Settings
 from geo.vocabulary import DISTRICT_TZ, METRIC_SRID
 from ops.progress import step
+
+DISTRICT_TABLES = (  # every table a district build writes (accounts and keys stay)
+    "business_activities",
+    "meeting_agenda",
+    "meeting_actions",
+    "meetings",
+    "renewal_signings",
+    "renewal_buildings",
+    "renewal_projects",
+    "needs",
+    "visit_requests",
+    "visits",
+    "offers",
+    "firms",
+    "member_partners",
+    "partner_units",
+    "shops",
+    "party_members",
+    "residential_buildings",
+    "case_events",
+    "case_keys",
+    "cases",
+    "case_imports",
+    "workers",
+    "party_orgs",
+    "facilities",
+    "buildings",
+    "business_communities",
+    "compounds",
+    "open_blocks",
+    "grids",
+    "communities",
+    "streets",
+    "road_edges",
+    "districts",
+)
 
 DEMO_SEED = 20261123
 BEIJING = ZoneInfo(DISTRICT_TZ)
@@ -204,7 +241,8 @@ def _people_and_work(
     )
     today = moment.astimezone(BEIJING).date()
     step("一年的走访")
-    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, settings.visit_gap_days))
+    gap = load_business_settings().visit_gap_days
+    report.counts.update(build_demo_visits(session, today, DEMO_SEED + 5, gap))
     step("商务社区活动")
     report.counts.update(
         build_business_history(session, today, DEMO_SEED + 7, settings.snap_distance_m)

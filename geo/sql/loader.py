@@ -1,7 +1,7 @@
 """SQL files shipped as package resources.
 
 A file is named by its place: `assignment` is geo/sql/assignment.sql (the core's), and
-`business/visits` is geo/business/sql/visits.sql (a domain's). It holds named queries (`-- name:
+`coverage/siting` is geo/coverage/sql/siting.sql (a domain's). It holds named queries (`-- name:
 insert_case`, looked up by name) and/or a script
 (`-- step: title` statements, always run whole and in order, e.g. a derived table's build).
 Parameters are bound (`:name`), never formatted in.
@@ -17,8 +17,8 @@ _SECTION = re.compile(r"^-- (name|step):[ \t]*(\S*)[^\n]*\n", re.MULTILINE)
 
 
 def sql_path(file: str) -> str:
-    """Where `file` lives under geo/: `assignment` → sql/assignment.sql, `business/visits` →
-    business/sql/visits.sql."""
+    """Where `file` lives under geo/: `assignment` → sql/assignment.sql, `coverage/siting` →
+    coverage/sql/siting.sql."""
     domain, _, name = file.rpartition("/")
     return f"{domain}/sql/{name}.sql" if domain else f"sql/{name}.sql"
 

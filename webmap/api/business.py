@@ -10,7 +10,8 @@ import datetime as dt
 from datetime import date
 from typing import Literal
 
-from flask import jsonify
+from flask import current_app, jsonify
+from flask.blueprints import BlueprintSetupState
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -27,6 +28,7 @@ from geo.business.answers import (
 )
 from geo.business.needs import assign, close, get_need, list_needs, matches
 from geo.business.routes import day_route
+from geo.business.settings import BusinessSettings, load_business_settings
 from geo.business.visits import (
     business_community,
     business_stats,
@@ -38,11 +40,22 @@ from geo.business.visits import (
 from geo.business.words import Department, NeedKind
 from geo.codes import BusinessCommunityCode, CreditCode, StreetCode
 from webmap.auth import allow, current_caller
-from webmap.db import get_read_session, get_session, get_settings
+from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("visits", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="visits")])
+
+
+@api.record_once
+def _read_settings(state: BlueprintSetupState) -> None:
+    """The domain's settings, read once as the app registers the API."""
+    state.app.extensions["gridmap.business"] = load_business_settings()
+
+
+def _settings() -> BusinessSettings:
+    settings: BusinessSettings = current_app.extensions["gridmap.business"]
+    return settings
 
 
 class NewRequest(Schema):
@@ -89,7 +102,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
         return jsonify(error="bad_request", message="latest is before earliest"), 400
     s = get_session()
     out = file_request(
-        s, body.model_dump(), caller.name, get_settings().visit_gap_days, district_today()
+        s, body.model_dump(), caller.name, _settings().visit_gap_days, district_today()
     )
     s.commit()
     return jsonify({**out, "visit": get_visit(s, out["visit_id"])}), 201
