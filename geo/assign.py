@@ -13,6 +13,7 @@ from psycopg.rows import namedtuple_row
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo import answers
 from geo.errors import Unprocessable
 from geo.sql.loader import query, script, to_driver
 
@@ -45,16 +46,16 @@ class Assignment:
     lat: float
     row: Any  # a row of assignment.sql's `named`
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self) -> answers.Assignment:
         return assignment_dict(self.row, self.lon, self.lat)
 
 
-def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
+def assignment_dict(r: Any, lon: float, lat: float) -> answers.Assignment:
     """The assignment as the API shows it (docs/architecture.md), from any row with these
     columns: street/community/grid _code and _name, zone_kind/_code/_name, party_org_code,
     party_name, party_kind, worker_id, worker_name, rule, outside, distance_m,
     residential_building_code/_name, stairwell_branch_code/_name."""
-    zone = (
+    zone: answers.AssignmentZone | None = (
         None
         if r.zone_kind is None
         else {"kind": r.zone_kind, "code": r.zone_code, "name": r.zone_name}
@@ -75,7 +76,7 @@ def assignment_dict(r: Any, lon: float, lat: float) -> dict[str, Any]:
     }
 
 
-def _named(code: str | None, name: str | None) -> dict[str, str | None] | None:
+def _named(code: str | None, name: str) -> answers.CodeName | None:
     return None if code is None else {"code": code, "name": name}
 
 

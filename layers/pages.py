@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from layers.registry import KIND_COLORS
+from layers.registry import KIND_COLORS, Page
 
 # Colours defined once. RAMP: grids by open cases (gridmap.js ramp); COVERAGE: a community's
 # covered share, from its lower bound in percent (planner.js).
@@ -55,8 +55,6 @@ COLORS: dict[str, object] = {
 }
 _RAMP: list[str] = COLORS["ramp"]  # type: ignore[assignment]
 _RATE: list[str] = COLORS["rate"]  # type: ignore[assignment]
-
-Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
 
 
 @dataclass(frozen=True)

@@ -298,7 +298,7 @@ def describe(app: Flask, generated: dict[str, Any]) -> dict[str, Any]:
             if path not in PUBLIC:
                 op["security"] = [{"apiKey": []}, {"session": []}]
             if (method, path) == ("post", "/api/v1/cases/batch"):
-                op["requestBody"] = BATCH_BODY
+                op["requestBody"] = copy.deepcopy(BATCH_BODY)
     doc["paths"].update(copy.deepcopy(EXTRA_PATHS))
     doc.setdefault("tags", []).extend(
         [{"name": "open311", "description": "Open311 GeoReport v2"}, {"name": "operations"}]

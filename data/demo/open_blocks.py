@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from data.demo import names
 from geo.assign import assign_pending
 from geo.cases.partitions import ensure_months
+from geo.open_blocks.words import BLOCK_RULES
 
 TRADES = ("餐饮", "小吃", "服装", "便利店", "水果", "理发", "茶饮", "五金", "药店", "花店")
 PUBLISHED = {
@@ -178,7 +179,8 @@ def _breaches(
     for s in shops:
         if rng.random() > 0.08:
             continue
-        category = "outdoor_display" if rng.random() < 0.6 else "frontage_duty"
+        rule = "一米红线" if rng.random() < 0.6 else "门前三包"
+        category = BLOCK_RULES[rule][0]
         at = now - timedelta(days=float(rng.uniform(0, 365)))
         closed = at < now - timedelta(days=3)
         rows.append(
@@ -186,8 +188,7 @@ def _breaches(
                 "lon": s["x"],
                 "lat": s["y"],
                 "cat": category,
-                "text": str(s["name"])
-                + ("占道外摆" if category == "outdoor_display" else "门前三包不落实"),
+                "text": str(s["name"]) + ("占道外摆" if rule == "一米红线" else "门前三包不落实"),
                 "status": "closed" if closed else "assigned",
                 "at": at,
                 "closed_at": at + timedelta(hours=float(rng.uniform(2, 40))) if closed else None,

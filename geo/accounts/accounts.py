@@ -18,6 +18,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.accounts import answers
 from geo.accounts.audit import record
 from geo.codes import area_kind_of
 from geo.errors import BadInput, Conflict, NotAuthenticated, TooManyAttempts
@@ -42,7 +43,7 @@ class Account:
     must_change_password: bool = False
     csrf_token: str | None = field(default=None, compare=False)
 
-    def as_dict(self) -> dict[str, object]:
+    def as_dict(self) -> answers.Account:
         return {
             "username": self.username,
             "display_name": self.display_name,

@@ -32,7 +32,9 @@ class Visit(TypedDict):
     needs: NotRequired[list[int]]
 
 
-class VisitRequest(TypedDict):
+class VisitRequestFiled(TypedDict):
+    """A request as filed: the visit it joined or made."""
+
     id: int
     firm: str
     department: str
@@ -42,6 +44,9 @@ class VisitRequest(TypedDict):
     urgent: NotRequired[bool]
     visit_id: int
     joined: bool
+
+
+class VisitRequest(VisitRequestFiled):
     visit: Visit
 
 

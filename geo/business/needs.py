@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.business.answers import Need, Offer
 from geo.business.routes import distances
 from geo.business.words import NEED_KINDS, NEED_STATUSES, OFFER_KINDS, SETTLED_LEVELS
 from geo.errors import Conflict, NotFound, Unprocessable
@@ -19,7 +20,7 @@ def _q(name: str) -> Any:
     return text(query("business/needs", name))
 
 
-def _need(r: Any) -> dict[str, Any]:
+def _need(r: Any) -> Need:
     return {
         "id": int(r.id),
         "kind": r.kind,
@@ -42,19 +43,19 @@ def _need(r: Any) -> dict[str, Any]:
 
 def list_needs(
     session: Session, prefix: str, status: str | None, kind: str | None, limit: int
-) -> list[dict[str, Any]]:
+) -> list[Need]:
     params = {"prefix": prefix, "status": status, "kind": kind, "limit": limit}
     return [_need(r) for r in session.execute(_q("list"), params)]
 
 
-def get_need(session: Session, need_id: int) -> dict[str, Any]:
+def get_need(session: Session, need_id: int) -> Need:
     r = session.execute(_q("one"), {"id": need_id}).one_or_none()
     if r is None:
         raise NotFound(f"no need {need_id}")
     return _need(r)
 
 
-def matches(session: Session, need_id: int, k: int = 8) -> list[dict[str, Any]]:
+def matches(session: Session, need_id: int, k: int = 8) -> list[Offer]:
     """Offers answering the need's category: those with a place nearest first by walking
     metres from the firm's building (over the coverage graph), then those without one."""
     n = session.execute(_q("one"), {"id": need_id}).one_or_none()
@@ -68,7 +69,7 @@ def matches(session: Session, need_id: int, k: int = 8) -> list[dict[str, Any]]:
     if placed:
         d, _ = distances(session, [(n.lon, n.lat)] + [(o.lon, o.lat) for o in placed])
         walk = {int(o.id): d[0][i + 1] for i, o in enumerate(placed)}
-    out = [
+    out: list[Offer] = [
         {
             "id": int(o.id),
             "kind": o.kind,

@@ -19,6 +19,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.business.answers import DayRoute, DayRouteStopsItem
 from geo.errors import NotFound
 from geo.sql.loader import query
 
@@ -161,7 +162,7 @@ def best_order(d: list[list[float]]) -> list[int]:
     return order if tour_length(d, order) <= tour_length(d, filing) else filing
 
 
-def day_route(session: Session, username: str, day: Any) -> dict[str, Any]:
+def day_route(session: Session, username: str, day: Any) -> DayRoute:
     """A commissioner's visits on a day: the ordered stops, `route_m`, and `filing_order_m`
     for the same stops walked in the order their requests were filed."""
     c = session.execute(
@@ -177,7 +178,7 @@ def day_route(session: Session, username: str, day: Any) -> dict[str, Any]:
     d, nodes = distances(session, points) if visits else ([[0.0]], [])
     order = best_order(d)
     path = path_geojson(session, [nodes[k] for k in [0, *order, 0]]) if visits else None
-    stops = [
+    stops: list[DayRouteStopsItem] = [
         {
             "seq": i + 1,
             "visit_id": int(visits[k - 1].id),

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.business.answers import BusinessCommunity, BusinessStats, Visit, VisitRequestFiled
 from geo.business.words import NEED_CATEGORIES
 from geo.errors import Conflict, NotFound, Unprocessable
 from geo.sql.loader import query
@@ -72,7 +73,7 @@ def _pick_day(
 
 def file_request(
     session: Session, req: dict[str, Any], actor: str, gap_days: int, today: date
-) -> dict[str, Any]:
+) -> VisitRequestFiled:
     """File a visit request (firm, department, purpose, earliest, latest, urgent); return the
     request with `visit_id` and whether it `joined` a visit already planned."""
     firm = session.execute(_q("firm"), {"firm": req["firm"]}).one_or_none()
@@ -130,10 +131,20 @@ def file_request(
     request_id = session.execute(
         _q("insert_request"), {**req, "visit_id": visit_id, "actor": actor}
     ).scalar_one()
-    return {"id": int(request_id), **req, "visit_id": int(visit_id), "joined": joined is not None}
+    return {
+        "id": int(request_id),
+        "firm": req["firm"],
+        "department": req["department"],
+        "purpose": req["purpose"],
+        "earliest": str(req["earliest"]),  # a date or its ISO text
+        "latest": str(req["latest"]),
+        "urgent": bool(req.get("urgent", False)),
+        "visit_id": int(visit_id),
+        "joined": joined is not None,
+    }
 
 
-def get_visit(session: Session, visit_id: int) -> dict[str, Any]:
+def get_visit(session: Session, visit_id: int) -> Visit:
     v = session.execute(_q("visit"), {"id": visit_id}).one_or_none()
     if v is None:
         raise NotFound(f"no visit {visit_id}")
@@ -176,7 +187,7 @@ def record_outcome(
     ]
 
 
-def business_stats(session: Session, prefix: str) -> dict[str, Any]:
+def business_stats(session: Session, prefix: str) -> BusinessStats:
     """The business side's figures for buildings whose code begins prefix: requests against
     visits (the disturbance saved), visits per firm per month, needs closed and where."""
     r = session.execute(_q("business_stats"), {"prefix": prefix}).one()
@@ -207,7 +218,7 @@ def business_stats(session: Session, prefix: str) -> dict[str, Any]:
     }
 
 
-def business_community(session: Session, code: str) -> dict[str, Any]:
+def business_community(session: Session, code: str) -> BusinessCommunity:
     """A business community with its buildings, firms and the figures of its first year (from
     its founding date; none known: the last 365 days)."""
     r = session.execute(_q("business_community"), {"code": code}).one_or_none()

@@ -30,15 +30,23 @@ class CaseReceived(TypedDict):
     crs: NotRequired[str]
 
 
-class CaseEventsItem(TypedDict):
-    kind: str
-    at: str
-    actor: NotRequired[str | None]
-    note: NotRequired[str | None]
+# "from" is a keyword: the functional form
+CaseEventsItem = TypedDict(
+    "CaseEventsItem",
+    {
+        "kind": str,
+        "at": str,
+        "actor": str | None,
+        "note": str | None,
+        "from": str | None,  # the status before, for a transition
+        "to": str | None,
+    },
+)
 
 
 class Case(TypedDict):
     id: int
+    public_token: NotRequired[str]
     status: str
     status_label: NotRequired[str]
     source: NotRequired[str]

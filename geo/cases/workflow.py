@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from geo.assign import assignment_dict, locate
+from geo.cases.answers import Case
 from geo.cases.partitions import in_months
 from geo.db import driver
 from geo.errors import Conflict, NotFound, Unprocessable
@@ -241,7 +242,7 @@ def case_place(session: Session, case_id: int) -> tuple[str | None, str | None]:
     return row.grid_code, row.zone_code
 
 
-def get_case(session: Session, case_id: int, full_reporter: bool = False) -> dict[str, Any] | None:
+def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Case | None:
     """The case as the API shows it; reporter masked unless full_reporter."""
     r = session.execute(_q("get"), {"id": case_id}).one_or_none()
     if r is None:

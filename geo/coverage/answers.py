@@ -19,6 +19,16 @@ class Coverage(TypedDict):
     totals: dict[str, Any]
     compounds: list[dict[str, Any]]
     communities: list[dict[str, Any]]
+    gaps: NotRequired[list[dict[str, Any]]]  # the largest compounds left uncovered
+
+
+class ScenarioDelta(TypedDict):
+    """What adding sites changes: totals before and after, the compounds newly covered."""
+
+    before: dict[str, Any]
+    after: dict[str, Any]
+    delta_households: int
+    changed: list[dict[str, Any]]
 
 
 class Scenario(TypedDict):
@@ -34,6 +44,8 @@ class SuggestionSitesItem(TypedDict):
     lon: float
     lat: float
     households_gained: int
+    label: NotRequired[str | None]
+    compounds: NotRequired[list[str]]  # those it newly covers
 
 
 class Suggestion(TypedDict):

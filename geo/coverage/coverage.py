@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.coverage.answers import Coverage, Scenario, ScenarioDelta
 from geo.coverage.freshness import built_reach, require_fresh
 from geo.errors import Unprocessable
 from geo.sql.loader import query
@@ -100,7 +101,7 @@ def coverage(
     threshold_m: float,
     add: Sequence[Site] = (),
     remove: Iterable[str] = (),
-) -> dict[str, Any]:
+) -> Coverage:
     """Per compound, per community and in total: households within threshold_m (network)."""
     reach_m = built_reach(session)
     _check_threshold(threshold_m, reach_m)
@@ -180,7 +181,7 @@ def _pct(part: float, whole: float) -> float:
     return round(100.0 * part / whole, 1) if whole else 0.0
 
 
-def add_sites_delta(session: Session, base: dict[str, Any], add: Sequence[Site]) -> dict[str, Any]:
+def add_sites_delta(session: Session, base: Coverage, add: Sequence[Site]) -> ScenarioDelta:
     """Households newly covered by adding sites to the situation `base` (a coverage() result)
     describes: only the new sites are looked up, so a delta costs a fraction of a full run."""
     threshold_m = base["threshold_m"]
@@ -221,7 +222,7 @@ def scenario(
     threshold_m: float,
     add: Sequence[Site] = (),
     remove: Iterable[str] = (),
-) -> dict[str, Any]:
+) -> Scenario:
     """Coverage with sites added or facilities removed, beside the stored situation.
 
     Nothing stored changes: sites and removals are parameters of the query only. Adding sites
@@ -230,7 +231,15 @@ def scenario(
     base = coverage(session, kind, threshold_m)
     remove = list(remove)
     if add and not remove:
-        return {"kind": kind, "threshold_m": threshold_m, **add_sites_delta(session, base, add)}
+        delta = add_sites_delta(session, base, add)
+        return {
+            "kind": kind,
+            "threshold_m": threshold_m,
+            "before": delta["before"],
+            "after": delta["after"],
+            "delta_households": delta["delta_households"],
+            "changed": delta["changed"],
+        }
     new = coverage(session, kind, threshold_m, add, remove)
     before = {c["code"]: c["covered"] for c in base["compounds"]}
     changed = [

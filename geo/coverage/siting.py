@@ -8,11 +8,11 @@ by a candidate within threshold_m metres along the network, snap legs included.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.coverage.answers import Suggestion, SuggestionSitesItem
 from geo.coverage.coverage import Site, coverage, reach_table
 from geo.sql.loader import query
 
@@ -21,7 +21,7 @@ CANDIDATES = query("coverage/siting", "candidates")
 
 def suggest(
     session: Session, kind: str, threshold_m: float, k: int, candidates: Sequence[Site] = ()
-) -> dict[str, Any]:
+) -> Suggestion:
     """Greedy maximal coverage: k new sites among candidates that cover the most households
     not covered today. Greedy is within 1 − 1/e (63 %) of the optimum for this problem.
 
@@ -32,7 +32,7 @@ def suggest(
     if not candidates:
         candidates = [Site(r.lon, r.lat, r.name) for r in session.execute(text(CANDIDATES))]
     reach = _candidate_reach(session, candidates, threshold_m, set(uncovered))
-    picked: list[dict[str, Any]] = []
+    picked: list[SuggestionSitesItem] = []
     left = dict(uncovered)
     for _ in range(k):
         best = max(

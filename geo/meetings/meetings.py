@@ -10,7 +10,6 @@ event of the case ("小事快办、急事速议、难事共推").
 from __future__ import annotations
 
 import json
-from datetime import date
 from typing import Any
 
 from sqlalchemy import text
@@ -18,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from geo.cases.workflow import record_event, transition
 from geo.errors import Conflict, NotFound, Unprocessable
+from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
 from geo.meetings.words import MEETING_OUTCOMES, MEETING_SIDES, MEETING_STATUSES
 from geo.sql.loader import query
 from geo.vocabulary import STATUS_LABELS
@@ -152,11 +152,7 @@ def _agenda(session: Session, meeting_id: int) -> list[int]:
     return [int(r[0]) for r in session.execute(_q("agenda_cases"), {"id": meeting_id})]
 
 
-def _day(d: date | None) -> str | None:
-    return d.isoformat() if d else None
-
-
-def get_meeting(session: Session, meeting_id: int) -> dict[str, Any]:
+def get_meeting(session: Session, meeting_id: int) -> Meeting:
     m = session.execute(_q("get"), {"id": meeting_id}).one_or_none()
     if m is None:
         raise NotFound(f"no meeting {meeting_id}")
@@ -171,7 +167,7 @@ def get_meeting(session: Session, meeting_id: int) -> dict[str, Any]:
                 "id": a.id,
                 "action": a.action,
                 "owner": a.owner,
-                "due_on": _day(a.due_on),
+                "due_on": a.due_on.isoformat(),  # NOT NULL
                 "status": a.status,
                 "overdue": bool(a.overdue),
                 "done_at": a.done_at.isoformat() if a.done_at else None,
@@ -194,12 +190,12 @@ def get_meeting(session: Session, meeting_id: int) -> dict[str, Any]:
     }
 
 
-def summary(m: Any) -> dict[str, Any]:
+def summary(m: Any) -> MeetingSummary:
     """A meeting as a list shows it."""
     return {
         "id": int(m.id),
         "kind": m.kind,
-        "held_on": _day(m.held_on),
+        "held_on": m.held_on.isoformat(),  # NOT NULL
         "topic": m.topic,
         "topic_class": m.topic_class,
         "status": m.status,
@@ -217,7 +213,7 @@ def list_meetings(
     topic_class: str | None,
     status: str | None,
     limit: int,
-) -> list[dict[str, Any]]:
+) -> list[MeetingSummary]:
     params = {
         "prefix": prefix,
         "place_kind": place_kind,
@@ -228,12 +224,12 @@ def list_meetings(
     return [summary(m) for m in session.execute(_q("list"), params)]
 
 
-def compound_meetings(session: Session, code: str, limit: int = 10) -> list[dict[str, Any]]:
+def compound_meetings(session: Session, code: str, limit: int = 10) -> list[MeetingSummary]:
     """A compound's recent meetings, at the compound or one of its buildings."""
     return [summary(m) for m in session.execute(_q("of_compound"), {"code": code, "limit": limit})]
 
 
-def meeting_counts(session: Session, prefix: str) -> dict[str, Any]:
+def meeting_counts(session: Session, prefix: str) -> MeetingCounts:
     """Meetings at places whose code begins prefix, by place kind, topic class, outcome and
     status, and their follow-up actions open, done and overdue."""
     out: dict[str, dict[str, int]] = {
@@ -245,4 +241,11 @@ def meeting_counts(session: Session, prefix: str) -> dict[str, Any]:
     }
     for r in session.execute(_q("counts"), {"prefix": prefix}):
         out[r.dim][r.key] = int(r.n)
-    return {"total": sum(out["status"].values()), **{f"by_{k}": v for k, v in out.items()}}
+    return {
+        "total": sum(out["status"].values()),
+        "by_place_kind": out["place_kind"],
+        "by_topic_class": out["topic_class"],
+        "by_outcome": out["outcome"],
+        "by_status": out["status"],
+        "by_actions": out["actions"],
+    }

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from geo.cases.workflow import mask_name
 from geo.errors import NotFound
 from geo.meetings.meetings import list_meetings
+from geo.open_blocks.answers import BlockStats, OpenBlock
 from geo.open_blocks.words import BLOCK_RULES
 from geo.sql.loader import query
 
@@ -25,7 +26,7 @@ def _pct(a: int, b: int) -> float | None:
     return round(100.0 * a / b, 2) if b else None
 
 
-def block_detail(session: Session, code: str, personal: bool) -> dict[str, Any]:
+def block_detail(session: Session, code: str, personal: bool) -> OpenBlock:
     """The block; members' names in full only for `personal` callers (as reporters)."""
     b = session.execute(_q("block"), {"code": code}).one_or_none()
     if b is None:
@@ -56,7 +57,7 @@ def block_detail(session: Session, code: str, personal: bool) -> dict[str, Any]:
         "party_members": [
             {
                 "code": m.code,
-                "name": m.name if personal else mask_name(m.name),
+                "name": m.name if personal else (mask_name(m.name) or ""),
                 "mobile": bool(m.mobile),
                 "shops": m.shops,
                 "partners": list(m.partners),
@@ -73,7 +74,7 @@ def block_detail(session: Session, code: str, personal: bool) -> dict[str, Any]:
     }
 
 
-def block_stats(session: Session, prefix: str) -> dict[str, Any]:
+def block_stats(session: Session, prefix: str) -> BlockStats:
     r = session.execute(_q("stats"), {"prefix": prefix}).one()
     return {
         "blocks": int(r.blocks),

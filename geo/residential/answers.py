@@ -48,6 +48,7 @@ class CompoundResidentialBuildingsItem(TypedDict):
 class Compound(TypedDict):
     code: str
     name: str
+    community: NotRequired[CodeName]
     households: NotRequired[int]
     compound_type: NotRequired[str]
     open_cases: NotRequired[int]
@@ -59,43 +60,9 @@ class Compound(TypedDict):
     residential_buildings: NotRequired[list[CompoundResidentialBuildingsItem]]
 
 
-class ResidentialCommitteeFormation(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
+class Rate(TypedDict):
+    """An indicator: numerator of denominator, and the rate (percent, or per 100 households)."""
 
-
-class ResidentialOwnersCommittee(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
-
-
-class ResidentialPropertyCoverageOld(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
-
-
-class ResidentialServiceLevelOld(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
-
-
-class ResidentialReelectionsDue(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
-
-
-class ResidentialElevatorsAdded(TypedDict):
-    numerator: int
-    denominator: int
-    rate: float | None
-
-
-class ResidentialElevatorsRenewed(TypedDict):
     numerator: int
     denominator: int
     rate: float | None
@@ -103,14 +70,14 @@ class ResidentialElevatorsRenewed(TypedDict):
 
 class Residential(TypedDict):
     compounds: int
-    committee_formation: ResidentialCommitteeFormation
-    owners_committee: ResidentialOwnersCommittee
-    property_coverage_old: NotRequired[ResidentialPropertyCoverageOld]
-    service_level_old: NotRequired[ResidentialServiceLevelOld]
-    reelections_due: NotRequired[ResidentialReelectionsDue]
-    elevators_added: NotRequired[ResidentialElevatorsAdded]
-    elevators_renewed: NotRequired[ResidentialElevatorsRenewed]
-    open_cases_per_100_households: NotRequired[dict[str, Any]]
+    committee_formation: Rate
+    owners_committee: Rate
+    property_coverage_old: NotRequired[Rate]
+    service_level_old: NotRequired[Rate]
+    reelections_due: NotRequired[Rate]
+    elevators_added: NotRequired[Rate]
+    elevators_renewed: NotRequired[Rate]
+    open_cases_per_100_households: NotRequired[dict[str, Rate]]  # by compound type
 
 
 class RenewalProject(TypedDict):

@@ -13,6 +13,13 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.errors import NotFound
+from geo.residential.answers import (
+    RenewalProgress,
+    RenewalProgressBuildingsItem,
+    RenewalProgressDailyItem,
+    RenewalProgressGroupsItem,
+    RenewalProject,
+)
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ
 
@@ -31,13 +38,13 @@ def _day(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def _summary(p: Any) -> dict[str, Any]:
+def _summary(p: Any) -> RenewalProject:
     return {
         "id": int(p.id),
         "name": p.name,
         "compound": {"code": p.compound_code, "name": p.compound_name},
-        "started_on": _day(p.started_on),
-        "mobilised_on": _day(p.mobilised_on),
+        "started_on": p.started_on.isoformat(),  # NOT NULL
+        "mobilised_on": p.mobilised_on.isoformat(),  # NOT NULL
         "last_signed_on": _day(p.last_signed_on),
         "buildings": p.buildings,
         "representatives": p.representatives,
@@ -48,18 +55,18 @@ def _summary(p: Any) -> dict[str, Any]:
     }
 
 
-def list_projects(session: Session, prefix: str = "") -> list[dict[str, Any]]:
+def list_projects(session: Session, prefix: str = "") -> list[RenewalProject]:
     """Projects of compounds whose community's code begins prefix ('': all)."""
     rows = session.execute(_q("projects"), {"id": None, "prefix": prefix})
     return [_summary(p) for p in rows]
 
 
-def project(session: Session, project_id: int) -> dict[str, Any]:
+def project(session: Session, project_id: int) -> RenewalProgress:
     """A project's progress: totals, per building, per work group, and the daily series."""
     p = session.execute(_q("projects"), {"id": project_id, "prefix": ""}).one_or_none()
     if p is None:
         raise NotFound(f"no renewal project {project_id}")
-    buildings = [
+    buildings: list[RenewalProgressBuildingsItem] = [
         {
             "code": b.code,
             "name": b.name,
@@ -72,22 +79,30 @@ def project(session: Session, project_id: int) -> dict[str, Any]:
         }
         for b in session.execute(_q("buildings"), {"id": project_id})
     ]
-    groups: dict[str, dict[str, Any]] = {}
+    groups: dict[str, RenewalProgressGroupsItem] = {}
     for b in buildings:
         g = groups.setdefault(
             b["group"] or "未分组",
-            {"name": b["group"] or "未分组", "buildings": [], "households": 0, "signed": 0},
+            {
+                "name": b["group"] or "未分组",
+                "buildings": [],
+                "households": 0,
+                "signed": 0,
+                "rate_pct": None,
+                "complete": False,
+            },
         )
         g["buildings"].append(b["name"])
         g["households"] += b["households"]
         g["signed"] += b["signed"]
-        if b["last_signed_on"] and b["last_signed_on"] > g.get("last_signed_on", ""):
-            g["last_signed_on"] = b["last_signed_on"]
+        last = b.get("last_signed_on")
+        if last and last > (g.get("last_signed_on") or ""):
+            g["last_signed_on"] = last
     for g in groups.values():
         g["rate_pct"] = _pct(g["signed"], g["households"])
         g["complete"] = g["signed"] >= g["households"] > 0
         g.setdefault("last_signed_on", None)
-    daily = [
+    daily: list[RenewalProgressDailyItem] = [
         {
             "date": d.day.isoformat(),
             "since_mobilisation": d.since_mobilisation,
@@ -97,8 +112,19 @@ def project(session: Session, project_id: int) -> dict[str, Any]:
         }
         for d in session.execute(_q("daily"), {"id": project_id})
     ]
+    s = _summary(p)  # its `buildings` is a count; here they are listed
     return {
-        **_summary(p),
+        "id": s["id"],
+        "name": s["name"],
+        "compound": s["compound"],
+        "started_on": s["started_on"],
+        "mobilised_on": s["mobilised_on"],
+        "last_signed_on": s["last_signed_on"],
+        "representatives": s["representatives"],
+        "households": s["households"],
+        "signed": s["signed"],
+        "rate_pct": s["rate_pct"],
+        "days": s["days"],
         "buildings": buildings,
         "building_count": len(buildings),
         "groups": list(groups.values()),  # in the order of their first building

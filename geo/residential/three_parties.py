@@ -12,12 +12,13 @@ from sqlalchemy.orm import Session
 
 from geo.errors import NotFound, Unprocessable
 from geo.meetings.meetings import compound_meetings
+from geo.residential.answers import Compound, Rate, Residential
 from geo.residential.renewal import list_projects
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ
 
 
-def _rate(numerator: int, denominator: int, per: float = 100.0) -> dict[str, Any]:
+def _rate(numerator: int, denominator: int, per: float = 100.0) -> Rate:
     return {
         "numerator": int(numerator),
         "denominator": int(denominator),
@@ -25,7 +26,7 @@ def _rate(numerator: int, denominator: int, per: float = 100.0) -> dict[str, Any
     }
 
 
-def residential_stats(session: Session, prefix: str) -> dict[str, Any]:
+def residential_stats(session: Session, prefix: str) -> Residential:
     """The indicators of the compounds whose community's code begins `prefix` (a street's or
     a community's code; '': the district)."""
     r = session.execute(
@@ -54,7 +55,7 @@ def _day(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def compound_parties(session: Session, code: str) -> dict[str, Any]:
+def compound_parties(session: Session, code: str) -> Compound:
     r = session.execute(
         text(query("residential/residential", "compound")), {"code": code}
     ).one_or_none()

@@ -13,7 +13,7 @@ LEFT JOIN LATERAL (
 ) s ON true
 LEFT JOIN (  -- rule breaches of the last year, counted once for every block
     SELECT zone_code, count(*) AS n FROM cases
-    WHERE zone_kind = 'open_block' AND category_code IN ('outdoor_display', 'frontage_duty')
+    WHERE zone_kind = 'open_block' AND category_code = ANY(block_breach_categories())
       AND created_at > now() - interval '365 days'
     GROUP BY zone_code
 ) br ON br.zone_code = o.code

@@ -217,3 +217,12 @@ def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-u
     assert "unknown partner_code 'P9'" in report.rejected[0]["reason"]
     mobile = session.execute(text("SELECT mobile FROM party_members WHERE code = 'M3'")).scalar()
     assert mobile is True
+
+
+def test_the_sql_breach_categories_are_the_block_rules_categories(session: Session) -> None:
+    """block_breach_categories() (the SQL that counts breaches) says what BLOCK_RULES says."""
+    from geo.open_blocks.words import BLOCK_RULES, BREACH_CATEGORIES
+
+    in_sql = session.execute(text("SELECT block_breach_categories()")).scalar_one()
+    assert list(in_sql) == list(BREACH_CATEGORIES)
+    assert set(BREACH_CATEGORIES) == {c for cs in BLOCK_RULES.values() for c in cs}

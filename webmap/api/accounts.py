@@ -73,7 +73,7 @@ def get_session_account():  # type: ignore[no-untyped-def]
     caller = signed_in()
     assert isinstance(caller.account, records.Account)
     out = caller.account.as_dict()
-    if caller.via == "session":
+    if caller.via == "session" and caller.account.csrf_token:
         out["csrf_token"] = caller.account.csrf_token
     return jsonify(out)
 

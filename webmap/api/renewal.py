@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Literal
 
@@ -130,7 +131,7 @@ SHEETS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
-def _table(p: dict[str, Any], key: str) -> pd.DataFrame:
+def _table(p: Mapping[str, Any], key: str) -> pd.DataFrame:
     _, columns = SHEETS[key]
     df = pd.DataFrame(p[key], columns=list(columns))
     if key == "groups":

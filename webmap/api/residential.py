@@ -8,6 +8,7 @@ from typing import Literal
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ConfigDict, Field
+from sqlalchemy.orm import Session
 
 from geo.access import may_edit_compound
 from geo.accounts import audit
@@ -73,7 +74,7 @@ def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-u
     return jsonify(_with_changes(s, path.code))
 
 
-def _with_changes(s, code: str) -> dict:  # type: ignore[no-untyped-def, type-arg]
+def _with_changes(s: Session, code: str) -> Compound:
     """The compound, and who changed its three parties when (the audit log, newest first)."""
     out = compound_parties(s, code)
     out["changes"] = [

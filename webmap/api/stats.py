@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from typing import Any
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -12,7 +11,7 @@ from pydantic import Field
 from geo.access import Caller, case_view
 from geo.answers import Search
 from geo.assign import locate
-from geo.cases.answers import Cockpit
+from geo.cases.answers import Case, Cockpit
 from geo.cases.dashboard import cockpit_stats
 from geo.cases.workflow import get_case
 from geo.errors import Forbidden, NotAuthenticated, Unprocessable
@@ -32,11 +31,11 @@ class SearchQuery(Schema):
     q: str = Field(min_length=1, max_length=100, description="case id, place name, or lon,lat")
 
 
-def _readable(caller: Caller, case: dict[str, Any]) -> bool:
+def _readable(caller: Caller, case: Case) -> bool:
     """Search finds a case (masked) only where the caller may read it."""
-    a = case["assignment"]
+    grid, zone = case["assignment"]["grid"], case["assignment"]["zone"]
     try:
-        case_view(caller, (a["grid"] or {}).get("code"), (a["zone"] or {}).get("code"))
+        case_view(caller, grid["code"] if grid else None, zone["code"] if zone else None)
     except (Forbidden, NotAuthenticated):
         return False
     return True

@@ -38,7 +38,7 @@ SELECT category_code, count(*)::int AS cases,
        count(*) FILTER (WHERE case_is_open(status))::int AS open
 FROM cases
 WHERE zone_kind = 'open_block' AND zone_code = :code
-  AND category_code IN ('outdoor_display', 'frontage_duty')
+  AND category_code = ANY(block_breach_categories())
   AND created_at > now() - interval '365 days'
 GROUP BY category_code;
 
@@ -53,7 +53,7 @@ SELECT count(*) AS blocks,
            AS mobile_members,
        (SELECT count(*) FROM cases c WHERE c.zone_kind = 'open_block'
         AND c.zone_code LIKE :prefix || '%'
-        AND c.category_code IN ('outdoor_display', 'frontage_duty')
+        AND c.category_code = ANY(block_breach_categories())
         AND c.created_at > now() - interval '365 days')::int AS breaches,
        (SELECT count(*) FROM meetings m WHERE m.place_kind = 'open_block'
         AND m.place_code LIKE :prefix || '%')::int AS meetings
