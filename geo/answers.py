@@ -1,6 +1,9 @@
-"""The core's answers, typed once: a point's assignment, a layer's features, the layers, search.
+"""The answers of the API, typed once: the core's here (a point's assignment, a layer's
+features, the layers, search), each domain's in geo/<domain>/answers.py, the web's own in
+webmap/answers.py. The domains' functions are typed with them, so mypy holds each dict they
+build to its shape, and webmap/openapi.py generates the API description from them (pydantic).
 
-TypedDicts from typing_extensions: pydantic reads them on Python 3.11 only in that form."""
+TypedDict comes from typing_extensions: pydantic reads it on Python 3.11 only in that form."""
 
 from __future__ import annotations
 

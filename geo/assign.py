@@ -34,8 +34,8 @@ class OutsideDistrict(Unprocessable):
 
     def __init__(self, distance_m: float | None, snap_m: float) -> None:
         self.distance_m = distance_m
-        far = f"{distance_m:.0f} m from the nearest grid" if distance_m is not None else "no grids"
-        super().__init__(f"outside the district: {far}, more than the {snap_m:.0f} m snap distance")
+        far = f"距最近网格 {distance_m:.0f} 米" if distance_m is not None else "尚无网格"
+        super().__init__(f"超出辖区：{far}，超过 {snap_m:.0f} 米的吸附距离")
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,4 @@
-"""The web's own answers, typed once: errors, health, Open311 GeoReport v2.
-
-TypedDicts from typing_extensions: pydantic reads them on Python 3.11 only in that form."""
+"""The web's own answers (typed once; see geo/answers.py): errors, health, Open311."""
 
 from __future__ import annotations
 

@@ -64,7 +64,7 @@ def _collections() -> list[LayerSpec]:
 def _spec(collection: str) -> LayerSpec:
     spec = next((s for s in _collections() if s.key == collection), None)
     if spec is None:
-        raise NotFound(f"no collection {collection!r}; see /ogc/collections")
+        raise NotFound(f"没有要素集「{collection}」；见 /ogc/collections")
     return spec
 
 
@@ -209,14 +209,14 @@ def _bbox() -> tuple[float, float, float, float]:
     try:
         v = [float(x) for x in raw.split(",")]
     except ValueError:
-        raise BadInput("bbox must be four numbers") from None
+        raise BadInput("bbox 须为四个数") from None
     if len(v) != 4 or not all(map(math.isfinite, v)):
-        raise BadInput("bbox must be four numbers (no height)")
+        raise BadInput("bbox 须为四个数（不含高程）")
     uri, srid, north_first, _ = _crs("bbox-crs")
     if north_first:
         v = [v[1], v[0], v[3], v[2]]
     if v[0] > v[2] or v[1] > v[3]:
-        raise BadInput("bbox must be min before max on each axis")
+        raise BadInput("bbox 每个轴上须最小值在前、最大值在后")
     if srid == 4326:
         return (v[0], v[1], v[2], v[3])
     r = (
@@ -244,7 +244,7 @@ def _when() -> tuple[datetime | None, datetime | None]:
         try:
             return datetime.fromisoformat(s.replace("Z", "+00:00"))
         except ValueError:
-            raise BadInput(f"datetime {s!r} is not RFC 3339") from None
+            raise BadInput(f"datetime「{s}」不是 RFC 3339 时间") from None
 
     if "/" in raw:
         a, b = raw.split("/", 1)
@@ -276,7 +276,7 @@ def _rows(spec: LayerSpec, *, fid: str | None, limit: int, offset: int) -> tuple
         )
     t0, t1 = _when()
     if (t0 or t1) and spec.key != "cases":
-        raise BadInput("datetime filters the cases collection only")
+        raise BadInput("datetime 只用于筛选案件要素集")
     params = items_params(
         _areas(),
         _bbox() if fid is None else WORLD,
@@ -352,7 +352,7 @@ def item(collection: str, fid: str) -> Response:
     spec = _spec(collection)
     rows, uri = _rows(spec, fid=fid, limit=1, offset=0)
     if not rows:
-        raise NotFound(f"no feature {fid!r} in {collection}")
+        raise NotFound(f"要素集 {collection} 中没有要素「{fid}」")
     body = _feature(rows[0])
     b = f"{_base()}/collections/{spec.key}"
     body["links"] = [

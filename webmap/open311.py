@@ -47,7 +47,7 @@ def _fmt(fmt: str) -> str | None:
 @bp.get("/services.<fmt>")
 def services(fmt: str) -> Response:
     if not _fmt(fmt):
-        raise NotFound(f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"未知格式「{fmt}」；请用 json 或 xml")
     rows = categories(get_session())
     data = [
         {
@@ -67,9 +67,9 @@ def services(fmt: str) -> Response:
 @bp.get("/services/<code>.<fmt>")
 def service_definition(code: str, fmt: str) -> Response:
     if not _fmt(fmt):
-        raise NotFound(f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"未知格式「{fmt}」；请用 json 或 xml")
     if not category_exists(get_session(), code):
-        raise NotFound(f"no service_code {code!r}")
+        raise NotFound(f"没有 service_code「{code}」")
     if fmt == "json":
         return jsonify({"service_code": code, "attributes": []})
     top = ET.Element("service_definition")
@@ -94,25 +94,25 @@ def _num(name: str) -> float | None:
 @bp.post("/requests.<fmt>")
 def post_request(fmt: str) -> Response:
     if not _fmt(fmt):
-        raise NotFound(f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"未知格式「{fmt}」；请用 json 或 xml")
     # Anyone may report (a public form) or a client with its api_key; an Idempotency-Key
     # header makes retries safe, scoped to the caller like the JSON API's.
     caller = current_caller()
     s = get_session()
     code = request.form.get("service_code", "").strip()
     if not code or not category_exists(s, code):
-        raise BadInput(f"service_code {code!r} is missing or not offered")
+        raise BadInput(f"service_code「{code}」缺失或未开放")
     try:
         lat, lon = _num("lat"), _num("long")
     except ValueError:
-        raise BadInput("lat and long must be numbers (WGS84 degrees)") from None
+        raise BadInput("lat 和 long 须为数字（WGS84 度）") from None
     address = request.form.get("address_string") or None
     if lat is None or lon is None:
         if not address:
-            raise BadInput("give lat and long (WGS84), or an address_string")
+            raise BadInput("请给出 lat 和 long（WGS84），或 address_string")
         places = find_places(s, address, 1)
         if not places:
-            raise BadInput(f"address_string {address!r} was not found; give lat and long")
+            raise BadInput(f"找不到地址「{address}」；请给出 lat 和 long")
         lon, lat = places[0]["lon"], places[0]["lat"]
     name = " ".join(p for p in (request.form.get("last_name"), request.form.get("first_name")) if p)
     desc = (request.form.get("description") or "").strip() or "（无描述）"
@@ -140,7 +140,7 @@ def post_request(fmt: str) -> Response:
     )
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and (len(key) > 200 or not key.isprintable()):
-        raise BadInput("Idempotency-Key: at most 200 printable characters")
+        raise BadInput("Idempotency-Key 至多 200 个可打印字符")
     intake = create_case(s, get_settings(), new, key, caller.scope)
     if intake.created:
         audit_caller(s, "case.create", target=f"case:{intake.id}", detail={"via": "open311"})
@@ -170,7 +170,7 @@ def _token(text: str) -> str:
     none."""
     text = text.strip()
     if len(text) != 32 or not all(c in "0123456789abcdef" for c in text):
-        raise NotFound(f"no service request {text[:40]!r}")
+        raise NotFound(f"没有服务请求「{text[:40]}」")
     return text
 
 
@@ -191,10 +191,10 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
         end = _parse_date("end_date") or datetime.now(UTC)
         start = _parse_date("start_date") or end - timedelta(days=90)
     except ValueError:
-        raise BadInput("start_date and end_date must be W3C date-times (ISO 8601)") from None
+        raise BadInput("start_date 和 end_date 须为 W3C 时间（ISO 8601）") from None
     status = request.args.get("status") or None
     if status not in (None, "open", "closed"):
-        raise BadInput("status must be open or closed")
+        raise BadInput("status 须为 open 或 closed")
     codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
     if tokens is None and request.args.get("service_request_id"):
         tokens = [_token(t) for t in request.args["service_request_id"].split(",")]
@@ -237,17 +237,17 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
 @bp.get("/requests.<fmt>")
 def list_requests(fmt: str) -> Response:
     if not _fmt(fmt):
-        raise NotFound(f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"未知格式「{fmt}」；请用 json 或 xml")
     return _requests(fmt, None)
 
 
 @bp.get("/requests/<rid>.<fmt>")
 def one_request(rid: str, fmt: str) -> Response:
     if not _fmt(fmt):
-        raise NotFound(f"unknown format {fmt!r}; use json or xml")
+        raise NotFound(f"未知格式「{fmt}」；请用 json 或 xml")
     resp = _requests(fmt, [_token(rid)])
     if fmt == "json" and resp.get_json() == []:
-        raise NotFound(f"no service request {rid}")
+        raise NotFound(f"没有服务请求 {rid}")
     if fmt == "xml" and b"<request>" not in resp.get_data():
-        raise NotFound(f"no service request {rid}")
+        raise NotFound(f"没有服务请求 {rid}")
     return resp

@@ -35,7 +35,7 @@ def _spec(layer: str) -> tuple[LayerSpec, Caller]:
     caller = allow("layers")
     spec = LAYERS.get(layer)
     if spec is None or spec.computed:
-        raise NotFound(f"no tiled layer {layer!r}")
+        raise NotFound(f"没有瓦片图层「{layer}」")
     may_read_layer(caller, spec.access)
     return spec, caller
 
@@ -81,12 +81,12 @@ def cache() -> TileCache:
 def tile(layer: str, z: int, x: int, y: int) -> Response:
     spec, caller = _spec(layer)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
-        raise BadInput(f"no tile {z}/{x}/{y} (zoom 0–{MAX_ZOOM})")
+        raise BadInput(f"没有瓦片 {z}/{x}/{y}（缩放级别 0–{MAX_ZOOM}）")
     if z < spec.tile_min_zoom:
         return Response(status=204)
     kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
     if len(kind or "") > 40 or len(grid or "") > 15:
-        raise BadInput("kind is at most 40 characters, grid at most 15")
+        raise BadInput("kind 至多 40 个字符，grid 至多 15 个")
     conn, areas, tiles = get_replica_connection(), caller.patterns(), cache()
     tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
     key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None)

@@ -21,7 +21,7 @@ import shapely
 from pyproj import CRS
 
 from data.load.geometry_checks import fix_geometry, looks_swapped, outside_china
-from data.load.layer_specs import ALIASES, LAT_NAMES, LAYERS, LON_NAMES, LayerSpec
+from data.load.load_specs import ALIASES, LAT_NAMES, LOADABLE, LON_NAMES, LoadSpec
 from geo.codes import HIERARCHY_DIGITS, is_hierarchy_code
 from geo.crs import to_wgs84
 from geo.errors import BadInput
@@ -99,7 +99,7 @@ def cell(v: object) -> str:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
 
 
-def _rename(df: pd.DataFrame, spec: LayerSpec) -> pd.DataFrame:
+def _rename(df: pd.DataFrame, spec: LoadSpec) -> pd.DataFrame:
     # Shapefiles cut field names to 10 characters (community_code -> community_).
     return rename_columns(
         df, {w: (w[:10], *ALIASES.get(w, ())) for w in (*spec.required, *spec.optional)}
@@ -168,9 +168,9 @@ def prepare(
     path: Path, layer: str, crs: str | None = None, encoding: str | None = None
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """Read and check a file: WGS84 rows ready to write, and the report so far."""
-    if layer not in LAYERS:
-        raise LoadError(f"unknown layer {layer!r}; one of {', '.join(LAYERS)}")
-    spec = LAYERS[layer]
+    if layer not in LOADABLE:
+        raise LoadError(f"unknown layer {layer!r}; one of {', '.join(LOADABLE)}")
+    spec = LOADABLE[layer]
     raw = read_any(path, encoding)
     if len(raw) == 0:
         raise LoadError(f"{path.name}: the file has no rows")
@@ -209,7 +209,7 @@ def prepare(
     return _check_rows(gdf.reset_index(drop=True), spec, report), report
 
 
-def _check_rows(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> gpd.GeoDataFrame:
+def _check_rows(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> gpd.GeoDataFrame:
     keep, out_geoms = [], []
     seen: dict[str, int] = {}
     for i, row in enumerate(gdf.itertuples(index=False)):

@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 from sqlalchemy.orm import Session
 
-from data.load.layer_specs import ALIASES, LAYERS
+from data.load.load_specs import ALIASES, LOADABLE
 from data.load.loaders import LoadError, LoadReport, read_table, rename_columns
 from data.load.upsert import check_values
 from geo.access import Caller, may_edit_compound, require
@@ -44,7 +44,7 @@ def import_parties(session: Session, path: Path, username: str) -> LoadReport:
         raise LoadError(f"{Path(path).name}: no three-party column ({', '.join(EDITABLE)})")
     report = LoadReport(layer="compound_parties", file=str(path), crs="-", rows=len(df))
     df = df.assign(row=range(1, len(df) + 1))
-    df = check_values(df, LAYERS["compounds"], report)  # vocabulary and dates, per row
+    df = check_values(df, LOADABLE["compounds"], report)  # vocabulary and dates, per row
     for r in df.to_dict("records"):
         try:
             report.updated += _apply(session, caller, r, given)

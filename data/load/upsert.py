@@ -12,7 +12,7 @@ from psycopg import sql
 from sqlalchemy.orm import Session
 
 from data.bulk import copy_frame, driver_connection
-from data.load.layer_specs import LAYERS, LayerSpec
+from data.load.load_specs import LOADABLE, LoadSpec
 from data.load.loaders import LoadReport, prepare
 from geo.assign import reassign_open_cases
 from geo.coverage.derived import refresh_all
@@ -45,7 +45,7 @@ def load_layer(
     cases are reassigned after a reload of what assigns them (settings: snap distance)."""
     step("读取文件")
     gdf, report = prepare(Path(path), layer, crs, encoding)
-    spec = LAYERS[layer]
+    spec = LOADABLE[layer]
     step("校验")
     gdf = check_values(gdf, spec, report)
     gdf = _check_parents(session, gdf, spec, report)
@@ -87,14 +87,14 @@ ENUMS: dict[str, tuple[str, ...]] = {
 
 
 def _reject(
-    gdf: gpd.GeoDataFrame, bad: np.ndarray, reasons: list[str], spec: LayerSpec, report: LoadReport
+    gdf: gpd.GeoDataFrame, bad: np.ndarray, reasons: list[str], spec: LoadSpec, report: LoadReport
 ) -> gpd.GeoDataFrame:
     for (_, row), reason in zip(gdf[bad].iterrows(), reasons, strict=True):
         report.rejected.append({"row": int(row["row"]), spec.key: row[spec.key], "reason": reason})
     return gdf[~bad]
 
 
-def check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> gpd.GeoDataFrame:
+def check_values(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> gpd.GeoDataFrame:
     for col, kind in spec.optional.items():
         if col not in gdf.columns:
             continue
@@ -156,9 +156,7 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport) -> 
     return gdf
 
 
-def _check_elevators(
-    gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport
-) -> gpd.GeoDataFrame:
+def _check_elevators(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> gpd.GeoDataFrame:
     """A residential building's lifts: a state other than 无 has lifts (one per unit when the
     file does not count them), 无 has none; a row saying otherwise is rejected."""
     state = gdf["elevator"] if "elevator" in gdf.columns else pd.Series("无", index=gdf.index)
@@ -182,7 +180,7 @@ def _check_elevators(
 
 
 def _check_parents(
-    session: Session, gdf: gpd.GeoDataFrame, spec: LayerSpec, report: LoadReport
+    session: Session, gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport
 ) -> gpd.GeoDataFrame:
     for col, table in ((spec.parent,) if spec.parent else ()) + spec.refs:
         gdf = _check_parent(session, gdf, spec, report, col, table)
@@ -199,7 +197,7 @@ def _code(v: object) -> str | None:
 def _check_parent(
     session: Session,
     gdf: gpd.GeoDataFrame,
-    spec: LayerSpec,
+    spec: LoadSpec,
     report: LoadReport,
     col: str,
     table: str,
@@ -252,7 +250,7 @@ def _node_id(points: np.ndarray) -> np.ndarray:
 
 
 def _upsert(
-    session: Session, spec: LayerSpec, gdf: gpd.GeoDataFrame, cols: list[str]
+    session: Session, spec: LoadSpec, gdf: gpd.GeoDataFrame, cols: list[str]
 ) -> tuple[int, int]:
     conn = driver_connection(session)
     conn.execute("DROP TABLE IF EXISTS stage_load")

@@ -60,15 +60,12 @@ def area_kind(code: str) -> str:
     kind = area_kind_of(code)
     if kind is not None:
         return kind
-    raise BadInput(
-        f"{code!r} is not an area code (district, street, community, grid, compound, "
-        "business community or building)"
-    )
+    raise BadInput(f"「{code}」不是辖区编码（区、街道、社区、网格、小区、商务社区或楼宇）")
 
 
 def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD:
-        raise BadInput(f"a password needs at least {MIN_PASSWORD} characters")
+        raise BadInput(f"密码至少 {MIN_PASSWORD} 个字符")
 
 
 def add_account(
@@ -85,11 +82,11 @@ def add_account(
     """A new account; areas are codes (their kinds follow from them). No password: it signs
     in only through the identity service (proxy header)."""
     if role not in ROLES:
-        raise BadInput(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        raise BadInput(f"未知角色「{role}」，可选：{'、'.join(ROLES)}")
     if not areas:
-        raise BadInput("an account needs at least one area (the district's code for all)")
+        raise BadInput("账号至少需要一个辖区（全区用区的编码）")
     if not (username and len(username) <= 64 and username.isprintable()):
-        raise BadInput("a username is 1 to 64 printable characters")
+        raise BadInput("用户名须为 1 至 64 个可打印字符")
     kinds = [(area_kind(code), code) for code in areas]
     assert all(k in ACCOUNT_AREA_KINDS for k, _ in kinds)
     if password is not None:
@@ -98,7 +95,7 @@ def add_account(
         text("SELECT 1 FROM accounts WHERE username = :u"), {"u": username}
     ).first()
     if exists:
-        raise Conflict(f"account {username!r} exists")
+        raise Conflict(f"账号「{username}」已存在")
     account_id = session.execute(
         text(
             "INSERT INTO accounts (username, display_name, role, password_hash, "
@@ -273,7 +270,7 @@ def change_password(session: Session, account: Account, old: str, new: str, addr
         raise NotAuthenticated("原密码错误") from None
     check_password(new)
     if new == old:
-        raise BadInput("the new password must differ from the old one")
+        raise BadInput("新密码不能与旧密码相同")
     session.execute(
         text("UPDATE accounts SET password_hash = :h, must_change_password = false WHERE id = :i"),
         {"h": HASHER.hash(new), "i": account.id},

@@ -51,7 +51,7 @@ def list_needs(
 def get_need(session: Session, need_id: int) -> Need:
     r = session.execute(_q("one"), {"id": need_id}).one_or_none()
     if r is None:
-        raise NotFound(f"no need {need_id}")
+        raise NotFound(f"没有编号为 {need_id} 的诉求")
     return _need(r)
 
 
@@ -60,7 +60,7 @@ def matches(session: Session, need_id: int, k: int = 8) -> list[Offer]:
     metres from the firm's building (over the coverage graph), then those without one."""
     n = session.execute(_q("one"), {"id": need_id}).one_or_none()
     if n is None:
-        raise NotFound(f"no need {need_id}")
+        raise NotFound(f"没有编号为 {need_id} 的诉求")
     offers = session.execute(
         _q("offers_for"), {"category": n.category, "lon": n.lon, "lat": n.lat, "k": k}
     ).all()
@@ -88,27 +88,27 @@ def _check_offer(session: Session, offer_id: int | None) -> None:
         offer_id is not None
         and session.execute(_q("offer_exists"), {"id": offer_id}).first() is None
     ):
-        raise Unprocessable(f"no offer {offer_id}")
+        raise Unprocessable(f"没有编号为 {offer_id} 的资源")
 
 
 def assign(session: Session, need_id: int, assignee: str, offer_id: int | None) -> None:
     r = session.execute(_q("lock"), {"id": need_id}).one_or_none()
     if r is None:
-        raise NotFound(f"no need {need_id}")
+        raise NotFound(f"没有编号为 {need_id} 的诉求")
     if r.status == "closed":
-        raise Conflict(f"need {need_id} is closed")
+        raise Conflict(f"诉求 {need_id} 已办结")
     _check_offer(session, offer_id)
     session.execute(_q("assign"), {"id": need_id, "assignee": assignee, "offer_id": offer_id})
 
 
 def close(session: Session, need_id: int, level: str, note: str, offer_id: int | None) -> None:
     if level not in SETTLED_LEVELS:
-        raise Unprocessable(f"level {level!r}: one of {', '.join(SETTLED_LEVELS)}")
+        raise Unprocessable(f"未知办结层级「{level}」，可选：{'、'.join(SETTLED_LEVELS)}")
     r = session.execute(_q("lock"), {"id": need_id}).one_or_none()
     if r is None:
-        raise NotFound(f"no need {need_id}")
+        raise NotFound(f"没有编号为 {need_id} 的诉求")
     if r.status == "closed":
-        raise Conflict(f"need {need_id} is closed already")
+        raise Conflict(f"诉求 {need_id} 已办结")
     _check_offer(session, offer_id)
     session.execute(
         _q("close"), {"id": need_id, "level": level, "note": note, "offer_id": offer_id}

@@ -42,7 +42,7 @@ def _snap(session: Session, points: list[tuple[float, float]]) -> list[tuple[int
         {"x": [p[0] for p in points], "y": [p[1] for p in points]},
     ).all()
     if len(rows) != len(points):
-        raise NotFound("a stop could not be placed on the walking network")
+        raise NotFound("有走访点无法落到步行路网上")
     out = []
     for r in rows:
         to_source = r.snap_m + max(0.0, r.frac - r.f0) * r.length_m
@@ -169,10 +169,10 @@ def day_route(session: Session, username: str, day: Any) -> DayRoute:
         text(query("business/visits", "commissioner")), {"u": username}
     ).one_or_none()
     if c is None:
-        raise NotFound(f"no building commissioner {username!r}")
+        raise NotFound(f"没有楼宇专员「{username}」")
     station = session.execute(text(query("business/visits", "station")), {"c": c.id}).one_or_none()
     if station is None:
-        raise NotFound(f"no building service station near {username}'s buildings")
+        raise NotFound(f"楼宇专员「{username}」的楼宇附近没有楼宇服务站")
     visits = session.execute(text(query("business/visits", "day")), {"c": c.id, "day": day}).all()
     points = [(station.lon, station.lat)] + [(v.lon, v.lat) for v in visits]
     d, nodes = distances(session, points) if visits else ([[0.0]], [])

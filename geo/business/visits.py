@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.business.answers import BusinessCommunity, BusinessStats, Visit, VisitRequestFiled
-from geo.business.words import NEED_CATEGORIES
+from geo.business.words import NEED_CATEGORIES, VISIT_STATUSES
 from geo.errors import Conflict, NotFound, Unprocessable
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ
@@ -78,12 +78,12 @@ def file_request(
     request with `visit_id` and whether it `joined` a visit already planned."""
     firm = session.execute(_q("firm"), {"firm": req["firm"]}).one_or_none()
     if firm is None:
-        raise NotFound(f"no firm {req['firm']!r}")
+        raise NotFound(f"没有统一社会信用代码为 {req['firm']} 的企业")
     if firm.commissioner_id is None:
-        raise Unprocessable(f"no building commissioner covers building {firm.building_code}")
+        raise Unprocessable(f"楼宇 {firm.building_code} 没有楼宇专员")
     start, end = max(req["earliest"], today), req["latest"]
     if end < start:
-        raise Unprocessable(f"the window ends {end}, before today ({today})")
+        raise Unprocessable(f"走访期限 {end} 早于今天（{today}）")
     visits = list(session.execute(_q("lock_firm"), {"firm": firm.code}).all())
     joined = None
     for v in visits:
@@ -108,14 +108,13 @@ def file_request(
     if visit_id is None:
         days = _working_days(start, end)
         if not days:
-            raise Unprocessable(f"no working day between {start} and {end}")
+            raise Unprocessable(f"{start} 至 {end} 之间没有工作日")
         day = _pick_day(session, firm.commissioner_id, days, visits, req["urgent"], gap_days)
         if day is None:
             taken = max(v.visit_on for v in visits if not v.urgent)
             raise Conflict(
-                f"firm {firm.code} has a visit on {taken}: no non-urgent visit within "
-                f"{gap_days} days of it; ask for {taken + timedelta(days=gap_days)} or later, "
-                f"or mark the request urgent"
+                f"企业 {firm.code} 已于 {taken} 安排走访，{gap_days} 天内不再安排非紧急走访；"
+                f"请申请 {taken + timedelta(days=gap_days)} 或之后，或标为紧急"
             )
         visit_id = session.execute(
             _q("insert_visit"),
@@ -147,7 +146,7 @@ def file_request(
 def get_visit(session: Session, visit_id: int) -> Visit:
     v = session.execute(_q("visit"), {"id": visit_id}).one_or_none()
     if v is None:
-        raise NotFound(f"no visit {visit_id}")
+        raise NotFound(f"没有编号为 {visit_id} 的走访")
     requests = session.execute(_q("requests_of"), {"id": visit_id}).all()
     return {
         "id": int(v.id),
@@ -173,9 +172,9 @@ def record_outcome(
             raise Unprocessable(f"{n['kind']} need category {n['category']!r}: one of {allowed}")
     v = session.execute(_q("lock_visit"), {"id": visit_id}).one_or_none()
     if v is None:
-        raise NotFound(f"no visit {visit_id}")
+        raise NotFound(f"没有编号为 {visit_id} 的走访")
     if v.status != "planned":
-        raise Conflict(f"visit {visit_id} is {v.status}")
+        raise Conflict(f"走访 {visit_id} {VISIT_STATUSES.get(v.status, v.status)}")
     session.execute(_q("done"), {"id": visit_id, "outcome": outcome})
     return [
         int(
@@ -223,7 +222,7 @@ def business_community(session: Session, code: str) -> BusinessCommunity:
     its founding date; none known: the last 365 days)."""
     r = session.execute(_q("business_community"), {"code": code}).one_or_none()
     if r is None:
-        raise NotFound(f"no business community {code!r}")
+        raise NotFound(f"没有编码为 {code} 的商务社区")
     return {
         "code": r.code,
         "name": r.name,

@@ -1,8 +1,4 @@
-"""The cases domain's answers, typed once: the API's description is generated from
-them (webmap/openapi.py), and the functions that build them are typed with them.
-
-TypedDicts from typing_extensions: pydantic reads them (for the API description) on Python
-3.11 only in that form."""
+"""The cases domain's answers (typed once; see geo/answers.py)."""
 
 from __future__ import annotations
 

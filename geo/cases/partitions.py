@@ -139,7 +139,7 @@ def _bounds(session: Session, suffix: str) -> tuple[datetime, datetime]:
 
 def _suffix(month: str) -> str:
     if not MONTH.match(month):
-        raise Unprocessable(f"a month is YYYY-MM, not {month!r}")
+        raise Unprocessable(f"月份须为 YYYY-MM，而不是「{month}」")
     return month.replace("-", "_")
 
 
@@ -152,11 +152,11 @@ def archive(session: Session, before: str) -> list[str]:
         text("SELECT to_char(now() AT TIME ZONE 'Asia/Shanghai', 'YYYY_MM')")
     ).scalar_one()
     if cut > current:
-        raise Unprocessable(f"only months before the current one can be archived ({current})")
+        raise Unprocessable(f"只能归档本月（{current}）之前的月份")
     months = [m for m in list_months(session) if m.schema == "public" and _suffix(m.name) < cut]
     still_open = [f"{m.name}: {m.open_cases}" for m in months if m.open_cases]
     if still_open:
-        raise Conflict("months with open cases stay live: " + ", ".join(still_open))
+        raise Conflict("仍有在办案件的月份不能归档：" + ", ".join(still_open))
     _ddl(session, "CREATE SCHEMA IF NOT EXISTS {}", ARCHIVE)
     for m in months:
         s = _suffix(m.name)

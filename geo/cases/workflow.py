@@ -126,7 +126,7 @@ def create_case(
         # a concurrent request with the same key won the race
         return _replay(session, settings, session.execute(_q("by_key"), key).one(), new, lon, lat)
     if case_id is None:
-        raise Unprocessable(f"unknown category {new.category!r}")
+        raise Unprocessable(f"未知的案件类别「{new.category}」")
     dups = possible_duplicates(session, settings, case_id, lon, lat, new.category)
     record_event(
         session,
@@ -161,7 +161,7 @@ def _replay(
 ) -> Intake:
     """A retry: the first case under this key, if the request is the same."""
     if found.request_hash != new.fingerprint():
-        raise Unprocessable("Idempotency-Key was already used for a different request")
+        raise Unprocessable("该 Idempotency-Key 已用于另一请求")
     first = int(found.id)
     dups = possible_duplicates(session, settings, first, lon, lat, new.category)
     return Intake(first, False, dups)
@@ -198,13 +198,13 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
     """Move a case to `to` if the lifecycle allows it; return the previous status."""
     current = session.execute(_q("lock"), {"id": case_id}).scalar_one_or_none()
     if current is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"没有编号为 {case_id} 的案件")
     if to not in TRANSITIONS:
-        raise Unprocessable(f"unknown status {to!r}; one of {', '.join(TRANSITIONS)}")
+        raise Unprocessable(f"未知状态「{to}」，可选：{'、'.join(TRANSITIONS)}")
     allowed = TRANSITIONS[current]
     if to not in allowed:
-        nxt = ", ".join(allowed) or "none (final)"
-        raise Conflict(f"cannot move a case from {current} to {to}; allowed: {nxt}")
+        nxt = "、".join(allowed) or "无（终态）"
+        raise Conflict(f"案件不能从 {current} 转为 {to}；可转为：{nxt}")
     session.execute(_q("move"), {"id": case_id, "to": to})
     record_event(session, case_id, actor, "transition", current, to, note, None)
     return str(current)
@@ -238,7 +238,7 @@ def case_place(session: Session, case_id: int) -> tuple[str | None, str | None]:
     """A case's grid and zone codes (NotFound if there is no such case)."""
     row = session.execute(_q("place"), {"id": case_id}).one_or_none()
     if row is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"没有编号为 {case_id} 的案件")
     return row.grid_code, row.zone_code
 
 

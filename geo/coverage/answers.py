@@ -1,8 +1,4 @@
-"""The coverage domain's answers, typed once: the API's description is generated from
-them (webmap/openapi.py), and the functions that build them are typed with them.
-
-TypedDicts from typing_extensions: pydantic reads them (for the API description) on Python
-3.11 only in that form."""
+"""The coverage domain's answers (typed once; see geo/answers.py)."""
 
 from __future__ import annotations
 
@@ -31,13 +27,9 @@ class ScenarioDelta(TypedDict):
     changed: list[dict[str, Any]]
 
 
-class Scenario(TypedDict):
+class Scenario(ScenarioDelta):
     kind: str
     threshold_m: float
-    before: dict[str, Any]
-    after: dict[str, Any]
-    delta_households: int
-    changed: list[dict[str, Any]]
 
 
 class SuggestionSitesItem(TypedDict):

@@ -32,10 +32,12 @@ def create_meeting(session: Session, m: dict[str, Any], actor: str) -> int:
     participants ({side: count})."""
     place = {"kind": m["place_kind"], "code": m["place_code"]}
     if session.execute(_q("place"), place).scalar() is None:
-        raise Unprocessable(f"no {m['place_kind']} {m['place_code']!r}")
+        raise Unprocessable(f"没有编码为 {m['place_code']} 的议事地点（{m['place_kind']}）")
     unknown = set(m.get("participants") or {}) - set(MEETING_SIDES)
     if unknown:
-        raise Unprocessable(f"unknown sides {sorted(unknown)}; one of {', '.join(MEETING_SIDES)}")
+        raise Unprocessable(
+            f"未知参与方 {'、'.join(sorted(unknown))}，可选：{'、'.join(MEETING_SIDES)}"
+        )
     row = {**m, "participants": json.dumps(m.get("participants") or {}), "actor": actor}
     return int(session.execute(_q("insert"), row).scalar_one())
 
@@ -43,7 +45,7 @@ def create_meeting(session: Session, m: dict[str, Any], actor: str) -> int:
 def _lock(session: Session, meeting_id: int) -> Any:
     row = session.execute(_q("lock"), {"id": meeting_id}).one_or_none()
     if row is None:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound(f"没有编号为 {meeting_id} 的议事会")
     return row
 
 
@@ -51,7 +53,7 @@ def place_of(session: Session, meeting_id: int) -> str:
     """The code of the place a meeting is tied to (for the caller's area check)."""
     row = session.execute(_q("get"), {"id": meeting_id}).one_or_none()
     if row is None:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound(f"没有编号为 {meeting_id} 的议事会")
     return str(row.place_code)
 
 
@@ -59,14 +61,16 @@ def add_to_agenda(session: Session, meeting_id: int, case_id: int, actor: str) -
     """Put an open case on a meeting's agenda before it decides; a dispatched case is taken up."""
     m = _lock(session, meeting_id)
     if m.status != "scheduled":
-        raise Conflict(f"meeting {meeting_id} is {m.status}: its agenda is closed")
+        raise Conflict(
+            f"议事会 {meeting_id} {MEETING_STATUSES.get(m.status, m.status)}，议题已截止"
+        )
     status = session.execute(
         text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}
     ).scalar()
     if status is None:
-        raise NotFound(f"no case {case_id}")
+        raise NotFound(f"没有编号为 {case_id} 的案件")
     if status in ("resolved", "closed", "duplicate"):
-        raise Conflict(f"case {case_id} is {status}: only an open case goes on an agenda")
+        raise Conflict(f"案件 {case_id} 状态为 {status}：只有在办案件可列入议题")
     if (
         session.execute(
             _q("add_agenda"), {"id": meeting_id, "case_id": case_id, "actor": actor}
@@ -92,9 +96,9 @@ def decide(
     decision goes into the trail of every case on its agenda. No actions: it closes at once."""
     m = _lock(session, meeting_id)
     if m.status != "scheduled":
-        raise Conflict(f"meeting {meeting_id} is already {m.status}")
+        raise Conflict(f"议事会 {meeting_id} 已是{MEETING_STATUSES.get(m.status, m.status)}状态")
     if outcome not in MEETING_OUTCOMES:
-        raise Unprocessable(f"unknown outcome {outcome!r}; one of {', '.join(MEETING_OUTCOMES)}")
+        raise Unprocessable(f"未知议定结果「{outcome}」，可选：{'、'.join(MEETING_OUTCOMES)}")
     session.execute(_q("decide"), {"id": meeting_id, "decisions": decisions, "outcome": outcome})
     for a in actions:
         session.execute(_q("add_action"), {"id": meeting_id, **a})
@@ -116,12 +120,14 @@ def finish_action(
     """Mark a follow-up action done; the last one closes the meeting (returns True then)."""
     m = _lock(session, meeting_id)
     if m.status != "decided":
-        raise Conflict(f"meeting {meeting_id} is {m.status}: no open actions to finish")
+        raise Conflict(
+            f"议事会 {meeting_id} {MEETING_STATUSES.get(m.status, m.status)}，没有待落实事项"
+        )
     a = session.execute(_q("lock_action"), {"id": meeting_id, "action_id": action_id}).one_or_none()
     if a is None:
-        raise NotFound(f"no action {action_id} of meeting {meeting_id}")
+        raise NotFound(f"议事会 {meeting_id} 没有编号为 {action_id} 的落实事项")
     if a.status == "done":
-        raise Conflict(f"action {action_id} is already done")
+        raise Conflict(f"落实事项 {action_id} 已完成")
     session.execute(_q("finish_action"), {"action_id": action_id, "actor": actor, "note": note})
     if session.execute(_q("open_actions"), {"id": meeting_id}).scalar_one():
         return False
@@ -155,7 +161,7 @@ def _agenda(session: Session, meeting_id: int) -> list[int]:
 def get_meeting(session: Session, meeting_id: int) -> Meeting:
     m = session.execute(_q("get"), {"id": meeting_id}).one_or_none()
     if m is None:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound(f"没有编号为 {meeting_id} 的议事会")
     return {
         **summary(m),
         "place": {"kind": m.place_kind, "code": m.place_code, "name": m.place_name},

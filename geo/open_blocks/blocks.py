@@ -30,7 +30,7 @@ def block_detail(session: Session, code: str, personal: bool) -> OpenBlock:
     """The block; members' names in full only for `personal` callers (as reporters)."""
     b = session.execute(_q("block"), {"code": code}).one_or_none()
     if b is None:
-        raise NotFound(f"no open block {code!r}")
+        raise NotFound(f"没有编码为 {code} 的开放式街区")
     shops = session.execute(_q("shops"), {"code": code}).one()
     breaches = {r.category_code: r for r in session.execute(_q("breaches"), {"code": code})}
     members = session.execute(_q("members"), {"code": code}).all()

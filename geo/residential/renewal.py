@@ -65,7 +65,7 @@ def project(session: Session, project_id: int) -> RenewalProgress:
     """A project's progress: totals, per building, per work group, and the daily series."""
     p = session.execute(_q("projects"), {"id": project_id, "prefix": ""}).one_or_none()
     if p is None:
-        raise NotFound(f"no renewal project {project_id}")
+        raise NotFound(f"没有编号为 {project_id} 的更新项目")
     buildings: list[RenewalProgressBuildingsItem] = [
         {
             "code": b.code,

@@ -60,7 +60,7 @@ def compound_parties(session: Session, code: str) -> Compound:
         text(query("residential/residential", "compound")), {"code": code}
     ).one_or_none()
     if r is None:
-        raise NotFound(f"no compound {code!r}")
+        raise NotFound(f"没有编码为 {code} 的小区")
     buildings = session.execute(
         text(query("residential/residential", "buildings")), {"code": code}
     ).all()
@@ -150,7 +150,7 @@ def edit_compound(
         text(query("residential/residential", "lock")), {"code": code}
     ).one_or_none()
     if row is None:
-        raise NotFound(f"no compound {code!r}")
+        raise NotFound(f"没有编码为 {code} 的小区")
     assert set(changes) <= set(EDITABLE)
     new = {name: changes.get(name, getattr(row, name)) for name in EDITABLE}
     diff = {
@@ -164,7 +164,7 @@ def edit_compound(
             text(query("residential/residential", "commissioner")), {"username": commissioner}
         ).scalar()
         if new["commissioner_id"] is None:
-            raise Unprocessable(f"no active compound commissioner {commissioner!r}")
+            raise Unprocessable(f"没有在用的小区专员账号「{commissioner}」")
         diff["commissioner"] = [row.commissioner, commissioner]
     if diff:
         session.execute(text(query("residential/residential", "edit")), {**new, "code": code})

@@ -70,14 +70,14 @@ def test_requests_merge_and_no_second_non_urgent_visit_within_14_days(  # type: 
         text("SELECT * FROM visits WHERE id = :v"), {"v": first["visit_id"]}
     ).one()
     assert (merged.window_start, merged.window_end, merged.visit_on) == (day(3), day(11), day(3))
-    with pytest.raises(Conflict, match=f"ask for {day(17)} or later"):
+    with pytest.raises(Conflict, match=f"请申请 {day(17)} 或之后"):
         file(req(F1, "统计", day(14), day(16)))  # 11 days after the visit
     urgent = file(req(F1, "统计", day(14), day(16), urgent=True))
     assert not urgent["joined"]
     assert urgent["visit_id"] != first["visit_id"]
     later = file(req(F1, "商务", day(28), day(32)))  # 25 days on; the urgent one does not count
     assert not later["joined"]
-    with pytest.raises(Unprocessable, match="no working day"):
+    with pytest.raises(Unprocessable, match="没有工作日"):
         file(req(F2, "人社", day(5), day(6)))  # a weekend
     balanced = file(req(F2, "人社", day(3), day(4)))
     placed = session.execute(

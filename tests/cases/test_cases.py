@@ -59,13 +59,13 @@ def test_same_key_for_a_different_request_is_refused(client) -> None:  # type: i
     new_case(client, key="k-1")
     r = new_case(client, key="k-1", description="另一件事")
     assert r.status_code == 422
-    assert "different request" in r.get_json()["message"]
+    assert "另一请求" in r.get_json()["message"]
 
 
 @pytest.mark.parametrize(
     ("patch", "status", "says"),
     [
-        ({"category": "nope"}, 422, "unknown category"),
+        ({"category": "nope"}, 422, "未知的案件类别"),
         ({"description": ""}, 400, "description"),
         ({"colour": "red"}, 400, "colour"),
         ({"lon": 30.29, "lat": 120.0}, 422, "swapped"),
@@ -97,14 +97,14 @@ def test_lifecycle_moves_are_checked_and_recorded(client) -> None:  # type: igno
     url = f"/api/v1/cases/{cid}/transitions"
     bad = client.post(url, json={"to": "closed"}, headers=DISPATCH)
     assert bad.status_code == 409
-    assert "allowed: accepted, returned, duplicate" in bad.get_json()["message"]
+    assert "可转为：accepted、returned、duplicate" in bad.get_json()["message"]
     for to in ("accepted", "resolved", "closed"):
         r = client.post(url, json={"to": to, "note": "处理中"}, headers=DISPATCH)
         assert r.status_code == 200
         assert r.get_json()["status"] == to
     final = client.post(url, json={"to": "accepted"}, headers=DISPATCH)
     assert final.status_code == 409
-    assert "none (final)" in final.get_json()["message"]
+    assert "无（终态）" in final.get_json()["message"]
     body = client.get(f"/api/v1/cases/{cid}").get_json()
     assert [e["to"] for e in body["events"]][-3:] == ["accepted", "resolved", "closed"]
     assert body["events"][-1]["actor"] == "street"  # the account dispatch-key acts for
@@ -140,7 +140,7 @@ def test_transitions_need_a_valid_key_and_an_existing_case(client, anonymous) ->
     )
     r = client.post("/api/v1/cases/999999/transitions", json={"to": "accepted"}, headers=DISPATCH)
     assert r.status_code == 404
-    assert r.get_json()["message"] == "no case 999999"
+    assert r.get_json()["message"] == "没有编号为 999999 的案件"
     assert (
         client.post(
             f"/api/v1/cases/{cid}/transitions", json={"to": "flying"}, headers=DISPATCH

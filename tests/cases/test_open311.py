@@ -82,7 +82,7 @@ def test_errors_are_code_description_lists_with_spec_statuses(client, anonymous)
     assert "lat and long" in nowhere.get_json()[0]["description"]
     far = post(client, lat="30.29", long="121.5")
     assert far.status_code == 400
-    assert "outside the district" in far.get_json()[0]["description"]
+    assert "超出辖区" in far.get_json()[0]["description"]
     missing = client.get("/open311/v2/requests/999999.json")
     assert missing.status_code == 404
     assert missing.get_json()[0]["code"] == 404

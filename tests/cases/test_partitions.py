@@ -222,7 +222,7 @@ def test_an_idempotency_key_holds_across_months(db: Session) -> None:
     db.commit()
     again = create_case(db, fixtures.SETTINGS, new, "k", "s")
     assert (again.id, again.created) == (old, False)
-    with pytest.raises(Unprocessable, match="different request"):
+    with pytest.raises(Unprocessable, match="另一请求"):
         create_case(db, fixtures.SETTINGS, _case(description="另一件事"), "k", "s")
     fresh = create_case(db, fixtures.SETTINGS, new, "k", "another caller")
     assert fresh.created

@@ -68,13 +68,13 @@ def test_snap_distance_comes_from_gridmap_snap_m(db_url: str, connection) -> Non
         "/api/v1/locate?lon={}&lat={}".format(*m_point(-40, 100))
     )
     assert r.status_code == 422
-    assert "30 m snap distance" in r.get_json()["message"]
+    assert "超过 30 米的吸附距离" in r.get_json()["message"]
 
 
 def test_point_farther_than_snap_distance_is_outside_the_district(client) -> None:  # type: ignore[no-untyped-def]
     r = get(client, *m_point(-500, 100))
     assert r.status_code == 422
-    assert "outside the district" in r.get_json()["message"]
+    assert "超出辖区" in r.get_json()["message"]
     assert "500 m" in r.get_json()["message"]
 
 

@@ -124,7 +124,7 @@ def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # t
         main, ["user", "add", "li", "--role", "mayor", "--area", "330105"], env=cli_env
     )
     assert bad_role.exit_code == 2
-    assert "unknown role" in bad_role.output
+    assert "未知角色" in bad_role.output
     f = tmp_path / "accounts.csv"
     f.write_text(
         "用户名,角色,辖区,密码\nwang,grid_worker,330105001001001,another-password-2\n"
@@ -135,8 +135,8 @@ def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # t
     report = json.loads(imported.output)
     assert imported.exit_code == 1
     assert [r["ok"] for r in report] == [True, False, False]
-    assert "area code" in report[1]["reason"]
-    assert "exists" in report[2]["reason"]
+    assert "不是辖区编码" in report[1]["reason"]
+    assert "已存在" in report[2]["reason"]
     assert run.invoke(main, ["user", "disable", "zhang"], env=cli_env).exit_code == 0
     assert "disabled" in run.invoke(main, ["user", "list"], env=cli_env).output
     log = run.invoke(main, ["audit", "--action", "account.add"], env=cli_env).output

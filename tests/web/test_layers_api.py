@@ -68,7 +68,7 @@ def test_bad_bbox_and_unknown_layer_are_json_errors(client) -> None:  # type: ig
     assert client.get("/api/v1/layers/grids.geojson?bbox=5,5,1,1").status_code == 400
     r = client.get("/api/v1/layers/nope.geojson")
     assert r.status_code == 404
-    assert "no layer" in r.get_json()["message"]
+    assert "没有图层" in r.get_json()["message"]
 
 
 def test_case_layer_never_carries_the_reporter(client) -> None:  # type: ignore[no-untyped-def]

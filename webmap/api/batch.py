@@ -42,7 +42,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
         f.flush()
         with mapped(f) as data:
             if not len(data):
-                raise BadInput("empty body; send CSV or GeoJSON")
+                raise BadInput("请求体为空；请发送 CSV 或 GeoJSON")
             s = get_session()
             s.execute(text("SET LOCAL statement_timeout = 0"))  # a batch runs as it needs
             report = import_cases(

@@ -39,6 +39,7 @@ from geo.business.visits import (
 )
 from geo.business.words import Department, NeedKind
 from geo.codes import BusinessCommunityCode, CreditCode, StreetCode
+from geo.errors import BadInput
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
@@ -99,7 +100,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
     a visit (never a second non-urgent one within the gap) for the building's commissioner."""
     caller = allow("visit.request")
     if body.latest < body.earliest:
-        return jsonify(error="bad_request", message="latest is before earliest"), 400
+        raise BadInput("latest（最晚日期）早于 earliest（最早日期）")
     s = get_session()
     out = file_request(
         s, body.model_dump(), caller.name, _settings().visit_gap_days, district_today()

@@ -67,7 +67,7 @@ def _check(q: Threshold) -> float:
     s = get_session()
     kinds = [code for code, _ in facility_kinds(s)]
     if q.kind not in kinds:
-        raise Unprocessable(f"unknown kind {q.kind!r}; one of {', '.join(kinds)}")
+        raise Unprocessable(f"未知设施类型「{q.kind}」，可选：{'、'.join(kinds)}")
     t = threshold_from(q.threshold_m, q.minutes, q.speed)
     reach = built_reach(s)
     if t > reach:

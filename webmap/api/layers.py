@@ -58,7 +58,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     caller = allow("layers")
     spec = LAYERS.get(path.key)
     if spec is None:
-        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
+        raise NotFound(f"没有图层「{path.key}」；见 /api/v1/layers")
     may_read_layer(caller, spec.access)
     if spec.computed:  # coverage: walking areas for one facility kind and distance
         s = get_session()
@@ -71,9 +71,9 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         try:
             box = tuple(float(v) for v in query.bbox.split(","))  # type: ignore[assignment]
         except ValueError:
-            raise BadInput("bbox must be four numbers: minlon,minlat,maxlon,maxlat") from None
+            raise BadInput("bbox 须为四个数：minlon,minlat,maxlon,maxlat") from None
         if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
-            raise BadInput("bbox must be minlon,minlat,maxlon,maxlat with min ≤ max")
+            raise BadInput("bbox 须为 minlon,minlat,maxlon,maxlat，且最小值 ≤ 最大值")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
     params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
@@ -102,7 +102,7 @@ def layer_export(path: LayerPath, query: ExportQuery) -> Response:
     caller = allow("layers")
     spec = LAYERS.get(path.key)
     if spec is None or spec.computed:
-        raise NotFound(f"no layer {path.key!r}; see /api/v1/layers")
+        raise NotFound(f"没有图层「{path.key}」；见 /api/v1/layers")
     filters = {
         k: v
         for k, v in (
@@ -114,7 +114,7 @@ def layer_export(path: LayerPath, query: ExportQuery) -> Response:
     }
     may_read_layer(caller, spec.access)
     if spec.key != "cases" and (filters or query.since or query.until):
-        raise BadInput("category_code, status, grid_code, since and until filter cases only")
+        raise BadInput("category_code、status、grid_code、since 和 until 只用于筛选案件")
     gdf = layer_frame(
         get_replica_session(), spec, caller.patterns(), filters, query.since, query.until
     )

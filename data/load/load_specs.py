@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 
 @dataclass(frozen=True)
-class LayerSpec:
+class LoadSpec:
     table: str
     geometry: str  # "polygon" | "point" | "line"
     required: tuple[str, ...]
@@ -18,17 +18,17 @@ class LayerSpec:
     key: str = "code"
 
 
-LAYERS: dict[str, LayerSpec] = {
-    "districts": LayerSpec("districts", "polygon", ("code", "name")),
-    "streets": LayerSpec("streets", "polygon", ("code", "name"), code_kind="street"),
-    "communities": LayerSpec(
+LOADABLE: dict[str, LoadSpec] = {
+    "districts": LoadSpec("districts", "polygon", ("code", "name")),
+    "streets": LoadSpec("streets", "polygon", ("code", "name"), code_kind="street"),
+    "communities": LoadSpec(
         "communities",
         "polygon",
         ("code", "name", "street_code"),
         parent=("street_code", "streets"),
         code_kind="community",
     ),
-    "grids": LayerSpec(
+    "grids": LoadSpec(
         "grids",
         "polygon",
         ("code", "name", "community_code"),
@@ -36,7 +36,7 @@ LAYERS: dict[str, LayerSpec] = {
         parent=("community_code", "communities"),
         code_kind="grid",
     ),
-    "compounds": LayerSpec(
+    "compounds": LoadSpec(
         "compounds",
         "polygon",
         ("code", "name", "community_code"),
@@ -53,7 +53,7 @@ LAYERS: dict[str, LayerSpec] = {
         },
         parent=("community_code", "communities"),
     ),
-    "residential_buildings": LayerSpec(
+    "residential_buildings": LoadSpec(
         "residential_buildings",
         "polygon",
         ("code", "name", "compound_code"),
@@ -68,27 +68,27 @@ LAYERS: dict[str, LayerSpec] = {
         },
         parent=("compound_code", "compounds"),
     ),
-    "business_communities": LayerSpec(
+    "business_communities": LoadSpec(
         "business_communities",
         "polygon",
         ("code", "name", "street_code"),
         parent=("street_code", "streets"),
     ),
-    "buildings": LayerSpec(
+    "buildings": LoadSpec(
         "buildings",
         "polygon",
         ("code", "name"),
         {"business_community_code": "text", "floors": "int", "firms": "int"},
         parent=("business_community_code", "business_communities"),
     ),
-    "open_blocks": LayerSpec(
+    "open_blocks": LoadSpec(
         "open_blocks",
         "polygon",
         ("code", "name", "community_code"),
         {"households": "int"},
         parent=("community_code", "communities"),
     ),
-    "shops": LayerSpec(
+    "shops": LoadSpec(
         "shops",
         "point",
         ("code", "name", "open_block_code"),
@@ -97,21 +97,21 @@ LAYERS: dict[str, LayerSpec] = {
         refs=(("member_code", "party_members"),),
         values={"kind": {"商铺": "shop", "摊位": "stall", "shop": "shop", "stall": "stall"}},
     ),
-    "compound_entrances": LayerSpec(
+    "compound_entrances": LoadSpec(
         "compound_entrances",
         "point",
         ("code", "compound_code"),
         {"name": "text"},
         parent=("compound_code", "compounds"),
     ),
-    "facilities": LayerSpec(
+    "facilities": LoadSpec(
         "facilities",
         "point",
         ("code", "name", "kind"),
         {"address": "text"},
         parent=("kind", "facility_kinds"),
     ),
-    "roads": LayerSpec(
+    "roads": LoadSpec(
         "road_edges", "line", ("id",), {"name": "text", "source": "int", "target": "int"}, key="id"
     ),
 }
