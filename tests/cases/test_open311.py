@@ -79,7 +79,7 @@ def test_errors_are_code_description_lists_with_spec_statuses(client, anonymous)
     assert "ufo" in bad_code.get_json()[0]["description"]
     nowhere = post(client)
     assert nowhere.status_code == 400
-    assert "lat and long" in nowhere.get_json()[0]["description"]
+    assert "lat 和 long" in nowhere.get_json()[0]["description"]
     far = post(client, lat="30.29", long="121.5")
     assert far.status_code == 400
     assert "超出辖区" in far.get_json()[0]["description"]

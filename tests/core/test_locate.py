@@ -75,7 +75,7 @@ def test_point_farther_than_snap_distance_is_outside_the_district(client) -> Non
     r = get(client, *m_point(-500, 100))
     assert r.status_code == 422
     assert "超出辖区" in r.get_json()["message"]
-    assert "500 m" in r.get_json()["message"]
+    assert "500 米" in r.get_json()["message"]
 
 
 @pytest.mark.parametrize("crs", ["gcj02", "bd09", "cgcs2000"])
