@@ -164,7 +164,7 @@ def apikey_create(label: str, account: str, worker: str | None) -> None:
 
     with session_for(database_url()) as session:
         if find_account(session, account) is None:
-            raise NotFound(f"no active account {account!r} (gridmap user list)")
+            raise NotFound(f"没有在用的账号「{account}」（见 gridmap user list）")
         key = create_key(session, label, worker, account=account)
         session.commit()
     click.echo(key)

@@ -86,7 +86,7 @@ def export(
         table = pd.DataFrame(gdf.drop(columns="geometry"))
         if geometry == "lonlat":
             if not (gdf.geom_type == "Point").all():
-                raise BadInput("lon/lat columns are for point layers; use geometry=wkt")
+                raise BadInput("lon/lat 列只用于点图层；请用 geometry=wkt")
             table["lon"], table["lat"] = gdf.geometry.x.round(7), gdf.geometry.y.round(7)
         else:
             table["wkt"] = shapely.to_wkt(gdf.geometry.values, rounding_precision=7)

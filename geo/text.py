@@ -14,7 +14,7 @@ from geo.errors import BadInput
 
 CONTROL = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"  # escapes, not the characters: RE2 reads it too
 _CONTROL = re.compile(CONTROL)
-MESSAGE = "control characters (such as NUL) are not allowed"
+MESSAGE = "不允许含控制字符（如 NUL）"
 
 
 def has_control(value: str) -> bool:

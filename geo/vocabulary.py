@@ -41,6 +41,15 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": (),
     "duplicate": (),
 }
+# A move as a button names it (the worker's page): the status a case moves to, as a verb.
+MOVE_LABELS = {
+    "assigned": "派单",
+    "accepted": "受理",
+    "resolved": "办结",
+    "closed": "结案",
+    "returned": "退回",
+    "duplicate": "判为重复",
+}
 CLOSED_STATUSES = ("resolved", "closed", "duplicate")
 OPEN_STATUSES = tuple(s for s in CASE_STATUSES if s not in CLOSED_STATUSES)
 DONE_STATUSES = ("resolved", "closed")  # dealt with; a duplicate is neither open nor done

@@ -24,10 +24,12 @@ from flask import Blueprint, Response, abort, redirect, request
 from markupsafe import escape
 from sqlalchemy import text
 
-from geo.access import Caller, require
+from geo.access import WORKER_MOVES, WORKER_STATES, Caller, require
+from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
 from geo.errors import Forbidden, NotAuthenticated
 from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
+from geo.vocabulary import MOVE_LABELS, TRANSITIONS
 from layers.pages import COLORS, PAGES, PageSpec, kind_color
 from layers.registry import RESIDENTIAL_INDICATORS, LayerSpec, layers_for
 from webmap.auth import current_caller
@@ -138,6 +140,26 @@ def _number_ids(root: Element) -> None:
     walk(root)
 
 
+def page_words(key: str) -> dict[str, Any]:
+    """The words a page's script shows, from the vocabularies: the scripts keep no copies."""
+    if key == "cockpit":  # its 居民小区 panel
+        return {"indicators": [list(i) for i in RESIDENTIAL_INDICATORS]}
+    if key == "worker":  # the moves a grid worker makes, as buttons
+        return {
+            "moves": {
+                s: [[to, MOVE_LABELS[to]] for to in TRANSITIONS[s] if to in WORKER_MOVES]
+                for s in WORKER_STATES
+            }
+        }
+    if key == "visits":  # a visit's outcome and the needs found
+        return {
+            "needKinds": NEED_KINDS,
+            "needCategories": NEED_CATEGORIES,
+            "visitStatuses": VISIT_STATUSES,
+        }
+    return {}
+
+
 def build_page(
     key: str, settings: Settings, grid: str | None, refresh_s: int, street: str | None = None
 ) -> str:
@@ -194,7 +216,7 @@ def build_page(
         "map": m.get_name(),
         "district": settings.district_name,
         "colors": COLORS,
-        "indicators": [list(i) for i in RESIDENTIAL_INDICATORS],  # the cockpit's 居民小区 panel
+        "words": page_words(key),
     }
     root.header.add_child(page_config(config))
     # The tile decoder's modules, fetched with the other scripts (not one after another when

@@ -65,11 +65,11 @@ KNOWN = {  # the codes a reference may name, table by table (constant SQL)
 
 def load_block_people(session: Session, table: str, path: Path) -> LoadReport:
     if table not in TABLES:
-        raise LoadError(f"unknown table {table!r}; one of {', '.join(TABLES)}")
+        raise LoadError(f"未知表「{table}」，可选：{'、'.join(TABLES)}")
     df = rename_columns(read_table(Path(path)), TABLES[table])
     missing = [c for c in REQUIRED[table] if c not in df.columns]
     if missing:
-        raise LoadError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
+        raise LoadError(f"{Path(path).name}：缺少列 {'、'.join(missing)}")
     report = LoadReport(layer=table, file=str(path), crs="-", rows=len(df))
     known = {
         ref: set(session.execute(text(KNOWN[ref])).scalars())
@@ -96,13 +96,13 @@ def load_block_people(session: Session, table: str, path: Path) -> LoadReport:
 def _problem(table: str, row: dict[str, Any], known: dict[str, set[str]]) -> str | None:
     for col in REQUIRED[table]:
         if not row.get(col):
-            return f"missing {col}"
+            return f"缺少 {col}"
     if table == "partner_units" and row["kind"] not in PARTNER_KINDS:
-        return f"kind {row['kind']!r} is not one of {'/'.join(PARTNER_KINDS)}"
+        return f"kind「{row['kind']}」不在 {'/'.join(PARTNER_KINDS)} 之中"
     flags = ("是", "否", "1", "0", "true", "false", "流动")
     if table == "party_members" and (row.get("mobile") or "否") not in flags:
-        return f"mobile must be 是 or 否, got {row['mobile']!r}"
+        return f"mobile 须为 是 或 否，而不是「{row['mobile']}」"
     for col, (ref, _) in REFERS.items():
         if col in row and row[col] is not None and row[col] not in known[ref]:
-            return f"unknown {col} {row[col]!r} (no such row in {ref})"
+            return f"未知的 {col}「{row[col]}」（{ref} 中没有）"
     return None

@@ -74,16 +74,16 @@ def parse(data: Data, fmt: str) -> pa.Table:
     elif fmt == "geojson":
         table = _read_geojson(data)
     else:
-        raise BatchError(f"unknown format {fmt!r}; csv or geojson")
+        raise BatchError(f"未知格式「{fmt}」；请用 csv 或 geojson")
     names = [str(c).strip().lower() for c in table.column_names]
     missing = [c for c in ("lon", "lat", "category", "description") if c not in names]
     if missing:
-        raise BatchError(f"missing column(s): {', '.join(missing)}")
+        raise BatchError(f"缺少列：{'、'.join(missing)}")
     n = table.num_rows
     if n == 0:
-        raise BatchError("the file has no rows")
+        raise BatchError("文件没有数据行")
     if n > MAX_ROWS:
-        raise BatchError(f"{n} rows; at most {MAX_ROWS} per batch")
+        raise BatchError(f"{n} 行；每批至多 {MAX_ROWS} 行")
     empty = pa.array(np.full(n, "", dtype=object), pa.string())
     cols = {c: table.column(names.index(c)) if c in names else empty for c in COLUMNS}
     return pa.table({c: pc.fill_null(v.cast(pa.string()), "") for c, v in cols.items()})
@@ -102,7 +102,7 @@ def _read_csv(data: Data) -> pa.Table:
             ),
         )
     except (UnicodeDecodeError, pa.ArrowInvalid, csv.Error) as exc:
-        raise BatchError(f"cannot read the CSV: {exc}") from exc
+        raise BatchError(f"无法读取 CSV：{exc}") from exc
 
 
 def _read_geojson(data: Data) -> pa.Table:
@@ -119,7 +119,7 @@ def _read_geojson(data: Data) -> pa.Table:
                 props["lon"], props["lat"] = "", ""
             rows.append({k: "" if v is None else str(v) for k, v in props.items()})
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BatchError("cannot read the GeoJSON: expected a FeatureCollection") from exc
+        raise BatchError("无法读取 GeoJSON：须为 FeatureCollection") from exc
     keys = list(dict.fromkeys(k for r in rows for k in r)) or ["lon", "lat"]
     return pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in keys})
 
@@ -150,28 +150,28 @@ def check(session: Session, table: pa.Table) -> tuple[pa.Table, np.ndarray]:
     for name in table.column_names:  # the input rule (geo/text.py), cell by cell
         fail(_bools(pc.match_substring_regex(table[name], CONTROL)), f"{name}: {MESSAGE}")
     lon, lat = _numbers(table["lon"]), _numbers(table["lat"])
-    fail(~np.isfinite(lon) | ~np.isfinite(lat), "lon and lat must be finite numbers")
+    fail(~np.isfinite(lon) | ~np.isfinite(lat), "lon 和 lat 须为有限数值")
     crs = pc.utf8_lower(pc.utf8_trim_whitespace(table["crs"]))
     crs = pc.if_else(pc.equal(crs, ""), "wgs84", crs)
     fail(
         ~_bools(pc.is_in(crs, pa.array(CRS_NAMES))),
-        "unknown crs; use wgs84, gcj02, bd09 or cgcs2000",
+        "未知坐标系；可选 wgs84、gcj02、bd09、cgcs2000",
     )
     lon0, lat0 = np.nan_to_num(lon), np.nan_to_num(lat)
-    fail(~in_china(lon0, lat0) & in_china(lat0, lon0), "lat/lon look swapped (longitude first)")
-    fail(~in_china(lon0, lat0), "outside China's extent")
+    fail(~in_china(lon0, lat0) & in_china(lat0, lon0), "疑似经纬度颠倒（经度在前）")
+    fail(~in_china(lon0, lat0), "超出中国范围")
     known = pa.array(
         [r[0] for r in session.execute(text("SELECT code FROM categories"))], pa.string()
     )
     cat = pc.utf8_trim_whitespace(table["category"])
-    fail(~_bools(pc.is_in(cat, known)), "unknown category (see /open311/v2/services.json)")
+    fail(~_bools(pc.is_in(cat, known)), "未知的案件类别（见 /open311/v2/services.json）")
     desc = pc.utf8_trim_whitespace(table["description"])
     size = np.asarray(pc.utf8_length(desc).to_numpy(zero_copy_only=False))
-    fail(size == 0, "description is empty")
-    fail(size > 2000, "description longer than 2000 characters")
+    fail(size == 0, "description 为空")
+    fail(size > 2000, "description 超过 2000 个字符")
     for name, most in (("address", 200), ("reporter_name", 50), ("reporter_phone", 20)):
         length = np.asarray(pc.utf8_length(table[name]).to_numpy(zero_copy_only=False))
-        fail(length > most, f"{name} longer than {most} characters")  # the JSON API's limits
+        fail(length > most, f"{name} 超过 {most} 个字符")  # the JSON API's limits
     x, y = lon0.copy(), lat0.copy()
     for name in ("gcj02", "bd09"):
         sel = _bools(pc.equal(crs, name)) & (reason == "")

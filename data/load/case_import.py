@@ -113,8 +113,7 @@ def import_cases(
     if not parts:
         r = skipped[0]
         raise AlreadyImported(
-            f"this file was imported already (import {r.id}, {r.created_at:%Y-%m-%d %H:%M}); "
-            "nothing written"
+            f"该文件已导入过（导入批次 {r.id}，{r.created_at:%Y-%m-%d %H:%M}），本次未写入"
         )
     progress.resize(1 + len(parts))
     progress.step("校验完成，分段写入")
@@ -156,9 +155,9 @@ def _report(
 ) -> BatchReport:
     for part in parts:
         reason[np.asarray(part.unplaced, dtype=int) - 1] = (
-            f"outside the district (more than {snap_m:.0f} m from every grid)"
+            f"超出辖区（距所有网格超过 {snap_m:.0f} 米）"
         )
-        reason[np.asarray(part.out_of_area, dtype=int) - 1] = "outside your areas (不在您的辖区内)"
+        reason[np.asarray(part.out_of_area, dtype=int) - 1] = "不在您的辖区内"
     for r in skipped:
         reason[r.first_row - 1 : r.last_row] = ""
     bad = np.flatnonzero(reason != "")
@@ -206,9 +205,7 @@ def _import_part(
         {"digest": digest, "first": part.first_row, "last": part.last_row, "source": source},
     ).scalar_one_or_none()
     if claimed is None:
-        raise AlreadyImported(
-            f"rows {part.first_row}–{part.last_row} were imported meanwhile by another request"
-        )
+        raise AlreadyImported(f"第 {part.first_row}–{part.last_row} 行已由另一请求同时导入")
     part.import_id = int(claimed)
     t = time.perf_counter()
     _stage(s, table, part.rows)

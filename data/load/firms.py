@@ -46,12 +46,12 @@ def _row(r: dict[str, Any], buildings: set[str], seen: dict[str, int]) -> dict[s
     if reason:
         return reason
     if code in seen:
-        return f"统一社会信用代码 {code} appears twice (first at row {seen[code]})"
+        return f"统一社会信用代码 {code} 重复（首见于第 {seen[code]} 行）"
     if not cell(r.get("name")):
-        return "missing 企业名称 (name)"
+        return "缺少 企业名称（name）"
     building = cell(r.get("building_code")).removesuffix(".0")
     if building not in buildings:
-        return f"unknown building_code {building!r} (no such row in buildings)"
+        return f"未知的 building_code「{building}」（buildings 中没有）"
     out: dict[str, Any] = {"code": code, "name": cell(r["name"]), "building_code": building}
     out["industry"] = cell(r.get("industry")) or None
     for col, kind in (("employees", int), ("registered_capital", float)):
@@ -59,13 +59,13 @@ def _row(r: dict[str, Any], buildings: set[str], seen: dict[str, int]) -> dict[s
         try:
             value = kind(float(raw)) if raw else None
         except ValueError:
-            return f"{col} must be a number, got {raw!r}"
+            return f"{col} 须为数字，而不是「{raw}」"
         if value is not None and value < 0:
-            return f"{col} must be ≥ 0, got {raw!r}"
+            return f"{col} 须 ≥ 0，而不是「{raw}」"
         out[col] = value
     flag = cell(r.get("key_taxpayer")).lower()
     if flag not in YES | NO:
-        return f"key_taxpayer must be 是 or 否, got {flag!r}"
+        return f"key_taxpayer 须为 是 或 否，而不是「{flag}」"
     out["key_taxpayer"] = flag in YES
     return out
 
@@ -74,7 +74,7 @@ def load_firms(session: Session, path: Path) -> LoadReport:
     df = rename_columns(read_table(Path(path)), COLUMNS)
     missing = [c for c in REQUIRED if c not in df.columns]
     if missing:
-        raise LoadError(f"{Path(path).name}: missing column(s) {', '.join(missing)}")
+        raise LoadError(f"{Path(path).name}：缺少列 {'、'.join(missing)}")
     report = LoadReport(layer="firms", file=str(path), crs="-", rows=len(df))
     buildings = set(session.execute(text("SELECT code FROM buildings")).scalars())
     seen: dict[str, int] = {}

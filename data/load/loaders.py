@@ -51,24 +51,24 @@ class LoadReport:
 
 def read_any(path: Path, encoding: str | None = None) -> gpd.GeoDataFrame | pd.DataFrame:
     if not path.exists():
-        raise LoadError(f"no such file: {path}")
+        raise LoadError(f"文件不存在：{path}")
     if path.suffix.lower() in (".csv", ".txt"):
         try:
             return pd.read_csv(path, dtype=str, encoding=encoding or "utf-8-sig")
         except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise LoadError(f"cannot read CSV {path.name}: {exc}") from exc
+            raise LoadError(f"无法读取 CSV {path.name}：{exc}") from exc
     try:
         kw = {"encoding": encoding} if encoding else {}
         return gpd.read_file(path, engine="pyogrio", **kw)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, ValueError) as exc:
-        raise LoadError(f"cannot read {path.name}: {exc}") from exc
+        raise LoadError(f"无法读取 {path.name}：{exc}") from exc
 
 
 def read_table(path: Path) -> pd.DataFrame:
     """A table without geometry: CSV (UTF-8, with or without BOM) or a spreadsheet (XLSX, ODS)
     whose first row is its header."""
     if not path.exists():
-        raise LoadError(f"no such file: {path}")
+        raise LoadError(f"文件不存在：{path}")
     try:
         if path.suffix.lower() in (".csv", ".txt"):
             return pd.read_csv(path, dtype=str, encoding="utf-8-sig")
@@ -76,9 +76,9 @@ def read_table(path: Path) -> pd.DataFrame:
         df = pyogrio.read_dataframe(path, read_geometry=False, HEADERS="FORCE")
         return cast(pd.DataFrame, df.astype(object).where(df.notna(), None))
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise LoadError(f"cannot read {path.name}: {exc}") from exc
+        raise LoadError(f"无法读取 {path.name}：{exc}") from exc
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        raise LoadError(f"cannot read {path.name}: {exc}") from exc
+        raise LoadError(f"无法读取 {path.name}：{exc}") from exc
 
 
 def rename_columns(df: pd.DataFrame, wanted: dict[str, tuple[str, ...]]) -> pd.DataFrame:
@@ -114,7 +114,7 @@ def _points_from_csv(df: pd.DataFrame, path: Path) -> gpd.GeoDataFrame:
     lon = next((lower[n] for n in LON_NAMES if n in lower), None)
     lat = next((lower[n] for n in LAT_NAMES if n in lower), None)
     if lon is None or lat is None:
-        raise LoadError(f"{path.name}: CSV needs lon and lat columns (or a wkt column)")
+        raise LoadError(f"{path.name}：CSV 须有 lon 和 lat 列（或 wkt 列）")
     x = pd.to_numeric(df[lon], errors="coerce").to_numpy()
     y = pd.to_numeric(df[lat], errors="coerce").to_numpy()
     ok = np.isfinite(x) & np.isfinite(y)
@@ -132,8 +132,8 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str | None, path: Path) -> tuple[gpd.G
             if path.suffix.lower() in (".csv", ".txt"):
                 return gdf.set_crs(4326), "wgs84 (CSV lon/lat default; give --crs for gcj02/bd09)"
             raise LoadError(
-                f"{path.name}: the file declares no CRS; give --crs "
-                f"({', '.join(CRS_NAMES)} or EPSG:nnnn)"
+                f"{path.name}：文件未声明坐标系；"
+                f"请给出 --crs（{'、'.join(CRS_NAMES)} 或 EPSG:nnnn）"
             )
         if declared.is_geographic:
             return gdf.set_crs(4326, allow_override=True), declared.to_string()
@@ -142,8 +142,7 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str | None, path: Path) -> tuple[gpd.G
     if name in CRS_NAMES:
         if declared is not None and not declared.is_geographic:
             raise LoadError(
-                f"{path.name}: --crs {crs} is geographic but the file is projected "
-                f"({declared.name})"
+                f"{path.name}：--crs {crs} 是地理坐标系，而文件是投影坐标系（{declared.name}）"
             )
         gdf = gdf.set_crs(4326, allow_override=True)
         if name in ("gcj02", "bd09"):
@@ -158,9 +157,7 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, crs: str | None, path: Path) -> tuple[gpd.G
     try:
         src = CRS.from_user_input(crs)
     except Exception as exc:  # pyproj raises CRSError, a plain Exception subclass
-        raise LoadError(
-            f"unknown CRS {crs!r}; use one of {', '.join(CRS_NAMES)} or EPSG:nnnn"
-        ) from exc
+        raise LoadError(f"未知坐标系「{crs}」，可选：{'、'.join(CRS_NAMES)} 或 EPSG:nnnn") from exc
     return gdf.set_crs(src, allow_override=True).to_crs(4326), src.to_string()
 
 
@@ -169,19 +166,19 @@ def prepare(
 ) -> tuple[gpd.GeoDataFrame, LoadReport]:
     """Read and check a file: WGS84 rows ready to write, and the report so far."""
     if layer not in LOADABLE:
-        raise LoadError(f"unknown layer {layer!r}; one of {', '.join(LOADABLE)}")
+        raise LoadError(f"未知图层「{layer}」，可选：{'、'.join(LOADABLE)}")
     spec = LOADABLE[layer]
     raw = read_any(path, encoding)
     if len(raw) == 0:
-        raise LoadError(f"{path.name}: the file has no rows")
+        raise LoadError(f"{path.name}：文件没有数据行")
     if not isinstance(raw, gpd.GeoDataFrame):
         raw = _points_from_csv(raw, path)
     df = _rename(raw, spec)
     missing = [c for c in spec.required if c not in df.columns]
     if missing:
         raise LoadError(
-            f"{path.name}: missing column(s) {', '.join(missing)} for layer {layer} "
-            f"(found: {', '.join(map(str, raw.columns.drop('geometry', errors='ignore')))})"
+            f"{path.name}：图层 {layer} 缺少列 {'、'.join(missing)}"
+            f"（现有：{'、'.join(map(str, raw.columns.drop('geometry', errors='ignore')))}）"
         )
     gdf, used = _to_wgs84(df, crs, path)
     report = LoadReport(layer=layer, file=str(path), crs=used, rows=len(gdf))
@@ -194,17 +191,17 @@ def prepare(
     }[spec.geometry]
     if types and not types & wanted:
         raise LoadError(
-            f"{path.name}: wrong geometry type {', '.join(sorted(types))} for layer "
-            f"{layer} (needs {spec.geometry})"
+            f"{path.name}：几何类型 {'、'.join(sorted(types))} 不符，图层 {layer} "
+            f"须为 {spec.geometry}"
         )
     present = np.array([g is not None and not g.is_empty for g in geoms])
     far = outside_china(np.asarray(geoms, dtype=object))
     if far.any():
-        hint = " (lat/lon look swapped)" if looks_swapped(geoms[present]) else ""
+        hint = "（疑似经纬度颠倒）" if looks_swapped(geoms[present]) else ""
         rows = ", ".join(str(i + 1) for i in np.flatnonzero(far)[:5])
         raise LoadError(
-            f"{path.name}: {int(far.sum())} row(s) have coordinates that cannot be in "
-            f"China{hint}, first rows {rows}; check --crs"
+            f"{path.name}：{int(far.sum())} 行的坐标不可能在中国境内{hint}，"
+            f"首见于第 {rows} 行；请检查 --crs"
         )
     return _check_rows(gdf.reset_index(drop=True), spec, report), report
 
@@ -217,14 +214,14 @@ def _check_rows(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> gp
         key = key[:-2] if re.fullmatch(r"\d+\.0", key) else key  # numbers read as floats
         reason = None
         if not key or key.lower() == "nan":
-            reason = f"missing {spec.key}"
+            reason = f"缺少 {spec.key}"
         elif spec.code_kind and not is_hierarchy_code(key, spec.code_kind):
             digits = HIERARCHY_DIGITS[spec.code_kind]
-            reason = f"{spec.key} {key!r} must be {digits} digits (GB/T 30428)"
+            reason = f"{spec.key}「{key}」须为 {digits} 位数字（GB/T 30428）"
         elif key in seen:
-            reason = f"duplicate {spec.key} {key!r} (first at row {seen[key]})"
+            reason = f"{spec.key}「{key}」重复（首见于第 {seen[key]} 行）"
         elif spec.key == "id" and not key.isdigit():
-            reason = f"id {key!r} must be an integer"
+            reason = f"id「{key}」须为整数"
         geom = None
         if reason is None:
             geom, repaired, reason = fix_geometry(row.geometry, spec.geometry)

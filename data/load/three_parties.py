@@ -38,10 +38,10 @@ def import_parties(session: Session, path: Path, username: str) -> LoadReport:
     require(caller, "compound.edit")
     df = _rename(read_table(Path(path)))
     if "code" not in df.columns:
-        raise LoadError(f"{Path(path).name}: no 小区编码 (code) column")
+        raise LoadError(f"{Path(path).name}：没有 小区编码（code）列")
     given = [c for c in EDITABLE if c in df.columns]
     if not given and "commissioner" not in df.columns:
-        raise LoadError(f"{Path(path).name}: no three-party column ({', '.join(EDITABLE)})")
+        raise LoadError(f"{Path(path).name}：没有三方信息列（{'、'.join(EDITABLE)}）")
     report = LoadReport(layer="compound_parties", file=str(path), crs="-", rows=len(df))
     df = df.assign(row=range(1, len(df) + 1))
     df = check_values(df, LOADABLE["compounds"], report)  # vocabulary and dates, per row

@@ -104,7 +104,7 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> g
             gdf = _reject(
                 gdf,
                 bad,
-                [f"{col} must be a whole number ≥ 0, got {v!r}" for v in gdf.loc[bad, col]],
+                [f"{col} 须为 ≥ 0 的整数，而不是「{v}」" for v in gdf.loc[bad, col]],
                 spec,
                 report,
             )
@@ -115,7 +115,7 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> g
             gdf = _reject(
                 gdf,
                 bad,
-                [f"{col} must be a date (2024-05-01), got {v!r}" for v in gdf.loc[bad, col]],
+                [f"{col} 须为日期（如 2024-05-01），而不是「{v}」" for v in gdf.loc[bad, col]],
                 spec,
                 report,
             )
@@ -133,7 +133,7 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> g
         gdf = _reject(
             gdf,
             bad,
-            [f"{col} {v!r} is not one of {'/'.join(given)}" for v in gdf.loc[bad, col]],
+            [f"{col}「{v}」不在 {'/'.join(given)} 之中" for v in gdf.loc[bad, col]],
             spec,
             report,
         )
@@ -145,7 +145,7 @@ def check_values(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) -> g
         gdf = _reject(
             gdf,
             bad,
-            [f"{col} {v!r} is not one of {'/'.join(allowed)}" for v in gdf.loc[bad, col]],
+            [f"{col}「{v}」不在 {'/'.join(allowed)} 之中" for v in gdf.loc[bad, col]],
             spec,
             report,
         )
@@ -171,7 +171,7 @@ def _check_elevators(gdf: gpd.GeoDataFrame, spec: LoadSpec, report: LoadReport) 
         gdf,
         bad,
         [
-            f"elevator {e!r} with {n} elevators: 无 has none, 加装/更新 at least one"
+            f"elevator「{e}」却有 {n} 部电梯：无 应为 0 部，加装/更新 至少 1 部"
             for e, n in zip(gdf.loc[bad, "elevator"], gdf.loc[bad, "elevators"], strict=True)
         ],
         spec,
@@ -216,7 +216,7 @@ def _check_parent(
         gdf,
         bad,
         [
-            f"unknown {col} {v!r} (no such row in {table})" if v else f"missing {col}"
+            f"未知的 {col}「{v}」（{table} 中没有）" if v else f"缺少 {col}"
             for v in gdf.loc[bad, col]
         ],
         spec,

@@ -151,7 +151,7 @@ def test_batch_import_is_the_staffs(app, role) -> None:  # type: ignore[no-untyp
     if role == "outsider":  # street staff of another street: the row is not theirs
         report = r.get_json()
         assert report["accepted"] == 0
-        assert "outside your areas" in report["rejected"][0]["reason"]
+        assert "不在您的辖区内" in report["rejected"][0]["reason"]
     elif r.status_code == 200:
         assert r.get_json()["accepted"] == 1
 

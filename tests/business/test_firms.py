@@ -63,9 +63,9 @@ def test_firms_load_with_chinese_headers_and_bad_rows_get_a_reason(  # type: ign
     reasons = {r["row"]: r["reason"] for r in report.rejected}
     assert "fails its check" in reasons[3]
     assert "18 characters" in reasons[4]
-    assert "appears twice (first at row 1)" in reasons[5]
-    assert "unknown building_code" in reasons[6]
-    assert "employees must be a number" in reasons[7]
+    assert "重复（首见于第 1 行）" in reasons[5]
+    assert "未知的 building_code" in reasons[6]
+    assert "employees 须为数字" in reasons[7]
     stored = session.execute(
         text("SELECT employees, key_taxpayer, registered_capital FROM firms WHERE code = :c"),
         {"c": good},

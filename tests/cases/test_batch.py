@@ -39,12 +39,12 @@ def test_csv_batch_keeps_good_rows_and_reports_each_bad_one(client, session) -> 
     assert rep["accepted"] == 2
     reasons = {x["row"]: x["reason"] for x in rep["rejected"]}
     assert set(reasons) == {3, 4, 5, 6, 7, 8}
-    assert "swapped" in reasons[3]
-    assert "finite" in reasons[4]
-    assert "crs" in reasons[5]
-    assert "category" in reasons[6]
-    assert "empty" in reasons[7]
-    assert "outside the district" in reasons[8]
+    assert "经纬度颠倒" in reasons[3]
+    assert "有限数值" in reasons[4]
+    assert "未知坐标系" in reasons[5]
+    assert "案件类别" in reasons[6]
+    assert "为空" in reasons[7]
+    assert "超出辖区" in reasons[8]
     rows = session.execute(
         text(
             "SELECT description, grid_code, received_crs, status FROM cases "
@@ -115,7 +115,7 @@ def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-unty
     rep = r.get_json()
     assert rep["accepted"] == 1
     assert [x["row"] for x in rep["rejected"]] == [2, 3]
-    assert "empty" in rep["rejected"][1]["reason"]  # absent or null: empty, not "None"
+    assert "为空" in rep["rejected"][1]["reason"]  # absent or null: empty, not "None"
 
 
 def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) -> None:  # type: ignore[no-untyped-def]
@@ -124,7 +124,7 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) 
         "/api/v1/cases/batch", data=b"x,y\n1,2\n", headers={**KEY, "Content-Type": "text/csv"}
     )
     assert r.status_code == 400
-    assert "missing column" in r.get_json()["message"]
+    assert "缺少列" in r.get_json()["message"]
     assert anonymous.post("/api/v1/cases/batch", data=csv_body()).status_code == 401
     assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 403  # command
     # an uploaded file of nothing but a BOM (schemathesis found it a 500: the mapped file
@@ -135,7 +135,7 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) 
         headers={**KEY, "Content-Type": "text/csv"},
     )
     assert lone_cr.status_code == 400
-    assert "cannot read the CSV" in lone_cr.get_json()["message"]
+    assert "无法读取 CSV" in lone_cr.get_json()["message"]
     upload = {"file": (io.BytesIO(b"\xef\xbb\xbf"), "cases.csv")}
     r = client.post("/api/v1/cases/batch", headers=KEY, data=upload)
     assert r.status_code == 400
@@ -151,7 +151,7 @@ def test_the_same_file_twice_is_409_and_writes_nothing_more(client, session) -> 
     before = session.execute(text("SELECT count(*) FROM cases")).scalar()
     r = client.post("/api/v1/cases/batch", data=csv_body(), headers=headers)
     assert r.status_code == 409
-    assert "imported already" in r.get_json()["message"]
+    assert "已导入过" in r.get_json()["message"]
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
     edited = csv_body().replace("测试新村".encode(), "测试新村2号".encode())
     assert client.post("/api/v1/cases/batch", data=edited, headers=headers).status_code == 200

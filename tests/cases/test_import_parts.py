@@ -134,7 +134,7 @@ def test_resubmitting_imports_only_the_missing_part_and_never_twice(clean: Engin
     assert again.accepted == 3
     assert [r["row"] for r in again.rejected] == [10]
     assert len(imported(clean)) == 14
-    with pytest.raises(AlreadyImported, match="imported already"):
+    with pytest.raises(AlreadyImported, match="已导入过"):
         run(clean, data)
     assert len(imported(clean)) == 14
 
@@ -157,6 +157,6 @@ def test_two_requests_with_the_same_file_import_it_once(clean: Engine) -> None:
 
 
 def test_a_file_error_writes_no_part(clean: Engine) -> None:
-    with pytest.raises(BatchError, match="missing column"):
+    with pytest.raises(BatchError, match="缺少列"):
         run(clean, b"x,y\n" + b"1,2\n" * 10)
     assert imported(clean) == []

@@ -99,7 +99,7 @@ def test_compound_gates_load_with_chinese_headers_and_a_known_compound(
     )
     report = load_layer(session, SETTINGS, "compound_entrances", f)
     assert report.inserted == 1
-    assert "unknown compound_code" in report.rejected[0]["reason"]
+    assert "未知的 compound_code" in report.rejected[0]["reason"]
     assert (
         session.execute(  # the coverage graph is rebuilt with the gate
             text("SELECT stale FROM derived_tables WHERE name = 'coverage_graph'")
@@ -174,11 +174,11 @@ def test_bad_rows_are_rejected_with_reasons_and_good_rows_kept(
     report = load_layer(session, SETTINGS, "grids", f)
     assert report.inserted == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
-    assert "duplicate code" in reasons[2]
-    assert "first at row 1" in reasons[2]
-    assert "15 digits" in reasons[3]
-    assert "no area" in reasons[4]
-    assert "unknown community_code '330105999999'" in reasons[5]
+    assert "重复" in reasons[2]
+    assert "首见于第 1 行" in reasons[2]
+    assert "15 位数字" in reasons[3]
+    assert "面积为零" in reasons[4]
+    assert "未知的 community_code「330105999999」" in reasons[5]
 
 
 def _assert_nothing_written(session: Session, before: int) -> None:
@@ -191,7 +191,7 @@ def test_missing_columns_is_a_file_error(session: Session, tmp_path: Path) -> No
         f
     )
     before = count(session, "grids")
-    with pytest.raises(LoadError, match="missing column.*name.*community_code"):
+    with pytest.raises(LoadError, match="缺少列 .*name.*community_code"):
         load_layer(session, SETTINGS, "grids", f)
     _assert_nothing_written(session, before)
 
@@ -199,14 +199,14 @@ def test_missing_columns_is_a_file_error(session: Session, tmp_path: Path) -> No
 def test_wrong_geometry_type_is_a_file_error(session: Session, tmp_path: Path) -> None:
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "点", shapely.Point(m_point(1, 1)))).to_file(f)
-    with pytest.raises(LoadError, match="wrong geometry type Point.*needs polygon"):
+    with pytest.raises(LoadError, match="几何类型 Point 不符.*须为 polygon"):
         load_layer(session, SETTINGS, "grids", f)
 
 
 def test_empty_file_is_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "empty.geojson"
     f.write_text('{"type": "FeatureCollection", "features": []}')
-    with pytest.raises(LoadError, match="no rows"):
+    with pytest.raises(LoadError, match="没有数据行"):
         load_layer(session, SETTINGS, "grids", f)
 
 
@@ -214,7 +214,7 @@ def test_shapefile_without_prj_needs_crs(tmp_path: Path, session: Session) -> No
     f = tmp_path / "g.shp"
     write_shapefile(grids_frame(("330105001001009", "x", m_box(0, 0, 5, 5))), f)
     (tmp_path / "g.prj").unlink()
-    with pytest.raises(LoadError, match="declares no CRS; give --crs"):
+    with pytest.raises(LoadError, match="未声明坐标系；请给出 --crs"):
         load_layer(session, SETTINGS, "grids", f)
     assert load_layer(session, SETTINGS, "grids", f, crs="wgs84").inserted == 1
 
@@ -222,14 +222,14 @@ def test_shapefile_without_prj_needs_crs(tmp_path: Path, session: Session) -> No
 def test_unknown_crs_name_is_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "x", m_box(0, 0, 5, 5))).to_file(f)
-    with pytest.raises(LoadError, match="unknown CRS 'mars'"):
+    with pytest.raises(LoadError, match="未知坐标系「mars」"):
         load_layer(session, SETTINGS, "grids", f, crs="mars")
 
 
 def test_coordinates_outside_china_are_a_file_error(tmp_path: Path, session: Session) -> None:
     f = tmp_path / "g.geojson"
     grids_frame(("330105001001009", "巴黎", shapely.box(2.3, 48.8, 2.4, 48.9))).to_file(f)
-    with pytest.raises(LoadError, match="cannot be in China"):
+    with pytest.raises(LoadError, match="不可能在中国境内"):
         load_layer(session, SETTINGS, "grids", f)
 
 
@@ -237,7 +237,7 @@ def test_swapped_lat_lon_is_named(tmp_path: Path, session: Session) -> None:
     lon, lat = m_point(0, 0)
     f = tmp_path / "g.csv"
     f.write_text(f"code,name,kind,lon,lat\nF1,驿站,courier_post,{lat},{lon}\n")
-    with pytest.raises(LoadError, match="swapped"):
+    with pytest.raises(LoadError, match="经纬度颠倒"):
         load_layer(session, SETTINGS, "facilities", f)
 
 

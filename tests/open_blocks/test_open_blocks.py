@@ -104,9 +104,9 @@ def test_shops_load_with_their_member_and_bad_rows_get_a_reason(  # type: ignore
     report = load_layer(session, SETTINGS, "shops", f)
     assert report.inserted == 2
     reasons = {r["code"]: r["reason"] for r in report.rejected}
-    assert "kind '门面' is not one of 商铺/摊位/shop/stall" in reasons["S3"]
-    assert "unknown open_block_code 'X'" in reasons["S4"]
-    assert "unknown member_code 'M9'" in reasons["S5"]
+    assert "kind「门面」不在 商铺/摊位/shop/stall 之中" in reasons["S3"]
+    assert "未知的 open_block_code「X」" in reasons["S4"]
+    assert "未知的 member_code「M9」" in reasons["S5"]
     stored = session.execute(text("SELECT code, kind, member_code FROM shops ORDER BY code")).all()
     assert [tuple(r) for r in stored] == [("S1", "shop", "M1"), ("S2", "stall", None)]
 
@@ -200,8 +200,8 @@ def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-u
     report = load_block_people(session, "party_members", members)
     assert report.inserted == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
-    assert "unknown org_code 'DZZ-nope'" in reasons[2]
-    assert "mobile must be" in reasons[3]
+    assert "未知的 org_code「DZZ-nope」" in reasons[2]
+    assert "mobile 须为" in reasons[3]
     units = tmp_path / "units.csv"
     units.write_text(
         f"编码,名称,类型,街区编码\nP2,测试市场监管所,市场监管所,{BLOCK}\nP3,某单位,银行,{BLOCK}\n",
@@ -209,12 +209,12 @@ def test_members_partners_and_links_load_from_spreadsheets(  # type: ignore[no-u
     )
     report = load_block_people(session, "partner_units", units)
     assert report.inserted == 1
-    assert "kind '银行'" in report.rejected[0]["reason"]
+    assert "kind「银行」" in report.rejected[0]["reason"]
     links = tmp_path / "links.csv"
     links.write_text("党员编码,联建单位编码\nM3,P2\nM3,P9\n", encoding="utf-8")
     report = load_block_people(session, "member_partners", links)
     assert report.inserted == 1
-    assert "unknown partner_code 'P9'" in report.rejected[0]["reason"]
+    assert "未知的 partner_code「P9」" in report.rejected[0]["reason"]
     mobile = session.execute(text("SELECT mobile FROM party_members WHERE code = 'M3'")).scalar()
     assert mobile is True
 

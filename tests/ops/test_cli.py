@@ -46,7 +46,7 @@ def test_load_of_a_bad_file_exits_2_with_the_reason(cli_env, tmp_path: Path) -> 
     f.write_text("{not json")
     result = CliRunner().invoke(main, ["load", "streets", str(f)], env=cli_env)
     assert result.exit_code == 2
-    assert "cannot read bad.geojson" in result.output
+    assert "无法读取 bad.geojson" in result.output
 
 
 def test_load_with_rejected_rows_exits_1(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -58,7 +58,7 @@ def test_load_with_rejected_rows_exits_1(cli_env, tmp_path: Path) -> None:  # ty
     ).to_file(f)
     result = CliRunner().invoke(main, ["load", "communities", str(f)], env=cli_env)
     assert result.exit_code == 1
-    assert "unknown street_code" in result.output
+    assert "未知的 street_code" in result.output
 
 
 def test_demo_refuses_to_overwrite_a_loaded_database(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

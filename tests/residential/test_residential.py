@@ -67,11 +67,11 @@ def test_three_parties_load_with_chinese_headers_and_bad_values_are_refused(  # 
     assert report.inserted == 1  # type: ignore[attr-defined]
     reasons = {r["code"]: r["reason"] for r in report.rejected}  # type: ignore[attr-defined]
     assert (
-        "committee_kind '已成立' is not one of 业委会/物管委/社区托管/无"
+        "committee_kind「已成立」不在 业委会/物管委/社区托管/无 之中"
         in reasons[f"{COMMUNITY}XQ102"]
     )
-    assert "property_level '戊'" in reasons[f"{COMMUNITY}XQ103"]
-    assert "must be a date" in reasons[f"{COMMUNITY}XQ104"]
+    assert "property_level「戊」" in reasons[f"{COMMUNITY}XQ103"]
+    assert "须为日期" in reasons[f"{COMMUNITY}XQ104"]
     row = session.execute(
         text(
             "SELECT committee_kind, committee_term_start, committee_term_end, property_level, "
@@ -204,9 +204,9 @@ def test_three_parties_import_from_a_spreadsheet_as_an_account(
     report = import_parties(session, f, "community")
     assert report.updated == 1
     reasons = {r["row"]: r["reason"] for r in report.rejected}
-    assert "committee_kind '已成立'" in reasons[2]
+    assert "committee_kind「已成立」" in reasons[2]
     assert "不在您的辖区内" in reasons[3]
-    assert "must be a date" in reasons[4]
+    assert "须为日期" in reasons[4]
     row = session.execute(
         text(
             "SELECT committee_kind, committee_term_end, property_level FROM compounds "

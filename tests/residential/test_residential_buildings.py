@@ -95,10 +95,10 @@ def test_buildings_load_with_chinese_headers_and_bad_rows_get_a_reason(
     )
     assert report.inserted == 2
     reasons = {r["code"]: r["reason"] for r in report.rejected}
-    assert "elevator '有' is not one of 无/加装/更新" in reasons["B3"]
-    assert "elevator '无' with 2 elevators" in reasons["B4"]
-    assert "unknown compound_code '330105999999XQ001'" in reasons["B5"]
-    assert "whole number" in reasons["B6"]
+    assert "elevator「有」不在 无/加装/更新 之中" in reasons["B3"]
+    assert "elevator「无」却有 2 部电梯" in reasons["B4"]
+    assert "未知的 compound_code「330105999999XQ001」" in reasons["B5"]
+    assert "≥ 0 的整数" in reasons["B6"]
     stored = session.execute(
         text(
             "SELECT code, compound_code, units, floors, households, year_built, elevator, "

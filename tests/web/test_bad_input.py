@@ -42,7 +42,7 @@ def test_a_control_character_in_json_is_a_400_naming_the_field(
     r = client.post("/api/v1/cases", json=body)
     assert r.status_code == 400
     assert field in r.get_json()["message"]
-    assert "control characters" in r.get_json()["message"]
+    assert "控制字符" in r.get_json()["message"]
     assert cases(session) == before
 
 
@@ -58,7 +58,7 @@ def test_a_control_character_in_json_is_a_400_naming_the_field(
 def test_a_control_character_in_a_query_string_is_a_400(client, url: str) -> None:  # type: ignore[no-untyped-def]
     r = client.get(url)
     assert r.status_code == 400
-    assert "control characters" in r.get_json()["message"]
+    assert "控制字符" in r.get_json()["message"]
 
 
 def test_a_transition_note_with_nul_is_a_400(client) -> None:  # type: ignore[no-untyped-def]
@@ -125,8 +125,8 @@ def test_batch_cells_with_control_characters_are_rejected_rows(client, session) 
     ).get_json()
     assert rep["accepted"] == 1
     reasons = {x["row"]: x["reason"] for x in rep["rejected"]}
-    assert "control characters" in reasons[2]
-    assert "address longer than 200" in reasons[3]
+    assert "控制字符" in reasons[2]
+    assert "address 超过 200" in reasons[3]
 
 
 def test_a_batch_keys_long_label_does_not_overflow_the_source(client, session) -> None:  # type: ignore[no-untyped-def]

@@ -83,7 +83,7 @@
       const table = document.getElementById("gm-residential");
       const row = rows("gm-residential");
       row("小区", s.compounds, "");
-      for (const [key, label] of gm.config.indicators || []) {
+      for (const [key, label] of gm.config.words.indicators) {
         const v = s[key];
         if (!v || v.numerator === undefined) continue; // by type: the rows below
         row(label, `${v.numerator}/${v.denominator}`, v.rate == null ? "–" : v.rate + "%");

@@ -5,10 +5,7 @@
   "use strict";
   const gm = window.gridmap;
   const $ = (id) => document.getElementById(id);
-  const NEEDS = {
-    firm: ["注册落地", "人才引进", "融资与银企对接", "政策咨询", "停车", "物业与配套", "其他"],
-    employee: ["食堂", "托育", "通勤", "文体", "住房", "医疗", "其他"],
-  };
+  const words = () => gm.config.words; // need kinds and categories, visit statuses (page config)
   let map, drawn;
   const params = new URLSearchParams(location.search);
   function message(t) { $("gm-message").textContent = t || ""; }
@@ -17,7 +14,7 @@
     const outcome = gm.el("input");
     outcome.placeholder = "走访情况"; outcome.maxLength = 1000; outcome.className = "gm-outcome";
     const kind = gm.el("select");
-    for (const [k, label] of [["", "无诉求"], ["firm", "企业所需"], ["employee", "职工所盼"]]) {
+    for (const [k, label] of [["", "无诉求"], ...Object.entries(words().needKinds)]) {
       const o = gm.el("option", null, label); o.value = k; kind.appendChild(o);
     }
     const cat = gm.el("select");
@@ -25,7 +22,7 @@
     need.placeholder = "诉求内容"; need.maxLength = 500;
     kind.addEventListener("change", () => {
       cat.replaceChildren();
-      for (const c of NEEDS[kind.value] || []) { const o = gm.el("option", null, c); o.value = c; cat.appendChild(o); }
+      for (const c of words().needCategories[kind.value] || []) { const o = gm.el("option", null, c); o.value = c; cat.appendChild(o); }
     });
     const go = gm.el("button", null, "登记");
     go.type = "button";
@@ -64,7 +61,7 @@
     for (const s of r.stops) {
       const li = gm.el("li", s.status === "done" ? "gm-done" : null);
       li.appendChild(gm.el("b", null, `${s.seq}. ${s.firm.name}`));
-      li.appendChild(gm.el("div", "gm-muted", `${s.building.name} · 步行 ${Math.round(s.leg_m)} 米 · ${s.status === "done" ? "已走访" : "待走访"}${s.urgent ? " · 紧急" : ""}`));
+      li.appendChild(gm.el("div", "gm-muted", `${s.building.name} · 步行 ${Math.round(s.leg_m)} 米 · ${words().visitStatuses[s.status] || s.status}${s.urgent ? " · 紧急" : ""}`));
       if (s.status === "planned") li.appendChild(form(s));
       li.addEventListener("click", () => map.setView(gm.toDisplay(s.lon, s.lat), 18));
       ol.appendChild(li);

@@ -22,9 +22,8 @@
     return li;
   }
   // A case of my grid: accept, resolve (with a note) or return it, here on the phone.
-  const MOVES = { assigned: [["accepted", "受理"], ["returned", "退回"]], accepted: [["resolved", "办结"], ["returned", "退回"]] };
   function actions(c) {
-    const moves = MOVES[c.status] || [];
+    const moves = gm.config.words.moves[c.status] || []; // from the vocabulary (page config)
     if (!moves.length) return null;
     const box = gm.el("div", "gm-actions");
     const note = gm.el("input");

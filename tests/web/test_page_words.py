@@ -1,0 +1,47 @@
+"""The pages' scripts get their words (labels, indicator names, categories, moves) from the
+page configuration, built from the vocabularies: no script keeps a copy that could drift."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from geo.access import WORKER_MOVES
+from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
+from geo.vocabulary import MOVE_LABELS, STATUS_LABELS, TRANSITIONS
+from layers.registry import RESIDENTIAL_INDICATORS
+from webmap.pages import page_words
+
+SCRIPTS = Path(__file__).resolve().parents[2] / "webmap" / "static" / "gridmap"
+WORDS = {
+    *(c for cs in NEED_CATEGORIES.values() for c in cs),
+    *NEED_KINDS.values(),
+    *VISIT_STATUSES.values(),
+    *(label for _, label in RESIDENTIAL_INDICATORS),
+    *MOVE_LABELS.values(),
+    *STATUS_LABELS.values(),
+}
+
+
+def test_no_page_script_keeps_a_copy_of_the_vocabulary() -> None:
+    scripts = sorted(SCRIPTS.glob("*.js"))
+    assert len(scripts) >= 5
+    for js in scripts:
+        quoted = set(re.findall(r"[\"'`]([^\"'`]+)[\"'`]", js.read_text(encoding="utf-8")))
+        assert not (quoted & WORDS), (js.name, sorted(quoted & WORDS))
+
+
+def test_the_worker_page_offers_the_workers_moves_with_their_verbs() -> None:
+    moves = page_words("worker")["moves"]
+    assert moves["assigned"] == [["accepted", "受理"], ["returned", "退回"]]
+    assert moves["accepted"] == [["resolved", "办结"], ["returned", "退回"]]
+    offered = {(s, to) for s, ms in moves.items() for to, _ in ms}
+    assert all(to in WORKER_MOVES and to in TRANSITIONS[s] for s, to in offered)
+
+
+def test_the_visits_page_gets_the_three_lists_words_and_the_cockpit_its_indicators() -> None:
+    visits = page_words("visits")
+    assert visits["needCategories"] == NEED_CATEGORIES
+    assert visits["needKinds"] == NEED_KINDS
+    assert visits["visitStatuses"] == VISIT_STATUSES
+    assert page_words("cockpit")["indicators"] == [list(i) for i in RESIDENTIAL_INDICATORS]
