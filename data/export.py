@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from geo.crs import wgs84_to_gcj02
 from geo.errors import BadInput
+from geo.text import sheet_cell
 from layers.frames import items_params
 from layers.registry import LayerSpec
 
@@ -37,6 +38,16 @@ MIMETYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 EPSG = {"wgs84": 4326, "cgcs2000": 4490, "gcj02": 4326}  # GCJ-02 has no code; its files say 4326
+
+
+def sheet_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell that begins like a formula neutralised (geo/text.py
+    sheet_cell), for CSV and XLSX files."""
+    out = table.copy()
+    for col in out.columns:
+        if pd.api.types.is_object_dtype(out[col]) or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(sheet_cell)
+    return out
 
 
 def layer_frame(
@@ -90,8 +101,11 @@ def export(
             table["lon"], table["lat"] = gdf.geometry.x.round(7), gdf.geometry.y.round(7)
         else:
             table["wkt"] = shapely.to_wkt(gdf.geometry.values, rounding_precision=7)
+        table = sheet_safe(table)
         if fmt == "csv":
-            return ("\ufeff" + table.to_csv(index=False)).encode("utf-8")
+            # CRLF (RFC 4180): the writer then quotes a cell holding a lone CR, which would
+            # otherwise end its row
+            return ("\ufeff" + table.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
     with tempfile.TemporaryDirectory() as tmp:
         if fmt == "xlsx":
             out = Path(tmp) / f"{layer}.xlsx"

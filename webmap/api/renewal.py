@@ -16,6 +16,7 @@ from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AwareDatetime, Field
 
+from data.export import sheet_safe
 from geo.access import may_sign_renewal
 from geo.answers import FeatureCollection
 from geo.codes import StreetCode
@@ -148,7 +149,9 @@ def export(path: ProjectPath, query: ExportQuery):  # type: ignore[no-untyped-de
     name = f"renewal-{path.project_id}"
     if query.format == "csv":
         buf = io.StringIO()
-        _table(p, query.table).to_csv(buf, index=False, quoting=csv.QUOTE_MINIMAL)
+        sheet_safe(_table(p, query.table)).to_csv(
+            buf, index=False, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n"
+        )
         return Response(
             "\ufeff" + buf.getvalue(),
             mimetype="text/csv",
@@ -157,7 +160,7 @@ def export(path: ProjectPath, query: ExportQuery):  # type: ignore[no-untyped-de
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / f"{name}.xlsx"
         for key, (sheet, _) in SHEETS.items():
-            pyogrio.write_dataframe(_table(p, key), out, driver="XLSX", layer=sheet)
+            pyogrio.write_dataframe(sheet_safe(_table(p, key)), out, driver="XLSX", layer=sheet)
         data = out.read_bytes()
     return Response(
         data,
