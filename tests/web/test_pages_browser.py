@@ -591,3 +591,29 @@ def test_cockpit_three_zone_view_drills_into_a_street(browser, server: str) -> N
     assert v.page.evaluate("window.__samePage") is True
     v.shot("cockpit-three-zones.png")
     v.close()
+
+
+@pytest.mark.parametrize(
+    "elsewhere", ["/\\127.0.0.2:5077/cockpit", "//127.0.0.2:5077/cockpit", "https://x.example/"]
+)
+def test_sign_in_never_sends_the_browser_to_another_origin(
+    browser, server: str, elsewhere: str
+) -> None:  # type: ignore[no-untyped-def]
+    """/login?next= names where to go after signing in: a path of this site only. A target
+    the browser resolves to another host (/\\host, //host, a full URL) goes home instead."""
+    from data.demo.accounts import DEMO_ACCOUNTS
+
+    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "command")
+    v = Visit.__new__(Visit)
+    v.outside, v.asked, v.errors = [], [], []
+    v.context = browser.new_context(viewport={"width": 1280, "height": 800})
+    v.context.route("**/*", v._route(server))
+    v.page = v.context.new_page()
+    v.page.goto(server + "/login?" + urllib.parse.urlencode({"next": elsewhere}))
+    v.page.fill("#gm-username", username)
+    v.page.fill("#gm-password", pw)
+    v.page.click("#gm-signin button[type=submit]")
+    v.page.wait_for_url(lambda url: "/login" not in url, timeout=15_000)
+    assert v.page.url.startswith(server + "/")
+    assert not [u for u in v.outside if "127.0.0.2" in u or "x.example" in u]
+    v.context.close()

@@ -9,8 +9,14 @@
   let account = null, oldPassword = "";
   function next() {
     const n = new URLSearchParams(location.search).get("next");
-    // only a path of this site, never another origin
-    location.assign(n && n.startsWith("/") && !n.startsWith("//") ? n : HOME[account.role] || "/");
+    // only a page of this site: the target is resolved as the browser would resolve it
+    // ("/\\host" is another host to it) and its origin compared, never a prefix test
+    let target = null;
+    try {
+      const u = new URL(n || "", location.href);
+      if (n && u.origin === location.origin) target = u.pathname + u.search + u.hash;
+    } catch (e) { target = null; }
+    location.assign(target || HOME[account.role] || "/");
   }
   function csrf() {
     const m = document.cookie.match(/(?:^|;\s*)gridmap_csrf=([^;]+)/);
