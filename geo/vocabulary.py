@@ -41,6 +41,17 @@ TRANSITIONS: dict[str, tuple[str, ...]] = {
     "closed": (),
     "duplicate": (),
 }
+# What the public (Open311's status_notes) reads of a case's progress: a fixed text per status,
+# never a staff note (those can name people and phones).
+PUBLIC_STATUS_NOTES = {
+    "reported": "已受理，待派单",
+    "assigned": "已派单至网格，待处置",
+    "accepted": "正在处置",
+    "resolved": "已处置，待结案",
+    "closed": "已结案",
+    "returned": "重新派单中",
+    "duplicate": "与已有案件重复，合并处理",
+}
 # A move as a button names it (the worker's page): the status a case moves to, as a verb.
 MOVE_LABELS = {
     "assigned": "派单",

@@ -16,6 +16,7 @@ from geo.cases.workflow import NewCase, create_case
 from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
+from geo.vocabulary import PUBLIC_STATUS_NOTES
 from webmap.auth import audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
@@ -213,7 +214,7 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
         {
             "service_request_id": r.public_token,
             "status": "open" if r.open else "closed",
-            "status_notes": r.status_notes,
+            "status_notes": PUBLIC_STATUS_NOTES[r.status],  # never a staff note
             "service_name": r.service_name,
             "service_code": r.category_code,
             "description": r.description,

@@ -117,3 +117,22 @@ def test_request_list_filters_by_status_code_and_date(client, session) -> None: 
     assert ids(f"service_request_id={a},{b}") == {a, b}
     assert ids("end_date=2000-01-01T00:00:00Z") == set()
     assert client.get("/open311/v2/requests.json?status=maybe").status_code == 400
+
+
+def test_the_public_list_shows_a_fixed_note_per_status_never_a_staff_note(
+    client, anonymous, session
+) -> None:  # type: ignore[no-untyped-def]
+    """A staff note ("已联系张三 138…") stays internal: Open311's status_notes is the status's
+    public text, for the anonymous list and the keyed one alike."""
+    lon, lat = m_point(150, 150)
+    rid = post(client, lat=str(lat), long=str(lon)).get_json()[0]["service_request_id"]
+    moved = client.post(
+        f"/api/v1/cases/{case_id(session, rid)}/transitions",
+        json={"to": "accepted", "note": "已联系张三 13800001111"},
+        headers={"X-API-Key": "dispatch-key"},
+    )
+    assert moved.status_code == 200, moved.get_json()
+    for who in (anonymous, client):
+        got = who.get(f"/open311/v2/requests/{rid}.json").get_json()
+        assert got[0]["status_notes"] == "正在处置"
+        assert "13800001111" not in str(who.get("/open311/v2/requests.json").get_json())
