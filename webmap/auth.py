@@ -60,9 +60,7 @@ def _resolve() -> Caller:
             ):
                 raise Forbidden("CSRF 令牌缺失或不符（请求头 X-CSRF-Token）")
             return Caller(account, "session", address)
-    key = request.headers.get("X-API-Key") or (
-        request.form.get("api_key") if request.path.startswith("/open311/") else None
-    )
+    key = presented_key()
     if key:
         found = _key_account(key)
         if found is None:
@@ -70,6 +68,21 @@ def _resolve() -> Caller:
         account, key_id = found
         return Caller(account, "key", address, key_id)
     return Caller(None, "anonymous", address)
+
+
+def presented_key() -> str | None:
+    """The API key the request presents: the header, or Open311's form field api_key."""
+    return request.headers.get("X-API-Key") or (
+        request.form.get("api_key") if request.path.startswith("/open311/") else None
+    )
+
+
+def valid_key_id() -> int | None:
+    """The id of the key the request presents, if it is a valid one (None for none, a
+    made-up or revoked one): the rate limiter counts a key's bucket only for a valid key."""
+    key = presented_key()
+    found = _key_account(key) if key else None
+    return None if found is None else found[1]
 
 
 def _key_account(key: str) -> tuple[Account, int] | None:
