@@ -146,6 +146,16 @@ def case_view(caller: Caller, grid_code: str | None, zone_code: str | None) -> b
     return account.role in PERSONAL
 
 
+def reads_case(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
+    """Whether the caller may read this case at all (masked or in full): what a list that
+    shows cases among other things (a meeting's agenda, search) asks before it shows one."""
+    try:
+        case_view(caller, grid_code, zone_code)
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
 def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: str) -> None:
     """403 unless the caller may move a case of this place to `to`."""
     account = require(caller, "case.transition")

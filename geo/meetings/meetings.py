@@ -10,6 +10,7 @@ event of the case ("小事快办、急事速议、难事共推").
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import text
@@ -57,8 +58,16 @@ def place_of(session: Session, meeting_id: int) -> str:
     return str(row.place_code)
 
 
-def add_to_agenda(session: Session, meeting_id: int, case_id: int, actor: str) -> None:
-    """Put an open case on a meeting's agenda before it decides; a dispatched case is taken up."""
+# Asked before every move a meeting makes of a case (case id, status it moves to); raises if the
+# caller may not make it: a meeting is no side door past the case rules (geo/access.py may_move).
+Mover = Callable[[int, str], None]
+
+
+def add_to_agenda(
+    session: Session, meeting_id: int, case_id: int, actor: str, may_move: Mover
+) -> None:
+    """Put an open case on a meeting's agenda before it decides; a dispatched case is taken up
+    (if the caller may take it up)."""
     m = _lock(session, meeting_id)
     if m.status != "scheduled":
         raise Conflict(
@@ -71,6 +80,8 @@ def add_to_agenda(session: Session, meeting_id: int, case_id: int, actor: str) -
         raise NotFound(f"没有编号为 {case_id} 的案件")
     if status in ("resolved", "closed", "duplicate"):
         raise Conflict(f"案件 {case_id} 状态为 {status}：只有在办案件可列入议题")
+    if status == "assigned":
+        may_move(case_id, "accepted")
     if (
         session.execute(
             _q("add_agenda"), {"id": meeting_id, "case_id": case_id, "actor": actor}
@@ -91,6 +102,7 @@ def decide(
     outcome: str,
     actions: list[dict[str, Any]],
     actor: str,
+    may_move: Mover,
 ) -> None:
     """Record what a meeting decided and its follow-up actions (action, owner, due_on); the
     decision goes into the trail of every case on its agenda. No actions: it closes at once."""
@@ -111,11 +123,16 @@ def decide(
         note = f"{m.kind}议定（{MEETING_OUTCOMES[outcome]}）：{decisions}"
         record_event(session, case_id, actor, "decided", None, None, note, data)
     if not actions:
-        _close(session, meeting_id, actor)
+        _close(session, meeting_id, actor, may_move)
 
 
 def finish_action(
-    session: Session, meeting_id: int, action_id: int, actor: str, note: str | None
+    session: Session,
+    meeting_id: int,
+    action_id: int,
+    actor: str,
+    note: str | None,
+    may_move: Mover,
 ) -> bool:
     """Mark a follow-up action done; the last one closes the meeting (returns True then)."""
     m = _lock(session, meeting_id)
@@ -131,7 +148,7 @@ def finish_action(
     session.execute(_q("finish_action"), {"action_id": action_id, "actor": actor, "note": note})
     if session.execute(_q("open_actions"), {"id": meeting_id}).scalar_one():
         return False
-    _close(session, meeting_id, actor)
+    _close(session, meeting_id, actor, may_move)
     return True
 
 
@@ -139,18 +156,22 @@ def finish_action(
 _TO_RESOLVED = {"returned": "assigned", "assigned": "accepted", "accepted": "resolved"}
 
 
-def _close(session: Session, meeting_id: int, actor: str) -> None:
-    """The meeting is carried out: each case on its agenda is resolved and closed by it."""
+def _close(session: Session, meeting_id: int, actor: str, may_move: Mover) -> None:
+    """The meeting is carried out: each case on its agenda is resolved and closed by it, each
+    move asked of may_move first. A case whose month was archived (it was closed then) has
+    nothing left to move."""
     session.execute(_q("close"), {"id": meeting_id})
     note = f"议事会（编号 {meeting_id}）决定已落实"
     for case_id in _agenda(session, meeting_id):
         status = session.execute(
             text("SELECT status FROM cases WHERE id = :id"), {"id": case_id}
-        ).scalar_one()
+        ).scalar_one_or_none()
         while status in _TO_RESOLVED:
             status = _TO_RESOLVED[status]
+            may_move(case_id, status)
             transition(session, case_id, status, actor, note)
         if status == "resolved":
+            may_move(case_id, "closed")
             transition(session, case_id, "closed", actor, note)
 
 

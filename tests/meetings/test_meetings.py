@@ -165,3 +165,56 @@ def test_the_demo_holds_the_documented_meetings(demo_url: str) -> None:
     assert set(counts["by_place_kind"]) >= {"compound", "residential_building", "open_block"}
     assert counts["by_status"].get("scheduled", 0) > 0
     assert counts["by_actions"]["done"] > 0
+
+
+def test_a_meeting_moves_no_case_its_caller_may_not_move(app, client) -> None:  # type: ignore[no-untyped-def]
+    """A compound commissioner may not move cases (/transitions answers 403), so neither may
+    their meeting: taking a case up through the agenda, or closing it by a decision, is
+    refused and moves nothing; staff, who may move cases, still do it through a meeting."""
+    staff, commissioner = keyed(app, "community-key"), keyed(app, "compound-key")
+    lon, lat = m_point(100, 100)  # inside the commissioner's compound
+    case = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "property_service", "description": "电梯停运"},
+    ).get_json()
+    assert case["status"] == "assigned"
+    moved = commissioner.post(f"/api/v1/cases/{case['id']}/transitions", json={"to": "accepted"})
+    assert moved.status_code == 403
+    mid = commissioner.post("/api/v1/meetings", json=meeting()).get_json()["id"]
+    taken = commissioner.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]})
+    assert taken.status_code == 403
+    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "assigned"
+    on = staff.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]})
+    assert on.status_code == 200, on.get_json()
+    decision = {"decisions": "物业当日修复电梯", "outcome": "agreed", "actions": []}
+    closing = commissioner.post(f"/api/v1/meetings/{mid}/decision", json=decision)
+    assert closing.status_code == 403
+    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "accepted"
+    assert staff.get(f"/api/v1/meetings/{mid}").get_json()["status"] == "scheduled"
+    done = staff.post(f"/api/v1/meetings/{mid}/decision", json=decision)
+    assert done.get_json()["status"] == "closed"
+    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "closed"
+
+
+def test_an_agenda_shows_a_case_only_to_those_who_may_read_it(app, client) -> None:  # type: ignore[no-untyped-def]
+    """A planner reads no case anywhere, so not on a meeting's agenda either: the agenda keeps
+    the case's number and status, without its category and description."""
+    staff = keyed(app, "community-key")
+    lon, lat = m_point(60, 150)
+    case = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "dispute", "description": "邻里噪音纠纷 王某"},
+    ).get_json()
+    mid = staff.post("/api/v1/meetings", json=meeting()).get_json()["id"]
+    assert (
+        staff.post(f"/api/v1/meetings/{mid}/agenda", json={"case_id": case["id"]}).status_code
+        == 200
+    )
+    seen = staff.get(f"/api/v1/meetings/{mid}").get_json()["agenda"][0]
+    assert seen["description"] == "邻里噪音纠纷 王某"
+    planner = keyed(app, "planner-key").get(f"/api/v1/meetings/{mid}").get_json()
+    item = planner["agenda"][0]
+    assert item["case_id"] == case["id"]
+    assert item["description"] is None
+    assert item["category"] is None
+    assert "王某" not in str(planner)

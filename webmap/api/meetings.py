@@ -9,12 +9,14 @@ from typing import Literal
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
+from sqlalchemy.orm import Session
 
-from geo.access import Caller, may_edit_meeting, require_case
+from geo.access import Caller, may_edit_meeting, may_move, reads_case, require_case
 from geo.cases.workflow import case_place
 from geo.codes import StreetCode
 from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
 from geo.meetings.meetings import (
+    Mover,
     add_to_agenda,
     create_meeting,
     decide,
@@ -99,6 +101,28 @@ class CountsQuery(Schema):
     street: StreetCode | None = None
 
 
+def _mover(s: Session, caller: Caller) -> Mover:
+    """The case rules for the moves a meeting makes: what the caller may do on /transitions."""
+
+    def check(case_id: int, to: str) -> None:
+        may_move(caller, *case_place(s, case_id), to)
+
+    return check
+
+
+def _shown(s: Session, meeting_id: int) -> Meeting:
+    """The meeting as the caller may see it: an agenda case's category and description only
+    where the caller may read that case (a planner reads no case, a commissioner only their
+    area's); its number and status are the meeting's own record."""
+    caller = current_caller()
+    m = get_meeting(s, meeting_id)
+    for item in m["agenda"]:
+        if item["archived"] or not reads_case(caller, *case_place(s, item["case_id"])):
+            item["category"] = None
+            item["description"] = None
+    return m
+
+
 def _editor(place_code: str) -> Caller:
     caller = current_caller()
     may_edit_meeting(caller, place_code)
@@ -114,7 +138,7 @@ def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
     s = get_session()
     meeting_id = create_meeting(s, body.model_dump(), caller.name)
     s.commit()
-    return jsonify(get_meeting(s, meeting_id)), 201
+    return jsonify(_shown(s, meeting_id)), 201
 
 
 @answers(list[MeetingSummary])
@@ -141,7 +165,7 @@ def get_meetings(query: MeetingsQuery):  # type: ignore[no-untyped-def]
 def get_one(path: MeetingPath):  # type: ignore[no-untyped-def]
     """A meeting with its place, participants, decisions, actions and agenda."""
     allow("layers")
-    return jsonify(get_meeting(get_read_session(), path.meeting_id))
+    return jsonify(_shown(get_read_session(), path.meeting_id))
 
 
 @answers(Meeting)
@@ -151,9 +175,9 @@ def post_agenda(path: MeetingPath, body: AgendaItem):  # type: ignore[no-untyped
     s = get_session()
     caller = _editor(place_of(s, path.meeting_id))
     require_case(caller, "meeting.edit", *case_place(s, body.case_id))
-    add_to_agenda(s, path.meeting_id, body.case_id, caller.name)
+    add_to_agenda(s, path.meeting_id, body.case_id, caller.name, _mover(s, caller))
     s.commit()
-    return jsonify(get_meeting(s, path.meeting_id))
+    return jsonify(_shown(s, path.meeting_id))
 
 
 @answers(Meeting)
@@ -163,9 +187,11 @@ def post_decision(path: MeetingPath, body: Decision):  # type: ignore[no-untyped
     s = get_session()
     caller = _editor(place_of(s, path.meeting_id))
     actions = [a.model_dump() for a in body.actions]
-    decide(s, path.meeting_id, body.decisions, body.outcome, actions, caller.name)
+    decide(
+        s, path.meeting_id, body.decisions, body.outcome, actions, caller.name, _mover(s, caller)
+    )
     s.commit()
-    return jsonify(get_meeting(s, path.meeting_id))
+    return jsonify(_shown(s, path.meeting_id))
 
 
 @answers(Meeting)
@@ -175,9 +201,9 @@ def post_action_done(path: ActionPath, body: ActionDone):  # type: ignore[no-unt
     agenda."""
     s = get_session()
     caller = _editor(place_of(s, path.meeting_id))
-    finish_action(s, path.meeting_id, path.action_id, caller.name, body.note)
+    finish_action(s, path.meeting_id, path.action_id, caller.name, body.note, _mover(s, caller))
     s.commit()
-    return jsonify(get_meeting(s, path.meeting_id))
+    return jsonify(_shown(s, path.meeting_id))
 
 
 @answers(MeetingCounts)
