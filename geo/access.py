@@ -215,6 +215,15 @@ def may_read_route(caller: Caller, commissioner: str) -> str:
     return who
 
 
+def may_read_visit(caller: Caller, commissioner: str) -> None:
+    """403 unless the caller may read this visit: a building commissioner only their own (as
+    with their day's route), the other readers of visits any."""
+    require(caller, "visit.read")
+    mine = caller.account is not None and commissioner == caller.account.username
+    if caller.role == "building_commissioner" and not mine:
+        raise Forbidden("楼宇专员只能查看自己的走访")
+
+
 def may_record_visit(caller: Caller, commissioner: str, building_code: str) -> None:
     """403 unless the caller is the visit's commissioner, or staff of the building's area."""
     require(caller, "visit.record")

@@ -32,11 +32,11 @@ def get_engine(url: str, autocommit: bool = False, statement_timeout_ms: int = 0
 _ENGINES: dict[tuple[str, bool, int], Engine] = {}
 
 
-def dispose_engines(url: str) -> None:
-    """Close the pooled connections of every engine made for url (tests, before a process
-    that opened them goes on without them)."""
+def dispose_engines(url: str | None = None) -> None:
+    """Close the pooled connections of every engine made for url, or of every engine (tests,
+    before a process that opened them goes on without them, or ends)."""
     for key, engine in _ENGINES.items():
-        if key[0] == url:
+        if url is None or key[0] == url:
             engine.dispose()
 
 

@@ -32,6 +32,18 @@ from tests import fixtures
 SHARED_REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 
 
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Close every engine's pooled connections before the interpreter ends: left to the
+    garbage collector at exit, each one warns (ResourceWarning), which this suite treats as
+    an error, at a moment that depends on the collector."""
+    import gc
+
+    from geo.db import dispose_engines
+
+    dispose_engines()
+    gc.collect()
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark what is slow to set up, for `make test-fast` (pytest -m "not demo and not browser")."""
     for item in items:

@@ -20,7 +20,7 @@ from geo.vocabulary import PUBLIC_STATUS_NOTES
 from webmap.auth import audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
-from webmap.schemas import CaseIn
+from webmap.schemas import ADDRESS_MAX, CaseIn
 
 bp = Blueprint("open311", __name__, url_prefix="/open311/v2")
 MAX_RESULTS = 1000
@@ -108,6 +108,8 @@ def post_request(fmt: str) -> Response:
     except ValueError:
         raise BadInput("lat 和 long 须为数字（WGS84 度）") from None
     address = request.form.get("address_string") or None
+    if address is not None and len(address) > ADDRESS_MAX:  # before it is matched to places
+        raise BadInput(f"address_string 至多 {ADDRESS_MAX} 个字符")
     if lat is None or lon is None:
         if not address:
             raise BadInput("请给出 lat 和 long（WGS84），或 address_string")

@@ -28,6 +28,9 @@ def _no_control(value: Any, where: str) -> None:
             _no_control(v, f"{where}[{i}]")
 
 
+ADDRESS_MAX = 200  # characters: an address as given, and a place name searched for
+
+
 class Schema(BaseModel):
     """Every request model: strings carry no control characters (the input rule).
 
@@ -72,7 +75,7 @@ class CaseIn(Schema):
     crs: Crs = "wgs84"
     category: str = Field(min_length=1, max_length=40, description="category code (services.json)")
     description: str = Field(min_length=1, max_length=2000)
-    address: str | None = Field(None, max_length=200)
+    address: str | None = Field(None, max_length=ADDRESS_MAX)
     reporter: Reporter | None = None
 
 

@@ -69,7 +69,12 @@ def ensure_demo_accounts(session: Session, demo_key: str) -> None:
     bound to the administrator: for a demo or synthetic city, built now or before accounts
     existed."""
     from geo.accounts.apikeys import create_key
+    from geo.errors import Conflict
 
     if session.execute(text("SELECT NOT EXISTS (SELECT 1 FROM accounts)")).scalar():
         add_demo_accounts(session)
-    create_key(session, "demo", key=demo_key, account="admin")
+    try:
+        with session.begin_nested():
+            create_key(session, "demo", key=demo_key, account="admin")
+    except Conflict:
+        pass  # an operator revoked the demo key: it stays revoked

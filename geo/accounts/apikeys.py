@@ -8,6 +8,8 @@ import secrets
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.errors import Conflict
+
 
 def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8")).hexdigest()
@@ -22,17 +24,21 @@ def create_key(
     account: str | None = None,
 ) -> str:
     """Store a new key (random unless given) for an account (by username: the key acts with
-    its role and areas) and return it; only its hash is kept."""
+    its role and areas) and return it; only its hash is kept. A given key that exists is
+    relabelled; a revoked one stays revoked (Conflict): revoking is for good."""
     key = key or "gm_" + secrets.token_urlsafe(24)
-    session.execute(
+    stored = session.execute(
         text(
             "INSERT INTO api_keys (key_hash, label, worker_id, account_id) "
             "VALUES (:h, :l, :w, (SELECT id FROM accounts WHERE username = :a)) "
-            "ON CONFLICT (key_hash) DO UPDATE SET revoked_at = NULL, label = EXCLUDED.label, "
-            "account_id = EXCLUDED.account_id"
+            "ON CONFLICT (key_hash) DO UPDATE SET label = EXCLUDED.label, "
+            "account_id = EXCLUDED.account_id WHERE api_keys.revoked_at IS NULL "
+            "RETURNING id"
         ),
         {"h": hash_key(key), "l": label, "w": worker_id, "a": account},
-    )
+    ).scalar_one_or_none()
+    if stored is None:
+        raise Conflict("该 API 密钥已吊销，不能再启用；请新建一个密钥")
     return key
 
 

@@ -375,3 +375,17 @@ def test_the_identity_service_header_is_trusted_only_from_its_proxy(  # type: ig
     assert elsewhere.status_code == 401  # not from the proxy: the header is ignored
     unknown = c.get("/api/v1/session", headers={"X-Remote-User": "nobody"})
     assert unknown.status_code == 403
+
+
+def test_a_revoked_key_stays_revoked_when_created_again(session) -> None:  # type: ignore[no-untyped-def]
+    """Revoking is for good: creating the same key again (the demo's start, a script) is a
+    conflict, and the key still opens nothing."""
+    from geo.accounts.apikeys import create_key, key_account, revoke_key
+    from geo.errors import Conflict
+
+    create_key(session, "科室对接", key="to-be-revoked-key", account="street")
+    assert key_account(session, "to-be-revoked-key") is not None
+    assert revoke_key(session, "to-be-revoked-key")
+    with pytest.raises(Conflict, match="已吊销"):
+        create_key(session, "科室对接", key="to-be-revoked-key", account="street")
+    assert key_account(session, "to-be-revoked-key") is None

@@ -251,3 +251,36 @@ def test_demo_needs_match_offers_nearest_on_foot(demo_url: str) -> None:
     assert len(walks) >= 3
     assert walks == sorted(walks)
     assert any(o["kind"] == "measure" for o in offers)  # 楼宇食堂与助餐点, with no place
+
+
+def test_a_building_commissioner_reads_only_their_own_visits(app, firms, session: Session) -> None:  # type: ignore[no-untyped-def]
+    """As with the day's route, one commissioner cannot read another's visit by its number;
+    the department that asked for it and the visit's own commissioner can."""
+    from geo.accounts.accounts import add_account
+    from geo.accounts.apikeys import create_key
+
+    today = date.today()
+    made = keyed(app, "department-key").post(
+        "/api/v1/visit-requests",
+        json={
+            "firm": F1,
+            "department": "税务",
+            "purpose": "政策辅导",
+            "earliest": today.isoformat(),
+            "latest": (today + timedelta(days=10)).isoformat(),
+        },
+    )
+    vid = made.get_json()["visit_id"]
+    add_account(
+        session,
+        "building_b",
+        "building_commissioner",
+        [B1],
+        "pw-building-b-2026",
+        must_change=False,
+    )
+    create_key(session, "b", key="building-b-key", account="building_b")
+    session.flush()
+    assert keyed(app, "building-b-key").get(f"/api/v1/visits/{vid}").status_code == 403
+    assert keyed(app, "building-key").get(f"/api/v1/visits/{vid}").status_code == 200
+    assert keyed(app, "department-key").get(f"/api/v1/visits/{vid}").status_code == 200

@@ -224,3 +224,17 @@ def test_a_batch_file_has_its_own_larger_limit(db_url: str, connection, client) 
     small = make_app(db_url, connection, load_settings({"GRIDMAP_MAX_BATCH_BYTES": "100000"}))
     r = keyed(small).post("/api/v1/cases/batch", data=body, headers=headers)
     assert r.status_code == 413
+
+
+def test_open311_refuses_a_long_address_before_searching_places(client, session) -> None:  # type: ignore[no-untyped-def]
+    """With no lat/long the address_string is matched against every place: a long one is a
+    400 before any search, whatever else the form holds."""
+    from webmap.schemas import ADDRESS_MAX
+
+    form = {"api_key": "dispatch-key", "service_code": "noise"}
+    long_one = "测试新村" * (ADDRESS_MAX // 4 + 1)
+    r = client.post("/open311/v2/requests.json", data={**form, "address_string": long_one})
+    assert r.status_code == 400
+    assert "address_string" in r.get_json()[0]["description"]
+    ok = client.post("/open311/v2/requests.json", data={**form, "address_string": "测试新村3幢"})
+    assert ok.status_code == 201

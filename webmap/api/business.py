@@ -16,7 +16,13 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from geo.access import Caller, may_edit_need, may_read_route, may_record_visit
+from geo.access import (
+    Caller,
+    may_edit_need,
+    may_read_route,
+    may_read_visit,
+    may_record_visit,
+)
 from geo.business.answers import (
     BusinessCommunity,
     BusinessStats,
@@ -121,9 +127,11 @@ def get_day(query: DayQuery):  # type: ignore[no-untyped-def]
 @answers(Visit)
 @api.get("/visits/<int:visit_id>")
 def get_one(path: VisitPath):  # type: ignore[no-untyped-def]
-    """A visit: its firm, building, commissioner, day, window and the purposes it carries."""
-    allow("visit.read")
-    return jsonify(get_visit(get_read_session(), path.visit_id))
+    """A visit: its firm, building, commissioner, day, window and the purposes it carries
+    (a building commissioner reads only their own)."""
+    v = get_visit(get_read_session(), path.visit_id)
+    may_read_visit(current_caller(), v["commissioner"])
+    return jsonify(v)
 
 
 @answers(Visit)
