@@ -11,7 +11,7 @@ import psycopg
 import sqlalchemy.exc
 from flask import Flask, Response, g, jsonify, make_response, request
 from pydantic import ValidationError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.http import HTTP_STATUS_CODES
 
 from geo.errors import (
@@ -91,7 +91,10 @@ def init_app(app: Flask) -> None:
     def http_error(exc: HTTPException):  # type: ignore[no-untyped-def]
         if exc.code == 429:  # Flask-Limiter adds Retry-After to this response afterwards
             return error_response(429, f"请求过于频繁，请稍后再试（限额 {exc.description}）")
-        return error_response(exc.code or 500, exc.description or exc.name)
+        resp = error_response(exc.code or 500, exc.description or exc.name)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            resp.headers["Allow"] = ", ".join(exc.valid_methods)  # RFC 9110 §15.5.6
+        return resp
 
     @app.errorhandler(ValidationError)  # a schema applied inside a view (Open311's form)
     def schema_error(exc: ValidationError):  # type: ignore[no-untyped-def]

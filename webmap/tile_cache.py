@@ -73,7 +73,14 @@ class Tile(NamedTuple):
 
     @property
     def size(self) -> int:
-        return len(self.data) + len(self.gz or b"")
+        """What the entry holds: its bytes and what any entry costs besides (the key, the
+        tuple, the dictionary's slot), so that empty tiles count too and are evicted."""
+        return ENTRY_OVERHEAD + len(self.data) + len(self.gz or b"")
+
+
+# Bytes an entry costs beyond its tile's bytes (measured: a key of a tile and a Tile of an
+# empty tile, with the OrderedDict's node, come to about 0.5 KB in CPython 3.11).
+ENTRY_OVERHEAD = 512
 
 
 class TileCache:
@@ -116,7 +123,7 @@ class TileCache:
                 self.misses += 1
 
     def put(self, key: tuple[Any, ...], tile: Tile) -> None:
-        if tile.size > self.max_bytes // 8:
+        if self.max_bytes <= 0 or tile.size > self.max_bytes // 8:  # 0: no cache at all
             return
         with self._lock:
             old = self._tiles.pop(key, None)

@@ -18,6 +18,7 @@ from functools import cache as cache_fn
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from geo.access import Caller, may_read_layer
+from geo.codes import is_hierarchy_code
 from geo.errors import BadInput, NotFound
 from geo.sql.loader import to_driver
 from layers.frames import layer_params, versioned_tile_sql
@@ -85,8 +86,13 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     if z < spec.tile_min_zoom:
         return Response(status=204)
     kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
-    if len(kind or "") > 40 or len(grid or "") > 15:
-        raise BadInput("kind 至多 40 个字符，grid 至多 15 个")
+    if len(kind or "") > 40:
+        raise BadInput("kind 至多 40 个字符")
+    if grid is not None and not is_hierarchy_code(grid, "grid"):
+        raise BadInput("grid 须为网格编码（15 位数字）")
+    # a filter the layer's SQL does not read is no part of the tile (nor of the cache's key)
+    kind = kind if ":kind" in spec.sql else None
+    grid = grid if ":grid" in spec.sql else None
     conn, areas, tiles = get_replica_connection(), caller.patterns(), cache()
     tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
     key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None)

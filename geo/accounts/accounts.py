@@ -260,7 +260,16 @@ def sign_in(session: Session, username: str, password: str, address: str) -> Acc
     return account
 
 
-def change_password(session: Session, account: Account, old: str, new: str, address: str) -> None:
+def change_password(
+    session: Session,
+    account: Account,
+    old: str,
+    new: str,
+    address: str,
+    keep_session: str | None = None,
+) -> None:
+    """Change the password; every other sign-in of the account ends (a stolen session does not
+    outlive the change), the one whose cookie token is keep_session stays."""
     row = session.execute(
         text("SELECT password_hash FROM accounts WHERE id = :i"), {"i": account.id}
     ).one()
@@ -274,6 +283,10 @@ def change_password(session: Session, account: Account, old: str, new: str, addr
     session.execute(
         text("UPDATE accounts SET password_hash = :h, must_change_password = false WHERE id = :i"),
         {"h": HASHER.hash(new), "i": account.id},
+    )
+    session.execute(
+        text("DELETE FROM auth_sessions WHERE account_id = :a AND token_hash <> :keep"),
+        {"a": account.id, "keep": token_hash(keep_session) if keep_session else ""},
     )
     record(session, "password", account.id, account.username, address)
 

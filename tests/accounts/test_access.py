@@ -389,3 +389,20 @@ def test_a_revoked_key_stays_revoked_when_created_again(session) -> None:  # typ
     with pytest.raises(Conflict, match="已吊销"):
         create_key(session, "科室对接", key="to-be-revoked-key", account="street")
     assert key_account(session, "to-be-revoked-key") is None
+
+
+def test_a_password_change_ends_the_accounts_other_sign_ins(app) -> None:  # type: ignore[no-untyped-def]
+    """Signed in on two browsers, the account changes its password on one: the other's session
+    ends (a stolen cookie does not outlive the change), the one that changed it goes on."""
+    here, there = app.test_client(), app.test_client()
+    csrf = {"X-CSRF-Token": sign_in(here, "community").get_json()["csrf_token"]}
+    assert sign_in(there, "community").status_code == 200
+    assert there.get("/api/v1/session").status_code == 200
+    changed = here.post(
+        "/api/v1/session/password",
+        headers=csrf,
+        json={"old_password": password("community"), "new_password": "a-new-secret-2"},
+    )
+    assert changed.status_code == 200, changed.get_json()
+    assert here.get("/api/v1/session").status_code == 200
+    assert there.get("/api/v1/session").status_code == 401

@@ -238,3 +238,13 @@ def test_open311_refuses_a_long_address_before_searching_places(client, session)
     assert "address_string" in r.get_json()[0]["description"]
     ok = client.post("/open311/v2/requests.json", data={**form, "address_string": "测试新村3幢"})
     assert ok.status_code == 201
+
+
+def test_a_method_not_allowed_says_which_are(client) -> None:  # type: ignore[no-untyped-def]
+    """A 405 carries the Allow header (RFC 9110), in the API and under /open311 alike."""
+    r = client.delete("/api/v1/locate?lon=120.15&lat=30.3")
+    assert r.status_code == 405
+    assert "GET" in r.headers["Allow"]
+    o = client.put("/open311/v2/services.json")
+    assert o.status_code == 405
+    assert "GET" in o.headers["Allow"]

@@ -188,3 +188,31 @@ def test_tiles_are_gzipped_for_clients_that_take_it(demo_url: str) -> None:
         assert len(z.data) < len(raw.data) * 0.8
     again = client.get(url, headers={"Accept-Encoding": "gzip", "If-None-Match": z.headers["ETag"]})
     assert again.status_code == 304
+
+
+def test_the_tile_cache_counts_every_entry_and_honours_zero() -> None:
+    """Empty tiles cost their entry too, so they are evicted like the rest; a cache of 0 MB
+    stores nothing."""
+    from webmap.tile_cache import ENTRY_OVERHEAD, Tile, TileCache
+
+    none = TileCache(0)
+    none.put(("roads", 14, 1, 1), Tile(1, 0, b"", "e"))
+    assert len(none) == 0
+    small = TileCache(10 * ENTRY_OVERHEAD)
+    for i in range(100):
+        small.put(("roads", 14, i, 1), Tile(1, 0, b"", "e"))
+    assert len(small) == 10
+
+
+def test_a_tile_filter_the_layer_does_not_read_is_no_part_of_its_key(app) -> None:  # type: ignore[no-untyped-def]
+    """kind and grid reach the cache's key only for the layers that read them; a grid that
+    is no grid code is a 400. Made-up values cannot fill the cache."""
+    from webmap.tiles import cache
+
+    c = keyed(app, "admin-key")
+    x, y = tile_of(120.15, 30.30, 14)
+    for i in range(20):
+        assert c.get(f"/tiles/grids/14/{x}/{y}.mvt?kind=made-up-{i}").status_code == 200
+    with app.app_context():
+        assert len(cache()) == 1
+    assert c.get(f"/tiles/cases/14/{x}/{y}.mvt?grid=not-a-grid").status_code == 400

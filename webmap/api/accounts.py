@@ -102,7 +102,8 @@ def post_password(body: NewPassword):  # type: ignore[no-untyped-def]
     caller = signed_in()
     assert isinstance(caller.account, records.Account)
     s = get_session()
-    change_password(s, caller.account, body.old_password, body.new_password, caller.address)
+    keep = request.cookies.get(COOKIE) if caller.via == "session" else None
+    change_password(s, caller.account, body.old_password, body.new_password, caller.address, keep)
     s.commit()
     return jsonify({"ok": True})
 
