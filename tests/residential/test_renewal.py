@@ -110,6 +110,14 @@ def test_signatures_are_checked_row_by_row_and_progress_adds_up(app, project: in
     assert p["days"] == 19
     assert p["last_signed_on"] == "2024-03-20"
     assert p["representatives"] == 1
+    assert {b["representative"] for b in p["buildings"]} >= {"1幢代表"}
+    # a representative is a resident: by name only to those who may record the signings
+    seen = keyed(app, "planner-key").get(f"/api/v1/renewal/projects/{project}").get_json()
+    assert "1幢代表" not in {b["representative"] for b in seen["buildings"]}
+    exported = keyed(app, "planner-key").get(
+        f"/api/v1/renewal/projects/{project}/export?format=csv&table=buildings"
+    )
+    assert "1幢代表" not in exported.get_data(as_text=True)
     groups = {g["name"]: g for g in p["groups"]}
     assert (groups["乙"]["signed"], groups["乙"]["households"], groups["乙"]["complete"]) == (
         2,

@@ -173,6 +173,10 @@ def test_the_three_parties_are_edited_by_the_compounds_staff_and_commissioner(ap
     assert [c["by"] for c in history] == ["community", "compound"]
     assert history[1]["changed"]["committee_kind"] == ["无", "物管委"]
     assert history[0]["changed"]["commissioner"] == [None, "compound"]
+    # who changed what, by name, is for those who may edit the compound
+    unseen = keyed(app, "planner-key").get(url).get_json()
+    assert "changes" not in unseen
+    assert unseen["three_parties"]["owners_committee"]["kind"] == "物管委"
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])

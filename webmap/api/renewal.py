@@ -17,8 +17,9 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import AwareDatetime, Field
 
 from data.export import sheet_safe
-from geo.access import may_sign_renewal
+from geo.access import allowed, may_sign_renewal
 from geo.answers import FeatureCollection
+from geo.cases.workflow import mask_name
 from geo.codes import StreetCode
 from geo.residential.answers import RenewalProgress, RenewalProject, SigningsReport
 from geo.residential.renewal import list_projects, project, project_geojson, record_signings
@@ -67,8 +68,7 @@ def get_projects(query: ProjectsQuery):  # type: ignore[no-untyped-def]
 @api.get("/renewal/projects/<int:project_id>")
 def get_project(path: ProjectPath):  # type: ignore[no-untyped-def]
     """A project's progress per building, per work group and per day."""
-    allow("layers")
-    return jsonify(project(get_read_session(), path.project_id))
+    return jsonify(_shown(project(get_read_session(), path.project_id)))
 
 
 @answers(ok=Answer(media={GEOJSON: FeatureCollection}))
@@ -132,6 +132,16 @@ SHEETS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 
+def _shown(p: RenewalProgress) -> RenewalProgress:
+    """The project as the caller may see it: the buildings' representatives (residents) by
+    name only to those who may record its signings, masked to everyone else."""
+    caller = allow("layers")
+    if not allowed(may_sign_renewal, caller, p["compound"]["code"]):
+        for b in p["buildings"]:
+            b["representative"] = mask_name(b.get("representative"))
+    return p
+
+
 def _table(p: Mapping[str, Any], key: str) -> pd.DataFrame:
     _, columns = SHEETS[key]
     df = pd.DataFrame(p[key], columns=list(columns))
@@ -144,8 +154,7 @@ def _table(p: Mapping[str, Any], key: str) -> pd.DataFrame:
 @api.get("/renewal/projects/<int:project_id>/export")
 def export(path: ProjectPath, query: ExportQuery):  # type: ignore[no-untyped-def]
     """The progress tables: CSV (UTF-8 with BOM, for Excel) or XLSX with a sheet each."""
-    allow("layers")
-    p = project(get_read_session(), path.project_id)
+    p = _shown(project(get_read_session(), path.project_id))
     name = f"renewal-{path.project_id}"
     if query.format == "csv":
         buf = io.StringIO()

@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from geo.access import may_edit_compound
+from geo.access import allowed, may_edit_compound
 from geo.accounts import audit
 from geo.codes import CommunityCode, StreetCode
 from geo.errors import Unprocessable
@@ -42,8 +42,11 @@ class ResidentialQuery(Schema):
 def get_compound(path: CompoundPath):  # type: ignore[no-untyped-def]
     """A compound with its three parties (居委会, 业委会/物管委, 物业), party branch,
     commissioner and open cases."""
-    allow("layers")
-    return jsonify(_with_changes(get_read_session(), path.code))
+    caller = allow("layers")
+    s = get_read_session()
+    if allowed(may_edit_compound, caller, path.code, False):
+        return jsonify(_with_changes(s, path.code))
+    return jsonify(compound_parties(s, path.code))  # who changed what: those who may edit it
 
 
 class CompoundEdit(Schema):
