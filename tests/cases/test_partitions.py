@@ -19,7 +19,7 @@ from cli import main
 from geo.cases.partitions import archive, ensure_months, list_months, restore
 from geo.cases.workflow import NewCase, create_case
 from geo.errors import Conflict, Unprocessable
-from geo.meetings.meetings import get_meeting
+from geo.meetings.meetings import decide, get_meeting
 from geo.migrate import downgrade, upgrade
 from tests import fixtures
 from tests.cases.test_tallies import assert_tallies_equal_a_recount
@@ -273,6 +273,10 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     # the meeting that settled an archived case keeps it on its agenda, marked archived
     (item,) = get_meeting(db, meeting)["agenda"]
     assert (item["case_id"], item["archived"], item["status_label"]) == (open_one, True, "已归档")
+    # and it can still be carried out: the archived case has nothing left to move (the
+    # closing read a case row that is no longer live and failed)
+    decide(db, meeting, "停车位已划定", "agreed", [], "test", lambda case_id, to: None)
+    assert get_meeting(db, meeting)["status"] == "closed"
     assert assert_tallies_equal_a_recount(db)["total"] == left_live  # the cockpit's counts
     archived = {m.name: m for m in list_months(db) if m.schema == "archive"}
     assert set(archived) == moved

@@ -321,7 +321,12 @@ def test_planner_walks_the_given_minutes_or_says_why_not(browser, server: str) -
     assert text.startswith("无法分析")
     assert "2000 m" in text
     assert v.page.is_enabled("#gm-run")
-    # the browser logs each refused request (table, map GeoJSON, walking areas); nothing else
+    # the browser logs each refused request (table, map GeoJSON, walking areas); nothing else.
+    # The three are asked at once, and a refusal's log line may come after the page has shown
+    # the first: wait for them (events are delivered while the page waits).
+    deadline = time.monotonic() + 10
+    while len(v.errors) < 3 and time.monotonic() < deadline:
+        v.page.wait_for_timeout(100)
     assert len(v.errors) == 3, v.errors
     assert all("422" in e for e in v.errors), v.errors
     v.errors.clear()
