@@ -42,9 +42,16 @@ def _need(r: Any) -> Need:
 
 
 def list_needs(
-    session: Session, prefix: str, status: str | None, kind: str | None, limit: int
+    session: Session,
+    prefix: str,
+    status: str | None,
+    kind: str | None,
+    limit: int,
+    areas: list[str] | None,
 ) -> list[Need]:
-    params = {"prefix": prefix, "status": status, "kind": kind, "limit": limit}
+    """Needs of the buildings whose code begins prefix and matches one of areas (LIKE
+    patterns, the caller's; None: every building)."""
+    params = {"prefix": prefix, "status": status, "kind": kind, "limit": limit, "areas": areas}
     return [_need(r) for r in session.execute(_q("list"), params)]
 
 

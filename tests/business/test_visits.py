@@ -200,6 +200,9 @@ def test_needs_are_assigned_and_closed_at_their_level(app, firms, session: Sessi
         },
     ).get_json()
     parking, lunch = out["needs"]
+    # the list holds the needs of the caller's areas only
+    assert {n["id"] for n in me.get("/api/v1/needs").get_json()} >= {parking, lunch}
+    assert keyed(app, "outsider-key").get("/api/v1/needs").get_json() == []
     offer = session.execute(
         text(
             "INSERT INTO offers (kind, category, title) VALUES ('measure', '停车', '错峰共享停车') "

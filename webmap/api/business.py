@@ -202,9 +202,12 @@ class Close(Schema):
 @needs_api.get("/needs")
 def get_needs(query: NeedsQuery):  # type: ignore[no-untyped-def]
     """Needs (企业所需) and wishes (职工所盼), newest first, of a business community or all."""
-    allow("visit.read")
+    caller = allow("visit.read")
     s = get_read_session()
-    return jsonify(list_needs(s, query.community or "", query.status, query.kind, query.limit))
+    found = list_needs(
+        s, query.community or "", query.status, query.kind, query.limit, caller.patterns()
+    )
+    return jsonify(found)  # of the caller's areas only
 
 
 @answers(list[Offer])

@@ -1,12 +1,14 @@
 -- The three lists (geo/business/needs.py). Bound parameters only.
 
 -- name: list
--- needs of the firms in buildings whose code begins :prefix, newest first
+-- needs of the firms in buildings whose code begins :prefix, newest first; :areas (LIKE
+-- patterns, NULL for all) are the caller's (geo/access.py Caller.patterns)
 SELECT n.id, n.kind, n.category, n.text, n.status, n.assignee, n.settled_level, n.note,
        n.created_at, n.closed_at, n.offer_id, n.visit_id, f.code AS firm_code,
        f.name AS firm_name, b.code AS building_code, b.name AS building_name
 FROM needs n JOIN firms f ON f.code = n.firm_code JOIN buildings b ON b.code = f.building_code
 WHERE b.code LIKE :prefix || '%'
+  AND (CAST(:areas AS text[]) IS NULL OR b.code LIKE ANY(CAST(:areas AS text[])))
   AND (CAST(:status AS text) IS NULL OR n.status = :status)
   AND (CAST(:kind AS text) IS NULL OR n.kind = :kind)
 ORDER BY n.created_at DESC, n.id DESC
