@@ -49,6 +49,10 @@ def _resolve() -> Caller:
         account = find_account(get_read_session(), request.headers[header])
         if account is None:
             raise Forbidden(f"统一身份认证用户 {request.headers[header]!r} 在本系统中没有账号")
+        if request.method not in SAFE and not _same_origin():
+            # the proxy signs the browser in on every request, so a foreign page's form or
+            # fetch would act as the staff member: writes come from this site's pages only
+            raise Forbidden("跨站请求：统一身份认证登录的写操作只接受本站页面发出的请求")
         return Caller(account, "proxy", address)
     token = request.cookies.get(COOKIE)
     if token:
@@ -68,6 +72,16 @@ def _resolve() -> Caller:
         account, key_id = found
         return Caller(account, "key", address, key_id)
     return Caller(None, "anonymous", address)
+
+
+def _same_origin() -> bool:
+    """Whether a browser says the request comes from this site's own pages (Sec-Fetch-Site,
+    else Origin); a client that is no browser sends neither and is not a cross-site page."""
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in ("same-origin", "none")
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
 
 
 def presented_key() -> str | None:

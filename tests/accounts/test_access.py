@@ -375,6 +375,17 @@ def test_the_identity_service_header_is_trusted_only_from_its_proxy(  # type: ig
     assert elsewhere.status_code == 401  # not from the proxy: the header is ignored
     unknown = c.get("/api/v1/session", headers={"X-Remote-User": "nobody"})
     assert unknown.status_code == 403
+    # a foreign page cannot write as the proxy's user; this site's pages can
+    user = {"X-Remote-User": "worker_a"}
+    body = {"to": "accepted"}
+    url = f"/api/v1/cases/{case_a}/transitions"
+    foreign = c.post(url, json=body, headers={**user, "Origin": "http://evil.example"})
+    assert foreign.status_code == 403
+    assert "跨站" in foreign.get_json()["message"]
+    cross = c.post(url, json=body, headers={**user, "Sec-Fetch-Site": "cross-site"})
+    assert cross.status_code == 403
+    own = c.post(url, json=body, headers={**user, "Origin": "http://localhost"})
+    assert own.status_code == 200, own.get_json()
 
 
 def test_a_revoked_key_stays_revoked_when_created_again(session) -> None:  # type: ignore[no-untyped-def]
