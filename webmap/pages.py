@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
+import time
 from collections import OrderedDict
 from importlib.resources import files
 from threading import Lock
@@ -242,6 +243,12 @@ _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _SCRIPTS: OrderedDict[str, str] = OrderedDict()  # hash -> script, the pages built lately
 _SCRIPTS_KEPT = 256
 _lock = Lock()
+# A page script asked for by a digest this process does not hold is served by building its page
+# again: once per page and query within REBUILT_S, so that made-up digests cost a lookup, not a
+# page build each (their scripts: the last build's).
+REBUILT_S = 60.0
+_REBUILT: OrderedDict[tuple[str, str, str | None], tuple[float, dict[str, str]]] = OrderedDict()
+builds = 0  # pages built in this process (tests read it)
 
 
 def externalize(html: str, page: str, query: str) -> tuple[str, dict[str, str]]:
@@ -297,15 +304,35 @@ def my_street(caller: Caller) -> str | None:
 
 
 def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
+    global builds
     grid, street, refresh, query = _params(caller)
     html, scripts = externalize(
         build_page(page, get_settings(), grid, refresh, street), page, query
     )
+    builds += 1
     with _lock:
         _SCRIPTS.update(scripts)
         while len(_SCRIPTS) > _SCRIPTS_KEPT:
             _SCRIPTS.popitem(last=False)
     return html, scripts
+
+
+def _rebuilt(page: str, caller: Caller) -> dict[str, str]:
+    """The scripts of the page as this caller's query builds it, built at most once per
+    REBUILT_S (per page, query and account areas)."""
+    _, _, _, query = _params(caller)
+    areas = ",".join(p for p in (caller.patterns() or ["*"]))
+    key, now = (page, query, areas), time.monotonic()
+    with _lock:
+        held = _REBUILT.get(key)
+    if held is not None and now - held[0] < REBUILT_S:
+        return held[1]
+    _, scripts = _build(page, caller)
+    with _lock:
+        _REBUILT[key] = (now, scripts)
+        while len(_REBUILT) > _SCRIPTS_KEPT:
+            _REBUILT.popitem(last=False)
+    return scripts
 
 
 def _signed_in_for(page: str) -> Response | Caller:
@@ -357,7 +384,7 @@ def page_script(page: str, n: int, digest: str) -> Response:
     with _lock:
         script = _SCRIPTS.get(digest)
     if script is None:
-        _, scripts = _build(page, caller)
+        scripts = _rebuilt(page, caller)
         listed = list(scripts.values())
         script = scripts.get(digest) or (listed[n] if n < len(listed) else None)
         if script is None:

@@ -45,3 +45,16 @@ def test_the_visits_page_gets_the_three_lists_words_and_the_cockpit_its_indicato
     assert visits["needKinds"] == NEED_KINDS
     assert visits["visitStatuses"] == VISIT_STATUSES
     assert page_words("cockpit")["indicators"] == [list(i) for i in RESIDENTIAL_INDICATORS]
+
+
+def test_made_up_page_script_digests_do_not_each_build_the_page(app) -> None:  # type: ignore[no-untyped-def]
+    """A script asked for by a digest this process does not hold is served from one rebuild
+    of its page; more made-up digests within the minute cost no further build."""
+    from tests.conftest import keyed
+    from webmap import pages
+
+    c = keyed(app, "admin-key")
+    before = pages.builds
+    codes = [c.get(f"/pages/cockpit/0-{i:032x}.js").status_code for i in range(5)]
+    assert codes == [200] * 5
+    assert pages.builds - before == 1
