@@ -28,8 +28,13 @@ HASHER = PasswordHasher()  # Argon2id, the library's current parameters
 MIN_PASSWORD = 10
 # Sign-in failures within the window before further attempts are refused (429).
 SIGNIN_WINDOW = timedelta(minutes=15)
-FAILURES_PER_ACCOUNT = 5
+# Failed sign-ins within the window before further attempts are refused: for an account from
+# one address (a guesser), from one address (a guesser of many accounts), and for an account
+# from anywhere (a spread-out guesser; high, so that one wrong password now and then from
+# elsewhere cannot lock the real user out).
+FAILURES_PER_ACCOUNT_ADDRESS = 5
 FAILURES_PER_ADDRESS = 20
+FAILURES_PER_ACCOUNT = 50
 
 
 @dataclass(frozen=True)
@@ -215,23 +220,37 @@ def disable_account(session: Session, username: str) -> bool:
     return True
 
 
-# Failed sign-ins within the window: for the account, and from the address.
+# Failed sign-ins within the window: for the account from this address, for the account, from
+# the address. A refused attempt (throttled) is logged but not counted: it checked nothing.
 _FAILURES = """
-SELECT count(*) FILTER (WHERE username = :u) AS account,
+SELECT count(*) FILTER (WHERE username = :u AND address = :a) AS account_address,
+       count(*) FILTER (WHERE username = :u) AS account,
        count(*) FILTER (WHERE address = :a) AS address
 FROM audit_log
 WHERE action = 'signin' AND NOT ok AND at > now() - :w AND (username = :u OR address = :a)
+  AND detail->>'throttled' IS NULL
 """
 
 
 def sign_in(session: Session, username: str, password: str, address: str) -> Account:
-    """The account if the password is right; every attempt is logged, and past
-    FAILURES_PER_ACCOUNT failures for the account (or FAILURES_PER_ADDRESS from the address)
-    within SIGNIN_WINDOW further attempts are refused before the password is checked."""
+    """The account if the password is right; every attempt is logged, and past the failures
+    allowed within SIGNIN_WINDOW (for the account from this address, from the address, for the
+    account) further attempts are refused before the password is checked.
+
+    Attempts on one account are taken one at a time (a transaction-level advisory lock, held
+    until the caller commits the attempt's record), so a burst of parallel guesses is counted
+    as it goes and gets no more guesses than one after another."""
+    session.execute(
+        text("SELECT pg_advisory_xact_lock(hashtext('signin:' || :u))"), {"u": username}
+    )
     failed = session.execute(
         text(_FAILURES), {"u": username, "a": address, "w": SIGNIN_WINDOW}
     ).one()
-    if failed.account >= FAILURES_PER_ACCOUNT or failed.address >= FAILURES_PER_ADDRESS:
+    if (
+        failed.account_address >= FAILURES_PER_ACCOUNT_ADDRESS
+        or failed.address >= FAILURES_PER_ADDRESS
+        or failed.account >= FAILURES_PER_ACCOUNT
+    ):
         record(session, "signin", None, username, address, ok=False, detail={"throttled": True})
         raise TooManyAttempts("登录失败次数过多，请 15 分钟后再试", retry_after_s=900)
     row = session.execute(

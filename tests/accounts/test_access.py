@@ -417,3 +417,26 @@ def test_a_password_change_ends_the_accounts_other_sign_ins(app) -> None:  # typ
     assert changed.status_code == 200, changed.get_json()
     assert here.get("/api/v1/session").status_code == 200
     assert there.get("/api/v1/session").status_code == 401
+
+
+def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Wrong passwords from one address throttle that address for the account; the real user
+    at another address still signs in, and refused attempts (which check nothing) are not
+    counted as failures, so hammering on does not extend anyone's lock."""
+    c = app.test_client()
+    guesser = {"REMOTE_ADDR": "10.9.9.9"}
+
+    def attempt(pw: str, where: dict[str, str]):  # type: ignore[no-untyped-def]
+        body = {"username": "street", "password": pw}
+        return c.post("/api/v1/session", json=body, environ_base=where)
+
+    codes = [attempt("wrong-password", guesser).status_code for _ in range(12)]
+    assert codes == [401] * 5 + [429] * 7
+    assert attempt(password("street"), {"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
+    counted = session.execute(
+        text(
+            "SELECT count(*) FROM audit_log WHERE action = 'signin' AND NOT ok "
+            "AND username = 'street' AND detail->>'throttled' IS NULL"
+        )
+    ).scalar()
+    assert counted == 5
