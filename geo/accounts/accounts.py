@@ -111,7 +111,7 @@ def add_account(
             "d": display_name,
             "r": role,
             "h": HASHER.hash(password) if password is not None else None,
-            "m": must_change,
+            "m": must_change and password is not None,
             "w": worker_id,
         },
     ).scalar_one()
@@ -165,7 +165,9 @@ def load_account(session: Session, account_id: int) -> Account | None:
     row = session.execute(
         text(
             "SELECT a.id, a.username, a.role, a.display_name, a.worker_id, "
-            "a.must_change_password, "
+            # an account with no password (signed in by the identity service only) has none
+            # to change: it is never held at the change
+            "a.must_change_password AND a.password_hash IS NOT NULL AS must_change_password, "
             "array_agg(ARRAY[r.kind, r.code] ORDER BY r.code) FILTER (WHERE r.code IS NOT NULL) "
             "AS areas FROM accounts a LEFT JOIN account_areas r ON r.account_id = a.id "
             "WHERE a.id = :i AND a.disabled_at IS NULL GROUP BY a.id"

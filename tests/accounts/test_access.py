@@ -440,3 +440,20 @@ def test_a_guesser_elsewhere_cannot_lock_the_real_user_out(app, session) -> None
         )
     ).scalar()
     assert counted == 5
+
+
+def test_an_account_with_no_password_is_never_held_at_the_password_change(app, session) -> None:  # type: ignore[no-untyped-def]
+    """An account the identity service signs in (made with no password) has no password to
+    change: its session is not refused for want of a change it cannot make."""
+    from geo.accounts.accounts import add_account, load_account, open_session
+    from tests.fixtures import COMMUNITY
+
+    made = add_account(session, "sso_only", "community", [COMMUNITY], None)
+    account = load_account(session, made)
+    assert account is not None
+    assert account.must_change_password is False
+    token, _ = open_session(session, account, "127.0.0.1", 1)
+    session.flush()
+    c = app.test_client()
+    c.set_cookie("gridmap_session", token)
+    assert c.get("/api/v1/layers").status_code == 200
