@@ -115,15 +115,6 @@ def require(caller: Caller, action: str) -> Account:
     return caller.account
 
 
-def can(caller: Caller, action: str) -> bool:
-    """Whether `require(caller, action)` would pass (to list what a caller may read)."""
-    try:
-        require(caller, action)
-    except (Forbidden, NotAuthenticated):
-        return False
-    return True
-
-
 def may_read_layer(caller: Caller, action: str) -> None:
     """401/403 unless the caller may read map layers and this layer's own action (its
     registry entry's `access`: `case.read` for cases, `coverage` for walking areas)."""
@@ -139,22 +130,22 @@ def covers(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool
     return any((code or "").startswith(p[:-1]) for p in patterns for code in (grid_code, zone_code))
 
 
+def allowed(decision: Callable[..., Any], *args: Any) -> bool:
+    """Whether a decision passes, for a read that shows more to some callers than to others
+    (allowed(may_sign_renewal, caller, code)): True, or False where it would refuse."""
+    try:
+        decision(*args)
+    except (Forbidden, NotAuthenticated):
+        return False
+    return True
+
+
 def case_view(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
     """May the caller read this case: True for in full, False for masked; 403 if not."""
     account = require(caller, "case.read")
     if not covers(caller, grid_code, zone_code):
         raise Forbidden("该案件不在您的辖区内")
     return account.role in PERSONAL
-
-
-def reads_case(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
-    """Whether the caller may read this case at all (masked or in full): what a list that
-    shows cases among other things (a meeting's agenda, search) asks before it shows one."""
-    try:
-        case_view(caller, grid_code, zone_code)
-    except (Forbidden, NotAuthenticated):
-        return False
-    return True
 
 
 def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: str) -> None:
@@ -164,16 +155,6 @@ def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: s
         raise Forbidden("该案件不在您的辖区内")
     if account.role == "grid_worker" and to not in WORKER_MOVES:
         raise Forbidden("网格员只能受理、办结或退回本网格的案件")
-
-
-def allowed(decision: Callable[..., Any], *args: Any) -> bool:
-    """Whether a decision passes, for a read that shows more to some callers than to others
-    (allowed(may_sign_renewal, caller, code)): True, or False where it would refuse."""
-    try:
-        decision(*args)
-    except (Forbidden, NotAuthenticated):
-        return False
-    return True
 
 
 def in_area(caller: Caller, code: str, refusal: str) -> None:

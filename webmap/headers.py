@@ -13,7 +13,7 @@ from flask import Flask, Response
 
 from geo.settings import Settings
 
-# The tile servers of the basemaps webmap/pages.py offers by name.
+# The tile servers of the basemaps webmap/page_map.py offers by name.
 NAMED_TILES = {"amap": "https://*.is.autonavi.com", "tianditu": "https://*.tianditu.gov.cn"}
 
 

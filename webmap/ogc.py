@@ -21,7 +21,7 @@ from flask import Blueprint, Response, request
 from markupsafe import escape
 from sqlalchemy import text
 
-from geo.access import can
+from geo.access import allowed, require
 from geo.errors import BadInput, NotFound
 from layers.frames import WORLD, items_params, layer_params
 from layers.registry import LAYERS, LayerSpec
@@ -56,7 +56,7 @@ def _collections() -> list[LayerSpec]:
     caller = allow("layers")
     out = []
     for spec in LAYERS.values():
-        if not spec.computed and can(caller, spec.access):
+        if not spec.computed and allowed(require, caller, spec.access):
             out.append(spec)
     return out
 

@@ -11,7 +11,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from geo.access import Caller, may_edit_meeting, may_move, reads_case, require_case
+from geo.access import Caller, allowed, case_view, may_edit_meeting, may_move, require_case
 from geo.cases.workflow import case_place
 from geo.codes import StreetCode
 from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
@@ -117,7 +117,7 @@ def _shown(s: Session, meeting_id: int) -> Meeting:
     caller = current_caller()
     m = get_meeting(s, meeting_id)
     for item in m["agenda"]:
-        if item["archived"] or not reads_case(caller, *case_place(s, item["case_id"])):
+        if item["archived"] or not allowed(case_view, caller, *case_place(s, item["case_id"])):
             item["category"] = None
             item["description"] = None
     return m

@@ -8,7 +8,7 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
-from geo.access import Caller, reads_case
+from geo.access import Caller, allowed, case_view
 from geo.answers import Search
 from geo.assign import locate
 from geo.cases.answers import Case, Cockpit
@@ -34,7 +34,9 @@ class SearchQuery(Schema):
 def _readable(caller: Caller, case: Case) -> bool:
     """Search finds a case (masked) only where the caller may read it."""
     grid, zone = case["assignment"]["grid"], case["assignment"]["zone"]
-    return reads_case(caller, grid["code"] if grid else None, zone["code"] if zone else None)
+    return allowed(
+        case_view, caller, grid["code"] if grid else None, zone["code"] if zone else None
+    )
 
 
 @answers(Cockpit)

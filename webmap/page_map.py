@@ -1,0 +1,206 @@
+"""A page's Folium map: the registry's layers for its audience, the basemap, the legend, the
+panel, and the page config its scripts read (webmap/pages.py serves it)."""
+
+from __future__ import annotations
+
+import itertools
+from importlib.resources import files
+from typing import Any, cast
+
+import folium
+from branca.element import Element, Figure
+from sqlalchemy import text
+
+from geo.reference import facility_kinds, grid_extent
+from geo.settings import Settings
+from layers.pages import COLORS, PAGES, PageSpec, kind_color
+from layers.registry import LayerSpec, layers_for
+from webmap.db import get_read_session
+from webmap.map_elements import (
+    LOCAL_CSS,
+    LOCAL_JS,
+    MVT_JS,
+    Legend,
+    RegistryLayer,
+    page_config,
+    safe_json,
+)
+
+# each page's panel (templates/<page>.html), beside its map
+PANELS = {
+    page: files("webmap").joinpath(f"templates/{page}.html").read_text(encoding="utf-8")
+    for page in PAGES
+}
+
+
+def basemap(m: folium.Map, settings: Settings) -> str:
+    """Add the configured basemap; return the CRS overlays are drawn in.
+
+    settings.basemap: `none` (default: offline, our own layers are the background), a tile URL
+    template of an intranet server, `tianditu:<key>` (CGCS2000, no shift), or `amap` (GCJ-02:
+    every overlay is shifted to GCJ-02 for display so nothing lands 500 m off).
+    """
+    choice = settings.basemap
+    attr = settings.basemap_attribution
+    if choice == "none":
+        return "wgs84"
+    if choice == "amap":
+        folium.TileLayer(
+            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1"
+            "&style=8&x={x}&y={y}&z={z}",
+            attr="© 高德地图",
+            subdomains="1234",
+            name="高德底图",
+        ).add_to(m)
+        return "gcj02"
+    if choice.startswith("tianditu:"):
+        key = choice.split(":", 1)[1]
+        folium.TileLayer(
+            f"https://t{{s}}.tianditu.gov.cn/vec_w/wmts?SERVICE=WMTS&REQUEST=GetTile"
+            f"&VERSION=1.0.0&LAYER=vec&STYLE=default&TILEMATRIXSET=w&FORMAT=tiles"
+            f"&TILEMATRIX={{z}}&TILEROW={{y}}&TILECOL={{x}}&tk={key}",
+            attr="© 天地图",
+            subdomains="01234567",
+            name="天地图",
+        ).add_to(m)
+        return "wgs84"
+    folium.TileLayer(choice, attr=attr, name="底图").add_to(m)
+    return "wgs84"
+
+
+def _bounds(grid: str | None, settings: Settings) -> list[float]:
+    return grid_extent(get_read_session(), grid) or list(settings.district_bounds)
+
+
+def overlays(
+    spec: LayerSpec, page: PageSpec, kinds: list[tuple[str, str]], grid: str | None
+) -> list[RegistryLayer]:
+    """What a registry layer becomes on a page: one overlay per facility kind, one per way of
+    drawing cases (points, heat), or one."""
+    show = page.key in spec.start
+    if spec.by_kind:
+        return [
+            RegistryLayer(
+                spec,
+                f"{spec.title}·{label}",
+                show,
+                id=f"{spec.key}:{code}",
+                params={"kind": code},
+                style={"color": kind_color(code), "fillColor": kind_color(code)},
+            )
+            for code, label in kinds
+        ]
+    if spec.render != ("geojson",):  # cases: a cluster of points and a heat map
+        params = {"grid": grid} if grid else {}
+        names = {"cluster": "（点位）", "heat": "（热力）"}
+        return [
+            RegistryLayer(
+                spec,
+                spec.title + names[render],
+                page.heat if render == "heat" else show,
+                id=spec.key if render == "cluster" else f"{spec.key}:{render}",
+                render=render,
+                params=params,
+            )
+            for render in spec.render
+        ]
+    shown = show or (spec.key == "grids" and bool(grid))  # "my grid" shows its grid
+    return [RegistryLayer(spec, spec.title, shown, id=spec.key, highlight=grid)]
+
+
+def _number_ids(root: Element) -> None:
+    """Replace Folium's random element ids with their order in the tree: the same page built
+    twice has the same names."""
+    counter = itertools.count(1)
+
+    def walk(el: Element) -> None:
+        el._id = f"{next(counter):08d}"
+        for child in el._children.values():
+            walk(child)
+
+    walk(root)
+
+
+def build_page(
+    key: str,
+    settings: Settings,
+    grid: str | None,
+    refresh_s: int,
+    street: str | None,
+    words: dict[str, Any],
+) -> str:
+    """The page `key` as HTML: its Folium map of the registry's layers, the audience's panel,
+    and the page config its scripts read (words: what they show, from the vocabularies)."""
+    page = PAGES[key]
+    bounds = _bounds(grid, settings)
+    centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
+    m = folium.Map(
+        location=centre,
+        zoom_start=13,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=True,
+        zoom_control=page.zoom_control,
+    )
+    # Instance attributes, so no other map's asset list changes (folium's lists are shared).
+    m.default_js = list(LOCAL_JS)
+    m.default_css = list(LOCAL_CSS)
+    display = basemap(m, settings)
+    kinds = facility_kinds(get_read_session())
+    for spec in layers_for(key):
+        if not spec.computed:  # computed ones are drawn on demand (planner: coverage)
+            for overlay in overlays(spec, page, kinds, grid):
+                overlay.add_to(m)
+    folium.LayerControl(collapsed=page.layer_control_collapsed, position=page.layer_control).add_to(
+        m
+    )
+    legend = list(page.legend) or [(kind_color(code), label) for code, label in kinds]
+    Legend(page.legend_title, legend).add_to(m)
+    root = cast(Figure, m.get_root())
+    _number_ids(root)
+    root.header.add_child(
+        Element(
+            f"<title>{page.title} · gridmap</title>"
+            '<meta name="viewport" content="width=device-width, initial-scale=1">'
+            '<link rel="icon" href="/static/gridmap/favicon.svg">'
+        )
+    )
+    config: dict[str, Any] = {
+        "kinds": kinds,
+        "page": key,
+        "displayCrs": display,
+        "bounds": bounds,
+        "grid": grid,
+        "gridName": grid
+        and get_read_session()
+        .execute(text("SELECT name FROM grids WHERE code = :g"), {"g": grid})
+        .scalar(),
+        "street": street,  # the cockpit scoped to one street (its 居民小区 panel)
+        "streetName": street
+        and get_read_session()
+        .execute(text("SELECT name FROM streets WHERE code = :s"), {"s": street})
+        .scalar(),
+        "refreshSeconds": refresh_s,
+        "map": m.get_name(),
+        "district": settings.district_name,
+        "colors": COLORS,
+        "words": words,
+    }
+    root.header.add_child(page_config(config))
+    # The tile decoder's modules, fetched with the other scripts (not one after another when
+    # the first tile arrives)
+    root.header.add_child(
+        Element("".join(f'<link rel="modulepreload" href="{u}">' for u in MVT_JS))
+    )
+    root.html.add_child(Element(PANELS[key]))
+    root.html.add_child(Element(f'<script src="/static/gridmap/{key}.js"></script>'))
+    # Folium writes the map's own script after ours: begin once every script has run (not at
+    # 'load', which waits for every asset). The page sets its view, and only then do the
+    # layers fetch (not at Folium's placeholder view first).
+    root.script.add_child(
+        Element(
+            f"document.addEventListener('DOMContentLoaded', () => "
+            f"gridmap.begin({m.get_name()}, {safe_json(config)}));"
+        )
+    )
+    return root.render()
