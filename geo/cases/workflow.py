@@ -242,6 +242,12 @@ def case_place(session: Session, case_id: int) -> tuple[str | None, str | None]:
     return row.grid_code, row.zone_code
 
 
+def case_places(session: Session, ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
+    """The grid and zone codes of each of these cases that is live (an archived one has none)."""
+    rows = session.execute(_q("places"), {"ids": ids})
+    return {int(r.id): (r.grid_code, r.zone_code) for r in rows}
+
+
 def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Case | None:
     """The case as the API shows it; reporter masked unless full_reporter."""
     r = session.execute(_q("get"), {"id": case_id}).one_or_none()

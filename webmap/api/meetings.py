@@ -12,7 +12,7 @@ from pydantic import Field
 from sqlalchemy.orm import Session
 
 from geo.access import Caller, allowed, case_view, may_edit_meeting, may_move, require_case
-from geo.cases.workflow import case_place
+from geo.cases.workflow import case_place, case_places
 from geo.codes import StreetCode
 from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
 from geo.meetings.meetings import (
@@ -116,8 +116,10 @@ def _shown(s: Session, meeting_id: int) -> Meeting:
     area's); its number and status are the meeting's own record."""
     caller = current_caller()
     m = get_meeting(s, meeting_id)
+    places = case_places(s, [item["case_id"] for item in m["agenda"]])
     for item in m["agenda"]:
-        if item["archived"] or not allowed(case_view, caller, *case_place(s, item["case_id"])):
+        place = places.get(item["case_id"])  # none: archived
+        if place is None or not allowed(case_view, caller, *place):
             item["category"] = None
             item["description"] = None
     return m

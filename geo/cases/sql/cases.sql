@@ -85,3 +85,7 @@ FROM cases c WHERE c.id = :id
 -- name: place
 -- where a case is, for the access check (geo/access.py) before it is read or moved
 SELECT grid_code, zone_code FROM cases WHERE id = :id;
+
+-- name: places
+-- where each of several live cases is (a meeting's agenda), in one query
+SELECT id, grid_code, zone_code FROM cases WHERE id = ANY(:ids);
