@@ -65,6 +65,12 @@ class Settings:
     read_timeout_s: float
     """Longest a client may take to send a whole request, head and body (ops/worker.py); a
     slower one is cut off."""
+    send_timeout_s: float
+    """Longest a client may take to take an answer, from its first byte (ops/worker.py); a
+    slower one is cut off."""
+    send_buffer_mb: int
+    """Memory each serving process may hold for answers their clients have not yet taken, so
+    a slow reader holds no thread (ops/worker.py)."""
     rate_limit: str | None
     """Requests per caller without an API key, e.g. `300 per minute`; None (`off`): no limit."""
     rate_limit_keyed: str
@@ -122,6 +128,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         ),
         request_budget_s=float(e.get("GRIDMAP_REQUEST_BUDGET_S", "20")),
         read_timeout_s=float(e.get("GRIDMAP_READ_TIMEOUT_S", "60")),
+        send_timeout_s=float(e.get("GRIDMAP_SEND_TIMEOUT_S", "300")),
+        send_buffer_mb=int(e.get("GRIDMAP_SEND_BUFFER_MB", "256")),
         session_hours=float(e.get("GRIDMAP_SESSION_HOURS", "12")),
         audit_days=float(e.get("GRIDMAP_AUDIT_DAYS", "180")),
         auth_proxy_header=e.get("GRIDMAP_AUTH_PROXY_HEADER") or None,

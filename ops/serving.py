@@ -23,6 +23,7 @@ def gunicorn_command(
         "ops.worker.JsonLogger",
         "--threads",
         str(threads),
+        "--no-sendfile",  # every answer goes through the worker's send deadline (ops/worker.py)
         "--bind",
         bind,
         "--timeout",
