@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any, BinaryIO
 
+import ijson
 import numpy as np
 import orjson
 import pyarrow as pa
@@ -105,23 +106,149 @@ def _read_csv(data: Data) -> pa.Table:
         raise BatchError(f"无法读取 CSV：{exc}") from exc
 
 
+class _Reader:
+    """A file object over a file's bytes (mapped, not copied) for the streaming parser."""
+
+    def __init__(self, data: Data) -> None:
+        self._view = memoryview(data)
+        self._at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._view) if size < 0 else self._at + size
+        chunk = bytes(self._view[self._at : end])
+        self._at += len(chunk)
+        return chunk
+
+
+CHUNK_ROWS = 65_536
+MAX_DEPTH = 32  # a Point feature needs 5; a property's value may nest a little
+
+
+def _cell(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, dict | list):
+        return orjson.dumps(v).decode()
+    return str(v)
+
+
+class _Columns:
+    """Rows of text cells gathered into Arrow tables of CHUNK_ROWS rows."""
+
+    def __init__(self) -> None:
+        self.chunks: list[pa.Table] = []
+        self.cols: dict[str, list[str]] = {}
+        self.at = 0  # the current chunk's rows
+        self.rows = 0
+
+    def add(self, row: dict[str, str]) -> None:
+        self.rows += 1
+        if self.rows > MAX_ROWS:
+            raise BatchError(f"超过 {MAX_ROWS} 个要素；每批至多 {MAX_ROWS} 行")
+        for k, v in row.items():
+            col = self.cols.setdefault(k, [])
+            col.extend([""] * (self.at - len(col)))  # a property the earlier features lack
+            col.append(v)
+        self.at += 1
+        if self.at == CHUNK_ROWS:
+            self.close_chunk()
+
+    def close_chunk(self) -> None:
+        if self.at:
+            pad = self.at
+            self.chunks.append(
+                pa.table({k: pa.array(v + [""] * (pad - len(v))) for k, v in self.cols.items()})
+            )
+        self.cols.clear()
+        self.at = 0
+
+    def table(self) -> pa.Table:
+        self.close_chunk()
+        if not self.chunks:
+            return pa.table({"lon": pa.array([], pa.string()), "lat": pa.array([], pa.string())})
+        return pa.concat_tables(self.chunks, promote_options="default")
+
+
+_START = {"start_map": "map", "start_array": "array"}
+_END = ("end_map", "end_array")
+
+
 def _read_geojson(data: Data) -> pa.Table:
+    """A FeatureCollection's Point features, read as a stream of parser events: no feature is
+    kept as Python objects past its row, nesting deeper than MAX_DEPTH is refused as it comes,
+    and past MAX_ROWS features reading stops with an error — a file of 256 MiB of empty
+    features (`[{},{},…]`) or of brackets costs seconds, not gigabytes.
+
+    Depth d counts the open containers; at d=1 the collection, 2 its `features`, 3 a feature,
+    4 its `properties` or `geometry`, 5 the geometry's `coordinates`."""
+    out = _Columns()
+    keys: list[Any] = [None] * (MAX_DEPTH + 2)  # the last key read in the map at each depth
+    kinds: list[str] = [""] * (MAX_DEPTH + 2)
+    d = 0
+    row: dict[str, str] = {}
+    geom_type: Any = None
+    xy: list[Any] = []
+    nested: Any = None  # a property's value being built (a list or an object)
     try:
-        feats = orjson.loads(data)["features"]  # nesting past 1,024 levels: a decode error
-        rows = []
-        for f in feats:
-            props: dict[str, Any] = dict((f or {}).get("properties") or {})
-            geom = (f or {}).get("geometry") or {}
-            xy = geom.get("coordinates") if geom.get("type") == "Point" else None
-            if isinstance(xy, list) and len(xy) >= 2:
-                props["lon"], props["lat"] = xy[0], xy[1]
-            else:
-                props["lon"], props["lat"] = "", ""
-            rows.append({k: "" if v is None else str(v) for k, v in props.items()})
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise BatchError("无法读取 GeoJSON：须为 FeatureCollection") from exc
-    keys = list(dict.fromkeys(k for r in rows for k in r)) or ["lon", "lat"]
-    return pa.table({k: pa.array([r.get(k, "") for r in rows], pa.string()) for k in keys})
+        for ev, value in ijson.basic_parse(_Reader(data), use_float=True):
+            if nested is not None:  # inside a property's list or object
+                nested.event(ev, value)
+                if ev in _START:
+                    d += 1
+                    if d > MAX_DEPTH:
+                        raise BatchError(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
+                elif ev in _END:
+                    d -= 1
+                    if d == 4:
+                        row[str(keys[4])] = _cell(nested.value)
+                        nested = None
+                continue
+            if ev == "map_key":
+                keys[d] = value
+                continue
+            if ev in _END:
+                if d == 3 and kinds[1] == "map" and kinds[2] == "array" and keys[1] == "features":
+                    point = geom_type == "Point" and len(xy) >= 2
+                    row["lon"], row["lat"] = (_cell(xy[0]), _cell(xy[1])) if point else ("", "")
+                    out.add(row)
+                    row, geom_type, xy = {}, None, []
+                d -= 1
+                continue
+            feature = d >= 2 and kinds[1] == "map" and keys[1] == "features" and kinds[2] == "array"
+            if feature and d == 2:  # a feature begins
+                if ev != "start_map":
+                    raise BatchError(f"第 {out.rows + 1} 个要素不是 GeoJSON Feature 对象")
+            elif feature and d == 3 and keys[3] in ("properties", "geometry"):
+                if ev not in ("start_map", "null"):
+                    raise BatchError(f"第 {out.rows + 1} 个要素的 {keys[3]} 不是对象")
+            elif feature and d == 4 and keys[3] == "properties":
+                if ev in _START:
+                    nested = ijson.ObjectBuilder()
+                    nested.event(ev, value)
+                else:
+                    row[str(keys[4])] = _cell(value)
+            elif feature and d == 4 and keys[3] == "geometry" and keys[4] == "type":
+                geom_type = value
+            elif (
+                feature
+                and d == 5
+                and (keys[3], keys[4], kinds[5]) == ("geometry", "coordinates", "array")
+                and ev not in _START
+                and len(xy) < 2
+            ):
+                xy.append(value)
+            if ev in _START:
+                d += 1
+                if d > MAX_DEPTH:
+                    raise BatchError(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
+                kinds[d] = _START[ev]
+                keys[d] = None
+    except (ijson.JSONError, ValueError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__  # yajl draws below
+        raise BatchError(f"无法读取 GeoJSON：须为 FeatureCollection（{why}）") from exc
+    if d != 0:
+        raise BatchError("无法读取 GeoJSON：文件不完整")
+    return out.table()
 
 
 _NUMBER = r"^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$"

@@ -3,6 +3,7 @@
 import io
 import json
 
+import pytest
 from sqlalchemy import text
 
 from geo.crs import wgs84_to_gcj02
@@ -165,3 +166,53 @@ def test_a_file_without_one_good_row_can_be_sent_again(client) -> None:  # type:
         assert rep["accepted"] == 0
         assert [x["row"] for x in rep["rejected"]] == [1, 2]
         assert rep["parts"][0]["import_id"] is None
+
+
+def test_a_geojson_batch_of_empty_features_is_refused_past_the_row_limit_in_bounded_memory(
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    """Three bytes a feature (`{},`) make a million and a half features of a 4.5 MB body: the
+    reading stops at the row limit, keeping one feature at a time, not a Python object each
+    (which took 200 MB and more here, and a 256 MiB body gigabytes)."""
+    import tracemalloc
+
+    from data.load.case_batch import MAX_ROWS, BatchError, parse
+
+    body = b'{"type":"FeatureCollection","features":[' + b"{}," * (MAX_ROWS * 3 // 2) + b"{}]}"
+    tracemalloc.start()
+    with pytest.raises(BatchError, match=f"每批至多 {MAX_ROWS} 行"):
+        parse(body, "geojson")
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert peak < 60_000_000, f"{peak / 1e6:.0f} MB held while reading"
+    r = client.post(
+        "/api/v1/cases/batch",
+        headers={**KEY, "Content-Type": "application/geo+json"},
+        data=body,
+    )
+    assert r.status_code == 400
+    assert "每批至多" in r.get_json()["message"]
+
+
+def test_a_geojson_batch_nested_too_deep_is_refused_as_it_is_read(client) -> None:  # type: ignore[no-untyped-def]
+    """A property's value may be a small object (kept as its JSON text); a million open
+    brackets are refused at the 32nd, not built (5 million took the machine's memory)."""
+    a = m_point(100, 100)
+    feature = {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": list(a)},
+        "properties": {"category": "dispute", "description": "嵌套", "extra": {"k": [1, 2]}},
+    }
+    doc = json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+    r = client.post(
+        "/api/v1/cases/batch", headers=KEY, data={"file": (io.BytesIO(doc), "a.geojson")}
+    )
+    assert r.get_json()["accepted"] == 1
+    deep = b'{"features":[{"properties":{"a":' + b"[" * 1_000_000
+    r = client.post(
+        "/api/v1/cases/batch",  # as the body (a multipart this large leaks the test client's file)
+        headers={**KEY, "Content-Type": "application/geo+json"},
+        data=deep,
+    )
+    assert r.status_code == 400
+    assert "嵌套超过 32 层" in r.get_json()["message"]
