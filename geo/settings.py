@@ -52,6 +52,11 @@ class Settings:
     (统一身份认证) in front of us, e.g. X-Remote-User; None: no such service."""
     auth_proxy_from: tuple[str, ...]
     """Addresses that header is trusted from (the proxy's); from anywhere else it is ignored."""
+    trusted_proxies: tuple[str, ...]
+    """Reverse proxies in front of us whose `X-Forwarded-For` is believed: a request through
+    one is counted (sign-in throttling, rate limits, logs) by the client address the proxy
+    saw, not the proxy's; () (the default): the connection's own address, and the header is
+    ignored."""
     oidc_issuer: str | None
     """The identity service's OpenID Connect issuer URL (its discovery document lives under
     it); None: no OIDC sign-in."""
@@ -140,6 +145,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         secret_key=e.get("GRIDMAP_SECRET_KEY") or None,
         auth_proxy_from=tuple(
             a.strip() for a in e.get("GRIDMAP_AUTH_PROXY_FROM", "127.0.0.1,::1").split(",")
+        ),
+        trusted_proxies=tuple(
+            a.strip() for a in e.get("GRIDMAP_TRUSTED_PROXIES", "").split(",") if a.strip()
         ),
         rate_limit=None
         if e.get("GRIDMAP_RATE_LIMIT", "300 per minute").lower() == "off"

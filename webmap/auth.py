@@ -9,6 +9,7 @@ in X-CSRF-Token; a key or the proxy header is not sent by a browser on its own, 
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from threading import Lock
 from typing import Any
@@ -30,8 +31,29 @@ KEY_TTL_S = 10.0  # a revoked key stops working within this long in every worker
 _keys_lock = Lock()
 
 
-def client_address() -> str:
+def peer_address() -> str:
+    """The address of the machine connected to us (a proxy, where there is one)."""
     return request.remote_addr or "?"
+
+
+def client_address() -> str:
+    """The client's address: the connection's, or, through a trusted proxy
+    (GRIDMAP_TRUSTED_PROXIES), the nearest address in `X-Forwarded-For` that is not itself a
+    trusted proxy; what a client wrote into the header before it reached the proxy is left of
+    that and never read. Sign-in throttling, rate limits and logs count by it."""
+    peer = peer_address()
+    trusted = get_settings().trusted_proxies
+    if peer not in trusted:
+        return peer
+    hops = [h.strip() for h in ",".join(request.headers.getlist("X-Forwarded-For")).split(",")]
+    for hop in reversed(hops):
+        if hop in trusted:
+            continue
+        try:
+            return str(ipaddress.ip_address(hop))
+        except ValueError:
+            return peer  # a malformed hop: the proxy's own address, nothing made up
+    return peer
 
 
 def current_caller() -> Caller:
@@ -43,7 +65,7 @@ def current_caller() -> Caller:
 
 def _resolve() -> Caller:
     settings = get_settings()
-    address = client_address()
+    address = peer_address()
     header = settings.auth_proxy_header
     if header and address in settings.auth_proxy_from and request.headers.get(header):
         account = find_account(get_read_session(), request.headers[header])

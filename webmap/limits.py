@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from flask import Flask, g, request
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 
 from geo.settings import Settings
-from webmap.auth import valid_key_id
+from webmap.auth import client_address, valid_key_id
 
 
 def _key_id() -> int | None:
@@ -31,7 +30,7 @@ def _key_id() -> int | None:
 
 def _caller() -> str:
     key_id = _key_id()
-    return f"key:{key_id}" if key_id is not None else "addr:" + get_remote_address()
+    return f"key:{key_id}" if key_id is not None else "addr:" + client_address()
 
 
 def init_app(app: Flask, settings: Settings) -> None:

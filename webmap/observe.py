@@ -31,6 +31,7 @@ from prometheus_client import (
 )
 
 from ops.logs import JsonLines
+from webmap.auth import client_address
 from webmap.errors import error_response
 from webmap.metrics import LATENCY, REQUESTS
 
@@ -100,7 +101,7 @@ def init_app(app: Flask) -> None:
                 "status": resp.status_code,
                 "ms": round(seconds * 1000, 1),
                 "caller": caller.via if caller is not None else None,
-                "address": request.remote_addr,
+                "address": client_address(),
             },
         )
         return resp

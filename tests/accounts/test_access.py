@@ -457,3 +457,54 @@ def test_an_account_with_no_password_is_never_held_at_the_password_change(app, s
     c = app.test_client()
     c.set_cookie("gridmap_session", token)
     assert c.get("/api/v1/layers").status_code == 200
+
+
+def test_behind_a_trusted_proxy_sign_ins_are_counted_by_the_client_address(
+    db_url, connection, session
+) -> None:  # type: ignore[no-untyped-def]
+    """Behind the district's proxy every connection comes from its address: a guesser's five
+    failures there held every user of the account. With the proxy trusted
+    (GRIDMAP_TRUSTED_PROXIES), each is counted by the address the proxy saw (the right-most
+    of X-Forwarded-For not a proxy), so the guesser is held and the real user is not; what a
+    client writes into the header itself is left of the proxy's entry and changes nothing."""
+    from dataclasses import replace
+
+    from tests import fixtures
+    from tests.conftest import make_app
+
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    settings = replace(fixtures.SETTINGS, trusted_proxies=("10.0.0.1",))
+    c = make_app(db_url, connection, settings).test_client()
+
+    def attempt(pw: str, forwarded: str):  # type: ignore[no-untyped-def]
+        body = {"username": "street", "password": pw}
+        xff = {"X-Forwarded-For": forwarded}
+        return c.post("/api/v1/session", json=body, environ_base=proxy, headers=xff)
+
+    # the guesser rotates a made-up first entry; the proxy appends the address it saw
+    codes = [attempt("wrong", f"192.0.2.{i}, 172.16.5.5").status_code for i in range(7)]
+    assert codes == [401] * 5 + [429] * 2
+    assert attempt(password("street"), "172.16.9.9").status_code == 200
+    held = (
+        session.execute(
+            text(
+                "SELECT DISTINCT address FROM audit_log WHERE action = 'signin' "
+                "AND username = 'street' AND NOT ok"
+            )
+        )
+        .scalars()
+        .all()
+    )
+    assert held == ["172.16.5.5"]
+    # not through a trusted proxy, the header is not believed: rotating it buys nothing
+    direct = make_app(db_url, connection, fixtures.SETTINGS).test_client()
+    codes = [
+        direct.post(
+            "/api/v1/session",
+            json={"username": "community", "password": "wrong"},
+            environ_base={"REMOTE_ADDR": "10.7.7.7"},
+            headers={"X-Forwarded-For": f"172.16.1.{i}"},
+        ).status_code
+        for i in range(6)
+    ]
+    assert codes == [401] * 5 + [429]
