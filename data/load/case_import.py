@@ -62,6 +62,7 @@ class BatchReport:
     rejected: list[dict[str, Any]] = field(default_factory=list)
     parts: list[dict[str, Any]] = field(default_factory=list)
     already_imported: list[dict[str, Any]] = field(default_factory=list)
+    imported_before: int = 0  # rows of the caller's areas another's import of the file wrote
     seconds: float = 0.0
 
     def as_dict(self) -> dict[str, Any]:
@@ -78,6 +79,7 @@ class _Part:
     accepted: int = 0
     unplaced: list[int] = field(default_factory=list)  # 1-based rows outside the district
     out_of_area: list[int] = field(default_factory=list)  # 1-based rows outside the areas
+    before: list[int] = field(default_factory=list)  # 1-based rows an earlier claim wrote
     seconds: dict[str, float] = field(default_factory=dict)  # stage, assign, write
 
 
@@ -93,11 +95,15 @@ def import_cases(
 ) -> BatchReport:
     """Import a CSV or GeoJSON file; snap_m from the settings; part_rows (tests) overrides the
     size of its parts. areas (LIKE patterns, geo/access.py; None: anywhere): a row assigned
-    outside them is rejected, as the importing account answers for them only."""
+    outside them is rejected, as the importing account answers for them only; the parts are
+    claimed for those areas, so another caller's import of the same file writes its own rows
+    (and never one an earlier claim's areas covered)."""
     t0 = time.perf_counter()
     table, reason = check(session, parse(data, fmt))
     digest = hashlib.sha256(data).hexdigest()
-    done = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
+    scope = scope_of(areas)
+    key = {"digest": digest, "scope": scope}
+    done = {r.first_row: r for r in session.execute(text(_DONE), key)}
     ok = reason == ""
     parts: list[_Part] = []
     skipped: list[Any] = []
@@ -139,7 +145,7 @@ def import_cases(
         with ThreadPoolExecutor(max_workers=WORKERS) as pool:
             list(pool.map(own, parts))
         if any(p.taken for p in parts):
-            taken = {r.first_row: r for r in session.execute(text(_DONE), {"digest": digest})}
+            taken = {r.first_row: r for r in session.execute(text(_DONE), key)}
             skipped += [taken[p.first_row] for p in parts if p.taken]
             parts = [p for p in parts if not p.taken]
     return _report(table, reason, parts, skipped, snap_m, t0)
@@ -158,12 +164,14 @@ def _report(
             f"超出辖区（距所有网格超过 {snap_m:.0f} 米）"
         )
         reason[np.asarray(part.out_of_area, dtype=int) - 1] = "不在您的辖区内"
+        reason[np.asarray(part.before, dtype=int) - 1] = ""  # written before: not a rejection
     for r in skipped:
         reason[r.first_row - 1 : r.last_row] = ""
     bad = np.flatnonzero(reason != "")
     return BatchReport(
         rows=table.num_rows,
         accepted=sum(p.accepted for p in parts),
+        imported_before=sum(len(p.before) for p in parts),
         rejected=[{"row": int(i) + 1, "reason": str(reason[i])} for i in bad],
         parts=[
             {
@@ -198,11 +206,19 @@ def _import_part(
     snap_m: float,
     areas: list[str] | None,
 ) -> None:
-    """Claim the part in case_imports (waits for, then yields to, a concurrent import of the
-    same file), stage its accepted rows, assign them, insert the cases pointing at the claim."""
+    """Claim the part in case_imports for the areas (waits for, then yields to, a concurrent
+    import of the same file for the same areas), stage its accepted rows, assign them, insert
+    the cases pointing at the claim, leaving out rows an earlier claim's areas covered.
+
+    Claims of one part are taken one at a time (a lock on the part, held to the commit), so
+    two imports of the same file for overlapping areas never both write a row."""
+    scope = scope_of(areas)
+    at = {"digest": digest, "first": part.first_row}
+    s.execute(
+        text("SELECT pg_advisory_xact_lock(hashtextextended(:digest || ':' || :first, 0))"), at
+    )
     claimed = s.execute(
-        text(_CLAIM),
-        {"digest": digest, "first": part.first_row, "last": part.last_row, "source": source},
+        text(_CLAIM), {**at, "last": part.last_row, "source": source, "scope": scope}
     ).scalar_one_or_none()
     if claimed is None:
         raise AlreadyImported(f"第 {part.first_row}–{part.last_row} 行已由另一请求同时导入")
@@ -230,13 +246,11 @@ def _import_part(
                 {"areas": areas},
             )
         ]
+    mine = {**at, "import_id": part.import_id, "areas": areas}
+    part.before = [int(r[0]) for r in s.execute(text(_BEFORE), mine)]
     t = _lap(part, "assign", t)
-    written = in_months(
-        s,
-        lambda: s.execute(
-            text(_INSERT), {"source": source, "import_id": part.import_id, "areas": areas}
-        ),
-    )
+    insert = {"source": source, "import_id": part.import_id, "areas": areas, "before": part.before}
+    written = in_months(s, lambda: s.execute(text(_INSERT), insert))
     part.accepted = written.rowcount  # type: ignore[attr-defined]
     _lap(part, "write", t)
     if part.accepted:
@@ -289,19 +303,33 @@ SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s
 FROM batch_stage s
 JOIN assign_output o ON o.id = s.row_no
 JOIN categories k ON k.code = s.category
-WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[]))
+WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[])) AND o.id <> ALL (:before)
 ORDER BY s.row_no
 """
+
+# The caller's rows of the part that an earlier claim's areas covered: written by that import.
+_BEFORE = """
+SELECT o.id FROM assign_output o
+WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[]))
+  AND EXISTS (SELECT 1 FROM case_imports p WHERE p.digest = :digest AND p.first_row = :first
+              AND p.id <> :import_id AND in_area(o.grid_code, o.zone_code, scope_areas(p.scope)))
+ORDER BY o.id
+"""
+
+
+def scope_of(areas: list[str] | None) -> str:
+    """The areas a claim is made for, as case_imports.scope holds them."""
+    return "*" if areas is None else ",".join(sorted(areas))
 
 
 _DONE = """
 SELECT id, first_row, last_row, accepted, created_at FROM case_imports
-WHERE digest = :digest ORDER BY first_row
+WHERE digest = :digest AND scope = :scope ORDER BY first_row
 """
 
 _CLAIM = """
-INSERT INTO case_imports (digest, first_row, last_row, source)
-VALUES (:digest, :first, :last, :source)
-ON CONFLICT (digest, first_row) DO NOTHING
+INSERT INTO case_imports (digest, first_row, last_row, source, scope)
+VALUES (:digest, :first, :last, :source, :scope)
+ON CONFLICT (digest, first_row, scope) DO NOTHING
 RETURNING id
 """

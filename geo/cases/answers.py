@@ -72,6 +72,8 @@ class BatchReport(TypedDict):
     rejected: list[BatchReportRejectedItem]
     parts: NotRequired[list[dict[str, Any]]]
     already_imported: NotRequired[list[dict[str, Any]]]
+    imported_before: NotRequired[int]
+    """Rows of the caller's areas another caller's import of the same file wrote already."""
     seconds: NotRequired[float]
 
 

@@ -195,15 +195,20 @@ class CaseEvent(Base):
 
 class CaseImport(Base):
     """One committed part of a batch file: its rows first_row..last_row (1-based, header not
-    counted) of the file whose SHA-256 is digest. A file is imported in parts, each in its own
-    transaction; re-submitting the file imports only the parts not recorded here."""
+    counted) of the file whose SHA-256 is digest, for the areas of scope (the importer's LIKE
+    patterns joined by commas; `*`: anywhere). A file is imported in parts, each in its own
+    transaction; re-submitting the file imports only the parts not recorded here for the
+    caller's areas, and never a row an earlier part's areas covered."""
 
     __tablename__ = "case_imports"
-    __table_args__ = (UniqueConstraint("digest", "first_row", name="uq_case_imports_part"),)
+    __table_args__ = (
+        UniqueConstraint("digest", "first_row", "scope", name="uq_case_imports_part"),
+    )
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=True)
     digest: Mapped[str] = mapped_column(String(64))
     first_row: Mapped[int] = mapped_column(Integer)
     last_row: Mapped[int] = mapped_column(Integer)
     accepted: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     source: Mapped[str] = mapped_column(Text)
+    scope: Mapped[str] = mapped_column(Text, default="*", server_default="*")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -50,9 +50,11 @@ def clean(engine: Engine) -> Iterator[Engine]:
     remove()
 
 
-def run(engine: Engine, data: bytes) -> BatchReport:
+def run(engine: Engine, data: bytes, areas: list[str] | None = None) -> BatchReport:
     with Session(engine) as s:
-        report = import_cases(s, data, "csv", source=SOURCE, snap_m=SNAP_M, part_rows=4)
+        report = import_cases(
+            s, data, "csv", source=SOURCE, snap_m=SNAP_M, part_rows=4, areas=areas
+        )
         s.commit()
     return report
 
@@ -160,3 +162,45 @@ def test_a_file_error_writes_no_part(clean: Engine) -> None:
     with pytest.raises(BatchError, match="缺少列"):
         run(clean, b"x,y\n" + b"1,2\n" * 10)
     assert imported(clean) == []
+
+
+def test_a_file_of_two_areas_is_imported_by_each_for_its_own_rows(clean: Engine) -> None:
+    """Grid A's staff import a file holding rows of both grids: grid A's rows are written,
+    grid B's refused as outside their areas. Grid B's staff then import the same file and get
+    grid B's rows (a 409 before: the parts were claimed by the file alone). Again, neither
+    writes a row; the street, whose area covers both, writes nothing twice and is told the
+    rows are in."""
+    data = parts_file()  # 14 good rows: 8 in grid A, 6 in grid B
+    a = run(clean, data, [f"{GRID_A}%"])
+    assert a.accepted == 8
+    assert sum(r["reason"] == "不在您的辖区内" for r in a.rejected) == 6
+    b = run(clean, data, [f"{GRID_B}%"])
+    assert b.accepted == 6
+    assert b.imported_before == 0
+    rows = imported(clean)
+    assert len(rows) == 14
+    assert len({d for d, _, _, _ in rows}) == 14  # no row twice
+    with pytest.raises(AlreadyImported):  # every part holds a row of grid A
+        run(clean, data, [f"{GRID_A}%"])
+    again = run(clean, data, [f"{GRID_B}%"])  # the last part, none of B's, is checked again
+    assert [p["first_row"] for p in again.parts] == [17]
+    assert again.accepted == 0
+    street = run(clean, data, [f"{GRID_A[:9]}%"])
+    assert street.accepted == 0
+    assert street.imported_before == 14
+    assert [r["row"] for r in street.rejected] == [6, 10, 15]  # only the bad rows
+    assert len(imported(clean)) == 14
+
+
+def test_overlapping_areas_importing_at_once_write_each_row_once(clean: Engine) -> None:
+    """The street and grid A import the same file at the same moment: each part's claims are
+    taken one at a time, so grid A's rows are written once, by whichever came first."""
+    data = parts_file()
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reps = list(
+            pool.map(lambda areas: run(clean, data, areas), ([f"{GRID_A[:9]}%"], [f"{GRID_A}%"]))
+        )
+    rows = imported(clean)
+    assert len(rows) == len({d for d, _, _, _ in rows}) == 14
+    assert sum(r.accepted for r in reps) == 14
+    assert reps[1].accepted + reps[1].imported_before == 8

@@ -5,5 +5,15 @@
 
 CREATE OR REPLACE FUNCTION in_area(grid_code text, zone_code text, patterns text[])
 RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
-SELECT patterns IS NULL OR grid_code LIKE ANY (patterns) OR zone_code LIKE ANY (patterns)
+-- never NULL: a place with no zone (zone_code NULL) outside the patterns is outside (false),
+-- so `NOT in_area(…)` finds it
+SELECT patterns IS NULL OR coalesce(grid_code LIKE ANY (patterns), false)
+    OR coalesce(zone_code LIKE ANY (patterns), false)
+$$;
+
+-- A batch import's claim (case_imports.scope): its areas' LIKE patterns joined by commas, `*`
+-- for anywhere (NULL, as in_area takes it).
+CREATE OR REPLACE FUNCTION scope_areas(scope text) RETURNS text[]
+LANGUAGE sql IMMUTABLE AS $$
+SELECT CASE WHEN scope = '*' THEN NULL ELSE string_to_array(scope, ',') END
 $$;
