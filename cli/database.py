@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import os
 import shutil
@@ -94,21 +95,54 @@ def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
     )
 
 
-def prepare_database() -> str:
-    """What `serve` does first: migrations, and the demo into an empty local database."""
+def is_loopback(bind: str) -> bool:
+    """Whether HOST:PORT (or [HOST]:PORT, unix:PATH) is reached from this machine only."""
+    if bind.startswith("unix:"):
+        return True
+    host = bind.rsplit(":", 1)[0].strip("[]") if ":" in bind else bind
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False  # a host name: whatever it resolves to, it may be the network
+
+
+def prepare_database(local: bool = True) -> str:
+    """What `serve` does first: migrations, and the demo into an empty local database. local
+    (served on a loopback address only): the demo's documented passwords and key; otherwise
+    only `admin`, with a random first password printed once, and a database that the
+    documented passwords or key still open is not served at all (exit 2)."""
     from data.bulk import is_empty
+    from data.demo.accounts import documented_credentials
     from data.demo.city import build_demo
     from geo.migrate import upgrade
 
     url = database_url()
     upgrade(url)
-    if not settings().database_url:
-        with session_for(url) as session:
-            if is_empty(session):
-                click.echo("empty database: building the Gongshu demo district …")
-                report = build_demo(session, settings())
-                session.commit()
-                click.echo(json.dumps(report.counts, ensure_ascii=False))
+    with session_for(url) as session:
+        if not settings().database_url and is_empty(session):
+            click.echo("empty database: building the Gongshu demo district …")
+            report = build_demo(session, settings(), documented=local)
+            session.commit()
+            click.echo(json.dumps(report.counts, ensure_ascii=False))
+            if report.first_password:
+                click.echo(
+                    f"first sign-in: admin / {report.first_password} (shown this once; "
+                    "a new password is asked for at the first sign-in)"
+                )
+        if not local:
+            found = documented_credentials(session, settings().demo_key)
+            if found:
+                click.echo(
+                    "error: the demo's documented credentials still open this database ("
+                    + "; ".join(found)
+                    + "): served beyond this machine, anyone who read the README could sign "
+                    "in. Reset those passwords (gridmap user reset-password NAME) and revoke "
+                    "the key (gridmap apikey revoke KEY), or serve on 127.0.0.1.",
+                    err=True,
+                )
+                sys.exit(2)
     return url
 
 
@@ -126,8 +160,9 @@ def serve(
     """Serve the platform through gunicorn: threaded workers (ops/worker.py), so a slow client
     holds a thread, not a process, and is cut off past GRIDMAP_READ_TIMEOUT_S. Bind 0.0.0.0
     (or the machine's address) to serve the intranet; 127.0.0.1 behind a reverse proxy."""
-    url = prepare_database()
     bind = bind or f"127.0.0.1:{port or settings().port}"
+    local = is_loopback(bind)
+    url = prepare_database(local)
     workers = workers or (2 * (os.cpu_count() or 1) + 1)
     # the workers' metrics, added up by /metrics (webmap/observe.py): a fresh folder each start
     metrics = settings().var_dir / "metrics"
@@ -135,7 +170,7 @@ def serve(
     metrics.mkdir(parents=True)
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "PROMETHEUS_MULTIPROC_DIR": str(metrics)}
     click.echo(f"gridmap on http://{bind} ({workers} workers × {threads} threads)")
-    if not settings().database_url:  # the demo: how to sign in
+    if not settings().database_url and local:  # the demo: how to sign in
         from data.demo.accounts import DEMO_ACCOUNTS
 
         click.echo(

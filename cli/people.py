@@ -57,6 +57,25 @@ def user_list() -> None:
             click.echo(f"{a['username']}\t{a['role']}\t{a['areas'] or ''}\t{state}".rstrip())
 
 
+@user.command("reset-password")
+@click.argument("name")
+def user_reset_password(name: str) -> None:
+    """Give an account a random password, printed once, that it must change at its next
+    sign-in; its sessions end."""
+    from geo.accounts.accounts import reset_password
+    from geo.accounts.audit import record
+
+    with session_for(database_url()) as session:
+        first = reset_password(session, name)
+        if first is not None:
+            record(session, "password.reset", None, "cli", "cli", target=f"account:{name}")
+        session.commit()
+    if first is None:
+        click.echo(f"no active account {name!r}")
+        sys.exit(1)
+    click.echo(f"{name} / {first} (shown this once; a new password is asked for at sign-in)")
+
+
 @user.command("disable")
 @click.argument("name")
 def user_disable(name: str) -> None:

@@ -5,6 +5,8 @@ with `gridmap user add` do."""
 
 from __future__ import annotations
 
+import secrets
+
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -64,17 +66,56 @@ def add_demo_accounts(session: Session) -> list[tuple[str, str, str, str]]:
     return out
 
 
-def ensure_demo_accounts(session: Session, demo_key: str) -> None:
+def ensure_demo_accounts(session: Session, demo_key: str | None) -> str | None:
     """The demo accounts (unless the database has accounts already) and the demo API key,
     bound to the administrator: for a demo or synthetic city, built now or before accounts
-    existed."""
+    existed. demo_key None: a district served beyond this machine, whose documented
+    passwords anyone could read in the README: only `admin`, with a random first password it
+    must change at its first sign-in, returned to be shown once; no key."""
     from geo.accounts.apikeys import create_key
     from geo.errors import Conflict
 
-    if session.execute(text("SELECT NOT EXISTS (SELECT 1 FROM accounts)")).scalar():
+    empty = session.execute(text("SELECT NOT EXISTS (SELECT 1 FROM accounts)")).scalar()
+    if demo_key is None:
+        if not empty:
+            return None
+        first = secrets.token_urlsafe(12)
+        add_account(session, "admin", "admin", [DISTRICT], first, must_change=True)
+        return first
+    if empty:
         add_demo_accounts(session)
     try:
         with session.begin_nested():
             create_key(session, "demo", key=demo_key, account="admin")
     except Conflict:
         pass  # an operator revoked the demo key: it stays revoked
+    return None
+
+
+def documented_credentials(session: Session, demo_key: str) -> list[str]:
+    """The demo's documented passwords and key that still open this database: what must not
+    be served beyond this machine."""
+    from argon2.exceptions import VerificationError
+
+    from geo.accounts.accounts import HASHER
+    from geo.accounts.apikeys import key_account
+
+    found = []
+    for username, _, password, _ in DEMO_ACCOUNTS:
+        stored = session.execute(
+            text(
+                "SELECT password_hash FROM accounts WHERE username = :u AND disabled_at IS NULL "
+                "AND password_hash IS NOT NULL"
+            ),
+            {"u": username},
+        ).scalar()
+        if stored is None:
+            continue
+        try:
+            HASHER.verify(stored, password)
+            found.append(f"{username} / {password}")
+        except VerificationError:
+            pass
+    if key_account(session, demo_key) is not None:
+        found.append(f"API key {demo_key}")
+    return found

@@ -110,6 +110,7 @@ CASE_COLUMNS = [
 class BuildReport:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
+    first_password: str | None = None  # admin's, on a district served beyond this machine
 
 
 def read_demo_extract() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame, pd.DataFrame]:
@@ -222,13 +223,17 @@ def write_roads(session: Session, roads: gpd.GeoDataFrame) -> int:
 
 
 def _people_and_work(
-    session: Session, settings: Settings, now: datetime | None, report: BuildReport
+    session: Session,
+    settings: Settings,
+    now: datetime | None,
+    report: BuildReport,
+    documented: bool = True,
 ) -> None:
     """What a built district gets after its places: the demo accounts and key, the building
     commissioners, what the community offers, the open blocks' shops and people, a year of
     visits to firms, the business communities' activities (and 新天地's first year)."""
     step("账号与楼宇专员")
-    ensure_demo_accounts(session, settings.demo_key)
+    report.first_password = ensure_demo_accounts(session, settings.demo_key if documented else None)
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
@@ -253,8 +258,12 @@ def _people_and_work(
 BUILD_STEPS = 1 + len(GEOMETRY_TABLES) + 3 + 7 + len(DERIVED) + 5
 
 
-def build_demo(session: Session, settings: Settings, now: datetime | None = None) -> BuildReport:
-    """The Gongshu demo, with the demo API key (settings.demo_key)."""
+def build_demo(
+    session: Session, settings: Settings, now: datetime | None = None, documented: bool = True
+) -> BuildReport:
+    """The Gongshu demo, with the demo accounts' documented passwords and the demo API key
+    (settings.demo_key); documented False (served beyond this machine): only `admin`, with a
+    random first password (report.first_password)."""
     roads, blocks, streets = read_demo_extract()
     report = build_district(
         session,
@@ -267,7 +276,7 @@ def build_demo(session: Session, settings: Settings, now: datetime | None = None
         settings,
         now,
     )
-    _people_and_work(session, settings, now, report)
+    _people_and_work(session, settings, now, report, documented)
     return report
 
 

@@ -312,6 +312,23 @@ def change_password(
     record(session, "password", account.id, account.username, address)
 
 
+def reset_password(session: Session, username: str) -> str | None:
+    """An operator's reset: a random first password (returned, to be shown once) that must be
+    changed at the next sign-in; every sign-in of the account ends. None: no active account."""
+    first = secrets.token_urlsafe(12)
+    account_id = session.execute(
+        text(
+            "UPDATE accounts SET password_hash = :h, must_change_password = true "
+            "WHERE username = :u AND disabled_at IS NULL RETURNING id"
+        ),
+        {"h": HASHER.hash(first), "u": username},
+    ).scalar()
+    if account_id is None:
+        return None
+    session.execute(text("DELETE FROM auth_sessions WHERE account_id = :a"), {"a": account_id})
+    return first
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

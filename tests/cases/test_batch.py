@@ -168,8 +168,8 @@ def test_a_file_without_one_good_row_can_be_sent_again(client) -> None:  # type:
         assert rep["parts"][0]["import_id"] is None
 
 
-def test_a_geojson_batch_of_empty_features_is_refused_past_the_row_limit_in_bounded_memory(
-    client,  # type: ignore[no-untyped-def]
+def test_a_geojson_batch_of_empty_features_is_refused_past_the_row_limit_in_bounded_memory(  # type: ignore[no-untyped-def]
+    client,
 ) -> None:
     """Three bytes a feature (`{},`) make a million and a half features of a 4.5 MB body: the
     reading stops at the row limit, keeping one feature at a time, not a Python object each

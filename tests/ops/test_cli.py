@@ -141,3 +141,78 @@ def test_user_add_list_disable_and_import(cli_env, tmp_path: Path) -> None:  # t
     assert "disabled" in run.invoke(main, ["user", "list"], env=cli_env).output
     log = run.invoke(main, ["audit", "--action", "account.add"], env=cli_env).output
     assert '"target": "account:zhang"' in log
+
+
+@pytest.mark.parametrize(
+    ("bind", "local"),
+    [
+        ("127.0.0.1:5000", True),
+        ("127.0.0.2:5000", True),
+        ("[::1]:5000", True),
+        ("localhost:5000", True),
+        ("unix:/run/gridmap.sock", True),
+        ("0.0.0.0:5000", False),
+        ("[::]:5000", False),
+        ("10.20.30.40:5000", False),
+        ("gridmap.intranet:5000", False),
+    ],
+)
+def test_which_binds_serve_this_machine_only(bind: str, local: bool) -> None:
+    from cli.database import is_loopback
+
+    assert is_loopback(bind) is local
+
+
+def test_the_demo_is_not_served_to_the_network_with_its_documented_credentials(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`gridmap serve --bind 0.0.0.0:…` on the demo, whose passwords and key the README
+    prints, refuses (exit 2) and names them; on 127.0.0.1 it serves (gunicorn is not started
+    here: the exec is caught)."""
+    import os
+
+    started: list[list[str]] = []
+
+    def exec_caught(path: str, argv: list[str], env: dict[str, str]) -> None:
+        started.append(argv)
+        raise SystemExit(0)
+
+    monkeypatch.setattr(os, "execve", exec_caught)
+    runner = CliRunner()
+    env = {"DATABASE_URL": demo_url}
+    out = runner.invoke(main, ["serve", "--bind", "0.0.0.0:5999"], env=env)
+    assert out.exit_code == 2, out.output
+    assert "admin / demo-admin-2026" in out.output
+    assert "API key demo-key" in out.output
+    assert started == []
+    out = runner.invoke(main, ["serve", "--bind", "127.0.0.1:5999"], env=env)
+    assert out.exit_code == 0, out.output
+    assert len(started) == 1
+    dispose_engines(demo_url)
+
+
+def test_a_demo_served_beyond_this_machine_gets_one_random_first_password(session) -> None:  # type: ignore[no-untyped-def]
+    """Built for the network, the demo has no documented password and no key: `admin` alone,
+    with a random password shown once that must be changed at the first sign-in."""
+    from sqlalchemy import text
+
+    from data.demo.accounts import documented_credentials, ensure_demo_accounts
+
+    session.execute(text("TRUNCATE accounts, api_keys CASCADE"))  # rolled back after
+    first = ensure_demo_accounts(session, None)
+    assert first is not None
+    assert len(first) >= 16
+    rows = session.execute(text("SELECT username, must_change_password FROM accounts")).all()
+    assert [tuple(r) for r in rows] == [("admin", True)]
+    assert session.execute(text("SELECT count(*) FROM api_keys")).scalar() == 0
+    assert documented_credentials(session, "demo-key") == []
+    assert ensure_demo_accounts(session, None) is None  # printed once: never made again
+
+
+def test_reset_password_prints_a_first_password_once(cli_env) -> None:  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    out = runner.invoke(main, ["user", "reset-password", "street"], env=cli_env)
+    assert out.exit_code == 0, out.output
+    assert "street / " in out.output
+    missing = runner.invoke(main, ["user", "reset-password", "nobody"], env=cli_env)
+    assert missing.exit_code == 1
