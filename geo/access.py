@@ -75,7 +75,7 @@ class Account(Protocol):
 @dataclass(frozen=True)
 class Caller:
     account: Account | None  # None: anonymous
-    via: str  # session | key | proxy | anonymous
+    via: str  # session | key | proxy | basic (HTTP Basic: a key or a password) | anonymous
     address: str
     key_id: int | None = None
 
@@ -108,7 +108,8 @@ def require(caller: Caller, action: str) -> Account:
     """The caller's account if its role may take the action: 401 if anonymous, 403 if not."""
     if caller.account is None:
         raise NotAuthenticated("请先登录（或提供 API 密钥 X-API-Key）")
-    if caller.account.must_change_password and caller.via == "session":
+    signed_by_password = caller.via == "session" or (caller.via == "basic" and not caller.key_id)
+    if caller.account.must_change_password and signed_by_password:
         raise Forbidden("首次登录须先修改密码（POST /api/v1/session/password）")
     if caller.account.role not in MAY[action]:
         raise Forbidden(f"角色「{ROLES[caller.account.role]}」无权进行此操作（{action}）")

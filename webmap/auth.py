@@ -3,12 +3,15 @@ what it may do).
 
 In order: the identity service's header (GRIDMAP_AUTH_PROXY_HEADER, trusted only from
 GRIDMAP_AUTH_PROXY_FROM), the session cookie, an API key (X-API-Key, or Open311's api_key
-field), else anonymous. A cookie-authenticated write must send the session's CSRF token back
-in X-CSRF-Token; a key or the proxy header is not sent by a browser on its own, so needs none.
+field), HTTP Basic on the machine interfaces (a key as the password, or an account's username
+and password), else anonymous. A cookie-authenticated write must send the session's CSRF token
+back in X-CSRF-Token; a key is not sent by a browser on its own, so needs none; the proxy
+header and HTTP Basic are, so their writes must not come from another site's page.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import time
 from threading import Lock
@@ -19,10 +22,16 @@ from sqlalchemy.orm import Session
 
 from geo.access import Caller, require
 from geo.accounts import audit
-from geo.accounts.accounts import Account, find_account, load_account, session_account
+from geo.accounts.accounts import (
+    Account,
+    find_account,
+    load_account,
+    session_account,
+    sign_in,
+)
 from geo.accounts.apikeys import hash_key, key_account
-from geo.errors import Forbidden, NotAuthenticated
-from webmap.db import get_read_session, get_settings
+from geo.errors import Forbidden, NotAuthenticated, TooManyAttempts
+from webmap.db import get_read_session, get_session, get_settings
 
 COOKIE = "gridmap_session"
 CSRF_COOKIE = "gridmap_csrf"
@@ -93,7 +102,65 @@ def _resolve() -> Caller:
             raise Forbidden("API 密钥无效或已吊销")
         account, key_id = found
         return Caller(account, "key", address, key_id)
+    basic = basic_credentials()
+    if basic is not None:
+        return _basic_caller(*basic, address)
     return Caller(None, "anonymous", address)
+
+
+# HTTP Basic is taken on the machine interfaces only, for GIS desktops (QGIS's authentication
+# manager, GDAL) that cannot send a header of their own; pages keep their cookie sessions.
+MACHINE_PATHS = ("/api/", "/ogc", "/tiles/", "/open311/")
+
+
+class BasicRefused(NotAuthenticated):
+    """Wrong HTTP Basic credentials: the 401 names the scheme to try again with."""
+
+    challenge = 'Basic realm="gridmap", charset="UTF-8"'
+
+
+def basic_credentials() -> tuple[str, str] | None:
+    """(username, password) of an HTTP Basic `Authorization` on a machine interface."""
+    if not request.path.startswith(MACHINE_PATHS):
+        return None
+    auth = request.authorization
+    if auth is None or auth.type != "basic":
+        return None
+    return auth.username or "", auth.password or ""
+
+
+def _basic_caller(username: str, secret: str, address: str) -> Caller:
+    """HTTP Basic: an API key as the password (any username), else an account's username and
+    password, checked and throttled as a sign-in is (a success is kept KEY_TTL_S, so a GIS
+    client's hundred requests cost one Argon2 check). Writes come from no other site's page:
+    a browser resends Basic credentials on its own, as it does cookies."""
+    if request.method not in SAFE and not _same_origin():
+        raise Forbidden("跨站请求：HTTP Basic 认证的写操作只接受本站页面或非浏览器客户端")
+    found = _key_account(secret) if secret else None
+    if found is not None:
+        return Caller(found[0], "basic", address, found[1])
+    h = hashlib.sha256(f"{username}\0{secret}".encode()).hexdigest()
+    now = time.monotonic()
+    cache: dict[str, tuple[float, int]] = current_app.extensions.setdefault("gridmap.basic", {})
+    with _keys_lock:
+        hit = cache.get(h)
+    account = load_account(get_read_session(), hit[1]) if hit and hit[0] > now else None
+    if account is None:
+        s = get_session()
+        try:
+            account = sign_in(s, username, secret, client_address())
+        except TooManyAttempts:
+            s.commit()  # the refused attempt stays in the audit log
+            raise
+        except NotAuthenticated:
+            s.commit()
+            raise BasicRefused("HTTP Basic：用户名或密码（或作密码的 API 密钥）错误") from None
+        s.commit()
+        with _keys_lock:
+            if len(cache) > 10_000:
+                cache.clear()
+            cache[h] = (now + KEY_TTL_S, account.id)
+    return Caller(account, "basic", address)
 
 
 def _same_origin() -> bool:
@@ -114,9 +181,11 @@ def presented_key() -> str | None:
 
 
 def valid_key_id() -> int | None:
-    """The id of the key the request presents, if it is a valid one (None for none, a
-    made-up or revoked one): the rate limiter counts a key's bucket only for a valid key."""
-    key = presented_key()
+    """The id of the key the request presents (or sends as its HTTP Basic password), if it is
+    a valid one (None for none, a made-up or revoked one): the rate limiter counts a key's
+    bucket only for a valid key."""
+    basic = basic_credentials()
+    key = presented_key() or (basic[1] if basic else None)
     found = _key_account(key) if key else None
     return None if found is None else found[1]
 

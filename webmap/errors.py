@@ -109,6 +109,9 @@ def init_app(app: Flask) -> None:
             queue_rebuild(app)
         if isinstance(exc, Rebuilding | TooManyAttempts):
             resp.headers["Retry-After"] = str(exc.retry_after_s)
+        challenge = getattr(exc, "challenge", None)  # webmap/auth.py's BasicRefused
+        if challenge:
+            resp.headers["WWW-Authenticate"] = challenge
         return resp
 
     @app.errorhandler(psycopg.OperationalError)

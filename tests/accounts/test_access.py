@@ -508,3 +508,47 @@ def test_behind_a_trusted_proxy_sign_ins_are_counted_by_the_client_address(
         for i in range(6)
     ]
     assert codes == [401] * 5 + [429]
+
+
+def basic(username: str, secret: str) -> dict[str, str]:
+    import base64
+
+    return {"Authorization": "Basic " + base64.b64encode(f"{username}:{secret}".encode()).decode()}
+
+
+def test_http_basic_on_the_machine_interfaces_with_a_key_or_a_password(
+    app, session, caplog
+) -> None:  # type: ignore[no-untyped-def]
+    """A GIS desktop that cannot send X-API-Key sends HTTP Basic: an API key as the password
+    (any username) or an account's own; wrong ones are a 401 naming Basic and throttled as
+    sign-ins are; an account that must change its password is held; pages ignore Basic;
+    a write from another site's page is refused; neither secret reaches a log line."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    c = app.test_client()
+    assert c.get("/api/v1/layers").status_code == 401
+    assert c.get("/api/v1/layers", headers=basic("qgis", "command-key")).status_code == 200
+    assert c.get("/ogc/collections", headers=basic("qgis", "command-key")).status_code == 200
+    assert (
+        c.get("/api/v1/session", headers=basic("street", password("street"))).get_json()["username"]
+        == "street"
+    )
+    wrong = c.get("/api/v1/layers", headers=basic("street", "not-it"))
+    assert wrong.status_code == 401
+    assert wrong.headers["WWW-Authenticate"].startswith("Basic ")
+    codes = [
+        c.get("/api/v1/layers", headers=basic("street", "not-it")).status_code for _ in range(5)
+    ]
+    assert codes == [401] * 4 + [429]
+    assert c.get("/api/v1/layers", headers=basic("newbie", password("newbie"))).status_code == 403
+    page = c.get("/cockpit", headers=basic("qgis", "command-key"))
+    assert page.status_code in (302, 401), page.status_code  # pages: their own sign-in
+    lon, lat = m_point(100, 100)
+    report = {"lon": lon, "lat": lat, "category": "parking", "description": "跨站"}
+    cross = {**basic("qgis", "command-key"), "Sec-Fetch-Site": "cross-site"}
+    assert c.post("/api/v1/cases", json=report, headers=cross).status_code == 403
+    logged = "\n".join(r.getMessage() + str(r.__dict__) for r in caplog.records)
+    assert "command-key" not in logged
+    assert password("street") not in logged
+    assert "not-it" not in logged

@@ -188,3 +188,26 @@ def test_crs_bbox_filters_and_access(demo_url: str) -> None:
     html = c.get("/ogc/collections/streets/items?f=html&limit=2")
     assert html.mimetype == "text/html"
     assert b"<script" not in html.data
+
+
+@pytest.mark.demo
+def test_gdal_reads_the_ogc_api_with_http_basic_as_qgis_does(ogc: str) -> None:
+    """QGIS's authentication manager and GDAL send HTTP Basic, no header of their own: with the
+    demo key as the password (any username), or the admin's own username and password, GDAL's
+    OAPIF driver lists and reads the collections; with no credentials it gets nothing."""
+    saved = pyogrio.get_gdal_config_option("GDAL_HTTP_HEADER_FILE")  # the fixture's key
+    basic = {"GDAL_HTTP_HEADER_FILE": None, "GDAL_HTTP_AUTH": "BASIC"}
+    try:
+        for userpwd in (f"qgis:{SETTINGS.demo_key}", "admin:demo-admin-2026"):
+            pyogrio.set_gdal_config_options({**basic, "GDAL_HTTP_USERPWD": userpwd})
+            listed = {name for name, _ in pyogrio.list_layers(f"OAPIF:{ogc}")}
+            assert {"grids", "compounds"} <= listed
+            grids = pyogrio.read_dataframe(f"OAPIF:{ogc}", layer="grids")
+            assert len(grids) > 1000
+        pyogrio.set_gdal_config_options({**basic, "GDAL_HTTP_USERPWD": "qgis:made-up"})
+        with pytest.raises(pyogrio.errors.DataSourceError):
+            pyogrio.list_layers(f"OAPIF:{ogc}")
+    finally:
+        pyogrio.set_gdal_config_options(
+            {"GDAL_HTTP_AUTH": None, "GDAL_HTTP_USERPWD": None, "GDAL_HTTP_HEADER_FILE": saved}
+        )
