@@ -251,21 +251,4 @@ def shared_real() -> Path:
 @pytest.fixture
 def towers(session: Session) -> None:
     """A business community with two buildings in grid B (fixtures.BC, B1, B2)."""
-    session.execute(
-        text(
-            "INSERT INTO business_communities (code, name, street_code, geom) "
-            "VALUES (:bc, '测试商务社区', :s, ST_Multi(ST_GeomFromText(:g, 4326)))"
-        ),
-        {"bc": fixtures.BC, "s": fixtures.STREET, "g": fixtures.m_box(210, 10, 390, 190).wkt},
-    )
-    for code, box in (
-        (fixtures.B1, fixtures.m_box(220, 20, 260, 60)),
-        (fixtures.B2, fixtures.m_box(300, 20, 340, 60)),
-    ):
-        session.execute(
-            text(
-                "INSERT INTO buildings (code, name, business_community_code, firms, geom) "
-                "VALUES (:c, :n, :bc, 0, ST_Multi(ST_GeomFromText(:g, 4326)))"
-            ),
-            {"c": code, "n": f"楼宇{code[-1]}", "bc": fixtures.BC, "g": box.wkt},
-        )
+    fixtures.add_towers(session)

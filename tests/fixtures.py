@@ -145,3 +145,25 @@ def load_small_district(s: Session) -> None:
     create_key(s, "dispatch", key="dispatch-key", account="street")
     create_key(s, "worker A", WORKER_A, key="worker-a-key", account="worker_a")
     refresh_all(s, SETTINGS.coverage_reach_m)  # as a loader does after writing
+
+
+def add_towers(session: Session) -> None:
+    """A business community with two buildings in grid B (BC, B1, B2)."""
+    session.execute(
+        text(
+            "INSERT INTO business_communities (code, name, street_code, geom) "
+            "VALUES (:bc, '测试商务社区', :s, ST_Multi(ST_GeomFromText(:g, 4326)))"
+        ),
+        {"bc": BC, "s": STREET, "g": m_box(210, 10, 390, 190).wkt},
+    )
+    for code, box in (
+        (B1, m_box(220, 20, 260, 60)),
+        (B2, m_box(300, 20, 340, 60)),
+    ):
+        session.execute(
+            text(
+                "INSERT INTO buildings (code, name, business_community_code, firms, geom) "
+                "VALUES (:c, :n, :bc, 0, ST_Multi(ST_GeomFromText(:g, 4326)))"
+            ),
+            {"c": code, "n": f"楼宇{code[-1]}", "bc": BC, "g": box.wkt},
+        )

@@ -84,7 +84,8 @@ def file_request(
     start, end = max(req["earliest"], today), req["latest"]
     if end < start:
         raise Unprocessable(f"走访期限 {end} 早于今天（{today}）")
-    visits = list(session.execute(_q("lock_firm"), {"firm": firm.code}).all())
+    session.execute(_q("lock_firm"), {"firm": firm.code})  # then its visits, one request at a time
+    visits = list(session.execute(_q("firm_visits"), {"firm": firm.code}).all())
     joined = None
     for v in visits:
         if v.status != "planned":

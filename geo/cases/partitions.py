@@ -145,7 +145,8 @@ def _suffix(month: str) -> str:
 
 def archive(session: Session, before: str) -> list[str]:
     """Detach every live month before `before` (YYYY-MM) into the schema archive, cases and
-    events together. Refused, with nothing moved, while any of them holds an open case; the
+    events together. Refused, with nothing moved, while any of them holds an open case
+    (counted under the lock detaching takes, so a concurrent reopen is seen or waits); the
     current month and later are never archived."""
     cut = _suffix(before)
     current = session.execute(
@@ -153,6 +154,10 @@ def archive(session: Session, before: str) -> list[str]:
     ).scalar_one()
     if cut > current:
         raise Unprocessable(f"只能归档本月（{current}）之前的月份")
+    # Lock, then check: detaching takes these locks anyway; taken first, no case can be
+    # reopened (or the tallies moved) between counting a month's open cases and detaching it.
+    # Writers wait the archive's few moments; readers of other months are not held long.
+    _ddl(session, "LOCK TABLE {}, {} IN ACCESS EXCLUSIVE MODE", "cases", "case_events")
     months = [m for m in list_months(session) if m.schema == "public" and _suffix(m.name) < cut]
     still_open = [f"{m.name}: {m.open_cases}" for m in months if m.open_cases]
     if still_open:

@@ -287,3 +287,49 @@ def test_a_building_commissioner_reads_only_their_own_visits(app, firms, session
     assert keyed(app, "building-b-key").get(f"/api/v1/visits/{vid}").status_code == 403
     assert keyed(app, "building-key").get(f"/api/v1/visits/{vid}").status_code == 200
     assert keyed(app, "department-key").get(f"/api/v1/visits/{vid}").status_code == 200
+
+
+def test_two_first_requests_for_a_firm_at_once_make_one_visit(cluster) -> None:  # type: ignore[no-untyped-def]
+    """Two departments ask for a firm with no visit yet at the same moment: the second waits
+    for the first (the firm's row is locked; there was no visit row to lock) and joins its
+    visit, where both made one before."""
+    import threading
+    import time
+
+    from sqlalchemy import create_engine
+
+    from tests.conftest import scratch_database
+    from tests.fixtures import add_towers
+
+    engine = create_engine(scratch_database(cluster, "gridmap_visit_race"))
+    with Session(engine) as s:
+        add_towers(s)
+        s.execute(
+            text("INSERT INTO firms (code, name, building_code) VALUES (:c, '甲', :b)"),
+            {"c": F1, "b": B1},
+        )
+        s.commit()
+    first, second = Session(engine), Session(engine)
+    answers: dict[str, object] = {}
+    try:
+        made = file_request(first, req(F1, "市场监管", day(0), day(11)), "a", 14, MONDAY)
+
+        def other() -> None:
+            answers.update(file_request(second, req(F1, "税务", day(0), day(11)), "b", 14, MONDAY))
+            second.commit()
+
+        t = threading.Thread(target=other)
+        t.start()
+        time.sleep(0.5)
+        assert t.is_alive(), "the second request did not wait for the first"
+        first.commit()
+        t.join(10)
+        assert answers["joined"] is True
+        assert answers["visit_id"] == made["visit_id"]
+        with Session(engine) as s:
+            n = s.execute(text("SELECT count(*) FROM visits WHERE firm_code = :f"), {"f": F1})
+            assert n.scalar_one() == 1
+    finally:
+        first.close()
+        second.close()
+        engine.dispose()

@@ -375,3 +375,42 @@ def test_the_command_makes_a_missing_month_and_lists_every_month(
     bad = CliRunner().invoke(main, ["partitions", "archive", "--before", "2026/01"], env=env)
     assert bad.exit_code == 2
     assert "YYYY-MM" in bad.output
+
+
+def test_a_case_reopened_while_its_month_is_archived_holds_the_month_back(
+    db: Session, months_url: str
+) -> None:
+    """A case of an old month is being reopened (its transaction not yet committed) when the
+    archive starts: the archive waits, then counts it open and refuses, where before it
+    counted it closed, detached the month with an open case in it and left a phantom tally."""
+    case_id = _past_case(db, 100)  # closed
+    db.commit()
+    cut = _month(db, "now() - interval '65 days'").replace("_", "-")
+    engine = create_engine(months_url)
+    archiver = Session(engine)
+    outcome: list[BaseException | list[str]] = []
+
+    def run() -> None:
+        try:
+            outcome.append(archive(archiver, cut))
+            archiver.commit()
+        except Exception as exc:
+            archiver.rollback()
+            outcome.append(exc)
+
+    try:
+        db.execute(text("UPDATE cases SET status = 'assigned' WHERE id = :i"), {"i": case_id})
+        t = threading.Thread(target=run)
+        t.start()
+        t.join(1)
+        assert t.is_alive()  # the archive waits for the reopening
+        db.commit()
+        t.join(20)
+        assert len(outcome) == 1
+        assert isinstance(outcome[0], Conflict), outcome
+        live = db.execute(text("SELECT status FROM cases WHERE id = :i"), {"i": case_id})
+        assert live.scalar_one() == "assigned"
+        assert_tallies_equal_a_recount(db)
+    finally:
+        archiver.close()
+        engine.dispose()

@@ -14,6 +14,12 @@ LEFT JOIN LATERAL (
 WHERE f.code = :firm;
 
 -- name: lock_firm
+-- the firm's row first: a firm with no visit yet has no visit row to lock, and two first
+-- requests would each make one
+SELECT 1 FROM firms WHERE code = :firm FOR NO KEY UPDATE;
+
+-- name: firm_visits
+-- its visits, the firm locked (lock_firm)
 SELECT id, commissioner_id, visit_on, window_start, window_end, urgent, status
 FROM visits WHERE firm_code = :firm AND status <> 'cancelled'
 ORDER BY visit_on, id FOR UPDATE;
