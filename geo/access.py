@@ -131,6 +131,19 @@ def covers(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool
     return any((code or "").startswith(p[:-1]) for p in patterns for code in (grid_code, zone_code))
 
 
+def may_read_area_stats(caller: Caller, code: str) -> None:
+    """Aggregate figures (counts and rates, no person) of an area: the district's ('') for
+    every role with `stats`, as they are the published ones; a street's, community's or
+    business community's for callers whose areas lie inside it or hold it (a community's
+    staff see their street's and district's figures, not another street's)."""
+    require(caller, "stats")
+    patterns = caller.patterns()
+    if not code or patterns is None:
+        return
+    if not any(code.startswith(p[:-1]) or p[:-1].startswith(code) for p in patterns):
+        raise Forbidden("该区域不在您的辖区内，也不包含您的辖区")
+
+
 def allowed(decision: Callable[..., Any], *args: Any) -> bool:
     """Whether a decision passes, for a read that shows more to some callers than to others
     (allowed(may_sign_renewal, caller, code)): True, or False where it would refuse."""

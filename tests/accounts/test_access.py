@@ -552,3 +552,32 @@ def test_http_basic_on_the_machine_interfaces_with_a_key_or_a_password(
     assert "command-key" not in logged
     assert password("street") not in logged
     assert "not-it" not in logged
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/stats/residential",
+        "/api/v1/stats/meetings",
+        "/api/v1/stats/blocks",
+        "/api/v1/stats/business",
+    ],
+)
+def test_area_statistics_follow_the_callers_areas(app, path: str) -> None:  # type: ignore[no-untyped-def]
+    """The district's figures (the published ones) for every role with statistics; a street's
+    for callers inside it or holding it; another street's for no one but district roles."""
+    from tests.fixtures import COMMUNITY, STREET
+
+    def status(user: str, area: str | None) -> int:
+        query = f"?street={area}" if area else ""
+        return keyed(app, f"{user}-key").get(path + query).status_code
+
+    assert status("outsider", STREET) == 403  # another street's staff: 200 before
+    assert status("outsider", None) == 200
+    assert status("outsider", "330105002") == 200
+    assert status("community", STREET) == 200  # the street its community lies in
+    assert status("street", STREET) == 200
+    assert status("command", STREET) == 200
+    assert status("command", "330105002") == 200
+    assert status("community", "330105002") == 403
+    assert COMMUNITY.startswith(STREET)

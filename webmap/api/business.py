@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from geo.access import (
     Caller,
     may_edit_need,
+    may_read_area_stats,
     may_read_route,
     may_read_visit,
     may_record_visit,
@@ -154,8 +155,9 @@ def post_outcome(path: VisitPath, body: Outcome):  # type: ignore[no-untyped-def
 def get_business(query: BusinessQuery):  # type: ignore[no-untyped-def]
     """Requests, visits (and the disturbance saved), needs and their closure, by settled
     level: of a business community, a street, or the district."""
-    allow("stats")
-    return jsonify(business_stats(get_read_session(), query.community or query.street or ""))
+    area = query.community or query.street or ""
+    may_read_area_stats(current_caller(), area)
+    return jsonify(business_stats(get_read_session(), area))
 
 
 class BusinessCommunityPath(Schema):

@@ -11,7 +11,15 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy.orm import Session
 
-from geo.access import Caller, allowed, case_view, may_edit_meeting, may_move, require_case
+from geo.access import (
+    Caller,
+    allowed,
+    case_view,
+    may_edit_meeting,
+    may_move,
+    may_read_area_stats,
+    require_case,
+)
 from geo.cases.workflow import case_place, case_places
 from geo.codes import StreetCode
 from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
@@ -212,5 +220,5 @@ def post_action_done(path: ActionPath, body: ActionDone):  # type: ignore[no-unt
 @api.get("/stats/meetings")
 def get_meeting_counts(query: CountsQuery):  # type: ignore[no-untyped-def]
     """Meetings by kind of place, topic class, outcome and status; actions open, done, overdue."""
-    allow("stats")
+    may_read_area_stats(current_caller(), query.street or "")
     return jsonify(meeting_counts(get_read_session(), query.street or ""))

@@ -7,11 +7,11 @@ from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
-from geo.access import PERSONAL, covers
+from geo.access import PERSONAL, covers, may_read_area_stats
 from geo.codes import StreetCode
 from geo.open_blocks.answers import BlockStats, OpenBlock
 from geo.open_blocks.blocks import block_detail, block_stats
-from webmap.auth import allow
+from webmap.auth import allow, current_caller
 from webmap.db import get_replica_session
 from webmap.openapi import answers
 from webmap.schemas import Schema
@@ -42,5 +42,5 @@ def get_block(path: BlockPath):  # type: ignore[no-untyped-def]
 def get_block_stats(query: StreetQuery):  # type: ignore[no-untyped-def]
     """Open blocks of a street (or all): shops, stalls, 包干 coverage, mobile party members,
     rule breaches in the last year, meetings."""
-    allow("stats")
+    may_read_area_stats(current_caller(), query.street or "")
     return jsonify(block_stats(get_replica_session(), query.street or ""))

@@ -10,7 +10,7 @@ from flask_openapi3 import APIBlueprint, Tag
 from pydantic import ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from geo.access import allowed, may_edit_compound
+from geo.access import allowed, may_edit_compound, may_read_area_stats
 from geo.accounts import audit
 from geo.codes import CommunityCode, StreetCode
 from geo.errors import Unprocessable
@@ -91,7 +91,8 @@ def _with_changes(s: Session, code: str) -> Compound:
 @api.get("/stats/residential")
 def get_residential(query: ResidentialQuery):  # type: ignore[no-untyped-def]
     """三方协同 indicators, each with numerator, denominator and rate (percent)."""
-    allow("stats")
     if query.street and query.community and not query.community.startswith(query.street):
         raise Unprocessable("该社区不属于所给街道")
-    return jsonify(residential_stats(get_replica_session(), query.community or query.street or ""))
+    area = query.community or query.street or ""
+    may_read_area_stats(current_caller(), area)
+    return jsonify(residential_stats(get_replica_session(), area))
