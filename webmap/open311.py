@@ -5,6 +5,7 @@ Errors are domain errors; webmap/errors.py answers them in Open311's `[{code, de
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -181,10 +182,15 @@ def _iso(d: datetime | None) -> str | None:
     return None if d is None else d.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
+W3C_TIME = re.compile(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2}))?")
+
+
 def _parse_date(name: str) -> datetime | None:
     raw = request.args.get(name)
-    if not raw:
+    if raw is None:
         return None
+    if not W3C_TIME.fullmatch(raw):  # a date, or a date and time with its offset (RFC 3339)
+        raise ValueError(raw)
     d = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     return d if d.tzinfo else d.replace(tzinfo=UTC)
 
@@ -198,7 +204,12 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
     status = request.args.get("status") or None
     if status not in (None, "open", "closed"):
         raise BadInput("status 须为 open 或 closed")
-    codes = [c for c in (request.args.get("service_code") or "").split(",") if c] or None
+    codes = None
+    if request.args.get("service_code") is not None:
+        codes = request.args["service_code"].split(",")
+        unknown = [c for c in codes if not category_exists(get_session(), c)]
+        if unknown:
+            raise BadInput(f"service_code「{'、'.join(unknown)}」未开放")
     if tokens is None and request.args.get("service_request_id"):
         tokens = [_token(t) for t in request.args["service_request_id"].split(",")]
     if tokens is not None:  # explicit ids are not limited by the default date window

@@ -20,9 +20,11 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, TypeVar
 
 from flask import Flask
-from pydantic import TypeAdapter
+from pydantic import TypeAdapter, WithJsonSchema
 
 from geo.answers import FeatureCollection
+from geo.crs import CHINA_LAT, CHINA_LON
+from geo.text import CONTROL
 from webmap.answers import (
     Error,
     Health,
@@ -94,15 +96,42 @@ class Shapes:
         return {i: schemas[(i, SERIALIZATION)] for i, _ in self.adapters}, defs.get("$defs", {})
 
 
+# The input rule (geo/text.py) as the description states it: no control character but tab,
+# line feed and carriage return, in any string a request carries, property names included.
+NO_CONTROL = f"^[^{CONTROL[1:-1]}]*$"
+# A request string checked against the district's data: its values listed from the database
+# when the document is made (`describe(..., vocabularies=…)`).
+VOCABULARY = "x-gridmap-vocabulary"
+VOCABULARY_LIST = "x-gridmap-vocabulary-list"  # one or more of its values, comma-delimited
+
+
+def listed(vocabulary: str) -> WithJsonSchema:
+    """A request field whose values the description lists from the database (its schema as
+    flask-openapi3 keeps it: an enum holding the vocabulary's name, filled in by describe)."""
+    return WithJsonSchema({"type": "string", "enum": [f"{VOCABULARY}:{vocabulary}"]})
+
+
+RULES = (
+    "The server checks what this description states, and only that answers 400: types, "
+    "ranges (points within China's extent, in the crs given), patterns (codes; no control "
+    "character but tab, line feed and carriage return in any text), the listed values "
+    "(categories and facility kinds as the district's database holds them when this document "
+    "was made), and no property a body does not list. A request that fits the description but "
+    "names what the district's data does not hold or allow (an unknown place, account or "
+    "offer, a date already past, a file with no rows) is a 422 (Open311: 400, as GeoReport v2 "
+    "has no 422)."
+)
+
 ERRORS = {
-    "400": "Bad Request: the input, and what is wrong with it",
+    "400": "Bad Request: the request breaks this description; the message says where",
     "404": "Not Found",
     "405": "Method Not Allowed",
     "408": "the request was not sent in time",
     "409": "Conflict",
     "413": "the body is past its size limit",
     "415": "Unsupported Media Type",
-    "422": "well-formed but not workable (an unknown kind, a distance past the reach)",
+    "422": "fits this description but not the district's data (an unknown place, account or "
+    "offer, a date already past, a file with no rows, a distance past the stored reach)",
     "429": "past the rate limit (Retry-After)",
     "503": "the database is unreachable, a derived table is being rebuilt, or the request ran "
     "past its time budget (Retry-After)",
@@ -114,6 +143,9 @@ KEY_SCHEME = {
     "session": {"type": "apiKey", "in": "cookie", "name": "gridmap_session"},
 }
 PUBLIC = {"/api/v1/session"}  # signing in needs no sign-in
+
+# Open311's dates: a date, or a date and time with its offset (webmap/open311.py)
+W3C_TIME = {"anyOf": [{**S, "format": "date"}, {**S, "format": "date-time"}]}
 
 FMT = {
     "name": "format",
@@ -179,10 +211,15 @@ EXTRA_PATHS: dict[str, Any] = {
             "parameters": [
                 FMT,
                 {"name": "service_request_id", "in": "query", "schema": S},
-                {"name": "service_code", "in": "query", "schema": S},
+                {
+                    "name": "service_code",
+                    "in": "query",
+                    "description": "one or more, comma-delimited",
+                    "schema": {**S, VOCABULARY_LIST: "categories"},
+                },
                 {"name": "status", "in": "query", "schema": {"enum": ["open", "closed"]}},
-                {"name": "start_date", "in": "query", "schema": {"type": "string"}},
-                {"name": "end_date", "in": "query", "schema": {"type": "string"}},
+                {"name": "start_date", "in": "query", "schema": W3C_TIME},
+                {"name": "end_date", "in": "query", "schema": W3C_TIME},
             ],
             "responses": {
                 "200": open311_answer(shape(list[Open311Request])),
@@ -202,12 +239,24 @@ EXTRA_PATHS: dict[str, Any] = {
                             "type": "object",
                             "required": ["service_code", "lat", "long"],
                             "properties": {
-                                **dict.fromkeys(("api_key", "service_code", "address_string"), S),
-                                "lat": {"type": "number"},
-                                "long": {"type": "number"},
+                                "api_key": S,
+                                "service_code": {**S, VOCABULARY: "categories"},
+                                "address_string": {**S, "maxLength": 200},
+                                "lat": {
+                                    "type": "number",
+                                    "minimum": CHINA_LAT[0],
+                                    "maximum": CHINA_LAT[1],
+                                },
+                                "long": {
+                                    "type": "number",
+                                    "minimum": CHINA_LON[0],
+                                    "maximum": CHINA_LON[1],
+                                },
                                 **dict.fromkeys(("description", "first_name", "last_name"), S),
                                 "phone": S,
                             },
+                            # other GeoReport v2 fields (email, device_id …) are taken and unused
+                            "additionalProperties": S,
                         }
                     }
                 },
@@ -240,7 +289,7 @@ BATCH_BODY = {
     "description": "CSV (lon, lat, category, description …; Chinese headers too) or GeoJSON, "
     "as the body or as a multipart `file`",
     "content": {
-        "text/csv": {"schema": S},
+        "text/csv": {"schema": {**S, "minLength": 1}},
         GEOJSON: {"schema": shape(FeatureCollection)},
         "multipart/form-data": {
             "schema": {
@@ -267,10 +316,14 @@ def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
     return out
 
 
-def describe(app: Flask, generated: dict[str, Any]) -> dict[str, Any]:
-    """The document flask-openapi3 generated, completed with every view's declared answers
-    and the routes it does not know."""
+def describe(
+    app: Flask, generated: dict[str, Any], vocabularies: Mapping[str, list[str]]
+) -> dict[str, Any]:
+    """The document flask-openapi3 generated, completed with every view's declared answers,
+    the routes it does not know, and the rules the server checks on requests (RULES), the
+    vocabularies the district's database holds listed."""
     doc = copy.deepcopy(generated)
+    doc.setdefault("info", {})["description"] = RULES
     components = doc.setdefault("components", {})
     components["securitySchemes"] = KEY_SCHEME
     schemas = components.setdefault("schemas", {})
@@ -300,6 +353,11 @@ def describe(app: Flask, generated: dict[str, Any]) -> dict[str, Any]:
             if (method, path) == ("post", "/api/v1/cases/batch"):
                 op["requestBody"] = copy.deepcopy(BATCH_BODY)
     doc["paths"].update(copy.deepcopy(EXTRA_PATHS))
+    for item in doc["paths"].values():  # what requests carry: parameters and bodies
+        for op in item.values():
+            _requests_rule(op.get("parameters", []), vocabularies)
+            _requests_rule(op.get("requestBody", {}), vocabularies)
+    _requests_rule(schemas, vocabularies)  # so far the request schemas only
     doc.setdefault("tags", []).extend(
         [{"name": "open311", "description": "Open311 GeoReport v2"}, {"name": "operations"}]
     )
@@ -312,6 +370,30 @@ def describe(app: Flask, generated: dict[str, Any]) -> dict[str, Any]:
     schemas.update(defs)
     placed: dict[str, Any] = _place(doc, resolved)
     return placed
+
+
+def _requests_rule(node: Any, vocabularies: Mapping[str, list[str]]) -> None:
+    """State the input rule on every string and property name of a request's schemas, and
+    list each vocabulary's values."""
+    if isinstance(node, dict):
+        if VOCABULARY in node:
+            node["enum"] = list(vocabularies[node.pop(VOCABULARY)])
+        if VOCABULARY_LIST in node:
+            one = "|".join(map(re.escape, vocabularies[node.pop(VOCABULARY_LIST)]))
+            node["pattern"] = f"^({one})(,({one}))*$"
+        enum = node.get("enum")
+        if isinstance(enum, list) and len(enum) == 1 and str(enum[0]).startswith(VOCABULARY):
+            node["enum"] = list(vocabularies[str(enum[0]).split(":", 1)[1]])
+        if node.get("type") == "string" and not {"enum", "const", "format", "pattern"} & set(node):
+            node["pattern"] = NO_CONTROL
+        if node.get("type") == "object" and node.get("additionalProperties") is not False:
+            node.setdefault("propertyNames", {"pattern": NO_CONTROL})
+        for k, v in node.items():
+            if k != SHAPE:
+                _requests_rule(v, vocabularies)
+    elif isinstance(node, list):
+        for v in node:
+            _requests_rule(v, vocabularies)
 
 
 def _collect(node: Any, shapes: Shapes) -> None:

@@ -3,12 +3,25 @@
 from __future__ import annotations
 
 import copy
-from typing import Any
+import re
+from datetime import date, datetime
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, model_validator
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    FiniteFloat,
+    model_validator,
+)
 
+from geo.crs import CHINA_LAT, CHINA_LON
+from geo.points import PointError, to_wgs84_point
 from geo.text import MESSAGE, has_control
 from geo.vocabulary import MAX_ID, CaseStatus, CrsName
+from webmap.openapi import listed
 
 Crs = CrsName
 Status = CaseStatus
@@ -56,24 +69,71 @@ class Schema(BaseModel):
 _SCHEMAS: dict[Any, dict[str, Any]] = {}
 
 
-class LocateQuery(Schema):
-    lon: FiniteFloat = Field(description="longitude in degrees, in the given crs")
-    lat: FiniteFloat = Field(description="latitude in degrees, in the given crs")
+class Body(Schema):
+    """A JSON request body: a property its description does not name is refused (400)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso(value: Any) -> Any:
+    """Dates and times as ISO 8601 text only: pydantic would read `0.5` or `0` as seconds
+    since 1970, which no client means (and the description does not say)."""
+    if isinstance(value, date | datetime):
+        return value
+    if not (isinstance(value, str) and _ISO.match(value)):
+        raise ValueError("须为 ISO 8601 日期或时间（如 2026-12-05、2026-12-05T09:30:00+08:00）")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso)]
+IsoDatetime = Annotated[datetime, BeforeValidator(_iso)]
+AwareIsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso)]
+
+# China's extent (geo/crs.py), in the description; the check is Located's, with its message
+Lon = Annotated[
+    FiniteFloat,
+    Field(json_schema_extra={"minimum": CHINA_LON[0], "maximum": CHINA_LON[1]}),
+]
+Lat = Annotated[
+    FiniteFloat,
+    Field(json_schema_extra={"minimum": CHINA_LAT[0], "maximum": CHINA_LAT[1]}),
+]
+
+
+class Located(Schema):
+    """A point in China's extent, in one of the four CRS (geo/points.py's rule, which also
+    tells a swapped lon and lat): outside it, a 400 saying why."""
+
+    @model_validator(mode="after")
+    def _in_china(self) -> Any:
+        try:
+            to_wgs84_point(self.lon, self.lat, self.crs)  # type: ignore[attr-defined]
+        except PointError as exc:
+            raise ValueError(str(exc)) from None
+        return self
+
+
+class LocateQuery(Located):
+    lon: Lon = Field(description="longitude in degrees, in the given crs")
+    lat: Lat = Field(description="latitude in degrees, in the given crs")
     crs: Crs = Field("wgs84", description="wgs84 | gcj02 (Amap, WeChat) | bd09 (Baidu) | cgcs2000")
 
 
-class Reporter(Schema):
-    model_config = ConfigDict(extra="forbid")
+class Reporter(Body):
     name: str | None = Field(None, max_length=50)
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
-class CaseIn(Schema):
-    model_config = ConfigDict(extra="forbid")
-    lon: FiniteFloat
-    lat: FiniteFloat
+class CaseIn(Located, Body):
+    lon: Lon
+    lat: Lat
     crs: Crs = "wgs84"
-    category: str = Field(min_length=1, max_length=40, description="category code (services.json)")
+    category: Annotated[str, listed("categories")] = Field(
+        min_length=1, max_length=40, description="category code (services.json)"
+    )
     description: str = Field(min_length=1, max_length=2000)
     address: str | None = Field(None, max_length=ADDRESS_MAX)
     reporter: Reporter | None = None
@@ -96,7 +156,6 @@ class CasePath(Schema):
     case_id: int = Field(ge=1, le=MAX_ID)
 
 
-class TransitionIn(Schema):
-    model_config = ConfigDict(extra="forbid")
+class TransitionIn(Body):
     to: Status
     note: str | None = Field(None, max_length=500)

@@ -24,7 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.crs import in_china, to_wgs84
-from geo.errors import BadInput
+from geo.errors import BadInput, Unprocessable
 from geo.text import CONTROL, MESSAGE
 from geo.vocabulary import CRS_NAMES
 
@@ -41,8 +41,13 @@ COLUMNS = (
 MAX_ROWS = 1_000_000
 
 
-class BatchError(BadInput):
-    """The file as a whole cannot be imported (nothing written)."""
+class BatchError(Unprocessable):
+    """The file as a whole cannot be imported (nothing written): a 422, as the request fits
+    its description (a CSV is any text to it) but its content cannot be worked."""
+
+
+class NotGeoJson(BadInput):
+    """A GeoJSON body that is not the FeatureCollection its description states (a 400)."""
 
 
 Data = bytes | memoryview  # a file's bytes, in memory or mapped from disk (mapped())
@@ -196,7 +201,7 @@ def _read_geojson(data: Data) -> pa.Table:
                 if ev in _START:
                     d += 1
                     if d > MAX_DEPTH:
-                        raise BatchError(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
+                        raise NotGeoJson(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
                 elif ev in _END:
                     d -= 1
                     if d == 4:
@@ -217,10 +222,10 @@ def _read_geojson(data: Data) -> pa.Table:
             feature = d >= 2 and kinds[1] == "map" and keys[1] == "features" and kinds[2] == "array"
             if feature and d == 2:  # a feature begins
                 if ev != "start_map":
-                    raise BatchError(f"第 {out.rows + 1} 个要素不是 GeoJSON Feature 对象")
+                    raise NotGeoJson(f"第 {out.rows + 1} 个要素不是 GeoJSON Feature 对象")
             elif feature and d == 3 and keys[3] in ("properties", "geometry"):
                 if ev not in ("start_map", "null"):
-                    raise BatchError(f"第 {out.rows + 1} 个要素的 {keys[3]} 不是对象")
+                    raise NotGeoJson(f"第 {out.rows + 1} 个要素的 {keys[3]} 不是对象")
             elif feature and d == 4 and keys[3] == "properties":
                 if ev in _START:
                     nested = ijson.ObjectBuilder()
@@ -240,14 +245,14 @@ def _read_geojson(data: Data) -> pa.Table:
             if ev in _START:
                 d += 1
                 if d > MAX_DEPTH:
-                    raise BatchError(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
+                    raise NotGeoJson(f"第 {out.rows + 1} 个要素嵌套超过 {MAX_DEPTH} 层")
                 kinds[d] = _START[ev]
                 keys[d] = None
     except (ijson.JSONError, ValueError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__  # yajl draws below
-        raise BatchError(f"无法读取 GeoJSON：须为 FeatureCollection（{why}）") from exc
+        raise NotGeoJson(f"无法读取 GeoJSON：须为 FeatureCollection（{why}）") from exc
     if d != 0:
-        raise BatchError("无法读取 GeoJSON：文件不完整")
+        raise NotGeoJson("无法读取 GeoJSON：文件不完整")
     return out.table()
 
 

@@ -12,9 +12,13 @@ VISIT_STATUSES = {"planned": "待走访", "done": "已走访", "cancelled": "已
 # The three lists (企业所需、职工所盼、社区所能): needs of firms, wishes of their employees, and
 # the level a need was settled at ("小事不出楼宇，大事不出社区").
 NEED_KINDS: dict[NeedKind, str] = {"firm": "企业所需", "employee": "职工所盼"}
+FirmNeedCategory = Literal[
+    "注册落地", "人才引进", "融资与银企对接", "政策咨询", "停车", "物业与配套", "其他"
+]
+EmployeeNeedCategory = Literal["食堂", "托育", "通勤", "文体", "住房", "医疗", "其他"]
 NEED_CATEGORIES = {
-    "firm": ("注册落地", "人才引进", "融资与银企对接", "政策咨询", "停车", "物业与配套", "其他"),
-    "employee": ("食堂", "托育", "通勤", "文体", "住房", "医疗", "其他"),
+    "firm": get_args(FirmNeedCategory),
+    "employee": get_args(EmployeeNeedCategory),
 }
 NEED_STATUSES = {"open": "待办", "assigned": "办理中", "closed": "已办结"}
 SETTLED_LEVELS = {

@@ -114,7 +114,7 @@ def test_the_api_files_requests_and_records_outcomes(app, firms) -> None:  # typ
         f"/api/v1/visits/{vid}/outcome",
         json={"outcome": "已走访", "needs": [{"kind": "firm", "category": "食堂", "text": "x"}]},
     )
-    assert wrong.status_code == 422  # 食堂 is an employee's wish, not a firm's need
+    assert wrong.status_code == 400  # 食堂 is an employee's wish: the description lists a firm's
     done = me.post(
         f"/api/v1/visits/{vid}/outcome",
         json={

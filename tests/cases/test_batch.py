@@ -119,12 +119,12 @@ def test_geojson_batch_as_a_file_upload(client) -> None:  # type: ignore[no-unty
     assert "为空" in rep["rejected"][1]["reason"]  # absent or null: empty, not "None"
 
 
-def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) -> None:  # type: ignore[no-untyped-def]
+def test_unworkable_batch_is_422_and_writes_nothing(client, anonymous, session) -> None:  # type: ignore[no-untyped-def]
     before = session.execute(text("SELECT count(*) FROM cases")).scalar()
     r = client.post(
         "/api/v1/cases/batch", data=b"x,y\n1,2\n", headers={**KEY, "Content-Type": "text/csv"}
     )
-    assert r.status_code == 400
+    assert r.status_code == 422  # a CSV is any text to the description: its content is 422
     assert "缺少列" in r.get_json()["message"]
     assert anonymous.post("/api/v1/cases/batch", data=csv_body()).status_code == 401
     assert client.post("/api/v1/cases/batch", data=csv_body()).status_code == 403  # command
@@ -135,11 +135,11 @@ def test_unreadable_batch_is_400_and_writes_nothing(client, anonymous, session) 
         data=b"lon,la\rt,category\n1,2,x\n",
         headers={**KEY, "Content-Type": "text/csv"},
     )
-    assert lone_cr.status_code == 400
+    assert lone_cr.status_code == 422
     assert "无法读取 CSV" in lone_cr.get_json()["message"]
     upload = {"file": (io.BytesIO(b"\xef\xbb\xbf"), "cases.csv")}
     r = client.post("/api/v1/cases/batch", headers=KEY, data=upload)
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert "Empty CSV" in r.get_json()["message"]
     assert session.execute(text("SELECT count(*) FROM cases")).scalar() == before
 
@@ -190,7 +190,7 @@ def test_a_geojson_batch_of_empty_features_is_refused_past_the_row_limit_in_boun
         headers={**KEY, "Content-Type": "application/geo+json"},
         data=body,
     )
-    assert r.status_code == 400
+    assert r.status_code == 422
     assert "每批至多" in r.get_json()["message"]
 
 

@@ -218,3 +218,10 @@ def test_an_agenda_shows_a_case_only_to_those_who_may_read_it(app, client) -> No
     assert item["description"] is None
     assert item["category"] is None
     assert "王某" not in str(planner)
+
+
+def test_the_participants_body_names_every_side_and_no_other() -> None:
+    from geo.meetings.words import MEETING_SIDES
+    from webmap.api.meetings import Participants
+
+    assert list(Participants.model_fields) == list(MEETING_SIDES)

@@ -65,7 +65,7 @@ def test_bbox_selects_what_meets_the_box(client) -> None:  # type: ignore[no-unt
 
 def test_bad_bbox_and_unknown_layer_are_json_errors(client) -> None:  # type: ignore[no-untyped-def]
     assert client.get("/api/v1/layers/grids.geojson?bbox=1,2,3").status_code == 400
-    assert client.get("/api/v1/layers/grids.geojson?bbox=5,5,1,1").status_code == 400
+    assert client.get("/api/v1/layers/grids.geojson?bbox=5,5,1,1").status_code == 422
     r = client.get("/api/v1/layers/nope.geojson")
     assert r.status_code == 404
     assert "没有图层" in r.get_json()["message"]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
@@ -24,17 +22,17 @@ from webmap.auth import (
 )
 from webmap.db import get_session, get_settings
 from webmap.openapi import Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import Body, IsoDatetime, Schema
 
 api = APIBlueprint("session", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="session")])
 
 
-class SignIn(Schema):
+class SignIn(Body):
     username: str = Field(min_length=1, max_length=64)
     password: str = Field(min_length=1, max_length=200)
 
 
-class NewPassword(Schema):
+class NewPassword(Body):
     old_password: str = Field(min_length=1, max_length=200)
     new_password: str = Field(min_length=1, max_length=200)
 
@@ -42,7 +40,7 @@ class NewPassword(Schema):
 class AuditQuery(Schema):
     username: str | None = Field(None, max_length=64)
     action: str | None = Field(None, max_length=40)
-    since: datetime | None = None
+    since: IsoDatetime | None = None
     limit: int = Field(200, ge=1, le=5000)
 
 

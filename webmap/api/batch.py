@@ -9,10 +9,9 @@ from flask import jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from sqlalchemy import text
 
-from data.load.case_batch import mapped
+from data.load.case_batch import BatchError, mapped
 from data.load.case_import import batch_source, import_cases
 from geo.cases.answers import BatchReport
-from geo.errors import BadInput
 from webmap.auth import allow, audit_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
@@ -42,7 +41,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
         f.flush()
         with mapped(f) as data:
             if not len(data):
-                raise BadInput("请求体为空；请发送 CSV 或 GeoJSON")
+                raise BatchError("文件为空；请发送 CSV 或 GeoJSON")
             s = get_session()
             s.execute(text("SET LOCAL statement_timeout = 0"))  # a batch runs as it needs
             report = import_cases(

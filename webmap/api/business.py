@@ -6,9 +6,7 @@ assigned and closed at their level). geo/business/ holds the logic."""
 
 from __future__ import annotations
 
-import datetime as dt
-from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import current_app, jsonify
 from flask.blueprints import BlueprintSetupState
@@ -44,13 +42,13 @@ from geo.business.visits import (
     get_visit,
     record_outcome,
 )
-from geo.business.words import Department, NeedKind
+from geo.business.words import Department, EmployeeNeedCategory, FirmNeedCategory, NeedKind
 from geo.codes import BusinessCommunityCode, CreditCode, StreetCode
-from geo.errors import BadInput
+from geo.errors import Unprocessable
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import Body, IsoDate, Schema
 
 api = APIBlueprint("visits", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="visits")])
 
@@ -66,31 +64,40 @@ def _settings() -> BusinessSettings:
     return settings
 
 
-class NewRequest(Schema):
+class NewRequest(Body):
     firm: CreditCode = Field(description="the firm's 统一社会信用代码")
     department: Department
     purpose: str = Field(min_length=1, max_length=200)
-    earliest: date
-    latest: date
+    earliest: IsoDate
+    latest: IsoDate
     urgent: bool = False
 
 
 class DayQuery(Schema):
     commissioner: str | None = Field(None, max_length=64, description="none: yourself")
-    date: dt.date | None = Field(None, description="none: today")
+    date: IsoDate | None = Field(None, description="none: today")
 
 
 class VisitPath(Schema):
     visit_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class FoundNeed(Schema):
-    kind: NeedKind
-    category: str = Field(min_length=1, max_length=20)
+class FirmNeed(Body):
+    kind: Literal["firm"]
+    category: FirmNeedCategory
     text: str = Field(min_length=1, max_length=500)
 
 
-class Outcome(Schema):
+class EmployeeNeed(Body):
+    kind: Literal["employee"]
+    category: EmployeeNeedCategory
+    text: str = Field(min_length=1, max_length=500)
+
+
+FoundNeed = Annotated[FirmNeed | EmployeeNeed, Field(discriminator="kind")]
+
+
+class Outcome(Body):
     outcome: str = Field(min_length=1, max_length=1000)
     needs: list[FoundNeed] = Field(default_factory=list, max_length=20)
 
@@ -107,7 +114,7 @@ def post_request(body: NewRequest):  # type: ignore[no-untyped-def]
     a visit (never a second non-urgent one within the gap) for the building's commissioner."""
     caller = allow("visit.request")
     if body.latest < body.earliest:
-        raise BadInput("latest（最晚日期）早于 earliest（最早日期）")
+        raise Unprocessable("latest（最晚日期）早于 earliest（最早日期）")
     s = get_session()
     out = file_request(
         s, body.model_dump(), caller.name, _settings().visit_gap_days, district_today()
@@ -189,12 +196,12 @@ class NeedPath(Schema):
     need_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class Assign(Schema):
+class Assign(Body):
     assignee: str = Field(min_length=1, max_length=100)
     offer_id: int | None = Field(None, ge=1, le=2**63 - 1)
 
 
-class Close(Schema):
+class Close(Body):
     level: Literal["building", "business_community", "street", "district"]
     note: str = Field(min_length=1, max_length=1000)
     offer_id: int | None = Field(None, ge=1, le=2**63 - 1)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Literal
+from typing import Annotated, Literal
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -27,14 +27,16 @@ from geo.reference import compound_shapes, facility_kinds
 from geo.text import sheet_cell
 from webmap.auth import allow
 from webmap.db import get_session
-from webmap.openapi import CSV, GEOJSON, Answer, answers
-from webmap.schemas import Crs, Schema
+from webmap.openapi import CSV, GEOJSON, Answer, answers, listed
+from webmap.schemas import Body, Crs, Lat, Located, Lon, Schema
 
 api = APIBlueprint("coverage", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="coverage")])
 
 
 class Threshold(Schema):
-    kind: str = Field(max_length=40, description="facility kind, e.g. party_service_centre")
+    kind: Annotated[str, listed("facility_kinds")] = Field(
+        max_length=40, description="facility kind, e.g. party_service_centre"
+    )
     threshold_m: FiniteFloat | None = Field(
         None, gt=0, le=MAX_WALK_M, description="walking distance, m (within the stored reach)"
     )
@@ -46,19 +48,19 @@ class CoverageQuery(Threshold):
     format: Literal["json", "csv", "geojson"] = "json"
 
 
-class Point(Schema):
-    lon: FiniteFloat
-    lat: FiniteFloat
+class Point(Located, Body):
+    lon: Lon
+    lat: Lat
     crs: Crs = "wgs84"
     label: str = Field("候选点", max_length=50)
 
 
-class ScenarioIn(Threshold):
+class ScenarioIn(Threshold, Body):
     add: list[Point] = Field(default_factory=list, max_length=50)
     remove: list[str] = Field(default_factory=list, max_length=200)
 
 
-class SuggestIn(Threshold):
+class SuggestIn(Threshold, Body):
     k: int = Field(3, ge=1, le=20)
     candidates: list[Point] = Field(default_factory=list, max_length=2000)
 

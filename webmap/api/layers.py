@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from datetime import datetime
 from typing import Literal
 
 from flask import Response, jsonify
@@ -17,13 +16,16 @@ from geo.access import may_read_layer
 from geo.answers import FeatureCollection, Layer
 from geo.coverage.coverage import MAX_WALK_M
 from geo.coverage.walking_areas import walking_areas
-from geo.errors import BadInput, NotFound
+from geo.errors import BadInput, NotFound, Unprocessable
 from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_replica_session, get_session
 from webmap.openapi import GEOJSON, Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import IsoDatetime, Schema
+
+# four decimal numbers, as the description states them (Python's float() would take more)
+BBOX = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
 
 api = APIBlueprint("layers", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="layers")])
 
@@ -33,7 +35,9 @@ class LayerPath(Schema):
 
 
 class LayerQuery(Schema):
-    bbox: str | None = Field(None, description="minlon,minlat,maxlon,maxlat (WGS84)")
+    bbox: str | None = Field(
+        None, pattern=BBOX, description="minlon,minlat,maxlon,maxlat (WGS84, decimal degrees)"
+    )
     zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
     kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
     grid: str | None = Field(None, max_length=15, description="cases: one grid only")
@@ -73,7 +77,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         except ValueError:
             raise BadInput("bbox 须为四个数：minlon,minlat,maxlon,maxlat") from None
         if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
-            raise BadInput("bbox 须为 minlon,minlat,maxlon,maxlat，且最小值 ≤ 最大值")
+            raise Unprocessable("bbox 须为 minlon,minlat,maxlon,maxlat，且最小值 ≤ 最大值")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
     params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
@@ -89,8 +93,8 @@ class ExportQuery(Schema):
     category_code: str | None = Field(None, max_length=40, description="cases: a category")
     status: str | None = Field(None, max_length=20, description="cases: a status")
     grid_code: str | None = Field(None, max_length=15, description="cases: a grid")
-    since: datetime | None = Field(None, description="cases: reported at or after")
-    until: datetime | None = Field(None, description="cases: reported at or before")
+    since: IsoDatetime | None = Field(None, description="cases: reported at or after")
+    until: IsoDatetime | None = Field(None, description="cases: reported at or before")
 
 
 @answers(ok=Answer(media=dict.fromkeys(MIMETYPES.values(), bytes)))
@@ -114,7 +118,7 @@ def layer_export(path: LayerPath, query: ExportQuery) -> Response:
     }
     may_read_layer(caller, spec.access)
     if spec.key != "cases" and (filters or query.since or query.until):
-        raise BadInput("category_code、status、grid_code、since 和 until 只用于筛选案件")
+        raise Unprocessable("category_code、status、grid_code、since 和 until 只用于筛选案件")
     gdf = layer_frame(
         get_replica_session(), spec, caller.patterns(), filters, query.since, query.until
     )

@@ -3,7 +3,6 @@ decision and follow-up actions, finish them; lists and counts (geo/meetings/meet
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from flask import jsonify
@@ -37,33 +36,36 @@ from geo.meetings.meetings import (
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import Body, IsoDate, Schema
 
 api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
 
 Kind = Literal["红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他"]
 Place = Literal["compound", "residential_building", "open_block", "business_community", "building"]
 TopicClass = Literal["设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他"]
-Side = Literal[
-    "residents_committee",
-    "owners_committee",
-    "property",
-    "residents",
-    "merchants",
-    "party_members",
-    "departments",
-]
 
 
-class NewMeeting(Schema):
+class Participants(Body):
+    """How many of each side sat at the table (MEETING_SIDES)."""
+
+    residents_committee: int | None = Field(None, ge=0, le=10_000)
+    owners_committee: int | None = Field(None, ge=0, le=10_000)
+    property: int | None = Field(None, ge=0, le=10_000)
+    residents: int | None = Field(None, ge=0, le=10_000)
+    merchants: int | None = Field(None, ge=0, le=10_000)
+    party_members: int | None = Field(None, ge=0, le=10_000)
+    departments: int | None = Field(None, ge=0, le=10_000)
+
+
+class NewMeeting(Body):
     kind: Kind
     place_kind: Place
     place_code: str = Field(min_length=1, max_length=40)
-    held_on: date
+    held_on: IsoDate
     topic: str = Field(min_length=1, max_length=200)
     topic_class: TopicClass
-    participants: dict[Side, int] = Field(
-        default_factory=dict, description="how many sat at the table for each side"
+    participants: Participants | None = Field(
+        None, description="how many sat at the table, by side"
     )
 
 
@@ -76,23 +78,23 @@ class ActionPath(Schema):
     action_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class AgendaItem(Schema):
+class AgendaItem(Body):
     case_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class NewAction(Schema):
+class NewAction(Body):
     action: str = Field(min_length=1, max_length=200)
     owner: str = Field(min_length=1, max_length=100)
-    due_on: date
+    due_on: IsoDate
 
 
-class Decision(Schema):
+class Decision(Body):
     decisions: str = Field(min_length=1, max_length=2000)
     outcome: Literal["agreed", "partly", "deferred"]
     actions: list[NewAction] = Field(default_factory=list, max_length=50)
 
 
-class ActionDone(Schema):
+class ActionDone(Body):
     note: str | None = Field(None, max_length=500)
 
 
@@ -146,7 +148,9 @@ def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
     or building of the caller's area."""
     caller = _editor(body.place_code)
     s = get_session()
-    meeting_id = create_meeting(s, body.model_dump(), caller.name)
+    sides = body.participants.model_dump(exclude_none=True) if body.participants else {}
+    made = {**body.model_dump(), "participants": sides}
+    meeting_id = create_meeting(s, made, caller.name)
     s.commit()
     return jsonify(_shown(s, meeting_id)), 201
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pyogrio
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import AwareDatetime, Field
+from pydantic import Field
 
 from data.export import sheet_safe
 from geo.access import allowed, may_sign_renewal
@@ -26,7 +26,7 @@ from geo.residential.renewal import list_projects, project, project_geojson, rec
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import CSV, GEOJSON, XLSX, Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import AwareIsoDatetime, Body, Schema
 
 api = APIBlueprint("renewal", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="renewal")])
 
@@ -39,13 +39,13 @@ class ProjectPath(Schema):
     project_id: int = Field(ge=1, le=2**63 - 1)
 
 
-class Signing(Schema):
+class Signing(Body):
     building_code: str = Field(min_length=1, max_length=40)
     household: str = Field(min_length=1, max_length=40, description="a room, e.g. 2单元301")
-    signed_at: AwareDatetime
+    signed_at: AwareIsoDatetime
 
 
-class Signings(Schema):
+class Signings(Body):
     signings: list[Signing] = Field(min_length=1, max_length=2000)
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Literal
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
-from pydantic import ConfigDict, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from geo.access import allowed, may_edit_compound, may_read_area_stats
@@ -19,7 +18,7 @@ from geo.residential.three_parties import compound_parties, edit_compound, resid
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_replica_session, get_session
 from webmap.openapi import answers
-from webmap.schemas import Schema
+from webmap.schemas import Body, IsoDate, Schema
 
 api = APIBlueprint(
     "residential", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="residential")]
@@ -49,11 +48,10 @@ def get_compound(path: CompoundPath):  # type: ignore[no-untyped-def]
     return jsonify(compound_parties(s, path.code))  # who changed what: those who may edit it
 
 
-class CompoundEdit(Schema):
-    model_config = ConfigDict(extra="forbid")
+class CompoundEdit(Body):
     committee_kind: Literal["业委会", "物管委", "社区托管", "无"] = "无"  # never null
-    committee_term_start: date | None = None
-    committee_term_end: date | None = None
+    committee_term_start: IsoDate | None = None
+    committee_term_end: IsoDate | None = None
     owners_committee: str | None = Field(None, max_length=100)
     property_company: str | None = Field(None, max_length=100)
     property_level: Literal["甲", "乙", "丙", "丁"] | None = None
