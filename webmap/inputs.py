@@ -1,12 +1,14 @@
 """Before every view: the body's size limit (a 413 beyond it, before anything is read), and the
 input rule (geo/text.py) on what reaches a view outside its schema: the path, the query string
-and form fields; JSON bodies are checked by the schemas (webmap/schemas.py) and batch files
+and form fields, and a JSON API query parameter given twice (which the views would read
+once); JSON bodies are checked by the schemas (webmap/schemas.py) and batch files
 cell by cell (data/load/case_batch.py)."""
 
 from __future__ import annotations
 
 from flask import Flask, request
 
+from geo.errors import BadInput
 from geo.text import require_clean
 from webmap.db import get_settings
 
@@ -19,6 +21,10 @@ def check_request() -> None:
         settings.max_batch_bytes if request.path == BATCH_PATH else settings.max_body_bytes
     )
     require_clean(request.path, "path")
+    if request.path.startswith("/api/"):  # no query parameter of the JSON API is a list
+        twice = [k for k in request.args if len(request.args.getlist(k)) > 1]
+        if twice:
+            raise BadInput(f"查询参数 {'、'.join(twice)} 只能给一次")
     for where, values in (("query", request.args), ("form", request.form)):
         for key in values:  # a multipart part whose name does not decode is named None
             require_clean(key or "", f"{where} parameter name")

@@ -129,6 +129,7 @@ ERRORS = {
     "408": "the request was not sent in time",
     "409": "Conflict",
     "413": "the body is past its size limit",
+    "414": "the request line is past the server's limit (gunicorn's 4,094 bytes; HTML)",
     "415": "Unsupported Media Type",
     "422": "fits this description but not the district's data (an unknown place, account or "
     "offer, a date already past, a file with no rows, a distance past the stored reach)",

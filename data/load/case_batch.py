@@ -179,6 +179,17 @@ _END = ("end_map", "end_array")
 
 
 def _read_geojson(data: Data) -> pa.Table:
+    """_features with yajl's C parser, or, for a number past 64 bits (which it cannot hold,
+    and a valid file may have), with the pure-Python one, from the start."""
+    try:
+        return _features(data, ijson)
+    except NotGeoJson as exc:
+        if "integer overflow" not in str(exc):
+            raise
+        return _features(data, ijson.get_backend("python"))
+
+
+def _features(data: Data, parser: Any) -> pa.Table:
     """A FeatureCollection's Point features, read as a stream of parser events: no feature is
     kept as Python objects past its row, nesting deeper than MAX_DEPTH is refused as it comes,
     and past MAX_ROWS features reading stops with an error — a file of 256 MiB of empty
@@ -195,7 +206,7 @@ def _read_geojson(data: Data) -> pa.Table:
     xy: list[Any] = []
     nested: Any = None  # a property's value being built (a list or an object)
     try:
-        for ev, value in ijson.basic_parse(_Reader(data), use_float=True):
+        for ev, value in parser.basic_parse(_Reader(data), use_float=True):
             if nested is not None:  # inside a property's list or object
                 nested.event(ev, value)
                 if ev in _START:
