@@ -8,6 +8,7 @@ Writing the accepted rows is data/load/case_import.py.
 from __future__ import annotations
 
 import csv
+import json
 import mmap
 import os
 from collections.abc import Iterator
@@ -16,7 +17,6 @@ from typing import Any, BinaryIO
 
 import ijson
 import numpy as np
-import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -133,7 +133,7 @@ def _cell(v: Any) -> str:
     if v is None:
         return ""
     if isinstance(v, dict | list):
-        return orjson.dumps(v).decode()
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))  # big integers too
     return str(v)
 
 
