@@ -65,6 +65,56 @@ def firms(file: Path) -> None:
         sys.exit(1)
 
 
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def units(file: Path) -> None:
+    """Load handling units (处置单位) from FILE (CSV or XLSX: 编码, 名称, 类型, 服务区域), upserting
+    by code; a per-row report (exit 1 if a row was rejected, 2 if the file cannot be read)."""
+    from data.load.loaders import LoadError, read_table
+    from geo.cases.units import load_units
+
+    try:
+        table = read_table(file)
+    except LoadError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    rows = [
+        {str(k): "" if v is None else str(v) for k, v in r.items()}
+        for r in table.to_dict("records")
+    ]
+    with session_for(database_url()) as session:
+        report = load_units(session, rows)
+        session.commit()
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    if report["rejected"]:
+        sys.exit(1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def calendar(file: Path) -> None:
+    """Load the district's calendar from FILE (CSV or XLSX: 日期, 类型 休|班, 说明): public
+    holidays and make-up working days, for working-hour time limits; a per-row report."""
+    from data.load.loaders import LoadError, read_table
+    from geo.cases.calendar import load_calendar
+
+    try:
+        table = read_table(file)
+    except LoadError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    rows = [
+        {str(k): "" if v is None or v != v else str(v) for k, v in r.items()}  # NaN: empty
+        for r in table.to_dict("records")
+    ]
+    with session_for(database_url()) as session:
+        report = load_calendar(session, rows)
+        session.commit()
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    if report["rejected"]:
+        sys.exit(1)
+
+
 @click.command("block-people")
 @click.argument("table", type=click.Choice(["party_members", "partner_units", "member_partners"]))
 @click.argument("file", type=click.Path(path_type=Path))
@@ -210,4 +260,4 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (load, parties, firms, block_people, export, cases, apikey, validate)
+COMMANDS = (load, parties, firms, units, calendar, block_people, export, cases, apikey, validate)

@@ -22,14 +22,22 @@ from geo.vocabulary import ROLES
 
 ALL = frozenset(ROLES)
 STAFF = frozenset({"admin", "street", "community"})
-CASE_READERS = ALL - {"planner", "department"}
+CASE_READERS = ALL - {"planner"}  # a department reads the cases dispatched to its units
 MAY: dict[str, frozenset[str]] = {
     "locate": ALL,
     "search": ALL,
     "layers": ALL,
     "case.create": ALL - {"planner", "department"},
     "case.read": CASE_READERS,
-    "case.transition": STAFF | {"grid_worker"},
+    "case.map": CASE_READERS - {"department"},  # the cases layer; a department has its desk
+    "case.transition": STAFF | {"command", "grid_worker", "department"},
+    # the command centre's steps (geo/cases/steps.py): 立案, 派遣, 督办 by staff and command; 挂账
+    # by staff; 核查 by anyone but the one who did the work (the rule is the step's)
+    "case.dispatch": STAFF | {"command"},
+    "case.supervise": STAFF | {"command"},
+    "case.park": STAFF,
+    "case.verify": STAFF | {"command", "grid_worker", "inspector"},
+    "units": ALL,
     "case.batch": STAFF,
     "coverage": STAFF | {"planner", "command"},
     "stats": STAFF | {"command"},
@@ -123,12 +131,18 @@ def may_read_layer(caller: Caller, action: str) -> None:
     require(caller, action)
 
 
-def covers(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
-    """Whether a place (its grid and zone) is inside one of the caller's areas."""
+def covers(
+    caller: Caller, grid_code: str | None, zone_code: str | None, unit_code: str | None = None
+) -> bool:
+    """Whether a place (its grid and zone) is inside one of the caller's areas, or a case's
+    unit is one of them (a department's areas are its units' codes, U…)."""
     patterns = caller.patterns()
     if patterns is None:
         return True
-    return any((code or "").startswith(p[:-1]) for p in patterns for code in (grid_code, zone_code))
+    places = (grid_code, zone_code, unit_code)
+    if caller.role == "department":  # its areas are units: a case's place alone is not its
+        places = (None, None, unit_code)
+    return any((code or "").startswith(p[:-1]) for p in patterns for code in places if code)
 
 
 def may_read_area_stats(caller: Caller, code: str) -> None:
@@ -154,21 +168,31 @@ def allowed(decision: Callable[..., Any], *args: Any) -> bool:
     return True
 
 
-def case_view(caller: Caller, grid_code: str | None, zone_code: str | None) -> bool:
+def case_view(
+    caller: Caller, grid_code: str | None, zone_code: str | None, unit_code: str | None = None
+) -> bool:
     """May the caller read this case: True for in full, False for masked; 403 if not."""
     account = require(caller, "case.read")
-    if not covers(caller, grid_code, zone_code):
+    if not covers(caller, grid_code, zone_code, unit_code):
         raise Forbidden("该案件不在您的辖区内")
     return account.role in PERSONAL
 
 
-def may_move(caller: Caller, grid_code: str | None, zone_code: str | None, to: str) -> None:
-    """403 unless the caller may move a case of this place to `to`."""
+def may_move(
+    caller: Caller, grid_code: str | None, zone_code: str | None, unit_code: str | None, to: str
+) -> None:
+    """403 unless the caller may move a case of this place (and unit) to `to`. Closing a
+    resolved case is its verification (核查), the verifiers' (case.verify)."""
+    if to == "closed":
+        require(caller, "case.verify")
+        if not covers(caller, grid_code, zone_code, unit_code):
+            raise Forbidden("该案件不在您的辖区内")
+        return
     account = require(caller, "case.transition")
-    if not covers(caller, grid_code, zone_code):
+    if not covers(caller, grid_code, zone_code, unit_code):
         raise Forbidden("该案件不在您的辖区内")
-    if account.role == "grid_worker" and to not in WORKER_MOVES:
-        raise Forbidden("网格员只能受理、办结或退回本网格的案件")
+    if account.role in ("grid_worker", "department") and to not in WORKER_MOVES:
+        raise Forbidden(f"{ROLES[account.role]}只能受理、办结或退回派给自己的案件")
 
 
 def in_area(caller: Caller, code: str, refusal: str) -> None:
@@ -178,10 +202,17 @@ def in_area(caller: Caller, code: str, refusal: str) -> None:
         raise Forbidden(refusal)
 
 
-def require_case(caller: Caller, action: str, grid_code: str | None, zone_code: str | None) -> None:
-    """403 unless the caller may take `action` on a case of this place (its grid and zone)."""
+def require_case(
+    caller: Caller,
+    action: str,
+    grid_code: str | None,
+    zone_code: str | None,
+    unit_code: str | None = None,
+) -> None:
+    """403 unless the caller may take `action` on a case of this place (its grid and zone)
+    or dispatched to one of its units."""
     require(caller, action)
-    if not covers(caller, grid_code, zone_code):
+    if not covers(caller, grid_code, zone_code, unit_code):
         raise Forbidden("该案件不在您的辖区内")
 
 

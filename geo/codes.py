@@ -21,6 +21,10 @@ COMMUNITY = r"^[0-9]{12}$"
 GRID = r"^[0-9]{15}$"
 BUSINESS_COMMUNITY = r"^[0-9]{9}SW[0-9]{3}$"
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{18}$"
+# A handling unit's (处置单位): U and 2-31 digits or capitals, by custom the area it serves and
+# a mark (U330105001CG: the street's 城管执法中队); units.code's check says the same.
+UNIT = r"^U[0-9A-Z]{2,31}$"
+UNIT_CODE = re.compile(UNIT[1:-1])
 # The zones' marks, in a code of the zone or of what it holds (a compound's building …).
 ZONE_MARKS = {"XQ": "compound", "LY": "building", "SW": "business_community"}
 
@@ -33,6 +37,7 @@ BusinessCommunityCode = Annotated[
     str, Field(pattern=BUSINESS_COMMUNITY, description="a business community's code")
 ]
 CreditCode = Annotated[str, Field(pattern=CREDIT_CODE, description="统一社会信用代码")]
+UnitCode = Annotated[str, Field(pattern=UNIT, description="a handling unit's code (U…)")]
 
 
 def is_hierarchy_code(code: str, kind: str) -> bool:
@@ -45,6 +50,8 @@ def area_kind_of(code: str) -> str | None:
     for kind, digits in HIERARCHY_DIGITS.items():
         if len(code) == digits and is_hierarchy_code(code, kind):
             return kind
+    if UNIT_CODE.fullmatch(code):
+        return "unit"
     for mark, kind in ZONE_MARKS.items():
         if mark in code:
             return kind

@@ -18,42 +18,67 @@ CrsName = Literal["wgs84", "gcj02", "bd09", "cgcs2000"]
 CRS_NAMES: tuple[str, ...] = get_args(CrsName)
 
 CaseStatus = Literal[
-    "reported", "assigned", "accepted", "resolved", "closed", "returned", "duplicate"
+    "reported",
+    "registered",
+    "assigned",
+    "accepted",
+    "resolved",
+    "closed",
+    "returned",
+    "duplicate",
+    "refused",
+    "parked",
 ]
 CASE_STATUSES: tuple[str, ...] = get_args(CaseStatus)
 STATUS_LABELS = {
     "reported": "已上报",
+    "registered": "已立案",
     "assigned": "已派单",
     "accepted": "处置中",
     "resolved": "已办结",
     "closed": "已结案",
     "returned": "已退回",
     "duplicate": "重复件",
+    "refused": "不予立案",
+    "parked": "挂账",
 }
-# The case lifecycle: reported → assigned → accepted → resolved → closed, with returned (back
-# to dispatch) and duplicate.
+# The case lifecycle (GB/T 30428: 受理/立案 → 派遣 → 处置 → 核查 → 结案): reported → registered
+# (立案) or refused (不予立案) → assigned (派遣, to a unit) → accepted → resolved (处置反馈) →
+# closed (核查 passed, by someone else; failed: back to accepted as rework), with returned
+# (退回, back to dispatch), parked (挂账, the clock stopped) and duplicate. Registering may be
+# skipped: a case reported may be dispatched at once (the earlier lifecycle's step), and intake
+# dispatches a new case to its grid at once; the desk may still refuse or park it there.
 TRANSITIONS: dict[str, tuple[str, ...]] = {
-    "reported": ("assigned", "duplicate"),
-    "assigned": ("accepted", "returned", "duplicate"),
+    "reported": ("registered", "refused", "assigned", "duplicate"),
+    "registered": ("assigned", "parked", "duplicate"),
+    "assigned": ("accepted", "returned", "duplicate", "refused", "parked"),
     "accepted": ("resolved", "returned"),
-    "returned": ("assigned", "duplicate"),
+    "returned": ("assigned", "parked", "duplicate"),
     "resolved": ("closed", "accepted"),
+    "parked": ("registered", "assigned"),
     "closed": (),
     "duplicate": (),
+    "refused": (),
 }
 # What the public (Open311's status_notes) reads of a case's progress: a fixed text per status,
 # never a staff note (those can name people and phones).
 PUBLIC_STATUS_NOTES = {
-    "reported": "已受理，待派单",
+    "reported": "已受理，待立案",
+    "registered": "已立案，待派遣",
     "assigned": "已派单至网格，待处置",
     "accepted": "正在处置",
     "resolved": "已处置，待结案",
     "closed": "已结案",
     "returned": "重新派单中",
     "duplicate": "与已有案件重复，合并处理",
+    "refused": "不予立案",
+    "parked": "已立案，需专项处理，暂缓办理",
 }
 # A move as a button names it (the worker's page): the status a case moves to, as a verb.
 MOVE_LABELS = {
+    "registered": "立案",
+    "refused": "不予立案",
+    "parked": "挂账",
     "assigned": "派单",
     "accepted": "受理",
     "resolved": "办结",
@@ -61,7 +86,7 @@ MOVE_LABELS = {
     "returned": "退回",
     "duplicate": "判为重复",
 }
-CLOSED_STATUSES = ("resolved", "closed", "duplicate")
+CLOSED_STATUSES = ("resolved", "closed", "duplicate", "refused")
 OPEN_STATUSES = tuple(s for s in CASE_STATUSES if s not in CLOSED_STATUSES)
 DONE_STATUSES = ("resolved", "closed")  # dealt with; a duplicate is neither open nor done
 
@@ -100,6 +125,7 @@ ROLES = {
     "building_commissioner": "楼宇专员",
     "planner": "规划人员",
     "department": "职能部门",  # 市场监管、税务 …: a department of the district government
+    "inspector": "监督员",  # verifies (核查) cases others have handled
 }
 # What an account answers for: a code of one of these (the district is its six-digit code).
 ACCOUNT_AREA_KINDS = (
@@ -110,4 +136,5 @@ ACCOUNT_AREA_KINDS = (
     "compound",
     "business_community",
     "building",
+    "unit",  # a handling unit's (U…): a department account's areas (geo/cases/units.py)
 )

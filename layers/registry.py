@@ -388,7 +388,7 @@ LAYERS: dict[str, LayerSpec] = {
             render=("cluster", "heat"),
             attribution=None,
             tiled=True,
-            access="case.read",  # cases of the caller's areas only, to the roles that read cases
+            access="case.map",  # cases of the caller's areas only, to the roles that map cases
         ),
         LayerSpec(
             "coverage",

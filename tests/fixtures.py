@@ -82,6 +82,18 @@ ACCOUNTS = (
     ("planner", "planner", "330105", None),
     ("outsider", "street", "330105002", None),
     ("department", "department", "330105", None),
+    ("squad", "department", f"U{STREET}CG", None),  # the street's 执法中队 (a unit's account)
+    ("inspector", "inspector", "330105", None),
+)
+# Handling units (geo/cases/units.py): the street's office and squads, the grids', the
+# compound's property company
+UNITS = (
+    (f"U{STREET}JD", "米市巷街道办事处", "street_office", STREET),
+    (f"U{STREET}CG", "米市巷综合行政执法中队", "department", STREET),
+    (f"U{STREET}SJ", "米市巷市场监督管理所", "department", STREET),
+    (f"U{GRID_A}WG", "第一网格", "grid", GRID_A),
+    (f"U{GRID_B}WG", "第二网格", "grid", GRID_B),
+    (f"U{COMPOUND}WY", "测试物业公司", "property", COMPOUND),
 )
 
 
@@ -135,6 +147,10 @@ def load_small_district(s: Session) -> None:
             "('DZB' || :x, '测试新村党支部', 'compound_branch', 'DW' || :m, 'compound', :x)"
         ),
         {"m": COMMUNITY, "x": COMPOUND},
+    )
+    s.execute(
+        text("INSERT INTO units (code, name, kind, area_code) VALUES (:c, :n, :k, :a)"),
+        [{"c": c, "n": n, "k": k, "a": a} for c, n, k, a in UNITS],
     )
     for username, role, area, worker in ACCOUNTS:
         add_account(

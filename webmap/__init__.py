@@ -87,6 +87,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         business,
         cases,
         coverage,
+        desk,
         layers,
         locate,
         meetings,
@@ -115,6 +116,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(locate.api)
     app.register_api(batch.api)  # before cases: /cases/batch is not /cases/<id>
     app.register_api(cases.api)
+    app.register_api(desk.api)
     app.register_api(layers.api)
     app.register_api(stats.api)
     app.register_api(coverage.api)

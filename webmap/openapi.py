@@ -129,13 +129,17 @@ ERRORS = {
     "408": "the request was not sent in time",
     "409": "Conflict",
     "413": "the body is past its size limit",
-    "414": "the request line is past the server's limit (gunicorn's 4,094 bytes; HTML)",
     "415": "Unsupported Media Type",
     "422": "fits this description but not the district's data (an unknown place, account or "
     "offer, a date already past, a file with no rows, a distance past the stored reach)",
     "429": "past the rate limit (Retry-After)",
     "503": "the database is unreachable, a derived table is being rebuilt, or the request ran "
     "past its time budget (Retry-After)",
+}
+# gunicorn's own answer to a request line past 4,094 bytes: the app never sees it
+BEFORE_THE_APP = {
+    "description": "the request line is past the server's limit (gunicorn's 4,094 bytes)",
+    "content": {"text/html": {"schema": S}},
 }
 KEYED = {"401": "an API key is required", "403": "the key may not do this"}
 
@@ -348,6 +352,7 @@ def describe(
                     for status, a in declared[(method, path)].items()
                 },
                 **{c: json_answer(shape(Error), text) for c, text in errors.items()},
+                "414": BEFORE_THE_APP,
             }
             if path not in PUBLIC:
                 op["security"] = [{"apiKey": []}, {"session": []}]

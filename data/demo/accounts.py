@@ -23,6 +23,8 @@ DEMO_ACCOUNTS = (
     ("compound", "compound_commissioner", "demo-compound-2026", "compound"),
     ("building", "building_commissioner", "demo-building-2026", "building"),
     ("planner", "planner", "demo-planner-2026", "district"),
+    ("squad", "department", "demo-squad-2026", "squad"),  # the first street's 执法中队
+    ("inspector", "inspector", "demo-inspector-2026", "district"),
 )
 
 
@@ -50,6 +52,7 @@ def add_demo_accounts(session: Session) -> list[tuple[str, str, str, str]]:
         "grid": grid,
         "compound": compound or community,
         "building": building or street,
+        "squad": f"U{street}CG",
     }
     out = []
     for username, role, password, area in DEMO_ACCOUNTS:

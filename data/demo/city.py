@@ -27,6 +27,7 @@ from data.demo.open_blocks import build_demo_blocks
 from data.demo.renewal import build_demo_renewal
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
 from data.demo.targets import Targets
+from data.demo.units import build_units, route_demo_cases
 from data.demo.visits import build_demo_visits
 from data.demo.xintiandi import build_business_history
 from geo.assign import assign_pending
@@ -56,6 +57,8 @@ DISTRICT_TABLES = (  # every table a district build writes (accounts and keys st
     "shops",
     "party_members",
     "residential_buildings",
+    "notices",
+    "units",
     "case_events",
     "case_keys",
     "cases",
@@ -244,6 +247,8 @@ def _people_and_work(
     report.counts.update(
         build_demo_blocks(session, moment, DEMO_SEED + 6, settings.snap_distance_m)
     )
+    report.counts["units"] = build_units(session)  # after the blocks: their partner units
+    report.counts.update(route_demo_cases(session))
     today = moment.astimezone(BEIJING).date()
     step("一年的走访")
     gap = load_business_settings().visit_gap_days

@@ -45,7 +45,8 @@ class Account(Base):
     __table_args__ = (
         CheckConstraint(
             "role IN ('admin', 'command', 'street', 'community', 'grid_worker', "
-            "'compound_commissioner', 'building_commissioner', 'planner', 'department')",
+            "'compound_commissioner', 'building_commissioner', 'planner', 'department', "
+            "'inspector')",
             name="ck_accounts_role",
         ),
     )
@@ -67,7 +68,7 @@ class AccountArea(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('district', 'street', 'community', 'grid', 'compound', "
-            "'business_community', 'building')",
+            "'business_community', 'building', 'unit')",
             name="ck_account_areas_kind",
         ),
     )

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any, NotRequired
+from typing import Any, Literal, NotRequired
 
 from typing_extensions import TypedDict
 
 from geo.answers import Assignment
+from geo.cases.words import UnitKind
 
 
 class CaseCategory(TypedDict):
@@ -40,6 +41,25 @@ CaseEventsItem = TypedDict(
 )
 
 
+class CaseUnit(TypedDict):
+    code: str
+    name: str | None
+
+
+class CaseSupervision(TypedDict):
+    """督办: its level (1-3) and its own deadline."""
+
+    level: int
+    due: str | None
+
+
+class CaseParked(TypedDict):
+    """挂账: why, and when it is to be looked at again."""
+
+    reason: str | None
+    review_on: str | None
+
+
 class Case(TypedDict):
     id: int
     public_token: NotRequired[str]
@@ -57,6 +77,12 @@ class Case(TypedDict):
     due_at: NotRequired[str | None]
     closed_at: NotRequired[str | None]
     overdue: NotRequired[bool]
+    warning: NotRequired[Literal["none", "yellow", "red"]]
+    """none; yellow past 80 % of the time limit; red past it (parked: none, the clock stops)"""
+    unit: NotRequired[CaseUnit | None]
+    rework_count: NotRequired[int]
+    supervision: NotRequired[CaseSupervision | None]
+    parked: NotRequired[CaseParked | None]
     possible_duplicates: NotRequired[list[dict[str, Any]]]
     events: list[CaseEventsItem]
 
@@ -78,3 +104,12 @@ class BatchReport(TypedDict):
 
 
 Cockpit = dict[str, Any]
+
+
+class Unit(TypedDict):
+    """A handling unit (处置单位) cases are dispatched to."""
+
+    code: str
+    name: str
+    kind: UnitKind
+    area_code: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time
 from typing import Any
 
 from geoalchemy2 import Geometry
@@ -10,6 +10,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -17,8 +18,10 @@ from sqlalchemy import (
     Identity,
     Index,
     Integer,
+    SmallInteger,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
     text,
@@ -38,6 +41,9 @@ class Category(Base):
     name: Mapped[str] = mapped_column(Text)
     group_name: Mapped[str] = mapped_column(Text)
     sla_hours: Mapped[int] = mapped_column(Integer)
+    # its time limit counts working hours on the district's calendar (calendar_days,
+    # work_periods), or calendar hours
+    working_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
 # Cases and their events are partitioned by the month a case was reported in (Asia/Shanghai),
@@ -54,7 +60,7 @@ class Case(Base):
         _gist("cases"),
         CheckConstraint(
             "status IN ('reported', 'assigned', 'accepted', 'resolved', 'closed', 'returned', "
-            "'duplicate')",
+            "'duplicate', 'registered', 'refused', 'parked')",
             name="ck_cases_status",
         ),
         CheckConstraint(
@@ -75,6 +81,7 @@ class Case(Base):
             postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
         ),
         Index("ix_cases_updated_at", "updated_at"),  # … and the ones closed in the last 24 h
+        Index("ix_cases_unit_code", "unit_code"),
         {"postgresql_partition_by": "RANGE (created_at)"},
     )
     id: Mapped[int] = mapped_column(
@@ -111,6 +118,8 @@ class Case(Base):
     )
     request_hash: Mapped[str | None] = mapped_column(String(64))
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # 80 % of its time limit, on the same clock as due_at: the warning turns yellow
+    warn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), primary_key=True, server_default=func.now()
     )
@@ -119,6 +128,15 @@ class Case(Base):
     # A batch-imported case: its part of the file (case_imports), the record of its creation.
     # No foreign key, like the codes above (see migration 0011).
     import_id: Mapped[int | None] = mapped_column(BigInteger)
+    # The workflow's state (geo/cases/workflow.py): the unit it is dispatched to (units.code,
+    # no foreign key: a month may be archived with its units gone), rework after a failed
+    # verification, 督办 (level 1-3 and its own deadline), 挂账 (why, and when to look again).
+    unit_code: Mapped[str | None] = mapped_column(Text)
+    rework_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    supervision_level: Mapped[int | None] = mapped_column(SmallInteger)
+    supervision_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    parked_reason: Mapped[str | None] = mapped_column(Text)
+    parked_review_on: Mapped[date | None] = mapped_column(Date)
 
 
 class CaseKey(Base):
@@ -212,3 +230,70 @@ class CaseImport(Base):
     source: Mapped[str] = mapped_column(Text)
     scope: Mapped[str] = mapped_column(Text, default="*", server_default="*")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Unit(Base):
+    """A handling unit (处置单位) cases are dispatched to: a street or community office, a grid,
+    a department (城管执法中队, 市场监管所, 派出所 …), a utility or partner, a property company;
+    area_code is the area it serves. A department account's areas are its units' codes."""
+
+    __tablename__ = "units"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('street_office', 'community_office', 'grid', 'department', 'utility', "
+            "'partner', 'property')",
+            name="ck_units_kind",
+        ),
+        CheckConstraint("code ~ '^U[0-9A-Z]{2,31}$'", name="ck_units_code"),
+        Index("ix_units_area_code", "area_code"),
+    )
+    code: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    area_code: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Notice(Base):
+    """A notice a workflow step wrote in its own transaction (an outbox): to an account or to
+    every account of a unit; read in the inbox, delivered to webhooks by `gridmap notify`."""
+
+    __tablename__ = "notices"
+    __table_args__ = (
+        CheckConstraint(
+            "account_id IS NOT NULL OR unit_code IS NOT NULL", name="ck_notices_addressee"
+        ),
+        Index("ix_notices_account", "account_id", "read_at"),
+        Index("ix_notices_unit", "unit_code", "read_at"),
+        Index("ix_notices_undelivered", "id", postgresql_where=text("delivered_at IS NULL")),
+    )
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    account_id: Mapped[int | None] = mapped_column(BigInteger)
+    unit_code: Mapped[str | None] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(Text)
+    body: Mapped[Any] = mapped_column(JSONB)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class CalendarDay(Base):
+    """A day that is not as its weekday says: a public holiday (working false) or a make-up
+    working day on a weekend (working true), loaded per year (`gridmap calendar FILE`)."""
+
+    __tablename__ = "calendar_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class WorkPeriod(Base):
+    """A working day's working hours (district time): 08:30-12:00 and 13:30-17:30 by default."""
+
+    __tablename__ = "work_periods"
+    __table_args__ = (CheckConstraint("starts < ends", name="ck_work_periods_order"),)
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from geo.assign import assignment_dict, locate
 from geo.cases.answers import Case
+from geo.cases.notices import notify
 from geo.cases.partitions import in_months
 from geo.db import driver
 from geo.errors import Conflict, NotFound, Unprocessable
@@ -205,9 +206,28 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
     if to not in allowed:
         nxt = "、".join(allowed) or "无（终态）"
         raise Conflict(f"案件不能从 {current} 转为 {to}；可转为：{nxt}")
+    if current == "resolved":  # closing is the verification (核查): not by whoever resolved it
+        resolver = session.execute(_q("resolver"), {"id": case_id}).scalar_one_or_none()
+        if to == "closed" and resolver == actor:
+            raise Conflict("核查须由处置人以外的人进行：您办结了此案件")
+    if to == "refused" and not (note or "").strip():
+        raise Unprocessable("不予立案须说明理由（note），上报人可见")
     session.execute(_q("move"), {"id": case_id, "to": to})
+    if current == "parked":  # the clock stood still while it was parked: its times move on
+        session.execute(_q("unpark"), {"id": case_id})
     record_event(session, case_id, actor, "transition", current, to, note, None)
+    _tell(session, case_id, to, note)
     return str(current)
+
+
+def _tell(session: Session, case_id: int, to: str, note: str | None) -> None:
+    """The notices a move writes: a resolved case to its grid's verifier, a returned one to
+    whoever dispatched it, rework (resolved back to accepted) to its unit."""
+    row = session.execute(_q("told"), {"id": case_id}).one()
+    if to == "resolved" and row.grid_code:
+        notify(session, "resolved", case_id, unit=f"U{row.grid_code}WG", detail={"note": note})
+    elif to == "returned" and row.dispatcher:
+        notify(session, "returned", case_id, account=row.dispatcher, detail={"note": note})
 
 
 def record_event(
@@ -234,18 +254,26 @@ def record_event(
     )
 
 
-def case_place(session: Session, case_id: int) -> tuple[str | None, str | None]:
-    """A case's grid and zone codes (NotFound if there is no such case)."""
+class CasePlace(NamedTuple):
+    """Where a case is, for the access decisions (geo/access.py): its grid, zone and unit."""
+
+    grid_code: str | None
+    zone_code: str | None
+    unit_code: str | None
+
+
+def case_place(session: Session, case_id: int) -> CasePlace:
+    """A case's grid and zone codes and unit (NotFound if there is no such case)."""
     row = session.execute(_q("place"), {"id": case_id}).one_or_none()
     if row is None:
         raise NotFound(f"没有编号为 {case_id} 的案件")
-    return row.grid_code, row.zone_code
+    return CasePlace(row.grid_code, row.zone_code, row.unit_code)
 
 
-def case_places(session: Session, ids: list[int]) -> dict[int, tuple[str | None, str | None]]:
-    """The grid and zone codes of each of these cases that is live (an archived one has none)."""
+def case_places(session: Session, ids: list[int]) -> dict[int, CasePlace]:
+    """Where each of these cases that is live is (an archived one has no place)."""
     rows = session.execute(_q("places"), {"ids": ids})
-    return {int(r.id): (r.grid_code, r.zone_code) for r in rows}
+    return {int(r.id): CasePlace(r.grid_code, r.zone_code, r.unit_code) for r in rows}
 
 
 def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Case | None:
@@ -274,6 +302,25 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
         "due_at": r.due_at.isoformat() if r.due_at else None,
         "closed_at": r.closed_at.isoformat() if r.closed_at else None,
         "overdue": bool(r.overdue),
+        "warning": r.warning,
+        "unit": {"code": r.unit_code, "name": r.unit_name} if r.unit_code else None,
+        "rework_count": r.rework_count,
+        "supervision": (
+            {
+                "level": r.supervision_level,
+                "due": r.supervision_due.isoformat() if r.supervision_due else None,
+            }
+            if r.supervision_level
+            else None
+        ),
+        "parked": (
+            {
+                "reason": r.parked_reason,
+                "review_on": r.parked_review_on.isoformat() if r.parked_review_on else None,
+            }
+            if r.status == "parked"
+            else None
+        ),
         "events": [
             {
                 "at": e.at.isoformat(),

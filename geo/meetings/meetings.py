@@ -153,13 +153,21 @@ def finish_action(
 
 
 # The shortest way from each open status to resolved (geo/vocabulary.py TRANSITIONS).
-_TO_RESOLVED = {"returned": "assigned", "assigned": "accepted", "accepted": "resolved"}
+_TO_RESOLVED = {
+    "reported": "assigned",
+    "registered": "assigned",
+    "returned": "assigned",
+    "parked": "assigned",
+    "assigned": "accepted",
+    "accepted": "resolved",
+}
 
 
 def _close(session: Session, meeting_id: int, actor: str, may_move: Mover) -> None:
-    """The meeting is carried out: each case on its agenda is resolved and closed by it, each
-    move asked of may_move first. A case whose month was archived (it was closed then) has
-    nothing left to move."""
+    """The meeting is carried out: each case on its agenda is resolved by it, each move asked
+    of may_move first; closing it stays a verification (核查) by someone else (the grid's
+    worker, staff, an inspector), who is told. A case whose month was archived (it was closed
+    then) has nothing left to move."""
     session.execute(_q("close"), {"id": meeting_id})
     note = f"议事会（编号 {meeting_id}）决定已落实"
     for case_id in _agenda(session, meeting_id):
@@ -170,9 +178,6 @@ def _close(session: Session, meeting_id: int, actor: str, may_move: Mover) -> No
             status = _TO_RESOLVED[status]
             may_move(case_id, status)
             transition(session, case_id, status, actor, note)
-        if status == "resolved":
-            may_move(case_id, "closed")
-            transition(session, case_id, "closed", actor, note)
 
 
 def _agenda(session: Session, meeting_id: int) -> list[int]:

@@ -43,13 +43,15 @@ CASE_READ = {
     "planner": 403,
     "outsider": 403,
     "department": 403,  # files visit requests to firms; reads no case
+    "squad": 403,  # a department's unit: reads the cases dispatched to it, not this one
+    "inspector": "masked",  # verifies others' work in its area; no personal data
 }
 ENDPOINTS = {  # path -> roles allowed (the others: 403)
     "/api/v1/locate?lon={lon}&lat={lat}": set(ROLES),
     "/api/v1/search?q=测试": set(ROLES),
     "/api/v1/layers": set(ROLES),
     "/api/v1/layers/grids.geojson": set(ROLES),
-    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner", "department"},
+    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner", "department", "squad"},
     "/api/v1/stats/cockpit": {"admin", "command", "street", "community", "outsider"},
     "/api/v1/coverage?kind=canteen&threshold_m=500": {
         "admin",
@@ -65,7 +67,7 @@ COVERAGE = {"admin", "command", "street", "community", "planner", "outsider"}
 ENDPOINTS.update(
     {  # every registry layer, and the exports
         f"/api/v1/layers/{key}.geojson": set(ROLES)
-        - ({"planner", "department"} if key == "cases" else set())
+        - ({"planner", "department", "squad"} if key == "cases" else set())
         for key in LAYERS
         if key != "coverage"
     }
@@ -81,7 +83,7 @@ ENDPOINTS.update(
 WRITES = {  # path -> (body, roles allowed)
     "/api/v1/cases": (
         {"lon": 0, "lat": 0, "category": "parking", "description": "矩阵"},
-        set(ROLES) - {"planner", "department"},
+        set(ROLES) - {"planner", "department", "squad"},
     ),
     "/api/v1/coverage/scenario": ({"kind": "canteen", "threshold_m": 500}, COVERAGE),
     "/api/v1/coverage/suggest": ({"kind": "canteen", "threshold_m": 500, "k": 1}, COVERAGE),
@@ -202,7 +204,9 @@ def test_the_cases_layer_and_cockpit_hold_only_the_callers_area(app, case_a) -> 
         ("street", "duplicate", 200),
         ("community", "accepted", 200),
         ("outsider", "accepted", 403),
-        ("command", "accepted", 403),
+        ("command", "accepted", 200),  # the command centre moves cases too (issue #29)
+        ("squad", "accepted", 403),  # not dispatched to its unit
+        ("inspector", "accepted", 403),  # verifies, moves nothing else
         ("planner", "accepted", 403),
         ("compound", "accepted", 403),
     ],

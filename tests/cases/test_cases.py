@@ -11,6 +11,7 @@ from data.load.upsert import load_layer
 from tests.fixtures import COMMUNITY, GRID_A, GRID_B, SETTINGS, WORKER_A, m_point, m_poly
 
 DISPATCH = {"X-API-Key": "dispatch-key"}
+INSPECTOR = {"X-API-Key": "inspector-key"}  # closes (verifies) what others resolved
 
 
 def new_case(client, x: float = 300, y: float = 100, key: str | None = None, **extra):  # type: ignore[no-untyped-def]
@@ -97,9 +98,9 @@ def test_lifecycle_moves_are_checked_and_recorded(client) -> None:  # type: igno
     url = f"/api/v1/cases/{cid}/transitions"
     bad = client.post(url, json={"to": "closed"}, headers=DISPATCH)
     assert bad.status_code == 409
-    assert "可转为：accepted、returned、duplicate" in bad.get_json()["message"]
-    for to in ("accepted", "resolved", "closed"):
-        r = client.post(url, json={"to": to, "note": "处理中"}, headers=DISPATCH)
+    assert "可转为：accepted、returned、duplicate、refused、parked" in bad.get_json()["message"]
+    for to, who in (("accepted", DISPATCH), ("resolved", DISPATCH), ("closed", INSPECTOR)):
+        r = client.post(url, json={"to": to, "note": "处理中"}, headers=who)
         assert r.status_code == 200
         assert r.get_json()["status"] == to
     final = client.post(url, json={"to": "accepted"}, headers=DISPATCH)
@@ -107,7 +108,8 @@ def test_lifecycle_moves_are_checked_and_recorded(client) -> None:  # type: igno
     assert "无（终态）" in final.get_json()["message"]
     body = client.get(f"/api/v1/cases/{cid}").get_json()
     assert [e["to"] for e in body["events"]][-3:] == ["accepted", "resolved", "closed"]
-    assert body["events"][-1]["actor"] == "street"  # the account dispatch-key acts for
+    assert body["events"][-2]["actor"] == "street"  # the account dispatch-key acts for
+    assert body["events"][-1]["actor"] == "inspector"  # closing is someone else's check
     assert body["closed_at"]
 
 
@@ -185,7 +187,8 @@ def test_reloading_grids_reassigns_open_cases_and_leaves_closed_ones(
     open_id = new_case(client, 250, 100).get_json()["id"]
     closed_id = new_case(client, 260, 100).get_json()["id"]
     for to in ("accepted", "resolved", "closed"):
-        client.post(f"/api/v1/cases/{closed_id}/transitions", json={"to": to}, headers=DISPATCH)
+        who = INSPECTOR if to == "closed" else DISPATCH
+        client.post(f"/api/v1/cases/{closed_id}/transitions", json={"to": to}, headers=who)
     # The shared edge moves from x = 200 to x = 300: both points now lie in grid A.
     f = tmp_path / "grids.geojson"
     gpd.GeoDataFrame(

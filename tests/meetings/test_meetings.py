@@ -92,12 +92,16 @@ def test_a_case_goes_on_the_agenda_and_the_decisions_actions_close_it(  # type: 
     assert again.status_code == 409
     done = staff.post(f"/api/v1/meetings/{mid}/actions/{second}/done", json={}).get_json()
     assert done["status"] == "closed"
-    assert done["agenda"][0]["status"] == "closed"
+    assert done["agenda"][0]["status"] == "resolved"  # its verification is someone else's
     trail = client.get(f"/api/v1/cases/{case['id']}").get_json()
-    assert trail["status"] == "closed"
+    assert trail["status"] == "resolved"
     moves = [(e["from"], e["to"]) for e in trail["events"] if e["kind"] == "transition"]
-    assert moves[-2:] == [("accepted", "resolved"), ("resolved", "closed")]
-    assert all(e["actor"] == "community" for e in trail["events"][-4:])
+    assert moves[-2:] == [("assigned", "accepted"), ("accepted", "resolved")]
+    assert all(e["actor"] == "community" for e in trail["events"][-3:])
+    verified = keyed(app, "inspector-key").post(
+        f"/api/v1/cases/{case['id']}/verify", json={"passed": True}
+    )
+    assert verified.get_json()["status"] == "closed"
     closed = staff.post("/api/v1/meetings", json=meeting()).get_json()["id"]
     refused = staff.post(f"/api/v1/meetings/{closed}/agenda", json={"case_id": case["id"]})
     assert refused.status_code == 409  # a closed case goes on no agenda
@@ -193,7 +197,7 @@ def test_a_meeting_moves_no_case_its_caller_may_not_move(app, client) -> None:  
     assert staff.get(f"/api/v1/meetings/{mid}").get_json()["status"] == "scheduled"
     done = staff.post(f"/api/v1/meetings/{mid}/decision", json=decision)
     assert done.get_json()["status"] == "closed"
-    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "closed"
+    assert client.get(f"/api/v1/cases/{case['id']}").get_json()["status"] == "resolved"
 
 
 def test_an_agenda_shows_a_case_only_to_those_who_may_read_it(app, client) -> None:  # type: ignore[no-untyped-def]

@@ -216,3 +216,28 @@ def test_reset_password_prints_a_first_password_once(cli_env) -> None:  # type: 
     assert "street / " in out.output
     missing = runner.invoke(main, ["user", "reset-password", "nobody"], env=cli_env)
     assert missing.exit_code == 1
+
+
+def test_units_and_calendar_load_with_a_per_row_report(cli_env, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    units = tmp_path / "units.csv"
+    units.write_text(
+        "编码,名称,类型,服务区域\n"
+        "U330105001CG,米市巷综合行政执法中队,department,330105001\n"
+        "BAD,坏编码,department,330105001\n",
+        encoding="utf-8-sig",
+    )
+    out = CliRunner().invoke(main, ["units", str(units)], env=cli_env)
+    assert out.exit_code == 1, out.output  # a row was rejected; the good one is in
+    report = json.loads(out.output)
+    assert report["inserted"] + report["updated"] == 1
+    assert [r["row"] for r in report["rejected"]] == [2]
+    days = tmp_path / "calendar.csv"
+    days.write_text(
+        "日期,类型,说明\n2027-02-11,班,春节调休上班\n2027-02-16,休,春节\n2027-13-01,休,坏日期\n",
+        encoding="utf-8",
+    )
+    out = CliRunner().invoke(main, ["calendar", str(days)], env=cli_env)
+    assert out.exit_code == 1
+    assert json.loads(out.output)["loaded"] == 2
+    missing = CliRunner().invoke(main, ["units", str(tmp_path / "none.csv")], env=cli_env)
+    assert missing.exit_code == 2

@@ -1,18 +1,33 @@
-"""Case intake, reading and lifecycle under /api/v1/cases; who may do what is geo/access.py."""
+"""Case intake, reading, lifecycle and the desk's list under /api/v1/cases; who may do what
+is geo/access.py (the command centre's steps are webmap/api/desk.py)."""
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
 
-from geo.access import case_view, may_move
+from geo.access import Caller, case_view, may_move, require
 from geo.cases.answers import Case
+from geo.cases.desk import PAGE_MAX, Queue, Sort, list_cases, queue_counts
 from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
+from geo.codes import UnitCode
+from geo.vocabulary import CaseStatus
 from webmap.auth import allow, audit_caller, current_caller
-from webmap.db import get_session, get_settings
+from webmap.db import get_read_session, get_session, get_settings
 from webmap.metrics import CASES
 from webmap.openapi import Answer, answers
-from webmap.schemas import AuthHeaders, CaseHeaders, CaseIn, CasePath, TransitionIn
+from webmap.schemas import (
+    AuthHeaders,
+    CaseHeaders,
+    CaseIn,
+    CasePath,
+    IsoDatetime,
+    Schema,
+    TransitionIn,
+)
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
 
@@ -85,3 +100,46 @@ def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  #
     )
     s.commit()
     return jsonify(get_case(s, path.case_id, full_reporter=True))
+
+
+class CasesQuery(Schema):
+    status: CaseStatus | None = None
+    queue: Queue | None = Field(None, description="待立案 … 挂账: the desk's queues")
+    unit: UnitCode | None = None
+    area: str | None = Field(None, max_length=40, description="a street, community or grid code")
+    category: str | None = Field(None, max_length=40)
+    warning: Literal["none", "yellow", "red"] | None = None
+    supervised: bool | None = None
+    parked: bool | None = None
+    rework: bool | None = None
+    since: IsoDatetime | None = None
+    until: IsoDatetime | None = None
+    text: str | None = Field(None, max_length=100, description="in the description or address")
+    sort: Sort = "-created"
+    limit: int = Field(50, ge=1, le=PAGE_MAX)
+    offset: int = Field(0, ge=0, le=1_000_000)
+
+
+def _scope(caller: Caller) -> list[str] | None:
+    require(caller, "case.read")
+    return caller.patterns()
+
+
+@answers(dict[str, Any])
+@api.get("/cases")
+def get_cases(query: CasesQuery, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The cases in the caller's scope (its areas; a department's, its units'), newest first
+    or as sorted, paged: {"items", "total", "next"} (next: the offset of the following page)."""
+    caller = current_caller()
+    f = query.model_dump(exclude={"limit", "offset"})
+    f["status"] = [query.status] if query.status else None
+    page = list_cases(get_read_session(), _scope(caller), f, query.limit, query.offset)
+    return jsonify(page)
+
+
+@answers(dict[str, int])
+@api.get("/cases/queues")
+def get_queues(header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """How many cases each of the desk's queues holds in the caller's scope."""
+    caller = current_caller()
+    return jsonify(queue_counts(get_read_session(), _scope(caller)))

@@ -7,13 +7,13 @@ INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
                    party_org_code, residential_building_code, stairwell_branch_code,
-                   idempotency_scope, idempotency_key, request_hash, due_at)
+                   idempotency_scope, idempotency_key, request_hash, due_at, warn_at)
 SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
        k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
        :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
        :zone_kind, :zone_code, :party_org_code, :residential_building_code,
        :stairwell_branch_code, :scope, :idempotency_key, :request_hash,
-       now() + make_interval(hours => k.sla_hours)
+       case_due(k.code, now()), case_due(k.code, now(), 0.8)
 FROM categories k WHERE k.code = :category
 RETURNING id;
 
@@ -41,9 +41,11 @@ SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
        k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
        zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
        rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
-       (case_is_open(c.status) AND now() > c.due_at) AS overdue
+       (case_is_open(c.status) AND now() > c.due_at) AS overdue,
+       case_warning(c.status, c.warn_at, c.due_at, now()) AS warning, u.name AS unit_name
 FROM cases c
 JOIN categories k ON k.code = c.category_code
+LEFT JOIN units u ON u.code = c.unit_code
 LEFT JOIN streets s ON s.code = c.street_code
 LEFT JOIN communities m ON m.code = c.community_code
 LEFT JOIN grids g ON g.code = c.grid_code
@@ -84,8 +86,27 @@ FROM cases c WHERE c.id = :id
 
 -- name: place
 -- where a case is, for the access check (geo/access.py) before it is read or moved
-SELECT grid_code, zone_code FROM cases WHERE id = :id;
+SELECT grid_code, zone_code, unit_code FROM cases WHERE id = :id;
 
 -- name: places
 -- where each of several live cases is (a meeting's agenda), in one query
-SELECT id, grid_code, zone_code FROM cases WHERE id = ANY(:ids);
+SELECT id, grid_code, zone_code, unit_code FROM cases WHERE id = ANY(:ids);
+
+-- name: resolver
+-- who resolved the case last (its latest move to resolved)
+SELECT actor FROM case_events WHERE case_id = :id AND to_status = 'resolved'
+ORDER BY at DESC, id DESC LIMIT 1;
+
+-- name: told
+-- whom a move tells: the case's grid, and who dispatched it last
+SELECT c.grid_code,
+       (SELECT e.actor FROM case_events e WHERE e.case_id = c.id AND e.kind = 'dispatch'
+        ORDER BY e.at DESC, e.id DESC LIMIT 1) AS dispatcher
+FROM cases c WHERE c.id = :id;
+
+-- name: unpark
+-- a case leaving 挂账: its due and warning times move by the time it was parked
+UPDATE cases c SET due_at = c.due_at + p.parked, warn_at = c.warn_at + p.parked
+FROM (SELECT now() - max(e.at) AS parked FROM case_events e
+      WHERE e.case_id = :id AND e.to_status = 'parked') p
+WHERE c.id = :id AND p.parked IS NOT NULL;

@@ -1,0 +1,101 @@
+"""The demo's handling units (处置单位), as a district has them: each street's office and its
+综合行政执法中队, 市场监管所 and 派出所; the district's utilities; each community's office, each
+grid (its worker), each managed compound's property company, each open block's partner units.
+Codes follow geo/cases/words.py UNIT_MARKS (U + the area's code + a mark)."""
+
+from __future__ import annotations
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.words import DEFAULT_UNIT, PARTNER_MARKS, UNIT_MARKS
+
+DISTRICT = "330105"
+
+
+def build_units(session: Session) -> int:
+    """Insert the demo's units (a rebuild keeps those that exist); how many there are."""
+    rows: list[dict[str, str]] = []
+
+    def add(area: str, mark: str, name: str) -> None:
+        kind = UNIT_MARKS[mark][0]
+        rows.append({"code": f"U{area}{mark}", "name": name, "kind": kind, "area": area})
+
+    for mark in ("SW", "DL", "RQ"):
+        add(DISTRICT, mark, f"拱墅区{UNIT_MARKS[mark][1]}")
+    for code, name in session.execute(text("SELECT code, name FROM streets ORDER BY code")):
+        add(code, "JD", f"{name}办事处")
+        for mark in ("CG", "SJ", "PCS"):
+            add(code, mark, f"{name.removesuffix('街道')}{UNIT_MARKS[mark][1]}")
+    for code, name in session.execute(text("SELECT code, name FROM communities ORDER BY code")):
+        add(code, "SQ", f"{name}居委会")
+    for code, name in session.execute(text("SELECT code, name FROM grids ORDER BY code")):
+        add(code, "WG", name)
+    managed = "SELECT code, property_company FROM compounds WHERE property_company IS NOT NULL"
+    for code, company in session.execute(text(managed + " ORDER BY code")):
+        add(code, "WY", company)
+    for block, kind, name in session.execute(
+        text("SELECT open_block_code, kind, name FROM partner_units ORDER BY code")
+    ):
+        mark = PARTNER_MARKS.get(kind)
+        if mark:
+            rows.append({"code": f"U{block}{mark}", "name": name, "kind": "partner", "area": block})
+    if rows:
+        session.execute(
+            text(
+                "INSERT INTO units (code, name, kind, area_code) "
+                "VALUES (:code, :name, :kind, :area) ON CONFLICT (code) DO NOTHING"
+            ),
+            rows,
+        )
+    return int(session.execute(text("SELECT count(*) FROM units")).scalar_one())
+
+
+def route_demo_cases(session: Session) -> dict[str, int]:
+    """The demo's year of cases through the workflow as a district's would go: each case
+    dispatched is with its category's unit for its place (geo/cases/words.py DEFAULT_UNIT),
+    else its grid's; of those closed, one in 25 needed rework once; one open case in 50 is
+    supervised (督办) with three days to go, one in 200 parked (挂账). Deterministic (by id)."""
+    session.execute(  # the warning time: 80 % of each case's limit (calendar hours here)
+        text(
+            "UPDATE cases SET warn_at = created_at + (due_at - created_at) * 0.8 "
+            "WHERE warn_at IS NULL AND due_at IS NOT NULL"
+        )
+    )
+    marks = [{"category": c, "mark": m} for c, m in DEFAULT_UNIT.items()]
+    session.execute(text("CREATE TEMP TABLE demo_marks (category text, mark text) ON COMMIT DROP"))
+    session.execute(text("INSERT INTO demo_marks VALUES (:category, :mark)"), marks)
+    routed = session.execute(
+        text(
+            "UPDATE cases c SET unit_code = COALESCE(("
+            "  SELECT u.code FROM demo_marks m, LATERAL (VALUES"
+            "    ('U' || c.zone_code || m.mark, 1), ('U' || c.street_code || m.mark, 2),"
+            "    ('U' || left(c.street_code, 6) || m.mark, 3)) s(code, rank)"
+            "  JOIN units u ON u.code = s.code WHERE m.category = c.category_code"
+            "  ORDER BY s.rank LIMIT 1),"
+            " (SELECT u.code FROM units u WHERE u.code = 'U' || c.grid_code || 'WG'))"
+            "WHERE c.status <> 'reported' AND c.unit_code IS NULL"
+        )
+    ).rowcount
+    rework = session.execute(
+        text("UPDATE cases SET rework_count = 1 WHERE status = 'closed' AND id % 25 = 0")
+    ).rowcount
+    supervised = session.execute(
+        text(
+            "UPDATE cases SET supervision_level = 1 + (id / 50) % 3, "
+            "supervision_due = now() + interval '3 days' "
+            "WHERE case_is_open(status) AND id % 50 = 7"
+        )
+    ).rowcount
+    parked = session.execute(
+        text(
+            "UPDATE cases SET status = 'parked', parked_reason = '需纳入改造计划，待资金落实', "
+            "parked_review_on = current_date + 90 WHERE status = 'assigned' AND id % 200 = 13"
+        )
+    ).rowcount
+    return {
+        "cases_routed": routed,
+        "cases_reworked": rework,
+        "cases_supervised": supervised,
+        "cases_parked": parked,
+    }

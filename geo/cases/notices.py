@@ -1,0 +1,70 @@
+"""Notices: what the workflow's steps tell units and people, written in the step's own
+transaction (an outbox), read in each account's inbox, delivered onwards by `gridmap notify`."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from geo.cases.words import NOTICE_LABELS
+from geo.sql.loader import query
+
+
+def _q(name: str) -> Any:
+    return text(query("cases/notices", name))
+
+
+def notify(
+    session: Session,
+    kind: str,
+    case_id: int,
+    *,
+    unit: str | None = None,
+    account: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> None:
+    """A notice to a unit (every account of it reads it) or to an account (by username; none
+    if there is no such account), in the step's own transaction."""
+    body = {"kind": kind, "label": NOTICE_LABELS[kind], "case_id": case_id, **(detail or {})}
+    session.execute(
+        _q("notice"),
+        {
+            "unit": unit,
+            "account": account,
+            "case_id": case_id,
+            "kind": kind,
+            "body": json.dumps(body, ensure_ascii=False),
+        },
+    )
+
+
+def inbox(
+    session: Session, account_id: int, units: list[str], unread_only: bool, limit: int
+) -> dict[str, Any]:
+    """An account's notices (its own and its units'), newest first, with the unread count."""
+    params = {"me": account_id, "units": units, "unread": unread_only, "limit": limit}
+    rows = session.execute(_q("inbox"), params).all()
+    unread = session.execute(_q("unread"), params).scalar_one()
+    return {
+        "unread": int(unread),
+        "items": [
+            {
+                "id": r.id,
+                "kind": r.kind,
+                "case_id": r.case_id,
+                "body": r.body,
+                "at": r.created_at.isoformat(),
+                "read": r.read_at is not None,
+            }
+            for r in rows
+        ],
+    }
+
+
+def mark_read(session: Session, account_id: int, units: list[str], ids: list[int] | None) -> int:
+    """Mark notices of the account (or its units) read: these ids, or all; how many."""
+    params = {"me": account_id, "units": units, "ids": ids}
+    return int(session.execute(_q("read"), params).rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,53 @@
+-- Time limits on the district's calendar (geo/cases/steps.py): a day works as its weekday says
+-- (Monday to Friday) unless calendar_days says otherwise (a public holiday, a make-up working
+-- day), during work_periods (district time). Repeatable definitions.
+
+CREATE OR REPLACE FUNCTION work_day(d date) RETURNS boolean
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT COALESCE((SELECT working FROM calendar_days WHERE day = d), extract(isodow FROM d) < 6)
+$$;
+
+-- `hours` after `start`: working hours on the calendar (working true), else calendar hours.
+-- A start outside working time counts from the next working period.
+CREATE OR REPLACE FUNCTION add_hours(start timestamptz, hours double precision, working boolean)
+RETURNS timestamptz LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    left_s double precision := hours * 3600;
+    here timestamp := start AT TIME ZONE 'Asia/Shanghai';
+    d date := (start AT TIME ZONE 'Asia/Shanghai')::date;
+    p record;
+    s timestamp;
+    e timestamp;
+    span double precision;
+BEGIN
+    IF hours IS NULL OR start IS NULL THEN
+        RETURN NULL;
+    END IF;
+    IF NOT working THEN
+        RETURN start + make_interval(secs => left_s);
+    END IF;
+    FOR i IN 0..800 LOOP
+        IF work_day(d) THEN
+            FOR p IN SELECT starts, ends FROM work_periods ORDER BY starts LOOP
+                s := greatest(d + p.starts, here);
+                e := d + p.ends;
+                IF e > s THEN
+                    span := extract(epoch FROM e - s);
+                    IF span >= left_s THEN
+                        RETURN (s + make_interval(secs => left_s)) AT TIME ZONE 'Asia/Shanghai';
+                    END IF;
+                    left_s := left_s - span;
+                END IF;
+            END LOOP;
+        END IF;
+        d := d + 1;
+    END LOOP;
+    RAISE EXCEPTION 'no working time within 800 days after %', start;
+END
+$$;
+
+-- A case of `category` reported at `at`: its due time (share 1) or its warning time (0.8).
+CREATE OR REPLACE FUNCTION case_due(category text, at timestamptz, share double precision DEFAULT 1)
+RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT add_hours(at, k.sla_hours * share, k.working_hours) FROM categories k WHERE k.code = category
+$$;

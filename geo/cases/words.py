@@ -1,0 +1,64 @@
+"""The case workflow's words: handling units' kinds, who takes which category by default, and
+the notices the steps write."""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+UnitKind = Literal[
+    "street_office", "community_office", "grid", "department", "utility", "partner", "property"
+]
+UNIT_KINDS: tuple[str, ...] = get_args(UnitKind)
+UNIT_KIND_LABELS = {
+    "street_office": "街道办事处",
+    "community_office": "社区居委会",
+    "grid": "网格",
+    "department": "职能部门",
+    "utility": "公用事业单位",
+    "partner": "联建单位",
+    "property": "物业公司",
+}
+# The marks a unit's code ends in, after the code of the area it serves (U + area + mark):
+# each street has its 执法中队 (CG), 市场监管所 (SJ) and 派出所 (PCS); the district its
+# utilities (SW 水务, DL 电力, RQ 燃气); a grid's unit is its worker's (WG), a compound's its
+# property company (WY), a street's and community's their offices (JD, SQ).
+UNIT_MARKS = {
+    "CG": ("department", "综合行政执法中队"),
+    "SJ": ("department", "市场监督管理所"),
+    "PCS": ("department", "派出所"),
+    "SW": ("utility", "水务集团"),
+    "DL": ("utility", "供电公司"),
+    "RQ": ("utility", "燃气集团"),
+    "JD": ("street_office", "街道办事处"),
+    "SQ": ("community_office", "社区居委会"),
+    "WG": ("grid", "网格"),
+    "WY": ("property", "物业"),
+}
+# Who takes a category by default (the dispatcher may choose another): the mark of the unit,
+# found for the case's place (the street's squad, the compound's property company …); a
+# category not listed goes to its grid.
+DEFAULT_UNIT = {
+    "outdoor_display": "CG",
+    "street_order": "CG",
+    "advertising": "CG",
+    "construction": "CG",
+    "frontage_duty": "CG",
+    "city_appearance": "CG",
+    "cooking_fumes": "SJ",
+    "property_service": "WY",
+}
+# An open block's partner units (partner_units, 联建单位) as units: their kinds' marks.
+PARTNER_MARKS = {"执法中队": "CG", "市场监管所": "SJ", "派出所": "PCS"}
+
+NoticeKind = Literal[
+    "dispatched", "returned", "resolved", "rework", "supervised", "warning", "extension"
+]
+NOTICE_LABELS = {
+    "dispatched": "新派遣案件",
+    "returned": "案件被退回",
+    "resolved": "案件待核查",
+    "rework": "核查未通过，需返工",
+    "supervised": "案件被督办",
+    "warning": "案件即将超时",
+    "extension": "延期申请",
+}

@@ -1,0 +1,203 @@
+"""The command centre's desk under /api/v1: the list of cases in the caller's scope and its
+queues, the workflow's steps (立案, 不予立案, 派遣, 核查, 督办, 挂账), the handling units, and
+each account's inbox. Who may take which step is geo/access.py; the case's rules are
+geo/cases/steps.py's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from flask import jsonify
+from flask_openapi3 import APIBlueprint, Tag
+from pydantic import Field
+
+from geo.access import Caller, require_case
+from geo.cases import steps
+from geo.cases.answers import Case, Unit
+from geo.cases.notices import inbox, mark_read
+from geo.cases.units import list_units, suggest_unit
+from geo.cases.words import UnitKind
+from geo.cases.workflow import case_place, get_case
+from geo.codes import UnitCode
+from webmap.auth import allow, audit_caller, current_caller
+from webmap.db import get_read_session, get_session
+from webmap.openapi import answers
+from webmap.schemas import (
+    AuthHeaders,
+    AwareIsoDatetime,
+    Body,
+    CasePath,
+    IsoDate,
+    Schema,
+)
+
+api = APIBlueprint("desk", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="desk")])
+
+
+class Note(Body):
+    note: str | None = Field(None, max_length=500)
+
+
+class Refusal(Body):
+    reason: str = Field(min_length=1, max_length=500, description="the reporter reads it")
+
+
+class DispatchIn(Body):
+    unit: UnitCode | None = Field(None, description="none: the suggested unit")
+    note: str | None = Field(None, max_length=500)
+
+
+class VerifyIn(Body):
+    passed: bool
+    note: str | None = Field(None, max_length=500)
+
+
+class SuperviseIn(Body):
+    level: int = Field(ge=1, le=3, description="1 区级 … 3 最高")
+    due: AwareIsoDatetime
+    note: str | None = Field(None, max_length=500)
+
+
+class ParkIn(Body):
+    reason: str = Field(min_length=1, max_length=500)
+    review_on: IsoDate
+
+
+def _step(case_id: int, action: str) -> tuple[Caller, Any]:
+    caller = current_caller()
+    s = get_session()
+    require_case(caller, action, *case_place(s, case_id))
+    return caller, s
+
+
+def _done(s: Any, case_id: int, action: str, detail: dict[str, Any]) -> Any:
+    audit_caller(s, action, target=f"case:{case_id}", detail=detail)
+    s.commit()
+    return jsonify(get_case(s, case_id, full_reporter=False))
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/register")
+def post_register(path: CasePath, body: Note, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """立案: the report meets its category's conditions; it waits for dispatch."""
+    caller, s = _step(path.case_id, "case.dispatch")
+    steps.register(s, path.case_id, caller.name, body.note)
+    return _done(s, path.case_id, "case.register", {"note": body.note})
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/refuse")
+def post_refuse(path: CasePath, body: Refusal, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """不予立案, with a reason the reporter reads through Open311."""
+    caller, s = _step(path.case_id, "case.dispatch")
+    steps.refuse(s, path.case_id, caller.name, body.reason)
+    return _done(s, path.case_id, "case.refuse", {"reason": body.reason})
+
+
+@answers(Unit)
+@api.get("/cases/<int:case_id>/suggested-unit")
+def get_suggested_unit(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The unit the case goes to by default: its category's for its place (the compound's
+    property company, the street's enforcement squad, the block's partner …), else its grid."""
+    caller, s = _step(path.case_id, "case.dispatch")
+    code = suggest_unit(s, path.case_id)
+    found = [u for u in list_units(s) if u["code"] == code] if code else []
+    if not found:
+        return jsonify({"error": "Not Found", "message": "没有可建议的处置单位"}), 404
+    return jsonify(found[0])
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/dispatch")
+def post_dispatch(path: CasePath, body: DispatchIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """派遣 to a unit (none: the suggested one); a case already dispatched is sent on (改派).
+    The unit's accounts are told (their inbox)."""
+    caller, s = _step(path.case_id, "case.dispatch")
+    unit = steps.dispatch(s, path.case_id, body.unit, caller.name, body.note)
+    return _done(s, path.case_id, "case.dispatch", {"unit": unit, "note": body.note})
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/verify")
+def post_verify(path: CasePath, body: VerifyIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """核查 a resolved case, by someone other than whoever resolved it (409 otherwise):
+    passed closes it, failed sends it back to its unit as rework."""
+    caller, s = _step(path.case_id, "case.verify")
+    to = steps.verify(s, path.case_id, body.passed, caller.name, body.note)
+    return _done(s, path.case_id, "case.verify", {"passed": body.passed, "to": to})
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/supervise")
+def post_supervise(path: CasePath, body: SuperviseIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """督办: the case carries the level and its own deadline until it is closed."""
+    caller, s = _step(path.case_id, "case.supervise")
+    steps.supervise(s, path.case_id, body.level, body.due, caller.name, body.note)
+    return _done(s, path.case_id, "case.supervise", {"level": body.level})
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/park")
+def post_park(path: CasePath, body: ParkIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """挂账: a case needing capital works waits, its clock stopped, until review_on."""
+    caller, s = _step(path.case_id, "case.park")
+    steps.park(s, path.case_id, body.reason, body.review_on, caller.name)
+    return _done(s, path.case_id, "case.park", {"reason": body.reason})
+
+
+class UnitsQuery(Schema):
+    kind: UnitKind | None = None
+    area: str | None = Field(None, max_length=40, description="serving inside it, or holding it")
+
+
+@answers(list[Unit])
+@api.get("/units")
+def get_units(query: UnitsQuery, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The handling units (处置单位) cases are dispatched to."""
+    allow("units")
+    return jsonify(list_units(get_read_session(), query.kind, query.area))
+
+
+def _units_of(caller: Caller) -> list[str]:
+    """The units whose notices an account reads: a department's units, a grid worker's grids'."""
+    assert caller.account is not None
+    out = []
+    for kind, code in caller.account.areas:
+        if kind == "unit":
+            out.append(code)
+        elif kind == "grid":
+            out.append(f"U{code}WG")
+    return out
+
+
+class InboxQuery(Schema):
+    unread: bool = False
+    limit: int = Field(50, ge=1, le=500)
+
+
+class ReadIn(Body):
+    ids: list[Annotated[int, Field(ge=1, strict=True)]] | None = Field(
+        None, max_length=500, description="none: every notice"
+    )
+
+
+@answers(dict[str, Any])
+@api.get("/inbox")
+def get_inbox(query: InboxQuery, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The caller's notices (its own and its units'), newest first, with the unread count."""
+    caller = allow("locate")  # every signed-in role has an inbox
+    assert caller.account is not None
+    s = get_read_session()
+    return jsonify(inbox(s, caller.account.id, _units_of(caller), query.unread, query.limit))
+
+
+@answers(dict[str, int])
+@api.post("/inbox/read")
+def post_inbox_read(body: ReadIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """Mark notices read (these ids, or all)."""
+    caller = allow("locate")
+    assert caller.account is not None
+    s = get_session()
+    n = mark_read(s, caller.account.id, _units_of(caller), body.ids)
+    s.commit()
+    return jsonify({"read": n})
