@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import click
 
-from cli import database, partitions, people, records
+from cli import database, notify, partitions, people, records
 
 
 @click.group()
@@ -17,5 +17,11 @@ def main() -> None:
     """gridmap: grid-governance maps for Chinese city districts (街道 → 社区 → 网格)."""
 
 
-for command in (*database.COMMANDS, *partitions.COMMANDS, *records.COMMANDS, *people.COMMANDS):
+for command in (
+    *database.COMMANDS,
+    *partitions.COMMANDS,
+    *records.COMMANDS,
+    *people.COMMANDS,
+    *notify.COMMANDS,
+):
     main.add_command(command)

@@ -6,6 +6,7 @@ import ipaddress
 import json
 import os
 import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -177,6 +178,9 @@ def serve(
             "demo accounts (user / password, role): "
             + "; ".join(f"{u} / {p} ({r})" for u, r, p, _ in DEMO_ACCOUNTS)
         )
+    # the notices' sender (gridmap notify), ending when this process (gunicorn after the exec) does
+    notifier = [sys.executable, "-m", "cli", "notify", "--parent", str(os.getpid())]
+    subprocess.Popen(notifier, env=env)  # noqa: S603 - our own command
     argv = gunicorn_command("webmap:create_app()", bind, workers, threads, timeout)
     os.execve(argv[0], argv, env)  # the app writes the access log (JSON lines, with ids)
 

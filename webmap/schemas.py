@@ -88,6 +88,17 @@ def _iso(value: Any) -> Any:
     return value
 
 
+def _whole(value: Any) -> Any:
+    """An id in a JSON list: a whole number (340.0 is one, as JSON Schema says), never true or
+    false (which pydantic would read as 1 and 0)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError("须为整数")
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("须为整数")
+    return int(value)
+
+
+WholeId = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_whole)]
 IsoDate = Annotated[date, BeforeValidator(_iso)]
 IsoDatetime = Annotated[datetime, BeforeValidator(_iso)]
 AwareIsoDatetime = Annotated[AwareDatetime, BeforeValidator(_iso)]

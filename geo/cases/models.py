@@ -265,7 +265,6 @@ class Notice(Base):
         ),
         Index("ix_notices_account", "account_id", "read_at"),
         Index("ix_notices_unit", "unit_code", "read_at"),
-        Index("ix_notices_undelivered", "id", postgresql_where=text("delivered_at IS NULL")),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     account_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -275,8 +274,42 @@ class Notice(Base):
     body: Mapped[Any] = mapped_column(JSONB)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Webhook(Base):
+    """Where `gridmap notify` delivers notices: a URL and the secret it signs them with."""
+
+    __tablename__ = "webhooks"
+    id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    secret: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    disabled_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class NoticeDelivery(Base):
+    """One notice to one webhook: written with the notice, sent once (delivered_at), retried
+    with back-off (attempts, next_at) until then."""
+
+    __tablename__ = "notice_deliveries"
+    __table_args__ = (
+        Index(
+            "ix_notice_deliveries_due",
+            "webhook_id",
+            "next_at",
+            postgresql_where=text("delivered_at IS NULL"),
+        ),
+    )
+    notice_id: Mapped[int] = mapped_column(
+        ForeignKey("notices.id", ondelete="CASCADE"), primary_key=True
+    )
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), primary_key=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    next_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    delivered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(Text)
 
 
 class CalendarDay(Base):

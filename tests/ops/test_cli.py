@@ -178,6 +178,10 @@ def test_the_demo_is_not_served_to_the_network_with_its_documented_credentials(
         raise SystemExit(0)
 
     monkeypatch.setattr(os, "execve", exec_caught)
+    import subprocess
+
+    spawned: list[list[str]] = []
+    monkeypatch.setattr(subprocess, "Popen", lambda argv, **kw: spawned.append(argv))
     runner = CliRunner()
     env = {"DATABASE_URL": demo_url}
     out = runner.invoke(main, ["serve", "--bind", "0.0.0.0:5999"], env=env)
@@ -188,6 +192,7 @@ def test_the_demo_is_not_served_to_the_network_with_its_documented_credentials(
     out = runner.invoke(main, ["serve", "--bind", "127.0.0.1:5999"], env=env)
     assert out.exit_code == 0, out.output
     assert len(started) == 1
+    assert spawned[0][-3:-1] == ["notify", "--parent"]  # the notices' sender beside it
     dispose_engines(demo_url)
 
 

@@ -5,7 +5,7 @@ geo/cases/steps.py's."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -29,6 +29,7 @@ from webmap.schemas import (
     CasePath,
     IsoDate,
     Schema,
+    WholeId,
 )
 
 api = APIBlueprint("desk", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="desk")])
@@ -176,9 +177,7 @@ class InboxQuery(Schema):
 
 
 class ReadIn(Body):
-    ids: list[Annotated[int, Field(ge=1, strict=True)]] | None = Field(
-        None, max_length=500, description="none: every notice"
-    )
+    ids: list[WholeId] | None = Field(None, max_length=500, description="none: every notice")
 
 
 @answers(dict[str, Any])

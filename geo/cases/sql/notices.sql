@@ -1,11 +1,18 @@
 -- Notices (geo/cases/notices.py). Bound parameters only.
 
 -- name: notice
-INSERT INTO notices (unit_code, account_id, case_id, kind, body)
-SELECT CAST(:unit AS text), (SELECT id FROM accounts WHERE username = CAST(:account AS text)),
-       :case_id, :kind, CAST(:body AS jsonb)
-WHERE CAST(:unit AS text) IS NOT NULL
-   OR EXISTS (SELECT 1 FROM accounts WHERE username = CAST(:account AS text));
+-- the notice, and a delivery of it to each webhook active now (gridmap notify sends them)
+WITH n AS (
+    INSERT INTO notices (unit_code, account_id, case_id, kind, body)
+    SELECT CAST(:unit AS text),
+           (SELECT id FROM accounts WHERE username = CAST(:account AS text)),
+           :case_id, :kind, CAST(:body AS jsonb)
+    WHERE CAST(:unit AS text) IS NOT NULL
+       OR EXISTS (SELECT 1 FROM accounts WHERE username = CAST(:account AS text))
+    RETURNING id
+)
+INSERT INTO notice_deliveries (notice_id, webhook_id)
+SELECT n.id, w.id FROM n, webhooks w WHERE w.disabled_at IS NULL;
 
 -- name: inbox
 SELECT id, kind, case_id, body, created_at, read_at FROM notices
@@ -21,3 +28,35 @@ WHERE (account_id = :me OR unit_code = ANY(CAST(:units AS text[]))) AND read_at 
 UPDATE notices SET read_at = now()
 WHERE (account_id = :me OR unit_code = ANY(CAST(:units AS text[]))) AND read_at IS NULL
   AND (CAST(:ids AS bigint[]) IS NULL OR id = ANY(CAST(:ids AS bigint[])));
+
+-- name: webhooks
+SELECT id FROM webhooks WHERE disabled_at IS NULL ORDER BY id;
+
+-- name: webhook
+SELECT url, secret FROM webhooks WHERE id = :id AND disabled_at IS NULL;
+
+-- name: claim
+-- a webhook's due deliveries, oldest notice first, locked for this sender alone
+SELECT d.notice_id, d.attempts, n.kind, n.case_id, n.body, n.created_at
+FROM notice_deliveries d JOIN notices n ON n.id = d.notice_id
+WHERE d.webhook_id = :hook AND d.delivered_at IS NULL AND d.next_at <= now()
+ORDER BY d.notice_id
+LIMIT :limit
+FOR UPDATE OF d SKIP LOCKED;
+
+-- name: delivered
+UPDATE notice_deliveries SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
+WHERE notice_id = :notice AND webhook_id = :hook;
+
+-- name: retry
+UPDATE notice_deliveries SET attempts = attempts + 1, last_error = :why,
+       next_at = now() + make_interval(secs => :wait)
+WHERE notice_id = :notice AND webhook_id = :hook;
+
+-- name: add_webhook
+INSERT INTO webhooks (url, secret) VALUES (:url, :secret)
+ON CONFLICT (url) DO UPDATE SET secret = EXCLUDED.secret, disabled_at = NULL
+RETURNING id;
+
+-- name: disable_webhook
+UPDATE webhooks SET disabled_at = now() WHERE url = :url AND disabled_at IS NULL;

@@ -73,23 +73,46 @@ def upgrade() -> None:
             "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
         ),
         sa.Column("read_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
         sa.CheckConstraint(
             "account_id IS NOT NULL OR unit_code IS NOT NULL", name="ck_notices_addressee"
         ),
     )
     op.create_index("ix_notices_account", "notices", ["account_id", "read_at"])
     op.create_index("ix_notices_unit", "notices", ["unit_code", "read_at"])
+    op.create_table(
+        "webhooks",
+        sa.Column("id", sa.Integer(), sa.Identity(), primary_key=True),
+        sa.Column("url", sa.Text(), nullable=False, unique=True),
+        sa.Column("secret", sa.Text(), nullable=False),
+        sa.Column(
+            "created_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
+    )
+    op.create_table(
+        "notice_deliveries",
+        sa.Column("notice_id", sa.BigInteger(), primary_key=True),
+        sa.Column("webhook_id", sa.Integer(), primary_key=True),
+        sa.Column("attempts", sa.Integer(), server_default="0", nullable=False),
+        sa.Column(
+            "next_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.Column("delivered_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.ForeignKeyConstraint(["notice_id"], ["notices.id"], ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(["webhook_id"], ["webhooks.id"], ondelete="CASCADE"),
+    )
     op.create_index(
-        "ix_notices_undelivered",
-        "notices",
-        ["id"],
+        "ix_notice_deliveries_due",
+        "notice_deliveries",
+        ["webhook_id", "next_at"],
         postgresql_where=sa.text("delivered_at IS NULL"),
     )
 
 
 def downgrade() -> None:
+    op.drop_table("notice_deliveries")
+    op.drop_table("webhooks")
     op.drop_table("notices")
     op.drop_index("ix_cases_unit_code", "cases")
     for column in (

@@ -1,0 +1,129 @@
+"""`gridmap notify`: the sender that delivers the workflow's notices (the outbox, table
+notices) to webhooks (table webhooks; 浙政钉, SMS gateways and the like plug in behind one).
+
+Each notice gets one delivery per webhook active when it was written (notice_deliveries, in the
+step's own transaction). Each webhook has its own thread, so one that hangs or fails delays
+only its own notices. A delivery is claimed with FOR UPDATE SKIP LOCKED (two senders never
+send the same one), POSTed as JSON signed with the webhook's secret (X-Gridmap-Signature:
+sha256=HMAC of the body) and marked delivered in the claim's transaction; a refusal or a
+timeout is retried with back-off (2, 4, 8 … s, at most an hour). The one way a receiver sees a
+notice twice is a commit lost after its 2xx (a database outage at that instant): every
+delivery carries X-Gridmap-Delivery, the notice's id, for it to drop the repeat.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import logging
+import secrets
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import requests
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from geo.sql.loader import query
+
+TIMEOUT_S = 5.0
+BATCH = 100
+MAX_BACKOFF_S = 3600
+log = logging.getLogger("gridmap.notify")
+
+
+def _q(name: str) -> Any:
+    return text(query("cases/notices", name))
+
+
+def sign(secret: str, body: bytes) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def deliver_due(engine: Engine, webhook_id: int, post: Callable[..., Any] = requests.post) -> int:
+    """Send this webhook's due deliveries, a batch at a time, until none is due or one fails
+    (then the webhook is left until the next pass, so a hanging one costs one timeout a pass,
+    not one per notice); how many were delivered."""
+    sent = 0
+    while True:
+        with Session(engine) as s:
+            hook = s.execute(_q("webhook"), {"id": webhook_id}).one_or_none()
+            if hook is None:
+                return sent
+            rows = s.execute(_q("claim"), {"hook": webhook_id, "limit": BATCH}).all()
+            if not rows:
+                return sent
+            for r in rows:
+                body = json.dumps(
+                    {
+                        "id": r.notice_id,
+                        "kind": r.kind,
+                        "case_id": r.case_id,
+                        "at": r.created_at.isoformat(),
+                        "body": r.body,
+                    },
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ).encode()
+                headers = {
+                    "Content-Type": "application/json; charset=utf-8",
+                    "X-Gridmap-Delivery": str(r.notice_id),
+                    "X-Gridmap-Signature": sign(hook.secret, body),
+                }
+                try:
+                    resp = post(hook.url, data=body, headers=headers, timeout=TIMEOUT_S)
+                    ok, why = 200 <= resp.status_code < 300, f"HTTP {resp.status_code}"
+                except requests.RequestException as exc:
+                    ok, why = False, type(exc).__name__
+                if ok:
+                    s.execute(_q("delivered"), {"notice": r.notice_id, "hook": webhook_id})
+                    sent += 1
+                else:  # the webhook is down: this one waits its back-off, the rest a pass
+                    wait = min(2 ** (r.attempts + 1), MAX_BACKOFF_S)
+                    s.execute(
+                        _q("retry"),
+                        {"notice": r.notice_id, "hook": webhook_id, "wait": wait, "why": why},
+                    )
+                    s.commit()
+                    return sent
+            s.commit()
+
+
+def run(engine: Engine, stop: threading.Event, idle_s: float = 1.0) -> None:
+    """Deliver until stopped: a thread of its own per active webhook, so one that hangs or
+    fails waits on its own; the list of webhooks is read again every idle_s."""
+    threads: dict[int, threading.Thread] = {}
+
+    def keep_sending(hook: int) -> None:
+        while not stop.is_set():
+            try:
+                deliver_due(engine, hook)
+            except Exception:  # the database away: try again after the pause
+                log.exception("delivering to webhook %s", hook)
+            stop.wait(idle_s)
+
+    while not stop.is_set():
+        try:
+            with Session(engine) as s:
+                hooks = [int(h) for h in s.execute(_q("webhooks")).scalars()]
+        except Exception:
+            log.exception("reading the webhooks")
+            hooks = []
+        for hook in hooks:
+            if hook not in threads or not threads[hook].is_alive():
+                threads[hook] = threading.Thread(target=keep_sending, args=(hook,), daemon=True)
+                threads[hook].start()
+        stop.wait(idle_s)
+
+
+def add_webhook(session: Session, url: str) -> str:
+    """A webhook (a URL again: a new secret, enabled); its secret, to be shown once."""
+    secret = secrets.token_urlsafe(32)
+    session.execute(_q("add_webhook"), {"url": url, "secret": secret})
+    return secret
+
+
+def disable_webhook(session: Session, url: str) -> bool:
+    return bool(session.execute(_q("disable_webhook"), {"url": url}).rowcount)  # type: ignore[attr-defined]
