@@ -13,6 +13,7 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.orm import Session
 
 from data.demo.accounts import ensure_demo_accounts
+from data.demo.units import build_units, route_demo_cases
 from geo.migrate import upgrade
 from geo.settings import load_settings
 from ops.database import local_cluster
@@ -38,5 +39,8 @@ def district(db: str) -> tuple[str, Engine]:
     upgrade(url)  # a database built before the latest migrations
     with Session(engine) as s:  # built before accounts: the demo ones, and the demo key
         ensure_demo_accounts(s, load_settings().demo_key)
+        if not s.execute(text("SELECT EXISTS (SELECT 1 FROM units)")).scalar():
+            build_units(s)  # built before the handling units (issue #29): them, and the
+            route_demo_cases(s)  # cases' units, rework, 督办 and 挂账 the demo gives
         s.commit()
     return url, engine

@@ -227,7 +227,8 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
         {
             "service_request_id": r.public_token,
             "status": "open" if r.open else "closed",
-            "status_notes": PUBLIC_STATUS_NOTES[r.status],  # never a staff note
+            # never a staff note; the reason a case was refused is written for its reporter
+            "status_notes": PUBLIC_STATUS_NOTES[r.status] + (f"：{r.refusal}" if r.refusal else ""),
             "service_name": r.service_name,
             "service_code": r.category_code,
             "description": r.description,
@@ -241,7 +242,8 @@ def _requests(fmt: str, tokens: list[str] | None) -> Response:
             "zipcode": None,
             "lat": round(r.lat, 7),
             "long": round(r.lon, 7),
-            "media_url": None,
+            # the report's photo, its public copy (no EXIF: no position)
+            "media_url": f"{request.host_url}api/v1/media/{r.photo}" if r.photo else None,
         }
         for r in rows
     ]

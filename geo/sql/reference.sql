@@ -20,10 +20,16 @@ SELECT code, ST_AsGeoJSON(geom, 6) FROM compounds
 
 -- name: service_requests
 -- cases as Open311 GeoReport v2 lists them; each filter NULL means any. No event note: staff
--- notes are internal (the public status note is a fixed text per status, PUBLIC_STATUS_NOTES)
+-- notes are internal (the public status note is a fixed text per status, PUBLIC_STATUS_NOTES),
+-- but for the reason a case was refused (不予立案), which staff write for the reporter
 SELECT c.public_token, c.status, case_is_open(c.status) AS open, c.category_code,
        k.name AS service_name, c.description, c.address, c.created_at, c.updated_at, c.due_at,
-       ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, g.name AS grid_name
+       ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, g.name AS grid_name,
+       (SELECT cm.sha256 FROM case_media cm WHERE cm.case_id = c.id AND cm.stage = 'report'
+        ORDER BY cm.id LIMIT 1) AS photo,
+       CASE WHEN c.status = 'refused' THEN
+           (SELECT e.note FROM case_events e WHERE e.case_id = c.id AND e.to_status = 'refused'
+            ORDER BY e.at DESC LIMIT 1) END AS refusal
 FROM cases c JOIN categories k ON k.code = c.category_code LEFT JOIN grids g ON g.code = c.grid_code
 WHERE (CAST(:tokens AS text[]) IS NULL OR c.public_token = ANY(CAST(:tokens AS text[])))
   AND (CAST(:codes AS text[]) IS NULL OR c.category_code = ANY(CAST(:codes AS text[])))

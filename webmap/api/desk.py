@@ -5,23 +5,25 @@ geo/cases/steps.py's."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from flask import jsonify
-from flask_openapi3 import APIBlueprint, Tag
+from flask import Response, jsonify
+from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import Field
 
-from geo.access import Caller, require_case
+from geo.access import Caller, case_view, require_case
 from geo.cases import steps
 from geo.cases.answers import Case, Unit
+from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, public_copy
 from geo.cases.notices import inbox, mark_read
 from geo.cases.units import list_units, suggest_unit
 from geo.cases.words import UnitKind
 from geo.cases.workflow import case_place, get_case
 from geo.codes import UnitCode
+from geo.errors import NotAuthenticated, NotFound
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_session
-from webmap.openapi import answers
+from webmap.openapi import Answer, answers
 from webmap.schemas import (
     AuthHeaders,
     AwareIsoDatetime,
@@ -200,3 +202,69 @@ def post_inbox_read(body: ReadIn, header: AuthHeaders):  # type: ignore[no-untyp
     n = mark_read(s, caller.account.id, _units_of(caller), body.ids)
     s.commit()
     return jsonify({"read": n})
+
+
+class MediaForm(Schema):
+    stage: Literal["report", "handling", "verify"] = Field(
+        description="report (上报), handling (处置), verify (核查)"
+    )
+    file: FileStorage = Field(description="a JPEG, PNG or WebP photo, at most 10 MB")
+
+
+@answers(dict[str, Any], created=Answer(dict[str, Any], "Created"))
+@api.post("/cases/<int:case_id>/media")
+def post_media(path: CasePath, form: MediaForm, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """A photo of the case at a stage, by anyone who reads it (its grid's worker, its unit,
+    staff …); checked by its content (JPEG, PNG, WebP; 10 MB; 9 a stage). Its EXIF position is
+    kept for staff as the photo's place and is in no copy served to anyone else."""
+    caller, s = _step(path.case_id, "case.read")
+    data = form.file.stream.read(MAX_BYTES + 1)
+    added = add_photo(s, path.case_id, form.stage, data, caller.name)
+    audit_caller(s, "case.media", target=f"case:{path.case_id}", detail={"stage": form.stage})
+    s.commit()
+    resp = jsonify({**added, "url": f"/api/v1/media/{added['sha256']}"})
+    resp.status_code = 201
+    return resp
+
+
+@answers(list[dict[str, Any]])
+@api.get("/cases/<int:case_id>/media")
+def get_media(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """A case's photos by stage; each photo's EXIF place only to the roles that see personal
+    data (geo/access.py PERSONAL)."""
+    caller = current_caller()
+    s = get_read_session()
+    full = case_view(caller, *case_place(s, path.case_id))
+    return jsonify(case_photos(s, path.case_id, with_place=full))
+
+
+class MediaPath(Schema):
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+
+def _photo(sha256: str, thumb: bool) -> Any:
+    s = get_read_session()
+    if current_caller().account is None and not is_report_photo(s, sha256):
+        raise NotAuthenticated("请先登录（公开的只有上报照片）")
+    found = public_copy(s, sha256, thumb)
+    if found is None:
+        raise NotFound("没有这张照片")
+    body, mime = found
+    resp = Response(body, mimetype=mime)
+    resp.headers["Cache-Control"] = "public, max-age=31536000, immutable"  # by content
+    return resp
+
+
+@answers(ok=Answer(None, media={"image/jpeg": bytes, "image/png": bytes, "image/webp": bytes}))
+@api.get("/media/<sha256>")
+def get_photo(path: MediaPath):  # type: ignore[no-untyped-def]
+    """A photo's public copy, with no metadata (no position): a report's photo to anyone who
+    has its address (Open311's media_url), the others to signed-in callers."""
+    return _photo(path.sha256, thumb=False)
+
+
+@answers(ok=Answer(None, media={"image/jpeg": bytes}))
+@api.get("/media/<sha256>/thumb")
+def get_thumb(path: MediaPath):  # type: ignore[no-untyped-def]
+    """A photo's thumbnail (at most 320 px, JPEG, no metadata)."""
+    return _photo(path.sha256, thumb=True)
