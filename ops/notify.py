@@ -42,10 +42,16 @@ def sign(secret: str, body: bytes) -> str:
     return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
-def deliver_due(engine: Engine, webhook_id: int, post: Callable[..., Any] = requests.post) -> int:
-    """Send this webhook's due deliveries, a batch at a time, until none is due or one fails
-    (then the webhook is left until the next pass, so a hanging one costs one timeout a pass,
-    not one per notice); how many were delivered."""
+def deliver_due(engine: Engine, webhook_id: int, post: Callable[..., Any] | None = None) -> int:
+    """Send this webhook's due deliveries, a batch at a time, until none is due; a refusal
+    (an HTTP error) waits its back-off while the rest go on, but no answer at all (a timeout, a
+    refused connection) leaves the webhook until the next pass, so one that hangs costs a
+    timeout a pass, not one per notice. How many were delivered."""
+    with requests.Session() as http:  # one kept-alive connection a pass, not one a notice
+        return _deliver(engine, webhook_id, post or http.post)
+
+
+def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any]) -> int:
     sent = 0
     while True:
         with Session(engine) as s:
@@ -72,20 +78,22 @@ def deliver_due(engine: Engine, webhook_id: int, post: Callable[..., Any] = requ
                     "X-Gridmap-Delivery": str(r.notice_id),
                     "X-Gridmap-Signature": sign(hook.secret, body),
                 }
+                down = False
                 try:
                     resp = post(hook.url, data=body, headers=headers, timeout=TIMEOUT_S)
                     ok, why = 200 <= resp.status_code < 300, f"HTTP {resp.status_code}"
-                except requests.RequestException as exc:
-                    ok, why = False, type(exc).__name__
+                except requests.RequestException as exc:  # no answer: timed out, refused
+                    ok, why, down = False, type(exc).__name__, True
                 if ok:
                     s.execute(_q("delivered"), {"notice": r.notice_id, "hook": webhook_id})
                     sent += 1
-                else:  # the webhook is down: this one waits its back-off, the rest a pass
-                    wait = min(2 ** (r.attempts + 1), MAX_BACKOFF_S)
-                    s.execute(
-                        _q("retry"),
-                        {"notice": r.notice_id, "hook": webhook_id, "wait": wait, "why": why},
-                    )
+                    continue
+                wait = min(2 ** (r.attempts + 1), MAX_BACKOFF_S)
+                s.execute(
+                    _q("retry"),
+                    {"notice": r.notice_id, "hook": webhook_id, "wait": wait, "why": why},
+                )
+                if down:  # it does not answer: the rest wait for the next pass, not a timeout each
                     s.commit()
                     return sent
             s.commit()

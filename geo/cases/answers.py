@@ -81,6 +81,8 @@ class Case(TypedDict):
     """none; yellow past 80 % of the time limit; red past it (parked: none, the clock stops)"""
     unit: NotRequired[CaseUnit | None]
     rework_count: NotRequired[int]
+    extension_hours: NotRequired[float | None]
+    """延期 asked and not yet answered"""
     supervision: NotRequired[CaseSupervision | None]
     parked: NotRequired[CaseParked | None]
     possible_duplicates: NotRequired[list[dict[str, Any]]]

@@ -138,6 +138,7 @@ class Case(Base):
     supervision_due: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     parked_reason: Mapped[str | None] = mapped_column(Text)
     parked_review_on: Mapped[date | None] = mapped_column(Date)
+    extension_hours: Mapped[float | None] = mapped_column(Float)  # 延期 asked, not yet answered
 
 
 class CaseKey(Base):

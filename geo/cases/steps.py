@@ -101,6 +101,44 @@ def supervise(
         notify(session, "supervised", case_id, unit=row.unit_code, detail=detail)
 
 
+def ask_extension(session: Session, case_id: int, hours: float, reason: str, actor: str) -> None:
+    """延期: the unit handling a case asks for more time; whoever dispatched it is told."""
+    row = _lock(session, case_id)
+    if row.status not in ("assigned", "accepted"):
+        raise Conflict(f"案件{STATUS_LABELS[row.status]}，不能申请延期")
+    if row.extension_hours is not None:
+        raise Conflict(f"已有一项 {row.extension_hours:g} 小时的延期申请待批")
+    session.execute(_q("ask_extension"), {"id": case_id, "hours": hours})
+    record_event(
+        session, case_id, actor, "extension", row.status, row.status, reason, {"hours": hours}
+    )
+    told = session.execute(text(query("cases/cases", "told")), {"id": case_id}).one()
+    if told.dispatcher:
+        notify(
+            session,
+            "extension",
+            case_id,
+            account=told.dispatcher,
+            detail={"hours": hours, "reason": reason},
+        )
+
+
+def decide_extension(
+    session: Session, case_id: int, approved: bool, actor: str, note: str | None
+) -> None:
+    """The dispatcher's answer to a 延期: approved, the hours are added to the case's due and
+    warning times on its category's clock; either way the unit is told."""
+    row = _lock(session, case_id)
+    if row.extension_hours is None:
+        raise Conflict("没有待批的延期申请")
+    session.execute(_q("decide_extension"), {"id": case_id, "approved": approved})
+    data = {"hours": row.extension_hours, "approved": approved}
+    record_event(session, case_id, actor, "extension_decision", row.status, row.status, note, data)
+    if row.unit_code:
+        detail = {"hours": row.extension_hours, "approved": approved, "note": note}
+        notify(session, "extension", case_id, unit=row.unit_code, detail=detail)
+
+
 def park(session: Session, case_id: int, reason: str, review_on: date, actor: str) -> None:
     """挂账: a case that needs capital works waits, its clock stopped, to be looked at again
     on review_on."""

@@ -305,6 +305,7 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
         "warning": r.warning,
         "unit": {"code": r.unit_code, "name": r.unit_name} if r.unit_code else None,
         "rework_count": r.rework_count,
+        "extension_hours": r.extension_hours,
         "supervision": (
             {
                 "level": r.supervision_level,

@@ -173,3 +173,25 @@ def test_the_desk_lists_the_callers_scope_paged_and_filtered(app) -> None:  # ty
     assert keyed(app, "outsider-key").get("/api/v1/cases").get_json()["total"] == 0
     assert keyed(app, "planner-key").get("/api/v1/cases").status_code == 403
     assert street.get("/api/v1/cases?queue=nope").status_code == 400
+
+
+def test_an_extension_is_asked_by_the_unit_and_answered_by_the_dispatcher(app, session) -> None:  # type: ignore[no-untyped-def]
+    case_id = report(app, "outdoor_display")
+    step(app, "street", case_id, "dispatch", {"unit": f"U{STREET}CG"})
+    due0 = session.execute(text("SELECT due_at FROM cases WHERE id = :i"), {"i": case_id}).scalar()
+    asked = step(app, "squad", case_id, "extension", {"hours": 24, "reason": "需协调商户"})
+    assert asked.status_code == 200, asked.get_json()
+    assert asked.get_json()["extension_hours"] == 24
+    again = step(app, "squad", case_id, "extension", {"hours": 8, "reason": "再延"})
+    assert again.status_code == 409  # one at a time
+    told = keyed(app, "street-key").get("/api/v1/inbox").get_json()["items"]
+    assert told[0]["kind"] == "extension"
+    assert told[0]["body"]["hours"] == 24
+    assert step(app, "squad", case_id, "extension/decision", {"approved": True}).status_code == 403
+    ok = step(app, "street", case_id, "extension/decision", {"approved": True, "note": "同意"})
+    assert ok.get_json()["extension_hours"] is None
+    due1 = session.execute(text("SELECT due_at FROM cases WHERE id = :i"), {"i": case_id}).scalar()
+    assert (due1 - due0).total_seconds() == 24 * 3600  # 占道外摆 counts calendar hours
+    assert (
+        step(app, "street", case_id, "extension/decision", {"approved": False}).status_code == 409
+    )

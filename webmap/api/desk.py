@@ -148,6 +148,35 @@ def post_park(path: CasePath, body: ParkIn, header: AuthHeaders):  # type: ignor
     return _done(s, path.case_id, "case.park", {"reason": body.reason})
 
 
+class ExtensionIn(Body):
+    hours: float = Field(gt=0, le=720, description="more hours, on the category's clock")
+    reason: str = Field(min_length=1, max_length=500)
+
+
+class DecisionIn(Body):
+    approved: bool
+    note: str | None = Field(None, max_length=500)
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/extension")
+def post_extension(path: CasePath, body: ExtensionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """延期: the unit handling the case (its grid's worker, its department) asks for more time;
+    whoever dispatched it is told and answers."""
+    caller, s = _step(path.case_id, "case.transition")
+    steps.ask_extension(s, path.case_id, body.hours, body.reason, caller.name)
+    return _done(s, path.case_id, "case.extension", {"hours": body.hours})
+
+
+@answers(Case)
+@api.post("/cases/<int:case_id>/extension/decision")
+def post_extension_decision(path: CasePath, body: DecisionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The dispatcher's answer to a 延期: approved, the hours move the due and warning times."""
+    caller, s = _step(path.case_id, "case.dispatch")
+    steps.decide_extension(s, path.case_id, body.approved, caller.name, body.note)
+    return _done(s, path.case_id, "case.extension_decision", {"approved": body.approved})
+
+
 class UnitsQuery(Schema):
     kind: UnitKind | None = None
     area: str | None = Field(None, max_length=40, description="serving inside it, or holding it")
