@@ -20,17 +20,20 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import Any
 
 import requests
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from geo.cases.notices import write_warnings
 from geo.sql.loader import query
 
 TIMEOUT_S = 5.0
 BATCH = 100
 MAX_BACKOFF_S = 3600
+WARN_EVERY_S = 60.0
 log = logging.getLogger("gridmap.notify")
 
 
@@ -101,7 +104,8 @@ def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any]) -> int:
 
 def run(engine: Engine, stop: threading.Event, idle_s: float = 1.0) -> None:
     """Deliver until stopped: a thread of its own per active webhook, so one that hangs or
-    fails waits on its own; the list of webhooks is read again every idle_s."""
+    fails waits on its own; the list of webhooks is read again every idle_s. Beside them, the
+    warnings' pass writes each case's yellow and red notice as it crosses its times."""
     threads: dict[int, threading.Thread] = {}
 
     def keep_sending(hook: int) -> None:
@@ -112,6 +116,17 @@ def run(engine: Engine, stop: threading.Event, idle_s: float = 1.0) -> None:
                 log.exception("delivering to webhook %s", hook)
             stop.wait(idle_s)
 
+    def keep_warning() -> None:  # the yellow and red notices, as cases cross their times
+        while not stop.is_set():
+            try:
+                with Session(engine) as s:
+                    write_warnings(s, datetime.now(UTC))
+                    s.commit()
+            except Exception:
+                log.exception("writing the warnings")
+            stop.wait(WARN_EVERY_S)
+
+    threading.Thread(target=keep_warning, daemon=True).start()
     while not stop.is_set():
         try:
             with Session(engine) as s:

@@ -54,7 +54,7 @@ def build_units(session: Session) -> int:
 def route_demo_cases(session: Session) -> dict[str, int]:
     """The demo's year of cases through the workflow as a district's would go: each case
     dispatched is with its category's unit for its place (geo/cases/words.py DEFAULT_UNIT),
-    else its grid's; of those closed, one in 25 needed rework once; one open case in 50 is
+    else its grid's; of those closed, one in 25 needed rework once; one open case in 12 is
     supervised (督办) with three days to go, one in 200 parked (挂账). Deterministic (by id)."""
     session.execute(  # the warning time: 80 % of each case's limit (calendar hours here)
         text(
@@ -82,15 +82,16 @@ def route_demo_cases(session: Session) -> dict[str, int]:
     ).rowcount
     supervised = session.execute(
         text(
-            "UPDATE cases SET supervision_level = 1 + (id / 50) % 3, "
+            "UPDATE cases SET supervision_level = 1 + (id / 12) % 3, "
             "supervision_due = now() + interval '3 days' "
-            "WHERE case_is_open(status) AND id % 50 = 7"
+            "WHERE case_is_open(status) AND id % 12 = 7"
         )
     ).rowcount
     parked = session.execute(
         text(
             "UPDATE cases SET status = 'parked', parked_reason = '需纳入改造计划，待资金落实', "
-            "parked_review_on = current_date + 90 WHERE status = 'assigned' AND id % 200 = 13"
+            "parked_review_on = current_date + 90 "
+            "WHERE status IN ('assigned', 'accepted') AND unit_code IS NOT NULL AND id % 40 = 13"
         )
     ).rowcount
     return {

@@ -267,6 +267,7 @@ class Notice(Base):
         ),
         Index("ix_notices_account", "account_id", "read_at"),
         Index("ix_notices_unit", "unit_code", "read_at"),
+        Index("ix_notices_case_kind", "case_id", "kind"),
     )
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     account_id: Mapped[int | None] = mapped_column(BigInteger)

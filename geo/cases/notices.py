@@ -4,12 +4,13 @@ transaction (an outbox), read in each account's inbox, delivered onwards by `gri
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.words import NOTICE_LABELS
+from geo.cases.words import NOTICE_LABELS, WARNING_LABELS
 from geo.sql.loader import query
 
 
@@ -68,3 +69,9 @@ def mark_read(session: Session, account_id: int, units: list[str], ids: list[int
     """Mark notices of the account (or its units) read: these ids, or all; how many."""
     params = {"me": account_id, "units": units, "ids": ids}
     return int(session.execute(_q("read"), params).rowcount)  # type: ignore[attr-defined]
+
+
+def write_warnings(session: Session, at: datetime) -> int:
+    """The yellow and red notices due at `at` and not yet written (each once a case), to the
+    cases' units; how many were written. `gridmap notify` runs it every minute."""
+    return int(session.execute(_q("warnings"), {"at": at, **WARNING_LABELS}).scalar_one())

@@ -59,6 +59,8 @@ NOTICE_LABELS = {
     "resolved": "案件待核查",
     "rework": "核查未通过，需返工",
     "supervised": "案件被督办",
-    "warning": "案件即将超时",
+    "warning": "案件时限预警",
     "extension": "延期申请",
 }
+# The warning notices' levels (geo/cases/notices.py write_warnings)
+WARNING_LABELS = {"yellow": "黄灯：案件即将超时", "red": "红灯：案件已超时"}

@@ -195,3 +195,31 @@ def test_an_extension_is_asked_by_the_unit_and_answered_by_the_dispatcher(app, s
     assert (
         step(app, "street", case_id, "extension/decision", {"approved": False}).status_code == 409
     )
+
+
+def test_yellow_and_red_notices_are_written_once_as_cases_cross_their_times(app, session) -> None:  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime, timedelta
+
+    from geo.cases.notices import write_warnings
+
+    case_id = report(app, "outdoor_display")
+    step(app, "street", case_id, "dispatch", {"unit": f"U{STREET}CG"})
+    warn, due = session.execute(
+        text("SELECT warn_at, due_at FROM cases WHERE id = :i"), {"i": case_id}
+    ).one()
+    mine = text("SELECT body->>'level' FROM notices WHERE case_id = :i AND kind = 'warning'")
+    write_warnings(session, warn - timedelta(minutes=1))
+    assert session.execute(mine, {"i": case_id}).scalars().all() == []
+    write_warnings(session, warn + timedelta(minutes=1))
+    assert session.execute(mine, {"i": case_id}).scalars().all() == ["yellow"]
+    write_warnings(session, due + timedelta(minutes=1))
+    write_warnings(session, due + timedelta(hours=5))  # once each, however often it runs
+    assert sorted(session.execute(mine, {"i": case_id}).scalars().all()) == ["red", "yellow"]
+    inbox = keyed(app, "squad-key").get("/api/v1/inbox").get_json()["items"]
+    assert [n["body"]["level"] for n in inbox if n["kind"] == "warning"] == ["red", "yellow"]
+    step(app, "street", case_id, "park", {"reason": "待资金", "review_on": "2027-03-01"})
+    other = report(app, "outdoor_display")
+    step(app, "street", other, "dispatch", {"unit": f"U{STREET}CG"})
+    session.execute(text("UPDATE cases SET status = 'parked' WHERE id = :i"), {"i": other})
+    write_warnings(session, datetime.now(UTC) + timedelta(days=30))
+    assert session.execute(mine, {"i": other}).scalars().all() == []  # parked: no clock

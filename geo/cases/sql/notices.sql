@@ -60,3 +60,27 @@ RETURNING id;
 
 -- name: disable_webhook
 UPDATE webhooks SET disabled_at = now() WHERE url = :url AND disabled_at IS NULL;
+
+-- name: warnings
+-- the yellow (past warn_at) and red (past due_at) notices not yet written, to each case's unit,
+-- once each, with a delivery to every active webhook
+WITH due AS (
+    SELECT c.id, c.unit_code, w.level
+    FROM cases c
+    CROSS JOIN LATERAL (VALUES ('yellow', c.warn_at), ('red', c.due_at)) w(level, at)
+    WHERE case_is_open(c.status) AND c.status <> 'parked' AND c.unit_code IS NOT NULL
+      AND w.at <= :at
+      AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND n.kind = 'warning'
+                      AND n.body->>'level' = w.level)
+), n AS (
+    INSERT INTO notices (unit_code, case_id, kind, body)
+    SELECT unit_code, id, 'warning',
+           jsonb_build_object('kind', 'warning', 'case_id', id, 'level', level,
+                              'label', CASE level WHEN 'red' THEN :red ELSE :yellow END)
+    FROM due
+    RETURNING id
+), d AS (
+    INSERT INTO notice_deliveries (notice_id, webhook_id)
+    SELECT n.id, w.id FROM n, webhooks w WHERE w.disabled_at IS NULL
+)
+SELECT count(*) FROM n;
