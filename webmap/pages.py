@@ -23,10 +23,12 @@ from flask import Blueprint, Response, abort, redirect, request
 from markupsafe import escape
 from sqlalchemy import text
 
-from geo.access import WORKER_MOVES, WORKER_STATES, Caller, require
+from geo.access import WORKER_MOVES, WORKER_STATES, Caller, allowed, require
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
+from geo.cases.desk import QUEUES, queue_counts
+from geo.cases.notices import inbox
 from geo.errors import Forbidden, NotAuthenticated
-from geo.vocabulary import MOVE_LABELS, TRANSITIONS
+from geo.vocabulary import MOVE_LABELS, ROLES, TRANSITIONS
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.auth import current_caller
@@ -248,11 +250,39 @@ def planner() -> Response:
 
 @bp.get("/")
 def index() -> Response:
-    links = "".join(
-        f'<li><a href="/{p.key}">{p.title}</a></li>' for p in PAGES.values() if p.key != "renewal"
+    """The front door: after sign-in, the pages the caller's role may open, its inbox count and,
+    for those who read cases, the desk's queues in its areas; before, the sign-in page."""
+    caller = current_caller()
+    if caller.account is None:
+        return cast(Response, redirect("/login?next=/"))
+    links = []
+    for p in PAGES.values():
+        if p.key == "renewal" or not allowed(require, caller, f"page.{p.key}"):
+            continue
+        links.append(f'<li><a href="/{p.key}">{escape(p.title)}</a></li>')
+    s = get_read_session()
+    units = [c for k, c in caller.account.areas if k == "unit"]
+    units += [f"U{c}WG" for k, c in caller.account.areas if k == "grid"]
+    unread = inbox(s, caller.account.id, units, True, 1)["unread"]
+    queues = ""
+    if allowed(require, caller, "case.read"):
+        counts = queue_counts(s, caller.patterns())
+        queues = "".join(
+            f'<li><a href="/api/v1/cases?queue={q}">{escape(label)}</a> <b>{counts[q]}</b></li>'
+            for q, label in QUEUES.items()
+        )
+        queues = f"<h2>待办</h2><ul class=gm-home-queues>{queues}</ul>"
+    name = caller.account.username
+    body = (
+        f"<!doctype html><html lang=zh-CN><meta charset=utf-8>"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(get_settings().district_name)}网格化治理平台</title>"
+        f'<link rel="stylesheet" href="/static/gridmap/gridmap.css">'
+        f"<body class=gm-home><header><h1>{escape(get_settings().district_name)}网格化治理平台</h1>"
+        f"<p>{escape(name)}（{escape(ROLES[caller.account.role])}）"
+        f' · <a href="/api/v1/inbox?unread=true">消息 <b id=gm-unread>{unread}</b></a></p></header>'
+        f"<h2>页面</h2><ul class=gm-home-pages>{''.join(links) or '<li>（无可用页面）</li>'}</ul>"
+        f"{queues}"
+        f'<p class=gm-muted><a href="/api/v1/openapi.json">API 说明（OpenAPI）</a></p>'
     )
-    return Response(
-        f"<!doctype html><meta charset=utf-8><title>gridmap</title><h1>gridmap</h1>"
-        f"<ul>{links}</ul>",
-        mimetype="text/html",
-    )
+    return Response(body, mimetype="text/html")

@@ -585,3 +585,33 @@ def test_area_statistics_follow_the_callers_areas(app, path: str) -> None:  # ty
     assert status("command", "330105002") == 200
     assert status("community", "330105002") == 403
     assert COMMUNITY.startswith(STREET)
+
+
+def test_the_front_door_shows_each_role_its_pages_inbox_and_queues(app) -> None:  # type: ignore[no-untyped-def]
+    """/ after sign-in: the pages the role may open (and no other), the unread notices, the
+    desk's queues for those who read cases; before, the sign-in page."""
+    anonymous = app.test_client().get("/")
+    assert anonymous.status_code == 302
+    assert anonymous.headers["Location"].startswith("/login")
+    street = keyed(app, "street-key").get("/").get_data(as_text=True)
+    for href in ('href="/cockpit"', 'href="/worker"', 'href="/planner"', "queue=to_verify"):
+        assert href in street
+    planner = keyed(app, "planner-key").get("/").get_data(as_text=True)
+    assert 'href="/planner"' in planner
+    assert 'href="/cockpit"' not in planner
+    assert "queue=" not in planner  # reads no cases
+    assert "<script" not in street  # nothing inline (the Content-Security-Policy)
+    squad = keyed(app, "squad-key")
+    lon, lat = m_point(100, 100)
+    case = (
+        keyed(app, "street-key")
+        .post(
+            "/api/v1/cases",
+            json={"lon": lon, "lat": lat, "category": "outdoor_display", "description": "外摆"},
+        )
+        .get_json()
+    )
+    keyed(app, "street-key").post(
+        f"/api/v1/cases/{case['id']}/dispatch", json={"unit": "U330105001CG"}
+    )
+    assert "<b id=gm-unread>1</b>" in squad.get("/").get_data(as_text=True)
