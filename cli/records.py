@@ -115,6 +115,32 @@ def calendar(file: Path) -> None:
         sys.exit(1)
 
 
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def categories(file: Path) -> None:
+    """Load the case categories from FILE (CSV or XLSX: 编码, 名称, 大类, 类型 部件|事件, 立案条件,
+    处置时限 (hours), 工作时 是|否, 默认单位 (CG, SJ, PCS, WY …), 需处置照片 是|否), upserting by
+    code (codes in use keep working); a per-row report."""
+    from data.load.loaders import LoadError, read_table
+    from geo.cases.catalogue import load_categories
+
+    try:
+        table = read_table(file)
+    except LoadError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(2)
+    rows = [
+        {str(k): "" if v is None or v != v else str(v) for k, v in r.items()}  # NaN: empty
+        for r in table.to_dict("records")
+    ]
+    with session_for(database_url()) as session:
+        report = load_categories(session, rows)
+        session.commit()
+    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
+    if report["rejected"]:
+        sys.exit(1)
+
+
 @click.command("block-people")
 @click.argument("table", type=click.Choice(["party_members", "partner_units", "member_partners"]))
 @click.argument("file", type=click.Path(path_type=Path))
@@ -260,4 +286,16 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
-COMMANDS = (load, parties, firms, units, calendar, block_people, export, cases, apikey, validate)
+COMMANDS = (
+    load,
+    parties,
+    firms,
+    units,
+    calendar,
+    categories,
+    block_people,
+    export,
+    cases,
+    apikey,
+    validate,
+)

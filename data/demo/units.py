@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.cases.words import DEFAULT_UNIT, PARTNER_MARKS, UNIT_MARKS
+from geo.cases.words import PARTNER_MARKS, UNIT_MARKS
 
 DISTRICT = "330105"
 
@@ -53,7 +53,7 @@ def build_units(session: Session) -> int:
 
 def route_demo_cases(session: Session) -> dict[str, int]:
     """The demo's year of cases through the workflow as a district's would go: each case
-    dispatched is with its category's unit for its place (geo/cases/words.py DEFAULT_UNIT),
+    dispatched is with its category's unit for its place (categories.default_unit),
     else its grid's; of those closed, one in 25 needed rework once; one open case in 12 is
     supervised (督办) with three days to go, one in 200 parked (挂账). Deterministic (by id)."""
     session.execute(  # the warning time: 80 % of each case's limit (calendar hours here)
@@ -62,16 +62,14 @@ def route_demo_cases(session: Session) -> dict[str, int]:
             "WHERE warn_at IS NULL AND due_at IS NOT NULL"
         )
     )
-    marks = [{"category": c, "mark": m} for c, m in DEFAULT_UNIT.items()]
-    session.execute(text("CREATE TEMP TABLE demo_marks (category text, mark text) ON COMMIT DROP"))
-    session.execute(text("INSERT INTO demo_marks VALUES (:category, :mark)"), marks)
     routed = session.execute(
         text(
             "UPDATE cases c SET unit_code = COALESCE(("
-            "  SELECT u.code FROM demo_marks m, LATERAL (VALUES"
-            "    ('U' || c.zone_code || m.mark, 1), ('U' || c.street_code || m.mark, 2),"
-            "    ('U' || left(c.street_code, 6) || m.mark, 3)) s(code, rank)"
-            "  JOIN units u ON u.code = s.code WHERE m.category = c.category_code"
+            "  SELECT u.code FROM categories k, LATERAL (VALUES"
+            "    ('U' || c.zone_code || k.default_unit, 1),"
+            "    ('U' || c.street_code || k.default_unit, 2),"
+            "    ('U' || left(c.street_code, 6) || k.default_unit, 3)) s(code, rank)"
+            "  JOIN units u ON u.code = s.code WHERE k.code = c.category_code"
             "  ORDER BY s.rank LIMIT 1),"
             " (SELECT u.code FROM units u WHERE u.code = 'U' || c.grid_code || 'WG'))"
             "WHERE c.status <> 'reported' AND c.unit_code IS NULL"

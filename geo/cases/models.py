@@ -35,9 +35,11 @@ from geo.vocabulary import SRID
 
 
 class Category(Base):
-    """Case category: GB/T 30428 event classes plus the district's governance cases."""
+    """Case category: GB/T 30428 event classes plus the district's governance cases; a
+    catalogue (`gridmap categories FILE`): its kind, 立案 conditions, default unit, photo rule."""
 
     __tablename__ = "categories"
+    __table_args__ = (CheckConstraint("kind IN ('部件', '事件')", name="ck_categories_kind"),)
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
     group_name: Mapped[str] = mapped_column(Text)
@@ -45,6 +47,12 @@ class Category(Base):
     # its time limit counts working hours on the district's calendar (calendar_days,
     # work_periods), or calendar hours
     working_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
+    kind: Mapped[str] = mapped_column(Text, default="事件", server_default="事件")
+    conditions: Mapped[str | None] = mapped_column(Text)  # 立案条件
+    # the mark of the unit that takes it by default (geo/cases/words.py UNIT_MARKS), found for
+    # the case's place; none: its grid
+    default_unit: Mapped[str | None] = mapped_column(Text)
+    photo_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
 
 
 # Cases and their events are partitioned by the month a case was reported in (Asia/Shanghai),

@@ -1,6 +1,6 @@
 """Handling units (处置单位): the street and community offices, grids, departments, utilities,
 partners and property companies cases are dispatched to; loading them with a per-row report,
-listing them, and the unit a case goes to by default (geo/cases/words.py DEFAULT_UNIT)."""
+listing them, and the unit a case goes to by default (its category's default_unit)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.cases.answers import Unit
-from geo.cases.words import DEFAULT_UNIT, UNIT_KINDS
+from geo.cases.words import UNIT_KINDS
 from geo.codes import UNIT_CODE, area_kind_of
 from geo.errors import NotFound
 from geo.sql.loader import query
@@ -71,11 +71,10 @@ def _row_problem(row: dict[str, str]) -> str | None:
 
 
 def suggest_unit(session: Session, case_id: int) -> str | None:
-    """The unit a case goes to by default: its category's (DEFAULT_UNIT) for its place — the
+    """The unit a case goes to by default: its category's (categories.default_unit) for its
+    place — the
     block's partner unit of that kind where one is linked, else the street's or district's
     unit, or the compound's property company — else its grid's, else its street's office."""
-    mark = DEFAULT_UNIT.get(
-        session.execute(_q("category"), {"id": case_id}).scalar_one_or_none() or ""
-    )
+    mark = session.execute(_q("category"), {"id": case_id}).scalar_one_or_none()
     found = session.execute(_q("suggest"), {"id": case_id, "mark": mark}).scalar_one_or_none()
     return None if found is None else str(found)

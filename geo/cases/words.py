@@ -34,19 +34,6 @@ UNIT_MARKS = {
     "WG": ("grid", "网格"),
     "WY": ("property", "物业"),
 }
-# Who takes a category by default (the dispatcher may choose another): the mark of the unit,
-# found for the case's place (the street's squad, the compound's property company …); a
-# category not listed goes to its grid.
-DEFAULT_UNIT = {
-    "outdoor_display": "CG",
-    "street_order": "CG",
-    "advertising": "CG",
-    "construction": "CG",
-    "frontage_duty": "CG",
-    "city_appearance": "CG",
-    "cooking_fumes": "SJ",
-    "property_service": "WY",
-}
 # An open block's partner units (partner_units, 联建单位) as units: their kinds' marks.
 PARTNER_MARKS = {"执法中队": "CG", "市场监管所": "SJ", "派出所": "PCS"}
 

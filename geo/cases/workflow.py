@@ -212,6 +212,10 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
             raise Conflict("核查须由处置人以外的人进行：您办结了此案件")
     if to == "refused" and not (note or "").strip():
         raise Unprocessable("不予立案须说明理由（note），上报人可见")
+    if to == "resolved" and session.execute(_q("photo_missing"), {"id": case_id}).scalar():
+        raise Unprocessable(
+            "该类别办结须先上传处置照片（POST /api/v1/cases/{id}/media，stage=handling）"
+        )
     session.execute(_q("move"), {"id": case_id, "to": to})
     if current == "parked":  # the clock stood still while it was parked: its times move on
         session.execute(_q("unpark"), {"id": case_id})

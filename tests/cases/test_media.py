@@ -86,3 +86,60 @@ def test_only_images_are_taken_and_nine_a_stage(app) -> None:  # type: ignore[no
     handling = keyed(app, "street-key").get(f"/api/v1/cases/{case_id}/media").get_json()
     private = [p for p in handling if p["stage"] == "handling"][0]["url"]
     assert app.test_client().get(private).status_code == 401  # not a report photo
+
+
+def test_the_catalogue_loads_row_by_row_and_a_photo_rule_holds_at_resolution(app, session) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    from geo.cases.catalogue import load_categories
+    from tests.cases.test_desk import step
+
+    rep = load_categories(
+        session,
+        [
+            {
+                "编码": "parking",
+                "名称": "停车管理",
+                "大类": "基层治理",
+                "类型": "事件",
+                "立案条件": "占用消防通道或主干道",
+                "处置时限": "24",
+                "工作时": "否",
+                "默认单位": "",
+                "需处置照片": "是",
+            },
+            {
+                "编码": "manhole",
+                "名称": "井盖",
+                "大类": "公用设施",
+                "类型": "部件",
+                "处置时限": "8",
+                "工作时": "是",
+                "默认单位": "SW",
+                "需处置照片": "是",
+            },
+            {"编码": "Bad Code", "名称": "x", "大类": "x", "类型": "事件", "处置时限": "1"},
+            {"编码": "x1", "名称": "x", "大类": "x", "类型": "物件", "处置时限": "1"},
+            {"编码": "x2", "名称": "x", "大类": "x", "类型": "事件", "处置时限": "0"},
+            {
+                "编码": "x3",
+                "名称": "x",
+                "大类": "x",
+                "类型": "事件",
+                "处置时限": "2",
+                "默认单位": "ZZ",
+            },
+        ],
+    )
+    assert (rep["inserted"], rep["updated"]) == (1, 1)
+    assert [r["row"] for r in rep["rejected"]] == [3, 4, 5, 6]
+    kind = session.execute(text("SELECT kind FROM categories WHERE code = 'manhole'")).scalar()
+    assert kind == "部件"
+    case_id = report(app, "parking")  # the code in use keeps working
+    step(app, "worker_a", case_id, "transitions", {"to": "accepted"})
+    refused = step(app, "worker_a", case_id, "transitions", {"to": "resolved", "note": "已劝离"})
+    assert refused.status_code == 422
+    assert "处置照片" in refused.get_json()["message"]
+    assert upload(app, "worker_a", case_id, jpeg_with_gps(), stage="handling").status_code == 201
+    done = step(app, "worker_a", case_id, "transitions", {"to": "resolved", "note": "已劝离"})
+    assert done.get_json()["status"] == "resolved"

@@ -110,3 +110,9 @@ UPDATE cases c SET due_at = c.due_at + p.parked, warn_at = c.warn_at + p.parked
 FROM (SELECT now() - max(e.at) AS parked FROM case_events e
       WHERE e.case_id = :id AND e.to_status = 'parked') p
 WHERE c.id = :id AND p.parked IS NOT NULL;
+
+-- name: photo_missing
+-- a case whose category needs a handling photo to be resolved, and has none
+SELECT k.photo_required AND NOT EXISTS (
+    SELECT 1 FROM case_media m WHERE m.case_id = c.id AND m.stage = 'handling')
+FROM cases c JOIN categories k ON k.code = c.category_code WHERE c.id = :id;

@@ -16,7 +16,8 @@ ON CONFLICT (code) DO UPDATE SET name = EXCLUDED.name, kind = EXCLUDED.kind,
 RETURNING (xmax = 0);
 
 -- name: category
-SELECT category_code FROM cases WHERE id = :id;
+-- the mark of the unit the case's category goes to by default
+SELECT k.default_unit FROM cases c JOIN categories k ON k.code = c.category_code WHERE c.id = :id;
 
 -- name: suggest
 -- the first unit that exists, in order: the zone's unit of the category's mark (a compound's
