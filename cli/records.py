@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
+from sqlalchemy.orm import Session
 
 from cli.session import database_url, session_for, settings
 from ops import progress
@@ -65,38 +68,10 @@ def firms(file: Path) -> None:
         sys.exit(1)
 
 
-@click.command()
-@click.argument("file", type=click.Path(path_type=Path))
-def units(file: Path) -> None:
-    """Load handling units (处置单位) from FILE (CSV or XLSX: 编码, 名称, 类型, 服务区域), upserting
-    by code; a per-row report (exit 1 if a row was rejected, 2 if the file cannot be read)."""
+def _load_rows(file: Path, load: Callable[[Session, list[dict[str, str]]], dict[str, Any]]) -> None:
+    """A table file's rows (text; an empty cell empty) loaded by `load` in one transaction and
+    its per-row report printed: exit 1 if a row was rejected, 2 if the file cannot be read."""
     from data.load.loaders import LoadError, read_table
-    from geo.cases.units import load_units
-
-    try:
-        table = read_table(file)
-    except LoadError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    rows = [
-        {str(k): "" if v is None else str(v) for k, v in r.items()}
-        for r in table.to_dict("records")
-    ]
-    with session_for(database_url()) as session:
-        report = load_units(session, rows)
-        session.commit()
-    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
-    if report["rejected"]:
-        sys.exit(1)
-
-
-@click.command()
-@click.argument("file", type=click.Path(path_type=Path))
-def calendar(file: Path) -> None:
-    """Load the district's calendar from FILE (CSV or XLSX: 日期, 类型 休|班, 说明): public
-    holidays and make-up working days, for working-hour time limits; a per-row report."""
-    from data.load.loaders import LoadError, read_table
-    from geo.cases.calendar import load_calendar
 
     try:
         table = read_table(file)
@@ -108,11 +83,31 @@ def calendar(file: Path) -> None:
         for r in table.to_dict("records")
     ]
     with session_for(database_url()) as session:
-        report = load_calendar(session, rows)
+        report = load(session, rows)
         session.commit()
     click.echo(json.dumps(report, ensure_ascii=False, indent=1))
     if report["rejected"]:
         sys.exit(1)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def units(file: Path) -> None:
+    """Load handling units (处置单位) from FILE (CSV or XLSX: 编码, 名称, 类型, 服务区域), upserting
+    by code; a per-row report (exit 1 if a row was rejected, 2 if the file cannot be read)."""
+    from geo.cases.units import load_units
+
+    _load_rows(file, load_units)
+
+
+@click.command()
+@click.argument("file", type=click.Path(path_type=Path))
+def calendar(file: Path) -> None:
+    """Load the district's calendar from FILE (CSV or XLSX: 日期, 类型 休|班, 说明): public
+    holidays and make-up working days, for working-hour time limits; a per-row report."""
+    from geo.cases.calendar import load_calendar
+
+    _load_rows(file, load_calendar)
 
 
 @click.command()
@@ -121,24 +116,9 @@ def categories(file: Path) -> None:
     """Load the case categories from FILE (CSV or XLSX: 编码, 名称, 大类, 类型 部件|事件, 立案条件,
     处置时限 (hours), 工作时 是|否, 默认单位 (CG, SJ, PCS, WY …), 需处置照片 是|否), upserting by
     code (codes in use keep working); a per-row report."""
-    from data.load.loaders import LoadError, read_table
     from geo.cases.catalogue import load_categories
 
-    try:
-        table = read_table(file)
-    except LoadError as exc:
-        click.echo(f"error: {exc}", err=True)
-        sys.exit(2)
-    rows = [
-        {str(k): "" if v is None or v != v else str(v) for k, v in r.items()}  # NaN: empty
-        for r in table.to_dict("records")
-    ]
-    with session_for(database_url()) as session:
-        report = load_categories(session, rows)
-        session.commit()
-    click.echo(json.dumps(report, ensure_ascii=False, indent=1))
-    if report["rejected"]:
-        sys.exit(1)
+    _load_rows(file, load_categories)
 
 
 @click.command("block-people")

@@ -6,20 +6,12 @@ import os
 from typing import Any
 
 from flask_openapi3 import Info, OpenAPI
-from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 from geo.db import get_engine
 from geo.settings import Settings, load_settings
 from ops.database import resolve_url
 from webmap.jsonio import OrjsonProvider
-
-# The request values the description lists from the database (webmap/openapi.py VOCABULARY).
-VOCABULARIES = {
-    "categories": "SELECT code FROM categories ORDER BY code",
-    "facility_kinds": "SELECT code FROM facility_kinds ORDER BY code",
-}
-VOCABULARY_VERSION = "SELECT data_version(ARRAY['categories', 'facility_kinds'])"
 
 
 def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
@@ -127,15 +119,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]
-        """The description, made again once the vocabularies it lists have changed."""
-        s = db.get_read_session()
-        version = s.execute(text(VOCABULARY_VERSION)).scalar_one()
-        made = app.extensions.get("gridmap.openapi")
-        if made is None or made[0] != version:
-            words = {name: list(s.execute(text(q)).scalars()) for name, q in VOCABULARIES.items()}
-            made = (version, openapi.describe(app, app.api_doc, words))
-            app.extensions["gridmap.openapi"] = made
-        return made[1]
+        return openapi.current(app, db.get_read_session())
 
     db.retry_reads(app)
     return app

@@ -21,9 +21,12 @@ from typing import Any, Literal, TypeVar
 
 from flask import Flask
 from pydantic import TypeAdapter, WithJsonSchema
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from geo.answers import FeatureCollection
 from geo.crs import CHINA_LAT, CHINA_LON
+from geo.reference import categories, facility_kinds
 from geo.text import CONTROL
 from webmap.answers import (
     Error,
@@ -319,6 +322,24 @@ def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
         for method in rule.methods or ():
             out[(method.lower(), path)] = declared
     return out
+
+
+def current(app: Flask, session: Session) -> dict[str, Any]:
+    """The description, made again once the vocabularies it lists (the categories, the
+    facility kinds) have changed in the database."""
+    version = session.execute(
+        text("SELECT data_version(ARRAY['categories', 'facility_kinds'])")
+    ).scalar_one()
+    made = app.extensions.get("gridmap.openapi")
+    if made is None or made[0] != version:
+        words = {
+            "categories": [r.code for r in categories(session)],
+            "facility_kinds": [code for code, _ in facility_kinds(session)],
+        }
+        made = (version, describe(app, app.api_doc, words))  # type: ignore[attr-defined]
+        app.extensions["gridmap.openapi"] = made
+    document: dict[str, Any] = made[1]
+    return document
 
 
 def describe(

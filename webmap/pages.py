@@ -261,9 +261,7 @@ def index() -> Response:
             continue
         links.append(f'<li><a href="/{p.key}">{escape(p.title)}</a></li>')
     s = get_read_session()
-    units = [c for k, c in caller.account.areas if k == "unit"]
-    units += [f"U{c}WG" for k, c in caller.account.areas if k == "grid"]
-    unread = inbox(s, caller.account.id, units, True, 1)["unread"]
+    unread = inbox(s, caller.account.id, caller.account.areas, True, 1)["unread"]
     queues = ""
     if allowed(require, caller, "case.read"):
         counts = queue_counts(s, caller.patterns())

@@ -42,10 +42,21 @@ def notify(
     )
 
 
+def units_of(areas: tuple[tuple[str, str], ...]) -> list[str]:
+    """The units whose notices an account reads, from its areas (kind, code): a department's
+    units, a grid worker's grids' (U + grid + WG)."""
+    return [c for k, c in areas if k == "unit"] + [f"U{c}WG" for k, c in areas if k == "grid"]
+
+
 def inbox(
-    session: Session, account_id: int, units: list[str], unread_only: bool, limit: int
+    session: Session,
+    account_id: int,
+    areas: tuple[tuple[str, str], ...],
+    unread_only: bool,
+    limit: int,
 ) -> dict[str, Any]:
     """An account's notices (its own and its units'), newest first, with the unread count."""
+    units = units_of(areas)
     params = {"me": account_id, "units": units, "unread": unread_only, "limit": limit}
     rows = session.execute(_q("inbox"), params).all()
     unread = session.execute(_q("unread"), params).scalar_one()
@@ -65,9 +76,11 @@ def inbox(
     }
 
 
-def mark_read(session: Session, account_id: int, units: list[str], ids: list[int] | None) -> int:
+def mark_read(
+    session: Session, account_id: int, areas: tuple[tuple[str, str], ...], ids: list[int] | None
+) -> int:
     """Mark notices of the account (or its units) read: these ids, or all; how many."""
-    params = {"me": account_id, "units": units, "ids": ids}
+    params = {"me": account_id, "units": units_of(areas), "ids": ids}
     return int(session.execute(_q("read"), params).rowcount)  # type: ignore[attr-defined]
 
 

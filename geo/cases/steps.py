@@ -16,8 +16,8 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.cases.notices import notify
-from geo.cases.units import suggest_unit, unit_name
-from geo.cases.workflow import record_event, transition
+from geo.cases.units import get_unit, suggest_unit
+from geo.cases.workflow import check_verifier, record_event, transition
 from geo.errors import Conflict, NotFound, Unprocessable
 from geo.sql.loader import query
 from geo.vocabulary import OPEN_STATUSES, STATUS_LABELS
@@ -55,7 +55,7 @@ def dispatch(session: Session, case_id: int, unit: str | None, actor: str, note:
     unit = unit or suggest_unit(session, case_id)
     if unit is None:
         raise Unprocessable("没有可派遣的处置单位：请指定 unit（见 /api/v1/units）")
-    name = unit_name(session, unit)
+    name = get_unit(session, unit)["name"]
     session.execute(_q("dispatch"), {"id": case_id, "unit": unit})
     data = {"unit": unit, "unit_name": name, "from_unit": row.unit_code}
     record_event(session, case_id, actor, "dispatch", row.status, "assigned", note, data)
@@ -69,11 +69,7 @@ def verify(session: Session, case_id: int, passed: bool, actor: str, note: str |
     row = _lock(session, case_id)
     if row.status != "resolved":
         raise Conflict(f"案件{STATUS_LABELS[row.status]}，只有已办结（待核查）的案件可以核查")
-    resolver = session.execute(
-        text(query("cases/cases", "resolver")), {"id": case_id}
-    ).scalar_one_or_none()
-    if resolver == actor:
-        raise Conflict("核查须由处置人以外的人进行：您办结了此案件")
+    resolver = check_verifier(session, case_id, actor)
     to = "closed" if passed else "accepted"
     session.execute(_q("verify"), {"id": case_id, "to": to, "rework": not passed})
     data = {"passed": passed, "resolver": resolver}

@@ -32,11 +32,12 @@ def list_units(session: Session, kind: str | None = None, area: str | None = Non
     ]
 
 
-def unit_name(session: Session, code: str) -> str:
-    name = session.execute(_q("name"), {"code": code}).scalar_one_or_none()
-    if name is None:
+def get_unit(session: Session, code: str) -> Unit:
+    """One unit by its code (NotFound if there is none)."""
+    r = session.execute(_q("one"), {"code": code}).one_or_none()
+    if r is None:
         raise NotFound(f"没有编码为 {code} 的处置单位（见 /api/v1/units）")
-    return str(name)
+    return {"code": r.code, "name": r.name, "kind": r.kind, "area_code": r.area_code}
 
 
 def load_units(session: Session, rows: list[dict[str, str]]) -> dict[str, Any]:

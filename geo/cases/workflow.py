@@ -206,10 +206,8 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
     if to not in allowed:
         nxt = "、".join(allowed) or "无（终态）"
         raise Conflict(f"案件不能从 {current} 转为 {to}；可转为：{nxt}")
-    if current == "resolved":  # closing is the verification (核查): not by whoever resolved it
-        resolver = session.execute(_q("resolver"), {"id": case_id}).scalar_one_or_none()
-        if to == "closed" and resolver == actor:
-            raise Conflict("核查须由处置人以外的人进行：您办结了此案件")
+    if current == "resolved" and to == "closed":  # closing is the verification (核查)
+        check_verifier(session, case_id, actor)
     if to == "refused" and not (note or "").strip():
         raise Unprocessable("不予立案须说明理由（note），上报人可见")
     if to == "resolved" and session.execute(_q("photo_missing"), {"id": case_id}).scalar():
@@ -222,6 +220,15 @@ def transition(session: Session, case_id: int, to: str, actor: str, note: str | 
     record_event(session, case_id, actor, "transition", current, to, note, None)
     _tell(session, case_id, to, note)
     return str(current)
+
+
+def check_verifier(session: Session, case_id: int, actor: str) -> str | None:
+    """A resolved case is verified by someone other than whoever resolved it (409 otherwise);
+    returns the resolver."""
+    resolver = session.execute(_q("resolver"), {"id": case_id}).scalar_one_or_none()
+    if resolver == actor:
+        raise Conflict("核查须由处置人以外的人进行：您办结了此案件")
+    return None if resolver is None else str(resolver)
 
 
 def _tell(session: Session, case_id: int, to: str, note: str | None) -> None:

@@ -16,7 +16,7 @@ from geo.cases import steps
 from geo.cases.answers import Case, Unit
 from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, public_copy
 from geo.cases.notices import inbox, mark_read
-from geo.cases.units import list_units, suggest_unit
+from geo.cases.units import get_unit, list_units, suggest_unit
 from geo.cases.words import UnitKind
 from geo.cases.workflow import case_place, get_case
 from geo.codes import UnitCode
@@ -104,10 +104,9 @@ def get_suggested_unit(path: CasePath, header: AuthHeaders):  # type: ignore[no-
     property company, the street's enforcement squad, the block's partner …), else its grid."""
     caller, s = _step(path.case_id, "case.dispatch")
     code = suggest_unit(s, path.case_id)
-    found = [u for u in list_units(s) if u["code"] == code] if code else []
-    if not found:
-        return jsonify({"error": "Not Found", "message": "没有可建议的处置单位"}), 404
-    return jsonify(found[0])
+    if code is None:
+        raise NotFound("没有可建议的处置单位：该案件的网格和街道都没有处置单位")
+    return jsonify(get_unit(s, code))
 
 
 @answers(Case)
@@ -190,18 +189,6 @@ def get_units(query: UnitsQuery, header: AuthHeaders):  # type: ignore[no-untype
     return jsonify(list_units(get_read_session(), query.kind, query.area))
 
 
-def _units_of(caller: Caller) -> list[str]:
-    """The units whose notices an account reads: a department's units, a grid worker's grids'."""
-    assert caller.account is not None
-    out = []
-    for kind, code in caller.account.areas:
-        if kind == "unit":
-            out.append(code)
-        elif kind == "grid":
-            out.append(f"U{code}WG")
-    return out
-
-
 class InboxQuery(Schema):
     unread: bool = False
     limit: int = Field(50, ge=1, le=500)
@@ -218,7 +205,7 @@ def get_inbox(query: InboxQuery, header: AuthHeaders):  # type: ignore[no-untype
     caller = allow("locate")  # every signed-in role has an inbox
     assert caller.account is not None
     s = get_read_session()
-    return jsonify(inbox(s, caller.account.id, _units_of(caller), query.unread, query.limit))
+    return jsonify(inbox(s, caller.account.id, caller.account.areas, query.unread, query.limit))
 
 
 @answers(dict[str, int])
@@ -228,7 +215,7 @@ def post_inbox_read(body: ReadIn, header: AuthHeaders):  # type: ignore[no-untyp
     caller = allow("locate")
     assert caller.account is not None
     s = get_session()
-    n = mark_read(s, caller.account.id, _units_of(caller), body.ids)
+    n = mark_read(s, caller.account.id, caller.account.areas, body.ids)
     s.commit()
     return jsonify({"read": n})
 

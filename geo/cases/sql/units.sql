@@ -6,8 +6,8 @@ WHERE (CAST(:kind AS text) IS NULL OR kind = :kind)
   AND (CAST(:area AS text) IS NULL OR area_code LIKE :area || '%' OR :area LIKE area_code || '%')
 ORDER BY code;
 
--- name: name
-SELECT name FROM units WHERE code = :code;
+-- name: one
+SELECT code, name, kind, area_code FROM units WHERE code = :code;
 
 -- name: upsert
 INSERT INTO units (code, name, kind, area_code) VALUES (:code, :name, :kind, :area_code)
