@@ -304,6 +304,7 @@ BATCH_BODY = {
                 "type": "object",
                 "required": ["file"],
                 "properties": {"file": {"type": "string", "format": "binary"}},
+                "additionalProperties": False,
             }
         },
     },

@@ -70,7 +70,8 @@ _SCHEMAS: dict[Any, dict[str, Any]] = {}
 
 
 class Body(Schema):
-    """A JSON request body: a property its description does not name is refused (400)."""
+    """A request body, JSON or a form: a property its description does not name is refused
+    (400)."""
 
     model_config = ConfigDict(extra="forbid")
 

@@ -4,6 +4,8 @@ fields; and masking that leaves short numbers nothing to read."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from sqlalchemy import text
 
@@ -248,3 +250,40 @@ def test_a_method_not_allowed_says_which_are(client) -> None:  # type: ignore[no
     o = client.put("/open311/v2/services.json")
     assert o.status_code == 405
     assert "GET" in o.headers["Allow"]
+
+
+def test_a_form_field_the_description_does_not_list_is_a_400_naming_it(client, app) -> None:  # type: ignore[no-untyped-def]
+    """Multipart bodies are closed like JSON ones: the description says so (no property
+    beyond those listed), and a field it does not list is refused, whatever its value (the
+    schemathesis run of 2026-12-05 sent one with a control character in its value and took
+    the input rule's 400 for a refusal of valid data)."""
+    doc = client.get("/api/v1/openapi.json").get_json()
+    forms = [
+        media["schema"]
+        for item in doc["paths"].values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for media in [op.get("requestBody", {}).get("content", {}).get("multipart/form-data")]
+        if media
+    ]
+    assert len(forms) >= 2  # the batch file and a case's photo
+    for schema in forms:
+        if "$ref" in schema:
+            schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+        assert schema.get("additionalProperties") is False, schema
+    csv = io.BytesIO(b"lon,lat,category,description\n")
+    r = client.post(
+        "/api/v1/cases/batch",
+        data={"file": (csv, "a.csv"), "note": "x"},
+        headers=KEY,
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    assert "note" in r.get_json()["message"]
+    r = keyed(app, "street-key").post(
+        "/api/v1/cases/1/media",
+        data={"stage": "report", "file": (io.BytesIO(b"x"), "p.jpg"), "note": "x"},
+        content_type="multipart/form-data",
+    )
+    assert r.status_code == 400
+    assert "note" in r.get_json()["message"]

@@ -12,6 +12,7 @@ from sqlalchemy import text
 from data.load.case_batch import BatchError, mapped
 from data.load.case_import import batch_source, import_cases
 from geo.cases.answers import BatchReport
+from geo.errors import BadInput
 from webmap.auth import allow, audit_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
@@ -29,6 +30,9 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     A file over 100,000 rows is imported in parts, each committed on its own; sending the same
     file again imports only the parts missing, and a file imported whole already is a 409."""
     caller = allow("case.batch")
+    unlisted = sorted({*request.form, *request.files} - {"file"}, key=str)
+    if unlisted:  # as the description says (webmap/openapi.py, BATCH_BODY)
+        raise BadInput(f"表单只收 file 字段，不认识：{'、'.join(map(str, unlisted))}")
     upload = request.files.get("file")
     name = (upload.filename or "") if upload else ""
     ctype = (upload.mimetype if upload else request.mimetype) or ""

@@ -220,7 +220,7 @@ def post_inbox_read(body: ReadIn, header: AuthHeaders):  # type: ignore[no-untyp
     return jsonify({"read": n})
 
 
-class MediaForm(Schema):
+class MediaForm(Body):
     stage: Literal["report", "handling", "verify"] = Field(
         description="report (上报), handling (处置), verify (核查)"
     )
