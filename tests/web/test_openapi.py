@@ -81,8 +81,9 @@ def test_schemathesis_finds_nothing_against_the_served_app(cluster, tmp_path: Pa
     …/api/v1/openapi.json -H 'X-API-Key: …' --checks all`, from the repository, so it reads
     schemathesis.toml) against the app served by gunicorn on a database of its own: every
     operation of the description, every check, examples that fit and that do not, and the
-    stateful links; zero failures, zero server errors. A fixed seed and no example database keep
-    the suite's run the same each time and on every machine; the README's command runs it with a fresh one."""
+    stateful links; zero failures, zero server errors. A fixed seed and no example database
+    keep the suite's run the same each time and on every machine; the README's command runs
+    it with a fresh one."""
     url = scratch_database(cluster, "gridmap_fuzz_cli")
     engine = create_engine(url)
     with Session(engine) as s:  # fresh derived tables: a stale one would be a 503
