@@ -87,6 +87,9 @@ class Case(TypedDict):
     parked: NotRequired[CaseParked | None]
     possible_duplicates: NotRequired[list[dict[str, Any]]]
     events: list[CaseEventsItem]
+    actions: NotRequired[list[str]]
+    """the steps the caller may take on it now (geo/cases/offers.py): register, refuse,
+    dispatch, accept, resolve, return, extension, decide_extension, verify, supervise, park"""
 
 
 class BatchReportRejectedItem(TypedDict):

@@ -223,3 +223,41 @@ def test_yellow_and_red_notices_are_written_once_as_cases_cross_their_times(app,
     session.execute(text("UPDATE cases SET status = 'parked' WHERE id = :i"), {"i": other})
     write_warnings(session, datetime.now(UTC) + timedelta(days=30))
     assert session.execute(mine, {"i": other}).scalars().all() == []  # parked: no clock
+
+
+def actions(app: Any, who: str, case_id: int) -> list[str]:
+    r = keyed(app, f"{who}-key").get(f"/api/v1/cases/{case_id}")
+    assert r.status_code == 200, r.get_json()
+    return list(r.get_json()["actions"])
+
+
+def test_each_case_offers_the_steps_its_reader_may_take_now_and_no_other(app, session) -> None:  # type: ignore[no-untyped-def]
+    """A case's answer lists the steps the caller may take (the desk's buttons), from the
+    rules the steps apply: each one offered is taken, and one not offered is refused."""
+    case_id = report(app, "outdoor_display")
+    session.execute(
+        text("UPDATE cases SET status = 'reported', reporter_phone = '13812345678' WHERE id = :c"),
+        {"c": case_id},
+    )
+    staff = actions(app, "street", case_id)
+    assert staff == ["register", "refuse", "dispatch", "supervise"]
+    assert actions(app, "command", case_id) == ["register", "refuse", "dispatch", "supervise"]
+    assert actions(app, "worker_a", case_id) == []  # nothing of the desk's is a worker's
+    assert actions(app, "inspector", case_id) == []
+    assert step(app, "street", case_id, "dispatch", {"unit": f"U{STREET}CG"}).status_code == 200
+    assert actions(app, "squad", case_id) == ["accept", "return", "extension"]
+    assert "park" in actions(app, "street", case_id)
+    accepted = move(app, "squad", case_id, "accepted")
+    assert accepted.status_code == 200
+    assert accepted.get_json()["actions"] == ["resolve", "return", "extension"]
+    # a department reads the reporter masked, after a move as before
+    assert accepted.get_json()["reporter"]["phone"] == "138****5678"
+    resolved = move(app, "squad", case_id, "resolved")
+    assert resolved.get_json()["actions"] == []  # its own work is not the squad's to verify
+    assert actions(app, "inspector", case_id) == ["verify"]
+    assert actions(app, "street", case_id)[:1] == ["verify"]
+    refused = step(app, "squad", case_id, "verify", {"passed": True})
+    assert refused.status_code == 403  # and taking it anyway is refused
+    closed = step(app, "inspector", case_id, "verify", {"passed": True})
+    assert closed.get_json()["actions"] == []
+    assert actions(app, "street", case_id) == []

@@ -8,10 +8,12 @@ from typing import Any, Literal
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
+from sqlalchemy.orm import Session
 
 from geo.access import Caller, case_view, may_move, require
 from geo.cases.answers import Case
 from geo.cases.desk import PAGE_MAX, Queue, Sort, list_cases, queue_counts
+from geo.cases.offers import offers
 from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
 from geo.codes import UnitCode
 from geo.vocabulary import CaseStatus
@@ -72,15 +74,24 @@ def read_case(path: CasePath, header: AuthHeaders):  # type: ignore[no-untyped-d
     """A case with its assignment and event trail, to the roles that read cases, inside
     their areas (403 outside); the reporter in full only to the roles that see personal data
     (geo/access.py), and every such read is in the audit log."""
-    caller = current_caller()
     s = get_session()
-    full = case_view(caller, *case_place(s, path.case_id))
-    out = get_case(s, path.case_id, full_reporter=full)
+    out = shown_case(s, current_caller(), path.case_id)
+    s.commit()
+    return jsonify(out)
+
+
+def shown_case(s: Session, caller: Caller, case_id: int) -> Case:
+    """A case as this caller reads it: the reporter in full only to the roles that see
+    personal data (such a read goes in the audit log, uncommitted), and the steps the caller
+    may take on it now."""
+    place = case_place(s, case_id)
+    full = case_view(caller, *place)
+    out = get_case(s, case_id, full_reporter=full)
     assert out is not None
     if full and (out["reporter"]["name"] or out["reporter"]["phone"]):
-        audit_caller(s, "case.read_personal", target=f"case:{path.case_id}")
-        s.commit()
-    return jsonify(out)
+        audit_caller(s, "case.read_personal", target=f"case:{case_id}")
+    out["actions"] = offers(caller, out, place)
+    return out
 
 
 @answers(Case)
@@ -98,8 +109,9 @@ def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  #
         target=f"case:{path.case_id}",
         detail={"from": previous, "to": body.to, "note": body.note},
     )
+    out = shown_case(s, caller, path.case_id)
     s.commit()
-    return jsonify(get_case(s, path.case_id, full_reporter=True))
+    return jsonify(out)
 
 
 class CasesQuery(Schema):

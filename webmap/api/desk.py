@@ -18,9 +18,10 @@ from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, 
 from geo.cases.notices import inbox, mark_read
 from geo.cases.units import get_unit, list_units, suggest_unit
 from geo.cases.words import UnitKind
-from geo.cases.workflow import case_place, get_case
+from geo.cases.workflow import case_place
 from geo.codes import UnitCode
 from geo.errors import NotAuthenticated, NotFound
+from webmap.api.cases import shown_case
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
@@ -75,8 +76,9 @@ def _step(case_id: int, action: str) -> tuple[Caller, Any]:
 
 def _done(s: Any, case_id: int, action: str, detail: dict[str, Any]) -> Any:
     audit_caller(s, action, target=f"case:{case_id}", detail=detail)
+    out = shown_case(s, current_caller(), case_id)
     s.commit()
-    return jsonify(get_case(s, case_id, full_reporter=False))
+    return jsonify(out)
 
 
 @answers(Case)
