@@ -50,6 +50,20 @@ def sheet_safe(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def table_file(table: pd.DataFrame, fmt: Literal["csv", "xlsx"], sheet: str) -> bytes:
+    """A table as a CSV (UTF-8 with a BOM, for Excel) or XLSX file's bytes, its cells made
+    safe for spreadsheets (sheet_safe)."""
+    table = sheet_safe(table)
+    if fmt == "csv":
+        # CRLF (RFC 4180): the writer then quotes a cell holding a lone CR, which would
+        # otherwise end its row
+        return ("\ufeff" + table.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / f"{sheet}.xlsx"
+        pyogrio.write_dataframe(table, out, driver="XLSX", layer=sheet)
+        return out.read_bytes()
+
+
 def layer_frame(
     session: Session,
     spec: LayerSpec,
@@ -101,16 +115,8 @@ def export(
             table["lon"], table["lat"] = gdf.geometry.x.round(7), gdf.geometry.y.round(7)
         else:
             table["wkt"] = shapely.to_wkt(gdf.geometry.values, rounding_precision=7)
-        table = sheet_safe(table)
-        if fmt == "csv":
-            # CRLF (RFC 4180): the writer then quotes a cell holding a lone CR, which would
-            # otherwise end its row
-            return ("\ufeff" + table.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+        return table_file(table, fmt, layer)
     with tempfile.TemporaryDirectory() as tmp:
-        if fmt == "xlsx":
-            out = Path(tmp) / f"{layer}.xlsx"
-            pyogrio.write_dataframe(table, out, driver="XLSX", layer=layer)
-            return out.read_bytes()
         if fmt == "gpkg":
             out = Path(tmp) / f"{layer}.gpkg"
             pyogrio.write_dataframe(gdf, out, layer=layer, driver="GPKG")

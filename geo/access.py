@@ -55,6 +55,8 @@ MAY: dict[str, frozenset[str]] = {
     "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},
     "page.planner": STAFF | {"planner", "command"},
     "page.visits": STAFF | {"command", "building_commissioner"},
+    # the desk: everyone who works cases (its queues and buttons are the caller's own)
+    "page.desk": CASE_READERS,
 }
 PERSONAL = frozenset({"admin", "street", "community", "grid_worker"})
 # A grid worker's own moves on the cases of their grids; dispatch is the staff's.

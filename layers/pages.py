@@ -98,6 +98,18 @@ PAGES: dict[str, PageSpec] = {
             ),
         ),
         PageSpec(
+            "desk",
+            "派遣台",
+            "图例",
+            (
+                (str(COLORS["highlight"]), "所选案件"),
+                (str(COLORS["case"]), "案件"),
+                (str(COLORS["grid_edge"]), "网格边界"),
+            ),
+            zoom_control=True,
+            layer_control="bottomright",
+        ),
+        PageSpec(
             "visits",
             "楼宇专员走访",
             "图例",

@@ -13,7 +13,7 @@ from layers import frames
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
 TILE_ZOOM_OFFSET = 1  # a big screen may draw a tiled layer from tiles a zoom below its view
-Page = Literal["cockpit", "worker", "planner", "renewal", "visits"]
+Page = Literal["cockpit", "worker", "planner", "renewal", "visits", "desk"]
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ KIND_COLORS = {
     "reading_room": "#6ab04c",
 }
 
-ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner"})
+ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner", "desk"})
 # The residential indicators a page may colour communities by (geo/residential/three_parties.py's
 # keys).
 RESIDENTIAL_INDICATORS = (

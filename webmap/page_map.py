@@ -4,6 +4,7 @@ panel, and the page config its scripts read (webmap/pages.py serves it)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any, cast
 
@@ -128,9 +129,11 @@ def build_page(
     refresh_s: int,
     street: str | None,
     words: dict[str, Any],
+    may: Callable[[str], bool] = lambda action: True,
 ) -> str:
     """The page `key` as HTML: its Folium map of the registry's layers, the audience's panel,
-    and the page config its scripts read (words: what they show, from the vocabularies)."""
+    and the page config its scripts read (words: what they show, from the vocabularies).
+    A layer the caller may not read (`may`, of its registry entry's access) is left off."""
     page = PAGES[key]
     bounds = _bounds(grid, settings)
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
@@ -148,7 +151,8 @@ def build_page(
     display = basemap(m, settings)
     kinds = facility_kinds(get_read_session())
     for spec in layers_for(key):
-        if not spec.computed:  # computed ones are drawn on demand (planner: coverage)
+        # computed ones are drawn on demand (planner: coverage)
+        if not spec.computed and may(spec.access):
             for overlay in overlays(spec, page, kinds, grid):
                 overlay.add_to(m)
     folium.LayerControl(collapsed=page.layer_control_collapsed, position=page.layer_control).add_to(

@@ -27,8 +27,10 @@ from geo.access import WORKER_MOVES, WORKER_STATES, Caller, allowed, require
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
 from geo.cases.desk import QUEUES, queue_counts
 from geo.cases.notices import inbox
+from geo.cases.offers import STEP_LABELS
+from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS, UNIT_KIND_LABELS
 from geo.errors import Forbidden, NotAuthenticated
-from geo.vocabulary import MOVE_LABELS, ROLES, TRANSITIONS
+from geo.vocabulary import MOVE_LABELS, ROLES, STATUS_LABELS, TRANSITIONS
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.auth import current_caller
@@ -49,6 +51,17 @@ def page_words(key: str) -> dict[str, Any]:
                 s: [[to, MOVE_LABELS[to]] for to in TRANSITIONS[s] if to in WORKER_MOVES]
                 for s in WORKER_STATES
             }
+        }
+    if key == "desk":  # the queues, steps, statuses and trail's words
+        return {
+            "queues": [list(q) for q in QUEUES.items()],
+            "steps": STEP_LABELS,
+            "statuses": STATUS_LABELS,
+            "warnings": {"yellow": "黄灯", "red": "红灯"},
+            "events": EVENT_LABELS,
+            "notices": NOTICE_LABELS,
+            "stages": [list(s) for s in STAGE_LABELS.items()],
+            "unitKinds": UNIT_KIND_LABELS,
         }
     if key == "visits":  # a visit's outcome and the needs found
         return {
@@ -127,7 +140,17 @@ def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     global builds
     grid, street, refresh, query = _params(caller)
     html, scripts = externalize(
-        build_page(page, get_settings(), grid, refresh, street, page_words(page)), page, query
+        build_page(
+            page,
+            get_settings(),
+            grid,
+            refresh,
+            street,
+            page_words(page),
+            lambda action: allowed(require, caller, action),
+        ),
+        page,
+        query,
     )
     builds += 1
     with _lock:
@@ -141,7 +164,7 @@ def _rebuilt(page: str, caller: Caller) -> dict[str, str]:
     """The scripts of the page as this caller's query builds it, built at most once per
     REBUILT_S (per page, query and account areas)."""
     _, _, _, query = _params(caller)
-    areas = ",".join(p for p in (caller.patterns() or ["*"]))
+    areas = f"{caller.role}:" + ",".join(p for p in (caller.patterns() or ["*"]))
     key, now = (page, query, areas), time.monotonic()
     with _lock:
         held = _REBUILT.get(key)
@@ -243,6 +266,13 @@ def visits() -> Response:
     return _page("visits")
 
 
+@bp.get("/desk")
+def desk() -> Response:
+    """派遣台: the queues of the caller's scope, a case's place, photos, trail and the steps
+    the caller may take on it."""
+    return _page("desk")
+
+
 @bp.get("/planner")
 def planner() -> Response:
     return _page("planner")
@@ -266,7 +296,7 @@ def index() -> Response:
     if allowed(require, caller, "case.read"):
         counts = queue_counts(s, caller.patterns())
         queues = "".join(
-            f'<li><a href="/api/v1/cases?queue={q}">{escape(label)}</a> <b>{counts[q]}</b></li>'
+            f'<li><a href="/desk?queue={q}">{escape(label)}</a> <b>{counts[q]}</b></li>'
             for q, label in QUEUES.items()
         )
         queues = f"<h2>待办</h2><ul class=gm-home-queues>{queues}</ul>"

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any, Literal, get_args
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.sql.loader import query
-from geo.vocabulary import STATUS_LABELS
+from geo.vocabulary import DISTRICT_TZ, STATUS_LABELS
 
 Queue = Literal["to_register", "to_dispatch", "to_verify", "yellow", "red", "supervised", "parked"]
 Sort = Literal["-created", "created", "due", "-updated"]
@@ -104,3 +105,53 @@ def _item(r: Any) -> dict[str, Any]:
         ),
         "rework_count": r.rework_count,
     }
+
+
+# The list as a file (GET /api/v1/cases/export): one row a case, Chinese headers.
+EXPORT_COLUMNS = (
+    "编号",
+    "类别",
+    "状态",
+    "警示",
+    "描述",
+    "地址",
+    "街道编码",
+    "社区编码",
+    "网格编码",
+    "处置单位",
+    "上报时间",
+    "处置时限",
+    "督办级别",
+    "督办期限",
+    "返工次数",
+)
+_WARNINGS = {"none": "", "yellow": "黄灯", "red": "红灯"}
+
+
+def export_row(c: dict[str, Any]) -> list[Any]:
+    """A listed case (list_cases' item) as the file's row, in EXPORT_COLUMNS' order."""
+    supervision = c["supervision"] or {}
+    return [
+        c["id"],
+        c["category"]["name"],
+        c["status_label"],
+        _WARNINGS.get(c["warning"] or "none", ""),
+        c["description"],
+        c["address"] or "",
+        c["street_code"] or "",
+        c["community_code"] or "",
+        c["grid_code"] or "",
+        c["unit"]["name"] if c["unit"] else "",
+        _local(c["created_at"]),
+        _local(c["due_at"]),
+        supervision.get("level") or "",
+        _local(supervision.get("due")),
+        c["rework_count"],
+    ]
+
+
+def _local(iso: str | None) -> str:
+    """An ISO time as the district's clock reads it, to the minute."""
+    if not iso:
+        return ""
+    return datetime.fromisoformat(iso).astimezone(ZoneInfo(DISTRICT_TZ)).strftime("%Y-%m-%d %H:%M")

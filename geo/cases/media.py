@@ -13,6 +13,7 @@ from PIL import Image, UnidentifiedImageError
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.cases.words import STAGE_LABELS
 from geo.errors import BadInput, Conflict, Unprocessable
 from geo.sql.loader import query
 
@@ -21,7 +22,7 @@ MAX_PER_STAGE = 9
 MAX_PIXELS = 50_000_000  # a decompression bomb is refused before it is decoded
 THUMB_PX = 320
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
-STAGES = ("report", "handling", "verify")
+STAGES = tuple(STAGE_LABELS)  # report, handling, verify
 GPS_IFD = 0x8825
 
 

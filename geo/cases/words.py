@@ -49,5 +49,17 @@ NOTICE_LABELS = {
     "warning": "案件时限预警",
     "extension": "延期申请",
 }
+# A case's trail: what each kind of event is called (a transition by the status it reached)
+EVENT_LABELS = {
+    "created": "上报",
+    "dispatch": "派遣",
+    "verify": "核查",
+    "supervise": "督办",
+    "extension": "申请延期",
+    "extension_decision": "延期审批",
+    "agenda": "提交议事",
+}
+# The photos' stages
+STAGE_LABELS = {"report": "上报照片", "handling": "处置照片", "verify": "核查照片"}
 # The warning notices' levels (geo/cases/notices.py write_warnings)
 WARNING_LABELS = {"yellow": "黄灯：案件即将超时", "red": "红灯：案件已超时"}

@@ -261,3 +261,36 @@ def test_each_case_offers_the_steps_its_reader_may_take_now_and_no_other(app, se
     closed = step(app, "inspector", case_id, "verify", {"passed": True})
     assert closed.get_json()["actions"] == []
     assert actions(app, "street", case_id) == []
+
+
+def test_the_desks_list_exports_as_a_spreadsheet_with_the_same_rows(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GET /api/v1/cases/export: the list's filters and order, Chinese headers, a cell that
+    reads like a formula made inert; CSV in UTF-8 with a BOM."""
+    import pyogrio
+
+    a = report(app, "parking")
+    b = report(app, "parking")
+    keyed(app, "street-key").post(
+        "/api/v1/cases", json={**_body(), "description": "=HYPERLINK(\"http://x\")"}
+    )
+    c = keyed(app, "street-key")
+    listed = c.get("/api/v1/cases?category=parking&sort=created").get_json()
+    r = c.get("/api/v1/cases/export?category=parking&sort=created")
+    assert r.status_code == 200
+    assert r.mimetype.endswith("spreadsheetml.sheet")
+    f = tmp_path / "cases.xlsx"
+    f.write_bytes(r.data)
+    table = pyogrio.read_dataframe(f, read_geometry=False, HEADERS="FORCE")
+    assert list(table.columns)[:4] == ["编号", "类别", "状态", "警示"]
+    assert [int(x) for x in table["编号"]] == [i["id"] for i in listed["items"]]
+    assert {a, b} <= set(int(x) for x in table["编号"])
+    csv = c.get("/api/v1/cases/export?format=csv&text=HYPERLINK")
+    body = csv.data.decode("utf-8")
+    assert body.startswith("\ufeff编号,类别")
+    assert "'=HYPERLINK" in body  # inert in a spreadsheet
+    assert c.get("/api/v1/cases/export?format=pdf").status_code == 400
+
+
+def _body() -> dict[str, Any]:
+    lon, lat = m_point(100, 100)
+    return {"lon": lon, "lat": lat, "category": "parking", "description": "停车"}

@@ -51,7 +51,12 @@ def server(demo_url: str) -> Iterator[str]:
     with serving(demo_url, SETTINGS) as url:
         yield url
     with get_engine(demo_url).begin() as c:  # the shared demo database keeps no test case
-        c.execute(text("DELETE FROM case_events WHERE case_id = ANY(:ids)"), {"ids": CREATED})
+        for sql in (
+            "DELETE FROM notices WHERE case_id = ANY(:ids)",
+            "DELETE FROM case_media WHERE case_id = ANY(:ids)",
+            "DELETE FROM case_events WHERE case_id = ANY(:ids)",
+        ):
+            c.execute(text(sql), {"ids": CREATED})
         c.execute(text("DELETE FROM cases WHERE id = ANY(:ids)"), {"ids": CREATED})
     CREATED.clear()
     dispose_engines(demo_url)
@@ -622,3 +627,139 @@ def test_sign_in_never_sends_the_browser_to_another_origin(
     assert v.page.url.startswith(server + "/")
     assert not [u for u in v.outside if "127.0.0.2" in u or "x.example" in u]
     v.context.close()
+
+
+def signed_in(browser, server: str, role: str, path: str, width: int, height: int) -> Visit:  # type: ignore[no-untyped-def]
+    """A page opened by the demo account of `role`, signed in through the sign-in page."""
+    from data.demo.accounts import DEMO_ACCOUNTS
+
+    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == role)
+    v = Visit.__new__(Visit)
+    v.outside, v.asked, v.errors = [], [], []
+    v.context = browser.new_context(viewport={"width": width, "height": height})
+    v.context.route("**/*", v._route(server))
+    v.page = v.context.new_page()
+    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    v.page.on("pageerror", lambda e: v.errors.append(str(e)))
+    v.page.goto(server + "/login?" + urllib.parse.urlencode({"next": path}))
+    v.page.fill("#gm-username", username)
+    v.page.fill("#gm-password", pw)
+    v.page.click("#gm-signin button[type=submit]")
+    v.page.wait_for_url(lambda url: "/login" not in url, timeout=15_000)
+    v.until("window.gridmap && gridmap.deskReady && window[gridmap.config.map]")
+    v.page.evaluate("gridmap.deskReady.then(() => { window.__ready = true; })")
+    v.until("window.__ready === true")
+    return v
+
+
+def jpeg(colour: tuple[int, int, int]) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), colour).save(out, format="JPEG")
+    return out.getvalue()
+
+
+def take(
+    v: Visit, step: str, fill: dict[str, str] | None = None, photo: bytes | None = None
+) -> None:
+    """Open a step's form on the case panel, fill it, send it, and wait until it is done."""
+    v.page.evaluate("gridmap.lastStep = null")
+    v.page.click(f"#gm-case button.gm-step[data-step={step}]")
+    form = v.page.locator(f"#gm-case form.gm-step-form[data-step={step}]")
+    for name, value in (fill or {}).items():
+        if form.locator(f"select[name={name}]").count():
+            form.locator(f"select[name={name}]").select_option(value)
+        else:
+            form.locator(f"[name={name}]").fill(value)
+    if photo is not None:
+        form.locator("input[type=file]").set_input_files(
+            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo}
+        )
+    form.locator("button[type=submit]").click()
+    v.until(f"gridmap.lastStep === {json.dumps(step)}", 15_000)
+
+
+def test_a_case_goes_from_the_desk_to_its_unit_and_is_verified_by_its_grid_worker(  # type: ignore[no-untyped-def]
+    browser, server: str, demo_url: str
+) -> None:
+    """The desk, three accounts in three browsers: the command centre dispatches a new case
+    to the unit suggested for it (the street's 执法中队 for 街面秩序) in one click; the squad
+    finds it in its inbox, accepts it, and resolves it with a photo; the case's grid worker
+    verifies it with a photo and it is closed. The trail shows each step by its actor, the
+    photos show by stage, and each account's badge counted the notices it was sent."""
+    from geo.db import get_engine
+
+    with get_engine(demo_url).connect() as c:
+        grid, lon, lat = c.execute(
+            text(
+                "SELECT g.code, ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
+                "FROM accounts a JOIN workers w ON w.id = a.worker_id "
+                "JOIN grids g ON g.code = w.grid_code WHERE a.username = 'grid'"
+            )
+        ).one()
+        squad = c.execute(
+            text("SELECT name FROM units WHERE code = 'U' || :s || 'CG'"), {"s": grid[:9]}
+        ).scalar_one()
+    words = f"桥下流动摊贩占道 {time.time_ns()}"
+    case = api(
+        server,
+        "/api/v1/cases",
+        {"lon": lon, "lat": lat, "category": "street_order", "description": words},
+    )
+    cid = case["id"]
+    # the command centre finds it at its desk and dispatches it to the suggested unit
+    desk = signed_in(browser, server, "command", "/desk", 1600, 900)
+    desk.page.fill("#gm-text", words)
+    desk.page.press("#gm-text", "Enter")
+    desk.until(
+        "document.querySelectorAll('#gm-cases li').length === 1 && "
+        f"document.querySelector('#gm-cases li').dataset.id === '{cid}'"
+    )
+    desk.page.click(f"#gm-cases li[data-id='{cid}']")
+    desk.until(f"document.querySelector('#gm-case[data-id=\"{cid}\"]') !== null")
+    desk.page.click("#gm-case button.gm-step[data-step=dispatch]")
+    desk.until("!document.querySelector('#gm-case .gm-suggested').disabled")
+    assert squad in desk.page.inner_text("#gm-case .gm-suggested")
+    desk.page.evaluate("gridmap.lastStep = null")
+    desk.page.click("#gm-case .gm-suggested")
+    desk.until("gridmap.lastStep === 'dispatch'")
+    desk.until("document.querySelector('#gm-case').dataset.status === 'assigned'")
+    assert squad in desk.page.inner_text("#gm-case")
+    desk.shot("desk-1600x900.png")
+    desk.close()
+    # the squad: a notice in its badge, the case's steps, a photo of the work
+    unit = signed_in(browser, server, "department", "/desk", 1600, 900)
+    assert int(unit.page.inner_text("#gm-unread")) >= 1
+    unit.page.click("#gm-inbox-open")
+    unit.page.locator("#gm-inbox li", has_text=f"#{cid}").first.click()
+    unit.until(f"document.querySelector('#gm-case[data-id=\"{cid}\"]') !== null")
+    take(unit, "accept")
+    take(unit, "resolve", {"note": "已劝离摊贩并清理"}, photo=jpeg((30, 160, 60)))
+    unit.until("document.querySelector('#gm-case').dataset.status === 'resolved'")
+    assert unit.page.locator("#gm-case button.gm-step[data-step=verify]").count() == 0
+    unit.close()
+    # the grid worker verifies it on a phone, with a photo from the spot
+    phone = signed_in(browser, server, "grid_worker", f"/desk?case={cid}", 390, 844)
+    assert int(phone.page.inner_text("#gm-unread")) >= 1  # 案件待核查
+    phone.until(f"document.querySelector('#gm-case[data-id=\"{cid}\"]') !== null")
+    take(phone, "verify", {"passed": "true", "note": "现场已整洁"}, photo=jpeg((200, 200, 40)))
+    phone.until("document.querySelector('#gm-case').dataset.status === 'closed'")
+    phone.until("document.querySelectorAll('#gm-case .gm-photo-row img').length === 2")
+    stages = phone.page.eval_on_selector_all(
+        "#gm-case .gm-photo-row", "rows => rows.map(r => r.dataset.stage)"
+    )
+    assert stages == ["handling", "verify"]
+    trail = phone.page.inner_text("#gm-case .gm-trail")
+    for said in ("上报", "派遣", "处置中", "已办结", "核查", "已劝离摊贩并清理", "现场已整洁"):
+        assert said in trail, said
+    phone.shot("desk-phone-390x844.png")
+    phone.close()
+    done = api(server, f"/api/v1/cases/{cid}")
+    assert done["status"] == "closed"
+    actors = [(e["kind"], e["actor"]) for e in done["events"]]
+    assert ("dispatch", "command") in actors
+    assert ("verify", "grid") in actors
+    assert ("transition", "squad") in actors
