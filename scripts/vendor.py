@@ -83,6 +83,18 @@ PACKAGES = [
         },
         "imports": {"@mapbox/point-geometry": "./point-geometry.js"},
     },
+    {
+        "name": "swagger-ui-dist",
+        "version": "5.35.0",
+        "integrity": "sha512-U06rpMtW9V3XPGOBeamTUSr0Z09jMX4IJuANpE/EZbAhw0G8CgwrzU4YmXkn/h0wCDNsXd"
+        "GarTNNHC3sU8yVUQ==",
+        "files": {
+            "package/swagger-ui-bundle.js": "swagger-ui/swagger-ui-bundle.js",
+            "package/swagger-ui.css": "swagger-ui/swagger-ui.css",
+            "package/LICENSE": "swagger-ui/LICENSE",
+            "package/NOTICE": "swagger-ui/NOTICE",
+        },
+    },
 ]
 REGISTRY = "https://registry.npmjs.org"
 

@@ -278,6 +278,25 @@ def planner() -> Response:
     return _page("planner")
 
 
+API_DOCS = (
+    "<!doctype html><html lang=zh-CN><meta charset=utf-8>"
+    '<meta name="viewport" content="width=device-width, initial-scale=1">'
+    "<title>gridmap API 说明</title>"
+    '<link rel="icon" href="/static/gridmap/favicon.svg">'
+    '<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">'
+    '<body><div id="swagger-ui"></div>'
+    '<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>'
+    '<script src="/static/gridmap/apidocs.js"></script>'
+)
+
+
+@bp.get("/api/docs")
+def api_docs() -> Response:
+    """The API description (/api/v1/openapi.json) to read and try, in Swagger UI served from
+    this server (nothing from the internet); a signed-in reader's calls go as them."""
+    return Response(API_DOCS, mimetype="text/html")
+
+
 @bp.get("/")
 def index() -> Response:
     """The front door: after sign-in, the pages the caller's role may open, its inbox count and,
@@ -311,6 +330,7 @@ def index() -> Response:
         f' · <a href="/api/v1/inbox?unread=true">消息 <b id=gm-unread>{unread}</b></a></p></header>'
         f"<h2>页面</h2><ul class=gm-home-pages>{''.join(links) or '<li>（无可用页面）</li>'}</ul>"
         f"{queues}"
-        f'<p class=gm-muted><a href="/api/v1/openapi.json">API 说明（OpenAPI）</a></p>'
+        f'<p class=gm-muted><a href="/api/docs">API 说明</a>'
+        f' · <a href="/api/v1/openapi.json">OpenAPI 描述</a></p>'
     )
     return Response(body, mimetype="text/html")
