@@ -771,7 +771,10 @@ def test_the_api_documentation_renders_offline_from_this_server(browser, server:
     Content-Security-Policy."""
     described = api(server, "/api/v1/openapi.json")
     operations = sum(
-        1 for item in described["paths"].values() for op in item if op in ("get", "post", "put", "patch", "delete")
+        1
+        for item in described["paths"].values()
+        for op in item
+        if op in ("get", "post", "put", "patch", "delete")
     )
     v = Visit.__new__(Visit)
     v.outside, v.asked, v.errors = [], [], []
