@@ -8,6 +8,9 @@ from pathlib import Path
 
 from geo.access import WORKER_MOVES
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
+from geo.cases.desk import QUEUES
+from geo.cases.offers import STEP_LABELS
+from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS
 from geo.vocabulary import MOVE_LABELS, STATUS_LABELS, TRANSITIONS
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.pages import page_words
@@ -20,6 +23,11 @@ WORDS = {
     *(label for _, label in RESIDENTIAL_INDICATORS),
     *MOVE_LABELS.values(),
     *STATUS_LABELS.values(),
+    *STEP_LABELS.values(),
+    *QUEUES.values(),
+    *EVENT_LABELS.values(),
+    *NOTICE_LABELS.values(),
+    *STAGE_LABELS.values(),
 }
 
 

@@ -141,10 +141,10 @@
     field(panel, "处置单位", c.unit ? c.unit.name : null);
     field(panel, "上报时间", when(c.created_at));
     field(panel, "处置时限", when(c.due_at));
-    if (c.supervision) field(panel, "督办", `${c.supervision.level} 级，限 ${when(c.supervision.due)}`);
+    if (c.supervision) field(panel, W().steps.supervise, `${c.supervision.level} 级，限 ${when(c.supervision.due)}`);
     if (c.rework_count) field(panel, "返工", `${c.rework_count} 次`);
-    if (c.extension_hours != null) field(panel, "延期申请", `${c.extension_hours} 小时，待批`);
-    if (c.parked) field(panel, "挂账", `${c.parked.reason}（复核 ${c.parked.review_on}）`);
+    if (c.extension_hours != null) field(panel, W().notices.extension, `${c.extension_hours} 小时，待批`);
+    if (c.parked) field(panel, W().steps.park, `${c.parked.reason}（复核 ${c.parked.review_on}）`);
     // photos by stage
     const shots = gm.el("div", "gm-photos");
     for (const [stage, label] of W().stages) {
@@ -288,7 +288,7 @@
       form.append(level, due, note);
       send = () => post(`${url}/supervise`, { level: Number(level.value), due: due.value + ":00+08:00", note: note.value.trim() || null });
     } else if (step === "park") {
-      note.placeholder = "挂账原因"; note.required = true;
+      note.placeholder = W().steps.park + "原因"; note.required = true;
       const review = input("date", "review_on");
       form.append(note, review);
       send = () => post(`${url}/park`, { reason: note.value.trim(), review_on: review.value });
