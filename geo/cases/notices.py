@@ -42,10 +42,16 @@ def notify(
     )
 
 
+OFFICE_MARKS = {"grid": "WG", "community": "SQ", "street": "JD"}
+
+
 def units_of(areas: tuple[tuple[str, str], ...]) -> list[str]:
     """The units whose notices an account reads, from its areas (kind, code): a department's
-    units, a grid worker's grids' (U + grid + WG)."""
-    return [c for k, c in areas if k == "unit"] + [f"U{c}WG" for k, c in areas if k == "grid"]
+    units; a grid worker's grids' (U + grid + WG); a community's or street's staff, their
+    office's (SQ, JD: the cases dispatched to it, and as supervisors the warnings and 督办 of
+    their street's cases)."""
+    units = [c for k, c in areas if k == "unit"]
+    return units + [f"U{c}{OFFICE_MARKS[k]}" for k, c in areas if k in OFFICE_MARKS]
 
 
 def inbox(
@@ -86,5 +92,6 @@ def mark_read(
 
 def write_warnings(session: Session, at: datetime) -> int:
     """The yellow and red notices due at `at` and not yet written (each once a case), to the
-    cases' units; how many were written. `gridmap notify` runs it every minute."""
+    cases' units and their supervisors (the offices of the cases' streets); how many were
+    written. `gridmap notify` runs it every minute."""
     return int(session.execute(_q("warnings"), {"at": at, **WARNING_LABELS}).scalar_one())

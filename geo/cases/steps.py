@@ -82,8 +82,8 @@ def verify(session: Session, case_id: int, passed: bool, actor: str, note: str |
 def supervise(
     session: Session, case_id: int, level: int, due: datetime, actor: str, note: str | None
 ) -> None:
-    """督办: an open case carries its level (1-3) and its own deadline until it is closed; the
-    unit and the case's grid hear of it."""
+    """督办: an open case carries its level (1-3) and its own deadline until it is closed; its
+    unit and that unit's supervisor (the office of the case's street) hear of it."""
     row = _lock(session, case_id)
     if row.status not in OPEN_STATUSES:
         raise Conflict(f"案件{STATUS_LABELS[row.status]}，不能督办")
@@ -93,8 +93,9 @@ def supervise(
     data = {"level": level, "due": due.isoformat()}
     record_event(session, case_id, actor, "supervise", row.status, row.status, note, data)
     detail = {"level": level, "due": due.isoformat(), "note": note}
-    if row.unit_code:
-        notify(session, "supervised", case_id, unit=row.unit_code, detail=detail)
+    office = f"U{row.street_code}JD" if row.street_code else None  # the unit's supervisor
+    for unit in dict.fromkeys(u for u in (row.unit_code, office) if u):
+        notify(session, "supervised", case_id, unit=unit, detail=detail)
 
 
 def ask_extension(session: Session, case_id: int, hours: float, reason: str, actor: str) -> None:

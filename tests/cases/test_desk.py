@@ -149,6 +149,8 @@ def test_register_refuse_park_and_supervise(app, session) -> None:  # type: igno
     due = "2027-01-10T18:00:00+08:00"
     sup = step(app, "command", c, "supervise", {"level": 2, "due": due, "note": "三日内办结"})
     assert sup.get_json()["supervision"]["level"] == 2
+    office = keyed(app, "street-key").get("/api/v1/inbox").get_json()["items"]
+    assert [n["kind"] for n in office if n["case_id"] == c] == ["supervised"]  # the supervisor
     lower = step(app, "command", c, "supervise", {"level": 1, "due": due})
     assert lower.status_code == 409
     listed = keyed(app, "street-key").get("/api/v1/cases?queue=supervised").get_json()
@@ -207,7 +209,10 @@ def test_yellow_and_red_notices_are_written_once_as_cases_cross_their_times(app,
     warn, due = session.execute(
         text("SELECT warn_at, due_at FROM cases WHERE id = :i"), {"i": case_id}
     ).one()
-    mine = text("SELECT body->>'level' FROM notices WHERE case_id = :i AND kind = 'warning'")
+    mine = text(
+        "SELECT body->>'level' FROM notices WHERE case_id = :i AND kind = 'warning' "
+        "AND unit_code = 'U' || :s || 'CG'"
+    ).bindparams(s=STREET)
     write_warnings(session, warn - timedelta(minutes=1))
     assert session.execute(mine, {"i": case_id}).scalars().all() == []
     write_warnings(session, warn + timedelta(minutes=1))
@@ -217,6 +222,13 @@ def test_yellow_and_red_notices_are_written_once_as_cases_cross_their_times(app,
     assert sorted(session.execute(mine, {"i": case_id}).scalars().all()) == ["red", "yellow"]
     inbox = keyed(app, "squad-key").get("/api/v1/inbox").get_json()["items"]
     assert [n["body"]["level"] for n in inbox if n["kind"] == "warning"] == ["red", "yellow"]
+    # and the unit's supervisor, the office of the case's street, read by the street's staff
+    office = keyed(app, "street-key").get("/api/v1/inbox").get_json()["items"]
+    told = [
+        n["body"]["level"] for n in office if n["kind"] == "warning" and n["case_id"] == case_id
+    ]
+    assert told == ["red", "yellow"]
+    assert keyed(app, "worker_a-key").get("/api/v1/inbox").get_json()["unread"] == 0
     step(app, "street", case_id, "park", {"reason": "待资金", "review_on": "2027-03-01"})
     other = report(app, "outdoor_display")
     step(app, "street", other, "dispatch", {"unit": f"U{STREET}CG"})

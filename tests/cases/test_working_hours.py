@@ -1,6 +1,6 @@
 """Time limits on the district's calendar (issue #29): working hours across a weekend, a
 public holiday and a make-up working day; the warning at 80 % and 100 %; the clock stopped
-while a case is parked."""
+while a case is parked or an extension waits."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
+
+from tests.conftest import keyed
 
 CST = "+08:00"
 
@@ -72,17 +74,96 @@ def test_a_case_warns_at_80_percent_and_stops_its_clock_while_parked(app, sessio
     assert warning(due + timedelta(minutes=1)) == "red"
     step(app, "street", case_id, "park", {"reason": "待资金", "review_on": "2027-03-01"})
     assert warning(due + timedelta(days=30)) == "none"  # parked: the clock stands
-    session.execute(  # parked a day ago
+    paused = session.execute(  # parked three days ago
         text(
-            "UPDATE case_events SET at = at - interval '1 day' WHERE case_id = :i "
-            "AND to_status = 'parked'"
+            "UPDATE cases SET paused_at = paused_at - interval '3 days' WHERE id = :i "
+            "RETURNING paused_at"
         ),
         {"i": case_id},
-    )
+    ).scalar_one()
     back = keyed_move(app, case_id)
     assert back == 200
-    moved = session.execute(text("SELECT due_at FROM cases WHERE id = :i"), {"i": case_id}).scalar()
-    assert timedelta(hours=23, minutes=59) < moved - due < timedelta(days=1, minutes=1)
+    moved, passed = session.execute(
+        text(
+            "SELECT due_at, hours_between(CAST(:p AS timestamptz), now(), true) "
+            "FROM cases WHERE id = :i"
+        ),
+        {"i": case_id, "p": paused},
+    ).one()
+    assert 7.5 <= passed <= 3 * 7.5  # three days hold one to three working days
+    # the due time moves on by the working hours that passed while parked, not by 72 hours
+    assert moved == add_hours_at(session, due, passed)
+    assert (
+        session.execute(text("SELECT paused_at FROM cases WHERE id = :i"), {"i": case_id}).scalar()
+        is None
+    )
+
+
+def add_hours_at(session: Session, start: datetime, hours: float) -> datetime:
+    return session.execute(
+        text("SELECT add_hours(:s, :h, true)"), {"s": start, "h": hours}
+    ).scalar_one()
+
+
+def test_working_hours_between_two_times_skip_what_is_not_working_time(session: Session) -> None:
+    def between(a: str, b: str, working: bool = True) -> float:
+        return float(
+            session.execute(
+                text("SELECT hours_between(CAST(:a AS timestamptz), CAST(:b AS timestamptz), :w)"),
+                {"a": a + CST, "b": b + CST, "w": working},
+            ).scalar_one()
+        )
+
+    assert between("2026-12-04T16:30", "2026-12-07T09:30") == 2.0  # Friday to Monday
+    assert between("2026-12-04T11:00", "2026-12-04T14:00") == 1.5  # lunch
+    assert between("2026-12-05T09:00", "2026-12-06T18:00") == 0.0  # a weekend
+    assert between("2026-12-04T16:30", "2026-12-07T09:30", working=False) == 65.0
+    assert between("2026-12-07T09:30", "2026-12-04T16:30") == 0.0
+    session.execute(
+        text("INSERT INTO calendar_days (day, working, note) VALUES ('2026-12-05', true, '调休')")
+    )
+    assert between("2026-12-05T08:00", "2026-12-06T18:00") == 7.5  # a make-up working day
+    # the two functions agree: hours after a start end where they were counted to
+    start, hours = "2026-12-04T10:15", 11.25
+    end = add_hours(session, start, hours)
+    assert between(start, local(end).replace(" ", "T")) == hours
+
+
+def test_the_clock_stands_while_an_extension_waits_for_its_answer(app, session) -> None:  # type: ignore[no-untyped-def]
+    """Asked at a time the case was not yet late, it is not yellow or red while the answer
+    waits, and the warnings writer tells no one; answered, its times move on by the hours it
+    waited and, if approved, the hours granted."""
+    from geo.cases.notices import write_warnings
+    from tests.cases.test_desk import report, step
+
+    case_id = report(app, "noise")  # calendar hours
+    step(app, "street", case_id, "dispatch", {})
+    assert (
+        step(app, "worker_a", case_id, "extension", {"hours": 1, "reason": "待配件"}).status_code
+        == 200
+    )
+    due = session.execute(  # asked 3 hours ago, 2 hours before the case's warning time
+        text(
+            "UPDATE cases SET paused_at = now() - interval '3 hours', "
+            "warn_at = now() - interval '1 hour', due_at = now() - interval '30 minutes' "
+            "WHERE id = :i RETURNING due_at"
+        ),
+        {"i": case_id},
+    ).scalar_one()
+    read = keyed(app, "street-key").get(f"/api/v1/cases/{case_id}").get_json()
+    assert (read["warning"], read["overdue"]) == ("none", False)
+    write_warnings(session, datetime.now().astimezone())
+    told = "SELECT count(*) FROM notices WHERE case_id = :i AND kind = 'warning'"
+    assert session.execute(text(told), {"i": case_id}).scalar() == 0
+    answered = step(app, "street", case_id, "extension/decision", {"approved": True})
+    assert answered.status_code == 200
+    moved, paused = session.execute(
+        text("SELECT due_at, paused_at FROM cases WHERE id = :i"), {"i": case_id}
+    ).one()
+    assert paused is None
+    # 3 hours waited and 1 granted, on the category's calendar clock
+    assert timedelta(hours=3, minutes=59) < moved - due < timedelta(hours=4, minutes=1)
+    assert answered.get_json()["warning"] == "none"
 
 
 def keyed_move(app, case_id: int) -> int:  # type: ignore[no-untyped-def]

@@ -145,6 +145,8 @@ class Case(Base):
     parked_reason: Mapped[str | None] = mapped_column(Text)
     parked_review_on: Mapped[date | None] = mapped_column(Date)
     extension_hours: Mapped[float | None] = mapped_column(Float)  # 延期 asked, not yet answered
+    # when the clock stopped: parked (挂账) or an extension (延期) waiting for its answer
+    paused_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class CaseKey(Base):

@@ -41,8 +41,10 @@ SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
        k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
        zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
        rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
-       (case_is_open(c.status) AND now() > c.due_at) AS overdue,
-       case_warning(c.status, c.warn_at, c.due_at, now()) AS warning, u.name AS unit_name
+       case_warning(c.status, c.warn_at, c.due_at, least(now(), c.paused_at)) = 'red'
+           AS overdue,
+       case_warning(c.status, c.warn_at, c.due_at, least(now(), c.paused_at)) AS warning,
+       u.name AS unit_name
 FROM cases c
 JOIN categories k ON k.code = c.category_code
 LEFT JOIN units u ON u.code = c.unit_code
@@ -105,11 +107,17 @@ SELECT c.grid_code,
 FROM cases c WHERE c.id = :id;
 
 -- name: unpark
--- a case leaving 挂账: its due and warning times move by the time it was parked
-UPDATE cases c SET due_at = c.due_at + p.parked, warn_at = c.warn_at + p.parked
-FROM (SELECT now() - max(e.at) AS parked FROM case_events e
-      WHERE e.case_id = :id AND e.to_status = 'parked') p
-WHERE c.id = :id AND p.parked IS NOT NULL;
+-- a case leaving 挂账: its due and warning times move on by the time it was parked, on its
+-- category's clock (the working hours that passed); an extension still waiting keeps it paused
+UPDATE cases c SET
+    due_at = add_hours(c.due_at, hours_between(c.paused_at, now(), k.working_hours),
+                       k.working_hours),
+    warn_at = add_hours(c.warn_at, hours_between(c.paused_at, now(), k.working_hours),
+                        k.working_hours),
+    paused_at = NULL
+FROM categories k
+WHERE k.code = c.category_code AND c.id = :id AND c.paused_at IS NOT NULL
+  AND c.extension_hours IS NULL;
 
 -- name: photo_missing
 -- a case whose category needs a handling photo to be resolved, and has none

@@ -3,7 +3,7 @@
 
 -- name: page
 WITH scoped AS (
-    SELECT c.*, case_warning(c.status, c.warn_at, c.due_at, :at) AS warning
+    SELECT c.*, case_warning(c.status, c.warn_at, c.due_at, least(:at, c.paused_at)) AS warning
     FROM cases c
     WHERE (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
            OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
@@ -27,7 +27,7 @@ WITH scoped AS (
                AND case_is_open(c.status))
            OR (:queue = 'parked' AND c.status = 'parked')
            OR (:queue IN ('yellow', 'red')
-               AND case_warning(c.status, c.warn_at, c.due_at, :at) = :queue))
+               AND case_warning(c.status, c.warn_at, c.due_at, least(:at, c.paused_at)) = :queue))
 )
 SELECT s.*, k.name AS category_name, u.name AS unit_name, count(*) OVER () AS total
 FROM scoped s
@@ -45,8 +45,10 @@ LIMIT :limit OFFSET :offset;
 SELECT count(*) FILTER (WHERE status = 'reported') AS to_register,
        count(*) FILTER (WHERE status IN ('registered', 'returned')) AS to_dispatch,
        count(*) FILTER (WHERE status = 'resolved') AS to_verify,
-       count(*) FILTER (WHERE case_warning(status, warn_at, due_at, :at) = 'yellow') AS yellow,
-       count(*) FILTER (WHERE case_warning(status, warn_at, due_at, :at) = 'red') AS red,
+       count(*) FILTER (WHERE case_warning(status, warn_at, due_at, least(:at, paused_at))
+                              = 'yellow') AS yellow,
+       count(*) FILTER (WHERE case_warning(status, warn_at, due_at, least(:at, paused_at))
+                              = 'red') AS red,
        count(*) FILTER (WHERE supervision_level IS NOT NULL AND case_is_open(status))
            AS supervised,
        count(*) FILTER (WHERE status = 'parked') AS parked

@@ -62,22 +62,26 @@ RETURNING id;
 UPDATE webhooks SET disabled_at = now() WHERE url = :url AND disabled_at IS NULL;
 
 -- name: warnings
--- the yellow (past warn_at) and red (past due_at) notices not yet written, to each case's unit,
--- once each, with a delivery to every active webhook
+-- the yellow (past warn_at) and red (past due_at) notices not yet written, once each, to each
+-- case's unit and its supervisor (the office of the case's street, U + street + JD), with a
+-- delivery to every active webhook; a paused clock (an extension waiting) warns of nothing new
 WITH due AS (
-    SELECT c.id, c.unit_code, w.level
+    SELECT c.id, c.unit_code, c.street_code, w.level
     FROM cases c
     CROSS JOIN LATERAL (VALUES ('yellow', c.warn_at), ('red', c.due_at)) w(level, at)
     WHERE case_is_open(c.status) AND c.status <> 'parked' AND c.unit_code IS NOT NULL
-      AND w.at <= :at
+      AND w.at <= least(:at, c.paused_at)
       AND NOT EXISTS (SELECT 1 FROM notices n WHERE n.case_id = c.id AND n.kind = 'warning'
                       AND n.body->>'level' = w.level)
 ), n AS (
     INSERT INTO notices (unit_code, case_id, kind, body)
-    SELECT unit_code, id, 'warning',
-           jsonb_build_object('kind', 'warning', 'case_id', id, 'level', level,
-                              'label', CASE level WHEN 'red' THEN :red ELSE :yellow END)
-    FROM due
+    SELECT t.unit, d.id, 'warning',
+           jsonb_build_object('kind', 'warning', 'case_id', d.id, 'level', d.level,
+                              'label', CASE d.level WHEN 'red' THEN :red ELSE :yellow END,
+                              'unit', d.unit_code)
+    FROM due d
+    CROSS JOIN LATERAL (SELECT DISTINCT u FROM (VALUES (d.unit_code), ('U' || d.street_code || 'JD'))
+                        v(u) WHERE u IS NOT NULL) t(unit)
     RETURNING id
 ), d AS (
     INSERT INTO notice_deliveries (notice_id, webhook_id)

@@ -46,6 +46,36 @@ BEGIN
 END
 $$;
 
+-- The hours from `a` to `b`: working hours on the calendar (working true), else calendar hours;
+-- 0 when b is not after a. A case's clock restarts by them after a pause.
+CREATE OR REPLACE FUNCTION hours_between(a timestamptz, b timestamptz, working boolean)
+RETURNS double precision LANGUAGE plpgsql STABLE PARALLEL SAFE AS $$
+DECLARE
+    total double precision := 0;
+    lo timestamp := a AT TIME ZONE 'Asia/Shanghai';
+    hi timestamp := b AT TIME ZONE 'Asia/Shanghai';
+    d date := (a AT TIME ZONE 'Asia/Shanghai')::date;
+    p record;
+BEGIN
+    IF a IS NULL OR b IS NULL OR b <= a THEN
+        RETURN 0;
+    END IF;
+    IF NOT working THEN
+        RETURN extract(epoch FROM b - a) / 3600;
+    END IF;
+    WHILE d <= hi::date LOOP
+        IF work_day(d) THEN
+            FOR p IN SELECT starts, ends FROM work_periods ORDER BY starts LOOP
+                total := total + greatest(
+                    0, extract(epoch FROM least(d + p.ends, hi) - greatest(d + p.starts, lo)));
+            END LOOP;
+        END IF;
+        d := d + 1;
+    END LOOP;
+    RETURN total / 3600;
+END
+$$;
+
 -- A case of `category` reported at `at`: its due time (share 1) or its warning time (0.8).
 CREATE OR REPLACE FUNCTION case_due(category text, at timestamptz, share double precision DEFAULT 1)
 RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
