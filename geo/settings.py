@@ -39,6 +39,7 @@ class Settings:
     max_body_bytes: int
     """Largest request body read, except a batch file's (HTTP 413 beyond)."""
     max_batch_bytes: int
+    max_upload_bytes: int  # a request carrying photos: a case's report with them, one photo
     """Largest batch file read by POST /api/v1/cases/batch."""
     request_budget_s: float
     """Longest a request's database statement may run before it is cancelled and the request
@@ -155,4 +156,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         rate_limit_keyed=e.get("GRIDMAP_RATE_LIMIT_KEYED", "3000 per minute"),
         max_body_bytes=int(e.get("GRIDMAP_MAX_BODY_BYTES", str(1 << 20))),
         max_batch_bytes=int(e.get("GRIDMAP_MAX_BATCH_BYTES", str(256 << 20))),
+        max_upload_bytes=int(e.get("GRIDMAP_MAX_UPLOAD_BYTES", str(32 << 20))),
     )

@@ -6,6 +6,8 @@ cell by cell (data/load/case_batch.py)."""
 
 from __future__ import annotations
 
+import re
+
 from flask import Flask, request
 
 from geo.errors import BadInput
@@ -13,13 +15,18 @@ from geo.text import require_clean
 from webmap.db import get_settings
 
 BATCH_PATH = "/api/v1/cases/batch"
+# the requests that may carry photos: a case's report (JSON, Open311) and a case's photo
+UPLOADS = re.compile(r"^/api/v1/cases(/\d+/media)?$|^/open311/v2/requests\.[a-z]+$")
 
 
 def check_request() -> None:
     settings = get_settings()
-    request.max_content_length = (
-        settings.max_batch_bytes if request.path == BATCH_PATH else settings.max_body_bytes
-    )
+    if request.path == BATCH_PATH:
+        request.max_content_length = settings.max_batch_bytes
+    elif request.method == "POST" and UPLOADS.match(request.path):
+        request.max_content_length = settings.max_upload_bytes
+    else:
+        request.max_content_length = settings.max_body_bytes
     require_clean(request.path, "path")
     if request.path.startswith("/api/"):  # no query parameter of the JSON API is a list
         twice = [k for k in request.args if len(request.args.getlist(k)) > 1]

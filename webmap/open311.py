@@ -13,6 +13,7 @@ from xml.etree import ElementTree as ET
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import text
 
+from geo.cases.media import MAX_BYTES, add_report_photos
 from geo.cases.workflow import NewCase, create_case
 from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
@@ -145,8 +146,12 @@ def post_request(fmt: str) -> Response:
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and (len(key) > 200 or not key.isprintable()):
         raise BadInput("Idempotency-Key 至多 200 个可打印字符")
+    if request.form.get("media_url"):  # fetched from elsewhere by this server: never
+        raise BadInput("不从其他网址取照片：请以 multipart/form-data 的 media 文件上传")
+    photos = [f.stream.read(MAX_BYTES + 1) for f in request.files.getlist("media")]
     intake = create_case(s, get_settings(), new, key, caller.scope)
     if intake.created:
+        add_report_photos(s, intake.id, photos, caller.name)  # a photo refused: no case
         audit_caller(s, "case.create", target=f"case:{intake.id}", detail={"via": "open311"})
     token = s.execute(
         text("SELECT public_token FROM cases WHERE id = :i"), {"i": intake.id}

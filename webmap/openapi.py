@@ -186,6 +186,24 @@ def open311_errors(*codes: str) -> dict[str, Any]:
     return {c: open311_answer(shape(Open311Errors), ERRORS.get(c, c)) for c in codes}
 
 
+# Open311's report, as form fields; a photo goes as a multipart `media` file (a `media_url`
+# is refused: this server fetches nothing from elsewhere)
+OPEN311_FORM: dict[str, Any] = {
+    "type": "object",
+    "required": ["service_code", "lat", "long"],
+    "properties": {
+        "api_key": S,
+        "service_code": {**S, VOCABULARY: "categories"},
+        "address_string": {**S, "maxLength": 200},
+        "lat": {"type": "number", "minimum": CHINA_LAT[0], "maximum": CHINA_LAT[1]},
+        "long": {"type": "number", "minimum": CHINA_LON[0], "maximum": CHINA_LON[1]},
+        **dict.fromkeys(("description", "first_name", "last_name"), S),
+        "phone": S,
+    },
+    # other GeoReport v2 fields (email, device_id …) are taken and unused
+    "additionalProperties": S,
+}
+
 EXTRA_PATHS: dict[str, Any] = {
     "/healthz": {
         "get": {
@@ -242,31 +260,16 @@ EXTRA_PATHS: dict[str, Any] = {
             "requestBody": {
                 "required": True,
                 "content": {
-                    "application/x-www-form-urlencoded": {
+                    "application/x-www-form-urlencoded": {"schema": OPEN311_FORM},
+                    "multipart/form-data": {
                         "schema": {
-                            "type": "object",
-                            "required": ["service_code", "lat", "long"],
+                            **OPEN311_FORM,
                             "properties": {
-                                "api_key": S,
-                                "service_code": {**S, VOCABULARY: "categories"},
-                                "address_string": {**S, "maxLength": 200},
-                                "lat": {
-                                    "type": "number",
-                                    "minimum": CHINA_LAT[0],
-                                    "maximum": CHINA_LAT[1],
-                                },
-                                "long": {
-                                    "type": "number",
-                                    "minimum": CHINA_LON[0],
-                                    "maximum": CHINA_LON[1],
-                                },
-                                **dict.fromkeys(("description", "first_name", "last_name"), S),
-                                "phone": S,
+                                **OPEN311_FORM["properties"],
+                                "media": {"type": "string", "format": "binary"},
                             },
-                            # other GeoReport v2 fields (email, device_id …) are taken and unused
-                            "additionalProperties": S,
                         }
-                    }
+                    },
                 },
             },
             "responses": {

@@ -139,6 +139,13 @@ class Reporter(Body):
     phone: str | None = Field(None, pattern=r"^\+?[0-9][0-9 \-]{4,19}$")
 
 
+# A photo in JSON: base64 of at most 10 MB (webmap/inputs.py: such a request's own limit)
+Photo = Annotated[
+    str,
+    Field(max_length=14_000_000, json_schema_extra={"format": "byte"}),
+]
+
+
 class CaseIn(Located, Body):
     lon: Lon
     lat: Lat
@@ -149,6 +156,9 @@ class CaseIn(Located, Body):
     description: str = Field(min_length=1, max_length=2000)
     address: str | None = Field(None, max_length=ADDRESS_MAX)
     reporter: Reporter | None = None
+    photos: list[Photo] | None = Field(
+        None, max_length=9, description="上报照片: JPEG, PNG or WebP, base64 (or a data: URL)"
+    )
 
 
 class CaseHeaders(Schema):

@@ -5,6 +5,7 @@ staff, as the photo's place."""
 
 from __future__ import annotations
 
+import binascii
 import hashlib
 import io
 from typing import Any
@@ -59,11 +60,23 @@ def _encode(img: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
+def decode_photo(text: str, where: str) -> bytes:
+    """A photo sent as text in JSON: base64, or a data: URL holding it (400 otherwise)."""
+    if text.startswith("data:"):
+        head, _, text = text.partition(",")
+        if not head.endswith(";base64"):
+            raise BadInput(f"{where}：data: URL 须为 base64 编码")
+    try:
+        return binascii.a2b_base64(text.encode("ascii"), strict_mode=True)
+    except (binascii.Error, UnicodeEncodeError, ValueError):
+        raise BadInput(f"{where} 不是 base64 编码的图片") from None
+
+
 def read_photo(data: bytes) -> dict[str, Any]:
-    """Check a photo by its content and make its public copy and thumbnail (BadInput: not a
-    JPEG, PNG or WebP, too large, or unreadable)."""
+    """Check a photo by its content and make its public copy and thumbnail (Unprocessable:
+    not a JPEG, PNG or WebP, too large, or unreadable)."""
     if len(data) > MAX_BYTES:
-        raise BadInput(f"照片超过 {MAX_BYTES // 1024 // 1024} MB")
+        raise Unprocessable(f"照片超过 {MAX_BYTES // 1024 // 1024} MB")
     Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(data)) as probe:
@@ -72,9 +85,9 @@ def read_photo(data: bytes) -> dict[str, Any]:
         img = Image.open(io.BytesIO(data))
         img.load()
     except (UnidentifiedImageError, OSError, SyntaxError, Image.DecompressionBombError) as exc:
-        raise BadInput("不是可读的 JPEG、PNG 或 WebP 图片") from exc
+        raise Unprocessable("不是可读的 JPEG、PNG 或 WebP 图片") from exc
     if fmt not in FORMATS:
-        raise BadInput(f"不支持的图片格式 {fmt}：只收 JPEG、PNG、WebP")
+        raise Unprocessable(f"不支持的图片格式 {fmt}：只收 JPEG、PNG、WebP")
     place = _gps(img)
     thumb = img.copy()
     thumb.thumbnail((THUMB_PX, THUMB_PX))
@@ -114,6 +127,15 @@ def add_photo(session: Session, case_id: int, stage: str, data: bytes, who: str)
     if row is None:
         raise Unprocessable("这张照片已在该阶段")
     return {"id": int(row.id), "sha256": photo["sha256"], "stage": stage, "gps": photo["place"]}
+
+
+def add_report_photos(session: Session, case_id: int, photos: list[bytes], who: str) -> None:
+    """A new case's photos, sent with its report (the JSON API's `photos`, Open311's
+    `media`): each checked as any photo is, the same photo twice kept once."""
+    if len(photos) > MAX_PER_STAGE:
+        raise Unprocessable(f"上报照片至多 {MAX_PER_STAGE} 张")
+    for data in dict.fromkeys(photos):
+        add_photo(session, case_id, "report", data, who)
 
 
 def case_photos(session: Session, case_id: int, with_place: bool) -> list[dict[str, Any]]:

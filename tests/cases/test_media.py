@@ -3,6 +3,7 @@ stripped from every copy served to anyone else, thumbnails, 9 a stage, Open311's
 
 from __future__ import annotations
 
+import hashlib
 import io
 from typing import Any
 
@@ -67,11 +68,11 @@ def test_a_photo_keeps_its_place_for_staff_and_none_for_anyone_else(app) -> None
 def test_only_images_are_taken_and_nine_a_stage(app) -> None:  # type: ignore[no-untyped-def]
     case_id = report(app, "noise")
     fake = upload(app, "street", case_id, b"%PDF-1.4 not a photo", name="photo.jpg")
-    assert fake.status_code == 400
+    assert fake.status_code == 422  # a file that fits the description, but is no photo
     assert "JPEG" in fake.get_json()["message"]
     gif = io.BytesIO()
     Image.new("RGB", (8, 8)).save(gif, format="GIF")
-    assert upload(app, "street", case_id, gif.getvalue(), name="a.gif").status_code == 400
+    assert upload(app, "street", case_id, gif.getvalue(), name="a.gif").status_code == 422
     png = io.BytesIO()
     Image.new("RGBA", (8, 8), (0, 0, 255, 128)).save(png, format="PNG")
     ok = upload(app, "street", case_id, png.getvalue(), stage="handling", name="x.png")
@@ -143,3 +144,83 @@ def test_the_catalogue_loads_row_by_row_and_a_photo_rule_holds_at_resolution(app
     assert upload(app, "worker_a", case_id, jpeg_with_gps(), stage="handling").status_code == 201
     done = step(app, "worker_a", case_id, "transitions", {"to": "resolved", "note": "已劝离"})
     assert done.get_json()["status"] == "resolved"
+
+
+def test_a_report_carries_its_photos_in_json_and_through_open311(app) -> None:  # type: ignore[no-untyped-def]
+    """Photos on intake: base64 (or a data: URL) in the JSON API's `photos`, a multipart
+    `media` file on Open311, whose answer then gives the public copy as media_url. A photo
+    that is not one refuses the report whole (nothing is written); a media_url is refused
+    (this server fetches nothing from elsewhere)."""
+    import base64
+
+    from tests.fixtures import m_point
+
+    lon, lat = m_point(120, 120)
+    raw = jpeg_with_gps()
+    body = {
+        "lon": lon,
+        "lat": lat,
+        "category": "noise",
+        "description": "夜间施工噪声",
+        "photos": [
+            base64.b64encode(raw).decode(),
+            "data:image/jpeg;base64," + base64.b64encode(jpeg_with_gps((1, 2, 3))).decode(),
+        ],
+    }
+    street = keyed(app, "street-key")
+    made = street.post("/api/v1/cases", json=body)
+    assert made.status_code == 201, made.get_json()
+    photos = street.get(f"/api/v1/cases/{made.get_json()['id']}/media").get_json()
+    assert [p["stage"] for p in photos] == ["report", "report"]
+    assert photos[0]["place"]["lon"] > 120  # kept for staff
+    before = street.get("/api/v1/cases?limit=1").get_json()["total"]
+    bad = street.post(
+        "/api/v1/cases", json={**body, "photos": [base64.b64encode(b"%PDF").decode()]}
+    )
+    assert bad.status_code == 422
+    assert "JPEG" in bad.get_json()["message"]
+    assert street.post("/api/v1/cases", json={**body, "photos": ["不是base64"]}).status_code == 400
+    assert street.get("/api/v1/cases?limit=1").get_json()["total"] == before  # nothing written
+    anon = app.test_client()
+    form = {
+        "service_code": "noise",
+        "lat": str(lat),
+        "long": str(lon),
+        "description": "广场舞音响太响",
+        "media": (io.BytesIO(raw), "p.jpg"),
+    }
+    posted = anon.post("/open311/v2/requests.json", data=form, content_type="multipart/form-data")
+    assert posted.status_code == 201, posted.get_data(as_text=True)
+    token = posted.get_json()[0]["service_request_id"]
+    one = anon.get(f"/open311/v2/requests/{token}.json").get_json()[0]
+    assert one["media_url"].endswith("/api/v1/media/" + hashlib.sha256(raw).hexdigest())
+    public = anon.get(one["media_url"].split("localhost", 1)[-1])
+    assert public.status_code == 200
+    assert b"TestPhone" not in public.data  # no EXIF in the public copy
+    fetched = anon.post(
+        "/open311/v2/requests.json",
+        data={
+            **{k: v for k, v in form.items() if k != "media"},
+            "media_url": "http://10.0.0.1/x.jpg",
+        },
+    )
+    assert fetched.status_code == 400
+
+
+def test_a_phones_photo_of_several_megabytes_is_taken_and_other_bodies_keep_their_limit(
+    app,
+) -> None:  # type: ignore[no-untyped-def]
+    """Requests carrying photos have their own limit (GRIDMAP_MAX_UPLOAD_BYTES, 32 MB): a
+    phone's 3 MB photo is taken where any other body stops at 1 MB."""
+    import os
+
+    noise = Image.frombytes("RGB", (1400, 1400), os.urandom(1400 * 1400 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="JPEG", quality=95)
+    big = out.getvalue()
+    assert len(big) > 2 << 20
+    case_id = report(app, "noise")
+    assert upload(app, "street", case_id, big, stage="handling").status_code == 201
+    padded = {"to": "accepted", "note": "x" * (2 << 20)}
+    r = keyed(app, "street-key").post(f"/api/v1/cases/{case_id}/transitions", json=padded)
+    assert r.status_code == 413

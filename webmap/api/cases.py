@@ -23,6 +23,7 @@ from geo.cases.desk import (
     list_cases,
     queue_counts,
 )
+from geo.cases.media import add_report_photos, decode_photo
 from geo.cases.offers import offers
 from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
 from geo.codes import UnitCode
@@ -48,10 +49,12 @@ api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="
 @answers(Case, "Already taken with this Idempotency-Key", created=Answer(Case, "Created"))
 @api.post("/cases")
 def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def]
-    """Report a case; it is assigned at once. Retries with the same Idempotency-Key from the
-    same caller are safe (another caller's key of the same text is theirs)."""
+    """Report a case, with up to 9 photos; it is assigned at once. Retries with the same
+    Idempotency-Key from the same caller are safe (another caller's key of the same text is
+    theirs)."""
     caller = allow("case.create")
     s = get_session()
+    photos = [decode_photo(p, f"photos[{i}]") for i, p in enumerate(body.photos or [])]
     new = NewCase(
         lon=body.lon,
         lat=body.lat,
@@ -64,6 +67,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
     )
     intake = create_case(s, get_settings(), new, header.idempotency_key, caller.scope)
     if intake.created:
+        add_report_photos(s, intake.id, photos, caller.name)  # a photo refused: no case
         audit_caller(s, "case.create", target=f"case:{intake.id}")
     s.commit()
     out = get_case(s, intake.id)
