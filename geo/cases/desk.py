@@ -3,6 +3,7 @@ department), filtered, sorted and paged, and the queues a command centre works f
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
@@ -10,6 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.errors import BadInput
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ, STATUS_LABELS
 
@@ -27,14 +29,72 @@ QUEUES: dict[Queue, str] = {
 }
 SORTS: tuple[str, ...] = get_args(Sort)
 PAGE_MAX = 200
+COUNT_CAP = 1000  # a list's total is counted up to here; past it the desk says "1000+"
+# Each sort: its order (inside the page's subquery, c; and again outside it, s), and the
+# condition that a row comes after the cursor (the last row's sort key and id). due: cases
+# without a due time last.
+ORDERS: dict[str, tuple[str, str]] = {
+    "-created": ("c.created_at DESC, c.id DESC", "(c.created_at, c.id) < (:after_key, :after_id)"),
+    "created": ("c.created_at, c.id", "(c.created_at, c.id) > (:after_key, :after_id)"),
+    "-updated": ("c.updated_at DESC, c.id DESC", "(c.updated_at, c.id) < (:after_key, :after_id)"),
+    "due": (
+        "COALESCE(c.due_at, 'infinity') , c.id",
+        "(COALESCE(c.due_at, 'infinity'), c.id) > (:after_key, :after_id)",
+    ),
+}
+_KEYS = {
+    "-created": "created_at",
+    "created": "created_at",
+    "-updated": "updated_at",
+    "due": "due_at",
+}
+
+
+def _sql(name: str, sort: str) -> str:
+    """The query `name` of desk.sql with its scope and, for a page, the sort's fixed texts."""
+    order, after = ORDERS[sort]
+    sql = query("cases/desk", name).replace("/*scope*/", query("cases/desk", "scope"))
+    return (
+        sql.replace("/*order*/", order)
+        .replace("/*order_s*/", order.replace("c.", "s."))
+        .replace("/*after*/", after)
+    )
+
+
+def cursor(sort: str, row: Any) -> str:
+    """The opaque cursor of the page after `row` (its sort key and id)."""
+    key = getattr(row, _KEYS[sort])
+    raw = f"{key.isoformat() if key else 'infinity'}|{row.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def _after(token: str | None) -> tuple[datetime | str | None, int | None]:
+    """A cursor's sort key and id (BadInput if it is none of ours)."""
+    if token is None:
+        return None, None
+    try:
+        raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)).decode()
+        key, _, ident = raw.partition("|")
+        when: datetime | str = "infinity" if key == "infinity" else datetime.fromisoformat(key)
+        return when, int(ident)
+    except (ValueError, UnicodeDecodeError):
+        raise BadInput("after 不是本列表给出的游标（next）") from None
 
 
 def list_cases(
-    session: Session, patterns: list[str] | None, f: dict[str, Any], limit: int, offset: int
+    session: Session,
+    patterns: list[str] | None,
+    f: dict[str, Any],
+    limit: int,
+    after: str | None = None,
 ) -> dict[str, Any]:
-    """{"items", "total", "next"}: the page of cases in scope matching the filters f (status,
-    unit, area, category, warning, queue, supervised, parked, rework, since, until, text,
-    sort); next is the offset of the following page, or None."""
+    """{"items", "total", "total_capped", "next"}: a page of the cases in scope matching the
+    filters f (status, unit, area, category, warning, queue, supervised, parked, rework, since,
+    until, text, sort), the first or the one after the cursor `after`; next is the following
+    page's cursor, or None. total counts the list up to COUNT_CAP (total_capped: there are
+    more)."""
+    sort = f.get("sort") or "-created"
+    after_key, after_id = _after(after)
     params = {
         "areas": patterns,
         "status": f.get("status"),
@@ -49,16 +109,36 @@ def list_cases(
         "since": f.get("since"),
         "until": f.get("until"),
         "text": f"%{f['text']}%" if f.get("text") else None,
-        "sort": f.get("sort") or "-created",
-        "limit": limit,
-        "offset": offset,
         "at": datetime.now().astimezone(),
     }
-    rows = session.execute(text(query("cases/desk", "page")), params).all()
-    total = int(rows[0].total) if rows else _count(session, params, offset)
-    items = [_item(r) for r in rows]
-    more = offset + len(items) < total
-    return {"items": items, "total": total, "next": offset + len(items) if more else None}
+    # Planned with this request's values each time: a plan kept for any (psycopg prepares a
+    # statement run five times) keeps every filter and walks every case
+    session.execute(text("SET LOCAL plan_cache_mode = force_custom_plan"))
+    rows = session.execute(
+        text(_sql("page", sort)),
+        {
+            **params,
+            "limit": limit + 1,
+            "after_key": after_key,
+            "after_id": after_id,
+            "cap": COUNT_CAP + 1,
+        },
+    ).all()
+    if rows:
+        total = int(rows[0].total)
+    elif after_id is None:
+        total = 0
+    else:  # a page past the end: the list's total all the same
+        count = _sql("count", sort)
+        total = int(session.execute(text(count), {**params, "cap": COUNT_CAP + 1}).scalar_one())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return {
+        "items": [_item(r) for r in rows],
+        "total": min(total, COUNT_CAP),
+        "total_capped": total > COUNT_CAP,
+        "next": cursor(sort, rows[-1]) if more else None,
+    }
 
 
 def queue_counts(session: Session, patterns: list[str] | None) -> dict[str, int]:
@@ -68,15 +148,6 @@ def queue_counts(session: Session, patterns: list[str] | None) -> dict[str, int]
         {"areas": patterns, "at": datetime.now().astimezone()},
     ).one()
     return {q: int(getattr(row, q)) for q in QUEUES}
-
-
-def _count(session: Session, params: dict[str, Any], offset: int) -> int:
-    """The total when the page asked for is past the end (no row of it carries the total)."""
-    if offset == 0:
-        return 0
-    first = {**params, "limit": 1, "offset": 0}
-    row = session.execute(text(query("cases/desk", "page")), first).first()
-    return 0 if row is None else int(row.total)
 
 
 def _item(r: Any) -> dict[str, Any]:

@@ -147,7 +147,12 @@ class CasesFilter(Schema):
 
 class CasesQuery(CasesFilter):
     limit: int = Field(50, ge=1, le=PAGE_MAX)
-    offset: int = Field(0, ge=0, le=1_000_000)
+    after: str | None = Field(
+        None,
+        max_length=200,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the page after this cursor (a previous answer's next)",
+    )
 
 
 class ExportQuery(CasesFilter):
@@ -166,11 +171,13 @@ def _scope(caller: Caller) -> list[str] | None:
 @api.get("/cases")
 def get_cases(query: CasesQuery, header: AuthHeaders):  # type: ignore[no-untyped-def]
     """The cases in the caller's scope (its areas; a department's, its units'), newest first
-    or as sorted, paged: {"items", "total", "next"} (next: the offset of the following page)."""
+    or as sorted, a page at a time: {"items", "total", "total_capped", "next"}. next is the
+    cursor of the following page (ask again with after=next), none on the last; total counts
+    the list up to 1,000 (total_capped: there are more)."""
     caller = current_caller()
-    f = query.model_dump(exclude={"limit", "offset"})
+    f = query.model_dump(exclude={"limit", "after"})
     f["status"] = [query.status] if query.status else None
-    page = list_cases(get_read_session(), _scope(caller), f, query.limit, query.offset)
+    page = list_cases(get_read_session(), _scope(caller), f, query.limit, query.after)
     return jsonify(page)
 
 
@@ -183,11 +190,9 @@ def export_cases(query: ExportQuery, header: AuthHeaders):  # type: ignore[no-un
     caller = current_caller()
     f = query.model_dump(exclude={"format"})
     f["status"] = [query.status] if query.status else None
-    page = list_cases(get_read_session(), _scope(caller), f, EXPORT_MAX, 0)
-    if page["total"] > EXPORT_MAX:
-        raise Unprocessable(
-            f"共 {page['total']} 件，超过一次导出的上限 {EXPORT_MAX} 件：请缩小筛选范围"
-        )
+    page = list_cases(get_read_session(), _scope(caller), f, EXPORT_MAX)
+    if page["next"] is not None:
+        raise Unprocessable(f"超过一次导出的上限 {EXPORT_MAX} 件：请缩小筛选范围")
     table = pd.DataFrame([export_row(c) for c in page["items"]], columns=list(EXPORT_COLUMNS))
     data = table_file(table, query.format, "案件清单")
     resp = Response(data, mimetype=XLSX if query.format == "xlsx" else CSV)

@@ -76,6 +76,18 @@ class Case(Base):
         Index("ix_cases_created_at", "created_at"),
         Index("ix_cases_category_created", "category_code", "created_at"),
         Index("ix_cases_public_token", "public_token"),  # unique in case_keys
+        Index(  # the desk's queues of cases waiting at it (geo/cases/sql/desk.sql)
+            "ix_cases_desk_waiting",
+            "created_at",
+            postgresql_where=text(
+                "status IN ('reported', 'registered', 'returned', 'resolved', 'parked')"
+            ),
+        ),
+        Index(
+            "ix_cases_desk_supervised",
+            "created_at",
+            postgresql_where=text("supervision_level IS NOT NULL"),
+        ),
         Index(  # the open cases, for the overdue counts (case_is_open inlined)
             "ix_cases_open_due",
             "due_at",

@@ -45,13 +45,17 @@ LIMIT :limit
 FOR UPDATE OF d SKIP LOCKED;
 
 -- name: delivered
+-- a batch's delivered notices
 UPDATE notice_deliveries SET delivered_at = now(), attempts = attempts + 1, last_error = NULL
-WHERE notice_id = :notice AND webhook_id = :hook;
+WHERE webhook_id = :hook AND notice_id = ANY(CAST(:notices AS bigint[]));
 
 -- name: retry
-UPDATE notice_deliveries SET attempts = attempts + 1, last_error = :why,
-       next_at = now() + make_interval(secs => :wait)
-WHERE notice_id = :notice AND webhook_id = :hook;
+-- a batch's refused notices, each with its back-off and why
+UPDATE notice_deliveries d SET attempts = d.attempts + 1, last_error = r.why,
+       next_at = now() + make_interval(secs => r.wait)
+FROM unnest(CAST(:notices AS bigint[]), CAST(:waits AS double precision[]),
+            CAST(:whys AS text[])) AS r(notice_id, wait, why)
+WHERE d.webhook_id = :hook AND d.notice_id = r.notice_id;
 
 -- name: add_webhook
 INSERT INTO webhooks (url, secret) VALUES (:url, :secret)

@@ -6,7 +6,9 @@
   const gm = window.gridmap;
   const W = () => gm.config.words;
   const PAGE = 20;
-  const state = { queue: null, text: "", offset: 0, total: 0, open: null };
+  // pages: the cursors of the pages shown so far (the first's is null), the last is this one's
+  const state = { queue: null, text: "", pages: [null], next: null, open: null };
+  const restart = () => { state.pages = [null]; };
   let map, marker;
 
   function message(text, bad) {
@@ -42,7 +44,7 @@
         b.type = "button"; b.dataset.queue = key || "";
         if (n != null) b.appendChild(gm.el("b", null, n));
         b.classList.toggle("gm-on", (state.queue || "") === (key || ""));
-        b.addEventListener("click", () => { state.queue = key; state.offset = 0; queues(); list(); });
+        b.addEventListener("click", () => { state.queue = key; restart(); queues(); list(); });
         nav.appendChild(b);
       };
       add(null, "全部", null);
@@ -57,10 +59,12 @@
   }
   function list() {
     const q = query();
-    q.set("limit", PAGE); q.set("offset", state.offset);
+    const after = state.pages[state.pages.length - 1];
+    q.set("limit", PAGE);
+    if (after) q.set("after", after);
     document.getElementById("gm-export").href = "/api/v1/cases/export?" + query().toString();
     return get("/api/v1/cases?" + q.toString()).then((page) => {
-      state.total = page.total;
+      state.next = page.next;
       const ol = document.getElementById("gm-cases");
       ol.replaceChildren();
       for (const c of page.items) {
@@ -78,10 +82,11 @@
         li.addEventListener("click", () => open(c.id));
         ol.appendChild(li);
       }
-      const last = Math.min(state.total, state.offset + page.items.length);
-      document.getElementById("gm-page").textContent =
-        state.total ? `${state.offset + 1}–${last} / ${state.total}` : "没有案件";
-      document.getElementById("gm-prev").disabled = state.offset === 0;
+      const first = (state.pages.length - 1) * PAGE;
+      document.getElementById("gm-page").textContent = page.total
+        ? `${first + 1}–${first + page.items.length} / ${page.total}${page.total_capped ? "+" : ""}`
+        : "没有案件";
+      document.getElementById("gm-prev").disabled = state.pages.length === 1;
       document.getElementById("gm-next").disabled = page.next == null;
     }).catch((e) => message(e.message, true));
   }
@@ -312,10 +317,10 @@
     const b = cfg.bounds;
     map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])), { padding: [10, 10], animate: false });
     document.getElementById("gm-filter").addEventListener("submit", (e) => {
-      e.preventDefault(); state.text = document.getElementById("gm-text").value.trim(); state.offset = 0; list();
+      e.preventDefault(); state.text = document.getElementById("gm-text").value.trim(); restart(); list();
     });
-    document.getElementById("gm-prev").addEventListener("click", () => { state.offset = Math.max(0, state.offset - PAGE); list(); });
-    document.getElementById("gm-next").addEventListener("click", () => { state.offset += PAGE; list(); });
+    document.getElementById("gm-prev").addEventListener("click", () => { if (state.pages.length > 1) { state.pages.pop(); list(); } });
+    document.getElementById("gm-next").addEventListener("click", () => { if (state.next) { state.pages.push(state.next); list(); } });
     document.getElementById("gm-inbox-open").addEventListener("click", () => {
       const panel = document.getElementById("gm-inbox");
       if (panel.hidden) inbox(true); else panel.hidden = true;
