@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.errors import BadInput
+from geo.errors import Unprocessable
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ, STATUS_LABELS
 
@@ -69,7 +69,8 @@ def cursor(sort: str, row: Any) -> str:
 
 
 def _after(token: str | None) -> tuple[datetime | str | None, int | None]:
-    """A cursor's sort key and id (BadInput if it is none of ours)."""
+    """A cursor's sort key and id (Unprocessable if it is none of ours: it may fit the
+    description's pattern and still name no row)."""
     if token is None:
         return None, None
     try:
@@ -78,7 +79,7 @@ def _after(token: str | None) -> tuple[datetime | str | None, int | None]:
         when: datetime | str = "infinity" if key == "infinity" else datetime.fromisoformat(key)
         return when, int(ident)
     except (ValueError, UnicodeDecodeError):
-        raise BadInput("after 不是本列表给出的游标（next）") from None
+        raise Unprocessable("after 不是本列表给出的游标（next）") from None
 
 
 def list_cases(
