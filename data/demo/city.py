@@ -369,6 +369,6 @@ SELECT id, created_at, COALESCE(closed_at - interval '30 minutes', created_at + 
        worker_id, 'transition', 'accepted', 'resolved', '已处置'
 FROM cases WHERE status IN ('resolved', 'closed')
 UNION ALL
-SELECT id, created_at, closed_at, 'dispatcher', 'transition', 'resolved', 'closed', '核查结案'
+SELECT id, created_at, closed_at, 'inspector', 'verify', 'resolved', 'closed', '核查通过，结案'
 FROM cases WHERE status = 'closed'
 """

@@ -88,13 +88,113 @@ def route_demo_cases(session: Session) -> dict[str, int]:
     parked = session.execute(
         text(
             "UPDATE cases SET status = 'parked', parked_reason = '需纳入改造计划，待资金落实', "
-            "parked_review_on = current_date + 90 "
+            "parked_review_on = current_date + 90, paused_at = updated_at "
             "WHERE status IN ('assigned', 'accepted') AND unit_code IS NOT NULL AND id % 40 = 13"
         )
     ).rowcount
+    waiting = session.execute(  # 延期 asked and not yet answered: the clock stands
+        text(
+            "UPDATE cases SET extension_hours = 24, paused_at = now() - interval '3 hours' "
+            "WHERE status = 'accepted' AND unit_code IS NOT NULL AND id % 30 = 11"
+        )
+    ).rowcount
+    for sql in _TRAIL:
+        session.execute(text(sql))
+    photos = _demo_photos(session)
     return {
         "cases_routed": routed,
         "cases_reworked": rework,
         "cases_supervised": supervised,
         "cases_parked": parked,
+        "extensions_waiting": waiting,
+        "extensions_granted": int(
+            session.execute(
+                text("SELECT count(*) FROM case_events WHERE kind = 'extension_decision'")
+            ).scalar_one()
+        ),
+        "photos": photos,
     }
+
+
+# The trail of what the flags above say: a case with a unit other than its grid's was
+# dispatched to it by the command centre; a reworked case failed its first verification and
+# was resolved again; a parked case went to 挂账; an extension asked is on its trail, and one
+# closed case in 50 had one granted. (Closing is the inspector's verification: city.py.)
+_TRAIL = (
+    """
+    INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status,
+                             note, data)
+    SELECT id, created_at, created_at + interval '10 minutes', 'command', 'dispatch', 'assigned',
+           'assigned', '按类别派至处置单位', jsonb_build_object('unit', unit_code)
+    FROM cases WHERE unit_code IS NOT NULL AND unit_code NOT LIKE '%WG'
+    """,
+    """
+    INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status,
+                             note, data)
+    SELECT id, created_at, closed_at - interval '20 minutes', 'inspector', 'verify', 'resolved',
+           'accepted', '核查未通过：现场未清理干净，返工', '{"passed": false}'::jsonb
+    FROM cases WHERE status = 'closed' AND rework_count > 0
+    UNION ALL
+    SELECT id, created_at, closed_at - interval '10 minutes', unit_code, 'transition', 'accepted',
+           'resolved', '返工后已处置', NULL
+    FROM cases WHERE status = 'closed' AND rework_count > 0
+    """,
+    """
+    INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status,
+                             note, data)
+    SELECT id, created_at, paused_at, 'street', 'transition', 'accepted', 'parked',
+           parked_reason, NULL
+    FROM cases WHERE status = 'parked'
+    """,
+    """
+    INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status,
+                             note, data)
+    SELECT id, created_at, paused_at, unit_code, 'extension', status, status, '配件待到货',
+           jsonb_build_object('hours', extension_hours)
+    FROM cases WHERE extension_hours IS NOT NULL
+    UNION ALL
+    SELECT id, created_at, created_at + interval '1 hour', unit_code, 'extension', 'accepted',
+           'accepted', '需协调产权单位', '{"hours": 24}'::jsonb
+    FROM cases WHERE status = 'closed' AND unit_code IS NOT NULL AND id % 50 = 3
+    UNION ALL
+    SELECT id, created_at, created_at + interval '2 hours', 'command', 'extension_decision',
+           'accepted', 'accepted', '同意延期', '{"hours": 24, "approved": true}'::jsonb
+    FROM cases WHERE status = 'closed' AND unit_code IS NOT NULL AND id % 50 = 3
+    """,
+)
+PHOTO_SAMPLE = 40  # cases of each kind below with photos
+
+
+def _demo_photos(session: Session) -> int:
+    """Photos on a sample, drawn here (no file ships): the newest open cases' report photos,
+    the newest closed cases' handling and verification photos. Each a 640x480 JPEG of its own
+    colours."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    from geo.cases.media import add_photo
+
+    def photo(seed: int, stage: str) -> bytes:
+        img = Image.new("RGB", (640, 480), (90 + seed * 37 % 120, 110 + seed * 53 % 100, 120))
+        draw = ImageDraw.Draw(img)
+        for i in range(12):  # a street scene's blocks, different for each case and stage
+            x = (seed * 71 + i * 97 + len(stage) * 31) % 560
+            y = (seed * 29 + i * 61) % 400
+            draw.rectangle((x, y, x + 80, y + 60), fill=((x * 3) % 255, (y * 5) % 255, 160))
+        out = io.BytesIO()
+        img.save(out, format="JPEG", quality=80)
+        return out.getvalue()
+
+    n = 0
+    sample = {
+        "open": "SELECT id FROM cases WHERE case_is_open(status) ORDER BY created_at DESC LIMIT :k",
+        "closed": "SELECT id FROM cases WHERE status = 'closed' ORDER BY closed_at DESC LIMIT :k",
+    }
+    for kind, sql in sample.items():
+        for case_id in session.execute(text(sql), {"k": PHOTO_SAMPLE}).scalars():
+            stages = ("report",) if kind == "open" else ("report", "handling", "verify")
+            for stage in stages:
+                add_photo(session, case_id, stage, photo(case_id, stage), "demo")
+                n += 1
+    return n
