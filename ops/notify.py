@@ -2,13 +2,13 @@
 notices) to webhooks (table webhooks; 浙政钉, SMS gateways and the like plug in behind one).
 
 Each notice gets one delivery per webhook active when it was written (notice_deliveries, in the
-step's own transaction). Each webhook has its own thread (and POSTERS calls in flight), so one
-that hangs or fails delays only its own notices. A delivery is claimed with FOR UPDATE SKIP
-LOCKED (two senders never send the same one), POSTed as JSON signed with the webhook's secret
-(X-Gridmap-Signature: sha256=HMAC of the body) and marked delivered in the claim's transaction;
-a refusal or a timeout is retried with back-off (2, 4, 8 … s, at most an hour). The one way a
-receiver sees a notice twice is a commit lost after its 2xx (a database outage at that instant):
-every delivery carries X-Gridmap-Delivery, the notice's id, for it to drop the repeat.
+step's own transaction). Each webhook has its own thread, so one that hangs or fails delays
+only its own notices. A delivery is claimed with FOR UPDATE SKIP LOCKED (two senders never
+send the same one), POSTed as JSON signed with the webhook's secret (X-Gridmap-Signature:
+sha256=HMAC of the body) and marked delivered in the claim's transaction; a refusal or a
+timeout is retried with back-off (2, 4, 8 … s, at most an hour). The one way a receiver sees a
+notice twice is a commit lost after its 2xx (a database outage at that instant): every
+delivery carries X-Gridmap-Delivery, the notice's id, for it to drop the repeat.
 """
 
 from __future__ import annotations
@@ -20,7 +20,6 @@ import logging
 import secrets
 import threading
 from collections.abc import Callable
-from concurrent.futures import Executor, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -32,8 +31,8 @@ from geo.cases.notices import write_warnings
 from geo.sql.loader import query
 
 TIMEOUT_S = 5.0
-POSTERS = 4  # a webhook's calls in flight at once
 BATCH = 100
+BACKOFF_S = 2.0  # the first wait after a refusal, doubling with each attempt
 MAX_BACKOFF_S = 3600
 WARN_EVERY_S = 60.0
 log = logging.getLogger("gridmap.notify")
@@ -48,54 +47,15 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def deliver_due(engine: Engine, webhook_id: int, post: Callable[..., Any] | None = None) -> int:
-    """Send this webhook's due deliveries, a batch at a time, until none is due, POSTERS calls
-    in flight at once; a refusal (an HTTP error) waits its back-off while the rest go on, but
-    no answer at all (a timeout, a refused connection) leaves the webhook until the next pass,
-    so one that hangs costs a timeout a pass, not one per notice. How many were delivered."""
-    local = threading.local()
-    opened: list[requests.Session] = []
-
-    def pooled(*args: Any, **kwargs: Any) -> Any:  # a kept-alive connection per poster
-        http = getattr(local, "http", None)
-        if http is None:
-            http = local.http = requests.Session()
-            opened.append(http)
-        return http.post(*args, **kwargs)
-
-    try:
-        with ThreadPoolExecutor(POSTERS, thread_name_prefix="notify") as pool:
-            return _deliver(engine, webhook_id, post or pooled, pool)
-    finally:
-        for http in opened:
-            http.close()
+    """Send this webhook's due deliveries, a batch at a time, until none is due; a refusal
+    (an HTTP error) waits its back-off while the rest go on, but no answer at all (a timeout, a
+    refused connection) leaves the webhook until the next pass, so one that hangs costs a
+    timeout a pass, not one per notice. How many were delivered."""
+    with requests.Session() as http:  # one kept-alive connection a pass, not one a notice
+        return _deliver(engine, webhook_id, post or http.post)
 
 
-def _call(post: Callable[..., Any], hook: Any, r: Any) -> tuple[int, bool, str, bool]:
-    """One delivery: (notice, delivered, why not, no answer at all)."""
-    body = json.dumps(
-        {
-            "id": r.notice_id,
-            "kind": r.kind,
-            "case_id": r.case_id,
-            "at": r.created_at.isoformat(),
-            "body": r.body,
-        },
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-    headers = {
-        "Content-Type": "application/json; charset=utf-8",
-        "X-Gridmap-Delivery": str(r.notice_id),
-        "X-Gridmap-Signature": sign(hook.secret, body),
-    }
-    try:
-        resp = post(hook.url, data=body, headers=headers, timeout=TIMEOUT_S)
-    except requests.RequestException as exc:  # no answer: timed out, refused
-        return r.notice_id, False, type(exc).__name__, True
-    return r.notice_id, 200 <= resp.status_code < 300, f"HTTP {resp.status_code}", False
-
-
-def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any], pool: Executor) -> int:
+def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any]) -> int:
     sent = 0
     while True:
         with Session(engine) as s:
@@ -107,18 +67,33 @@ def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any], pool: Ex
                 return sent
             done: list[int] = []  # marked together, in the claim's transaction
             retry: list[tuple[int, float, str]] = []
-            attempts = {r.notice_id: r.attempts for r in rows}
-            down = False
-            for i in range(0, len(rows), POSTERS):
-                chunk = rows[i : i + POSTERS]
-                for notice, ok, why, silent in pool.map(
-                    _call, [post] * len(chunk), [hook] * len(chunk), chunk
-                ):
-                    if ok:
-                        done.append(notice)
-                    else:
-                        retry.append((notice, min(2 ** (attempts[notice] + 1), MAX_BACKOFF_S), why))
-                        down = down or silent
+            for r in rows:
+                body = json.dumps(
+                    {
+                        "id": r.notice_id,
+                        "kind": r.kind,
+                        "case_id": r.case_id,
+                        "at": r.created_at.isoformat(),
+                        "body": r.body,
+                    },
+                    ensure_ascii=False,
+                    separators=(",", ":"),
+                ).encode()
+                headers = {
+                    "Content-Type": "application/json; charset=utf-8",
+                    "X-Gridmap-Delivery": str(r.notice_id),
+                    "X-Gridmap-Signature": sign(hook.secret, body),
+                }
+                down = False
+                try:
+                    resp = post(hook.url, data=body, headers=headers, timeout=TIMEOUT_S)
+                    ok, why = 200 <= resp.status_code < 300, f"HTTP {resp.status_code}"
+                except requests.RequestException as exc:  # no answer: timed out, refused
+                    ok, why, down = False, type(exc).__name__, True
+                if ok:
+                    done.append(r.notice_id)
+                    continue
+                retry.append((r.notice_id, min(BACKOFF_S * 2**r.attempts, MAX_BACKOFF_S), why))
                 if down:  # it does not answer: the rest wait for the next pass, not a timeout each
                     break
             _mark(s, webhook_id, done, retry)
