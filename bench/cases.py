@@ -110,10 +110,12 @@ def lists(engine: Engine, runs: int) -> dict[str, Any]:
 
 
 class Flaky:
-    """A webhook that refuses every other call and records the notices it took."""
+    """A webhook that refuses each notice's first call (half the calls) and records the
+    notices it took."""
 
     def __init__(self) -> None:
         self.taken: list[int] = []
+        self.refused: set[int] = set()
         self.calls = 0
         lock = threading.Lock()
         me = self
@@ -123,11 +125,14 @@ class Flaky:
 
             def do_POST(self) -> None:  # noqa: N802
                 body = self.rfile.read(int(self.headers["Content-Length"]))
+                notice = json.loads(body)["id"]
                 with lock:
                     me.calls += 1
-                    refuse = me.calls % 2 == 1
-                    if not refuse:
-                        me.taken.append(json.loads(body)["id"])
+                    refuse = notice not in me.refused
+                    if refuse:
+                        me.refused.add(notice)
+                    else:
+                        me.taken.append(notice)
                 self.send_response(500 if refuse else 204)
                 self.send_header("Content-Length", "0")
                 self.end_headers()

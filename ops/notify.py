@@ -93,7 +93,8 @@ def _deliver(engine: Engine, webhook_id: int, post: Callable[..., Any]) -> int:
                 if ok:
                     done.append(r.notice_id)
                     continue
-                retry.append((r.notice_id, min(BACKOFF_S * 2**r.attempts, MAX_BACKOFF_S), why))
+                wait = min(BACKOFF_S * 2 ** min(r.attempts, 20), MAX_BACKOFF_S)  # 2**20 s > 1 h
+                retry.append((r.notice_id, wait, why))
                 if down:  # it does not answer: the rest wait for the next pass, not a timeout each
                     break
             _mark(s, webhook_id, done, retry)

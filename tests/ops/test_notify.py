@@ -120,3 +120,26 @@ def test_a_webhook_that_hangs_delays_only_its_own_notices(engine) -> None:  # ty
     stop.set()
     assert len(good.taken) == 10, "the good webhook waited behind the one that hangs"
     assert stuck.taken == []
+
+
+def test_a_notice_refused_for_months_waits_an_hour_between_tries(engine) -> None:  # type: ignore[no-untyped-def]
+    """The back-off doubles to an hour and stays there, however many tries went before (a
+    webhook refusing for months: 2**attempts past a float's range crashed the pass)."""
+    refusing = Receiver(fail_every_other=True)
+    with Session(engine) as s:
+        add_webhook(s, refusing.url)
+        s.commit()
+    write_notices(engine, 2)
+    with Session(engine) as s:
+        s.execute(text("UPDATE notice_deliveries SET attempts = 5000"))
+        hook = int(s.execute(text("SELECT id FROM webhooks")).scalar_one())
+        s.commit()
+    assert deliver_due(engine, hook) == 1  # one refused (every other call), one taken
+    with Session(engine) as s:
+        wait = s.execute(
+            text(
+                "SELECT extract(epoch FROM next_at - now()) FROM notice_deliveries "
+                "WHERE delivered_at IS NULL"
+            )
+        ).scalar_one()
+    assert 3500 < wait <= 3600
