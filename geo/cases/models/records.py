@@ -83,10 +83,13 @@ class Case(Base):
                 "status IN ('reported', 'registered', 'returned', 'resolved', 'parked')"
             ),
         ),
-        Index(
+        Index(  # the open supervised cases (case_is_open inlined)
             "ix_cases_desk_supervised",
             "created_at",
-            postgresql_where=text("supervision_level IS NOT NULL"),
+            postgresql_where=text(
+                "supervision_level IS NOT NULL "
+                "AND status NOT IN ('resolved', 'closed', 'duplicate', 'refused')"
+            ),
         ),
         Index(  # the open cases, for the overdue counts (case_is_open inlined)
             "ix_cases_open_due",

@@ -17,17 +17,21 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 WAITING = "status IN ('reported', 'registered', 'returned', 'resolved', 'parked')"
+# case_is_open(status) as it inlines, so that the queue's condition implies it
+SUPERVISED = (
+    "supervision_level IS NOT NULL AND status NOT IN ('resolved', 'closed', 'duplicate', 'refused')"
+)
 
 
 def upgrade() -> None:
     op.create_index(
         "ix_cases_desk_waiting", "cases", ["created_at"], postgresql_where=sa.text(WAITING)
     )
-    op.create_index(
+    op.create_index(  # open ones: a supervised case stays supervised once closed
         "ix_cases_desk_supervised",
         "cases",
         ["created_at"],
-        postgresql_where=sa.text("supervision_level IS NOT NULL"),
+        postgresql_where=sa.text(SUPERVISED),
     )
 
 
