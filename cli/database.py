@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from cli.session import database_url, session_for, settings
@@ -88,12 +89,21 @@ def _build(url: str, builder: Callable[[Session], object], force: bool) -> None:
         with progress.task("建设城区", BUILD_STEPS):
             report = builder(session)
         session.commit()
+        analyze(session)
     counts = getattr(report, "counts", {})
     click.echo(
         json.dumps(
             {"counts": counts, "seconds": round(time.perf_counter() - t0, 1)}, ensure_ascii=False
         )
     )
+
+
+def analyze(session: Session) -> None:
+    """The planner's statistics of a district just built, at once: autovacuum gets to them
+    minutes later, and until then the desk's queues were planned on no statistics (at scale
+    10 the 黄灯 queue took 232 to 745 ms, and 13 ms after ANALYZE)."""
+    session.execute(text("ANALYZE"))
+    session.commit()
 
 
 def is_loopback(bind: str) -> bool:
@@ -126,6 +136,7 @@ def prepare_database(local: bool = True) -> str:
             click.echo("empty database: building the Gongshu demo district …")
             report = build_demo(session, settings(), documented=local)
             session.commit()
+            analyze(session)
             click.echo(json.dumps(report.counts, ensure_ascii=False))
             if report.first_password:
                 click.echo(
