@@ -70,6 +70,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         oidc,
         open311,
         openapi,
+        openapi_paths,
         pages,
         tiles,
     )
@@ -119,7 +120,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     @app.get("/api/v1/openapi.json", doc_ui=False)
     def openapi_json():  # type: ignore[no-untyped-def]
-        return openapi.current(app, db.get_read_session())
+        return openapi.current(app, db.get_read_session(), openapi_paths.WRITTEN)
 
     db.retry_reads(app)
     return app

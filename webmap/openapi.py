@@ -5,7 +5,8 @@ view declares what it answers with `@answers(...)` beside its route: the shapes 
 domains' TypedDicts (geo/<domain>/answers.py, geo/answers.py, webmap/answers.py), turned into
 JSON Schema by pydantic here, so no answer's shape is written twice. This module adds the error
 answers every operation can give (the JSON `{error, message}` of webmap/errors.py), the sign-in
-schemes, and the routes that are not flask-openapi3 views (Open311 GeoReport v2, /healthz).
+schemes, and what webmap/openapi_paths.py writes by hand (Open311 GeoReport v2, /healthz, the
+batch body).
 tests/web/test_openapi.py validates the document and runs schemathesis against the app with
 it: an answer that drifts from its shape fails the suite.
 """
@@ -24,17 +25,10 @@ from pydantic import TypeAdapter, WithJsonSchema
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from geo.answers import FeatureCollection
-from geo.crs import CHINA_LAT, CHINA_LON
 from geo.reference import categories, facility_kinds
 from geo.text import CONTROL
 from webmap.answers import (
     Error,
-    Health,
-    Open311Created,
-    Open311Errors,
-    Open311Request,
-    Open311Service,
 )
 
 J = "application/json"
@@ -152,16 +146,6 @@ KEY_SCHEME = {
 }
 PUBLIC = {"/api/v1/session"}  # signing in needs no sign-in
 
-# Open311's dates: a date, or a date and time with its offset (webmap/open311.py)
-W3C_TIME = {"anyOf": [{**S, "format": "date"}, {**S, "format": "date-time"}]}
-
-FMT = {
-    "name": "format",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "enum": ["json", "xml"]},
-}
-
 
 def shape(of: Any) -> dict[str, Any]:
     """A shape to be turned into JSON Schema when the document is made (describe)."""
@@ -175,143 +159,13 @@ def json_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, An
     return {"description": description, "content": {J: {"schema": schema}}}
 
 
-def open311_answer(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {J: {"schema": schema}, "text/xml": {"schema": S}},
-    }
+@dataclass(frozen=True)
+class Written:
+    """What flask-openapi3 cannot write: whole operations by path, and request bodies by
+    (method, path)."""
 
-
-def open311_errors(*codes: str) -> dict[str, Any]:
-    return {c: open311_answer(shape(Open311Errors), ERRORS.get(c, c)) for c in codes}
-
-
-# Open311's report, as form fields; a photo goes as a multipart `media` file (a `media_url`
-# is refused: this server fetches nothing from elsewhere)
-OPEN311_FORM: dict[str, Any] = {
-    "type": "object",
-    "required": ["service_code", "lat", "long"],
-    "properties": {
-        "api_key": S,
-        "service_code": {**S, VOCABULARY: "categories"},
-        "address_string": {**S, "maxLength": 200},
-        "lat": {"type": "number", "minimum": CHINA_LAT[0], "maximum": CHINA_LAT[1]},
-        "long": {"type": "number", "minimum": CHINA_LON[0], "maximum": CHINA_LON[1]},
-        **dict.fromkeys(("description", "first_name", "last_name"), S),
-        "phone": S,
-    },
-    # other GeoReport v2 fields (email, device_id …) are taken and unused
-    "additionalProperties": S,
-}
-
-EXTRA_PATHS: dict[str, Any] = {
-    "/healthz": {
-        "get": {
-            "tags": ["operations"],
-            "summary": "Whether the database answers: 200 with counts, or 503 saying what is down",
-            "operationId": "healthz",
-            "responses": {
-                "200": json_answer(shape(Health)),
-                "503": json_answer(shape(Error), ERRORS["503"]),
-                "429": json_answer(shape(Error), ERRORS["429"]),
-            },
-        }
-    },
-    "/open311/v2/services.{format}": {
-        "get": {
-            "tags": ["open311"],
-            "summary": "Open311 GeoReport v2: the service list (case categories)",
-            "operationId": "open311_services",
-            "parameters": [FMT],
-            "responses": {
-                "200": open311_answer(shape(list[Open311Service])),
-                **open311_errors("400", "404", "429", "503"),
-            },
-        }
-    },
-    "/open311/v2/requests.{format}": {
-        "get": {
-            "tags": ["open311"],
-            "summary": "Open311 GeoReport v2: service requests (masked)",
-            "operationId": "open311_requests",
-            "parameters": [
-                FMT,
-                {"name": "service_request_id", "in": "query", "schema": S},
-                {
-                    "name": "service_code",
-                    "in": "query",
-                    "description": "one or more, comma-delimited",
-                    "schema": {**S, VOCABULARY_LIST: "categories"},
-                },
-                {"name": "status", "in": "query", "schema": {"enum": ["open", "closed"]}},
-                {"name": "start_date", "in": "query", "schema": W3C_TIME},
-                {"name": "end_date", "in": "query", "schema": W3C_TIME},
-            ],
-            "responses": {
-                "200": open311_answer(shape(list[Open311Request])),
-                **open311_errors("400", "404", "429", "503"),
-            },
-        },
-        "post": {
-            "tags": ["open311"],
-            "summary": "Open311 GeoReport v2: report a case (form fields)",
-            "operationId": "open311_post_request",
-            "parameters": [FMT],
-            "requestBody": {
-                "required": True,
-                "content": {
-                    "application/x-www-form-urlencoded": {"schema": OPEN311_FORM},
-                    "multipart/form-data": {
-                        "schema": {
-                            **OPEN311_FORM,
-                            "properties": {
-                                **OPEN311_FORM["properties"],
-                                "media": {"type": "string", "format": "binary"},
-                            },
-                        }
-                    },
-                },
-            },
-            "responses": {
-                "201": open311_answer(shape(list[Open311Created]), "Created"),
-                **open311_errors("400", "401", "403", "404", "413", "429", "503"),
-            },
-        },
-    },
-    "/open311/v2/requests/{service_request_id}.{format}": {
-        "get": {
-            "tags": ["open311"],
-            "summary": "Open311 GeoReport v2: one service request (masked)",
-            "operationId": "open311_request",
-            "parameters": [
-                {"name": "service_request_id", "in": "path", "required": True, "schema": S},
-                FMT,
-            ],
-            "responses": {
-                "200": open311_answer(shape(list[Open311Request])),
-                **open311_errors("400", "404", "429", "503"),
-            },
-        }
-    },
-}
-
-BATCH_BODY = {
-    "required": True,
-    "description": "CSV (lon, lat, category, description …; Chinese headers too) or GeoJSON, "
-    "as the body or as a multipart `file`",
-    "content": {
-        "text/csv": {"schema": {**S, "minLength": 1}},
-        GEOJSON: {"schema": shape(FeatureCollection)},
-        "multipart/form-data": {
-            "schema": {
-                "type": "object",
-                "required": ["file"],
-                "properties": {"file": {"type": "string", "format": "binary"}},
-                "additionalProperties": False,
-            }
-        },
-    },
-}
+    paths: dict[str, Any]
+    bodies: dict[tuple[str, str], Any]
 
 
 def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
@@ -328,7 +182,7 @@ def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
     return out
 
 
-def current(app: Flask, session: Session) -> dict[str, Any]:
+def current(app: Flask, session: Session, written: Written) -> dict[str, Any]:
     """The description, made again once the vocabularies it lists (the categories, the
     facility kinds) have changed in the database."""
     version = session.execute(
@@ -340,17 +194,21 @@ def current(app: Flask, session: Session) -> dict[str, Any]:
             "categories": [r.code for r in categories(session)],
             "facility_kinds": [code for code, _ in facility_kinds(session)],
         }
-        made = (version, describe(app, app.api_doc, words))  # type: ignore[attr-defined]
+        made = (version, describe(app, app.api_doc, words, written))  # type: ignore[attr-defined]
         app.extensions["gridmap.openapi"] = made
     document: dict[str, Any] = made[1]
     return document
 
 
 def describe(
-    app: Flask, generated: dict[str, Any], vocabularies: Mapping[str, list[str]]
+    app: Flask,
+    generated: dict[str, Any],
+    vocabularies: Mapping[str, list[str]],
+    written: Written,
 ) -> dict[str, Any]:
     """The document flask-openapi3 generated, completed with every view's declared answers,
-    the routes it does not know, and the rules the server checks on requests (RULES), the
+    the operations written by hand (webmap/openapi_paths.py: the routes it does not know, the
+    bodies it cannot write), and the rules the server checks on requests (RULES), the
     vocabularies the district's database holds listed."""
     doc = copy.deepcopy(generated)
     doc.setdefault("info", {})["description"] = RULES
@@ -381,9 +239,9 @@ def describe(
             }
             if path not in PUBLIC:
                 op["security"] = [{"apiKey": []}, {"session": []}]
-            if (method, path) == ("post", "/api/v1/cases/batch"):
-                op["requestBody"] = copy.deepcopy(BATCH_BODY)
-    doc["paths"].update(copy.deepcopy(EXTRA_PATHS))
+            if (method, path) in written.bodies:
+                op["requestBody"] = copy.deepcopy(written.bodies[(method, path)])
+    doc["paths"].update(copy.deepcopy(written.paths))
     for item in doc["paths"].values():  # what requests carry: parameters and bodies
         for op in item.values():
             _requests_rule(op.get("parameters", []), vocabularies)

@@ -31,7 +31,7 @@ def post_batch(header: AuthHeaders):  # type: ignore[no-untyped-def]
     file again imports only the parts missing, and a file imported whole already is a 409."""
     caller = allow("case.batch")
     unlisted = sorted({*request.form, *request.files} - {"file"}, key=str)
-    if unlisted:  # as the description says (webmap/openapi.py, BATCH_BODY)
+    if unlisted:  # as the description says (webmap/openapi_paths.py, BATCH_BODY)
         raise BadInput(f"表单只收 file 字段，不认识：{'、'.join(map(str, unlisted))}")
     upload = request.files.get("file")
     name = (upload.filename or "") if upload else ""
