@@ -113,9 +113,10 @@ def calendar(file: Path) -> None:
 @click.command()
 @click.argument("file", type=click.Path(path_type=Path))
 def categories(file: Path) -> None:
-    """Load the case categories from FILE (CSV or XLSX: 编码, 名称, 大类, 类型 部件|事件, 立案条件,
-    处置时限 (hours), 工作时 是|否, 默认单位 (CG, SJ, PCS, WY …), 需处置照片 是|否), upserting by
-    code (codes in use keep working); a per-row report."""
+    """Load the case categories from FILE (CSV or XLSX: 编码, 名称, 大类, 大类编码, 国标编码,
+    类型 部件|事件, 立案条件, 派遣时限 (hours, default 1), 处置时限 (hours), 工作时 是|否, 默认单位
+    (CG, SJ, PCS, WY …), 需处置照片 是|否), upserting by code (codes in use keep working); a
+    per-row report."""
     from geo.cases.catalogue import load_categories
 
     _load_rows(file, load_categories)

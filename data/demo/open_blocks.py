@@ -199,10 +199,12 @@ def _breaches(
         session.execute(
             text(
                 "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "
-                "description, source, status, created_at, updated_at, closed_at, due_at) "
+                "description, source, status, created_at, updated_at, closed_at, due_at, "
+                "dispatch_due_at) "
                 "SELECT :lon, :lat, 'wgs84', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), k.code, "
                 ":text, 'grid_worker', :status, :at, :at, :closed_at, "
-                ":at + make_interval(hours => k.sla_hours) FROM categories k WHERE k.code = :cat"
+                ":at + make_interval(hours => k.sla_hours), case_dispatch_due(k.code, :at) "
+                "FROM categories k WHERE k.code = :cat"
             ),
             rows,
         )

@@ -100,6 +100,8 @@ def route_demo_cases(session: Session) -> dict[str, int]:
     ).rowcount
     for sql in _TRAIL:
         session.execute(text(sql))
+    for sql in _DISPATCH_TIMES:
+        session.execute(text(sql))
     photos = _demo_photos(session)
     return {
         "cases_routed": routed,
@@ -124,8 +126,11 @@ _TRAIL = (
     """
     INSERT INTO case_events (case_id, case_created_at, at, actor, kind, from_status, to_status,
                              note, data)
-    SELECT id, created_at, created_at + interval '10 minutes', 'command', 'dispatch', 'assigned',
-           'assigned', '按类别派至处置单位', jsonb_build_object('unit', unit_code)
+    SELECT id, created_at,
+           created_at + CASE WHEN id % 19 = 0 THEN interval '38 minutes' ELSE interval '10 minutes'
+                        END,
+           'command', 'dispatch', 'assigned', 'assigned', '按类别派至处置单位',
+           jsonb_build_object('unit', unit_code)
     FROM cases WHERE unit_code IS NOT NULL AND unit_code NOT LIKE '%WG'
     """,
     """
@@ -161,6 +166,24 @@ _TRAIL = (
            'accepted', 'accepted', '同意延期', '{"hours": 24, "approved": true}'::jsonb
     FROM cases WHERE status = 'closed' AND unit_code IS NOT NULL AND id % 50 = 3
     """,
+)
+# Each case's dispatch limit from its report, and its last dispatch as its trail has it (the
+# command centre's, else the move to its grid at intake): one unit case in 19 waited 38 minutes,
+# past the half hour of 街面秩序.
+_DISPATCH_TIMES = (
+    """
+UPDATE cases c SET dispatched_at = e.at
+FROM (SELECT case_id,
+             COALESCE(max(at) FILTER (WHERE kind = 'dispatch'),
+                      min(at) FILTER (WHERE to_status = 'assigned')) AS at
+      FROM case_events GROUP BY case_id) e
+WHERE e.case_id = c.id
+""",
+    """
+UPDATE cases SET dispatch_due_at = case_dispatch_due(category_code, created_at),
+                 dispatched_at = COALESCE(dispatched_at, CASE WHEN status NOT IN
+                     ('reported', 'registered', 'refused', 'duplicate') THEN created_at END)
+""",
 )
 PHOTO_SAMPLE = 40  # cases of each kind below with photos
 

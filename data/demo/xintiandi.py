@@ -154,11 +154,13 @@ def _disputes(session: Session, bc: str, start: date, today: date, rng: np.rando
         session.execute(
             text(
                 "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "
-                "description, source, status, created_at, updated_at, closed_at, due_at) "
+                "description, source, status, created_at, updated_at, closed_at, due_at, "
+                "dispatch_due_at, dispatched_at) "
                 "VALUES (:x, :y, 'wgs84', ST_SetSRID(ST_MakePoint(:x, :y), 4326), 'dispute', "
                 "'楼宇企业间纠纷，商务社区调解', 'api', 'closed', :at, :at, "
                 "CAST(:at AS timestamptz) + interval '2 days', "
-                "CAST(:at AS timestamptz) + interval '72 hours')"
+                "CAST(:at AS timestamptz) + interval '72 hours', "
+                "case_dispatch_due('dispute', :at), :at)"
             ),
             rows,
         )

@@ -293,16 +293,17 @@ INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code
                    address, reporter_name, reporter_phone, source, status, grid_code, rule,
                    outside, distance_m, community_code, street_code, worker_id, zone_kind,
                    zone_code, party_org_code, residential_building_code, stairwell_branch_code,
-                   due_at, warn_at, import_id)
+                   due_at, warn_at, dispatch_due_at, dispatched_at, import_id)
 SELECT s.received_lon, s.received_lat, s.received_crs, ST_SetSRID(ST_MakePoint(s.x, s.y), 4326),
        s.category, s.description, NULLIF(s.address, ''), NULLIF(s.reporter_name, ''),
        NULLIF(s.reporter_phone, ''), :source, 'assigned', o.grid_code, o.rule, o.outside,
        o.distance_m, o.community_code, o.street_code, o.worker_id, o.zone_kind, o.zone_code,
        o.party_org_code, o.residential_building_code, o.stairwell_branch_code,
-       k.due, k.warn, :import_id
+       k.due, k.warn, k.dispatch_due, now(), :import_id
 FROM batch_stage s
 JOIN assign_output o ON o.id = s.row_no
-JOIN (SELECT code, case_due(code, now()) AS due, case_due(code, now(), 0.8) AS warn
+JOIN (SELECT code, case_due(code, now()) AS due, case_due(code, now(), 0.8) AS warn,
+             case_dispatch_due(code, now()) AS dispatch_due
       FROM categories) k ON k.code = s.category  -- once per category: now() is the statement's
 WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[])) AND o.id <> ALL (:before)
 ORDER BY s.row_no

@@ -14,6 +14,44 @@ class CaseCategory(TypedDict):
     code: str
     name: str
     sla_hours: NotRequired[float]
+    dispatch_hours: NotRequired[float]
+    kind: NotRequired[Literal["部件", "事件"]]
+    group: NotRequired[dict[str, str]]
+    """its 大类: code and name"""
+    national_code: NotRequired[str | None]
+
+
+class CaseDispatch(TypedDict):
+    """The dispatch limit (派遣时限) from the report, and the last dispatch."""
+
+    due_at: str | None
+    at: str | None
+    on_time: bool | None
+    """dispatched by its due time; none while it waits"""
+
+
+class CatalogueCategory(TypedDict):
+    code: str
+    name: str
+    national_code: str | None
+    """its GB/T 30428.2 class code, where it has one"""
+    sla_hours: float
+    dispatch_hours: float
+    working_hours: bool
+    """its limits count working hours on the district's calendar (else calendar hours)"""
+    conditions: str | None
+    """立案条件"""
+    default_unit: str | None
+    photo_required: bool
+
+
+class CatalogueGroup(TypedDict):
+    """A 大类 and its 小类."""
+
+    kind: Literal["部件", "事件"]
+    code: str
+    name: str
+    categories: list[CatalogueCategory]
 
 
 class CaseReporter(TypedDict):
@@ -75,6 +113,7 @@ class Case(TypedDict):
     created_at: str
     updated_at: NotRequired[str]
     due_at: NotRequired[str | None]
+    dispatch: NotRequired[CaseDispatch]
     closed_at: NotRequired[str | None]
     overdue: NotRequired[bool]
     warning: NotRequired[Literal["none", "yellow", "red"]]

@@ -301,7 +301,15 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
         "public_token": r.public_token,
         "status": r.status,
         "status_label": STATUS_LABELS[r.status],
-        "category": {"code": r.category_code, "name": r.category_name, "sla_hours": r.sla_hours},
+        "category": {
+            "code": r.category_code,
+            "name": r.category_name,
+            "sla_hours": r.sla_hours,
+            "dispatch_hours": r.dispatch_hours,
+            "kind": r.category_kind,
+            "group": {"code": r.group_code, "name": r.group_name},
+            "national_code": r.national_code,
+        },
         "description": r.description,
         "address": r.address,
         "source": r.source,
@@ -311,6 +319,15 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
         "created_at": r.created_at.isoformat(),
         "updated_at": r.updated_at.isoformat(),
         "due_at": r.due_at.isoformat() if r.due_at else None,
+        "dispatch": {
+            "due_at": r.dispatch_due_at.isoformat() if r.dispatch_due_at else None,
+            "at": r.dispatched_at.isoformat() if r.dispatched_at else None,
+            "on_time": (
+                r.dispatched_at <= r.dispatch_due_at
+                if r.dispatched_at and r.dispatch_due_at
+                else None
+            ),
+        },
         "closed_at": r.closed_at.isoformat() if r.closed_at else None,
         "overdue": bool(r.overdue),
         "warning": r.warning,

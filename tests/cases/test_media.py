@@ -114,7 +114,8 @@ def test_the_catalogue_loads_row_by_row_and_a_photo_rule_holds_at_resolution(app
             {
                 "编码": "manhole",
                 "名称": "井盖",
-                "大类": "公用设施",
+                "大类": "公用设施类",
+                "大类编码": "01",
                 "类型": "部件",
                 "处置时限": "8",
                 "工作时": "是",

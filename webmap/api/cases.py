@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from data.export import table_file
 from geo.access import Caller, case_view, may_move, require
-from geo.cases.answers import Case
+from geo.cases.answers import Case, CatalogueGroup
+from geo.cases.catalogue import catalogue
 from geo.cases.desk import (
     EXPORT_COLUMNS,
     PAGE_MAX,
@@ -44,6 +45,16 @@ from webmap.schemas import (
 )
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
+
+
+@answers(list[CatalogueGroup])
+@api.get("/categories")
+def get_categories(header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """The case categories in two levels (大类 → 小类; GB/T 30428.2 classes and the
+    district's own), each with its dispatch and handling limits, its 立案条件, the kind of unit
+    it goes to by default and whether its handling needs a photo."""
+    allow("locate")  # every signed-in role: a report form picks from it
+    return jsonify(catalogue(get_read_session()))
 
 
 @answers(Case, "Already taken with this Idempotency-Key", created=Answer(Case, "Created"))

@@ -37,11 +37,22 @@ class Category(Base):
     catalogue (`gridmap categories FILE`): its kind, 立案 conditions, default unit, photo rule."""
 
     __tablename__ = "categories"
-    __table_args__ = (CheckConstraint("kind IN ('部件', '事件')", name="ck_categories_kind"),)
+    __table_args__ = (
+        CheckConstraint("kind IN ('部件', '事件')", name="ck_categories_kind"),
+        CheckConstraint(
+            "dispatch_hours > 0 AND dispatch_hours <= 720", name="ck_categories_dispatch_hours"
+        ),
+    )
     code: Mapped[str] = mapped_column(String(40), primary_key=True)
     name: Mapped[str] = mapped_column(Text)
+    # its 大类 (two levels: 大类/小类): a GB/T 30428.2 major class's code (01 …, read with its
+    # kind: 部件 01 and 事件 01 differ) or the district's own (JC 基层治理)
+    group_code: Mapped[str] = mapped_column(String(8))
     group_name: Mapped[str] = mapped_column(Text)
-    sla_hours: Mapped[int] = mapped_column(Integer)
+    national_code: Mapped[str | None] = mapped_column(String(8))  # GB/T 30428.2 小类, if one
+    sla_hours: Mapped[int] = mapped_column(Integer)  # 处置时限
+    # 派遣时限, on the same clock as the handling limit
+    dispatch_hours: Mapped[float] = mapped_column(Float, default=1.0, server_default="1")
     # its time limit counts working hours on the district's calendar (calendar_days,
     # work_periods), or calendar hours
     working_hours: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
@@ -142,6 +153,10 @@ class Case(Base):
     due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # 80 % of its time limit, on the same clock as due_at: the warning turns yellow
     warn_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # the dispatch limit (派遣时限) from its report, and its last dispatch (to its grid at
+    # intake, or to a unit by the desk): dispatched on time when dispatched_at <= dispatch_due_at
+    dispatch_due_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), primary_key=True, server_default=func.now()
     )

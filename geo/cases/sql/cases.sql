@@ -7,13 +7,15 @@ INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code
                    address, reporter_name, reporter_phone, source, status, grid_code, rule, outside,
                    distance_m, community_code, street_code, worker_id, zone_kind, zone_code,
                    party_org_code, residential_building_code, stairwell_branch_code,
-                   idempotency_scope, idempotency_key, request_hash, due_at, warn_at)
+                   idempotency_scope, idempotency_key, request_hash, due_at, warn_at,
+                   dispatch_due_at, dispatched_at)
 SELECT :received_lon, :received_lat, :received_crs, ST_SetSRID(ST_MakePoint(:lon, :lat), 4326),
        k.code, :description, :address, :reporter_name, :reporter_phone, :source, 'assigned',
        :grid_code, :rule, :outside, :distance_m, :community_code, :street_code, :worker_id,
        :zone_kind, :zone_code, :party_org_code, :residential_building_code,
        :stairwell_branch_code, :scope, :idempotency_key, :request_hash,
-       case_due(k.code, now()), case_due(k.code, now(), 0.8)
+       case_due(k.code, now()), case_due(k.code, now(), 0.8), case_dispatch_due(k.code, now()),
+       now()
 FROM categories k WHERE k.code = :category
 RETURNING id;
 
@@ -38,7 +40,8 @@ LIMIT 5;
 -- name: get
 -- one case with its names
 SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
-       k.sla_hours, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
+       k.sla_hours, k.dispatch_hours, k.kind AS category_kind, k.group_code, k.group_name,
+       k.national_code, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
        zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
        rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
        case_warning(c.status, c.warn_at, c.due_at, least(now(), c.paused_at)) = 'red'

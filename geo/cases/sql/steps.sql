@@ -5,7 +5,8 @@ SELECT status, unit_code, street_code, supervision_level, extension_hours
 FROM cases WHERE id = :id FOR UPDATE;
 
 -- name: dispatch
-UPDATE cases SET status = 'assigned', unit_code = :unit, updated_at = now() WHERE id = :id;
+UPDATE cases SET status = 'assigned', unit_code = :unit, dispatched_at = now(), updated_at = now()
+WHERE id = :id;
 
 -- name: verify
 UPDATE cases SET status = :to, updated_at = now(),

@@ -81,3 +81,9 @@ CREATE OR REPLACE FUNCTION case_due(category text, at timestamptz, share double 
 RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT add_hours(at, k.sla_hours * share, k.working_hours) FROM categories k WHERE k.code = category
 $$;
+
+-- A case of `category` reported at `at`: its dispatch due time (派遣时限, on the same clock).
+CREATE OR REPLACE FUNCTION case_dispatch_due(category text, at timestamptz)
+RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
+SELECT add_hours(at, k.dispatch_hours, k.working_hours) FROM categories k WHERE k.code = category
+$$;
