@@ -38,6 +38,9 @@ MAY: dict[str, frozenset[str]] = {
     "case.park": STAFF,
     "case.verify": STAFF | {"command", "grid_worker", "inspector"},
     "units": ALL,
+    # patrols (巡查): a grid worker records their own; staff and command read their areas'
+    "patrol.record": frozenset({"grid_worker"}),
+    "patrol.read": STAFF | {"command", "grid_worker"},
     "case.batch": STAFF,
     "coverage": STAFF | {"planner", "command"},
     "stats": STAFF | {"command"},

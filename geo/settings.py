@@ -44,6 +44,8 @@ class Settings:
     request_budget_s: float
     """Longest a request's database statement may run before it is cancelled and the request
     answered 503 (below gunicorn's 30 s worker timeout); a batch import has none."""
+    patrol_keep_days: int
+    """Patrols (tracks) older than this many days are purged."""
     session_hours: float
     """How long a sign-in lasts (the session cookie and its server-side record)."""
     audit_days: float
@@ -157,4 +159,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_body_bytes=int(e.get("GRIDMAP_MAX_BODY_BYTES", str(1 << 20))),
         max_batch_bytes=int(e.get("GRIDMAP_MAX_BATCH_BYTES", str(256 << 20))),
         max_upload_bytes=int(e.get("GRIDMAP_MAX_UPLOAD_BYTES", str(32 << 20))),
+        patrol_keep_days=int(e.get("GRIDMAP_PATROL_DAYS", "90")),
     )

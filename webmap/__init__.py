@@ -85,6 +85,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         locate,
         meetings,
         open_blocks,
+        patrols,
         renewal,
         residential,
         stats,
@@ -113,6 +114,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(layers.api)
     app.register_api(stats.api)
     app.register_api(coverage.api)
+    app.register_api(patrols.api)
     app.register_blueprint(pages.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(ogc.bp)

@@ -25,6 +25,7 @@ GEOM_TABLES = (
     "shops",
     "road_edges",
     "cases",
+    "patrol_points",
 )
 
 
