@@ -25,6 +25,11 @@ class Conflict(DomainError):
     """The thing's state forbids it: a lifecycle move not allowed, a file imported already."""
 
 
+class Overtaken(DomainError):
+    """A step made against a version of the thing that someone else's step has since changed
+    (a phone's move queued while offline): never applied blindly."""
+
+
 class NotAuthenticated(DomainError):
     """No credentials where they are required."""
 

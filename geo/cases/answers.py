@@ -100,6 +100,8 @@ class CaseParked(TypedDict):
 
 class Case(TypedDict):
     id: int
+    version: NotRequired[str]
+    """its latest step: a step sent with If-Match: this is refused (412) if another came since"""
     public_token: NotRequired[str]
     status: str
     status_label: NotRequired[str]

@@ -15,12 +15,24 @@ from geo.errors import Unprocessable
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ, STATUS_LABELS
 
-Queue = Literal["to_register", "to_dispatch", "to_verify", "yellow", "red", "supervised", "parked"]
+Queue = Literal[
+    "to_register",
+    "to_dispatch",
+    "to_accept",
+    "in_hand",
+    "to_verify",
+    "yellow",
+    "red",
+    "supervised",
+    "parked",
+]
 Sort = Literal["-created", "created", "due", "-updated"]
 # The desk's queues (GB/T 30428's steps): which cases each holds
 QUEUES: dict[Queue, str] = {
     "to_register": "待立案",
     "to_dispatch": "待派遣",
+    "to_accept": "待受理",
+    "in_hand": "处置中",
     "to_verify": "待核查",
     "yellow": "黄灯",
     "red": "红灯",

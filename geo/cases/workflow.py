@@ -21,7 +21,7 @@ from geo.cases.answers import Case
 from geo.cases.notices import notify
 from geo.cases.partitions import in_months
 from geo.db import driver
-from geo.errors import Conflict, NotFound, Unprocessable
+from geo.errors import Conflict, NotFound, Overtaken, Unprocessable
 from geo.points import to_wgs84_point
 from geo.settings import Settings
 from geo.sql.loader import query
@@ -77,11 +77,13 @@ def create_case(
     new: NewCase,
     idempotency_key: str | None = None,
     scope: str = "",
+    actor: str | None = None,
 ) -> Intake:
     """Insert a case with its assignment (settings: snap distance, duplicate radius and
-    window). A retry with the same key from the same caller (scope: geo/access.py) returns
-    the first case (created False); the same key with another request is Unprocessable.
-    Another caller's key of the same text is theirs, not this one's."""
+    window); its first event names the account that reported it (actor), else its source. A
+    retry with the same key from the same caller (scope: geo/access.py) returns the first case
+    (created False); the same key with another request is Unprocessable. Another caller's key
+    of the same text is theirs, not this one's."""
     lon, lat = to_wgs84_point(new.lon, new.lat, new.crs)
     key = {"key": idempotency_key, "scope": scope}
     if idempotency_key:
@@ -132,7 +134,7 @@ def create_case(
     record_event(
         session,
         case_id,
-        new.source,
+        actor or new.source,
         "created",
         None,
         "reported",
@@ -169,10 +171,17 @@ def _replay(
 
 
 def possible_duplicates(
-    session: Session, settings: Settings, case_id: int, lon: float, lat: float, category: str
+    session: Session,
+    settings: Settings,
+    case_id: int,
+    lon: float,
+    lat: float,
+    category: str,
+    with_text: bool = False,
 ) -> list[dict[str, Any]]:
     """Open cases of the same category within settings.duplicate_radius_m (geodesic) and
-    settings.duplicate_window_h hours, nearest first, at most 5."""
+    settings.duplicate_window_h hours, nearest first, at most 5 (with_text: their
+    descriptions too, for a reader of cases)."""
     rows = session.execute(
         _q("duplicates"),
         {
@@ -190,6 +199,7 @@ def possible_duplicates(
             "status": r.status,
             "distance_m": r.distance_m,
             "created_at": r.created_at.isoformat(),
+            **({"description": r.description} if with_text else {}),
         }
         for r in rows
     ]
@@ -298,6 +308,7 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
     events = session.execute(_q("events"), {"id": case_id})
     return {
         "id": r.id,
+        "version": f"e{r.version}",
         "public_token": r.public_token,
         "status": r.status,
         "status_label": STATUS_LABELS[r.status],
@@ -362,3 +373,19 @@ def get_case(session: Session, case_id: int, full_reporter: bool = False) -> Cas
             for e in events
         ],
     }
+
+
+def check_version(session: Session, case_id: int, expected: str | None) -> None:
+    """A step made against `expected` (a case's `version`, as If-Match carries it, quoted or
+    not; none: no check) goes ahead only if no step came since; the row stays locked."""
+    if not expected:
+        return
+    row = session.execute(_q("version"), {"id": case_id}).one_or_none()
+    if row is None:
+        raise NotFound(f"没有编号为 {case_id} 的案件")
+    wanted = {v.strip().removeprefix("W/").strip('"') for v in expected.split(",")}
+    if "*" not in wanted and f"e{row.version}" not in wanted:
+        raise Overtaken(
+            f"案件 {case_id} 已被他人处理（现为「{STATUS_LABELS[row.status]}」），"
+            "此操作未执行，请刷新后重新操作"
+        )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import pandas as pd
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 from sqlalchemy.orm import Session
@@ -26,9 +26,18 @@ from geo.cases.desk import (
 )
 from geo.cases.media import add_report_photos, decode_photo
 from geo.cases.offers import offers
-from geo.cases.workflow import NewCase, case_place, create_case, get_case, transition
+from geo.cases.workflow import (
+    NewCase,
+    case_place,
+    check_version,
+    create_case,
+    get_case,
+    possible_duplicates,
+    transition,
+)
 from geo.codes import UnitCode
 from geo.errors import Unprocessable
+from geo.points import to_wgs84_point
 from geo.vocabulary import CaseStatus
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_session, get_settings
@@ -40,6 +49,7 @@ from webmap.schemas import (
     CaseIn,
     CasePath,
     IsoDatetime,
+    LocateQuery,
     Schema,
     TransitionIn,
 )
@@ -55,6 +65,24 @@ def get_categories(header: AuthHeaders):  # type: ignore[no-untyped-def]
     it goes to by default and whether its handling needs a photo."""
     allow("locate")  # every signed-in role: a report form picks from it
     return jsonify(catalogue(get_read_session()))
+
+
+class NearbyQuery(LocateQuery):
+    category: str = Field(min_length=1, max_length=40)
+
+
+@answers(list[dict[str, Any]])
+@api.get("/cases/nearby")
+def get_nearby(query: NearbyQuery, header: AuthHeaders):  # type: ignore[no-untyped-def]
+    """是这件吗？ Before a report is sent: the open cases of its category within the duplicate
+    radius and window (GRIDMAP_DUPLICATE_M, GRIDMAP_DUPLICATE_HOURS), nearest first, at most 5."""
+    caller = current_caller()
+    require(caller, "case.read")
+    lon, lat = to_wgs84_point(query.lon, query.lat, query.crs)
+    found = possible_duplicates(
+        get_read_session(), get_settings(), 0, lon, lat, query.category, with_text=True
+    )
+    return jsonify(found)
 
 
 @answers(Case, "Already taken with this Idempotency-Key", created=Answer(Case, "Created"))
@@ -75,8 +103,12 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         address=body.address,
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
+        # a grid worker's own report is 主动发现 (found on the round), counted as theirs
+        source="grid_worker" if caller.role == "grid_worker" else "api",
     )
-    intake = create_case(s, get_settings(), new, header.idempotency_key, caller.scope)
+    intake = create_case(
+        s, get_settings(), new, header.idempotency_key, caller.scope, actor=caller.name
+    )
     if intake.created:
         add_report_photos(s, intake.id, photos, caller.name)  # a photo refused: no case
         audit_caller(s, "case.create", target=f"case:{intake.id}")
@@ -128,6 +160,7 @@ def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  #
     caller = current_caller()
     s = get_session()
     may_move(caller, *case_place(s, path.case_id), body.to)
+    check_version(s, path.case_id, request.headers.get("If-Match"))
     previous = transition(s, path.case_id, body.to, caller.name, body.note)
     audit_caller(
         s,

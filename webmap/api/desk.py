@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from flask import Response, jsonify
+from flask import Response, jsonify, request
 from flask_openapi3 import APIBlueprint, FileStorage, Tag
 from pydantic import Field
 
@@ -18,7 +18,7 @@ from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, 
 from geo.cases.notices import inbox, mark_read
 from geo.cases.units import get_unit, list_units, suggest_unit
 from geo.cases.words import UnitKind
-from geo.cases.workflow import case_place
+from geo.cases.workflow import case_place, check_version
 from geo.codes import UnitCode
 from geo.errors import NotAuthenticated, NotFound
 from webmap.api.cases import shown_case
@@ -71,6 +71,7 @@ def _step(case_id: int, action: str) -> tuple[Caller, Any]:
     caller = current_caller()
     s = get_session()
     require_case(caller, action, *case_place(s, case_id))
+    check_version(s, case_id, request.headers.get("If-Match"))
     return caller, s
 
 

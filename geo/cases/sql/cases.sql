@@ -41,7 +41,10 @@ LIMIT 5;
 -- one case with its names
 SELECT c.*, ST_X(c.geom) AS lon, ST_Y(c.geom) AS lat, k.name AS category_name,
        k.sla_hours, k.dispatch_hours, k.kind AS category_kind, k.group_code, k.group_name,
-       k.national_code, s.name AS street_name, m.name AS community_name, g.name AS grid_name,
+       k.national_code,
+       (SELECT COALESCE(max(e.id), 0) FROM case_events e
+        WHERE e.case_id = c.id AND e.case_created_at = c.created_at) AS version,
+       s.name AS street_name, m.name AS community_name, g.name AS grid_name,
        zp.name AS zone_name, o.name AS party_name, o.kind AS party_kind, w.name AS worker_name,
        rb.name AS residential_building_name, sb.name AS stairwell_branch_name,
        case_warning(c.status, c.warn_at, c.due_at, least(now(), c.paused_at)) = 'red'
@@ -127,3 +130,9 @@ WHERE k.code = c.category_code AND c.id = :id AND c.paused_at IS NOT NULL
 SELECT k.photo_required AND NOT EXISTS (
     SELECT 1 FROM case_media m WHERE m.case_id = c.id AND m.stage = 'handling')
 FROM cases c JOIN categories k ON k.code = c.category_code WHERE c.id = :id;
+
+-- name: version
+-- the case's version: its latest event (every step writes one), the row locked for the step
+SELECT c.status, (SELECT COALESCE(max(e.id), 0) FROM case_events e
+                  WHERE e.case_id = c.id AND e.case_created_at = c.created_at) AS version
+FROM cases c WHERE c.id = :id FOR UPDATE OF c;

@@ -48,6 +48,8 @@ AND (CAST(:warning AS text) IS NULL
 AND (CAST(:queue AS text) IS NULL
      OR (:queue = 'to_register' AND c.status = 'reported')
      OR (:queue = 'to_dispatch' AND c.status IN ('registered', 'returned'))
+     OR (:queue = 'to_accept' AND c.status = 'assigned')
+     OR (:queue = 'in_hand' AND c.status = 'accepted')
      OR (:queue = 'to_verify' AND c.status = 'resolved')
      OR (:queue = 'supervised' AND c.supervision_level IS NOT NULL AND case_is_open(c.status))
      OR (:queue = 'parked' AND c.status = 'parked')
@@ -59,6 +61,8 @@ AND (CAST(:queue AS text) IS NULL
 -- name: queues
 SELECT count(*) FILTER (WHERE status = 'reported') AS to_register,
        count(*) FILTER (WHERE status IN ('registered', 'returned')) AS to_dispatch,
+       count(*) FILTER (WHERE status = 'assigned') AS to_accept,
+       count(*) FILTER (WHERE status = 'accepted') AS in_hand,
        count(*) FILTER (WHERE status = 'resolved') AS to_verify,
        count(*) FILTER (WHERE case_warning(status, warn_at, due_at, least(:at, paused_at))
                               = 'yellow') AS yellow,
