@@ -64,8 +64,6 @@ MAY: dict[str, frozenset[str]] = {
 PERSONAL = frozenset({"admin", "street", "community", "grid_worker"})
 # A grid worker's own moves on the cases of their grids; dispatch is the staff's.
 WORKER_MOVES = frozenset({"accepted", "resolved", "returned"})
-# The statuses in which a case is in the grid worker's hands (the worker's page offers moves).
-WORKER_STATES = ("assigned", "accepted")
 
 
 class Account(Protocol):

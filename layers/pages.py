@@ -32,6 +32,7 @@ COLORS: dict[str, object] = {
         "#000075",
     ],
     "highlight": "#ffd166",
+    "brand": "#1a2d40",  # the bars, and the installed app's theme
     "station": "#8e5fb0",  # a building service station (visits page)
     "stop": "#e8743b",  # a visit on the commissioner's route
     "route": "#2e86de",
@@ -67,6 +68,10 @@ class PageSpec:
     zoom_control: bool = False
     layer_control: Literal["topright", "bottomright"] = "topright"
     layer_control_collapsed: bool = True
+    # shared scripts (webmap/static/gridmap/<name>.js) loaded before the page's own
+    scripts: tuple[str, ...] = ()
+    # installable and working with no signal: a web app manifest and the service worker
+    offline: bool = False
 
 
 PAGES: dict[str, PageSpec] = {
@@ -92,10 +97,13 @@ PAGES: dict[str, PageSpec] = {
             "网格员",
             "图例",
             (
-                (str(COLORS["highlight"]), "我的网格 / 所选网格"),
+                (str(COLORS["highlight"]), "我的网格 / 所选案件"),
                 (str(COLORS["case"]), "在办案件"),
+                (str(COLORS["route"]), "今日巡查轨迹"),
                 (str(COLORS["grid_edge"]), "网格边界"),
             ),
+            scripts=("casepanel", "outbox"),
+            offline=True,
         ),
         PageSpec(
             "desk",
@@ -108,6 +116,7 @@ PAGES: dict[str, PageSpec] = {
             ),
             zoom_control=True,
             layer_control="bottomright",
+            scripts=("casepanel",),
         ),
         PageSpec(
             "visits",

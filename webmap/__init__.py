@@ -66,6 +66,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         inputs,
         limits,
         observe,
+        offline,
         ogc,
         oidc,
         open311,
@@ -116,6 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(coverage.api)
     app.register_api(patrols.api)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(offline.bp)
     app.register_blueprint(open311.bp)
     app.register_blueprint(ogc.bp)
     app.register_blueprint(tiles.bp)

@@ -196,8 +196,17 @@ def build_page(
     root.header.add_child(
         Element("".join(f'<link rel="modulepreload" href="{u}">' for u in MVT_JS))
     )
+    if page.offline:  # installable; the page registers the service worker (/sw.js)
+        root.header.add_child(
+            Element(
+                '<link rel="manifest" href="/manifest.webmanifest">'
+                f'<meta name="theme-color" content="{COLORS["brand"]}">'
+                '<link rel="apple-touch-icon" href="/icons/192.png">'
+            )
+        )
     root.html.add_child(Element(PANELS[key]))
-    root.html.add_child(Element(f'<script src="/static/gridmap/{key}.js"></script>'))
+    for name in (*page.scripts, key):
+        root.html.add_child(Element(f'<script src="/static/gridmap/{name}.js"></script>'))
     # Folium writes the map's own script after ours: begin once every script has run (not at
     # 'load', which waits for every asset). The page sets its view, and only then do the
     # layers fetch (not at Folium's placeholder view first).

@@ -23,14 +23,14 @@ from flask import Blueprint, Response, abort, redirect, request
 from markupsafe import escape
 from sqlalchemy import text
 
-from geo.access import WORKER_MOVES, WORKER_STATES, Caller, allowed, require
+from geo.access import Caller, allowed, require
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
-from geo.cases.desk import QUEUES, queue_counts
+from geo.cases.desk import QUEUES, WORKER_QUEUES, queue_counts
 from geo.cases.notices import inbox
 from geo.cases.offers import STEP_LABELS
 from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS, UNIT_KIND_LABELS
 from geo.errors import Forbidden, NotAuthenticated
-from geo.vocabulary import MOVE_LABELS, ROLES, STATUS_LABELS, TRANSITIONS
+from geo.vocabulary import ROLES, STATUS_LABELS
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.auth import current_caller
@@ -45,16 +45,11 @@ def page_words(key: str) -> dict[str, Any]:
     """The words a page's script shows, from the vocabularies: the scripts keep no copies."""
     if key == "cockpit":  # its 居民小区 panel
         return {"indicators": [list(i) for i in RESIDENTIAL_INDICATORS]}
-    if key == "worker":  # the moves a grid worker makes, as buttons
-        return {
-            "moves": {
-                s: [[to, MOVE_LABELS[to]] for to in TRANSITIONS[s] if to in WORKER_MOVES]
-                for s in WORKER_STATES
-            }
-        }
-    if key == "desk":  # the queues, steps, statuses and trail's words
+    if key in ("desk", "worker"):  # the case panel's words (casepanel.js), and the queues
         return {
             "queues": [list(q) for q in QUEUES.items()],
+            # the worker's to-do list: what waits for a grid worker or a unit's account
+            "workerQueues": [[q, QUEUES[q]] for q in WORKER_QUEUES],
             "steps": STEP_LABELS,
             "statuses": STATUS_LABELS,
             "warnings": {"yellow": "黄灯", "red": "红灯"},

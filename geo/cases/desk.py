@@ -39,6 +39,15 @@ QUEUES: dict[Queue, str] = {
     "supervised": "督办",
     "parked": "挂账",
 }
+# a grid worker's (or a unit's) to-do list, in the order of the work
+WORKER_QUEUES: tuple[Queue, ...] = (
+    "to_accept",
+    "in_hand",
+    "to_verify",
+    "yellow",
+    "red",
+    "supervised",
+)
 SORTS: tuple[str, ...] = get_args(Sort)
 PAGE_MAX = 200
 COUNT_CAP = 1000  # a list's total is counted up to here; past it the desk says "1000+"

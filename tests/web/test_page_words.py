@@ -6,12 +6,11 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from geo.access import WORKER_MOVES
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
 from geo.cases.desk import QUEUES
 from geo.cases.offers import STEP_LABELS
 from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS
-from geo.vocabulary import MOVE_LABELS, STATUS_LABELS, TRANSITIONS
+from geo.vocabulary import MOVE_LABELS, STATUS_LABELS
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.pages import page_words
 
@@ -39,12 +38,19 @@ def test_no_page_script_keeps_a_copy_of_the_vocabulary() -> None:
         assert not (quoted & WORDS), (js.name, sorted(quoted & WORDS))
 
 
-def test_the_worker_page_offers_the_workers_moves_with_their_verbs() -> None:
-    moves = page_words("worker")["moves"]
-    assert moves["assigned"] == [["accepted", "受理"], ["returned", "退回"]]
-    assert moves["accepted"] == [["resolved", "办结"], ["returned", "退回"]]
-    offered = {(s, to) for s, ms in moves.items() for to, _ in ms}
-    assert all(to in WORKER_MOVES and to in TRANSITIONS[s] for s, to in offered)
+def test_the_worker_page_gets_the_case_panels_words_and_its_to_do_queues() -> None:
+    worker, desk = page_words("worker"), page_words("desk")
+    assert worker == desk  # one case panel (casepanel.js) on both pages
+    assert [q for q, _ in worker["workerQueues"]] == [
+        "to_accept",
+        "in_hand",
+        "to_verify",
+        "yellow",
+        "red",
+        "supervised",
+    ]
+    assert all(label == QUEUES[q] for q, label in worker["workerQueues"])
+    assert worker["steps"] == STEP_LABELS
 
 
 def test_the_visits_page_gets_the_three_lists_words_and_the_cockpit_its_indicators() -> None:

@@ -1,151 +1,17 @@
-"""The three pages in real headless Chromium (Debian's), offline, as a person would use them.
-
-Screenshots land in tests/artifacts/ at each page's target screen size.
-"""
+"""The pages in real headless Chromium (Debian's), offline, as a person would use them
+(tests/web/browsing.py: the helpers; conftest.py: the server and the browser)."""
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 import urllib.parse
-import urllib.request
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from sqlalchemy import text
-from werkzeug.serving import make_server
 
-from geo.settings import Settings, load_settings
+from geo.settings import load_settings
 from layers.registry import RESIDENTIAL_INDICATORS
-from tests.chromium import ARGS, CHROMIUM
-from tests.fixtures import SETTINGS
-
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
-
-
-ADMIN = {"X-API-Key": SETTINGS.demo_key}  # the demo key: the demo's admin account
-CREATED: list[int] = []  # cases the tests report through the API, removed at the end
-
-
-@contextmanager
-def serving(demo_url: str, settings: Settings) -> Iterator[str]:
-    from webmap import create_app
-
-    app = create_app({"DATABASE_URL": demo_url, "SETTINGS": settings})
-    srv = make_server("127.0.0.1", 0, app, threaded=True)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-
-
-@pytest.fixture(scope="module")
-def server(demo_url: str) -> Iterator[str]:
-    from geo.db import dispose_engines, get_engine
-
-    with serving(demo_url, SETTINGS) as url:
-        yield url
-    with get_engine(demo_url).begin() as c:  # the shared demo database keeps no test case
-        for sql in (
-            "DELETE FROM notices WHERE case_id = ANY(:ids)",
-            "DELETE FROM case_media WHERE case_id = ANY(:ids)",
-            "DELETE FROM case_events WHERE case_id = ANY(:ids)",
-        ):
-            c.execute(text(sql), {"ids": CREATED})
-        c.execute(text("DELETE FROM cases WHERE id = ANY(:ids)"), {"ids": CREATED})
-    CREATED.clear()
-    dispose_engines(demo_url)
-
-
-@pytest.fixture(scope="module")
-def browser():  # type: ignore[no-untyped-def]
-    if not CHROMIUM.exists():
-        pytest.fail(
-            "Debian's chromium is missing: `make test` installs it (scripts/system-deps.sh test)"
-        )
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield b
-        b.close()
-
-
-class Visit:
-    """One page in a fresh context: every request not to our server is aborted and recorded."""
-
-    def __init__(self, browser, server: str, path: str, width: int, height: int, **ctx) -> None:  # type: ignore[no-untyped-def]
-        self.outside: list[str] = []
-        self.asked: list[str] = []  # every request to our server
-        self.errors: list[str] = []
-        # As the demo's administrator (its API key), unless a test signs in itself.
-        ctx.setdefault("extra_http_headers", ADMIN)
-        self.context = browser.new_context(viewport={"width": width, "height": height}, **ctx)
-        self.context.route("**/*", self._route(server))
-        self.page = self.context.new_page()
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(server + path)
-        self.until(
-            "window.gridmap && gridmap.config && window[gridmap.config.map] "
-            "&& gridmap.settled(window[gridmap.config.map])",
-            timeout=30_000,
-        )
-
-    def until(self, expression: str, timeout: float = 30_000) -> None:
-        """Wait until the expression is true. Polled with page.evaluate (the DevTools protocol):
-        Playwright's wait_for_function compiles its predicate with eval, which the pages'
-        Content-Security-Policy rightly refuses."""
-        deadline = time.monotonic() + timeout / 1000
-        while not self.page.evaluate(f"!!({expression})"):  # a boolean: objects do not cross
-            assert time.monotonic() < deadline, f"not true within {timeout} ms: {expression}"
-            self.page.wait_for_timeout(100)
-
-    def _route(self, server: str):  # type: ignore[no-untyped-def]
-        def handle(route) -> None:  # type: ignore[no-untyped-def]
-            if route.request.url.startswith(server):
-                self.asked.append(route.request.url[len(server) :])
-                route.continue_()
-            else:
-                self.outside.append(route.request.url)
-                route.abort()
-
-        return handle
-
-    def counts(self) -> dict[str, int]:
-        return self.page.evaluate(
-            "Object.fromEntries(Object.entries(gridmap.layers)"
-            ".filter(([k, l]) => window[gridmap.config.map].hasLayer(l))"
-            ".map(([k, l]) => [k, l._gm.count]))"
-        )
-
-    def shot(self, name: str) -> None:
-        ARTIFACTS.mkdir(exist_ok=True)
-        self.page.wait_for_timeout(500)
-        self.page.screenshot(path=str(ARTIFACTS / name))
-
-    def close(self) -> None:
-        assert self.outside == [], f"requests left the server: {self.outside[:3]}"
-        assert self.errors == [], f"console errors: {self.errors[:3]}"
-        self.context.close()
-
-
-def api(server: str, path: str, body: dict | None = None) -> dict:  # type: ignore[type-arg]
-    req = urllib.request.Request(
-        server + path,
-        data=None if body is None else json.dumps(body).encode(),
-        headers={"Content-Type": "application/json", **ADMIN},
-    )
-    with urllib.request.urlopen(req) as r:
-        out = json.load(r)
-    if path == "/api/v1/cases" and body is not None:
-        CREATED.append(int(out["id"]))
-    return out  # type: ignore[no-any-return]
+from tests.web.browsing import NASTY, Visit, api, jpeg, serving, signed_in, take
 
 
 def test_cockpit_draws_the_district_and_its_numbers(browser, server: str, demo_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -207,6 +73,7 @@ def test_worker_finds_a_case_and_its_popup_shows_user_text_escaped(browser, serv
     v = Visit(browser, server, f"/worker?grid={grid}", 390, 844)
     mine = case["assignment"]["grid"]["name"]
     assert v.page.locator("#gm-mygrid").inner_text() == f"我的网格：{mine}"
+    v.page.click("#gm-tabs button[data-pane=find]")
     v.page.fill("#gm-q", str(case["id"]))
     v.page.click("text=搜索")
     v.until("document.querySelectorAll('#gm-results li').length > 0")
@@ -257,12 +124,13 @@ def test_worker_locate_me_shows_where_the_phone_is(browser, server: str) -> None
         geolocation={"longitude": point[0], "latitude": point[1]},
         permissions=["geolocation"],
     )
+    v.page.click("#gm-tabs button[data-pane=find]")
     v.page.click("#gm-locate")
     v.until("document.querySelectorAll('#gm-results li').length > 0")
     assert expected in v.page.inner_text("#gm-results")
     box = v.page.locator(".folium-map").bounding_box()
     assert box is not None
-    assert box["height"] > 400
+    assert box["height"] > 300  # the map above the sheet and the thumb's tabs
     assert box["width"] == 390
     v.close()
 
@@ -416,15 +284,20 @@ def test_a_grid_worker_signs_in_on_a_phone_and_resolves_a_case(  # type: ignore[
     v.page.wait_for_url(server + "/worker", timeout=15_000)
     v.until("window.gridmap && gridmap.config && window[gridmap.config.map]")
     assert v.page.inner_text("#gm-mygrid") == f"我的网格：{case['assignment']['grid']['name']}"
+    v.page.click("#gm-tabs button[data-pane=find]")
     v.page.fill("#gm-q", str(case["id"]))
     v.page.press("#gm-q", "Enter")
-    v.until("document.querySelectorAll('#gm-results button[data-to]').length > 0")
-    v.page.click("#gm-results button[data-to=accepted]")
-    v.until("gridmap.lastMove === 'accepted'")
-    v.until("document.querySelector('#gm-results button[data-to=resolved]') !== null")
-    v.page.fill("#gm-note", "已更换灯泡")
-    v.page.click("#gm-results button[data-to=resolved]")
-    v.until("gridmap.lastMove === 'resolved'")
+    v.until("document.querySelectorAll('#gm-results li').length > 0")
+    v.page.click("#gm-results li")  # the case opens with the steps its worker may take
+    v.until("document.querySelector('#gm-case .gm-step[data-step=accept]') !== null")
+    v.page.click("#gm-case .gm-step[data-step=accept]")
+    v.page.click("#gm-case .gm-step-go")
+    v.until("gridmap.lastStep === 'accept'")
+    v.until("document.querySelector('#gm-case .gm-step[data-step=resolve]') !== null")
+    v.page.click("#gm-case .gm-step[data-step=resolve]")
+    v.page.fill("#gm-case .gm-step-form input[name=note]", "已更换灯泡")
+    v.page.click("#gm-case .gm-step-go")
+    v.until("gridmap.lastStep === 'resolve'")
     v.shot("worker_resolved.png")
     done = api(server, f"/api/v1/cases/{case['id']}")
     assert done["status"] == "resolved"
@@ -627,59 +500,6 @@ def test_sign_in_never_sends_the_browser_to_another_origin(
     assert v.page.url.startswith(server + "/")
     assert not [u for u in v.outside if "127.0.0.2" in u or "x.example" in u]
     v.context.close()
-
-
-def signed_in(browser, server: str, role: str, path: str, width: int, height: int) -> Visit:  # type: ignore[no-untyped-def]
-    """A page opened by the demo account of `role`, signed in through the sign-in page."""
-    from data.demo.accounts import DEMO_ACCOUNTS
-
-    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == role)
-    v = Visit.__new__(Visit)
-    v.outside, v.asked, v.errors = [], [], []
-    v.context = browser.new_context(viewport={"width": width, "height": height})
-    v.context.route("**/*", v._route(server))
-    v.page = v.context.new_page()
-    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
-    v.page.on("pageerror", lambda e: v.errors.append(str(e)))
-    v.page.goto(server + "/login?" + urllib.parse.urlencode({"next": path}))
-    v.page.fill("#gm-username", username)
-    v.page.fill("#gm-password", pw)
-    v.page.click("#gm-signin button[type=submit]")
-    v.page.wait_for_url(lambda url: "/login" not in url, timeout=15_000)
-    v.until("window.gridmap && gridmap.deskReady && window[gridmap.config.map]")
-    v.page.evaluate("gridmap.deskReady.then(() => { window.__ready = true; })")
-    v.until("window.__ready === true")
-    return v
-
-
-def jpeg(colour: tuple[int, int, int]) -> bytes:
-    import io
-
-    from PIL import Image
-
-    out = io.BytesIO()
-    Image.new("RGB", (320, 240), colour).save(out, format="JPEG")
-    return out.getvalue()
-
-
-def take(
-    v: Visit, step: str, fill: dict[str, str] | None = None, photo: bytes | None = None
-) -> None:
-    """Open a step's form on the case panel, fill it, send it, and wait until it is done."""
-    v.page.evaluate("gridmap.lastStep = null")
-    v.page.click(f"#gm-case button.gm-step[data-step={step}]")
-    form = v.page.locator(f"#gm-case form.gm-step-form[data-step={step}]")
-    for name, value in (fill or {}).items():
-        if form.locator(f"select[name={name}]").count():
-            form.locator(f"select[name={name}]").select_option(value)
-        else:
-            form.locator(f"[name={name}]").fill(value)
-    if photo is not None:
-        form.locator("input[type=file]").set_input_files(
-            {"name": "photo.jpg", "mimeType": "image/jpeg", "buffer": photo}
-        )
-    form.locator("button[type=submit]").click()
-    v.until(f"gridmap.lastStep === {json.dumps(step)}", 15_000)
 
 
 def test_a_case_goes_from_the_desk_to_its_unit_and_is_verified_by_its_grid_worker(  # type: ignore[no-untyped-def]

@@ -79,7 +79,9 @@ def get_session_account():  # type: ignore[no-untyped-def]
 @answers(signed_out=Answer(description="Signed out"))
 @api.delete("/session")
 def delete_session():  # type: ignore[no-untyped-def]
-    """Sign out: the session ends on the server, and the cookie is cleared."""
+    """Sign out: the session ends on the server, and the cookie is cleared; so is what this
+    browser keeps of the site (the service worker's copies of cases and pages, the phone's
+    outbox): nothing personal stays on a shared phone past sign-out."""
     caller = current_caller()
     token = request.cookies.get(COOKIE)
     if token and caller.via == "session" and caller.account is not None:
@@ -88,6 +90,7 @@ def delete_session():  # type: ignore[no-untyped-def]
         audit.record(s, "signout", caller.account.id, caller.account.username, caller.address)
         s.commit()
     resp = Response(status=204)
+    resp.headers["Clear-Site-Data"] = '"cache", "storage"'
     resp.delete_cookie(COOKIE, path="/")
     resp.delete_cookie(CSRF_COOKIE, path="/")
     return resp

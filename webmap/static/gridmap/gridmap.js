@@ -293,8 +293,13 @@
     const out = gm.el("button", "gm-signout", "退出登录");
     out.type = "button";
     out.addEventListener("click", () => {
-      fetch("/api/v1/session", { method: "DELETE", headers: { "X-CSRF-Token": gm.csrf() } })
-        .finally(() => location.assign("/login"));
+      // a page that keeps things offline (the worker's) forgets them first, or stays
+      const ready = gm.beforeSignOut ? gm.beforeSignOut() : Promise.resolve(true);
+      ready.then((go) => {
+        if (!go) return;
+        fetch("/api/v1/session", { method: "DELETE", headers: { "X-CSRF-Token": gm.csrf() } })
+          .finally(() => location.assign("/login"));
+      });
     });
     document.body.appendChild(out);
   });
