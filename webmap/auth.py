@@ -65,6 +65,17 @@ def client_address() -> str:
     return peer
 
 
+def is_https() -> bool:
+    """Whether the client reached us over HTTPS: this connection's, or, through a trusted proxy
+    (GRIDMAP_TRUSTED_PROXIES) that ends TLS for us, the proxy's `X-Forwarded-Proto`."""
+    if request.is_secure:
+        return True
+    if peer_address() not in get_settings().trusted_proxies:
+        return False
+    proto = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
+    return proto == "https"
+
+
 def current_caller() -> Caller:
     """The request's caller (worked out once per request)."""
     if "caller" not in g:
@@ -225,7 +236,7 @@ def set_session_cookies(resp: Response, token: str, csrf: str) -> None:
             max_age=age,
             httponly=http_only,
             samesite="Lax",
-            secure=request.is_secure,
+            secure=is_https(),
             path="/",
         )
 

@@ -255,6 +255,8 @@ def test_sign_in_session_csrf_and_sign_out(app, case_a) -> None:  # type: ignore
     assert GRID_A in c.get("/worker").text
     out = c.delete("/api/v1/session", headers={"X-CSRF-Token": me["csrf_token"]})
     assert out.status_code == 204
+    # the phone keeps nothing of the site past sign-out: its copies, its outbox, its worker
+    assert out.headers["Clear-Site-Data"] == '"cache", "storage"'
     assert c.get("/api/v1/session").status_code == 401
     assert c.get("/worker").status_code == 302
 
@@ -615,3 +617,33 @@ def test_the_front_door_shows_each_role_its_pages_inbox_and_queues(app) -> None:
         f"/api/v1/cases/{case['id']}/dispatch", json={"unit": "U330105001CG"}
     )
     assert "<b id=gm-unread>1</b>" in squad.get("/").get_data(as_text=True)
+
+
+def test_the_session_cookie_is_secure_over_https_and_through_a_trusted_tls_proxy(
+    db_url, connection
+) -> None:  # type: ignore[no-untyped-def]
+    """A proxy that ends TLS for us says so in X-Forwarded-Proto: from a trusted proxy the
+    cookie is Secure; the same header from anyone else is not believed."""
+    from dataclasses import replace
+
+    from tests import fixtures
+    from tests.conftest import make_app
+
+    def cookie(settings, environ, headers, base="http://localhost"):  # type: ignore[no-untyped-def]
+        c = make_app(db_url, connection, settings).test_client()
+        r = c.post(
+            "/api/v1/session",
+            json={"username": "worker_a", "password": password("worker_a")},
+            environ_base=environ,
+            headers=headers,
+            base_url=base,
+        )
+        assert r.status_code == 200
+        return next(h for h in r.headers.getlist("Set-Cookie") if h.startswith("gridmap_session="))
+
+    proxied = replace(fixtures.SETTINGS, trusted_proxies=("10.0.0.1",))
+    https = {"X-Forwarded-Proto": "https"}
+    assert "Secure" in cookie(proxied, {"REMOTE_ADDR": "10.0.0.1"}, https)
+    assert "Secure" not in cookie(proxied, {"REMOTE_ADDR": "10.9.9.9"}, https)
+    assert "Secure" not in cookie(proxied, {"REMOTE_ADDR": "10.0.0.1"}, {})
+    assert "Secure" in cookie(fixtures.SETTINGS, {}, {}, "https://localhost")
