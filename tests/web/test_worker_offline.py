@@ -6,6 +6,7 @@ order made, and the queue's badge clears. A move that someone else's step overto
 
 from __future__ import annotations
 
+import itertools
 import time
 import urllib.parse
 from typing import Any
@@ -15,7 +16,7 @@ from sqlalchemy import text
 from tests.web.browsing import CREATED, Visit, api, jpeg, take
 
 
-def _worker_phone(browser: Any, server: str) -> Visit:
+def _worker_phone(browser: Any, server: str, **ctx: Any) -> Visit:
     """The demo's grid worker signed in on the worker page, its service worker in control."""
     from data.demo.accounts import DEMO_ACCOUNTS
 
@@ -23,7 +24,7 @@ def _worker_phone(browser: Any, server: str) -> Visit:
     v = Visit.__new__(Visit)
     v.outside, v.asked, v.errors = [], [], []
     v.context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, **ctx
     )
     v.context.route("**/*", v._route(server))
     v.page = v.context.new_page()
@@ -160,4 +161,53 @@ def test_work_done_with_no_signal_arrives_once_in_order_and_a_conflict_is_shown(
     reported = api(server, f"/api/v1/cases/{report_id}")["created_at"]
     assert accepts[0]["at"] < verified < reported
     CREATED.append(report_id)  # reported by the phone: removed with the API's
+    phone.close()
+
+
+def test_a_patrol_walked_with_the_phone_is_recorded_with_its_length(  # type: ignore[no-untyped-def]
+    browser, server: str, demo_url: str
+) -> None:
+    """The worker starts a patrol, walks (the phone's position moves 30 m at a time), and ends
+    it: the track reaches the server, its length the one measured here on the ellipsoid."""
+    from pyproj import Geod
+
+    from geo.db import get_engine
+
+    with get_engine(demo_url).connect() as c:
+        lon, lat = c.execute(
+            text(
+                "SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
+                "FROM accounts a JOIN workers w ON w.id = a.worker_id "
+                "JOIN grids g ON g.code = w.grid_code WHERE a.username = 'grid'"
+            )
+        ).one()
+        c.execute(text("DELETE FROM patrols WHERE username = 'grid'"))
+        c.commit()
+    walk = [(lon + i * 0.0003, lat + (i % 2) * 0.0001) for i in range(5)]
+    phone = _worker_phone(
+        browser,
+        server,
+        geolocation={"longitude": walk[0][0], "latitude": walk[0][1], "accuracy": 5},
+        permissions=["geolocation"],
+    )
+    phone.page.click("#gm-tabs button[data-pane=patrol]")
+    phone.page.click("#gm-patrol")
+    for x, y in walk[1:]:
+        phone.page.wait_for_timeout(400)
+        phone.context.set_geolocation({"longitude": x, "latitude": y, "accuracy": 5})
+    phone.until("JSON.parse(localStorage.getItem('gridmap-patrol')).seq === 5", 15_000)
+    assert "已记录 5 个点" in phone.page.inner_text("#gm-patrol-now")
+    phone.page.click("#gm-patrol")  # end it
+    phone.until("document.querySelectorAll('#gm-patrols li.gm-case-item').length === 1", 15_000)
+    phone.shot("worker-patrol-390x844.png")
+    day = api(server, "/api/v1/patrols?worker=grid")
+    (p,) = day["patrols"]
+    geod = Geod(ellps="GRS80")
+    expected = sum(
+        geod.line_length([a[0], b[0]], [a[1], b[1]]) for a, b in itertools.pairwise(walk)
+    )
+    assert p["points"] == 5
+    assert p["ended_at"] is not None
+    assert abs(p["length_m"] - expected) < 1.0  # EPSG:4549 against the ellipsoid: centimetres
+    assert p["coverage"]["road_m"] > 0
     phone.close()

@@ -266,8 +266,10 @@
     if (!navigator.geolocation) { message("此设备不支持定位", true); return; }
     $("gm-patrol").textContent = "结束巡查";
     $("gm-patrol").classList.add("gm-on");
-    watch = navigator.geolocation.watchPosition(fix, () => message("无法获取位置，请检查定位权限", true),
-      { enableHighAccuracy: true, maximumAge: 5000, timeout: 30000 });
+    // no fix for a while (a stairwell) is no error: the patrol waits for the next one
+    watch = navigator.geolocation.watchPosition(fix, (err) => {
+      if (err.code === err.PERMISSION_DENIED) message("无法获取位置，请检查定位权限", true);
+    }, { enableHighAccuracy: true, maximumAge: 5000 });
     patrolNow();
   }
   function fix(pos) {
