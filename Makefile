@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast system-deps system-deps-test lint clean-db wheel wheelhouse lock
+.PHONY: run test test-fast system-deps system-deps-test lint guide clean-db wheel wheelhouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,10 @@ test: system-deps-test $(TEST_STAMP) $(VENDOR)
 # The development loop: everything but the demo database and the browser (about 30 s).
 test-fast: system-deps $(TEST_STAMP) $(VENDOR)
 	$(BIN)/pytest -q -m "not demo and not browser"
+
+# The user guide's pictures (docs/使用手册/): the Chromium tests, their screenshots kept
+guide: system-deps-test $(TEST_STAMP) $(VENDOR)
+	GRIDMAP_GUIDE_SHOTS=1 $(BIN)/pytest -q -m browser
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check . && $(BIN)/ruff format --check . && $(BIN)/mypy && $(BIN)/lint-imports

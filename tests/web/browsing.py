@@ -9,6 +9,7 @@ Screenshots land in tests/web/artifacts/ at each page's target screen size.
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import urllib.parse
@@ -23,6 +24,22 @@ from geo.settings import Settings
 from tests.fixtures import SETTINGS
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# The user guide's pictures (docs/使用手册.md): the screenshots these tests take, copied into
+# docs/使用手册/ when GRIDMAP_GUIDE_SHOTS is set (`make guide`), so the pictures follow the pages.
+GUIDE = Path(__file__).resolve().parents[2] / "docs" / "使用手册"
+GUIDE_SHOTS = (
+    "worker-todo-390x844.png",
+    "worker_resolved.png",
+    "worker-offline-390x844.png",
+    "worker-conflict-390x844.png",
+    "worker-patrol-390x844.png",
+    "desk-1600x900.png",
+    "desk-unit-1600x900.png",
+    "desk-phone-390x844.png",
+    "visits-390x844.png",
+    "renewal-1280x900.png",
+    "cockpit-residential.png",
+)
 NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
 ADMIN = {"X-API-Key": SETTINGS.demo_key}  # the demo key: the demo's admin account
 CREATED: list[int] = []  # cases the tests report through the API, removed at the end
@@ -93,6 +110,12 @@ class Visit:
         ARTIFACTS.mkdir(exist_ok=True)
         self.page.wait_for_timeout(500)
         self.page.screenshot(path=str(ARTIFACTS / name))
+        if name in GUIDE_SHOTS and os.environ.get("GRIDMAP_GUIDE_SHOTS"):
+            from PIL import Image  # a palette of 256 colours: a third of the bytes, as legible
+
+            GUIDE.mkdir(exist_ok=True)
+            with Image.open(ARTIFACTS / name) as shot:
+                shot.convert("RGB").quantize(256).save(GUIDE / name, optimize=True)
 
     def close(self) -> None:
         assert self.outside == [], f"requests left the server: {self.outside[:3]}"

@@ -557,6 +557,7 @@ def test_a_case_goes_from_the_desk_to_its_unit_and_is_verified_by_its_grid_worke
     unit.page.locator("#gm-inbox li", has_text=f"#{cid}").first.click()
     unit.until(f"document.querySelector('#gm-case[data-id=\"{cid}\"]') !== null")
     take(unit, "accept")
+    unit.shot("desk-unit-1600x900.png")
     take(unit, "resolve", {"note": "已劝离摊贩并清理"}, photo=jpeg((30, 160, 60)))
     unit.until("document.querySelector('#gm-case').dataset.status === 'resolved'")
     assert unit.page.locator("#gm-case button.gm-step[data-step=verify]").count() == 0

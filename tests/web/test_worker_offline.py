@@ -77,6 +77,9 @@ def test_work_done_with_no_signal_arrives_once_in_order_and_a_conflict_is_shown(
     phone = _worker_phone(browser, server)
     for cid in (accept_me, verify_me, overtaken):  # read once with a signal: kept for offline
         _open(phone, cid)
+    phone.page.click("#gm-tabs button[data-pane=todo]")
+    phone.until("document.querySelectorAll('#gm-cases li').length > 0")
+    phone.shot("worker-todo-390x844.png")
     phone.page.click("#gm-tabs button[data-pane=report]")
     phone.until("document.querySelectorAll('#gm-category option').length > 0")
 

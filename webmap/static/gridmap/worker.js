@@ -224,6 +224,7 @@
       },
     })).then((out) => {
       $("gm-pane-report").reset();
+      smalls();  // the 小类 of the 大类 the reset shows
       delete $("gm-address").dataset.typed;
       report.point = null;
       $("gm-place").textContent = "尚未选择位置";
