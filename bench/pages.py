@@ -1,7 +1,7 @@
 """Page weight and time to draw, in headless Chromium, per page, on the demo and on scale 10,
 beside a floor measured in the same run.
 
-    .venv/bin/python bench/pages.py [--skip-scale10] [--runs 3]
+    .venv/bin/python bench/pages.py [--skip-scale10] [--runs 3] [--no-throttled]
 
 Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker and /planner
 (as the demo administrator, by its API key) in Debian's Chromium at their target screen
@@ -12,6 +12,12 @@ of --runs.
 The floor: a bare Leaflet page at the same size and view drawing the same features (those the
 page drew, saved to one static GeoJSON file) on one canvas, served by a static file server.
 The VM's speed swings two- to three-fold between hours; the ratio to the floor does not.
+
+Then the worker's page on a weak 4G signal (Chromium's network emulation: 1.6 Mbit/s down,
+750 kbit/s up, 150 ms round trip), signed in as the demo's grid worker: the first visit (empty
+cache) and a repeat visit (its service worker in control), each until ready for input (the
+to-do list drawn, gridmap.todoReady) and until every start layer has drawn; bytes over the
+network; and the bare-Leaflet floor under the same throttle.
 """
 
 from __future__ import annotations
@@ -142,12 +148,109 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
     return total, dt, counts, view, features
 
 
+WEAK_4G = {
+    "offline": False,
+    "latency": 150,
+    "downloadThroughput": 1.6e6 / 8,
+    "uploadThroughput": 0.75e6 / 8,
+    "connectionType": "cellular4g",
+}
+
+
+def throttled(page, ctx):  # type: ignore[no-untyped-def]
+    """A DevTools session on the page with the weak signal on; the bytes each request took."""
+    cdp = ctx.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions", WEAK_4G)
+    sizes: dict[str, int] = {}
+    cdp.on(
+        "Network.loadingFinished",
+        lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])),
+    )
+    return sizes
+
+
+def throttle_service_worker(browser) -> None:  # type: ignore[no-untyped-def]
+    """The weak signal on the service worker too: what it fetches (network first for pages and
+    data) goes through its own DevTools target, which the page's emulation does not reach."""
+    cdp = browser.new_browser_cdp_session()
+    targets = cdp.send("Target.getTargets")["targetInfos"]
+    for t in targets:
+        if t["type"] != "service_worker":
+            continue
+        sid = cdp.send("Target.attachToTarget", {"targetId": t["targetId"], "flatten": False})[
+            "sessionId"
+        ]
+        for n, (method, params) in enumerate(
+            (("Network.enable", {}), ("Network.emulateNetworkConditions", WEAK_4G)), start=1
+        ):
+            message = json.dumps({"id": n, "method": method, "params": params})
+            cdp.send("Target.sendMessageToTarget", {"sessionId": sid, "message": message})
+
+
+def worker_visits(browser, base: str, width: int = 390, height: int = 844):  # type: ignore[no-untyped-def]
+    """(first ready s, first drawn s, first bytes, repeat ready s, repeat drawn s, repeat
+    bytes, view, features) for the grid worker's page on the weak signal."""
+    from data.demo.accounts import DEMO_ACCOUNTS
+
+    user, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "grid_worker")
+    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=True)
+    ctx.request.post(base + "/api/v1/session", data={"username": user, "password": pw})
+    out = []
+    page = ctx.new_page()
+    by_worker: dict[str, int] = {}  # what the service worker fetched, by request
+    ctx.on(
+        "requestfinished",
+        lambda r: (
+            by_worker.__setitem__(str(id(r)), r.sizes()["responseBodySize"])
+            if r.service_worker
+            else None
+        ),
+    )
+    for _visit in ("first", "repeat"):
+        if _visit == "repeat":
+            throttle_service_worker(browser)
+        by_worker.clear()
+        sizes = throttled(page, ctx)
+        t0 = time.perf_counter()
+        page.goto(base + "/worker")
+        until(page, "window.gridmap && gridmap.todoReady === true")
+        ready = time.perf_counter() - t0
+        until(page, "gridmap.settled(window[gridmap.config.map])")
+        drawn = time.perf_counter() - t0
+        page.wait_for_timeout(300)
+        out += [ready, drawn, sum(sizes.values()) + sum(by_worker.values())]
+        if _visit == "first":  # the service worker takes the page over before the next visit
+            until(page, "gridmap.swReady === true && navigator.serviceWorker.controller !== null")
+    view, features = page.evaluate(
+        """(() => { const m = window[gridmap.config.map], c = m.getCenter();
+        const drawn = Object.values(gridmap.layers).filter((l) => m.hasLayer(l) && l._gm.features);
+        return [{ center: [c.lat, c.lng], zoom: m.getZoom() },
+                drawn.flatMap((l) => l._gm.features)]; })()"""
+    )
+    ctx.close()
+    return (*out, view, features)
+
+
+def floor_throttled(browser, url: str, width: int = 390, height: int = 844) -> float:  # type: ignore[no-untyped-def]
+    ctx = browser.new_context(viewport={"width": width, "height": height}, is_mobile=True)
+    page = ctx.new_page()
+    throttled(page, ctx)
+    t0 = time.perf_counter()
+    page.goto(url)
+    until(page, "window.floorDone === true")
+    dt = time.perf_counter() - t0
+    ctx.close()
+    return dt
+
+
 def main() -> None:
     from playwright.sync_api import sync_playwright
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-scale10", action="store_true")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--no-throttled", action="store_true", help="skip the weak-4G worker runs")
     args = ap.parse_args()
     cluster = local_cluster(load_settings())
     dbs = [("demo (Gongshu)", "gridmap")] + (
@@ -191,6 +294,29 @@ def main() -> None:
                         f"  {path:9s} {w}x{h:<5d} {size / 1e6:6.2f} MB   drawn in {secs:5.2f} s   "
                         f"floor {floor:5.2f} s   {secs / floor:4.2f}x the floor   "
                         f"({drawn} features in {len(runs[-1][2])} start layers)"
+                    )
+                if not args.no_throttled:
+                    visits = [
+                        worker_visits(browser, "http://127.0.0.1:5903") for _ in range(args.runs)
+                    ]
+                    med = [statistics.median(v[i] for v in visits) for i in range(6)]
+                    floor_page(folder, visits[-1][6], visits[-1][7])
+                    floor = statistics.median(
+                        floor_throttled(browser, floor_base + "/floor.html")
+                        for _ in range(args.runs)
+                    )
+                    print("  /worker on weak 4G (1.6 Mbit/s, 150 ms), as the grid worker:")
+                    print(
+                        f"    first visit : ready {med[0]:5.2f} s, drawn {med[1]:5.2f} s, "
+                        f"{med[2] / 1e6:5.2f} MB   (goal: ready < 3 s, < 0.5 MB)"
+                    )
+                    print(
+                        f"    repeat visit: ready {med[3]:5.2f} s, drawn {med[4]:5.2f} s, "
+                        f"{med[5] / 1e6:5.2f} MB over the network   (goal: ready < 1 s)"
+                    )
+                    print(
+                        f"    floor (bare Leaflet, same features, same signal) {floor:5.2f} s: "
+                        f"first visit drawn {med[1] / floor:4.2f}x the floor (goal <= 1.5x)"
                     )
             finally:
                 os.killpg(proc.pid, signal.SIGTERM)

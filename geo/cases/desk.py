@@ -16,6 +16,7 @@ from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ, STATUS_LABELS
 
 Queue = Literal[
+    "open",
     "to_register",
     "to_dispatch",
     "to_accept",
@@ -29,6 +30,7 @@ Queue = Literal[
 Sort = Literal["-created", "created", "due", "-updated"]
 # The desk's queues (GB/T 30428's steps): which cases each holds
 QUEUES: dict[Queue, str] = {
+    "open": "在办",  # every open case but the parked: a worker's to-do list
     "to_register": "待立案",
     "to_dispatch": "待派遣",
     "to_accept": "待受理",

@@ -46,6 +46,7 @@ AND (CAST(:text AS text) IS NULL OR c.description ILIKE :text OR c.address ILIKE
 AND (CAST(:warning AS text) IS NULL
      OR case_warning(c.status, c.warn_at, c.due_at, least(:at, c.paused_at)) = :warning)
 AND (CAST(:queue AS text) IS NULL
+     OR (:queue = 'open' AND case_is_open(c.status) AND c.status <> 'parked')
      OR (:queue = 'to_register' AND c.status = 'reported')
      OR (:queue = 'to_dispatch' AND c.status IN ('registered', 'returned'))
      OR (:queue = 'to_accept' AND c.status = 'assigned')
@@ -59,7 +60,8 @@ AND (CAST(:queue AS text) IS NULL
          AND case_warning(c.status, c.warn_at, c.due_at, least(:at, c.paused_at)) = :queue))
 
 -- name: queues
-SELECT count(*) FILTER (WHERE status = 'reported') AS to_register,
+SELECT count(*) FILTER (WHERE case_is_open(status) AND status <> 'parked') AS open,
+       count(*) FILTER (WHERE status = 'reported') AS to_register,
        count(*) FILTER (WHERE status IN ('registered', 'returned')) AS to_dispatch,
        count(*) FILTER (WHERE status = 'assigned') AS to_accept,
        count(*) FILTER (WHERE status = 'accepted') AS in_hand,

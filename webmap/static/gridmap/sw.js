@@ -1,8 +1,11 @@
-/* gridmap's service worker (issue #30): the worker's page works with no signal.
-   Assets under /static/ come from the cache of this version (a new deployment serves a new
-   VERSION, and the old caches go); pages, page scripts and the API's reads go to the network
-   first and fall back to their last copy. Writes never pass through here: the page's outbox
-   (outbox.js) keeps them. Signing out clears both caches (Clear-Site-Data, and a message). */
+/* gridmap's service worker (issue #30): the worker's page works with no signal, and opens at
+   once on a weak one. Assets under /static/ and the page's own scripts (/pages/…, named by
+   their content's digest) come from the cache of this version (a new deployment serves a new
+   VERSION, and the old caches go); the page itself comes from its last copy while a fresh one
+   is fetched for the next visit (its scripts are those of the copy: they match); the API's
+   reads go to the network first and fall back to their last copy. Writes never pass through
+   here: the page's outbox (outbox.js) keeps them. Signing out clears both caches
+   (Clear-Site-Data, and a message). */
 "use strict";
 const VERSION = "__VERSION__";
 const SHELL = "gridmap-shell-" + VERSION;
@@ -40,11 +43,24 @@ function fromNetworkFirst(req) {
     }));
   });
 }
+// The last copy now, a fresh one kept for the next time (none yet: the network's).
+function fromLastCopy(req) {
+  return caches.open(DATA).then((c) => c.match(req).then((hit) => {
+    const fresh = fetch(req).then((r) => {
+      if (r.ok && r.type === "basic" && !r.redirected) c.put(req, r.clone());
+      return r;
+    });
+    if (!hit) return fresh.catch(() => fromNetworkFirst(req));
+    fresh.catch(() => null);
+    return hit;
+  }));
+}
 self.addEventListener("fetch", (e) => {
   const req = e.request;
   const url = new URL(req.url);
   if (req.method !== "GET" || url.origin !== self.location.origin) return;
   if (url.pathname === "/sw.js" || url.pathname === "/login" || url.pathname.startsWith("/api/v1/session")) return;
-  if (url.pathname.startsWith("/static/")) e.respondWith(fromCacheFirst(req));
+  if (url.pathname.startsWith("/static/") || url.pathname.startsWith("/pages/")) e.respondWith(fromCacheFirst(req));
+  else if (req.mode === "navigate" && url.pathname === "/worker") e.respondWith(fromLastCopy(req));
   else e.respondWith(fromNetworkFirst(req));
 });

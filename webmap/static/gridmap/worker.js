@@ -31,26 +31,28 @@
   }
 
   // --- 我的待办 ------------------------------------------------------------------------------
-  const todoState = { queue: null };
+  // the queue shown: the last one chosen on this phone, else every open case (在办)
+  const todoState = { queue: localStorage.getItem("gridmap-queue") || "open" };
   function todo() {
-    const q = new URLSearchParams({ sort: "due", limit: "50", queue: todoState.queue || "in_hand" });
+    const q = new URLSearchParams({ sort: "due", limit: "50", queue: todoState.queue });
     const counts = get("/api/v1/cases/queues").then((n) => {
       const nav = $("gm-queues");
       nav.replaceChildren();
-      if (!todoState.queue) todoState.queue = n.to_accept ? "to_accept" : "in_hand";
       for (const [key, label] of W().workerQueues) {
         const b = gm.el("button", "gm-queue", label);
         b.type = "button"; b.dataset.queue = key;
         b.appendChild(gm.el("b", null, n[key]));
         b.classList.toggle("gm-on", todoState.queue === key);
-        b.addEventListener("click", () => { todoState.queue = key; todo(); });
+        b.addEventListener("click", () => {
+          todoState.queue = key;
+          localStorage.setItem("gridmap-queue", key);
+          todo();
+        });
         nav.appendChild(b);
       }
-    });
-    return counts.then(() => {
-      q.set("queue", todoState.queue);
-      return get("/api/v1/cases?" + q.toString());
-    }).then((page) => {
+    }).catch(() => {});
+    // the counts and the list at once: one round trip on a weak signal, not two
+    return get("/api/v1/cases?" + q.toString()).then((page) => {
       const ol = $("gm-cases");
       ol.replaceChildren();
       for (const c of page.items) {
