@@ -389,3 +389,27 @@ def check_version(session: Session, case_id: int, expected: str | None) -> None:
             f"案件 {case_id} 已被他人处理（现为「{STATUS_LABELS[row.status]}」），"
             "此操作未执行，请刷新后重新操作"
         )
+
+
+class StepTaken(Exception):  # noqa: N818 - a replay, not a failure
+    """The caller's step under this Idempotency-Key was taken already (a phone's retry after
+    an answer it never got): the case is answered as it stands, nothing taken twice."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(case_id)
+        self.case_id = case_id
+
+
+def check_step_key(session: Session, case_id: int, actor: str, key: str | None) -> None:
+    """Raise StepTaken if this caller took a step on the case under `key` already."""
+    if (
+        key
+        and session.execute(_q("step_taken"), {"id": case_id, "actor": actor, "key": key}).first()
+    ):
+        raise StepTaken(case_id)
+
+
+def mark_step_key(session: Session, case_id: int, actor: str, key: str | None) -> None:
+    """Keep `key` on the caller's step just taken, for check_step_key."""
+    if key:
+        session.execute(_q("mark_step"), {"id": case_id, "actor": actor, "key": key})

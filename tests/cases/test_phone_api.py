@@ -81,3 +81,49 @@ def test_the_to_do_lists_queues_count_what_waits_for_acceptance_and_what_is_in_h
     listed = worker.get("/api/v1/cases?queue=to_accept").get_json()["items"]
     assert [c["id"] for c in listed] == [a]
     assert keyed(app, "worker_b-key").get("/api/v1/cases?queue=to_accept").get_json()["items"] == []
+
+
+def test_a_step_retried_under_its_key_is_taken_once_even_after_anothers_step(app) -> None:  # type: ignore[no-untyped-def]
+    """A phone that sent an accept and never got the answer sends it again, with the same key
+    and the version it was made against: the case is answered as it stands (not a 412: the step
+    was the worker's own), and the trail holds one accept."""
+    case_id = report(app, "parking")
+    worker = keyed(app, "worker_a-key")
+    seen = worker.get(f"/api/v1/cases/{case_id}").get_json()["version"]
+    sent = {"If-Match": seen, "Idempotency-Key": "phone-1"}
+    url = f"/api/v1/cases/{case_id}/transitions"
+    first = worker.post(url, json={"to": "accepted"}, headers=sent)
+    assert first.status_code == 200
+    assert (
+        step(
+            app, "command", case_id, "supervise", {"level": 1, "due": "2030-01-01T00:00:00+08:00"}
+        ).status_code
+        == 200
+    )
+    again = worker.post(url, json={"to": "accepted"}, headers=sent)
+    assert again.status_code == 200, again.get_json()
+    assert again.headers["Idempotent-Replayed"] == "true"
+    accepts = [
+        e for e in again.get_json()["events"] if e["kind"] == "transition" and e["to"] == "accepted"
+    ]
+    assert len(accepts) == 1
+    other = worker.post(
+        url, json={"to": "resolved", "note": "好了"}, headers={**sent, "Idempotency-Key": "phone-2"}
+    )
+    assert other.status_code == 412  # a new step against the old version: overtaken
+    desk_key = {"Idempotency-Key": "desk-1"}
+    c = keyed(app, "command-key")
+    once = c.post(
+        f"/api/v1/cases/{case_id}/supervise",
+        json={"level": 2, "due": "2030-01-02T00:00:00+08:00"},
+        headers=desk_key,
+    )
+    twice = c.post(
+        f"/api/v1/cases/{case_id}/supervise",
+        json={"level": 2, "due": "2030-01-02T00:00:00+08:00"},
+        headers=desk_key,
+    )
+    assert (once.status_code, twice.status_code) == (200, 200)
+    assert twice.headers.get("Idempotent-Replayed") == "true"
+    events = [e for e in twice.get_json()["events"] if e["kind"] == "supervise"]
+    assert len(events) == 2  # the first 督办 and this one, not a third

@@ -28,10 +28,13 @@ from geo.cases.media import add_report_photos, decode_photo
 from geo.cases.offers import offers
 from geo.cases.workflow import (
     NewCase,
+    StepTaken,
     case_place,
+    check_step_key,
     check_version,
     create_case,
     get_case,
+    mark_step_key,
     possible_duplicates,
     transition,
 )
@@ -152,6 +155,20 @@ def shown_case(s: Session, caller: Caller, case_id: int) -> Case:
     return out
 
 
+def replayed(exc: StepTaken) -> Response:
+    """A step retried under the key it was taken with: the case as it stands (200), marked
+    Idempotent-Replayed, nothing taken again."""
+    s = get_session()
+    out = shown_case(s, current_caller(), exc.case_id)
+    s.commit()
+    resp = jsonify(out)
+    resp.headers["Idempotent-Replayed"] = "true"
+    return resp
+
+
+api.register_error_handler(StepTaken, replayed)
+
+
 @answers(Case)
 @api.post("/cases/<int:case_id>/transitions")
 def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  # type: ignore[no-untyped-def]
@@ -160,8 +177,11 @@ def post_transition(path: CasePath, body: TransitionIn, header: AuthHeaders):  #
     caller = current_caller()
     s = get_session()
     may_move(caller, *case_place(s, path.case_id), body.to)
+    key = request.headers.get("Idempotency-Key")
+    check_step_key(s, path.case_id, caller.name, key)
     check_version(s, path.case_id, request.headers.get("If-Match"))
     previous = transition(s, path.case_id, body.to, caller.name, body.note)
+    mark_step_key(s, path.case_id, caller.name, key)
     audit_caller(
         s,
         "case.transition",

@@ -18,10 +18,16 @@ from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, 
 from geo.cases.notices import inbox, mark_read
 from geo.cases.units import get_unit, list_units, suggest_unit
 from geo.cases.words import UnitKind
-from geo.cases.workflow import case_place, check_version
+from geo.cases.workflow import (
+    StepTaken,
+    case_place,
+    check_step_key,
+    check_version,
+    mark_step_key,
+)
 from geo.codes import UnitCode
 from geo.errors import NotAuthenticated, NotFound
-from webmap.api.cases import shown_case
+from webmap.api.cases import replayed, shown_case
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
@@ -36,6 +42,7 @@ from webmap.schemas import (
 )
 
 api = APIBlueprint("desk", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="desk")])
+api.register_error_handler(StepTaken, replayed)
 
 
 class Note(Body):
@@ -68,15 +75,21 @@ class ParkIn(Body):
 
 
 def _step(case_id: int, action: str) -> tuple[Caller, Any]:
+    """The caller may take the step (403), has not taken it under this Idempotency-Key
+    already (StepTaken: the case as it stands), and the case is the version it was made
+    against (If-Match; 412)."""
     caller = current_caller()
     s = get_session()
     require_case(caller, action, *case_place(s, case_id))
+    check_step_key(s, case_id, caller.name, request.headers.get("Idempotency-Key"))
     check_version(s, case_id, request.headers.get("If-Match"))
     return caller, s
 
 
 def _done(s: Any, case_id: int, action: str, detail: dict[str, Any]) -> Any:
     audit_caller(s, action, target=f"case:{case_id}", detail=detail)
+    key = request.headers.get("Idempotency-Key")
+    mark_step_key(s, case_id, current_caller().name, key)
     out = shown_case(s, current_caller(), case_id)
     s.commit()
     return jsonify(out)
