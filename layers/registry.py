@@ -369,6 +369,23 @@ LAYERS: dict[str, LayerSpec] = {
             attribution=None,
         ),
         LayerSpec(
+            "on_duty",
+            "在岗网格员（今日巡查）",
+            "point",
+            {"color": "#2e86de", "radius": 6, "fillOpacity": 0.9},
+            "name",
+            (
+                ("worker", "网格员"),
+                ("grid", "网格"),
+                ("state", "状态"),
+                ("started", "开始"),
+                ("seen", "最后定位"),
+            ),
+            frozenset({"cockpit"}),
+            attribution=None,
+            access="patrol.read",  # staff and command: their areas' workers; a worker: their own
+        ),
+        LayerSpec(
             "cases",
             "案件",
             "point",

@@ -202,7 +202,7 @@ def _breaches(
                 "description, source, status, created_at, updated_at, closed_at, due_at, "
                 "dispatch_due_at) "
                 "SELECT :lon, :lat, 'wgs84', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), k.code, "
-                ":text, 'grid_worker', :status, :at, :at, :closed_at, "
+                ":text, 'worker_patrol', :status, :at, :at, :closed_at, "
                 ":at + make_interval(hours => k.sla_hours), case_dispatch_due(k.code, :at) "
                 "FROM categories k WHERE k.code = :cat"
             ),

@@ -113,10 +113,10 @@ def list_cases(
     after: str | None = None,
 ) -> dict[str, Any]:
     """{"items", "total", "total_capped", "next"}: a page of the cases in scope matching the
-    filters f (status, unit, area, category, warning, queue, supervised, parked, rework, since,
-    until, text, sort), the first or the one after the cursor `after`; next is the following
-    page's cursor, or None. total counts the list up to COUNT_CAP (total_capped: there are
-    more)."""
+    filters f (status, unit, area, category, source, reporter, warning, queue, supervised,
+    parked, rework, since, until, text, sort), the first or the one after the cursor `after`;
+    next is the following page's cursor, or None. total counts the list up to COUNT_CAP
+    (total_capped: there are more)."""
     sort = f.get("sort") or "-created"
     after_key, after_id = _after(after)
     params = {
@@ -125,6 +125,8 @@ def list_cases(
         "unit": f.get("unit"),
         "area": f.get("area"),
         "category": f.get("category"),
+        "source": f.get("source"),
+        "reporter": f.get("reporter"),
         "warning": f.get("warning"),
         "queue": f.get("queue"),
         "supervised": f.get("supervised"),

@@ -60,6 +60,9 @@ EVENT_LABELS = {
     "agenda": "提交议事",
 }
 # The photos' stages
+# A case's source when a grid worker reported it themselves (主动发现, found on the round):
+# the demo's patrol finds, and every report a grid worker's account files
+FOUND_BY_WORKER = "worker_patrol"
 STAGE_LABELS = {"report": "上报照片", "handling": "处置照片", "verify": "核查照片"}
 # The warning notices' levels (geo/cases/notices.py write_warnings)
 WARNING_LABELS = {"yellow": "黄灯：案件即将超时", "red": "红灯：案件已超时"}

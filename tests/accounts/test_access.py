@@ -69,9 +69,19 @@ ENDPOINTS.update(
         f"/api/v1/layers/{key}.geojson": set(ROLES)
         - ({"planner", "department", "squad"} if key == "cases" else set())
         for key in LAYERS
-        if key != "coverage"
+        if key not in ("coverage", "on_duty")
     }
 )
+# where the grid workers on patrol were last seen: staff and command, and a worker (their own)
+ENDPOINTS["/api/v1/layers/on_duty.geojson"] = {
+    "admin",
+    "command",
+    "street",
+    "community",
+    "outsider",
+    "worker_a",
+    "worker_b",
+}
 ENDPOINTS.update(
     {
         "/api/v1/layers/coverage.geojson?kind=canteen&threshold_m=300": COVERAGE,

@@ -52,7 +52,12 @@ def test_a_workers_own_report_is_主动发现_and_names_them(app, session) -> No
             {"a": mine, "b": theirs},
         ).all()
     )
-    assert rows == {mine: "grid_worker/worker_a", theirs: "api/street"}
+    assert rows == {mine: "worker_patrol/worker_a", theirs: "api/street"}
+    # counted per worker: the desk's list by source and reporter (me: the caller)
+    listed = keyed(app, "worker_a-key").get("/api/v1/cases?source=worker_patrol&reporter=me")
+    assert [c["id"] for c in listed.get_json()["items"]] == [mine]
+    by_staff = keyed(app, "street-key").get("/api/v1/cases?reporter=worker_a").get_json()
+    assert (by_staff["total"], by_staff["items"][0]["id"]) == (1, mine)
 
 
 def test_before_sending_the_phone_asks_是这件吗(app) -> None:  # type: ignore[no-untyped-def]

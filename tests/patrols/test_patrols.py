@@ -114,3 +114,19 @@ def test_patrols_older_than_the_setting_are_purged_when_one_starts(app, session)
     a.post("/api/v1/patrols", json={})
     left = session.execute(text("SELECT count(*) FROM patrols WHERE id = :i"), {"i": old})
     assert left.scalar() == 0
+
+
+def test_the_on_duty_layer_shows_where_each_worker_was_last_seen_to_their_areas_staff(app) -> None:  # type: ignore[no-untyped-def]
+    a = keyed(app, "worker_a-key")
+    pid = a.post("/api/v1/patrols", json={}).get_json()["id"]
+    a.post(f"/api/v1/patrols/{pid}/points", json={"points": _points(WALK[:4])})
+    lon0, lat0 = m_point(-500, -500)
+    lon1, lat1 = m_point(900, 700)
+    url = f"/api/v1/layers/on_duty.geojson?bbox={lon0},{lat0},{lon1},{lat1}"
+    seen = keyed(app, "street-key").get(url).get_json()["features"]
+    assert [f["properties"]["worker"] for f in seen] == ["worker_a"]
+    last = _points(WALK[:4])[-1]
+    assert seen[0]["geometry"]["coordinates"] == [round(last["lon"], 6), round(last["lat"], 6)]
+    assert seen[0]["properties"]["state"] == "巡查中"
+    assert keyed(app, "outsider-key").get(url).get_json()["features"] == []
+    assert keyed(app, "planner-key").get(url).status_code == 403

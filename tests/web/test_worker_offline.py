@@ -158,7 +158,7 @@ def test_work_done_with_no_signal_arrives_once_in_order_and_a_conflict_is_shown(
         ).all()
     assert len(reports) == 1  # exactly once
     (report_id, source, n_photos) = reports[0]
-    assert (source, n_photos) == ("grid_worker", 1)
+    assert (source, n_photos) == ("worker_patrol", 1)
     # in the order made: the accept, the verification, then the report
     verified = next(e["at"] for e in b["events"] if e["kind"] == "verify")
     reported = api(server, f"/api/v1/cases/{report_id}")["created_at"]

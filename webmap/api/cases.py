@@ -26,6 +26,7 @@ from geo.cases.desk import (
 )
 from geo.cases.media import add_report_photos, decode_photo
 from geo.cases.offers import offers
+from geo.cases.words import FOUND_BY_WORKER
 from geo.cases.workflow import (
     NewCase,
     StepTaken,
@@ -107,7 +108,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
         # a grid worker's own report is 主动发现 (found on the round), counted as theirs
-        source="grid_worker" if caller.role == "grid_worker" else "api",
+        source=FOUND_BY_WORKER if caller.role == "grid_worker" else "api",
     )
     intake = create_case(
         s, get_settings(), new, header.idempotency_key, caller.scope, actor=caller.name
@@ -199,6 +200,14 @@ class CasesFilter(Schema):
     unit: UnitCode | None = None
     area: str | None = Field(None, max_length=40, description="a street, community or grid code")
     category: str | None = Field(None, max_length=40)
+    source: str | None = Field(
+        None,
+        max_length=20,
+        description="api, open311, batch:…; worker_patrol: a grid worker's own (主动发现)",
+    )
+    reporter: str | None = Field(
+        None, max_length=100, description="the account that reported it; me: the caller"
+    )
     warning: Literal["none", "yellow", "red"] | None = None
     supervised: bool | None = None
     parked: bool | None = None
@@ -241,6 +250,8 @@ def get_cases(query: CasesQuery, header: AuthHeaders):  # type: ignore[no-untype
     caller = current_caller()
     f = query.model_dump(exclude={"limit", "after"})
     f["status"] = [query.status] if query.status else None
+    if f["reporter"] == "me":
+        f["reporter"] = caller.name
     page = list_cases(get_read_session(), _scope(caller), f, query.limit, query.after)
     return jsonify(page)
 
@@ -254,6 +265,8 @@ def export_cases(query: ExportQuery, header: AuthHeaders):  # type: ignore[no-un
     caller = current_caller()
     f = query.model_dump(exclude={"format"})
     f["status"] = [query.status] if query.status else None
+    if f["reporter"] == "me":
+        f["reporter"] = caller.name
     page = list_cases(get_read_session(), _scope(caller), f, EXPORT_MAX)
     if page["next"] is not None:
         raise Unprocessable(f"超过一次导出的上限 {EXPORT_MAX} 件：请缩小筛选范围")

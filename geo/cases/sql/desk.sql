@@ -36,6 +36,11 @@ AND (CAST(:status AS text[]) IS NULL OR c.status = ANY(CAST(:status AS text[])))
 AND (CAST(:unit AS text) IS NULL OR c.unit_code = :unit)
 AND (CAST(:area AS text) IS NULL OR c.grid_code LIKE :area || '%' OR c.zone_code LIKE :area || '%')
 AND (CAST(:category AS text) IS NULL OR c.category_code = :category)
+AND (CAST(:source AS text) IS NULL OR c.source = :source)
+AND (CAST(:reporter AS text) IS NULL
+     OR EXISTS (SELECT 1 FROM case_events e
+                WHERE e.case_id = c.id AND e.case_created_at = c.created_at
+                  AND e.kind = 'created' AND e.actor = :reporter))
 AND (CAST(:supervised AS boolean) IS NULL
      OR (c.supervision_level IS NOT NULL AND case_is_open(c.status)) = :supervised)
 AND (CAST(:parked AS boolean) IS NULL OR (c.status = 'parked') = :parked)

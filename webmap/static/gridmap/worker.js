@@ -142,7 +142,16 @@
   }
 
   // --- 上报 ---------------------------------------------------------------------------------
+  // how many of this month's reports were mine (主动发现)
+  function found() {
+    const now = new Date(), since = new Date(now.getFullYear(), now.getMonth(), 1).toISOString();
+    const q = new URLSearchParams({ source: "worker_patrol", reporter: "me", since: since, limit: "1" });
+    get("/api/v1/cases?" + q.toString()).then((page) => {
+      $("gm-found").textContent = `本月我主动发现并上报 ${page.total}${page.total_capped ? "+" : ""} 件`;
+    }).catch(() => {});
+  }
   function categories() {
+    found();
     if (report.categories.length) return Promise.resolve();
     return get("/api/v1/categories").then((groups) => {
       report.categories = groups;
