@@ -1,4 +1,4 @@
-"""Cockpit numbers and the worker's search box."""
+"""Cockpit numbers, the evaluation (综合评价), and the worker's search box."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from geo.cases.answers import Case, Cockpit
 from geo.cases.dashboard import cockpit_stats
 from geo.cases.workflow import get_case
 from geo.errors import Unprocessable
+from geo.evaluation.answers import Evaluation
+from geo.evaluation.evaluation import evaluate
+from geo.evaluation.words import Level
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
 from geo.vocabulary import MAX_ID
@@ -46,6 +49,27 @@ def stats():  # type: ignore[no-untyped-def]
     and hotspots of the last 24 hours."""
     caller = allow("stats")
     return jsonify(cockpit_stats(get_replica_session(), caller.patterns()))
+
+
+class EvaluationQuery(Schema):
+    level: Level = Field(description="street | community | grid | unit | worker")
+    period: str = Field(
+        pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        description="a month 2026-11, a quarter 2026-Q4 or a year 2026 (district time)",
+    )
+
+
+@answers(Evaluation)
+@api.get("/stats/evaluation")
+def evaluation(query: EvaluationQuery):  # type: ignore[no-untyped-def]
+    """综合评价: each street, community, grid, handling unit or grid worker in the caller's
+    areas over the period — 上报数, 主动发现数, 立案数/率, 派遣数, 按期派遣率, 处置数, 按期处置率,
+    结案数, 结案率, 按期结案率, 返工率, 督办数, 延期数, 挂账数, mean handling time in working
+    hours, and for workers 巡查里程 and road coverage — with a composite score (the weights
+    file's weighted mean of the rates), its rank and its change against the previous period.
+    `definitions` gives each indicator's numerator, denominator and which cases count."""
+    caller = allow("stats")
+    return jsonify(evaluate(get_replica_session(), query.level, query.period, caller.patterns()))
 
 
 @answers(Search)

@@ -1,0 +1,82 @@
+-- 综合评价 (geo/evaluation/evaluation.py): one row per entity of a level (/*entity*/, a column
+-- of cases chosen from a fixed list, never from the request) with the counts its indicators
+-- are made of (geo/evaluation/words.py says each in Chinese). The cases counted: reported in
+-- the period (:start ≤ created_at < :end, so only the period's month partitions are read),
+-- inside the caller's areas. 立案: not 不予立案, not a duplicate, not still waiting for 立案;
+-- a case dispatched at intake was registered by it. 挂账 cases stay registered but leave the
+-- 结案率's denominator. A resolution's time is its first 办结 on the trail (a batch-imported
+-- case has no trail: its closing time).
+
+-- name: counts
+WITH c AS (
+    SELECT /*entity*/ AS entity, c.*,
+           c.status NOT IN ('reported', 'refused', 'duplicate') AS registered
+    FROM cases c
+    WHERE c.created_at >= :start AND c.created_at < :end
+      AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
+), r AS (
+    SELECT c.*, COALESCE(t.resolved_at, c.closed_at) AS resolved_at, t.extended
+    FROM c
+    CROSS JOIN LATERAL (
+        SELECT min(x.at) FILTER (WHERE x.kind = 'transition' AND x.to_status = 'resolved')
+                   AS resolved_at,
+               COALESCE(bool_or(x.kind = 'extension_decision'
+                                AND (x.data ->> 'approved')::boolean), false) AS extended
+        FROM case_events x
+        WHERE x.case_id = c.id AND x.case_created_at = c.created_at
+    ) t
+    WHERE c.entity IS NOT NULL
+)
+SELECT entity,
+       count(*) AS reported,
+       count(*) FILTER (WHERE source = :found_source) AS found,
+       count(*) FILTER (WHERE registered) AS registered,
+       count(*) FILTER (WHERE registered AND dispatched_at IS NOT NULL) AS dispatched,
+       count(*) FILTER (WHERE registered AND dispatched_at <= dispatch_due_at)
+           AS dispatched_on_time,
+       count(*) FILTER (WHERE registered AND status IN ('resolved', 'closed')) AS handled,
+       count(*) FILTER (WHERE registered AND status IN ('resolved', 'closed')
+                          AND resolved_at <= due_at) AS handled_on_time,
+       count(*) FILTER (WHERE registered AND status = 'closed') AS closed,
+       count(*) FILTER (WHERE registered AND status = 'closed' AND closed_at <= due_at)
+           AS closed_on_time,
+       count(*) FILTER (WHERE registered AND status = 'closed' AND rework_count > 0) AS reworked,
+       count(*) FILTER (WHERE registered AND supervision_level IS NOT NULL) AS supervised,
+       count(*) FILTER (WHERE registered AND extended) AS extended,
+       count(*) FILTER (WHERE registered AND status = 'parked') AS parked,
+       avg(hours_between(dispatched_at, resolved_at, true))
+           FILTER (WHERE registered AND status IN ('resolved', 'closed')
+                     AND dispatched_at IS NOT NULL) AS mean_hours
+FROM r
+GROUP BY entity;
+
+-- name: patrols
+-- each worker's patrols started in the period: their length, and the share of the worker's
+-- grid's road length within :reach metres of any of them, in EPSG:4549 (points fixed within
+-- :accuracy metres, as geo/patrols/ draws a track)
+WITH t AS (
+    SELECT p.account_id, p.grid_code,
+           ST_MakeLine(pp.geom ORDER BY pp.seq) FILTER (WHERE pp.accuracy_m IS NULL
+                                                     OR pp.accuracy_m <= :accuracy) AS line
+    FROM patrols p JOIN patrol_points pp ON pp.patrol_id = p.id
+    WHERE p.started_at >= :start AND p.started_at < :end
+      AND in_area(p.grid_code, NULL, CAST(:areas AS text[]))
+    GROUP BY p.id
+), w AS (
+    SELECT a.worker_id, sum(ST_Length(ST_Transform(t.line, 4549))) AS metres,
+           ST_Union(ST_Buffer(ST_Transform(t.line, 4549), :reach)) AS reach
+    FROM t JOIN accounts a ON a.id = t.account_id
+    WHERE a.worker_id IS NOT NULL AND ST_NPoints(t.line) >= 2
+    GROUP BY a.worker_id
+)
+SELECT w.worker_id AS entity, w.metres / 1000.0 AS km,
+       r.covered / NULLIF(r.road, 0) AS coverage
+FROM w
+JOIN workers k ON k.id = w.worker_id
+JOIN grids g ON g.code = k.grid_code
+CROSS JOIN LATERAL (
+    SELECT sum(ST_Length(s.seg)) AS road, sum(ST_Length(ST_Intersection(s.seg, w.reach))) AS covered
+    FROM (SELECT ST_Intersection(ST_Transform(e.geom, 4549), ST_Transform(g.geom, 4549)) AS seg
+          FROM road_edges e WHERE e.geom && g.geom AND ST_Intersects(e.geom, g.geom)) s
+) r;
