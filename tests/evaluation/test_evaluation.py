@@ -40,11 +40,12 @@ def _plant(session: Any, cases: list, t0: datetime) -> None:  # type: ignore[typ
         lon, lat = m_point(x, 100)
         cid = session.execute(
             text(
-                "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "
-                "description, status, created_at, updated_at, grid_code, community_code, street_code, "
-                "worker_id, source, due_at, dispatch_due_at, dispatched_at, closed_at, "
-                "rework_count, supervision_level) VALUES (:lon, :lat, 'wgs84', "
-                "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'parking', '评价', :status, :t, :t, "
+                "INSERT INTO cases (received_lon, received_lat, received_crs, geom, "
+                "category_code, description, status, created_at, updated_at, grid_code, "
+                "community_code, street_code, worker_id, source, due_at, dispatch_due_at, "
+                "dispatched_at, closed_at, rework_count, supervision_level) "
+                "VALUES (:lon, :lat, 'wgs84', ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), "
+                "'parking', '评价', :status, :t, :t, "
                 ":grid, :community, :street, :worker, :source, :due, :ddue, :disp, :closed, "
                 ":rework, :sup) RETURNING id"
             ),
