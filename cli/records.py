@@ -267,7 +267,28 @@ def validate(min_m2: float) -> None:
     sys.exit(1 if problems else 0)
 
 
+@click.command()
+@click.option("--period", required=True, help="a month 2026-11, a quarter 2026-Q4 or a year 2026")
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+def report(period: str, file: Path) -> None:
+    """The period's evaluation (综合评价) as a workbook FILE.xlsx: a sheet per level (街道, 社区,
+    网格, 处置单位, 网格员), ranked, Chinese headers, and the indicators' definitions; the
+    whole district."""
+    from data.evaluation_report import evaluation_workbook
+    from geo.errors import Unprocessable
+
+    with session_for(database_url()) as session:
+        try:
+            data = evaluation_workbook(session, period, None)
+        except Unprocessable as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(2)
+    file.write_bytes(data)
+    click.echo(json.dumps({"file": str(file), "bytes": len(data), "period": period}))
+
+
 COMMANDS = (
+    report,
     load,
     parties,
     firms,

@@ -58,9 +58,15 @@ def table_file(table: pd.DataFrame, fmt: Literal["csv", "xlsx"], sheet: str) -> 
         # CRLF (RFC 4180): the writer then quotes a cell holding a lone CR, which would
         # otherwise end its row
         return ("\ufeff" + table.to_csv(index=False, lineterminator="\r\n")).encode("utf-8")
+    return workbook({sheet: table})
+
+
+def workbook(sheets: dict[str, pd.DataFrame]) -> bytes:
+    """An XLSX file's bytes with a sheet per table, in order, cells made safe (sheet_safe)."""
     with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / f"{sheet}.xlsx"
-        pyogrio.write_dataframe(table, out, driver="XLSX", layer=sheet)
+        out = Path(tmp) / "book.xlsx"
+        for i, (name, table) in enumerate(sheets.items()):
+            pyogrio.write_dataframe(sheet_safe(table), out, driver="XLSX", layer=name, append=i > 0)
         return out.read_bytes()
 
 

@@ -176,3 +176,28 @@ def test_periods_are_months_quarters_and_years_in_district_time() -> None:
         datetime(2026, 1, 1, tzinfo=tz),
         datetime(2027, 1, 1, tzinfo=tz),
     )
+
+
+def test_the_month_exports_as_a_workbook_a_sheet_per_level_and_its_definitions(
+    app, planted, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import pyogrio
+
+    # GDAL tells a header row by its types; a sheet all of text needs telling (Excel needs not)
+    monkeypatch.setenv("OGR_XLSX_HEADERS", "FORCE")
+    r = keyed(app, "street-key").get("/api/v1/stats/evaluation/export?period=2026-10")
+    assert r.status_code == 200
+    assert "evaluation-2026-10.xlsx" in r.headers["Content-Disposition"]
+    book = tmp_path / "book.xlsx"
+    book.write_bytes(r.data)
+    sheets = [name for name, _ in pyogrio.list_layers(book)]
+    assert sheets == ["街道", "社区", "网格", "处置单位", "网格员", "指标定义"]
+    grids = pyogrio.read_dataframe(book, layer="网格")
+    assert list(grids["编码"].astype(str)) == [GRID_B, GRID_A]  # ranked
+    assert list(grids["排名"]) == [1, 2]
+    api = keyed(app, "street-key").get("/api/v1/stats/evaluation?level=grid&period=2026-10")
+    first = api.get_json()["entities"][0]
+    assert grids["综合得分"][0] == first["score"]
+    assert grids["按期结案率"][0] == first["indicators"]["closed_on_time_rate"]
+    defs = pyogrio.read_dataframe(book, layer="指标定义")
+    assert "挂账" in " ".join(defs["定义"])

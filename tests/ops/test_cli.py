@@ -246,3 +246,20 @@ def test_units_and_calendar_load_with_a_per_row_report(cli_env, tmp_path: Path) 
     assert json.loads(out.output)["loaded"] == 2
     missing = CliRunner().invoke(main, ["units", str(tmp_path / "none.csv")], env=cli_env)
     assert missing.exit_code == 2
+
+
+def test_report_writes_the_periods_evaluation_workbook_and_refuses_a_bad_period(
+    cli_env, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    import pyogrio
+
+    runner = CliRunner()
+    out = tmp_path / "2026-11.xlsx"
+    done = runner.invoke(main, ["report", "--period", "2026-11", str(out)], env=cli_env)
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["period"] == "2026-11"
+    sheets = [name for name, _ in pyogrio.list_layers(out)]
+    assert sheets == ["街道", "社区", "网格", "处置单位", "网格员", "指标定义"]
+    bad = runner.invoke(main, ["report", "--period", "2026-13", str(out)], env=cli_env)
+    assert bad.exit_code == 2
+    assert "2026-11（月）" in bad.output

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
-from flask import jsonify
+from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field
 
@@ -23,7 +24,7 @@ from geo.points import to_wgs84_point
 from geo.vocabulary import MAX_ID
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_replica_session, get_settings
-from webmap.openapi import answers
+from webmap.openapi import XLSX, Answer, answers
 from webmap.schemas import Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
@@ -70,6 +71,29 @@ def evaluation(query: EvaluationQuery):  # type: ignore[no-untyped-def]
     `definitions` gives each indicator's numerator, denominator and which cases count."""
     caller = allow("stats")
     return jsonify(evaluate(get_replica_session(), query.level, query.period, caller.patterns()))
+
+
+class EvaluationExportQuery(Schema):
+    period: str = Field(
+        pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        description="a month 2026-11, a quarter 2026-Q4 or a year 2026 (district time)",
+    )
+    format: Literal["xlsx"] = "xlsx"
+
+
+@answers(ok=Answer(media={XLSX: bytes}))
+@api.get("/stats/evaluation/export")
+def evaluation_export(query: EvaluationExportQuery):  # type: ignore[no-untyped-def]
+    """The period's evaluation as a workbook: a sheet per level, ranked, Chinese headers, and a
+    sheet of the definitions (what `gridmap report` writes), in the caller's areas."""
+    from data.evaluation_report import evaluation_workbook
+
+    caller = allow("stats")
+    data = evaluation_workbook(get_replica_session(), query.period, caller.patterns())
+    resp = Response(data, mimetype=XLSX)
+    name = f"evaluation-{query.period}.xlsx"
+    resp.headers["Content-Disposition"] = f"attachment; filename={name}"
+    return resp
 
 
 @answers(Search)
