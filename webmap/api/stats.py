@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -18,6 +19,7 @@ from geo.cases.workflow import get_case
 from geo.errors import Unprocessable
 from geo.evaluation.answers import Evaluation
 from geo.evaluation.evaluation import evaluate
+from geo.evaluation.series import By, Interval, series
 from geo.evaluation.words import Level
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
@@ -25,7 +27,7 @@ from geo.vocabulary import MAX_ID
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_replica_session, get_settings
 from webmap.openapi import XLSX, Answer, answers
-from webmap.schemas import Schema
+from webmap.schemas import AwareIsoDatetime, Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
 COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -71,6 +73,29 @@ def evaluation(query: EvaluationQuery):  # type: ignore[no-untyped-def]
     `definitions` gives each indicator's numerator, denominator and which cases count."""
     caller = allow("stats")
     return jsonify(evaluate(get_replica_session(), query.level, query.period, caller.patterns()))
+
+
+class SeriesQuery(Schema):
+    interval: Interval = "day"
+    since: AwareIsoDatetime | None = Field(
+        None, description="none: 24 hours, 30 days or 12 weeks before until, by interval"
+    )
+    until: AwareIsoDatetime | None = Field(None, description="none: now")
+    by: By | None = Field(None, description="category | street | unit; none: the total")
+
+
+@answers(dict[str, Any])
+@api.get("/stats/series")
+def get_series(query: SeriesQuery):  # type: ignore[no-untyped-def]
+    """Trends: cases reported, closed (结案) and overdue per hour, day or week (district time),
+    in total or by category, street or unit, in the caller's areas:
+    {"buckets": [...], "series": {key: {"reported", "closed", "overdue"}}}."""
+    caller = allow("stats")
+    until = query.until or datetime.now(UTC)
+    back = {"hour": timedelta(hours=24), "day": timedelta(days=30), "week": timedelta(weeks=12)}
+    since = query.since or until - back[query.interval]
+    out = series(get_replica_session(), query.interval, since, until, query.by, caller.patterns())
+    return jsonify(out)
 
 
 class EvaluationExportQuery(Schema):
