@@ -46,6 +46,9 @@ class Settings:
     answered 503 (below gunicorn's 30 s worker timeout); a batch import has none."""
     patrol_keep_days: int
     """Patrols (tracks) older than this many days are purged."""
+    warning_p: float
+    """事件预警: a community × category's day is a spike when its count's Poisson upper tail
+    against its own baseline is below this."""
     session_hours: float
     """How long a sign-in lasts (the session cookie and its server-side record)."""
     audit_days: float
@@ -160,4 +163,5 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         max_batch_bytes=int(e.get("GRIDMAP_MAX_BATCH_BYTES", str(256 << 20))),
         max_upload_bytes=int(e.get("GRIDMAP_MAX_UPLOAD_BYTES", str(32 << 20))),
         patrol_keep_days=int(e.get("GRIDMAP_PATROL_DAYS", "90")),
+        warning_p=float(e.get("GRIDMAP_WARNING_P", "0.01")),
     )

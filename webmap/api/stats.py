@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -20,14 +21,15 @@ from geo.errors import Unprocessable
 from geo.evaluation.answers import Evaluation
 from geo.evaluation.evaluation import evaluate
 from geo.evaluation.series import By, Interval, series
+from geo.evaluation.warnings import warnings
 from geo.evaluation.words import Level
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
-from geo.vocabulary import MAX_ID
+from geo.vocabulary import DISTRICT_TZ, MAX_ID
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_replica_session, get_settings
 from webmap.openapi import XLSX, Answer, answers
-from webmap.schemas import AwareIsoDatetime, Schema
+from webmap.schemas import AwareIsoDatetime, IsoDate, Schema
 
 api = APIBlueprint("stats", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="pages")])
 COORDS = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*[,，\s]\s*(-?\d+(?:\.\d+)?)\s*$")
@@ -96,6 +98,23 @@ def get_series(query: SeriesQuery):  # type: ignore[no-untyped-def]
     since = query.since or until - back[query.interval]
     out = series(get_replica_session(), query.interval, since, until, query.by, caller.patterns())
     return jsonify(out)
+
+
+class WarningsQuery(Schema):
+    date: IsoDate | None = Field(None, description="a district day; none: today")
+
+
+@answers(dict[str, Any])
+@api.get("/stats/warnings")
+def get_warnings(query: WarningsQuery):  # type: ignore[no-untyped-def]
+    """事件预警 for a day, in the caller's areas: spikes (a community × category whose count is
+    improbably high against the same weekday of the 8 weeks before, Poisson upper tail below
+    GRIDMAP_WARNING_P) and recurring places (3 or more cases of one category within 50 m of
+    one another in 7 days), each with its cases."""
+    caller = allow("stats")
+    day = query.date or datetime.now(ZoneInfo(DISTRICT_TZ)).date()
+    s = get_replica_session()
+    return jsonify(warnings(s, day, caller.patterns(), get_settings().warning_p))
 
 
 class EvaluationExportQuery(Schema):
