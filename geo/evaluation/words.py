@@ -15,7 +15,8 @@ LEVEL_LABELS = {
     "unit": "处置单位",
     "worker": "网格员",
 }
-PERIOD = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")  # 2026-11, 2026-Q4, 2026
+# 2026-11, 2026-Q4, 2026: a year of this century or the last (the API's pattern too)
+PERIOD = re.compile(r"^((?:19|20)\d{2})(?:-(0[1-9]|1[0-2])|-Q([1-4]))?$")
 
 # key: (中文名, definition: numerator / denominator and which cases count). The cases counted
 # are those reported in the period inside the caller's areas (a department: its units').

@@ -22,7 +22,7 @@ from geo.evaluation.answers import Evaluation
 from geo.evaluation.evaluation import evaluate
 from geo.evaluation.series import By, Interval, series
 from geo.evaluation.warnings import warnings
-from geo.evaluation.words import Level
+from geo.evaluation.words import PERIOD, Level
 from geo.geocode import find_places
 from geo.points import to_wgs84_point
 from geo.vocabulary import DISTRICT_TZ, MAX_ID
@@ -59,7 +59,7 @@ def stats():  # type: ignore[no-untyped-def]
 class EvaluationQuery(Schema):
     level: Level = Field(description="street | community | grid | unit | worker")
     period: str = Field(
-        pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        pattern=PERIOD.pattern,
         description="a month 2026-11, a quarter 2026-Q4 or a year 2026 (district time)",
     )
 
@@ -119,7 +119,7 @@ def get_warnings(query: WarningsQuery):  # type: ignore[no-untyped-def]
 
 class EvaluationExportQuery(Schema):
     period: str = Field(
-        pattern=r"^\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?$",
+        pattern=PERIOD.pattern,
         description="a month 2026-11, a quarter 2026-Q4 or a year 2026 (district time)",
     )
     format: Literal["xlsx"] = "xlsx"
