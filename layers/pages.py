@@ -68,7 +68,8 @@ class PageSpec:
     zoom_control: bool = False
     layer_control: Literal["topright", "bottomright"] = "topright"
     layer_control_collapsed: bool = True
-    # shared scripts (webmap/static/gridmap/<name>.js) loaded before the page's own
+    # scripts loaded before the page's own: ours by name (webmap/static/gridmap/<name>.js), a
+    # vendored one by its path under static/ (vendor/echarts/echarts.simple.min)
     scripts: tuple[str, ...] = ()
     # installable and working with no signal: a web app manifest and the service worker
     offline: bool = False
@@ -91,6 +92,7 @@ PAGES: dict[str, PageSpec] = {
             ),
             heat=True,
             layer_control="bottomright",
+            scripts=("vendor/echarts/echarts.simple.min",),
         ),
         PageSpec(
             "worker",

@@ -1,7 +1,8 @@
 """Fetch the browser assets the pages need into webmap/static/vendor/ (a build artefact).
 
-Leaflet, Leaflet.markercluster and the vector tile decoder (@mapbox/vector-tile with pbf and
-point-geometry, ES modules the pages import to draw big layers from tiles) come from the npm
+Leaflet, Leaflet.markercluster, Apache ECharts (the cockpit's charts) and the vector tile
+decoder (@mapbox/vector-tile with pbf and point-geometry, ES modules the pages import to draw
+big layers from tiles) come from the npm
 registry at pinned versions and are checked against the registry's sha512 integrity before
 anything is unpacked (Leaflet.heat too, of which folium ships a minified copy). Standard library
 only: the wheel's build runs it too (setup.py), in an environment without our dependencies. A
@@ -82,6 +83,17 @@ PACKAGES = [
             "package/LICENSE.txt": "mvt/LICENSE.vector-tile",
         },
         "imports": {"@mapbox/point-geometry": "./point-geometry.js"},
+    },
+    {
+        "name": "echarts",
+        "version": "5.6.0",
+        "integrity": "sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkD"
+        "VopOieyUqYGH8Fa3kA==",
+        "files": {  # the build with line, bar and pie charts: the cockpit's, at half the size
+            "package/dist/echarts.simple.min.js": "echarts/echarts.simple.min.js",
+            "package/LICENSE": "echarts/LICENSE",
+            "package/NOTICE": "echarts/NOTICE",
+        },
     },
     {
         "name": "swagger-ui-dist",

@@ -205,8 +205,9 @@ def build_page(
             )
         )
     root.html.add_child(Element(PANELS[key]))
-    for name in (*page.scripts, key):
-        root.html.add_child(Element(f'<script src="/static/gridmap/{name}.js"></script>'))
+    for name in (*page.scripts, key):  # ours by name, a vendored one by its path
+        src = f"/static/{name}.js" if "/" in name else f"/static/gridmap/{name}.js"
+        root.html.add_child(Element(f'<script src="{src}"></script>'))
     # Folium writes the map's own script after ours: begin once every script has run (not at
     # 'load', which waits for every asset). The page sets its view, and only then do the
     # layers fetch (not at Folium's placeholder view first).

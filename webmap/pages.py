@@ -30,6 +30,7 @@ from geo.cases.notices import inbox
 from geo.cases.offers import STEP_LABELS
 from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS, UNIT_KIND_LABELS
 from geo.errors import Forbidden, NotAuthenticated
+from geo.evaluation.words import SERIES_LABELS
 from geo.vocabulary import ROLES, STATUS_LABELS
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
@@ -43,8 +44,11 @@ LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf
 
 def page_words(key: str) -> dict[str, Any]:
     """The words a page's script shows, from the vocabularies: the scripts keep no copies."""
-    if key == "cockpit":  # its 居民小区 panel
-        return {"indicators": [list(i) for i in RESIDENTIAL_INDICATORS]}
+    if key == "cockpit":  # its 居民小区 panel, its trends
+        return {
+            "indicators": [list(i) for i in RESIDENTIAL_INDICATORS],
+            "series": SERIES_LABELS,
+        }
     if key in ("desk", "worker"):  # the case panel's words (casepanel.js), and the queues
         return {
             "queues": [list(q) for q in QUEUES.items()],

@@ -41,3 +41,6 @@ INDICATORS: dict[str, tuple[str, str]] = {
     "patrol_coverage": ("巡查道路覆盖率", "期内全部轨迹 30 米内的本网格道路长度 / 本网格道路总长"),
 }
 RATES = tuple(k for k in INDICATORS if k.endswith("_rate") or k == "patrol_coverage")
+
+# A trend's three lines (geo/evaluation/series.py), as the cockpit names them
+SERIES_LABELS = {"reported": "上报", "closed": "结案", "overdue": "超期"}

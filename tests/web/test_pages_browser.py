@@ -612,3 +612,29 @@ def test_the_api_documentation_renders_offline_from_this_server(browser, server:
     v.until("document.querySelector('.opblock.is-open') !== null")
     v.shot("api-docs-1280x900.png")
     v.close()
+
+
+def test_the_cockpit_draws_its_trends_evaluation_and_warnings_from_the_api(  # type: ignore[no-untyped-def]
+    browser, server: str
+) -> None:
+    """The cockpit's strip: the 30-day trend and the 24-hour curve, and last month's ranking of
+    the streets, drawn by the vendored ECharts with nothing fetched from elsewhere; the figures
+    are the API's."""
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.page.evaluate("gridmap.cockpitReady.then(() => { window.__strip = true; })")
+    v.until("window.__strip === true")
+    for cell in ("gm-trend-30", "gm-trend-24", "gm-eval"):
+        assert v.page.locator(f"#{cell} canvas").count() >= 1, cell
+    month = api(server, "/api/v1/stats/series?interval=day")["series"]["total"]
+    drawn = v.page.evaluate("gridmap.trend30")
+    assert drawn["reported"][:-1] == month["reported"][:-1]  # today's may have grown since
+    assert sum(drawn["closed"]) > 0
+    period = v.page.inner_text("#gm-eval-period")
+    ranked = api(server, f"/api/v1/stats/evaluation?level=street&period={period}")["entities"]
+    assert v.page.evaluate("gridmap.evaluation.entities.length") == len(ranked) == 18
+    assert any(u.startswith("/static/vendor/echarts/") for u in v.asked)
+    box = v.page.locator("#gm-trends").bounding_box()
+    assert box is not None
+    assert box["y"] + box["height"] <= 1080  # on the screen, no scrolling
+    v.shot("cockpit-trends-1920x1080.png")
+    v.close()

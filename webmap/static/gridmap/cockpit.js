@@ -129,6 +129,97 @@
       gm.refreshZones(cfg);
     });
   }
+  // Trends, the evaluation and the warnings: charts by ECharts (vendored), whose words are the
+  // page config's (geo/evaluation/words.py SERIES_LABELS).
+  const charts = {};
+  function chart(id) {
+    if (!charts[id]) charts[id] = echarts.init(document.getElementById(id), null, { renderer: "canvas" });
+    return charts[id];
+  }
+  const INK = "#9cc3e6";
+  const AXIS = { axisLine: { lineStyle: { color: "#5b7a99" } }, axisLabel: { color: INK }, splitLine: { lineStyle: { color: "#17324d" } } };
+  const COLOURS = { reported: "#5b8def", closed: "#1a9850", overdue: "#d7263d" };
+  function lines(id, s, label) {
+    const t = s.series.total || { reported: [], closed: [], overdue: [] };
+    const words = gm.config.words.series;
+    const box = document.getElementById(id);
+    let key = box.previousElementSibling;
+    if (!key || !key.classList.contains("gm-chart-legend")) {
+      key = gm.el("div", "gm-chart-legend");
+      box.parentNode.insertBefore(key, box);
+      for (const k of Object.keys(words)) {
+        const swatch = gm.el("i");
+        swatch.style.background = COLOURS[k];
+        key.append(swatch, words[k]);
+      }
+    }
+    chart(id).setOption({
+      animation: false,
+      grid: { left: 36, right: 8, top: 8, bottom: 20 },
+      tooltip: { trigger: "axis" },
+      xAxis: Object.assign({ type: "category", data: s.buckets.map(label) }, AXIS),
+      yAxis: Object.assign({ type: "value", minInterval: 1 }, AXIS),
+      series: Object.keys(words).map((k) => ({
+        name: words[k], type: "line", data: t[k], smooth: true, showSymbol: false,
+        lineStyle: { color: COLOURS[k] }, itemStyle: { color: COLOURS[k] },
+      })),
+    });
+    return t;
+  }
+  gm.refreshTrends = function () {
+    const month = fetch("/api/v1/stats/series?interval=day").then((r) => r.json())
+      .then((s) => { gm.trend30 = lines("gm-trend-30", s, (b) => b.slice(5, 10)); });
+    const day = fetch("/api/v1/stats/series?interval=hour").then((r) => r.json())
+      .then((s) => { gm.trend24 = lines("gm-trend-24", s, (b) => b.slice(11, 13) + "时"); });
+    return Promise.all([month, day]);
+  };
+  // Last month's 综合评价 of the streets in the caller's areas, best on top
+  gm.refreshEvaluation = function () {
+    const now = new Date(), prev = new Date(now.getFullYear(), now.getMonth() - 1, 1);
+    const period = `${prev.getFullYear()}-${String(prev.getMonth() + 1).padStart(2, "0")}`;
+    return fetch(`/api/v1/stats/evaluation?level=street&period=${period}`).then((r) => r.json()).then((ev) => {
+      document.getElementById("gm-eval-period").textContent = period;
+      const ranked = ev.entities.filter((e) => e.score != null).slice(0, 18).reverse();
+      chart("gm-eval").setOption({
+        animation: false,
+        grid: { left: 64, right: 34, top: 2, bottom: 2 },
+        tooltip: { trigger: "axis" },
+        xAxis: Object.assign({ type: "value", min: Math.floor(Math.min(...ranked.map((e) => e.score), 100) - 5), max: 100, show: false }, AXIS),
+        yAxis: Object.assign({ type: "category", data: ranked.map((e) => e.name) }, AXIS, { axisLabel: { color: INK, fontSize: 9, interval: 0 } }),
+        series: [{ type: "bar", data: ranked.map((e) => e.score), barWidth: "60%",
+                   itemStyle: { color: "#3f7f8c" }, label: { show: true, position: "right", color: "#e6eef7", fontSize: 10 } }],
+      });
+      gm.evaluation = ev;
+    });
+  };
+  // 事件预警: today's spikes and recurring places, listed and (places) marked on the map
+  let warned = null;
+  gm.refreshWarnings = function (map) {
+    return fetch("/api/v1/stats/warnings").then((r) => r.json()).then((w) => {
+      const ol = document.getElementById("gm-warnings");
+      ol.replaceChildren();
+      if (warned) warned.remove();
+      warned = L.layerGroup().addTo(map);
+      for (const s of w.spikes) {
+        const li = gm.el("li", "gm-warning-item");
+        li.appendChild(gm.el("b", null, `${s.community.name || s.community.code} · ${s.category.name}`));
+        li.appendChild(gm.el("span", "gm-muted", ` 今日 ${s.count} 件，往常约 ${s.baseline.toFixed(1)} 件`));
+        ol.appendChild(li);
+      }
+      for (const p of w.places) {
+        const li = gm.el("li", "gm-warning-item");
+        li.appendChild(gm.el("b", null, `${p.category.name} 反复发生`));
+        li.appendChild(gm.el("span", "gm-muted", ` 7 天 ${p.count} 件 · ${p.community.name || ""}`));
+        const at = gm.toDisplay(p.lon, p.lat);
+        li.addEventListener("click", () => map.setView(at, 17));
+        L.circleMarker(at, { radius: 12, color: "#ffb454", weight: 3, fillOpacity: 0.15 })
+          .bindTooltip(() => gm.esc(`${p.category.name}：7 天 ${p.count} 件`)).addTo(warned);
+        ol.appendChild(li);
+      }
+      if (!w.spikes.length && !w.places.length) ol.appendChild(gm.el("li", "gm-muted", "暂无预警"));
+      gm.warnings = w;
+    });
+  };
   gm.start = function (map, cfg) {
     if (!window.matchMedia("(max-width: 600px)").matches) gm.exportControl(map);
     document.body.classList.add("gm-cockpit");
@@ -136,8 +227,9 @@
     const b = cfg.bounds;
     const side = window.innerWidth > 3000 ? 700 : 350;  // keep the district clear of the panels
     map.options.zoomSnap = 0.25;  // a big screen is filled by the district, not by a power of two
+    const strip = window.innerWidth > 3000 ? 500 : 250;  // the trends' strip along the bottom
     map.fitBounds(L.latLngBounds(gm.toDisplay(b[0], b[1]), gm.toDisplay(b[2], b[3])),
-      { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, 20], animate: false });
+      { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, strip], animate: false });
     const tick = () => { document.getElementById("gm-clock").textContent = new Date().toLocaleString("zh-CN"); };
     tick(); setInterval(tick, 1000);
     gm.refreshStats().then(() => scopes(cfg));
@@ -145,11 +237,14 @@
     gm.refreshResidential(cfg);
     gm.refreshZones(cfg);
     colourBy(map);
+    gm.cockpitReady = Promise.all([gm.refreshTrends(), gm.refreshEvaluation(), gm.refreshWarnings(map)]);
     // Numbers and the case and grid layers refresh in place; the page never reloads.
     setInterval(() => {
       gm.refreshStats();
       gm.refreshResidential(cfg);
       gm.refreshZones(cfg);
+      gm.refreshTrends();
+      gm.refreshWarnings(map);
       for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
     }, cfg.refreshSeconds * 1000);
   };
