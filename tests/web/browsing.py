@@ -39,6 +39,7 @@ GUIDE_SHOTS = (
     "visits-390x844.png",
     "renewal-1280x900.png",
     "cockpit-residential.png",
+    "cockpit-trends-1920x1080.png",
 )
 NASTY = '<img src=x onerror="window.__xss=1"></script><script>window.__xss=2</script>&amp;'
 ADMIN = {"X-API-Key": SETTINGS.demo_key}  # the demo key: the demo's admin account
