@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 RUN_STAMP  := $(VENV)/.installed-run
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: run test test-fast system-deps system-deps-test lint guide clean-db wheel wheelhouse lock
+.PHONY: run test test-fast system-deps system-deps-test system-deps-bench bench lint guide clean-db wheel wheelhouse lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,22 @@ test: system-deps-test $(TEST_STAMP) $(VENDOR)
 # The development loop: everything but the demo database and the browser (about 30 s).
 test-fast: system-deps $(TEST_STAMP) $(VENDOR)
 	$(BIN)/pytest -q -m "not demo and not browser"
+
+# Every bench's quick form (the demo only, short runs), with what the benches need installed:
+# the test tools (Playwright drives Chromium for bench/pages.py), networkx and scipy
+# (bench/coverage.py's baselines) and wrk. The full runs: README, "Benchmarks".
+bench: system-deps-bench $(TEST_STAMP) $(VENDOR)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/python bench/assign.py --skip-scale10 --points 100000 --seconds 3
+	$(BIN)/python bench/tiles.py --skip-scale10 --seconds 3 --rounds 1 --pages 10
+	$(BIN)/python bench/pages.py --skip-scale10 --runs 1
+	$(BIN)/python bench/coverage.py --skip-scale10
+	$(BIN)/python bench/cases.py --skip-scale10 --runs 5 --notices 1000
+	$(BIN)/python bench/visits.py --per-day 4 --commissioners 20
+	$(BIN)/python bench/scale.py --sizes 10000,100000
+
+system-deps-bench:
+	@bash scripts/system-deps.sh bench
 
 # The user guide's pictures (docs/使用手册/): the Chromium tests, their screenshots kept
 guide: system-deps-test $(TEST_STAMP) $(VENDOR)

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages gridmap needs, or says exactly what to run when not root.
 set -euo pipefail
-# `system-deps.sh test` adds what the browser tests need: Debian's Chromium and a CJK font.
+# `system-deps.sh test` adds what the browser tests need: Debian's Chromium and a CJK font;
+# `system-deps.sh bench` those and the HTTP load generator the benches drive (wrk).
 PACKAGES=(postgresql-15 postgresql-15-postgis-3 postgresql-15-pgrouting)
-if [ "${1:-run}" = "test" ]; then
+if [ "${1:-run}" = "test" ] || [ "${1:-run}" = "bench" ]; then
   PACKAGES+=(chromium fonts-wqy-microhei)
+fi
+if [ "${1:-run}" = "bench" ]; then
+  PACKAGES+=(wrk)
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do
