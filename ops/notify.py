@@ -22,19 +22,24 @@ import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import requests
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from geo.cases.notices import write_warnings
+from geo.evaluation.warnings import notify_early_warnings
+from geo.settings import load_settings
 from geo.sql.loader import query
+from geo.vocabulary import DISTRICT_TZ
 
 TIMEOUT_S = 5.0
 BATCH = 100
 BACKOFF_S = 2.0  # the first wait after a refusal, doubling with each attempt
 MAX_BACKOFF_S = 3600
 WARN_EVERY_S = 60.0
+EARLY_EVERY = 10  # 事件预警 every tenth pass of the warnings (ten minutes)
 log = logging.getLogger("gridmap.notify")
 
 
@@ -119,7 +124,8 @@ def _mark(
 def run(engine: Engine, stop: threading.Event, idle_s: float = 1.0) -> None:
     """Deliver until stopped: a thread of its own per active webhook, so one that hangs or
     fails waits on its own; the list of webhooks is read again every idle_s. Beside them, the
-    warnings' pass writes each case's yellow and red notice as it crosses its times."""
+    warnings' pass writes each case's yellow and red notice as it crosses its times, and every
+    tenth pass the day's 事件预警 to the offices of their communities and streets."""
     threads: dict[int, threading.Thread] = {}
 
     def keep_sending(hook: int) -> None:
@@ -131,13 +137,17 @@ def run(engine: Engine, stop: threading.Event, idle_s: float = 1.0) -> None:
             stop.wait(idle_s)
 
     def keep_warning() -> None:  # the yellow and red notices, as cases cross their times
+        passes, p = 0, load_settings().warning_p
         while not stop.is_set():
             try:
                 with Session(engine) as s:
                     write_warnings(s, datetime.now(UTC))
+                    if passes % EARLY_EVERY == 0:  # and the day's 事件预警 to the offices
+                        notify_early_warnings(s, datetime.now(ZoneInfo(DISTRICT_TZ)).date(), p)
                     s.commit()
             except Exception:
                 log.exception("writing the warnings")
+            passes += 1
             stop.wait(WARN_EVERY_S)
 
     threading.Thread(target=keep_warning, daemon=True).start()

@@ -48,6 +48,7 @@ NOTICE_LABELS = {
     "supervised": "案件被督办",
     "warning": "案件时限预警",
     "extension": "延期申请",
+    "early_warning": "事件预警",  # geo/evaluation/warnings.py: to the offices, not of one case
 }
 # A case's trail: what each kind of event is called (a transition by the status it reached)
 EVENT_LABELS = {

@@ -15,6 +15,7 @@ from collections import defaultdict
 from datetime import date
 from typing import Any
 
+import orjson
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -98,3 +99,53 @@ def warnings(session: Session, day: date, areas: list[str] | None, p: float) -> 
         )
     ]
     return {"date": day.isoformat(), "spikes": spikes, "places": places}
+
+
+NOTICE = (
+    "INSERT INTO notices (unit_code, case_id, kind, body) "
+    "SELECT u.unit, CAST(:case_id AS bigint), 'early_warning', CAST(:body AS jsonb) "
+    "FROM (VALUES (CAST(:office AS text)), (CAST(:street_office AS text))) u(unit) "
+    "WHERE NOT EXISTS (SELECT 1 FROM notices n WHERE n.kind = 'early_warning' "
+    "AND n.unit_code = u.unit AND n.body ->> 'key' = CAST(:key AS text)) RETURNING id"
+)
+
+
+def notify_early_warnings(session: Session, day: date, p: float) -> int:
+    """Tell the offices of each warning's community and street (their units' inboxes and
+    webhooks), once a warning: a spike once a day, a recurring place once (named by its first
+    case). How many notices were written. `gridmap notify` runs it every ten minutes."""
+    found = warnings(session, day, None, p)
+    written: list[int] = []
+    items = [("spike", s, None) for s in found["spikes"]]
+    items += [("place", pl, pl["cases"][0]) for pl in found["places"]]
+    for kind, w, case_id in items:
+        community = w["community"]["code"]
+        if not community:
+            continue
+        if kind == "spike":
+            key = f"spike:{found['date']}:{community}:{w['category']['code']}"
+            what = f"今日{w['category']['name']} {w['count']} 件，往常约 {w['baseline']:.1f} 件"
+        else:
+            key = f"place:{w['category']['code']}:{case_id}"
+            what = f"{w['category']['name']} 7 天内在同一处发生 {w['count']} 件"
+        body = {"kind": "early_warning", "key": key, "warning": kind, "what": what, **w}
+        written += session.execute(
+            text(NOTICE),
+            {
+                "case_id": case_id,
+                "body": orjson.dumps(body).decode(),
+                "office": f"U{community}SQ",
+                "street_office": f"U{community[:9]}JD",
+                "key": key,
+            },
+        ).scalars()
+    if written:  # and to every active webhook, as every notice goes
+        session.execute(
+            text(
+                "INSERT INTO notice_deliveries (notice_id, webhook_id) "
+                "SELECT n, w.id FROM unnest(CAST(:ids AS bigint[])) n, webhooks w "
+                "WHERE w.disabled_at IS NULL"
+            ),
+            {"ids": written},
+        )
+    return len(written)

@@ -73,3 +73,36 @@ def test_a_recurring_place_is_found_and_cases_a_street_apart_are_not(app, sessio
     places = keyed(app, "street-key").get(_url(DAY)).get_json()["places"]
     assert [(p["category"]["code"], p["count"]) for p in places] == [("cooking_fumes", 3)]
     assert places[0]["grid"] == GRID_A
+
+
+def test_the_offices_hear_of_each_warning_once(app, session) -> None:  # type: ignore[no-untyped-def]
+    """`gridmap notify`'s pass: a spike and a recurring place are notices to the offices of
+    their community and street, written once however often the pass runs; the street's staff
+    read them in their inbox."""
+    from geo.evaluation.warnings import notify_early_warnings
+
+    ensure_months(session, DAY - timedelta(days=60), DAY)
+    for week in range(1, 9):
+        _case(session, "parking", DAY - timedelta(weeks=week), x=20 + 20 * week)
+    for i in range(7):  # 60 m apart: a spike, not a place
+        _case(session, "parking", DAY + timedelta(minutes=i), x=10 + 60 * i, y=190)
+    for i, (x, y) in enumerate([(100, 100), (120, 110), (110, 140)]):
+        _case(session, "cooking_fumes", DAY - timedelta(days=i), x, y)
+    session.commit()
+    day = DAY.date()
+    assert notify_early_warnings(session, day, 0.01) == 4  # two warnings, two offices each
+    assert notify_early_warnings(session, day, 0.01) == 0  # once
+    session.commit()
+    rows = session.execute(
+        text("SELECT unit_code, body->>'warning' FROM notices WHERE kind = 'early_warning'")
+    ).all()
+    assert sorted(rows) == sorted(
+        [
+            (f"U{COMMUNITY}SQ", "spike"),
+            (f"U{STREET}JD", "spike"),
+            (f"U{COMMUNITY}SQ", "place"),
+            (f"U{STREET}JD", "place"),
+        ]
+    )
+    box = keyed(app, "street-key").get("/api/v1/inbox").get_json()["items"]
+    assert {n["body"]["warning"] for n in box if n["kind"] == "early_warning"} == {"spike", "place"}

@@ -89,9 +89,9 @@
       const ol = gm.el("ol", "gm-notices");
       for (const n of box.items) {
         const li = gm.el("li", null);
-        li.appendChild(gm.el("b", null, `${W().notices[n.kind] || n.kind} #${n.case_id}`));
+        li.appendChild(gm.el("b", null, `${W().notices[n.kind] || n.kind}${n.case_id ? " #" + n.case_id : ""}${n.body && n.body.what ? "：" + n.body.what : ""}`));
         li.appendChild(gm.el("div", "gm-muted", when(n.at)));
-        li.addEventListener("click", () => open(n.case_id));
+        if (n.case_id) li.addEventListener("click", () => open(n.case_id));
         ol.appendChild(li);
       }
       panel.appendChild(ol);

@@ -88,9 +88,9 @@
       const ol = gm.el("ol", "gm-cases");
       for (const n of box.items) {
         const li = gm.el("li", "gm-case-item");
-        li.appendChild(gm.el("b", null, `${W().notices[n.kind] || n.kind} #${n.case_id}`));
+        li.appendChild(gm.el("b", null, `${W().notices[n.kind] || n.kind}${n.case_id ? " #" + n.case_id : ""}${n.body && n.body.what ? "：" + n.body.what : ""}`));
         li.appendChild(gm.el("div", "gm-muted", gm.when(n.at)));
-        li.addEventListener("click", () => openCase(n.case_id));
+        if (n.case_id) li.addEventListener("click", () => openCase(n.case_id));
         ol.appendChild(li);
       }
       pane.appendChild(ol);
