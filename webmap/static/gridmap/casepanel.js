@@ -33,6 +33,21 @@
     return fetch(req.url, { method: "POST", headers: headers, body: body }).then(json);
   };
 
+  // A case in a list (the desk's, the phone's to-do): its number, category, status, text, and
+  // the line of facts the page chooses; a tap opens it.
+  gm.caseItem = function (c, facts, onOpen) {
+    const li = gm.el("li", `gm-case-item gm-w-${c.warning || "none"}`);
+    li.dataset.id = c.id;
+    const head = gm.el("div", "gm-case-head");
+    head.appendChild(gm.el("b", null, `#${c.id} ${c.category.name}`));
+    head.appendChild(gm.el("span", "gm-status", c.status_label));
+    li.appendChild(head);
+    li.appendChild(gm.el("div", "gm-case-text", c.description));
+    li.appendChild(gm.el("div", "gm-muted", facts.join(" · ")));
+    li.addEventListener("click", () => onOpen(c.id));
+    return li;
+  };
+
   // panel: the element; opts: map, message(text, bad), write(req) -> Promise of the answer
   // (or {queued: true}), done(c, step, out) after a step.
   gm.casePanel = function (panel, opts) {

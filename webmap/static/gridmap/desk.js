@@ -56,19 +56,10 @@
       const ol = document.getElementById("gm-cases");
       ol.replaceChildren();
       for (const c of page.items) {
-        const li = gm.el("li", `gm-case-item gm-w-${c.warning || "none"}`);
-        li.dataset.id = c.id;
-        const head = gm.el("div", "gm-case-head");
-        head.appendChild(gm.el("b", null, `#${c.id} ${c.category.name}`));
-        head.appendChild(gm.el("span", "gm-status", c.status_label));
-        li.appendChild(head);
-        li.appendChild(gm.el("div", "gm-case-text", c.description));
         const bits = [c.unit ? c.unit.name : "未派遣", "时限 " + when(c.due_at)];
         if (c.supervision) bits.push(`督办${c.supervision.level}级`);
         if (c.rework_count) bits.push(`返工${c.rework_count}次`);
-        li.appendChild(gm.el("div", "gm-muted", bits.join(" · ")));
-        li.addEventListener("click", () => open(c.id));
-        ol.appendChild(li);
+        ol.appendChild(gm.caseItem(c, bits, open));
       }
       const first = (state.pages.length - 1) * PAGE;
       document.getElementById("gm-page").textContent = page.total

@@ -56,19 +56,10 @@
       const ol = $("gm-cases");
       ol.replaceChildren();
       for (const c of page.items) {
-        const li = gm.el("li", `gm-case-item gm-w-${c.warning || "none"}`);
-        li.dataset.id = c.id;
-        const head = gm.el("div", "gm-case-head");
-        head.appendChild(gm.el("b", null, `#${c.id} ${c.category.name}`));
-        head.appendChild(gm.el("span", "gm-status", c.status_label));
-        li.appendChild(head);
-        li.appendChild(gm.el("div", "gm-case-text", c.description));
         const bits = ["时限 " + gm.when(c.due_at)];
         if (c.warning && c.warning !== "none") bits.unshift(W().warnings[c.warning]);
         if (c.supervision) bits.push(`督办${c.supervision.level}级`);
-        li.appendChild(gm.el("div", "gm-muted", bits.join(" · ")));
-        li.addEventListener("click", () => openCase(c.id));
-        ol.appendChild(li);
+        ol.appendChild(gm.caseItem(c, bits, openCase));
       }
       if (!page.items.length) ol.appendChild(gm.el("li", "gm-muted", "这里没有案件"));
       gm.todoReady = true;
