@@ -24,18 +24,15 @@ from geo.cases.desk import (
     list_cases,
     queue_counts,
 )
+from geo.cases.guards import StepTaken, check_step_key, check_version, mark_step_key
 from geo.cases.media import add_report_photos, decode_photo
 from geo.cases.offers import offers
 from geo.cases.words import FOUND_BY_WORKER
 from geo.cases.workflow import (
     NewCase,
-    StepTaken,
     case_place,
-    check_step_key,
-    check_version,
     create_case,
     get_case,
-    mark_step_key,
     possible_duplicates,
     transition,
 )

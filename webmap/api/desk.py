@@ -14,17 +14,12 @@ from pydantic import Field
 from geo.access import Caller, case_view, require_case
 from geo.cases import steps
 from geo.cases.answers import Case, Unit
+from geo.cases.guards import StepTaken, check_step_key, check_version, mark_step_key
 from geo.cases.media import MAX_BYTES, add_photo, case_photos, is_report_photo, public_copy
 from geo.cases.notices import inbox, mark_read
 from geo.cases.units import get_unit, list_units, suggest_unit
 from geo.cases.words import UnitKind
-from geo.cases.workflow import (
-    StepTaken,
-    case_place,
-    check_step_key,
-    check_version,
-    mark_step_key,
-)
+from geo.cases.workflow import case_place
 from geo.codes import UnitCode
 from geo.errors import NotAuthenticated, NotFound
 from webmap.api.cases import replayed, shown_case
