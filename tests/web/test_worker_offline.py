@@ -41,6 +41,18 @@ def _worker_phone(browser: Any, server: str, **ctx: Any) -> Visit:
     return v
 
 
+def _in_the_workers_grid(c: Any) -> tuple[float, float]:
+    """A point inside the demo grid worker's grid (WGS84)."""
+    lon, lat = c.execute(
+        text(
+            "SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
+            "FROM accounts a JOIN workers w ON w.id = a.worker_id "
+            "JOIN grids g ON g.code = w.grid_code WHERE a.username = 'grid'"
+        )
+    ).one()
+    return float(lon), float(lat)
+
+
 def _open(v: Visit, case_id: int) -> None:
     v.page.evaluate(f"gridmap.openCase({case_id})")
     v.until(f"document.querySelector('#gm-case[data-id=\"{case_id}\"]') !== null")
@@ -52,13 +64,7 @@ def test_work_done_with_no_signal_arrives_once_in_order_and_a_conflict_is_shown(
     from geo.db import get_engine
 
     with get_engine(demo_url).connect() as c:
-        lon, lat = c.execute(
-            text(
-                "SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
-                "FROM accounts a JOIN workers w ON w.id = a.worker_id "
-                "JOIN grids g ON g.code = w.grid_code WHERE a.username = 'grid'"
-            )
-        ).one()
+        lon, lat = _in_the_workers_grid(c)
     words = f"离线测试 {time.time_ns()}"
 
     def new(what: str) -> int:
@@ -177,13 +183,7 @@ def test_a_patrol_walked_with_the_phone_is_recorded_with_its_length(  # type: ig
     from geo.db import get_engine
 
     with get_engine(demo_url).connect() as c:
-        lon, lat = c.execute(
-            text(
-                "SELECT ST_X(ST_PointOnSurface(g.geom)), ST_Y(ST_PointOnSurface(g.geom)) "
-                "FROM accounts a JOIN workers w ON w.id = a.worker_id "
-                "JOIN grids g ON g.code = w.grid_code WHERE a.username = 'grid'"
-            )
-        ).one()
+        lon, lat = _in_the_workers_grid(c)
         c.execute(text("DELETE FROM patrols WHERE username = 'grid'"))
         c.commit()
     walk = [(lon + i * 0.0003, lat + (i % 2) * 0.0001) for i in range(5)]
