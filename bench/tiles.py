@@ -67,7 +67,7 @@ def bench_views(conninfo: str) -> None:
     """Schema `bench`: a view per layer with the layer's rows and attributes (its SQL with the
     whole world as box and no area limit), for TiPG to serve."""
     world = {"minx": "-180", "miny": "-90", "maxx": "180", "maxy": "90", "tol": "0"}
-    world |= {"kind": "NULL", "grid": "NULL", "areas": "NULL"}
+    world |= {"kind": "NULL", "grid": "NULL", "at": "NULL", "areas": "NULL"}
     with psycopg.connect(conninfo, autocommit=True) as c:
         c.execute("CREATE SCHEMA IF NOT EXISTS bench")
         for key in LAYER_KEYS:

@@ -7,6 +7,7 @@ a vector tile or an extent. Every value from a request is a bound parameter.
 
 from __future__ import annotations
 
+from datetime import datetime
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -19,7 +20,7 @@ def layer_sql(key: str) -> str:
 
 
 # Joined from constants only: the layer's own SQL file inside a fixed frame. Every value from a
-# request is a bound parameter (:minx … :maxy, :tol, :kind, :grid).
+# request is a bound parameter (:minx … :maxy, :tol, :kind, :grid, :at).
 _FC_HEAD = """
 SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_agg(
     json_build_object('type', 'Feature', 'id', f.code,
@@ -89,9 +90,11 @@ def layer_params(
     tol: float = 0.0,
     kind: str | None = None,
     grid: str | None = None,
+    at: datetime | None = None,
 ) -> dict[str, Any]:
     """What every layer's SQL binds: the WGS84 box, the simplification in degrees, the
-    facilities' kind and the cases' grid, and the caller's areas (None: all)."""
+    facilities' kind, the cases' grid and playback moment, and the caller's areas (None:
+    all)."""
     minx, miny, maxx, maxy = bbox
     return {
         "minx": minx,
@@ -101,6 +104,7 @@ def layer_params(
         "tol": tol,
         "kind": kind,
         "grid": grid,
+        "at": at,
         "areas": areas,
     }
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import math
+from datetime import datetime
 from functools import cache as cache_fn
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from pydantic import TypeAdapter, ValidationError
 
 from geo.access import Caller, may_read_layer
 from geo.codes import is_hierarchy_code
@@ -25,11 +27,13 @@ from layers.frames import layer_params, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
+from webmap.schemas import AwareIsoDatetime
 from webmap.tile_cache import Tile, TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
 MVT = "application/vnd.mapbox-vector-tile"
+_MOMENT: TypeAdapter[datetime] = TypeAdapter(AwareIsoDatetime)
 
 
 def _spec(layer: str) -> tuple[LayerSpec, Caller]:
@@ -39,6 +43,17 @@ def _spec(layer: str) -> tuple[LayerSpec, Caller]:
         raise NotFound(f"没有瓦片图层「{layer}」")
     may_read_layer(caller, spec.access)
     return spec, caller
+
+
+def playback_moment(given: str | None) -> datetime | None:
+    """The cases layer's `at` (playback), read as /api/v1/layers reads it: ISO 8601 with its
+    offset."""
+    if given is None:
+        return None
+    try:
+        return _MOMENT.validate_python(given)
+    except ValidationError:
+        raise BadInput("at 须为带时区的 ISO 8601 时间（如 2026-12-04T14:00:00+08:00）") from None
 
 
 def tile_of(lon: float, lat: float, z: int) -> tuple[int, int]:
@@ -90,15 +105,16 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
         raise BadInput("kind 至多 40 个字符")
     if grid is not None and not is_hierarchy_code(grid, "grid"):
         raise BadInput("grid 须为网格编码（15 位数字）")
+    at = playback_moment(request.args.get("at")) if ":at" in spec.sql else None
     # a filter the layer's SQL does not read is no part of the tile (nor of the cache's key)
     kind = kind if ":kind" in spec.sql else None
     grid = grid if ":grid" in spec.sql else None
     conn, areas, tiles = get_replica_connection(), caller.patterns(), cache()
     tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
-    key = (spec.key, z, x, y, kind, grid, tuple(areas) if areas is not None else None)
+    key = (spec.key, z, x, y, kind, grid, at, tuple(areas) if areas is not None else None)
     bucket = tiles.bucket(clock)
     held = tiles.held(key, bucket)
-    params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid)}
+    params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid, at=at)}
     params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
     params |= {"tables": list(tables), "known": held.version if held else None}
     version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]

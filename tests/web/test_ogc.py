@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from werkzeug.serving import make_server
 
+from layers.frames import layer_params
 from layers.registry import LAYERS
 from tests.conftest import keyed
 from tests.fixtures import SETTINGS
@@ -69,16 +70,7 @@ def layer_count(demo_url: str, key: str) -> int:
     with engine.connect() as c:
         n = c.execute(
             text(f"SELECT count(*) FROM ({spec.sql.strip().rstrip(';')}\n) f"),  # noqa: S608
-            {
-                "minx": -180,
-                "miny": -90,
-                "maxx": 180,
-                "maxy": 90,
-                "tol": 0.0,
-                "kind": None,
-                "grid": None,
-                "areas": None,
-            },
+            layer_params(None),
         ).scalar_one()
     engine.dispose()
     return int(n)

@@ -638,3 +638,53 @@ def test_the_cockpit_draws_its_trends_evaluation_and_warnings_from_the_api(  # t
     assert box["y"] + box["height"] <= 1080  # on the screen, no scrolling
     v.shot("cockpit-trends-1920x1080.png")
     v.close()
+
+
+def test_the_cockpit_plays_back_a_past_day_hour_by_hour(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """回放: a day picked on the cockpit replays its cases on the map from the cases' tiles at
+    the slider's hour (what /api/v1/layers/cases.geojson?at= gives for the view), with the
+    day's hourly counts up to that hour (the series API's); 实时 brings the live map back."""
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.page.evaluate("gridmap.cockpitReady.then(() => { window.__strip = true; })")
+    v.until("window.__strip === true && gridmap.settled(window[gridmap.config.map])")
+    live = set(v.page.evaluate("gridmap.layers.cases._gm.features.map((f) => f.properties.code)"))
+    day = (datetime.now(ZoneInfo("Asia/Shanghai")) - timedelta(days=1)).date().isoformat()
+    v.page.fill("#gm-play-day", day)
+    v.until("gridmap.playback && gridmap.playback.hour === 24 && gridmap.playback.drawn")
+    v.page.locator("#gm-play-hour").fill("10")
+    v.until("gridmap.playback.hour === 10 && gridmap.playback.drawn")
+    box = v.page.evaluate(
+        "(() => { const b = window[gridmap.config.map].getBounds(); "
+        "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]"
+        ".map((x) => x.toFixed(6)).join(','); })()"
+    )
+    shown = v.page.evaluate("gridmap.layers.cases._gm.features.map((f) => f.properties)")
+    at = urllib.parse.quote(v.page.evaluate("gridmap.playback.at"))
+    asked = api(server, f"/api/v1/layers/cases.geojson?at={at}&bbox={box}")["features"]
+    assert {p["code"] for p in shown} == {f["id"] for f in asked}
+    assert shown, "the demo's yesterday has cases before 10:00"
+    assert all(p["created_at"].startswith(day) and p["created_at"][11:13] < "10" for p in shown)
+    since = urllib.parse.quote(f"{day}T00:00:00+08:00")
+    hourly = api(
+        server,
+        f"/api/v1/stats/series?interval=hour&since={since}&until="
+        + urllib.parse.quote(f"{day}T23:59:59+08:00"),
+    )["series"]["total"]
+    counts = v.page.evaluate("gridmap.playback.counts")
+    assert counts["reported"] == sum(hourly["reported"][:10])
+    assert f"上报 {counts['reported']}" in v.page.inner_text("#gm-play-title")
+    assert any(u.startswith("/tiles/cases/") and "at=" in u for u in v.asked)
+    v.shot("cockpit-playback-1920x1080.png")
+    v.page.locator("#gm-play-hour").fill("20")
+    v.until("gridmap.playback.hour === 20 && gridmap.playback.drawn")
+    later = v.page.evaluate("gridmap.layers.cases._gm.features.map((f) => f.properties.code)")
+    assert {p["code"] for p in shown} < set(later)  # the evening adds the day's later cases
+    v.page.click("#gm-play-live")
+    v.until("gridmap.playback === null && gridmap.settled(window[gridmap.config.map])")
+    v.until("!gridmap.layers.cases._gm.loading")
+    back = set(v.page.evaluate("gridmap.layers.cases._gm.features.map((f) => f.properties.code)"))
+    assert back == live
+    v.close()

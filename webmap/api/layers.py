@@ -22,7 +22,7 @@ from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_replica_session, get_session
 from webmap.openapi import GEOJSON, Answer, answers
-from webmap.schemas import IsoDatetime, Schema
+from webmap.schemas import AwareIsoDatetime, IsoDatetime, Schema
 
 # four decimal numbers, as the description states them (Python's float() would take more)
 BBOX = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
@@ -41,6 +41,11 @@ class LayerQuery(Schema):
     zoom: int | None = Field(None, ge=0, le=22, description="map zoom: simplifies to half a pixel")
     kind: str | None = Field(None, max_length=40, description="facilities: one kind only")
     grid: str | None = Field(None, max_length=15, description="cases: one grid only")
+    at: AwareIsoDatetime | None = Field(
+        None,
+        description="cases, playback: the cases reported that day (district time) before this "
+        "moment, each with the status it had then",
+    )
     threshold_m: float | None = Field(
         None, gt=0, le=MAX_WALK_M, description="coverage: walking metres"
     )
@@ -80,7 +85,9 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
             raise Unprocessable("bbox 须为 minlon,minlat,maxlon,maxlat，且最小值 ≤ 最大值")
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
-    params = layer_params(caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid)
+    params = layer_params(
+        caller.patterns(), box, tol=tol, kind=query.kind, grid=query.grid, at=query.at
+    )
     body = get_replica_session().execute(text(spec.feature_collection_sql), params).scalar_one()
     return Response(body, mimetype="application/geo+json")
 

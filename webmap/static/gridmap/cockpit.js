@@ -166,13 +166,98 @@
     });
     return t;
   }
+  const hourLabel = (b) => b.slice(11, 13) + "时";
   gm.refreshTrends = function () {
     const month = fetch("/api/v1/stats/series?interval=day").then((r) => r.json())
       .then((s) => { gm.trend30 = lines("gm-trend-30", s, (b) => b.slice(5, 10)); });
-    const day = fetch("/api/v1/stats/series?interval=hour").then((r) => r.json())
-      .then((s) => { gm.trend24 = lines("gm-trend-24", s, (b) => b.slice(11, 13) + "时"); });
+    const day = play.day ? null : fetch("/api/v1/stats/series?interval=hour").then((r) => r.json())
+      .then((s) => { if (!play.day) gm.trend24 = lines("gm-trend-24", s, hourLabel); });
     return Promise.all([month, day]);
   };
+  // Playback (回放): a past day's cases on the map hour by hour (the cases layer's `at`, from
+  // the same tiles), the day's hourly series in the 24-hour chart with the hour marked, and
+  // the counts up to the hour (sums of the same series: what the map shows is what they count).
+  const play = { day: null, hour: 24, series: null, timer: null };
+  const HOUR_MS = 3600e3;
+  const dayStart = (day) => new Date(`${day}T00:00:00+08:00`).getTime();
+  const districtDay = (t) => new Date(t + 8 * HOUR_MS).toISOString().slice(0, 10);
+  const caseLayers = () => ["cases", "cases:heat"].map((id) => gm.layers[id]).filter(Boolean);
+  function showHour() {
+    const at = new Date(dayStart(play.day) + play.hour * HOUR_MS).toISOString();
+    const hh = String(play.hour).padStart(2, "0") + ":00";
+    const t = play.series.series.total || { reported: [], closed: [], overdue: [] };
+    const words = gm.config.words.series, counts = {};
+    for (const k of Object.keys(words)) counts[k] = t[k].slice(0, play.hour).reduce((a, b) => a + b, 0);
+    document.getElementById("gm-play-at").textContent = hh;
+    document.getElementById("gm-play-title").textContent = `${play.day.slice(5)} 回放至 ${hh} · ` +
+      Object.keys(words).map((k) => `${words[k]} ${counts[k]}`).join(" · ");
+    // the hour reached: a band behind the lines (the simple ECharts build has no markLine)
+    const top = Math.max(1, ...Object.keys(words).flatMap((k) => t[k]));
+    chart("gm-trend-24").setOption({ series: [{}, {}, {}, { name: "回放至", type: "bar", silent: true, z: 0,
+      barWidth: "90%", itemStyle: { color: "rgba(255,180,84,0.35)" },
+      data: play.series.buckets.map((_, i) => (i === play.hour - 1 ? top : null)) }] });
+    for (const l of caseLayers()) l._gm.params.at = at;
+    gm.playback = { day: play.day, hour: play.hour, at: at, counts: counts, drawn: false };
+    return Promise.all(caseLayers().map((l) => l.reload())).then(() => {
+      if (gm.playback && gm.playback.at === at) gm.playback.drawn = true;
+    });
+  }
+  function stop() { clearInterval(play.timer); play.timer = null; document.getElementById("gm-play").textContent = "▶"; }
+  function live() {
+    stop();
+    play.day = null;
+    gm.playback = null;
+    document.getElementById("gm-play-day").value = "";
+    document.getElementById("gm-play-title").textContent = "近 24 小时上报";
+    document.getElementById("gm-play-at").textContent = "";
+    for (const id of ["gm-play", "gm-play-hour"]) document.getElementById(id).disabled = true;
+    document.getElementById("gm-play-live").hidden = true;
+    for (const l of caseLayers()) delete l._gm.params.at;
+    chart("gm-trend-24").clear();
+    return Promise.all([gm.refreshTrends(), ...caseLayers().map((l) => l.reload())]);
+  }
+  gm.playDay = function (day) {
+    stop();
+    play.day = day;
+    const today = districtDay(Date.now());
+    const last = day === today ? Math.floor((Date.now() - dayStart(day)) / HOUR_MS) + 1 : 24;
+    const slider = document.getElementById("gm-play-hour");
+    slider.max = String(last);
+    play.hour = last;
+    slider.value = String(last);
+    const since = encodeURIComponent(new Date(dayStart(day)).toISOString());
+    const until = encodeURIComponent(new Date(dayStart(day) + 24 * HOUR_MS).toISOString());
+    return fetch(`/api/v1/stats/series?interval=hour&since=${since}&until=${until}`).then((r) => r.json()).then((s) => {
+      if (play.day !== day) return null;
+      play.series = s;
+      chart("gm-trend-24").clear();
+      gm.trend24 = lines("gm-trend-24", s, hourLabel);
+      for (const id of ["gm-play", "gm-play-hour"]) document.getElementById(id).disabled = false;
+      document.getElementById("gm-play-live").hidden = false;
+      return showHour();
+    });
+  };
+  gm.playHour = function (hour) {
+    play.hour = hour;
+    document.getElementById("gm-play-hour").value = String(hour);
+    return showHour();
+  };
+  function playback() {
+    const day = document.getElementById("gm-play-day"), slider = document.getElementById("gm-play-hour");
+    day.max = districtDay(Date.now());
+    day.addEventListener("change", () => (day.value ? gm.playDay(day.value) : live()));
+    slider.addEventListener("input", () => { stop(); gm.playHour(Number(slider.value)); });
+    document.getElementById("gm-play-live").addEventListener("click", live);
+    document.getElementById("gm-play").addEventListener("click", (ev) => {
+      if (play.timer) { stop(); return; }
+      ev.currentTarget.textContent = "⏸";
+      if (play.hour >= Number(slider.max)) gm.playHour(1);
+      play.timer = setInterval(() => {
+        if (play.hour >= Number(slider.max)) { stop(); return; }
+        gm.playHour(play.hour + 1);
+      }, 1500);
+    });
+  }
   // Last month's 综合评价 of the streets in the caller's areas, best on top
   gm.refreshEvaluation = function () {
     const now = new Date(), prev = new Date(now.getFullYear(), now.getMonth() - 1, 1);
@@ -237,6 +322,7 @@
     gm.refreshResidential(cfg);
     gm.refreshZones(cfg);
     colourBy(map);
+    playback();
     gm.cockpitReady = Promise.all([gm.refreshTrends(), gm.refreshEvaluation(), gm.refreshWarnings(map)]);
     // Numbers and the case and grid layers refresh in place; the page never reloads.
     setInterval(() => {

@@ -236,7 +236,8 @@
       });
     }
     if (spec.attribution) layer.options.attribution = spec.attribution;
-    layer._gm = { spec: spec, count: 0, loading: false };
+    // params: the page may change them (the cockpit's playback sets the cases' `at`)
+    layer._gm = { spec: spec, count: 0, loading: false, params: params };
     layer._gmId = opts.id || spec.key;
     let seq = 0;
     layer.reload = function () {
