@@ -47,6 +47,8 @@ MAY: dict[str, frozenset[str]] = {
     "audit": frozenset({"admin"}),
     "compound.edit": STAFF | {"compound_commissioner"},
     "meeting.edit": STAFF | {"compound_commissioner", "building_commissioner"},
+    # a recurring place (事件预警) put to its place's next 议事会, from the cockpit
+    "meeting.propose": STAFF | {"command"},
     "renewal.sign": STAFF | {"compound_commissioner"},
     "visit.request": STAFF | {"command", "department"},
     "visit.read": STAFF | {"command", "department", "building_commissioner"},
@@ -239,6 +241,13 @@ def may_sign_renewal(caller: Caller, compound_code: str) -> None:
 def may_edit_meeting(caller: Caller, place_code: str) -> None:
     """403 unless the caller may hold or edit a meeting at this place."""
     require(caller, "meeting.edit")
+    in_area(caller, place_code, "该议事地点不在您的辖区内")
+
+
+def may_propose_meeting(caller: Caller, place_code: str) -> None:
+    """403 unless the caller may put a topic to a meeting at this place (the cockpit's one
+    click on a recurring place): staff and the command centre of its area."""
+    require(caller, "meeting.propose")
     in_area(caller, place_code, "该议事地点不在您的辖区内")
 
 

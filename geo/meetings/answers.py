@@ -73,3 +73,18 @@ class MeetingCounts(TypedDict):
     by_outcome: dict[str, Any]
     by_status: dict[str, Any]
     by_actions: dict[str, Any]
+
+
+class ProposalSkipped(TypedDict):
+    case_id: int
+    reason: str
+
+
+class Proposal(TypedDict):
+    """A recurring place put to its place's next meeting: the meeting (created or not), the
+    cases put on its agenda and those not, with why."""
+
+    meeting: Meeting
+    created: bool
+    added: list[int]
+    skipped: list[ProposalSkipped]

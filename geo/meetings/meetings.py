@@ -10,16 +10,24 @@ event of the case ("小事快办、急事速议、难事共推").
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from geo.cases.workflow import record_event, transition
-from geo.errors import Conflict, NotFound, Unprocessable
+from geo.errors import Conflict, Forbidden, NotFound, Unprocessable
 from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
-from geo.meetings.words import MEETING_OUTCOMES, MEETING_SIDES, MEETING_STATUSES
+from geo.meetings.words import (
+    MEETING_OUTCOMES,
+    MEETING_SIDES,
+    MEETING_STATUSES,
+    PLACE_MEETING_KINDS,
+    TOPIC_CLASSES,
+)
 from geo.sql.loader import query
 from geo.vocabulary import STATUS_LABELS
 
@@ -93,6 +101,71 @@ def add_to_agenda(
     record_event(session, case_id, actor, "agenda", None, None, note, {"meeting_id": meeting_id})
     if status == "assigned":
         transition(session, case_id, "accepted", actor, "列入议题，已受理")
+
+
+PROPOSED_IN_DAYS = 7  # a meeting scheduled for a proposal, when its place has none
+DONE = ("resolved", "closed", "duplicate", "refused")  # no longer a topic
+
+
+def proposal_place(session: Session, case_ids: list[int]) -> dict[str, Any]:
+    """Where a recurring place (事件预警) may be talked over: the compound, open block, business
+    community or building most of its cases lie in (ties: the first in code order), with
+    its cases. 404 for a case not held, 422 when none lies in such a place."""
+    rows = session.execute(_q("proposal_cases"), {"ids": case_ids}).all()
+    missing = sorted(set(case_ids) - {r.id for r in rows})
+    if missing:
+        raise NotFound(f"没有编号为 {'、'.join(map(str, missing))} 的案件")
+    placed = Counter((r.zone_kind, r.zone_code) for r in rows if r.zone_kind in PLACE_MEETING_KINDS)
+    if not placed:
+        raise Unprocessable("这些案件不在任何小区、街区或楼宇内：没有可以议事的地点")
+    (kind, code), _ = min(placed.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {"kind": kind, "code": code, "cases": rows}
+
+
+def propose(
+    session: Session,
+    place: dict[str, Any],
+    actor: str,
+    may_move: Mover,
+    today: date,
+) -> dict[str, Any]:
+    """A recurring place as a topic of its place's next 议事会 (one click on the cockpit): the
+    next meeting scheduled there, or, with none, one of the place's kind (PLACE_MEETING_KINDS)
+    scheduled PROPOSED_IN_DAYS on; its open cases go on the agenda (taken up where only
+    dispatched, if the caller may). What could not be added is said, case by case."""
+    rows = place["cases"]
+    found = session.execute(
+        _q("next_meeting"), {"kind": place["kind"], "code": place["code"], "today": today}
+    ).scalar()
+    created = found is None
+    if found is None:
+        category = Counter(r.category for r in rows).most_common(1)[0][0]
+        found = create_meeting(
+            session,
+            {
+                "kind": PLACE_MEETING_KINDS[place["kind"]],
+                "place_kind": place["kind"],
+                "place_code": place["code"],
+                "held_on": today + timedelta(days=PROPOSED_IN_DAYS),
+                "topic": f"{category}反复发生（事件预警：{len(rows)} 件）",
+                "topic_class": category if category in TOPIC_CLASSES else "其他",
+                "participants": {},
+            },
+            actor,
+        )
+    added, skipped = [], []
+    for r in sorted(rows, key=lambda r: r.id):
+        if r.status in DONE:
+            skipped.append({"case_id": r.id, "reason": f"{STATUS_LABELS[r.status]}，不再议"})
+            continue
+        try:
+            with session.begin_nested():
+                add_to_agenda(session, found, r.id, actor, may_move)
+        except (Forbidden, Conflict) as e:
+            skipped.append({"case_id": r.id, "reason": str(e)})
+            continue
+        added.append(r.id)
+    return {"meeting_id": found, "created": created, "added": added, "skipped": skipped}
 
 
 def decide(

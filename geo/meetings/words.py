@@ -12,6 +12,14 @@ MEETING_PLACES = (
     "business_community",
     "building",
 )
+# the meeting a place holds when a topic is proposed for it and none is scheduled
+PLACE_MEETING_KINDS = {
+    "compound": "小区说事亭",
+    "residential_building": "三和楼事会",
+    "open_block": "红茶议事会",
+    "business_community": "专题议事会",
+    "building": "专题议事会",
+}
 MEETING_SIDES = {
     "residents_committee": "居委会",
     "owners_committee": "业委会",

@@ -22,6 +22,7 @@ def server(demo_url: str) -> Iterator[str]:
     with get_engine(demo_url).begin() as c:  # the shared demo database keeps no test case
         for sql in (
             "DELETE FROM notices WHERE case_id = ANY(:ids)",
+            "DELETE FROM meeting_agenda WHERE case_id = ANY(:ids)",
             "DELETE FROM case_media WHERE case_id = ANY(:ids)",
             "DELETE FROM case_events WHERE case_id = ANY(:ids)",
         ):

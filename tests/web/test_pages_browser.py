@@ -688,3 +688,58 @@ def test_the_cockpit_plays_back_a_past_day_hour_by_hour(browser, server: str) ->
     back = set(v.page.evaluate("gridmap.layers.cases._gm.features.map((f) => f.properties.code)"))
     assert back == live
     v.close()
+
+
+def test_a_recurring_place_goes_to_its_next_meeting_from_the_cockpit(  # type: ignore[no-untyped-def]
+    browser, server: str, demo_url: str
+) -> None:
+    """Three reports of one kind a few metres apart in a compound today: the cockpit warns of
+    the place, and its one button puts them on the compound's next 议事会."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(demo_url)
+    with engine.connect() as c:
+        code, lon, lat = c.execute(
+            text(
+                "SELECT code, ST_X(p), ST_Y(p) FROM (SELECT code, ST_PointOnSurface(geom) AS p "
+                "FROM zone_polygons WHERE kind = 'compound' ORDER BY code LIMIT 1) z"
+            )
+        ).one()
+    ids = [
+        int(
+            api(
+                server,
+                "/api/v1/cases",
+                {"lon": lon + d, "lat": lat, "category": "noise", "description": "反复噪声"},
+            )["id"]
+        )
+        for d in (0.0, 0.0001, 0.0002)
+    ]
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.page.evaluate("gridmap.cockpitReady.then(() => { window.__strip = true; })")
+    v.until("window.__strip === true")
+    item = v.page.locator("#gm-warnings li", has_text="反复发生").filter(
+        has=v.page.locator(".gm-propose")
+    )
+    mine = [
+        i
+        for i in range(item.count())
+        if set(ids) <= set(v.page.evaluate(f"gridmap.warnings.places[{i}].cases"))
+    ]
+    assert mine, v.page.evaluate("gridmap.warnings.places")
+    v.page.locator("#gm-warnings .gm-propose").nth(mine[0]).click()
+    v.until("gridmap.proposed !== undefined")
+    said = v.page.inner_text("#gm-warnings .gm-proposed")
+    out = v.page.evaluate("gridmap.proposed")
+    meeting = api(server, f"/api/v1/meetings/{out['meeting']['id']}")
+    try:
+        assert meeting["place"]["code"] == code
+        assert set(ids) <= {a["case_id"] for a in meeting["agenda"]}
+        assert meeting["kind"] in said
+        v.shot("cockpit-proposal-1920x1080.png")
+    finally:
+        v.close()
+        if out["created"]:
+            with engine.begin() as c:
+                c.execute(text("DELETE FROM meetings WHERE id = :id"), {"id": out["meeting"]["id"]})
+        engine.dispose()

@@ -3,7 +3,9 @@ decision and follow-up actions, finish them; lists and counts (geo/meetings/meet
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Literal
+from zoneinfo import ZoneInfo
 
 from flask import jsonify
 from flask_openapi3 import APIBlueprint, Tag
@@ -16,12 +18,14 @@ from geo.access import (
     case_view,
     may_edit_meeting,
     may_move,
+    may_propose_meeting,
     may_read_area_stats,
     require_case,
 )
 from geo.cases.workflow import case_place, case_places
 from geo.codes import StreetCode
-from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary
+from geo.errors import Forbidden
+from geo.meetings.answers import Meeting, MeetingCounts, MeetingSummary, Proposal
 from geo.meetings.meetings import (
     Mover,
     add_to_agenda,
@@ -32,11 +36,14 @@ from geo.meetings.meetings import (
     list_meetings,
     meeting_counts,
     place_of,
+    proposal_place,
+    propose,
 )
+from geo.vocabulary import DISTRICT_TZ
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
 from webmap.openapi import Answer, answers
-from webmap.schemas import Body, IsoDate, Schema
+from webmap.schemas import Body, IsoDate, Schema, WholeId
 
 api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
 
@@ -107,6 +114,14 @@ class MeetingsQuery(Schema):
     limit: int = Field(50, ge=1, le=500)
 
 
+class NewProposal(Body):
+    cases: list[WholeId] = Field(
+        min_length=1,
+        max_length=200,
+        description="a recurring place's cases, as GET /api/v1/stats/warnings lists them",
+    )
+
+
 class CountsQuery(Schema):
     street: StreetCode | None = None
 
@@ -153,6 +168,29 @@ def post_meeting(body: NewMeeting):  # type: ignore[no-untyped-def]
     meeting_id = create_meeting(s, made, caller.name)
     s.commit()
     return jsonify(_shown(s, meeting_id)), 201
+
+
+@answers(created=Answer(Proposal, "Created"))
+@api.post("/meetings/proposals")
+def post_proposal(body: NewProposal):  # type: ignore[no-untyped-def]
+    """A recurring place (事件预警) as a topic for its place's next 议事会, in one click: the
+    compound, open block, business community or building most of its cases lie in; its next
+    scheduled meeting, or one of the place's kind scheduled a week on; the open cases on its
+    agenda. Staff and the command centre of the place's area; every case must be theirs to
+    read."""
+    caller = current_caller()
+    s = get_session()
+    ids = sorted(set(body.cases))
+    place = proposal_place(s, ids)
+    may_propose_meeting(caller, place["code"])
+    for case_id, where in case_places(s, ids).items():
+        if not allowed(case_view, caller, *where):
+            raise Forbidden(f"案件 {case_id} 不在您的辖区内")
+    out = propose(
+        s, place, caller.name, _mover(s, caller), datetime.now(ZoneInfo(DISTRICT_TZ)).date()
+    )
+    s.commit()
+    return jsonify({**out, "meeting": _shown(s, out.pop("meeting_id"))}), 201
 
 
 @answers(list[MeetingSummary])

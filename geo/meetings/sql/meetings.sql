@@ -115,3 +115,16 @@ SELECT 'actions', CASE WHEN a.status = 'done' THEN 'done'
                        WHEN a.due_on < current_date THEN 'overdue' ELSE 'open' END, count(*)
 FROM meeting_actions a JOIN meetings m ON m.id = a.meeting_id
 WHERE m.place_code LIKE :prefix || '%' GROUP BY 2;
+
+-- name: proposal_cases
+-- a recurring place's cases (事件预警): where each lies and what it is
+SELECT c.id, c.status, c.zone_kind, c.zone_code, c.grid_code, k.name AS category
+FROM cases c JOIN categories k ON k.code = c.category_code
+WHERE c.id = ANY(CAST(:ids AS bigint[]));
+
+-- name: next_meeting
+-- the place's next meeting still taking topics
+SELECT id FROM meetings
+WHERE place_kind = :kind AND place_code = :code AND status = 'scheduled' AND held_on >= :today
+ORDER BY held_on, id
+LIMIT 1;

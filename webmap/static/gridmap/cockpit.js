@@ -277,6 +277,29 @@
       gm.evaluation = ev;
     });
   };
+  // One click puts a recurring place to its place's next 议事会 (POST /api/v1/meetings/proposals:
+  // its compound, block or building; the next meeting there, or one a week on); the answer is
+  // said in the item. Everyone who opens the cockpit may propose, in their areas.
+  function propose(p) {
+    const button = gm.el("button", "gm-propose", "提交议事会");
+    button.type = "button";
+    button.addEventListener("click", (ev) => {
+      ev.stopPropagation();
+      button.disabled = true;
+      fetch("/api/v1/meetings/proposals", {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRF-Token": gm.csrf() || "" },
+        body: JSON.stringify({ cases: p.cases }),
+      }).then((r) => r.json().then((out) => {
+        if (!r.ok) throw new Error(out.message || r.statusText);
+        const m = out.meeting;
+        const said = `${out.created ? "已安排" : "已列入"}${m.place.name || ""}${m.kind}（${m.held_on}）· ${out.added.length} 件`;
+        button.replaceWith(gm.el("span", "gm-proposed", said));
+        gm.proposed = out;
+      })).catch((e) => { button.disabled = false; button.title = e.message; button.textContent = "未能提交：" + e.message; });
+    });
+    return button;
+  }
   // 事件预警: today's spikes and recurring places, listed and (places) marked on the map
   let warned = null;
   gm.refreshWarnings = function (map) {
@@ -297,6 +320,7 @@
         li.appendChild(gm.el("span", "gm-muted", ` 7 天 ${p.count} 件 · ${p.community.name || ""}`));
         const at = gm.toDisplay(p.lon, p.lat);
         li.addEventListener("click", () => map.setView(at, 17));
+        li.appendChild(propose(p));
         L.circleMarker(at, { radius: 12, color: "#ffb454", weight: 3, fillOpacity: 0.15 })
           .bindTooltip(() => gm.esc(`${p.category.name}：7 天 ${p.count} 件`)).addTo(warned);
         ol.appendChild(li);
