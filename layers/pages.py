@@ -92,7 +92,7 @@ PAGES: dict[str, PageSpec] = {
             ),
             heat=True,
             layer_control="bottomright",
-            scripts=("vendor/echarts/echarts.simple.min",),
+            scripts=("vendor/echarts/echarts.simple.min", "district3d"),
         ),
         PageSpec(
             "worker",

@@ -1,8 +1,8 @@
 """Fetch the browser assets the pages need into webmap/static/vendor/ (a build artefact).
 
-Leaflet, Leaflet.markercluster, Apache ECharts (the cockpit's charts) and the vector tile
-decoder (@mapbox/vector-tile with pbf and point-geometry, ES modules the pages import to draw
-big layers from tiles) come from the npm
+Leaflet, Leaflet.markercluster, Apache ECharts (the cockpit's charts), MapLibre GL (the
+cockpit's 3-D district) and the vector tile decoder (@mapbox/vector-tile with pbf and
+point-geometry, ES modules the pages import to draw big layers from tiles) come from the npm
 registry at pinned versions and are checked against the registry's sha512 integrity before
 anything is unpacked (Leaflet.heat too, of which folium ships a minified copy). Standard library
 only: the wheel's build runs it too (setup.py), in an environment without our dependencies. A
@@ -93,6 +93,18 @@ PACKAGES = [
             "package/dist/echarts.simple.min.js": "echarts/echarts.simple.min.js",
             "package/LICENSE": "echarts/LICENSE",
             "package/NOTICE": "echarts/NOTICE",
+        },
+    },
+    {
+        "name": "maplibre-gl",
+        "version": "5.24.1",
+        "integrity": "sha512-HyiYBwtsbk3L1n1EPLJHWqdoyMiF80n7tEYXFZyu2m1TjvaNx6KMLiFeDdmszt1/mq2zv"
+        "sR1TJuX/NMu5BonXQ==",
+        "files": {  # the CSP build: its worker is our own file, not a blob: URL
+            "package/dist/maplibre-gl-csp.js": "maplibre/maplibre-gl-csp.js",
+            "package/dist/maplibre-gl-csp-worker.js": "maplibre/maplibre-gl-csp-worker.js",
+            "package/dist/maplibre-gl.css": "maplibre/maplibre-gl.css",
+            "package/LICENSE.txt": "maplibre/LICENSE.txt",
         },
     },
     {

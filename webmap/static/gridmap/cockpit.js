@@ -331,6 +331,7 @@
   };
   gm.start = function (map, cfg) {
     if (!window.matchMedia("(max-width: 600px)").matches) gm.exportControl(map);
+    gm.control3d(map);
     document.body.classList.add("gm-cockpit");
     document.getElementById("gm-district").textContent = cfg.district;
     const b = cfg.bounds;
