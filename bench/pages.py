@@ -7,7 +7,8 @@ Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker
 (as the demo administrator, by its API key) in Debian's Chromium at their target screen
 sizes, with the browser cache off. Prints bytes transferred (as sent, compressed) and the time
 from navigation until every layer shown at start has drawn its data (gridmap.settled), median
-of --runs.
+of --runs; on the cockpit, then, the time from its 3D switch until the 3-D district's first
+whole frame (MapLibre's first idle: every tile of the view drawn).
 
 The floor: a bare Leaflet page at the same size and view drawing the same features (those the
 page drew, saved to one static GeoJSON file) on one canvas, served by a static file server.
@@ -110,7 +111,8 @@ def measure_floor(browser, url: str, width: int, height: int) -> float:  # type:
 
 
 def measure(browser, url: str, width: int, height: int):  # type: ignore[no-untyped-def]
-    """(bytes, seconds, features drawn per layer, the view, the features drawn)."""
+    """(bytes, seconds, features drawn per layer, the view, the features drawn, seconds from
+    the 3D switch to the 3-D view's first whole frame on the cockpit, else None)."""
     ctx = browser.new_context(
         viewport={"width": width, "height": height},
         extra_http_headers={"X-API-Key": load_settings().demo_key},
@@ -144,8 +146,14 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
     )
     page.wait_for_timeout(300)
     total = sum(sizes.values())
+    first_3d = None
+    if page.locator("#gm-3d-toggle").count():  # the cockpit: its 3-D district, all tiles drawn
+        t1 = time.perf_counter()
+        page.click("#gm-3d-toggle")
+        until(page, "gridmap.view3d.firstFrameMs !== undefined")
+        first_3d = time.perf_counter() - t1
     ctx.close()
-    return total, dt, counts, view, features
+    return total, dt, counts, view, features, first_3d
 
 
 WEAK_4G = {
@@ -285,6 +293,12 @@ def main() -> None:
                         f"floor {floor:5.2f} s   {secs / floor:4.2f}x the floor   "
                         f"({drawn} features in {len(runs[-1][2])} start layers)"
                     )
+                    if runs[-1][5] is not None:
+                        first = statistics.median(r[5] for r in runs)
+                        print(
+                            f"  {'':9s} 3-D view (MapLibre, from the 3D switch): first whole "
+                            f"frame in {first:5.2f} s, beside the 2-D map's {secs:5.2f} s"
+                        )
                 if not args.no_throttled:
                     visits = [
                         worker_visits(browser, "http://127.0.0.1:5903") for _ in range(args.runs)

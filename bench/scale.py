@@ -64,7 +64,8 @@ def median_s(f, runs: int = 3) -> float:  # type: ignore[no-untyped-def]
     return statistics.median(times)
 
 
-def build(cluster, name: str, size: int) -> str:  # type: ignore[no-untyped-def]
+def build(cluster, name: str, size: int, multiply: str = MULTIPLY) -> str:  # type: ignore[no-untyped-def]
+    """A copy of the scale-10 city with its cases multiplied up to `size` by `multiply`."""
     with psycopg.connect(cluster.conninfo("postgres"), autocommit=True) as c:
         c.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
         c.execute(
@@ -77,7 +78,7 @@ def build(cluster, name: str, size: int) -> str:  # type: ignore[no-untyped-def]
     with psycopg.connect(cluster.conninfo(name), autocommit=True) as c:
         seeds = c.execute("SELECT count(*) FROM cases").fetchone()[0]  # type: ignore[index]
         c.execute("SELECT ensure_case_months(now() - interval '731 days', now())")  # by month
-        c.execute(MULTIPLY, {"n": size - seeds, "seeds": seeds})
+        c.execute(multiply, {"n": size - seeds, "seeds": seeds})
         c.execute("SELECT fold_case_tallies()")
         c.execute("VACUUM ANALYZE cases")
     return str(cluster.url(name))

@@ -201,3 +201,44 @@ def test_the_month_exports_as_a_workbook_a_sheet_per_level_and_its_definitions(
     assert grids["按期结案率"][0] == first["indicators"]["closed_on_time_rate"]
     defs = pyogrio.read_dataframe(book, layer="指标定义")
     assert "挂账" in " ".join(defs["定义"])
+
+
+def test_mean_working_hours_are_the_calendars_as_hours_between_counts_them(  # type: ignore[no-untyped-def]
+    app, planted, session
+) -> None:
+    """The evaluation counts working hours by joins on the working clock's tables (fast for a
+    month of cases); hours_between walks the calendar day by day. They agree, to the second,
+    also after a holiday is added (the clock follows the calendar)."""
+    c = keyed(app, "street-key")
+
+    def both() -> list[tuple[float, float]]:
+        grids = c.get("/api/v1/stats/evaluation?level=grid&period=2026-10").get_json()
+        walked = dict(
+            session.execute(
+                text(
+                    "SELECT c.grid_code, avg(hours_between(c.dispatched_at, "
+                    "COALESCE((SELECT min(e.at) FROM case_events e WHERE e.case_id = c.id "
+                    "AND e.kind = 'transition' AND e.to_status = 'resolved'), c.closed_at), "
+                    "true)) FROM cases c WHERE c.created_at >= :s AND c.created_at < :e "
+                    "AND c.status IN ('resolved', 'closed') AND c.dispatched_at IS NOT NULL "
+                    "GROUP BY c.grid_code"
+                ),
+                {"s": T0 - H, "e": T0 + H},
+            ).all()
+        )
+        return [
+            (e["indicators"]["mean_hours"], round(walked[e["code"]], 2)) for e in grids["entities"]
+        ]
+
+    before = both()
+    assert all(a == b for a, b in before), before
+    session.execute(
+        text(
+            "INSERT INTO calendar_days (day, working, note) VALUES ('2026-10-06', false, '测试') "
+            "ON CONFLICT (day) DO UPDATE SET working = false"
+        )
+    )
+    session.commit()
+    after = both()
+    assert all(a == b for a, b in after), after
+    assert after != before  # the holiday took its working hours out

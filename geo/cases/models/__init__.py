@@ -8,6 +8,8 @@ from geo.cases.models.desk import (
     NoticeDelivery,
     Unit,
     Webhook,
+    WorkClockDay,
+    WorkClockSecond,
     WorkPeriod,
 )
 from geo.cases.models.media import CaseMedia, Media
@@ -36,5 +38,7 @@ __all__ = [
     "NoticeDelivery",
     "Unit",
     "Webhook",
+    "WorkClockDay",
+    "WorkClockSecond",
     "WorkPeriod",
 ]

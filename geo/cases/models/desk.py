@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     Identity,
     Index,
@@ -126,3 +127,24 @@ class WorkPeriod(Base):
     id: Mapped[int] = mapped_column(Integer, Identity(), primary_key=True)
     starts: Mapped[time] = mapped_column(Time)
     ends: Mapped[time] = mapped_column(Time)
+
+
+class WorkClockDay(Base):
+    """The district's working clock, by day (derived from calendar_days and work_periods by
+    refresh_work_clock(), geo/cases/sql/definitions/68_working_hours.sql): whether the day
+    works, and the working seconds of all days before it since the clock's start."""
+
+    __tablename__ = "work_clock_days"
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    before_s: Mapped[float] = mapped_column(Double)
+
+
+class WorkClockSecond(Base):
+    """The working clock within a working day, by second of the day: whether the second is
+    in a work period, and the working seconds of the day before it."""
+
+    __tablename__ = "work_clock_seconds"
+    second: Mapped[int] = mapped_column(Integer, primary_key=True)
+    working: Mapped[bool] = mapped_column(Boolean)
+    before_s: Mapped[float] = mapped_column(Double)

@@ -15,18 +15,41 @@ WITH c AS (
     WHERE c.created_at >= :start AND c.created_at < :end
       AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
            OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
+), t AS (
+    -- each case's first 办结 and whether an extension was granted, from the trail of the
+    -- period's cases (the event partitions of the period's months, read once)
+    SELECT x.case_id,
+           min(x.at) FILTER (WHERE x.kind = 'transition' AND x.to_status = 'resolved')
+               AS resolved_at,
+           bool_or(x.kind = 'extension_decision' AND (x.data ->> 'approved')::boolean)
+               AS extended
+    FROM case_events x
+    WHERE x.case_created_at >= :start AND x.case_created_at < :end
+      AND x.kind IN ('transition', 'extension_decision')
+    GROUP BY x.case_id
 ), r AS (
-    SELECT c.*, COALESCE(t.resolved_at, c.closed_at) AS resolved_at, t.extended
-    FROM c
-    CROSS JOIN LATERAL (
-        SELECT min(x.at) FILTER (WHERE x.kind = 'transition' AND x.to_status = 'resolved')
-                   AS resolved_at,
-               COALESCE(bool_or(x.kind = 'extension_decision'
-                                AND (x.data ->> 'approved')::boolean), false) AS extended
-        FROM case_events x
-        WHERE x.case_id = c.id AND x.case_created_at = c.created_at
-    ) t
+    SELECT c.*, COALESCE(t.resolved_at, c.closed_at) AS resolved_at,
+           COALESCE(t.extended, false) AS extended,
+           c.dispatched_at AT TIME ZONE 'Asia/Shanghai' AS la
+    FROM c LEFT JOIN t ON t.case_id = c.id
     WHERE c.entity IS NOT NULL
+), w AS (
+    -- working hours from dispatch to resolution on the district's clock (work_clock_days and
+    -- work_clock_seconds: geo/cases/sql/definitions/68_working_hours.sql says how)
+    SELECT r.*,
+           CASE WHEN r.resolved_at > r.dispatched_at THEN
+               ((db.before_s + CASE WHEN db.working THEN sb.before_s + CASE WHEN sb.working
+                     THEN extract(epoch FROM r.lb) - floor(extract(epoch FROM r.lb)) ELSE 0 END
+                 ELSE 0 END)
+              - (da.before_s + CASE WHEN da.working THEN sa.before_s + CASE WHEN sa.working
+                     THEN extract(epoch FROM r.la) - floor(extract(epoch FROM r.la)) ELSE 0 END
+                 ELSE 0 END)) / 3600
+           ELSE 0 END AS hours
+    FROM (SELECT r.*, r.resolved_at AT TIME ZONE 'Asia/Shanghai' AS lb FROM r) r
+    LEFT JOIN work_clock_days da ON da.day = r.la::date
+    LEFT JOIN work_clock_seconds sa ON sa.second = floor(extract(epoch FROM r.la::time))::int
+    LEFT JOIN work_clock_days db ON db.day = r.lb::date
+    LEFT JOIN work_clock_seconds sb ON sb.second = floor(extract(epoch FROM r.lb::time))::int
 )
 SELECT entity,
        count(*) AS reported,
@@ -45,10 +68,9 @@ SELECT entity,
        count(*) FILTER (WHERE registered AND supervision_level IS NOT NULL) AS supervised,
        count(*) FILTER (WHERE registered AND extended) AS extended,
        count(*) FILTER (WHERE registered AND status = 'parked') AS parked,
-       avg(hours_between(dispatched_at, resolved_at, true))
-           FILTER (WHERE registered AND status IN ('resolved', 'closed')
-                     AND dispatched_at IS NOT NULL) AS mean_hours
-FROM r
+       avg(hours) FILTER (WHERE registered AND status IN ('resolved', 'closed')
+                            AND dispatched_at IS NOT NULL) AS mean_hours
+FROM w
 GROUP BY entity;
 
 -- name: patrols

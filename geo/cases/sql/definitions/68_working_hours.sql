@@ -87,3 +87,56 @@ CREATE OR REPLACE FUNCTION case_dispatch_due(category text, at timestamptz)
 RETURNS timestamptz LANGUAGE sql STABLE PARALLEL SAFE AS $$
 SELECT add_hours(at, k.dispatch_hours, k.working_hours) FROM categories k WHERE k.code = category
 $$;
+
+-- The working clock as tables (work_clock_days, work_clock_seconds), for counting working hours
+-- over many cases at once by joins (the evaluation: geo/evaluation/sql/evaluation.sql): the
+-- working seconds of the district's clock before instant t (district time lt) are
+--   d.before_s + CASE WHEN d.working THEN s.before_s
+--                     + CASE WHEN s.working THEN lt's fraction of its second ELSE 0 END ELSE 0 END
+-- with d the row of lt's day and s the row of lt's second of the day; hours_between(a, b, true)
+-- is the difference of two such counts over 3600 (tests/evaluation/test_evaluation.py holds the
+-- two to each other). Days of 2000–2100 (an instant outside has no count: NULL); rebuilt
+-- whenever the calendar or the work periods change.
+CREATE OR REPLACE FUNCTION refresh_work_clock_days() RETURNS void LANGUAGE sql AS $$
+DELETE FROM work_clock_days;
+INSERT INTO work_clock_days (day, working, before_s)
+SELECT d.day, d.working,
+       COALESCE(sum(CASE WHEN d.working THEN len.s ELSE 0 END)
+                    OVER (ORDER BY d.day ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)
+FROM (SELECT g::date AS day,
+             COALESCE(c.working, extract(isodow FROM g) < 6) AS working
+      FROM generate_series(DATE '2000-01-01', DATE '2100-12-31', interval '1 day') g
+      LEFT JOIN calendar_days c ON c.day = g::date) d,
+     (SELECT COALESCE(sum(extract(epoch FROM ends - starts)), 0) AS s FROM work_periods) len;
+$$;
+
+CREATE OR REPLACE FUNCTION refresh_work_clock() RETURNS void LANGUAGE sql AS $$
+DELETE FROM work_clock_seconds;
+INSERT INTO work_clock_seconds (second, working, before_s)
+SELECT g, EXISTS (SELECT 1 FROM work_periods p
+                  WHERE make_interval(secs => g) >= p.starts::interval
+                    AND make_interval(secs => g) < p.ends::interval),
+       COALESCE((SELECT sum(greatest(0, extract(epoch FROM least(p.ends::interval,
+                                                            make_interval(secs => g))
+                                                      - p.starts::interval)))
+                 FROM work_periods p), 0)
+FROM generate_series(0, 86399) g;
+SELECT refresh_work_clock_days();
+$$;
+
+-- a calendar day changed: the days again (about 0.1 s); a work period: the seconds too
+CREATE OR REPLACE FUNCTION work_clock_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'calendar_days' THEN
+        PERFORM refresh_work_clock_days();
+    ELSE
+        PERFORM refresh_work_clock();
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE OR REPLACE TRIGGER work_clock_calendar AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON calendar_days FOR EACH STATEMENT EXECUTE FUNCTION work_clock_changed();
+CREATE OR REPLACE TRIGGER work_clock_periods AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE
+    ON work_periods FOR EACH STATEMENT EXECUTE FUNCTION work_clock_changed();
+SELECT refresh_work_clock();
