@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from geo.residential.words import INDICATOR_LABELS
 from layers import frames
 
 OSM = "路网与街区 © OpenStreetMap contributors (ODbL)"
@@ -105,16 +106,7 @@ KIND_COLORS = {
 ALL: frozenset[str] = frozenset({"cockpit", "worker", "planner", "desk"})
 # The residential indicators a page may colour communities by (geo/residential/three_parties.py's
 # keys).
-RESIDENTIAL_INDICATORS = (
-    ("committee_formation", "业委会/物管委组建率"),
-    ("owners_committee", "业委会组建率"),
-    ("property_coverage_old", "老旧小区物业覆盖率"),
-    ("service_level_old", "老旧小区物业服务达标率"),
-    ("elevators_added", "加装电梯（每单元）"),
-    ("elevators_renewed", "更新电梯（每单元）"),
-    ("reelections_due", "90天内换届"),
-    ("open_cases_per_100_households", "每百户在办案件"),
-)
+RESIDENTIAL_INDICATORS = tuple(INDICATOR_LABELS.items())
 _AREA = ("code", "编码"), ("name", "名称")
 
 LAYERS: dict[str, LayerSpec] = {
@@ -156,8 +148,8 @@ LAYERS: dict[str, LayerSpec] = {
                 ("owners_committee", "业委会组建率(%)"),
                 ("property_coverage_old", "老旧小区物业覆盖率(%)"),
                 ("service_level_old_n", "老旧小区物业达丁级及以上"),
-                ("elevators_added_n", "加装电梯(台/单元)"),
-                ("elevators_renewed_n", "更新电梯(台/单元)"),
+                ("elevators_added_n", "加装电梯(台/多层单元)"),
+                ("elevators_renewed_n", "更新电梯(台/原有电梯)"),
                 ("reelections_due", "90天内换届"),
                 ("open_cases_per_100_households", "每百户在办案件"),
             ),

@@ -25,6 +25,7 @@ from data.demo.generator import generate_city
 from data.demo.meetings import build_demo_meetings
 from data.demo.open_blocks import build_demo_blocks
 from data.demo.renewal import build_demo_renewal
+from data.demo.residential import add_compound_commissioners
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
 from data.demo.targets import Targets
 from data.demo.units import build_units, route_demo_cases
@@ -239,6 +240,9 @@ def _people_and_work(
     report.first_password = ensure_demo_accounts(session, settings.demo_key if documented else None)
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
+    )
+    report.counts["compound_commissioners"] = add_compound_commissioners(
+        session, np.random.default_rng(DEMO_SEED + 8)
     )
     step("资源清单")
     report.counts["offers"] = build_offers(session)

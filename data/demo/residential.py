@@ -3,8 +3,8 @@ branches (楼道党支部) in them (issue #17). Schematic, like the compounds; m
 
 Published figures (拱墅区) the demo reproduces, scaled by the number of compounds:
 621 compound party organisations of 690 compounds and 2,359 stairwell branches; about 1,300
-lifts added (加装电梯) and 2,200 renewed (更新) in old compounds; 浙工新村, 548 households in
-13 buildings (one representative per building), in 朝晖街道.
+lifts added (加装电梯) to walk-ups and 2,200 renewed (更新) where buildings had lifts;
+浙工新村, 548 households in 13 buildings (one representative per building), in 朝晖街道.
 """
 
 from __future__ import annotations
@@ -16,8 +16,13 @@ import numpy as np
 import pandas as pd
 import shapely
 import shapely.affinity
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
+from data.demo import names
 from data.demo.cells import split_large
+from geo.accounts.accounts import add_account
+from geo.residential.words import WALKUP_FLOORS
 
 COMPOUNDS, COMPOUND_ORGS, STAIRWELL_BRANCHES = 690, 621, 2_359
 LIFTS_ADDED, LIFTS_RENEWED = 1_300, 2_200
@@ -163,27 +168,48 @@ def build_residential_buildings(comp: pd.DataFrame, inner: np.ndarray) -> pd.Dat
     return out
 
 
+def _whole(order: np.ndarray, lifts: np.ndarray, target: int) -> list[int]:
+    """Buildings taken in `order`, each with all its lifts, until their lifts make `target`
+    (a building that would run over is passed by; the total is exact when the buildings allow)."""
+    chosen, left = [], target
+    for i in order:
+        if 0 < lifts[i] <= left:
+            chosen.append(int(i))
+            left -= int(lifts[i])
+            if left == 0:
+                break
+    return chosen
+
+
 def _lifts(b: pd.DataFrame, comp: pd.DataFrame, rng: np.random.Generator) -> None:
-    """Lifts in old compounds' buildings: LIFTS_ADDED added (加装) to walk-ups and
-    LIFTS_RENEWED renewed (更新), scaled by the number of compounds, one per unit (the last
-    building of each set takes what is left, so the totals are exact)."""
+    """Lifts as the building code and the seeds have them: every building of WALKUP_FLOORS
+    floors or more was built with lifts (原有, GB 50096: one per unit, two from 12 floors);
+    LIFTS_RENEWED of those renewed (更新), the oldest buildings first; LIFTS_ADDED added (加装)
+    to walk-ups of 4–6 floors, in old compounds first, one per unit. Both scaled by the number
+    of compounds; a building's lifts are renewed or added all together."""
     k = len(comp) / COMPOUNDS
     old = set(comp.loc[comp["compound_type"] == "老旧小区", "code"])
     b["elevator"], b["elevators"], b["elevator_date"] = "无", 0, None
-    order = rng.permutation(np.flatnonzero(b["compound_code"].isin(old).to_numpy()))
-    start = 0
-    for state, target, first in (
-        ("加装", round(LIFTS_ADDED * k), "2018-01-01"),
-        ("更新", round(LIFTS_RENEWED * k), "2019-06-01"),
-    ):
-        left = target
-        while left > 0 and start < len(order):
-            i = b.index[order[start]]
-            start += 1
-            n = min(int(b.at[i, "units"]), left)
-            day = pd.Timestamp(first) + pd.Timedelta(days=int(rng.integers(0, 7 * 365)))
-            b.loc[i, ["elevator", "elevators", "elevator_date"]] = [state, n, day.date()]
-            left -= n
+    floors, units = b["floors"].to_numpy(), b["units"].to_numpy()
+    tall = floors >= WALKUP_FLOORS
+    lifts = np.where(tall, units * np.where(floors >= 12, 2, 1), 0)
+    b.loc[tall, "elevator"] = "原有"
+    b.loc[tall, "elevators"] = lifts[tall]
+    # renewals: of the buildings with lifts, the oldest first (ties at random)
+    with_lifts = np.flatnonzero(tall)
+    age = b["year_built"].to_numpy()[with_lifts] + rng.random(len(with_lifts))
+    renewed = _whole(with_lifts[np.argsort(age)], lifts, round(LIFTS_RENEWED * k))
+    # additions: walk-ups of 4-6 floors, those of old compounds first
+    walkup = np.flatnonzero((floors >= 4) & (floors < WALKUP_FLOORS))
+    in_old = b["compound_code"].to_numpy()[walkup].astype(object)
+    first = np.array([c in old for c in in_old], dtype=bool)
+    order = np.concatenate([rng.permutation(walkup[first]), rng.permutation(walkup[~first])])
+    added = _whole(order, units, round(LIFTS_ADDED * k))
+    for state, picked, since in (("更新", renewed, "2019-06-01"), ("加装", added, "2018-01-01")):
+        for i in picked:
+            day = pd.Timestamp(since) + pd.Timedelta(days=int(rng.integers(0, 7 * 365)))
+            n = int(lifts[i]) if state == "更新" else int(units[i])
+            b.loc[b.index[i], ["elevator", "elevators", "elevator_date"]] = [state, n, day.date()]
 
 
 def stairwell_branches(
@@ -211,3 +237,61 @@ def stairwell_branches(
         }
         for r in chosen.itertuples()
     ]
+
+
+PER_COMMISSIONER = 3  # 一小区一专员: a commissioner serves a few neighbouring compounds
+
+
+def add_compound_commissioners(session: Session, rng: np.random.Generator) -> int:
+    """A commissioner (小区专员) for every compound, in runs of up to PER_COMMISSIONER
+    compounds of one community: the demo's `compound` account takes the run holding its
+    compound; the others (xqzy001 …) sign in through the identity service only. Returns how
+    many commissioners serve."""
+    rows = session.execute(
+        text("SELECT code, community_code FROM compounds ORDER BY community_code, code")
+    ).all()
+    per: dict[str, list[str]] = {}
+    for code, community in rows:
+        per.setdefault(community, []).append(code)
+    runs = [
+        codes[i : i + PER_COMMISSIONER]
+        for codes in per.values()
+        for i in range(0, len(codes), PER_COMMISSIONER)
+    ]
+    demo = session.execute(
+        text(
+            "SELECT a.id, r.code FROM accounts a JOIN account_areas r ON r.account_id = a.id "
+            "WHERE a.username = 'compound' AND r.kind = 'compound'"
+        )
+    ).first()
+    for i, run in enumerate(runs, start=1):
+        if demo is not None and demo.code in run:
+            who = demo.id
+            for code in run:
+                session.execute(
+                    text(
+                        "INSERT INTO account_areas (account_id, kind, code) "
+                        "VALUES (:a, 'compound', :c) ON CONFLICT DO NOTHING"
+                    ),
+                    {"a": who, "c": code},
+                )
+        else:
+            username = f"xqzy{i:03d}"
+            who = session.execute(
+                text("SELECT id FROM accounts WHERE username = :u"), {"u": username}
+            ).scalar()  # a database rebuilt with its accounts kept
+            if who is None:
+                who = add_account(
+                    session,
+                    username,
+                    "compound_commissioner",
+                    run,
+                    None,
+                    display_name=f"{names.person(rng)}（小区专员）",
+                    must_change=False,
+                )
+        session.execute(
+            text("UPDATE compounds SET commissioner_id = :a WHERE code = ANY(:codes)"),
+            {"a": who, "codes": run},
+        )
+    return len(runs)

@@ -127,8 +127,12 @@ def build_facilities(
         ("reading_room", 10),
         ("courier_post", 22),
     ):
-        pool = lived.index.to_numpy() if kind != "courier_post" else cells.index.to_numpy()
-        w = (cells.loc[pool, "households"] + 50).to_numpy(dtype=float)
+        if kind == "courier_post":  # 遍布在商圈、市场 (the seed): by business buildings and shops
+            pool = cells.index[cells["use"].isin(["business", "open_block"])].to_numpy()
+            w = cells.loc[pool, "area"].to_numpy(dtype=float)
+        else:  # by the households they serve
+            pool = lived.index.to_numpy()
+            w = (cells.loc[pool, "households"] + 50).to_numpy(dtype=float)
         for c in rng.choice(pool, size=min(len(pool), n * k), replace=False, p=w / w.sum()):
             rows.append({"cell": c, "kind": kind, "level": ""})
     f = pd.DataFrame(rows)

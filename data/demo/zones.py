@@ -66,12 +66,12 @@ PUBLISHED_BLOCKS = {
 }
 
 
-XINTIANDI = ("330105019", "新天地商务社区")  # 石桥街道: its first year's figures (seeds)
+XINTIANDI = ("330105018", "新天地商务社区")  # 东新街道 (seeds): its first year's figures
 XINTIANDI_FIRMS = 2_000
 
 
 def _publish_bc(rows: list[dict[str, object]], geoms: list[object]) -> str | None:
-    """Name the largest business community of 石桥街道 新天地; return its code."""
+    """Name the largest business community of 东新街道 新天地; return its code."""
     here = [i for i, r in enumerate(rows) if r["street_code"] == XINTIANDI[0]]
     if not here:
         return None

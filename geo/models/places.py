@@ -121,8 +121,8 @@ class Compound(Base):
 
 
 class ResidentialBuilding(Base):
-    """楼幢 inside a compound; its lifts (geo/vocabulary.py ELEVATOR_STATES): none, added (加装)
-    or renewed (更新), how many (one per unit as a rule) and when."""
+    """楼幢 inside a compound; its lifts (geo/residential/words.py ELEVATOR_STATES): none, those
+    it was built with (原有), added (加装) or renewed (更新), how many and when."""
 
     __tablename__ = "residential_buildings"
     __table_args__ = (
@@ -130,7 +130,7 @@ class ResidentialBuilding(Base):
         _gist("residential_buildings"),
         CheckConstraint("households >= 0", name="ck_residential_buildings_households"),
         CheckConstraint(
-            "elevator IN ('无', '加装', '更新')", name="ck_residential_buildings_elevator"
+            "elevator IN ('无', '原有', '加装', '更新')", name="ck_residential_buildings_elevator"
         ),
         CheckConstraint(
             "(elevator = '无') = (elevators = 0)", name="ck_residential_buildings_elevators"

@@ -68,12 +68,16 @@ class Residential(TypedDict):
     compounds: int
     committee_formation: Rate
     owners_committee: Rate
+    party_branch_coverage: NotRequired[Rate]
+    stairwell_branch_coverage: NotRequired[Rate]
+    commissioner_coverage: NotRequired[Rate]
     property_coverage_old: NotRequired[Rate]
     service_level_old: NotRequired[Rate]
     reelections_due: NotRequired[Rate]
     elevators_added: NotRequired[Rate]
     elevators_renewed: NotRequired[Rate]
     open_cases_per_100_households: NotRequired[dict[str, Rate]]  # by compound type
+    labels: NotRequired[dict[str, str]]  # each indicator's name (the published rate's own)
 
 
 class RenewalProject(TypedDict):

@@ -14,6 +14,7 @@ from geo.errors import NotFound, Unprocessable
 from geo.meetings.meetings import compound_meetings
 from geo.residential.answers import Compound, Rate, Residential
 from geo.residential.renewal import list_projects
+from geo.residential.words import INDICATOR_LABELS, WALKUP_FLOORS
 from geo.sql.loader import query
 from geo.vocabulary import DISTRICT_TZ
 
@@ -39,15 +40,19 @@ def residential_stats(session: Session, prefix: str) -> Residential:
         "compounds": int(r.compounds),
         "committee_formation": _rate(r.committees, r.compounds),  # 业委会 or 物管委
         "owners_committee": _rate(r.owners, r.compounds),  # 业委会 alone
+        "party_branch_coverage": _rate(r.with_branch, r.compounds),  # 小区党支部
+        "stairwell_branch_coverage": _rate(r.buildings_with_branch, r.residential_buildings),
+        "commissioner_coverage": _rate(r.with_commissioner, r.compounds),  # 一小区一专员
         "property_coverage_old": _rate(r.old_with_property, r.old),
         "service_level_old": _rate(r.old_graded, r.old),  # at 丁 or better
         "reelections_due": _rate(r.reelections_due, r.committees),  # within 90 days
-        # lifts in old compounds' buildings, per unit (one lift serves one unit)
-        "elevators_added": _rate(r.lifts_added, r.old_units),
-        "elevators_renewed": _rate(r.lifts_renewed, r.old_units),
+        # lifts added per walk-up unit; lifts renewed of those buildings came with
+        "elevators_added": _rate(r.lifts_added, r.walkup_units),
+        "elevators_renewed": _rate(r.lifts_renewed, r.lifts_original),
         "open_cases_per_100_households": {
             t.compound_type: _rate(t.open_cases, t.households) for t in by_type
         },
+        "labels": INDICATOR_LABELS,
     }
 
 
@@ -66,7 +71,8 @@ def compound_parties(session: Session, code: str) -> Compound:
     ).all()
     added = sum(b.elevators for b in buildings if b.elevator == "加装")
     renewed = sum(b.elevators for b in buildings if b.elevator == "更新")
-    units = sum(b.units or 1 for b in buildings)
+    walkup_units = sum(b.units or 1 for b in buildings if b.floors < WALKUP_FLOORS)
+    original = sum(b.elevators for b in buildings if b.elevator in ("原有", "更新"))
     today = datetime.now(ZoneInfo(DISTRICT_TZ)).date()
     due = r.committee_term_end is not None and 0 <= (r.committee_term_end - today).days <= 90
     return {
@@ -96,8 +102,8 @@ def compound_parties(session: Session, code: str) -> Compound:
         "indicators": {
             "residential_buildings": len(buildings),
             "stairwell_branches": sum(1 for b in buildings if b.branch_code),
-            "elevators_added": _rate(added, units),
-            "elevators_renewed": _rate(renewed, units),
+            "elevators_added": _rate(added, walkup_units),
+            "elevators_renewed": _rate(renewed, original),
             "open_cases_per_100_households": _rate(r.open_cases, r.households or 0),
         },
         "meetings": compound_meetings(session, code),

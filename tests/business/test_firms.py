@@ -140,7 +140,7 @@ def test_the_demo_year_of_visits_as_the_api_returns_it(demo_url: str) -> None:
 @pytest.mark.demo
 def test_xintiandi_first_year_as_published(demo_url: str) -> None:
     """新天地商务社区's first year: 286 disputes settled, 123 needs solved, 370 activities,
-    2,000 firms covered."""
+    2,000 firms covered; in 东新街道, as the seed says."""
     from sqlalchemy import create_engine
 
     from tests.conftest import keyed
@@ -155,6 +155,7 @@ def test_xintiandi_first_year_as_published(demo_url: str) -> None:
     engine.dispose()
     c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
     out = c.get(f"/api/v1/business-communities/{code}").get_json()
+    assert out["street_code"] == "330105018"  # 东新街道
     assert out["first_year"] == {
         "from": out["established_on"],
         "disputes_settled": 286,
@@ -163,3 +164,22 @@ def test_xintiandi_first_year_as_published(demo_url: str) -> None:
         "firms_covered": 2000,
     }
     assert c.get("/api/v1/business-communities/330105001SW999").status_code == 404
+
+
+@pytest.mark.demo
+def test_the_demos_courier_posts_stand_by_business_and_shops(demo_url: str) -> None:
+    """The 22 小哥驿站 are "遍布在商圈、市场" (the seed): each one the locate API finds in a
+    business community or an open street block, none among homes."""
+    from tests.conftest import keyed
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    posts = c.get("/api/v1/layers/facilities.geojson?kind=courier_post").get_json()["features"]
+    assert len(posts) == 22
+    kinds = []
+    for p in posts:
+        lon, lat = p["geometry"]["coordinates"]
+        zone = c.get(f"/api/v1/locate?lon={lon}&lat={lat}").get_json()["zone"]
+        kinds.append(zone and zone["kind"])
+    assert set(kinds) <= {"business_community", "open_block", "building"}, kinds

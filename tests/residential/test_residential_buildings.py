@@ -95,7 +95,7 @@ def test_buildings_load_with_chinese_headers_and_bad_rows_get_a_reason(
     )
     assert report.inserted == 2
     reasons = {r["code"]: r["reason"] for r in report.rejected}
-    assert "elevator「有」不在 无/加装/更新 之中" in reasons["B3"]
+    assert "elevator「有」不在 无/原有/加装/更新 之中" in reasons["B3"]
     assert "elevator「无」却有 2 部电梯" in reasons["B4"]
     assert "未知的 compound_code「330105999999XQ001」" in reasons["B5"]
     assert "≥ 0 的整数" in reasons["B6"]
@@ -185,9 +185,10 @@ def test_the_compound_lists_its_buildings_and_the_layer_draws_them(
 
 @pytest.mark.demo
 def test_the_demo_has_the_published_buildings_branches_and_lifts(demo_url: str) -> None:
-    """621 compound party organisations and 2,359 stairwell branches; 1,300 lifts added and
-    2,200 renewed in old compounds; households of each compound's buildings add up to its
-    own; 浙工新村 548 households in 13 buildings; sizes spread with no cap."""
+    """621 compound party organisations and 2,359 stairwell branches; 1,300 lifts added (to
+    walk-ups of 4-6 floors) and 2,200 renewed (where buildings had lifts), every building of 7
+    floors or more with lifts (GB 50096); households of each compound's buildings add up to
+    its own; 浙工新村 548 households in 13 buildings; sizes spread with no cap."""
     from sqlalchemy import create_engine
 
     from tests.conftest import keyed
@@ -229,11 +230,19 @@ def test_the_demo_has_the_published_buildings_branches_and_lifts(demo_url: str) 
         assert big >= 10
         assert one("SELECT max(households) FROM grids") <= (500,)  # big compounds span grids
     engine.dispose()
-    out = (
-        keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
-        .get("/api/v1/stats/residential")
-        .get_json()
-    )
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    out = c.get("/api/v1/stats/residential").get_json()
     assert out["elevators_added"]["numerator"] == 1300
     assert out["elevators_renewed"]["numerator"] == 2200
-    assert out["elevators_added"]["denominator"] > 3500
+    assert out["elevators_renewed"]["denominator"] > 2200  # of the lifts buildings came with
+    assert out["party_branch_coverage"]["numerator"] == 621
+    assert out["party_branch_coverage"]["denominator"] == 690
+    buildings = [
+        f["properties"]
+        for f in c.get("/api/v1/layers/residential_buildings.geojson").get_json()["features"]
+    ]
+    state = {b["code"]: (b["elevator"].split()[0], int(b["floors"])) for b in buildings}
+    assert not [k for k, (e, floors) in state.items() if floors >= 7 and e == "无"]
+    assert {floors for e, floors in state.values() if e == "加装"} <= {4, 5, 6}
+    assert all(floors >= 7 for e, floors in state.values() if e in ("原有", "更新"))
+    assert sum(e == "加装" for e, _ in state.values()) > 0

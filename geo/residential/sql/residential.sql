@@ -10,7 +10,12 @@ SELECT COALESCE(sum(compounds), 0)::bigint AS compounds, COALESCE(sum(committees
        COALESCE(sum(reelections_due), 0)::bigint AS reelections_due,
        COALESCE(sum(lifts_added), 0)::bigint AS lifts_added,
        COALESCE(sum(lifts_renewed), 0)::bigint AS lifts_renewed,
-       COALESCE(sum(old_units), 0)::bigint AS old_units
+       COALESCE(sum(lifts_original), 0)::bigint AS lifts_original,
+       COALESCE(sum(walkup_units), 0)::bigint AS walkup_units,
+       COALESCE(sum(residential_buildings), 0)::bigint AS residential_buildings,
+       COALESCE(sum(buildings_with_branch), 0)::bigint AS buildings_with_branch,
+       COALESCE(sum(with_branch), 0)::bigint AS with_branch,
+       COALESCE(sum(with_commissioner), 0)::bigint AS with_commissioner
 FROM compound_indicators WHERE community_code LIKE :prefix || '%';
 
 -- name: buildings
