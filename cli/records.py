@@ -25,11 +25,18 @@ from ops import progress
     "--encoding", default=None, help="attribute encoding, e.g. gbk for Chinese shapefiles"
 )
 def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
-    """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code."""
+    """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code; or a
+    roster without geometry (CSV or XLSX, Chinese headers): party_orgs (编码, 名称, 类型,
+    上级编码, 区域编码, 党员数), workers (网格员编号, 姓名, 电话, 网格编码) or societies (社团编码,
+    社团名称, 类型, 小区编码, 人数, 成立日期, 联系人, 联系电话)."""
+    from data.load.rosters import TABLES, load_roster
     from data.load.upsert import load_layer
 
     with session_for(database_url()) as session, progress.task(f"载入 {layer}", 4):
-        report = load_layer(session, settings(), layer, file, crs=crs, encoding=encoding)
+        if layer in TABLES:
+            report = load_roster(session, layer, file)
+        else:
+            report = load_layer(session, settings(), layer, file, crs=crs, encoding=encoding)
         session.commit()
     click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=1))
     if report.rejected:

@@ -26,6 +26,7 @@ from data.demo.meetings import build_demo_meetings
 from data.demo.open_blocks import build_demo_blocks
 from data.demo.renewal import build_demo_renewal
 from data.demo.residential import add_compound_commissioners
+from data.demo.societies import build_societies
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
 from data.demo.targets import Targets
 from data.demo.units import build_units, route_demo_cases
@@ -243,6 +244,11 @@ def _people_and_work(
     )
     report.counts["compound_commissioners"] = add_compound_commissioners(
         session, np.random.default_rng(DEMO_SEED + 8)
+    )
+    report.counts.update(
+        build_societies(
+            session, (now or datetime.now(UTC)).astimezone(BEIJING).date(), DEMO_SEED + 9
+        )
     )
     step("资源清单")
     report.counts["offers"] = build_offers(session)

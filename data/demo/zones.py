@@ -59,6 +59,7 @@ def three_parties(comp: pd.DataFrame) -> None:
 # Places the published figures name (seeds), in their real streets: the largest compound or
 # open block of the street takes the name. A synthetic city has none of these streets.
 PUBLISHED_COMPOUNDS = {"330105008": "大浒东苑BC区"}  # 上塘街道: its fee reform (酬金制)
+XIUYIN = ("330105009", "秀隐翠园")  # 祥符街道: a new compound's 20-odd societies (seed)
 PUBLISHED_BLOCKS = {
     "330105017": "河罕上街区",  # 文晖街道: 52 shops, 25 stalls, six 红茶议事会
     "330105003": "小河直街历史街区",  # 小河街道: the five classes of 红茶议事会
@@ -138,6 +139,13 @@ def build_zones(
     ]
     comp["name"] = comp["compound_name"].fillna(comp["name"])
     _publish(comp, PUBLISHED_COMPOUNDS)
+    new = comp.index[
+        (comp["community_code"].str[:9] == XIUYIN[0]).to_numpy()
+        & (comp["compound_type"] == "商品房").to_numpy()
+        & (comp["name"] != PUBLISHED_COMPOUNDS.get(XIUYIN[0])).to_numpy()
+    ]
+    if len(new):  # the largest new compound of its street
+        comp.loc[new[np.argmax(shapely.area(comp.loc[new, "geom"].to_numpy()))], "name"] = XIUYIN[1]
     comp["property_company"] = [
         f"杭州{rng.choice(names.PROPERTY_WORDS)}{rng.choice(names.PROPERTY_WORDS)}物业服务有限公司"
         for _ in range(len(comp))

@@ -54,6 +54,7 @@ class Compound(TypedDict):
     meetings: NotRequired[list[MeetingSummary]]
     renewal_projects: NotRequired[list[CompoundRenewalProjectsItem]]
     residential_buildings: NotRequired[list[CompoundResidentialBuildingsItem]]
+    societies: NotRequired[list[dict[str, Any]]]  # 群众性社团, contacts masked unless editing
 
 
 class Rate(TypedDict):
@@ -71,6 +72,8 @@ class Residential(TypedDict):
     party_branch_coverage: NotRequired[Rate]
     stairwell_branch_coverage: NotRequired[Rate]
     commissioner_coverage: NotRequired[Rate]
+    society_coverage: NotRequired[Rate]
+    societies: NotRequired[dict[str, int]]  # count, members, activities_365d
     property_coverage_old: NotRequired[Rate]
     service_level_old: NotRequired[Rate]
     reelections_due: NotRequired[Rate]

@@ -75,3 +75,37 @@ class RenewalSigning(Base):
     household: Mapped[str] = mapped_column(Text)
     signed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     recorded_by: Mapped[str] = mapped_column(Text)
+
+
+class Society(Base):
+    """A residents' society (群众性社团) of a compound: its kind (geo/residential/words.py
+    SOCIETY_KINDS), members, founding day and contact (shown masked, like a reporter's)."""
+
+    __tablename__ = "societies"
+    __table_args__ = (
+        CheckConstraint(
+            "kind IN ('文体', '志愿', '互助', '议事', '其他')", name="ck_societies_kind"
+        ),
+        CheckConstraint("members >= 0", name="ck_societies_members"),
+    )
+    code: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(Text)
+    compound_code: Mapped[str] = mapped_column(ForeignKey("compounds.code"), index=True)
+    members: Mapped[int] = mapped_column(Integer, server_default="0")
+    founded_on: Mapped[date | None] = mapped_column(Date)
+    contact_name: Mapped[str | None] = mapped_column(Text)
+    contact_phone: Mapped[str | None] = mapped_column(Text)
+
+
+class SocietyActivity(Base):
+    """One activity a society held (counted per compound)."""
+
+    __tablename__ = "society_activities"
+    id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
+    society_code: Mapped[str] = mapped_column(
+        ForeignKey("societies.code", ondelete="CASCADE"), index=True
+    )
+    held_on: Mapped[date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(Text)
+    participants: Mapped[int | None] = mapped_column(Integer)

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from geo.cases.workflow import mask_name, mask_phone
 from geo.errors import NotFound, Unprocessable
 from geo.meetings.meetings import compound_meetings
 from geo.residential.answers import Compound, Rate, Residential
@@ -43,6 +44,12 @@ def residential_stats(session: Session, prefix: str) -> Residential:
         "party_branch_coverage": _rate(r.with_branch, r.compounds),  # 小区党支部
         "stairwell_branch_coverage": _rate(r.buildings_with_branch, r.residential_buildings),
         "commissioner_coverage": _rate(r.with_commissioner, r.compounds),  # 一小区一专员
+        "society_coverage": _rate(r.with_society, r.compounds),  # 群众性社团
+        "societies": {
+            "count": int(r.societies),
+            "members": int(r.society_members),
+            "activities_365d": int(r.society_activities),
+        },
         "property_coverage_old": _rate(r.old_with_property, r.old),
         "service_level_old": _rate(r.old_graded, r.old),  # at 丁 or better
         "reelections_due": _rate(r.reelections_due, r.committees),  # within 90 days
@@ -60,7 +67,10 @@ def _day(d: date | None) -> str | None:
     return d.isoformat() if d else None
 
 
-def compound_parties(session: Session, code: str) -> Compound:
+def compound_parties(session: Session, code: str, full: bool = False) -> Compound:
+    """A compound with its three parties, indicators, meetings, renewal projects, buildings and
+    societies; a society's contact in full only for those who may edit the compound (full),
+    masked like a reporter's for everyone else."""
     r = session.execute(
         text(query("residential/residential", "compound")), {"code": code}
     ).one_or_none()
@@ -130,6 +140,23 @@ def compound_parties(session: Session, code: str) -> Compound:
                 else None,
             }
             for b in buildings
+        ],
+        "societies": [
+            {
+                "code": so.code,
+                "name": so.name,
+                "kind": so.kind,
+                "members": so.members,
+                "founded_on": _day(so.founded_on),
+                "contact": {
+                    "name": so.contact_name if full else mask_name(so.contact_name),
+                    "phone": so.contact_phone if full else mask_phone(so.contact_phone),
+                },
+                "activities_365d": int(so.activities),
+            }
+            for so in session.execute(
+                text(query("residential/residential", "societies")), {"code": code}
+            )
         ],
     }
 

@@ -19,6 +19,9 @@ FEE_MODELS = ("包干制", "酬金制")
 ELEVATOR_STATES = ("无", "原有", "加装", "更新")
 WALKUP_FLOORS = 7
 
+# Residents' societies (群众性社团, issue #32): the kinds a register files them under.
+SOCIETY_KINDS = ("文体", "志愿", "互助", "议事", "其他")
+
 # The 三方协同 indicators (geo/residential/three_parties.py's keys) and their labels, as the API
 # gives them and the pages show them. The published rate is the combined one: 业委会 or 物管委
 # formed (92 % in the earlier article, 97 % in the later, both "业委会（物管会/物管委）" rates);
@@ -29,6 +32,7 @@ INDICATOR_LABELS = {
     "party_branch_coverage": "小区党支部覆盖率",
     "stairwell_branch_coverage": "楼道党支部（每幢）",
     "commissioner_coverage": "一小区一专员覆盖率",
+    "society_coverage": "有群众性社团的小区",
     "property_coverage_old": "老旧小区物业覆盖率",
     "service_level_old": "老旧小区物业服务达标率",
     "elevators_added": "加装电梯（每多层单元）",

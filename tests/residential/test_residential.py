@@ -145,6 +145,7 @@ def test_the_demo_reproduces_the_districts_published_figures(demo_url: str) -> N
     assert "物管委" in out["labels"]["committee_formation"]
     assert "平台细分" in out["labels"]["owners_committee"]
     assert out["commissioner_coverage"] == {"numerator": 690, "denominator": 690, "rate": 100.0}
+    assert out["societies"]["count"] > 2000  # "2000余个群众性社团"
     assert out["property_coverage_old"]["rate"] == 100.0
     assert round(out["service_level_old"]["rate"]) == 98
 
@@ -231,3 +232,25 @@ def test_three_parties_import_from_a_spreadsheet_as_an_account(
     refused = import_parties(session, named, "compound")  # a commissioner names no one
     assert "只有街道、社区工作人员可以指定小区专员" in refused.rejected[0]["reason"]
     assert import_parties(session, named, "community").updated == 1
+
+
+@pytest.mark.demo
+def test_xiuyin_cuiyuan_has_its_twenty_odd_societies(demo_url: str) -> None:
+    """秀隐翠园 (祥符街道), a new compound: "首先组建了20余个群众性社团，开展各类活动近百场"."""
+    from sqlalchemy import create_engine
+
+    from tests.conftest import keyed
+    from webmap import create_app
+
+    engine = create_engine(demo_url)
+    with engine.connect() as k:
+        code, kind = k.execute(
+            text("SELECT code, compound_type FROM compounds WHERE name = '秀隐翠园'")
+        ).one()
+    engine.dispose()
+    assert code.startswith("330105009")
+    assert kind == "商品房"
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    societies = c.get(f"/api/v1/compounds/{code}").get_json()["societies"]
+    assert 20 < len(societies) < 30
+    assert 90 <= sum(s["activities_365d"] for s in societies) < 100

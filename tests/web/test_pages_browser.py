@@ -319,7 +319,9 @@ def test_cockpit_residential_panel_shows_the_apis_figures_and_colours_communitie
     v = Visit(browser, server, "/cockpit", 1920, 1080)
     v.until("document.querySelectorAll('#gm-residential tr').length > 6")
     rows = v.page.locator("#gm-residential tr").all_inner_texts()
-    formed = next(r for r in rows if r.startswith("业委会/物管委组建率"))
+    formed = next(
+        r for r in rows if r.startswith(dict(RESIDENTIAL_INDICATORS)["committee_formation"])
+    )
     c = stats["committee_formation"]
     assert f"{c['numerator']}/{c['denominator']}" in formed
     assert f"{c['rate']}%" in formed
@@ -330,7 +332,9 @@ def test_cockpit_residential_panel_shows_the_apis_figures_and_colours_communitie
     shown = [next((lb for lb in labels if r.startswith(lb)), None) for r in rows]
     listed = [lb for key, lb in RESIDENTIAL_INDICATORS if "numerator" in stats.get(key, {})]
     assert [lb for lb in shown if lb] == listed
-    assert len(listed) == 7
+    assert len(listed) == 11
+    societies = next(r for r in rows if r.startswith("群众性社团"))
+    assert f"{stats['societies']['count']} 个" in societies
     v.page.select_option("#gm-res-color", "elevators_added")
     v.until(
         "window[gridmap.config.map].hasLayer(gridmap.layers.residential_indicators) "

@@ -77,7 +77,7 @@ def patch_compound(path: CompoundPath, body: CompoundEdit):  # type: ignore[no-u
 
 def _with_changes(s: Session, code: str) -> Compound:
     """The compound, and who changed its three parties when (the audit log, newest first)."""
-    out = compound_parties(s, code)
+    out = compound_parties(s, code, full=True)  # an editor: contacts in full
     out["changes"] = [
         {"at": e["at"], "by": e["username"], "changed": e["detail"]}
         for e in audit.read(s, target=f"compound:{code}", action="compound.edit", limit=20)

@@ -15,7 +15,11 @@ SELECT COALESCE(sum(compounds), 0)::bigint AS compounds, COALESCE(sum(committees
        COALESCE(sum(residential_buildings), 0)::bigint AS residential_buildings,
        COALESCE(sum(buildings_with_branch), 0)::bigint AS buildings_with_branch,
        COALESCE(sum(with_branch), 0)::bigint AS with_branch,
-       COALESCE(sum(with_commissioner), 0)::bigint AS with_commissioner
+       COALESCE(sum(with_commissioner), 0)::bigint AS with_commissioner,
+       COALESCE(sum(with_society), 0)::bigint AS with_society,
+       COALESCE(sum(societies), 0)::bigint AS societies,
+       COALESCE(sum(society_members), 0)::bigint AS society_members,
+       COALESCE(sum(society_activities), 0)::bigint AS society_activities
 FROM compound_indicators WHERE community_code LIKE :prefix || '%';
 
 -- name: buildings
@@ -76,3 +80,10 @@ UPDATE compounds SET committee_kind = :committee_kind,
        property_level = :property_level, fee_model = :fee_model,
        commissioner_id = :commissioner_id
 WHERE code = :code;
+
+-- name: societies
+-- one compound's societies, with their activities of the last 365 days
+SELECT s.code, s.name, s.kind, s.members, s.founded_on, s.contact_name, s.contact_phone,
+       (SELECT count(*) FROM society_activities a
+        WHERE a.society_code = s.code AND a.held_on > current_date - 365) AS activities
+FROM societies s WHERE s.compound_code = :code ORDER BY s.code;

@@ -88,6 +88,7 @@
         if (!v || v.numerator === undefined) continue; // by type: the rows below
         row(label, `${v.numerator}/${v.denominator}`, v.rate == null ? "–" : v.rate + "%");
       }
+      if (s.societies) row("群众性社团", `${s.societies.count} 个`, `近一年活动 ${s.societies.activities_365d} 场`);
       for (const [type, v] of Object.entries(s.open_cases_per_100_households || {})) {
         row(`${type}每百户在办`, `${v.numerator}/${v.denominator}户`, v.rate == null ? "–" : String(v.rate));
       }

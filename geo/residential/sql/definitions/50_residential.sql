@@ -22,6 +22,12 @@ WITH lifts AS (
 ), branches AS (
     SELECT DISTINCT area_code FROM party_orgs
     WHERE kind = 'compound_branch' AND area_kind = 'compound'
+), societies AS (
+    SELECT s.compound_code, count(*) AS n, sum(s.members) AS members,
+           (SELECT count(*) FROM society_activities a JOIN societies t ON t.code = a.society_code
+            WHERE t.compound_code = s.compound_code
+              AND a.held_on > current_date - 365) AS activities
+    FROM societies s GROUP BY s.compound_code
 ), open_cases AS (
     SELECT zone_code, count(*) AS n FROM cases
     WHERE zone_kind = 'compound' AND case_is_open(status) GROUP BY zone_code
@@ -47,10 +53,15 @@ SELECT c.community_code,
        COALESCE(sum(l.stairwell_branches), 0)::bigint AS buildings_with_branch,
        count(br.area_code) AS with_branch,  -- 小区党支部
        count(*) FILTER (WHERE c.commissioner_id IS NOT NULL) AS with_commissioner,  -- 一小区一专员
+       count(so.compound_code) AS with_society,  -- 群众性社团
+       COALESCE(sum(so.n), 0)::bigint AS societies,
+       COALESCE(sum(so.members), 0)::bigint AS society_members,
+       COALESCE(sum(so.activities), 0)::bigint AS society_activities,
        sum(c.households)::bigint AS households,
        COALESCE(sum(o.n), 0)::bigint AS open_cases
 FROM compounds c
 LEFT JOIN lifts l ON l.compound_code = c.code
 LEFT JOIN branches br ON br.area_code = c.code
+LEFT JOIN societies so ON so.compound_code = c.code
 LEFT JOIN open_cases o ON o.zone_code = c.code
 GROUP BY c.community_code;
