@@ -116,8 +116,43 @@ def build_demo_meetings(session: Session, now: datetime, seed: int) -> int:
             held = today - timedelta(days=first - step * i)
             rows.append(_row(kind, place_kind, code, held, topic, cls, decision, sides))
     rows.extend(_generated(session, rng, today))
+    rows.extend(_joint(session, np.random.default_rng(seed + 1), today))
     _write(session, rows, rng, today)
     return len(rows)
+
+
+JOINT_TOPICS = (
+    ("业委会换届指导", "物业服务"),
+    ("老旧小区物业服务考核", "物业服务"),
+    ("小区微治理专项资金使用", "其他"),
+    ("三方矛盾调解情况通报", "其他"),
+    ("消防通道与电动车充电整治", "消防安全"),
+    ("垃圾分类三方责任落实", "垃圾分类"),
+)
+
+
+def _joint(session: Session, rng: np.random.Generator, today: date) -> list[dict[str, Any]]:
+    """三方协同联席会议 over the last year: the district's each quarter, each street's every
+    two months, with the departments (民政、住建、执法、消防) and the three parties at the table;
+    now and then the property side sends no one."""
+    places = [("district", c) for c in session.execute(text("SELECT code FROM districts"))]
+    places += [("street", c) for c in session.execute(text("SELECT code FROM streets"))]
+    rows = []
+    for kind, (code,) in places:
+        every = 90 if kind == "district" else 60
+        for i in range(365 // every):
+            topic, cls = JOINT_TOPICS[int(rng.integers(0, len(JOINT_TOPICS)))]
+            sides = {
+                "residents_committee": int(rng.integers(1, 4)),
+                "owners_committee": int(rng.integers(1, 4)),
+                "property": 0 if rng.random() < 0.125 else int(rng.integers(1, 4)),
+                "departments": int(rng.integers(2, 7)),
+            }
+            held = today - timedelta(days=every * i + int(rng.integers(1, 20)))
+            rows.append(
+                _row("联席会议", kind, code, held, topic, cls, f"{topic}：明确三方分工", sides)
+            )
+    return rows
 
 
 def _row(

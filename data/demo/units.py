@@ -21,14 +21,16 @@ def build_units(session: Session) -> int:
         kind = UNIT_MARKS[mark][0]
         rows.append({"code": f"U{area}{mark}", "name": name, "kind": kind, "area": area})
 
-    for mark in ("SW", "DL", "RQ"):
+    for mark in ("SW", "DL", "RQ", "SF"):
         add(DISTRICT, mark, f"拱墅区{UNIT_MARKS[mark][1]}")
     for code, name in session.execute(text("SELECT code, name FROM streets ORDER BY code")):
         add(code, "JD", f"{name}办事处")
+        add(code, "SF", f"{name}三方办")
         for mark in ("CG", "SJ", "PCS"):
             add(code, mark, f"{name.removesuffix('街道')}{UNIT_MARKS[mark][1]}")
     for code, name in session.execute(text("SELECT code, name FROM communities ORDER BY code")):
         add(code, "SQ", f"{name}居委会")
+        add(code, "SF", f"{name}三方办")  # its 社区公共服务站站长 is its director (the seed)
     for code, name in session.execute(text("SELECT code, name FROM grids ORDER BY code")):
         add(code, "WG", name)
     managed = "SELECT code, property_company FROM compounds WHERE property_company IS NOT NULL"

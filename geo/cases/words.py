@@ -17,6 +17,7 @@ UNIT_KIND_LABELS = {
     "utility": "公用事业单位",
     "partner": "联建单位",
     "property": "物业公司",
+    "three_party_office": "三方办",
 }
 # The marks a unit's code ends in, after the code of the area it serves (U + area + mark):
 # each street has its 执法中队 (CG), 市场监管所 (SJ) and 派出所 (PCS); the district its
@@ -33,6 +34,7 @@ UNIT_MARKS = {
     "SQ": ("community_office", "社区居委会"),
     "WG": ("grid", "网格"),
     "WY": ("property", "物业"),
+    "SF": ("three_party_office", "三方办"),  # 区、街、社三级 (the seed): at each level's area
 }
 # An open block's partner units (partner_units, 联建单位) as units: their kinds' marks.
 PARTNER_MARKS = {"执法中队": "CG", "市场监管所": "SJ", "派出所": "PCS"}

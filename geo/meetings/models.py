@@ -30,12 +30,13 @@ class Meeting(Base):
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(
-            "kind IN ('红茶议事会', '小区说事亭', '三和楼事会', '专题议事会', '其他')",
+            "kind IN ('红茶议事会', '小区说事亭', '三和楼事会', '专题议事会', '联席会议', "
+            "'小哥治家会', '其他')",
             name="ck_meetings_kind",
         ),
         CheckConstraint(
             "place_kind IN ('compound', 'residential_building', 'open_block', "
-            "'business_community', 'building')",
+            "'business_community', 'building', 'district', 'street', 'community', 'facility')",
             name="ck_meetings_place_kind",
         ),
         CheckConstraint(

@@ -4,14 +4,29 @@ from __future__ import annotations
 
 # Deliberation (issue #17): meetings at a place, the sides that sit at them, the seeds' five
 # topic classes plus 物业服务 and 其他, and how a meeting ends.
-MEETING_KINDS = ("红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他")
+# 联席会议: the three parties' joint meeting (三方协同联席会议) at district, street or community
+# level; 小哥治家会: the couriers' own, at a 小哥之家 (a facility)
+MEETING_KINDS = (
+    "红茶议事会",
+    "小区说事亭",
+    "三和楼事会",
+    "专题议事会",
+    "联席会议",
+    "小哥治家会",
+    "其他",
+)
 MEETING_PLACES = (
     "compound",
     "residential_building",
     "open_block",
     "business_community",
     "building",
+    "district",
+    "street",
+    "community",
+    "facility",
 )
+THREE_PARTIES = ("residents_committee", "owners_committee", "property")  # 居委会、业委会、物业
 # the meeting a place holds when a topic is proposed for it and none is scheduled
 PLACE_MEETING_KINDS = {
     "compound": "小区说事亭",

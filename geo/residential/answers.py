@@ -74,6 +74,7 @@ class Residential(TypedDict):
     commissioner_coverage: NotRequired[Rate]
     society_coverage: NotRequired[Rate]
     societies: NotRequired[dict[str, int]]  # count, members, activities_365d
+    joint_meetings: NotRequired[dict[str, int]]  # 联席会议: held, three_parties_present
     property_coverage_old: NotRequired[Rate]
     service_level_old: NotRequired[Rate]
     reelections_due: NotRequired[Rate]

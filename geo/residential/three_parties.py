@@ -37,6 +37,9 @@ def residential_stats(session: Session, prefix: str) -> Residential:
     by_type = session.execute(
         text(query("residential/residential", "cases_by_type")), {"prefix": prefix}
     )
+    joint = session.execute(
+        text(query("residential/residential", "joint_meetings")), {"prefix": prefix}
+    ).one()
     return {
         "compounds": int(r.compounds),
         "committee_formation": _rate(r.committees, r.compounds),  # 业委会 or 物管委
@@ -59,6 +62,8 @@ def residential_stats(session: Session, prefix: str) -> Residential:
         "open_cases_per_100_households": {
             t.compound_type: _rate(t.open_cases, t.households) for t in by_type
         },
+        # 三方协同联席会议 (last 365 days), and those all three parties attended
+        "joint_meetings": {"held": int(joint.held), "three_parties_present": int(joint.all_three)},
         "labels": INDICATOR_LABELS,
     }
 

@@ -10,12 +10,8 @@ SELECT m.id::text AS code, m.topic AS name,
        ST_PointOnSurface(p.geom) AS geom
 FROM meetings m
 JOIN LATERAL (
-    SELECT z.name, z.geom FROM zone_polygons z
-    WHERE z.kind = m.place_kind AND z.code = m.place_code
-    UNION ALL
-    SELECT c.name || r.name, r.geom FROM residential_buildings r
-    JOIN compounds c ON c.code = r.compound_code
-    WHERE m.place_kind = 'residential_building' AND r.code = m.place_code
+    SELECT p.name, p.geom FROM meeting_places p
+    WHERE p.kind = m.place_kind AND p.code = m.place_code
     LIMIT 1
 ) p ON true
 WHERE p.geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)

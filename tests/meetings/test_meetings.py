@@ -229,3 +229,40 @@ def test_the_participants_body_names_every_side_and_no_other() -> None:
     from webmap.api.meetings import Participants
 
     assert list(Participants.model_fields) == list(MEETING_SIDES)
+
+
+def test_a_joint_meeting_of_the_three_parties_is_recorded_with_who_attended(app) -> None:  # type: ignore[no-untyped-def]
+    """三方协同联席会议 at a street (its 三方办's), with the three parties' attendance: counted
+    on the 居民小区 figures, and those the three parties all attended."""
+    staff = keyed(app, "street-key")
+    base = meeting(
+        kind="联席会议",
+        place_kind="street",
+        place_code=STREET,
+        topic="业委会换届指导",
+        topic_class="物业服务",
+    )
+    full = staff.post(
+        "/api/v1/meetings",
+        json={
+            **base,
+            "participants": {
+                "residents_committee": 2,
+                "owners_committee": 1,
+                "property": 1,
+                "departments": 3,
+            },
+        },
+    )
+    assert full.status_code == 201, full.get_json()
+    assert full.get_json()["place"]["name"] == "米市巷街道"
+    short = staff.post(
+        "/api/v1/meetings",
+        json={**base, "participants": {"residents_committee": 2, "owners_committee": 1}},
+    )
+    assert short.status_code == 201
+    out = staff.get(f"/api/v1/stats/residential?street={STREET}").get_json()
+    assert out["joint_meetings"] == {"held": 2, "three_parties_present": 1}
+    assert keyed(app, "outsider-key").post("/api/v1/meetings", json=base).status_code == 403
+    nowhere = staff.post("/api/v1/meetings", json={**base, "place_code": "330105001999"})
+    assert nowhere.status_code in (403, 422)

@@ -47,8 +47,20 @@ from webmap.schemas import Body, IsoDate, Schema, WholeId
 
 api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
 
-Kind = Literal["红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "其他"]
-Place = Literal["compound", "residential_building", "open_block", "business_community", "building"]
+Kind = Literal[
+    "红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "联席会议", "小哥治家会", "其他"
+]
+Place = Literal[
+    "compound",
+    "residential_building",
+    "open_block",
+    "business_community",
+    "building",
+    "district",
+    "street",
+    "community",
+    "facility",
+]
 TopicClass = Literal["设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他"]
 
 

@@ -37,7 +37,7 @@ class Unit(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('street_office', 'community_office', 'grid', 'department', 'utility', "
-            "'partner', 'property')",
+            "'partner', 'property', 'three_party_office')",
             name="ck_units_kind",
         ),
         CheckConstraint("code ~ '^U[0-9A-Z]{2,31}$'", name="ck_units_code"),

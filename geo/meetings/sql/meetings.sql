@@ -1,12 +1,8 @@
 -- Deliberation meetings (geo/meetings/meetings.py). Bound parameters only.
 
 -- name: place
--- the place a meeting is tied to: a zone (zone_polygons) or a residential building
-SELECT name FROM zone_polygons WHERE kind = :kind AND code = :code
-UNION ALL
-SELECT c.name || r.name FROM residential_buildings r JOIN compounds c ON c.code = r.compound_code
-WHERE :kind = 'residential_building' AND r.code = :code
-LIMIT 1;
+-- the place a meeting is tied to (the meeting_places view: definitions/70_meeting_places.sql)
+SELECT name FROM meeting_places WHERE kind = :kind AND code = :code LIMIT 1;
 
 -- name: insert
 INSERT INTO meetings (kind, place_kind, place_code, held_on, topic, topic_class, participants,
@@ -21,12 +17,8 @@ WHERE id = :id FOR UPDATE;
 
 -- name: get
 SELECT m.*,
-       COALESCE((SELECT z.name FROM zone_polygons z
-                 WHERE z.kind = m.place_kind AND z.code = m.place_code),
-                (SELECT c.name || r.name FROM residential_buildings r
-                 JOIN compounds c ON c.code = r.compound_code
-                 WHERE m.place_kind = 'residential_building' AND r.code = m.place_code))
-           AS place_name
+       (SELECT p.name FROM meeting_places p
+        WHERE p.kind = m.place_kind AND p.code = m.place_code LIMIT 1) AS place_name
 FROM meetings m WHERE m.id = :id;
 
 -- name: actions

@@ -34,6 +34,11 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.execute("DROP FUNCTION IF EXISTS refresh_work_clock() CASCADE")
+    # the definition filling the tables goes with them, and is applied again after an upgrade
+    op.execute("DROP TRIGGER IF EXISTS work_clock_calendar ON calendar_days")
+    op.execute("DROP TRIGGER IF EXISTS work_clock_periods ON work_periods")
+    for fn in ("work_clock_changed", "refresh_work_clock", "refresh_work_clock_days"):
+        op.execute(f"DROP FUNCTION IF EXISTS {fn}()")
+    op.execute("DELETE FROM sql_definitions WHERE name = '68_working_hours.sql'")
     op.drop_table("work_clock_seconds")
     op.drop_table("work_clock_days")

@@ -50,5 +50,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # the definition reading the tables goes with them, and is applied again after an upgrade
+    op.execute("DROP VIEW IF EXISTS compound_indicators")
+    op.execute("DELETE FROM sql_definitions WHERE name = '50_residential.sql'")
     op.drop_table("society_activities")
     op.drop_table("societies")

@@ -87,3 +87,14 @@ SELECT s.code, s.name, s.kind, s.members, s.founded_on, s.contact_name, s.contac
        (SELECT count(*) FROM society_activities a
         WHERE a.society_code = s.code AND a.held_on > current_date - 365) AS activities
 FROM societies s WHERE s.compound_code = :code ORDER BY s.code;
+
+-- name: joint_meetings
+-- 三方协同联席会议 of the last 365 days at places whose code begins :prefix (the district's
+-- own for the district), and those the three parties all attended
+SELECT count(*) AS held,
+       count(*) FILTER (WHERE COALESCE((participants ->> 'residents_committee')::int, 0) > 0
+                          AND COALESCE((participants ->> 'owners_committee')::int, 0) > 0
+                          AND COALESCE((participants ->> 'property')::int, 0) > 0) AS all_three
+FROM meetings
+WHERE kind = '联席会议' AND held_on > current_date - 365 AND held_on <= current_date
+  AND place_code LIKE :prefix || '%';

@@ -89,6 +89,7 @@
         row(label, `${v.numerator}/${v.denominator}`, v.rate == null ? "–" : v.rate + "%");
       }
       if (s.societies) row("群众性社团", `${s.societies.count} 个`, `近一年活动 ${s.societies.activities_365d} 场`);
+      if (s.joint_meetings) row("三方联席会议（近一年）", `${s.joint_meetings.held} 次`, `三方到齐 ${s.joint_meetings.three_parties_present}`);
       for (const [type, v] of Object.entries(s.open_cases_per_100_households || {})) {
         row(`${type}每百户在办`, `${v.numerator}/${v.denominator}户`, v.rate == null ? "–" : String(v.rate));
       }
