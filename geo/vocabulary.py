@@ -111,6 +111,10 @@ PARTY_ORG_KINDS = {
     "business_branch": "商务社区党支部",
     "block_org": "街区党组织",
     "mobile_branch": "流动党支部",
+    # a business building's 党组织—楼委会—物业 committee, and a branch along an industry chain
+    # spanning the firms of several buildings (凤栖谷's 3, the seed) (issue #32)
+    "building_committee": "楼宇治理委员会",
+    "chain_branch": "产业链党支部",
 }
 COMPOUND_TYPES = ("商品房", "老旧小区", "回迁安置")
 

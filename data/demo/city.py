@@ -21,6 +21,7 @@ from data.bulk import copy_frame
 from data.demo.accounts import ensure_demo_accounts
 from data.demo.business import add_building_commissioners, build_offers
 from data.demo.cases import generate_cases
+from data.demo.chains import build_building_party_orgs
 from data.demo.generator import generate_city
 from data.demo.meetings import build_demo_meetings
 from data.demo.open_blocks import build_demo_blocks
@@ -242,6 +243,7 @@ def _people_and_work(
     report.counts["building_commissioners"] = add_building_commissioners(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
+    report.counts.update(build_building_party_orgs(session))
     report.counts["compound_commissioners"] = add_compound_commissioners(
         session, np.random.default_rng(DEMO_SEED + 8)
     )

@@ -71,14 +71,23 @@ XINTIANDI = ("330105018", "新天地商务社区")  # 东新街道 (seeds): its 
 XINTIANDI_FIRMS = 2_000
 
 
+# business communities the seeds name, largest first in their street: 凤栖谷 (东新街道) with its
+# three industry-chain branches; 汇金国际 (长庆街道), its buildings' governance committees
+PUBLISHED_BCS = {
+    XINTIANDI[0]: (XINTIANDI[1], "凤栖谷商务社区"),
+    "330105014": ("汇金国际商务社区",),
+}
+
+
 def _publish_bc(rows: list[dict[str, object]], geoms: list[object]) -> str | None:
-    """Name the largest business community of 东新街道 新天地; return its code."""
-    here = [i for i, r in enumerate(rows) if r["street_code"] == XINTIANDI[0]]
-    if not here:
-        return None
-    biggest = max(here, key=lambda i: shapely.area(geoms[i]))
-    rows[biggest]["name"] = XINTIANDI[1]
-    return str(rows[biggest]["code"])
+    """Name the business communities the seeds name, the largest of their street first;
+    return 新天地's code."""
+    for street, named in PUBLISHED_BCS.items():
+        here = [i for i, r in enumerate(rows) if r["street_code"] == street]
+        here.sort(key=lambda i: -shapely.area(geoms[i]))
+        for i, name in zip(here, named, strict=False):
+            rows[i]["name"] = name
+    return next((str(r["code"]) for r in rows if r["name"] == XINTIANDI[1]), None)
 
 
 def _publish(zones: pd.DataFrame, named: dict[str, str]) -> None:

@@ -1,12 +1,14 @@
 """Rosters from spreadsheets (CSV or XLSX, Chinese headers), as every other layer loads: the
 party organisations (党组织: 编码, 名称, 类型, 上级编码, 区域编码, 党员数), the grid workers
-(网格员: 网格员编号, 姓名, 电话, 网格编码) and the residents' societies (群众性社团: 社团编码,
-社团名称, 类型 文体/志愿/互助/议事/其他, 小区编码, 人数, 成立日期, 联系人, 联系电话). Each row
+(网格员: 网格员编号, 姓名, 电话, 网格编码), the firms a party organisation spans (党组织编码,
+统一社会信用代码: a 楼宇治理委员会's, a 产业链党支部's) and the residents' societies (群众性
+社团: 社团编码, 社团名称, 类型 文体/志愿/互助/议事/其他, 小区编码, 人数, 成立日期, 联系人,
+联系电话). Each row
 upserted by its code, or rejected with its reason; nothing else changes. A party
 organisation's parent may be one held already or one of an earlier row; its area is any
 street, community, compound, residential building, business community, building or open block
-held, its kind following from the code. After the workers,
-open cases whose grid's worker changed follow the assignment rule (geo/sql/assignment.sql: the
+held, its kind following from the code. After the workers, open cases whose grid's worker
+changed follow the assignment rule (geo/sql/assignment.sql: the
 grid's first worker by number). The caller commits.
 """
 
@@ -39,6 +41,7 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "phone": ("电话", "联系电话"),
         "grid_code": ("网格编码",),
     },
+    "party_org_firms": {"org_code": ("党组织编码",), "firm_code": ("统一社会信用代码", "企业编码")},
     "societies": {
         "code": ("社团编码", "编码"),
         "name": ("社团名称", "名称"),
@@ -54,6 +57,7 @@ REQUIRED = {
     "party_orgs": ("code", "name", "kind", "area_code"),
     "workers": ("id", "name", "grid_code"),
     "societies": ("code", "name", "kind", "compound_code"),
+    "party_org_firms": ("org_code", "firm_code"),
 }
 # every area a party organisation may stand for, and its kind (constant SQL)
 AREAS = """
@@ -77,6 +81,8 @@ UPSERT = {
     "members = EXCLUDED.members, founded_on = EXCLUDED.founded_on, "
     "contact_name = EXCLUDED.contact_name, contact_phone = EXCLUDED.contact_phone "
     "RETURNING (xmax = 0)",
+    "party_org_firms": "INSERT INTO party_org_firms (org_code, firm_code) "
+    "VALUES (:org_code, :firm_code) ON CONFLICT DO NOTHING RETURNING true",
     "workers": "INSERT INTO workers (id, name, phone, grid_code) "
     "VALUES (:id, :name, :phone, :grid_code) ON CONFLICT (id) DO UPDATE SET "
     "name = EXCLUDED.name, phone = EXCLUDED.phone, grid_code = EXCLUDED.grid_code "
@@ -107,6 +113,11 @@ def load_roster(session: Session, table: str, path: Path) -> LoadReport:
             "areas": {str(c): str(k) for c, k in session.execute(text(AREAS))},
             "orgs": set(session.execute(text("SELECT code FROM party_orgs")).scalars()),
         }
+    elif table == "party_org_firms":
+        known = {
+            "orgs": set(session.execute(text("SELECT code FROM party_orgs")).scalars()),
+            "firms": set(session.execute(text("SELECT code FROM firms")).scalars()),
+        }
     elif table == "societies":
         known = {"compounds": set(session.execute(text("SELECT code FROM compounds")).scalars())}
     else:
@@ -129,7 +140,7 @@ def load_roster(session: Session, table: str, path: Path) -> LoadReport:
             row["founded_on"] = date.fromisoformat(row["founded_on"]) if row["founded_on"] else None
         if session.execute(text(UPSERT[table]), row).scalar():
             report.inserted += 1
-        else:
+        elif table != "party_org_firms":  # a link held already: nothing to update
             report.updated += 1
     if table == "workers" and (report.inserted or report.updated):
         report.reassigned_cases = session.execute(text(FOLLOW)).rowcount  # type: ignore[attr-defined]
@@ -140,6 +151,12 @@ def _problem(table: str, row: dict[str, Any], known: dict[str, Any]) -> str | No
     for col in REQUIRED[table]:
         if not row.get(col):
             return f"缺少 {col}"
+    if table == "party_org_firms":
+        if row["org_code"] not in known["orgs"]:
+            return f"未知的党组织编码「{row['org_code']}」"
+        if row["firm_code"] not in known["firms"]:
+            return f"未知的统一社会信用代码「{row['firm_code']}」"
+        return None
     key = row.get("code") or row.get("id")
     if not CODE.fullmatch(str(key)):
         return f"编码「{key}」须为 1–40 个字母、数字、- 或 _"

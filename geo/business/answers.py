@@ -118,6 +118,8 @@ class BusinessCommunity(TypedDict):
     firms: int
     first_year: BusinessCommunityFirstYear
     stats: NotRequired[BusinessStats]
+    # its branch, its buildings' 楼宇治理委员会 and its 产业链党支部, each with the firms it spans
+    party_orgs: NotRequired[list[dict[str, Any]]]
 
 
 class Need(TypedDict):

@@ -167,3 +167,16 @@ class Need(Base):
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class PartyOrgFirm(Base):
+    """A firm a party organisation spans: a building's governance committee (楼宇治理委员会)
+    its building's firms, an industry-chain branch (产业链党支部) the firms along its chain."""
+
+    __tablename__ = "party_org_firms"
+    org_code: Mapped[str] = mapped_column(
+        ForeignKey("party_orgs.code", ondelete="CASCADE"), primary_key=True
+    )
+    firm_code: Mapped[str] = mapped_column(
+        ForeignKey("firms.code", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -27,7 +27,7 @@ from geo.business.answers import BusinessCommunity, BusinessStats, Visit, VisitR
 from geo.business.words import NEED_CATEGORIES, VISIT_STATUSES
 from geo.errors import Conflict, NotFound, Unprocessable
 from geo.sql.loader import query
-from geo.vocabulary import DISTRICT_TZ
+from geo.vocabulary import DISTRICT_TZ, PARTY_ORG_KINDS
 
 
 def _q(name: str) -> Any:
@@ -239,4 +239,14 @@ def business_community(session: Session, code: str) -> BusinessCommunity:
             "firms_covered": int(r.firms),
         },
         "stats": business_stats(session, code),
+        "party_orgs": [
+            {
+                "code": o.code,
+                "name": o.name,
+                "kind": o.kind,
+                "kind_label": PARTY_ORG_KINDS[o.kind],
+                "firms": int(o.firms),
+            }
+            for o in session.execute(_q("community_party_orgs"), {"code": code})
+        ],
     }

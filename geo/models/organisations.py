@@ -23,7 +23,8 @@ class PartyOrg(Base):
     __table_args__ = (
         CheckConstraint(
             "kind IN ('community_committee', 'compound_branch', 'stairwell_branch', "
-            "'business_branch', 'block_org', 'mobile_branch')",
+            "'business_branch', 'block_org', 'mobile_branch', 'building_committee', "
+            "'chain_branch')",
             name="ck_party_orgs_kind",
         ),
         CheckConstraint(

@@ -183,3 +183,54 @@ def test_the_demos_courier_posts_stand_by_business_and_shops(demo_url: str) -> N
         zone = c.get(f"/api/v1/locate?lon={lon}&lat={lat}").get_json()["zone"]
         kinds.append(zone and zone["kind"])
     assert set(kinds) <= {"business_community", "open_block", "building"}, kinds
+
+
+@pytest.mark.demo
+def test_building_committees_and_fengqigus_chain_branches(demo_url: str) -> None:
+    """Every business building has its 楼宇治理委员会 spanning its own firms; 凤栖谷商务社区
+    (东新街道) has three 产业链党支部 (生物医药, 医疗器械, 科创平台) spanning firms of several
+    of its buildings; 汇金国际商务社区 is in 长庆街道 (the seed)."""
+    from sqlalchemy import create_engine
+
+    from tests.conftest import keyed
+    from tests.fixtures import SETTINGS
+    from webmap import create_app
+
+    engine = create_engine(demo_url)
+    with engine.connect() as k:
+        codes = dict(
+            k.execute(
+                text(
+                    "SELECT name, code FROM business_communities "
+                    "WHERE name IN ('凤栖谷商务社区', '汇金国际商务社区')"
+                )
+            ).all()
+        )
+        buildings, committees, mismatched = k.execute(
+            text(
+                "SELECT (SELECT count(*) FROM buildings), "
+                "(SELECT count(*) FROM party_orgs WHERE kind = 'building_committee'), "
+                "(SELECT count(*) FROM party_org_firms x "
+                " JOIN party_orgs p ON p.code = x.org_code "
+                " JOIN firms f ON f.code = x.firm_code "
+                " WHERE p.kind = 'building_committee' AND p.area_code <> f.building_code)"
+            )
+        ).one()
+    engine.dispose()
+    assert committees == buildings
+    assert mismatched == 0
+    assert codes["凤栖谷商务社区"].startswith("330105018")
+    assert codes["汇金国际商务社区"].startswith("330105014")
+    c = keyed(create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS}), SETTINGS.demo_key)
+    out = c.get(f"/api/v1/business-communities/{codes['凤栖谷商务社区']}").get_json()
+    chains = [o for o in out["party_orgs"] if o["kind"] == "chain_branch"]
+    assert [o["name"] for o in chains] == [
+        "生物医药产业链党支部",
+        "医疗器械产业链党支部",
+        "科创平台产业链党支部",
+    ]
+    assert all(o["firms"] > 0 for o in chains)
+    assert all(o["kind_label"] == "产业链党支部" for o in chains)
+    committees_here = [o for o in out["party_orgs"] if o["kind"] == "building_committee"]
+    assert len(committees_here) == out["buildings"]
+    assert sum(o["firms"] for o in committees_here) == out["firms"]

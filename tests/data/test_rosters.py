@@ -164,3 +164,40 @@ def test_societies_load_and_show_masked_to_those_who_may_not_edit(  # type: igno
     assert stats["society_coverage"]["numerator"] == 1
     assert stats["societies"]["count"] == 2
     assert stats["societies"]["members"] == 42
+
+
+def test_the_firms_a_party_organisation_spans_load_by_code(session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from tests.fixtures import B1, add_towers
+
+    add_towers(session)
+    firm = "91330105MA2B3C4D5E"
+    session.execute(
+        text("INSERT INTO firms (code, name, building_code) VALUES (:c, '测试企业', :b)"),
+        {"c": firm, "b": B1},
+    )
+    orgs = [
+        {
+            "编码": "LWH1",
+            "名称": "楼宇1楼宇治理委员会",
+            "类型": "楼宇治理委员会",
+            "上级编码": "",
+            "区域编码": B1,
+            "党员数": "",
+        }
+    ]
+    assert load_roster(session, "party_orgs", _csv(tmp_path, "o.csv", orgs)).inserted == 1
+    rows = [
+        {"党组织编码": "LWH1", "统一社会信用代码": firm},
+        {"党组织编码": "LWH1", "统一社会信用代码": firm},  # held already: nothing twice
+        {"党组织编码": "NOPE", "统一社会信用代码": firm},
+        {"党组织编码": "LWH1", "统一社会信用代码": "91330105MA2B3C4D5X"},
+    ]
+    report = load_roster(session, "party_org_firms", _csv(tmp_path, "f.csv", rows))
+    assert (report.inserted, report.updated) == (1, 0)
+    assert [r["row"] for r in report.rejected] == [3, 4]
+    assert (
+        session.execute(
+            text("SELECT count(*) FROM party_org_firms WHERE org_code = 'LWH1'")
+        ).scalar_one()
+        == 1
+    )

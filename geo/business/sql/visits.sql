@@ -148,3 +148,14 @@ SELECT bc.code, bc.name, bc.street_code, bc.established_on, bc.y0,
         WHERE a.business_community_code = bc.code
           AND a.held_on >= bc.y0 AND a.held_on < bc.y0 + 365) AS activities
 FROM bc;
+
+-- name: community_party_orgs
+-- a business community's party organisations (its branch, its buildings' governance committees
+-- and its industry-chain branches), each with how many firms it spans
+SELECT p.code, p.name, p.kind,
+       (SELECT count(*) FROM party_org_firms x WHERE x.org_code = p.code) AS firms
+FROM party_orgs p
+WHERE (p.area_kind = 'business_community' AND p.area_code = :code)
+   OR (p.area_kind = 'building'
+       AND p.area_code IN (SELECT b.code FROM buildings b WHERE b.business_community_code = :code))
+ORDER BY p.kind, p.code;

@@ -43,5 +43,7 @@ SELECT CASE kind
     WHEN 'business_branch' THEN '商务社区党支部'
     WHEN 'block_org' THEN '街区党组织'
     WHEN 'mobile_branch' THEN '流动党支部'
+    WHEN 'building_committee' THEN '楼宇治理委员会'
+    WHEN 'chain_branch' THEN '产业链党支部'
 END
 $$;
