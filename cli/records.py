@@ -27,7 +27,8 @@ from ops import progress
 def load(layer: str, file: Path, crs: str | None, encoding: str | None) -> None:
     """Load FILE (GeoJSON, GeoPackage, Shapefile, CSV) into LAYER, upserting by code; or a
     roster without geometry (CSV or XLSX, Chinese headers): party_orgs (编码, 名称, 类型,
-    上级编码, 区域编码, 党员数), party_org_firms (党组织编码, 统一社会信用代码), workers
+    上级编码, 区域编码, 党员数), party_org_firms (党组织编码, 统一社会信用代码), riders (骑手账号,
+    姓名, 驿站编码, 电话), workers
     (网格员编号, 姓名, 电话, 网格编码) or societies (社团编码, 社团名称, 类型, 小区编码, 人数,
     成立日期, 联系人, 联系电话)."""
     from data.load.rosters import TABLES, load_roster

@@ -22,12 +22,16 @@ from geo.vocabulary import ROLES
 
 ALL = frozenset(ROLES)
 STAFF = frozenset({"admin", "street", "community"})
-CASE_READERS = ALL - {"planner"}  # a department reads the cases dispatched to its units
+# a department reads the cases dispatched to its units; a rider reports, and reads no case
+CASE_READERS = ALL - {"planner", "rider"}
 MAY: dict[str, frozenset[str]] = {
     "locate": ALL,
     "search": ALL,
     "layers": ALL,
     "case.create": ALL - {"planner", "department"},
+    # riders (外卖小哥): their own points; staff and command read their 驿站's and redeem
+    "rider.read": STAFF | {"command", "rider"},
+    "rider.redeem": STAFF,
     "case.read": CASE_READERS,
     "case.map": CASE_READERS - {"department"},  # the cases layer; a department has its desk
     "case.transition": STAFF | {"command", "grid_worker", "department"},

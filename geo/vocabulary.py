@@ -130,6 +130,7 @@ ROLES = {
     "planner": "规划人员",
     "department": "职能部门",  # 市场监管、税务 …: a department of the district government
     "inspector": "监督员",  # verifies (核查) cases others have handled
+    "rider": "外卖小哥",  # a courier registered by their 驿站: reports what they see (issue #32)
 }
 # What an account answers for: a code of one of these (the district is its six-digit code).
 ACCOUNT_AREA_KINDS = (

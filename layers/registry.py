@@ -98,6 +98,7 @@ KIND_COLORS = {
     "party_service_centre": "#d7263d",
     "building_station": "#8e5fb0",
     "courier_post": "#f4a259",
+    "courier_home": "#e67e22",
     "canteen": "#1b998b",
     "sports_room": "#2e86de",
     "reading_room": "#6ab04c",

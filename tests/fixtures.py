@@ -84,6 +84,7 @@ ACCOUNTS = (
     ("department", "department", "330105", None),
     ("squad", "department", f"U{STREET}CG", None),  # the street's 执法中队 (a unit's account)
     ("inspector", "inspector", "330105", None),
+    ("rider", "rider", "330105", None),  # a courier: reports, reads no case (issue #32)
 )
 # Handling units (geo/cases/units.py): the street's office and squads, the grids', the
 # compound's property company
@@ -157,6 +158,21 @@ def load_small_district(s: Session) -> None:
             s, username, role, [area], password(username), worker_id=worker, must_change=False
         )
         create_key(s, username, worker, key=f"{username}-key", account=username)
+    # a 小哥驿站 in grid B, where the fixture's rider is registered
+    lon, lat = m_point(300, 150)
+    s.execute(
+        text(
+            "INSERT INTO facilities (code, name, kind, geom) VALUES ('FCP1', '测试小哥驿站', "
+            "'courier_post', ST_SetSRID(ST_MakePoint(:x, :y), 4326))"
+        ),
+        {"x": lon, "y": lat},
+    )
+    s.execute(
+        text(
+            "INSERT INTO riders (account_id, post_code) "
+            "SELECT id, 'FCP1' FROM accounts WHERE username = 'rider'"
+        )
+    )
     add_account(s, "newbie", "street", [STREET], password("newbie"))  # must change it first
     create_key(s, "dispatch", key="dispatch-key", account="street")
     create_key(s, "worker A", WORKER_A, key="worker-a-key", account="worker_a")

@@ -89,6 +89,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
         patrols,
         renewal,
         residential,
+        riders,
         stats,
     )
 
@@ -116,6 +117,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.register_api(stats.api)
     app.register_api(coverage.api)
     app.register_api(patrols.api)
+    app.register_api(riders.api)
     app.register_blueprint(pages.bp)
     app.register_blueprint(offline.bp)
     app.register_blueprint(open311.bp)

@@ -19,6 +19,7 @@ from geo.errors import BadInput, NotFound
 from geo.geocode import find_places
 from geo.reference import categories, category_exists, service_requests
 from geo.vocabulary import PUBLIC_STATUS_NOTES
+from webmap.api.cases import source_for
 from webmap.auth import audit_caller, current_caller
 from webmap.db import get_session, get_settings
 from webmap.metrics import CASES
@@ -141,7 +142,7 @@ def post_request(fmt: str) -> Response:
         address=body.address,
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
-        source="open311",
+        source=source_for(caller.role, "open311"),
     )
     key = request.headers.get("Idempotency-Key") or None
     if key is not None and (len(key) > 200 or not key.isprintable()):

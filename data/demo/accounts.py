@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = (
     ("planner", "planner", "demo-planner-2026", "district"),
     ("squad", "department", "demo-squad-2026", "squad"),  # the first street's 执法中队
     ("inspector", "inspector", "demo-inspector-2026", "district"),
+    ("rider", "rider", "demo-rider-2026", "district"),  # a 小哥驿站's courier (data/demo/riders.py)
 )
 
 

@@ -27,6 +27,8 @@ from data.demo.meetings import build_demo_meetings
 from data.demo.open_blocks import build_demo_blocks
 from data.demo.renewal import build_demo_renewal
 from data.demo.residential import add_compound_commissioners
+from data.demo.riders import build_riders
+from data.demo.services import set_services
 from data.demo.societies import build_societies
 from data.demo.synthetic import synthetic_blocks, synthetic_roads
 from data.demo.targets import Targets
@@ -175,6 +177,7 @@ def build_district(
     report.counts["compound_entrances"] = int(
         session.execute(text("SELECT count(*) FROM compound_entrances")).scalar_one()
     )
+    set_services(session)
     step("步行覆盖表")
     # coverage graph and grid slivers, built once with the district
     refresh_all(session, settings.coverage_reach_m, step)
@@ -244,6 +247,7 @@ def _people_and_work(
         session, np.random.default_rng(DEMO_SEED + 4)
     )
     report.counts.update(build_building_party_orgs(session))
+    report.counts.update(build_riders(session, np.random.default_rng(DEMO_SEED + 10)))
     report.counts["compound_commissioners"] = add_compound_commissioners(
         session, np.random.default_rng(DEMO_SEED + 8)
     )

@@ -117,8 +117,34 @@ def build_demo_meetings(session: Session, now: datetime, seed: int) -> int:
             rows.append(_row(kind, place_kind, code, held, topic, cls, decision, sides))
     rows.extend(_generated(session, rng, today))
     rows.extend(_joint(session, np.random.default_rng(seed + 1), today))
+    rows.extend(_couriers(session, today))
     _write(session, rows, rng, today)
     return len(rows)
+
+
+COURIER_TOPICS = (
+    ("电动车充电与停放", "消防安全"),
+    ("商圈送餐通道", "街区发展"),
+    ("骑手权益与法律服务", "其他"),
+    ("随手拍积分兑换", "其他"),
+)
+
+
+def _couriers(session: Session, today: date) -> list[dict[str, Any]]:
+    """小哥治家会: the couriers' own meeting at each 小哥之家, every month of the last year."""
+    homes = session.execute(
+        text("SELECT code FROM facilities WHERE kind = 'courier_home' ORDER BY code")
+    ).scalars()
+    rows = []
+    for code in homes:
+        for i in range(12):
+            topic, cls = COURIER_TOPICS[i % len(COURIER_TOPICS)]
+            sides = {"residents": 8 + i % 5, "party_members": 2, "departments": 1}
+            held = today - timedelta(days=30 * i + 5)
+            rows.append(
+                _row("小哥治家会", "facility", code, held, topic, cls, f"{topic}：议定", sides)
+            )
+    return rows
 
 
 JOINT_TOPICS = (

@@ -6,6 +6,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from data.demo import names
 from data.demo.cells import random_points_in
@@ -126,8 +128,9 @@ def build_facilities(
         ("sports_room", 12),
         ("reading_room", 10),
         ("courier_post", 22),
+        ("courier_home", 2),  # 小哥之家: the couriers' own place, with its services (issue #32)
     ):
-        if kind == "courier_post":  # 遍布在商圈、市场 (the seed): by business buildings and shops
+        if kind in ("courier_post", "courier_home"):  # 遍布在商圈、市场 (the seed): by business
             pool = cells.index[cells["use"].isin(["business", "open_block"])].to_numpy()
             w = cells.loc[pool, "area"].to_numpy(dtype=float)
         else:  # by the households they serve
@@ -152,3 +155,27 @@ def build_facilities(
     return gpd.GeoDataFrame(
         f[["code", "name", "kind"]].assign(schematic=True), geometry=list(geoms), crs=METRIC_SRID
     ).to_crs(4326)
+
+
+# What facilities offer beyond their kind: a street's integrated 党群服务中心 (片区化、集成型,
+# the seed: 社区食堂、城市书房、运动中心 …) and a 小哥之家
+SERVICES = {
+    "party_service_centre": ["社区食堂", "城市书房", "运动中心", "托育", "养老服务"],
+    "courier_home": ["充电", "饮水", "休息", "法律咨询", "技能培训"],
+}
+
+
+def set_services(session: Session) -> None:
+    """The street-level 党群服务中心 and the 小哥之家 offer SERVICES (before the walks are built:
+    a facility's row changed afterwards would set them rebuilding)."""
+    session.execute(
+        text(
+            "UPDATE facilities SET services = :s WHERE kind = 'party_service_centre' "
+            "AND name LIKE '%街道%'"
+        ),
+        {"s": SERVICES["party_service_centre"]},
+    )
+    session.execute(
+        text("UPDATE facilities SET services = :s WHERE kind = 'courier_home'"),
+        {"s": SERVICES["courier_home"]},
+    )

@@ -1,7 +1,8 @@
 """Rosters from spreadsheets (CSV or XLSX, Chinese headers), as every other layer loads: the
 party organisations (党组织: 编码, 名称, 类型, 上级编码, 区域编码, 党员数), the grid workers
 (网格员: 网格员编号, 姓名, 电话, 网格编码), the firms a party organisation spans (党组织编码,
-统一社会信用代码: a 楼宇治理委员会's, a 产业链党支部's) and the residents' societies (群众性
+统一社会信用代码: a 楼宇治理委员会's, a 产业链党支部's), the riders a 驿站 registers (骑手账号,
+姓名, 驿站编码, 电话: a `rider` account each, made when new) and the residents' societies (群众性
 社团: 社团编码, 社团名称, 类型 文体/志愿/互助/议事/其他, 小区编码, 人数, 成立日期, 联系人,
 联系电话). Each row
 upserted by its code, or rejected with its reason; nothing else changes. A party
@@ -23,6 +24,7 @@ from sqlalchemy import text
 from sqlalchemy.orm import Session
 
 from data.load.loaders import LoadError, LoadReport, cell, read_table, rename_columns
+from geo.accounts.accounts import add_account
 from geo.residential.words import SOCIETY_KINDS
 from geo.vocabulary import PARTY_ORG_KINDS
 
@@ -42,6 +44,12 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
         "grid_code": ("网格编码",),
     },
     "party_org_firms": {"org_code": ("党组织编码",), "firm_code": ("统一社会信用代码", "企业编码")},
+    "riders": {
+        "username": ("骑手账号", "账号"),
+        "name": ("姓名",),
+        "post_code": ("驿站编码",),
+        "phone": ("电话", "联系电话"),
+    },
     "societies": {
         "code": ("社团编码", "编码"),
         "name": ("社团名称", "名称"),
@@ -58,6 +66,7 @@ REQUIRED = {
     "workers": ("id", "name", "grid_code"),
     "societies": ("code", "name", "kind", "compound_code"),
     "party_org_firms": ("org_code", "firm_code"),
+    "riders": ("username", "name", "post_code"),
 }
 # every area a party organisation may stand for, and its kind (constant SQL)
 AREAS = """
@@ -81,6 +90,10 @@ UPSERT = {
     "members = EXCLUDED.members, founded_on = EXCLUDED.founded_on, "
     "contact_name = EXCLUDED.contact_name, contact_phone = EXCLUDED.contact_phone "
     "RETURNING (xmax = 0)",
+    "riders": "INSERT INTO riders (account_id, post_code, phone) "
+    "SELECT id, :post_code, :phone FROM accounts WHERE username = :username "
+    "ON CONFLICT (account_id) DO UPDATE SET post_code = EXCLUDED.post_code, "
+    "phone = EXCLUDED.phone RETURNING (xmax = 0)",
     "party_org_firms": "INSERT INTO party_org_firms (org_code, firm_code) "
     "VALUES (:org_code, :firm_code) ON CONFLICT DO NOTHING RETURNING true",
     "workers": "INSERT INTO workers (id, name, phone, grid_code) "
@@ -113,6 +126,18 @@ def load_roster(session: Session, table: str, path: Path) -> LoadReport:
             "areas": {str(c): str(k) for c, k in session.execute(text(AREAS))},
             "orgs": set(session.execute(text("SELECT code FROM party_orgs")).scalars()),
         }
+    elif table == "riders":
+        known = {
+            "posts": set(
+                session.execute(
+                    text(
+                        "SELECT code FROM facilities WHERE kind IN ('courier_post', 'courier_home')"
+                    )
+                ).scalars()
+            ),
+            "accounts": dict(session.execute(text("SELECT username, role FROM accounts")).all()),
+            "district": session.execute(text("SELECT left(min(code), 6) FROM streets")).scalar(),
+        }
     elif table == "party_org_firms":
         known = {
             "orgs": set(session.execute(text("SELECT code FROM party_orgs")).scalars()),
@@ -138,6 +163,17 @@ def load_roster(session: Session, table: str, path: Path) -> LoadReport:
         if table == "societies":
             row["members"] = int(float(row["members"])) if row["members"] else 0
             row["founded_on"] = date.fromisoformat(row["founded_on"]) if row["founded_on"] else None
+        if table == "riders" and row["username"] not in known["accounts"]:
+            add_account(  # signs in through the identity service (or a key): no password
+                session,
+                row["username"],
+                "rider",
+                [known["district"]],
+                None,
+                display_name=f"{row['name']}（外卖小哥）",
+                must_change=False,
+            )
+            known["accounts"][row["username"]] = "rider"
         if session.execute(text(UPSERT[table]), row).scalar():
             report.inserted += 1
         elif table != "party_org_firms":  # a link held already: nothing to update
@@ -151,6 +187,17 @@ def _problem(table: str, row: dict[str, Any], known: dict[str, Any]) -> str | No
     for col in REQUIRED[table]:
         if not row.get(col):
             return f"缺少 {col}"
+    if table == "riders":
+        role = known["accounts"].get(row["username"])
+        if role not in (None, "rider"):
+            return f"账号「{row['username']}」已是{role}，不能登记为外卖小哥"
+        if row["post_code"] not in known["posts"]:
+            return f"未知的驿站编码「{row['post_code']}」（小哥驿站或小哥之家）"
+        if row["phone"] and not PHONE.fullmatch(row["phone"]):
+            return f"电话「{row['phone']}」须为 5–20 位数字"
+        if not (len(row["username"]) <= 64 and row["username"].isprintable()):
+            return "骑手账号须为 1 至 64 个可打印字符"
+        return None
     if table == "party_org_firms":
         if row["org_code"] not in known["orgs"]:
             return f"未知的党组织编码「{row['org_code']}」"

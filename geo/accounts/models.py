@@ -46,7 +46,7 @@ class Account(Base):
         CheckConstraint(
             "role IN ('admin', 'command', 'street', 'community', 'grid_worker', "
             "'compound_commissioner', 'building_commissioner', 'planner', 'department', "
-            "'inspector')",
+            "'inspector', 'rider')",
             name="ck_accounts_role",
         ),
     )

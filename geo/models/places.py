@@ -243,6 +243,9 @@ class Facility(Base):
     name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(ForeignKey("facility_kinds.code"), index=True)
     address: Mapped[str | None] = mapped_column(Text)
+    # what it offers beyond its kind (an integrated 党群服务中心: canteen, reading room …; a
+    # 小哥之家: charging, water, rest …)
+    services: Mapped[list[str]] = mapped_column(ARRAY(Text), server_default=text("'{}'::text[]"))
     schematic: Mapped[bool] = mapped_column(Boolean, default=False, server_default="false")
     geom: Mapped[Any] = mapped_column(Geometry("POINT", srid=SRID, spatial_index=False))
 

@@ -45,13 +45,14 @@ CASE_READ = {
     "department": 403,  # files visit requests to firms; reads no case
     "squad": 403,  # a department's unit: reads the cases dispatched to it, not this one
     "inspector": "masked",  # verifies others' work in its area; no personal data
+    "rider": 403,  # a courier reports what they see and reads no case
 }
 ENDPOINTS = {  # path -> roles allowed (the others: 403)
     "/api/v1/locate?lon={lon}&lat={lat}": set(ROLES),
     "/api/v1/search?q=测试": set(ROLES),
     "/api/v1/layers": set(ROLES),
     "/api/v1/layers/grids.geojson": set(ROLES),
-    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner", "department", "squad"},
+    "/api/v1/layers/cases.geojson": set(ROLES) - {"planner", "department", "squad", "rider"},
     "/api/v1/stats/cockpit": {"admin", "command", "street", "community", "outsider"},
     "/api/v1/coverage?kind=canteen&threshold_m=500": {
         "admin",
@@ -67,12 +68,16 @@ COVERAGE = {"admin", "command", "street", "community", "planner", "outsider"}
 ENDPOINTS.update(
     {  # every registry layer, and the exports
         f"/api/v1/layers/{key}.geojson": set(ROLES)
-        - ({"planner", "department", "squad"} if key == "cases" else set())
+        - ({"planner", "department", "squad", "rider"} if key == "cases" else set())
         for key in LAYERS
         if key not in ("coverage", "on_duty")
     }
 )
 # where the grid workers on patrol were last seen: staff and command, and a worker (their own)
+# riders (外卖小哥): staff and command read them; a rider only their own (/riders/me)
+ENDPOINTS["/api/v1/riders"] = {"admin", "command", "street", "community", "outsider"}
+ENDPOINTS["/api/v1/riders/me"] = {"rider"}  # 404 for the fixture's: registered at no 驿站
+ENDPOINTS["/api/v1/stats/riders"] = {"admin", "command", "street", "community", "outsider"}
 ENDPOINTS["/api/v1/layers/on_duty.geojson"] = {
     "admin",
     "command",

@@ -210,13 +210,14 @@ def test_offered_distances_are_stored_and_equal_the_search(network: Session) -> 
 
 
 def test_scenario_changes_nothing_stored(network: Session) -> None:
+    held = network.execute(text("SELECT count(*) FROM facilities")).scalar()
     near = Site(*m_point(100, -5))
     added = scenario(network, "canteen", 500, add=[near])
     assert added["delta_households"] == 300
     assert added["changed"][0]["code"] == COMPOUND
     removed = scenario(network, "canteen", 600, remove=["C1"])
     assert removed["delta_households"] == -300
-    assert network.execute(text("SELECT count(*) FROM facilities")).scalar() == 1
+    assert network.execute(text("SELECT count(*) FROM facilities")).scalar() == held
 
 
 def test_suggestion_picks_the_site_that_covers_the_gap(network: Session) -> None:
@@ -309,9 +310,10 @@ def test_incremental_delta_equals_a_full_recompute_on_the_demo(demo_url: str) ->
     engine = create_engine(demo_url)
     with Session(engine) as s:
         for sites in ([Site(120.16, 30.29)], [Site(120.14, 30.31), Site(120.17, 30.30)]):
-            base = coverage(s, "courier_post", 500)
+            # 小哥之家: two in the district, so new sites reach households none reaches yet
+            base = coverage(s, "courier_home", 500)
             delta = add_sites_delta(s, base, sites)["delta_households"]
-            full = coverage(s, "courier_post", 500, add=sites)["totals"]["households_covered"]
+            full = coverage(s, "courier_home", 500, add=sites)["totals"]["households_covered"]
             assert delta == full - base["totals"]["households_covered"]
             assert delta > 0
         s.rollback()

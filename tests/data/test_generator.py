@@ -24,6 +24,7 @@ def test_same_seed_gives_the_same_district() -> None:
         "canteen": "社区食堂",
         "sports_room": "文体活动室",
         "reading_room": "城市书房",
+        "courier_home": "小哥之家",
     }
     a, b = generate_city(part, streets, 7, t, kinds), generate_city(part, streets, 7, t, kinds)
     for key in ("grids", "compounds", "facilities", "party_orgs"):

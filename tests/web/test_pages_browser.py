@@ -139,9 +139,10 @@ def test_planner_shows_service_layers_by_kind_with_a_legend(browser, server: str
     v = Visit(browser, server, "/planner", 1600, 1000)
     counts = v.counts()
     kinds = {k: n for k, n in counts.items() if k.startswith("facilities:")}
-    assert len(kinds) == 6
+    assert len(kinds) == 7  # the six service kinds and 小哥之家
     assert all(n > 0 for n in kinds.values())
     assert kinds["facilities:courier_post"] == 22
+    assert kinds["facilities:courier_home"] == 2
     assert counts["compounds"] == 690
     legend = v.page.inner_text(".gm-legend")
     assert "小哥驿站" in legend
@@ -640,6 +641,11 @@ def test_the_cockpit_draws_its_trends_evaluation_and_warnings_from_the_api(  # t
     box = v.page.locator("#gm-trends").bounding_box()
     assert box is not None
     assert box["y"] + box["height"] <= 1080  # on the screen, no scrolling
+    v.until("document.getElementById('gm-riders').dataset.version !== undefined")
+    riders = api(server, "/api/v1/stats/riders?days=30")["total"]
+    assert riders["rider_reports"] > 0  # the demo's couriers report
+    rows = v.page.locator("#gm-riders tr").all_inner_texts()
+    assert rows[0].split()[-1] == str(riders["rider_reports"])
     v.shot("cockpit-trends-1920x1080.png")
     v.close()
 

@@ -39,6 +39,7 @@ from geo.cases.workflow import (
 from geo.codes import UnitCode
 from geo.errors import Unprocessable
 from geo.points import to_wgs84_point
+from geo.riders.words import RIDER_SOURCE
 from geo.vocabulary import CaseStatus
 from webmap.auth import allow, audit_caller, current_caller
 from webmap.db import get_read_session, get_session, get_settings
@@ -56,6 +57,12 @@ from webmap.schemas import (
 )
 
 api = APIBlueprint("cases", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="cases")])
+
+
+def source_for(role: str | None, default: str) -> str:
+    """Where a report came from, by who sent it: a grid worker's own is 主动发现 (found on the
+    round), a rider's is theirs (their points count it); anyone else's, the way in (default)."""
+    return {"grid_worker": FOUND_BY_WORKER, "rider": RIDER_SOURCE}.get(role or "", default)
 
 
 @answers(list[CatalogueGroup])
@@ -104,8 +111,7 @@ def post_case(body: CaseIn, header: CaseHeaders):  # type: ignore[no-untyped-def
         address=body.address,
         reporter_name=body.reporter.name if body.reporter else None,
         reporter_phone=body.reporter.phone if body.reporter else None,
-        # a grid worker's own report is 主动发现 (found on the round), counted as theirs
-        source=FOUND_BY_WORKER if caller.role == "grid_worker" else "api",
+        source=source_for(caller.role, "api"),
     )
     intake = create_case(
         s, get_settings(), new, header.idempotency_key, caller.scope, actor=caller.name

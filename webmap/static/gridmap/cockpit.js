@@ -75,7 +75,19 @@
       row("违反街区公约（近一年）", String(b.breaches_365d), "");
       document.getElementById("gm-blocks").dataset.version = String(Date.now());
     });
-    return Promise.all([business, blocks]);
+    // where riders report against where grid workers patrol (the district's or the street's)
+    const riders = fetch("/api/v1/stats/riders?days=30").then((r) => r.json()).then((x) => {
+      const mine = cfg.street ? x.streets.filter((s) => s.code === cfg.street) : x.streets;
+      const sum = (k) => mine.reduce((a, s) => a + s[k], 0);
+      const row = rows("gm-riders");
+      row("骑手上报", String(sum("rider_reports")), "");
+      row(`巡查未经过处（${x.near_m} 米外）`, String(sum("off_patrols")), "");
+      row("网格员主动发现", String(sum("worker_found")), "");
+      row("巡查里程（公里）", sum("patrol_km").toFixed(1), "");
+      gm.riders = { streets: mine, total: { rider_reports: sum("rider_reports"), off_patrols: sum("off_patrols") } };
+      document.getElementById("gm-riders").dataset.version = String(Date.now());
+    });
+    return Promise.all([business, blocks, riders]);
   };
   gm.refreshResidential = function (cfg) {
     const q = cfg.street ? "?street=" + encodeURIComponent(cfg.street) : "";
