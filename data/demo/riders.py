@@ -69,7 +69,8 @@ def build_riders(session: Session, rng: np.random.Generator) -> dict[str, int]:
             "SELECT c.id, c.created_at, f.code AS post FROM cases c "
             "CROSS JOIN LATERAL (SELECT f.code, f.geom FROM facilities f "
             "  WHERE f.kind = 'courier_post' ORDER BY f.geom <-> c.geom LIMIT 1) f "
-            "WHERE c.created_at > now() - interval '30 days' AND c.source IN ('app', 'wechat', 'api') "
+            "WHERE c.created_at > now() - interval '30 days' "
+            "AND c.source IN ('app', 'wechat', 'api') "
             "AND ST_DWithin(c.geom::geography, f.geom::geography, :near) "
             "ORDER BY md5(c.id::text) LIMIT :n"
         ),
