@@ -9,16 +9,18 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from flask import Response, jsonify
 from flask_openapi3 import APIBlueprint, Tag
 from pydantic import Field, FiniteFloat
 
 from geo.answers import FeatureCollection
+from geo.codes import StreetCode
 from geo.coverage.answers import Coverage, Scenario, Suggestion
 from geo.coverage.coverage import MAX_WALK_M, Site, coverage, scenario, threshold_from
 from geo.coverage.freshness import built_reach
+from geo.coverage.lifecircle import lifecircle
 from geo.coverage.siting import suggest
 from geo.coverage.walking_areas import walking_areas
 from geo.errors import Unprocessable
@@ -174,5 +176,24 @@ def post_suggest(body: SuggestIn):  # type: ignore[no-untyped-def]
     t = _check(body)
     s = get_session()
     out = suggest(s, body.kind, t, body.k, _sites(body.candidates))
+    s.rollback()
+    return jsonify(out)
+
+
+class LifeCircleQuery(Schema):
+    level: Literal["5", "10", "15"] = Field(description="the 5-, 10- or 15-minute circle")
+    street: StreetCode | None = Field(None, description="one street's compounds")
+
+
+@answers(dict[str, Any])
+@api.get("/coverage/lifecircle")
+def get_lifecircle(query: LifeCircleQuery):  # type: ignore[no-untyped-def]
+    """Life circles by the standard (GB 50180-2018's facility sets, geo/coverage/lifecircle.toml):
+    per compound the circle's services reached along the network within its distance and those
+    missing; per community and in total the 达标率 (compounds reaching them all). A facility
+    counts for its kind and for each service it lists."""
+    allow("coverage")
+    s = get_session()
+    out = lifecircle(s, query.level, query.street or "")
     s.rollback()
     return jsonify(out)

@@ -3,6 +3,7 @@
   const gm = window.gridmap;
   let map, areas, compounds, candidates = [], candidateLayer, suggestLayer, last = null, adding = false;
   const $ = (id) => document.getElementById(id);
+  const answer = (r) => r.json().then((body) => { if (!r.ok) throw new Error(body.message || r.statusText); return body; });
 
   function params() {
     const q = { kind: $("gm-kind").value, speed: $("gm-speed").value || "1.0" };
@@ -54,6 +55,37 @@
         return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(c.households_covered_pct) } : { fillOpacity: 0 };
       });
     }
+  }
+  // 生活圈达标: the circle's services each compound reaches, the communities coloured by the
+  // share of their compounds that reach them all, the missing services listed
+  function lifeCircle(level) {
+    return fetch(`/api/v1/coverage/lifecircle?level=${level}`).then(answer).then((res) => {
+      const t = res.totals;
+      $("gm-lc-totals").textContent = `${level}分钟生活圈（${Math.round(res.threshold_m)} 米）：${t.complete} / ${t.compounds} 个小区配套齐全，达标率 ${t.rate_pct == null ? "–" : t.rate_pct + "%"}`;
+      const table = $("gm-lc-table");
+      table.replaceChildren();
+      const head = gm.el("tr");
+      for (const h of ["社区", "达标率", "缺少（小区数）"]) head.appendChild(gm.el("th", null, h));
+      table.appendChild(head);
+      const byCode = {};
+      for (const c of [...res.communities].sort((a, b) => (a.rate_pct ?? 0) - (b.rate_pct ?? 0))) {
+        byCode[c.code] = c;
+        const tr = gm.el("tr");
+        tr.appendChild(gm.el("td", null, c.name));
+        tr.appendChild(gm.el("td", null, c.rate_pct == null ? "–" : c.rate_pct + "%"));
+        tr.appendChild(gm.el("td", "gm-muted", Object.entries(c.missing).map(([s, n]) => `${s} ${n}`).join("、")));
+        table.appendChild(tr);
+      }
+      const comm = gm.layers.communities;
+      if (comm) {
+        if (!map.hasLayer(comm)) map.addLayer(comm);
+        comm.setStyle((f) => {
+          const c = byCode[f.properties.code];
+          return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(c.rate_pct ?? 0) } : { fillOpacity: 0 };
+        });
+      }
+      gm.lifecircle = res;
+    }).catch((e) => { $("gm-lc-totals").textContent = "未能计算：" + e.message; });
   }
   function run() {
     const q = new URLSearchParams(params());
@@ -115,6 +147,9 @@
   }
   gm.runCoverage = run;
   gm.start = function (m, cfg) {
+    for (const b of document.querySelectorAll(".gm-lifecircle")) {
+      b.addEventListener("click", () => lifeCircle(b.dataset.level));
+    }
     if (!window.matchMedia("(max-width: 600px)").matches) gm.exportControl(m);
     map = m;
     document.body.classList.add("gm-planner");
