@@ -92,7 +92,7 @@ PAGES: dict[str, PageSpec] = {
             ),
             heat=True,
             layer_control="bottomright",
-            scripts=("vendor/echarts/echarts.simple.min", "district3d"),
+            scripts=("district3d",),  # ECharts: cockpit.js fetches it once the map has drawn
         ),
         PageSpec(
             "worker",

@@ -241,7 +241,7 @@
     slider.value = String(last);
     const since = encodeURIComponent(new Date(dayStart(day)).toISOString());
     const until = encodeURIComponent(new Date(dayStart(day) + 24 * HOUR_MS).toISOString());
-    return fetch(`/api/v1/stats/series?interval=hour&since=${since}&until=${until}`).then((r) => r.json()).then((s) => {
+    return loadCharts().then(() => fetch(`/api/v1/stats/series?interval=hour&since=${since}&until=${until}`)).then((r) => r.json()).then((s) => {
       if (play.day !== day) return null;
       play.series = s;
       chart("gm-trend-24").clear();
@@ -358,19 +358,38 @@
     tick(); setInterval(tick, 1000);
     gm.refreshStats().then(() => scopes(cfg));
     document.getElementById("gm-res-scope").textContent = cfg.streetName || cfg.district;
-    gm.refreshResidential(cfg);
-    gm.refreshZones(cfg);
     colourBy(map);
     playback();
-    gm.cockpitReady = Promise.all([gm.refreshTrends(), gm.refreshEvaluation(), gm.refreshWarnings(map)]);
-    // Numbers and the case and grid layers refresh in place; the page never reloads.
-    setInterval(() => {
-      gm.refreshStats();
+    let ready;
+    gm.cockpitReady = new Promise((resolve) => { ready = resolve; });
+    // the map first (its layers), then the panels and the strip: ECharts loads then too
+    gm.afterDraw = function () {
       gm.refreshResidential(cfg);
       gm.refreshZones(cfg);
-      gm.refreshTrends();
-      gm.refreshWarnings(map);
-      for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
-    }, cfg.refreshSeconds * 1000);
+      const charts = loadCharts().then(() => Promise.all([gm.refreshTrends(), gm.refreshEvaluation()]));
+      Promise.all([charts, gm.refreshWarnings(map)]).then(ready);
+      // Numbers and the case and grid layers refresh in place; the page never reloads.
+      setInterval(() => {
+        gm.refreshStats();
+        gm.refreshResidential(cfg);
+        gm.refreshZones(cfg);
+        gm.refreshTrends();
+        gm.refreshWarnings(map);
+        for (const id of ["cases", "cases:heat", "grids"]) if (gm.layers[id]) gm.layers[id].reload();
+      }, cfg.refreshSeconds * 1000);
+    };
   };
+  // Apache ECharts (vendored, scripts/vendor.py), fetched once the map has drawn
+  let echartsLoading = null;
+  function loadCharts() {
+    if (window.echarts) return Promise.resolve();
+    echartsLoading = echartsLoading || new Promise((resolve, reject) => {
+      const s = document.createElement("script");
+      s.src = "/static/vendor/echarts/echarts.simple.min.js";
+      s.onload = resolve;
+      s.onerror = () => { echartsLoading = null; reject(new Error("ECharts 未能加载")); };
+      document.head.appendChild(s);
+    });
+    return echartsLoading;
+  }
 })();

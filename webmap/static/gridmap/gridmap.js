@@ -350,10 +350,14 @@
   };
 
   // The page's start (its own gm.start: panels, and the view it opens on), then its layers.
+  // A page may hold back what is not its map (gm.afterDraw: the cockpit's panels and charts)
+  // until the map has drawn, so the two do not compete for the server.
   gm.begin = function (map, cfg) {
     gm.start(map, cfg);
     map._gmReady = true;
-    return gm.reloadAll();
+    const drawn = gm.reloadAll();
+    if (gm.afterDraw) drawn.then(() => gm.afterDraw(map, cfg));
+    return drawn;
   };
 
   gm.reloadAll = function () {
