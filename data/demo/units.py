@@ -50,6 +50,17 @@ def build_units(session: Session) -> int:
             ),
             rows,
         )
+    # the staff of a street or community are its 三方办's (its 社区公共服务站站长 its director,
+    # the seed): what is dispatched to the office reaches their inboxes
+    session.execute(
+        text(
+            "INSERT INTO account_areas (account_id, kind, code) "
+            "SELECT a.id, 'unit', u.code FROM accounts a "
+            "JOIN account_areas r ON r.account_id = a.id AND r.kind IN ('street', 'community') "
+            "JOIN units u ON u.kind = 'three_party_office' AND u.area_code = r.code "
+            "WHERE a.role IN ('street', 'community') ON CONFLICT DO NOTHING"
+        )
+    )
     return int(session.execute(text("SELECT count(*) FROM units")).scalar_one())
 
 

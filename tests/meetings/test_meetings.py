@@ -266,3 +266,38 @@ def test_a_joint_meeting_of_the_three_parties_is_recorded_with_who_attended(app)
     assert keyed(app, "outsider-key").post("/api/v1/meetings", json=base).status_code == 403
     nowhere = staff.post("/api/v1/meetings", json={**base, "place_code": "330105001999"})
     assert nowhere.status_code in (403, 422)
+
+
+@pytest.mark.demo
+def test_the_three_party_offices_stand_at_three_levels_with_their_staff(demo_url: str) -> None:
+    """区、街、社三级“三方办” (the seed): a unit at the district, each street and each community,
+    the street's and community's staff its staff (what is dispatched to it reaches them)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(demo_url)
+    with engine.connect() as k:
+        levels = dict(
+            k.execute(
+                text(
+                    "SELECT length(area_code), count(*) FROM units "
+                    "WHERE kind = 'three_party_office' GROUP BY 1"
+                )
+            ).all()
+        )
+        streets, communities = k.execute(
+            text("SELECT (SELECT count(*) FROM streets), (SELECT count(*) FROM communities)")
+        ).one()
+        staff = (
+            k.execute(
+                text(
+                    "SELECT r.code FROM accounts a JOIN account_areas r ON r.account_id = a.id "
+                    "WHERE a.username = 'community' AND r.kind = 'unit'"
+                )
+            )
+            .scalars()
+            .all()
+        )
+    engine.dispose()
+    assert levels == {6: 1, 9: streets, 12: communities}
+    assert len(staff) == 1
+    assert staff[0].endswith("SF")
