@@ -79,18 +79,20 @@ def build_riders(session: Session, rng: np.random.Generator) -> dict[str, int]:
     by_post: dict[str, list[str]] = {}
     for _, username, post in riders:
         by_post.setdefault(post, []).append(username)
-    for case_id, created_at, post in picked:
-        username = str(rng.choice(by_post[post]))
+    mine = [
+        {"s": RIDER_SOURCE, "id": case_id, "t": created_at, "u": str(rng.choice(by_post[post]))}
+        for case_id, created_at, post in picked
+    ]
+    if mine:  # each statement once, for all the cases (executemany)
         session.execute(
-            text("UPDATE cases SET source = :s WHERE id = :id AND created_at = :t"),
-            {"s": RIDER_SOURCE, "id": case_id, "t": created_at},
+            text("UPDATE cases SET source = :s WHERE id = :id AND created_at = :t"), mine
         )
         session.execute(
             text(
                 "UPDATE case_events SET actor = :u WHERE case_id = :id "
                 "AND case_created_at = :t AND kind = 'created'"
             ),
-            {"u": username, "id": case_id, "t": created_at},
+            mine,
         )
     # a few riders spent some points at their post (never more than they earned)
     for who, _, post in riders[:: max(1, len(riders) // 8)]:

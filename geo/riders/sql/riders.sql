@@ -1,9 +1,21 @@
 -- Riders (geo/riders/riders.py). Bound parameters only.
 
 -- name: ledger
--- each rider (one, or every one registered at :post / in the caller's areas' posts): their
--- reports, the accepted ones (立案: past 待立案, not 不予立案 nor a duplicate), the points those
--- earn (:per each) and what they redeemed
+-- each rider (one, or every one registered at :post): their reports, the accepted ones (立案:
+-- past 待立案, not 不予立案 nor a duplicate), the points those earn (:per each) and what they
+-- redeemed. The riders' reports are counted in one pass over the rider cases, by the account
+-- that reported each (its 'created' event), not once per rider.
+WITH k AS (
+    SELECT e.actor, count(*) AS reports,
+           count(*) FILTER (WHERE c.status NOT IN ('reported', 'refused', 'duplicate'))
+               AS accepted
+    FROM cases c
+    JOIN case_events e ON e.case_id = c.id AND e.case_created_at = c.created_at
+                      AND e.kind = 'created'
+    WHERE c.source = :source
+      AND (CAST(:username AS text) IS NULL OR e.actor = CAST(:username AS text))
+    GROUP BY e.actor
+)
 SELECT a.id, a.username, a.display_name, r.post_code, f.name AS post_name, r.phone,
        COALESCE(k.reports, 0) AS reports, COALESCE(k.accepted, 0) AS accepted,
        COALESCE(k.accepted, 0) * :per AS earned,
@@ -12,12 +24,7 @@ SELECT a.id, a.username, a.display_name, r.post_code, f.name AS post_name, r.pho
 FROM riders r
 JOIN accounts a ON a.id = r.account_id
 JOIN facilities f ON f.code = r.post_code
-LEFT JOIN LATERAL (
-    SELECT count(*) AS reports,
-           count(*) FILTER (WHERE c.status NOT IN ('reported', 'refused', 'duplicate')) AS accepted
-    FROM case_events e JOIN cases c ON c.id = e.case_id AND c.created_at = e.case_created_at
-    WHERE e.kind = 'created' AND e.actor = a.username AND c.source = :source
-) k ON true
+LEFT JOIN k ON k.actor = a.username
 WHERE (CAST(:username AS text) IS NULL OR a.username = CAST(:username AS text))
   AND (CAST(:post AS text) IS NULL OR r.post_code = CAST(:post AS text))
 ORDER BY r.post_code, a.username;

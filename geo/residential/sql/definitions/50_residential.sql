@@ -22,12 +22,16 @@ WITH lifts AS (
 ), branches AS (
     SELECT DISTINCT area_code FROM party_orgs
     WHERE kind = 'compound_branch' AND area_kind = 'compound'
+), activities AS (  -- the last year's, by the society's compound, in one pass
+    SELECT t.compound_code, count(*) AS n
+    FROM society_activities a JOIN societies t ON t.code = a.society_code
+    WHERE a.held_on > current_date - 365
+    GROUP BY t.compound_code
 ), societies AS (
     SELECT s.compound_code, count(*) AS n, sum(s.members) AS members,
-           (SELECT count(*) FROM society_activities a JOIN societies t ON t.code = a.society_code
-            WHERE t.compound_code = s.compound_code
-              AND a.held_on > current_date - 365) AS activities
-    FROM societies s GROUP BY s.compound_code
+           COALESCE(max(ac.n), 0) AS activities
+    FROM societies s LEFT JOIN activities ac ON ac.compound_code = s.compound_code
+    GROUP BY s.compound_code
 ), open_cases AS (
     SELECT zone_code, count(*) AS n FROM cases
     WHERE zone_kind = 'compound' AND case_is_open(status) GROUP BY zone_code
