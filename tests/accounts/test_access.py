@@ -92,6 +92,7 @@ ENDPOINTS.update(
         "/api/v1/layers/coverage.geojson?kind=canteen&threshold_m=300": COVERAGE,
         "/api/v1/coverage/areas?kind=canteen&threshold_m=300": COVERAGE,
         "/api/v1/coverage/lifecircle?level=10": COVERAGE,
+        "/api/v1/coverage/demand?kind=building_station&threshold_m=500": COVERAGE,
         "/api/v1/coverage?kind=canteen&threshold_m=500&format=csv": COVERAGE,
         "/api/v1/coverage?kind=canteen&threshold_m=500&format=geojson": COVERAGE,
     }

@@ -176,6 +176,11 @@ def test_planner_coverage_analysis_and_a_clicked_scenario(browser, server: str) 
     assert f"{expected['straight_covered_pct']}%" in v.page.inner_text("#gm-totals")
     assert v.page.locator("#gm-gaps li").count() == 15
     assert v.page.locator("#gm-comm-table tr").count() > 150
+    # a 驿站 serves the shops and market stalls too: their share within its walking areas
+    v.until("gridmap.demand !== undefined", timeout=30_000)
+    served = api(server, "/api/v1/coverage/demand?kind=courier_post&threshold_m=500")["totals"]
+    assert f"{served['weight_reached']} / {served['weight']}" in v.page.inner_text("#gm-demand")
+    assert v.page.locator("#gm-demand li").count() == 5
     v.page.click("#gm-add-mode")
     box = v.page.locator(".folium-map").bounding_box()
     v.page.mouse.click(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.45)

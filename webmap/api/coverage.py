@@ -19,6 +19,7 @@ from geo.answers import FeatureCollection
 from geo.codes import StreetCode
 from geo.coverage.answers import Coverage, Scenario, Suggestion
 from geo.coverage.coverage import MAX_WALK_M, Site, coverage, scenario, threshold_from
+from geo.coverage.demand import demand
 from geo.coverage.freshness import built_reach
 from geo.coverage.lifecircle import lifecircle
 from geo.coverage.siting import suggest
@@ -195,5 +196,32 @@ def get_lifecircle(query: LifeCircleQuery):  # type: ignore[no-untyped-def]
     allow("coverage")
     s = get_session()
     out = lifecircle(s, query.level, query.street or "")
+    s.rollback()
+    return jsonify(out)
+
+
+class DemandQuery(Schema):
+    kind: Annotated[str, listed("facility_kinds")] = Field(
+        max_length=40, description="facility kind, e.g. building_station"
+    )
+    threshold_m: Literal["300", "500", "1000"] = Field(
+        "500", description="one of the planner's stored walking distances, m"
+    )
+
+
+@answers(dict[str, Any])
+@api.get("/coverage/demand")
+def get_demand(query: DemandQuery):  # type: ignore[no-untyped-def]
+    """Demand beyond compounds: for a kind that serves more than households (lifecircle.toml
+    [demand]: 楼宇服务站 the employees of business buildings, 小哥驿站 shops and market
+    stalls), how much of it lies within the kind's walking areas at the distance; per business
+    community or open block, in total, and the largest gaps. "of" is null for a kind that
+    serves households only (its coverage is /coverage)."""
+    allow("coverage")
+    s = get_session()
+    kinds = [code for code, _ in facility_kinds(s)]
+    if query.kind not in kinds:
+        raise Unprocessable(f"未知设施类型「{query.kind}」，可选：{'、'.join(kinds)}")
+    out = demand(s, query.kind, float(query.threshold_m))
     s.rollback()
     return jsonify(out)

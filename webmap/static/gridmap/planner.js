@@ -87,7 +87,30 @@
       gm.lifecircle = res;
     }).catch((e) => { $("gm-lc-totals").textContent = "未能计算：" + e.message; });
   }
+  // 楼宇服务站 and 小哥驿站 serve more than households: the employees of business buildings, the
+  // shops and market stalls within their walking areas, with the largest gaps (the API's words)
+  function showDemand(q) {
+    const box = $("gm-demand");
+    box.replaceChildren();
+    if (q.minutes || !["300", "500", "1000"].includes(String(q.threshold_m))) return Promise.resolve(null);
+    return fetch(`/api/v1/coverage/demand?kind=${encodeURIComponent(q.kind)}&threshold_m=${q.threshold_m}`).then(answer).then((res) => {
+      gm.demand = res;
+      if (!res.of) return res;
+      const t = res.totals, w = res.words;
+      box.appendChild(gm.el("div", null, `${w.label}：步行 ${Math.round(res.threshold_m)} 米内 ${t.weight_reached} / ${t.weight} ${w.unit}（${t.weight_pct == null ? "–" : t.weight_pct + "%"}）· ${w.points} ${t.points_reached} / ${t.points}`));
+      box.appendChild(gm.el("div", "gm-muted", `口径：${res.rule}`));
+      const ol = gm.el("ol", "gm-list");
+      for (const g of res.gaps.slice(0, 5)) {
+        const li = gm.el("li", null, `${g.name} · ${g.area || ""} · ${g.weight} ${w.unit}`);
+        li.addEventListener("click", () => map.setView(gm.toDisplay(g.lon, g.lat), 17));
+        ol.appendChild(li);
+      }
+      box.appendChild(ol);
+      return res;
+    }).catch((e) => { box.textContent = "未能计算需求覆盖：" + e.message; });
+  }
   function run() {
+    showDemand(params());
     const q = new URLSearchParams(params());
     $("gm-run").disabled = true;
     $("gm-totals").textContent = "计算中…";
