@@ -61,7 +61,9 @@ MAY: dict[str, frozenset[str]] = {
     "page.renewal": STAFF | {"command", "compound_commissioner"},
     "accounts": frozenset({"admin"}),
     "page.cockpit": STAFF | {"command"},
-    "page.worker": STAFF | {"grid_worker", "compound_commissioner", "building_commissioner"},
+    # a rider's phone is the worker page's report form and their points
+    "page.worker": STAFF
+    | {"grid_worker", "compound_commissioner", "building_commissioner", "rider"},
     "page.planner": STAFF | {"planner", "command"},
     "page.visits": STAFF | {"command", "building_commissioner"},
     # the desk: everyone who works cases (its queues and buttons are the caller's own)

@@ -122,6 +122,10 @@ def _number_ids(root: Element) -> None:
     walk(root)
 
 
+# the actions a page's scripts ask about (config "can")
+PAGE_ACTIONS = ("case.read", "patrol.record", "case.create")
+
+
 def build_page(
     key: str,
     settings: Settings,
@@ -130,6 +134,7 @@ def build_page(
     street: str | None,
     words: dict[str, Any],
     may: Callable[[str], bool] = lambda action: True,
+    role: str | None = None,
 ) -> str:
     """The page `key` as HTML: its Folium map of the registry's layers, the audience's panel,
     and the page config its scripts read (words: what they show, from the vocabularies).
@@ -189,6 +194,10 @@ def build_page(
         "district": settings.district_name,
         "colors": COLORS,
         "words": words,
+        # who is looking: a page shows the tools its caller may use (a rider's phone reports
+        # and shows their points; it has no to-do list and no patrol)
+        "role": role,
+        "can": {action: may(action) for action in PAGE_ACTIONS},
     }
     root.header.add_child(page_config(config))
     # The tile decoder's modules, fetched with the other scripts (not one after another when

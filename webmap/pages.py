@@ -147,6 +147,7 @@ def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
             street,
             page_words(page),
             lambda action: allowed(require, caller, action),
+            caller.role,
         ),
         page,
         query,

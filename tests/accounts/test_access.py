@@ -116,6 +116,7 @@ PAGES = {
         "compound",
         "building",
         "outsider",
+        "rider",  # their report form and points
     },
     "/planner": {"admin", "command", "street", "community", "planner", "outsider"},
 }

@@ -214,3 +214,68 @@ def test_a_patrol_walked_with_the_phone_is_recorded_with_its_length(  # type: ig
     assert abs(p["length_m"] - expected) < 1.0  # EPSG:4549 against the ellipsoid: centimetres
     assert p["coverage"]["road_m"] > 0
     phone.close()
+
+
+def test_a_rider_reports_from_the_phone_and_sees_the_points_it_earns(
+    browser: Any, server: str, demo_url: str
+) -> None:
+    """小哥 as the district's eyes (issue #32): the demo's rider signs in on the worker page,
+    which opens on the report form with their points (no to-do list, no patrol: a rider reads
+    no case); a report sent from it is the rider's, and once accepted it earns its points."""
+    from geo.db import get_engine
+    from geo.riders.words import POINTS_PER_REPORT
+
+    with get_engine(demo_url).connect() as c:
+        lon, lat = _in_the_workers_grid(c)
+    v = signed_in_rider(browser, server)
+    before = v.page.evaluate("gridmap.riderPoints")
+    assert v.page.is_visible("#gm-pane-report")
+    for hidden in ("todo", "patrol"):
+        assert v.page.locator(f"#gm-tabs button[data-pane={hidden}]").is_hidden()
+    assert not any(u.startswith("/api/v1/cases?") for u in v.asked)  # no to-do list asked
+    v.until("document.querySelectorAll('#gm-category option').length > 0")
+    v.page.select_option("#gm-group", label="基层治理（事件）")
+    v.page.select_option("#gm-category", value="parking")
+    v.page.fill("#gm-description", f"骑手上报 {time.time_ns()}")
+    v.page.click("#gm-pick")
+    xy = v.page.evaluate(f"""(() => {{
+        const m = window[gridmap.config.map];
+        m.setView(gridmap.toDisplay({lon}, {lat}), 17, {{animate: false}});
+        const p = m.latLngToContainerPoint(gridmap.toDisplay({lon}, {lat}));
+        const r = m.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }})()""")
+    v.page.mouse.click(xy[0], xy[1])
+    v.page.click("#gm-send")
+    v.until("typeof gridmap.lastReport === 'number'")
+    case_id = int(v.page.evaluate("gridmap.lastReport"))
+    CREATED.append(case_id)
+    assert "受理后得积分" in v.page.inner_text("#gm-message")
+    assert api(server, f"/api/v1/cases/{case_id}")["source"] == "rider"
+    # accepted as it arrives (the intake assigns it to the grid's worker): its points count
+    assert api(server, f"/api/v1/cases/{case_id}")["status"] not in ("reported", "refused")
+    v.page.click("#gm-tabs button[data-pane=points]")
+    v.until(f"gridmap.riderPoints === {before + POINTS_PER_REPORT}")
+    assert str(before + POINTS_PER_REPORT) in v.page.inner_text("#gm-points")
+    v.shot("worker-rider-390x844.png")
+    v.close()
+
+
+def signed_in_rider(browser: Any, server: str) -> Visit:
+    """The demo's rider signed in on the worker page at a phone's size, their points shown."""
+    from data.demo.accounts import DEMO_ACCOUNTS
+
+    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "rider")
+    v = Visit.__new__(Visit)
+    v.outside, v.asked, v.errors = [], [], []
+    v.context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    v.context.route("**/*", v._route(server))
+    v.page = v.context.new_page()
+    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
+    v.page.on("pageerror", lambda e: v.errors.append(str(e)))
+    v.page.goto(server + "/login?" + urllib.parse.urlencode({"next": "/worker"}))
+    v.page.fill("#gm-username", username)
+    v.page.fill("#gm-password", pw)
+    v.page.click("#gm-signin button[type=submit]")
+    v.page.wait_for_url(server + "/worker", timeout=15_000)
+    v.until("window.gridmap && typeof gridmap.riderPoints === 'number'")
+    return v

@@ -27,7 +27,26 @@
     if (name === "todo") todo();
     if (name === "patrol") patrols();
     if (name === "report") categories();
+    if (name === "points") points();
     gm.pane = name;
+  }
+  // what the caller may do (the page config's "can"): a rider reports and sees their points;
+  // they read no case, so no to-do list, no 是这件吗 and no patrol
+  const can = (action) => !!(gm.config.can || {})[action];
+  const isRider = () => gm.config.role === "rider";
+
+  // --- 积分 (a rider's points) -------------------------------------------------------------
+  function points() {
+    return get("/api/v1/riders/me").then((me) => {
+      const box = $("gm-points");
+      box.replaceChildren();
+      box.appendChild(gm.el("div", "gm-big", String(me.points.balance)));
+      box.appendChild(gm.el("div", null, `可用积分 · 已得 ${me.points.earned} · 已兑换 ${me.points.redeemed}`));
+      box.appendChild(gm.el("div", null, `上报 ${me.reports} 条，受理 ${me.accepted} 条`));
+      if (me.post && me.post.name) box.appendChild(gm.el("div", "gm-muted", `所属驿站：${me.post.name}`));
+      gm.riderPoints = me.points.balance;
+      return me;
+    }).catch((e) => message(e.message, true));
   }
 
   // --- 我的待办 ------------------------------------------------------------------------------
@@ -135,6 +154,7 @@
   // --- 上报 ---------------------------------------------------------------------------------
   // how many of this month's reports were mine (主动发现)
   function found() {
+    if (!can("case.read")) return;  // a rider's count is on their points
     const now = new Date(), since = new Date(now.getFullYear(), now.getMonth(), 1).toISOString();
     const q = new URLSearchParams({ source: "worker_patrol", reporter: "me", since: since, limit: "1" });
     get("/api/v1/cases?" + q.toString()).then((page) => {
@@ -186,7 +206,7 @@
     const code = $("gm-category").value;
     box.replaceChildren();
     box.hidden = true;
-    if (!report.point || !code) return;
+    if (!report.point || !code || !can("case.read")) return;
     get(`/api/v1/cases/nearby?lon=${report.point[0]}&lat=${report.point[1]}&category=${encodeURIComponent(code)}`)
       .then((found) => {
         if (!found.length) return;
@@ -232,6 +252,7 @@
       $("gm-place").textContent = "尚未选择位置";
       $("gm-same").hidden = true;
       if (out.queued) message("已保存，待有信号时上报");
+      else if (isRider()) { message(`已上报，案件编号 #${out.id}，受理后得积分`); points(); }
       else message(`已上报，案件编号 #${out.id}（主动发现）`);
       gm.lastReport = out.queued ? "queued" : out.id;
     }).catch((err) => message(err.message, true)).finally(() => { $("gm-send").disabled = false; });
@@ -437,8 +458,15 @@
     network();
     gm.outbox.onChange(outboxChanged);
     offline();
-    if (P.load()) follow();  // a patrol under way carries on
-    todo();
+    // the panes the caller has: a rider's phone opens on the report form, with its points
+    const tab = (name) => document.querySelector(`#gm-tabs button[data-pane=${name}]`);
+    tab("todo").hidden = !can("case.read");
+    tab("patrol").hidden = !can("patrol.record");
+    tab("points").hidden = !isRider();
+    if (P.load() && can("patrol.record")) follow();  // a patrol under way carries on
+    if (can("case.read")) todo();
+    else show("report");
+    if (isRider()) points();
     inbox(false);
     gm.outbox.flush();
   };
