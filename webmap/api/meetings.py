@@ -39,6 +39,7 @@ from geo.meetings.meetings import (
     proposal_place,
     propose,
 )
+from geo.meetings.words import MeetingKind, MeetingPlace, TopicClass
 from geo.vocabulary import DISTRICT_TZ
 from webmap.auth import allow, current_caller
 from webmap.db import get_read_session, get_session
@@ -46,22 +47,6 @@ from webmap.openapi import Answer, answers
 from webmap.schemas import Body, IsoDate, Schema, WholeId
 
 api = APIBlueprint("meetings", __name__, url_prefix="/api/v1", abp_tags=[Tag(name="meetings")])
-
-Kind = Literal[
-    "红茶议事会", "小区说事亭", "三和楼事会", "专题议事会", "联席会议", "小哥治家会", "其他"
-]
-Place = Literal[
-    "compound",
-    "residential_building",
-    "open_block",
-    "business_community",
-    "building",
-    "district",
-    "street",
-    "community",
-    "facility",
-]
-TopicClass = Literal["设施维修", "垃圾分类", "消防安全", "环境整治", "街区发展", "物业服务", "其他"]
 
 
 class Participants(Body):
@@ -77,8 +62,8 @@ class Participants(Body):
 
 
 class NewMeeting(Body):
-    kind: Kind
-    place_kind: Place
+    kind: MeetingKind
+    place_kind: MeetingPlace
     place_code: str = Field(min_length=1, max_length=40)
     held_on: IsoDate
     topic: str = Field(min_length=1, max_length=200)
@@ -119,7 +104,7 @@ class ActionDone(Body):
 
 class MeetingsQuery(Schema):
     street: StreetCode | None = None
-    place_kind: Place | None = None
+    place_kind: MeetingPlace | None = None
     place_code: str | None = Field(None, max_length=40, description="a place and what is in it")
     topic_class: TopicClass | None = None
     status: Literal["scheduled", "decided", "closed"] | None = None
