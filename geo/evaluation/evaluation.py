@@ -78,23 +78,40 @@ def _ratio(num: int, den: int) -> float | None:
 
 def indicators(row: Any, patrol: Any | None) -> dict[str, float | int | None]:
     """An entity's indicators from its counts (and, for a worker, its patrols)."""
+    (
+        _,
+        reported,
+        found,
+        registered,
+        dispatched,
+        dispatched_on_time,
+        handled,
+        handled_on_time,
+        closed,
+        closed_on_time,
+        reworked,
+        supervised,
+        extended,
+        parked,
+        mean_hours,
+    ) = row  # the columns of evaluation.sql's counts, in order
     out: dict[str, float | int | None] = {
-        "reported": row.reported,
-        "found": row.found,
-        "registered": row.registered,
-        "registered_rate": _ratio(row.registered, row.reported),
-        "dispatched": row.dispatched,
-        "dispatched_on_time_rate": _ratio(row.dispatched_on_time, row.dispatched),
-        "handled": row.handled,
-        "handled_on_time_rate": _ratio(row.handled_on_time, row.handled),
-        "closed": row.closed,
-        "closed_rate": _ratio(row.closed, row.registered - row.parked),
-        "closed_on_time_rate": _ratio(row.closed_on_time, row.closed),
-        "rework_rate": _ratio(row.reworked, row.closed),
-        "supervised": row.supervised,
-        "extended": row.extended,
-        "parked": row.parked,
-        "mean_hours": None if row.mean_hours is None else round(float(row.mean_hours), 2),
+        "reported": reported,
+        "found": found,
+        "registered": registered,
+        "registered_rate": _ratio(registered, reported),
+        "dispatched": dispatched,
+        "dispatched_on_time_rate": _ratio(dispatched_on_time, dispatched),
+        "handled": handled,
+        "handled_on_time_rate": _ratio(handled_on_time, handled),
+        "closed": closed,
+        "closed_rate": _ratio(closed, registered - parked),
+        "closed_on_time_rate": _ratio(closed_on_time, closed),
+        "rework_rate": _ratio(reworked, closed),
+        "supervised": supervised,
+        "extended": extended,
+        "parked": parked,
+        "mean_hours": None if mean_hours is None else round(float(mean_hours), 2),
     }
     if patrol is not None:
         out["patrol_km"] = round(float(patrol.km or 0), 3)
@@ -116,11 +133,22 @@ def score(values: dict[str, float | int | None]) -> float | None:
 
 
 def _rows(
-    session: Session, level: str, start: datetime, end: datetime, areas: list[str] | None
+    session: Session,
+    level: str,
+    start: datetime,
+    end: datetime,
+    areas: list[str] | None,
+    hours: bool = True,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The level's counts (and a worker's patrols) per entity; without `hours` no mean
+    handling time (the clock is not read), for a period read for its score alone."""
     column, _ = ENTITY[level]
     params = {"start": start, "end": end, "areas": areas}
-    sql = query("evaluation/evaluation", "counts").replace("/*entity*/", column)
+    sql = (
+        query("evaluation/evaluation", "counts")
+        .replace("/*entity*/", column)
+        .replace("/*hours*/", "true" if hours else "false")
+    )
     counts = {
         str(r.entity): r
         for r in session.execute(text(sql), {**params, "found_source": FOUND_BY_WORKER})
@@ -158,7 +186,8 @@ def evaluate(session: Session, level: str, period: str, areas: list[str] | None)
     p_start, p_end, _ = period_bounds(prev)
     workers = level == "worker"
     now = _scored(*_rows(session, level, start, end, areas), workers)
-    before = _scored(*_rows(session, level, p_start, p_end, areas), workers)
+    # the previous period's score only: the weights are rates, never the mean handling time
+    before = _scored(*_rows(session, level, p_start, p_end, areas, hours=False), workers)
     names: dict[str, str] = {str(c): n for c, n in session.execute(text(ENTITY[level][1]))}
     order = sorted(now, key=lambda c: (now[c]["score"] is None, -(now[c]["score"] or 0), c))
     entities: list[Entity] = []

@@ -8,8 +8,9 @@
 -- case has no trail: its closing time).
 
 -- name: counts
-WITH c AS (
-    SELECT /*entity*/ AS entity, c.*,
+WITH c AS (  -- the columns counted, not the case's whole row (its text and shape)
+    SELECT /*entity*/ AS entity, c.id, c.source, c.status, c.dispatched_at, c.dispatch_due_at,
+           c.due_at, c.closed_at, c.rework_count, c.supervision_level,
            c.status NOT IN ('reported', 'refused', 'duplicate') AS registered
     FROM cases c
     WHERE c.created_at >= :start AND c.created_at < :end
@@ -35,7 +36,8 @@ WITH c AS (
     WHERE c.entity IS NOT NULL
 ), w AS (
     -- working hours from dispatch to resolution on the district's clock (work_clock_days and
-    -- work_clock_seconds: geo/cases/sql/definitions/68_working_hours.sql says how)
+    -- work_clock_seconds: geo/cases/sql/definitions/68_working_hours.sql says how); with
+    -- /*hours*/ false (a period read for its score alone) the clock is not read: hours NULL
     SELECT r.*,
            CASE WHEN r.resolved_at > r.dispatched_at THEN
                ((db.before_s + CASE WHEN db.working THEN sb.before_s + CASE WHEN sb.working
@@ -46,10 +48,10 @@ WITH c AS (
                  ELSE 0 END)) / 3600
            ELSE 0 END AS hours
     FROM (SELECT r.*, r.resolved_at AT TIME ZONE 'Asia/Shanghai' AS lb FROM r) r
-    LEFT JOIN work_clock_days da ON da.day = r.la::date
-    LEFT JOIN work_clock_seconds sa ON sa.second = floor(extract(epoch FROM r.la::time))::int
-    LEFT JOIN work_clock_days db ON db.day = r.lb::date
-    LEFT JOIN work_clock_seconds sb ON sb.second = floor(extract(epoch FROM r.lb::time))::int
+    LEFT JOIN work_clock_days da ON /*hours*/ AND da.day = r.la::date
+    LEFT JOIN work_clock_seconds sa ON /*hours*/ AND sa.second = floor(extract(epoch FROM r.la::time))::int
+    LEFT JOIN work_clock_days db ON /*hours*/ AND db.day = r.lb::date
+    LEFT JOIN work_clock_seconds sb ON /*hours*/ AND sb.second = floor(extract(epoch FROM r.lb::time))::int
 )
 SELECT entity,
        count(*) AS reported,
