@@ -107,6 +107,16 @@ class Case(Base):
             "due_at",
             postgresql_where=text("status NOT IN ('resolved', 'closed', 'duplicate')"),
         ),
+        Index(  # the trends' closed cases by their closing time (geo/evaluation/sql/series.sql)
+            "ix_cases_closed_at",
+            "closed_at",
+            postgresql_where=text("status = 'closed'"),
+        ),
+        Index(  # the trends' cases closed after their due time, by it
+            "ix_cases_late_due",
+            "due_at",
+            postgresql_where=text("status = 'closed' AND closed_at > due_at"),
+        ),
         Index(  # the cases layer's open cases (layers/sql/cases.sql)
             "ix_cases_open_geom",
             "geom",

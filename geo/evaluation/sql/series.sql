@@ -7,31 +7,47 @@
 -- caller's areas.
 
 -- name: series
+-- Each count reads its own cases by an index of its own, never every partition in full:
+-- reported by created_at (the month partitions of the window), closed by ix_cases_closed_at,
+-- overdue open ones by ix_cases_open_due, overdue closed ones by ix_cases_late_due (migration
+-- 0048).
 WITH b AS (
     SELECT g AS bucket
     FROM generate_series(date_trunc(:step, :since AT TIME ZONE 'Asia/Shanghai'),
                          (:until AT TIME ZONE 'Asia/Shanghai') - interval '1 microsecond',
                          CAST('1 ' || :step AS interval)) g
-), c AS (
-    SELECT COALESCE(/*by*/, 'none') AS key, c.created_at, c.closed_at, c.due_at, c.status
-    FROM cases c
-    WHERE (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
-           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
-      AND (c.created_at >= :since AND c.created_at < :until
-           OR c.closed_at >= :since AND c.closed_at < :until
-           OR c.due_at >= :since AND c.due_at < :until)
 ), e AS (
-    SELECT key, date_trunc(:step, created_at AT TIME ZONE 'Asia/Shanghai') AS bucket,
+    SELECT COALESCE(/*by*/, 'none') AS key,
+           date_trunc(:step, c.created_at AT TIME ZONE 'Asia/Shanghai') AS bucket,
            1 AS reported, 0 AS closed, 0 AS overdue
-    FROM c WHERE created_at >= :since AND created_at < :until
+    FROM cases c
+    WHERE c.created_at >= :since AND c.created_at < :until
+      AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
     UNION ALL
-    SELECT key, date_trunc(:step, closed_at AT TIME ZONE 'Asia/Shanghai'), 0, 1, 0
-    FROM c WHERE status = 'closed' AND closed_at >= :since AND closed_at < :until
-    UNION ALL
-    SELECT key, date_trunc(:step, due_at AT TIME ZONE 'Asia/Shanghai'), 0, 0, 1
-    FROM c
-    WHERE due_at >= :since AND due_at < :until AND due_at < now()
-      AND (case_is_open(status) AND status <> 'parked' OR status = 'closed' AND closed_at > due_at)
+    SELECT COALESCE(/*by*/, 'none'), date_trunc(:step, c.closed_at AT TIME ZONE 'Asia/Shanghai'),
+           0, 1, 0
+    FROM cases c
+    WHERE c.status = 'closed' AND c.closed_at >= :since AND c.closed_at < :until
+      AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
+    UNION ALL  -- overdue and still open (not 挂账)
+    SELECT COALESCE(/*by*/, 'none'), date_trunc(:step, c.due_at AT TIME ZONE 'Asia/Shanghai'),
+           0, 0, 1
+    FROM cases c
+    WHERE c.status NOT IN ('resolved', 'closed', 'duplicate')
+      AND c.status NOT IN ('refused', 'parked')
+      AND c.due_at >= :since AND c.due_at < :until AND c.due_at < now()
+      AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
+    UNION ALL  -- overdue and closed after it
+    SELECT COALESCE(/*by*/, 'none'), date_trunc(:step, c.due_at AT TIME ZONE 'Asia/Shanghai'),
+           0, 0, 1
+    FROM cases c
+    WHERE c.status = 'closed' AND c.closed_at > c.due_at
+      AND c.due_at >= :since AND c.due_at < :until AND c.due_at < now()
+      AND (in_area(c.grid_code, c.zone_code, CAST(:areas AS text[]))
+           OR c.unit_code LIKE ANY (CAST(:areas AS text[])))
 )
 SELECT b.bucket, e.key, COALESCE(sum(e.reported), 0) AS reported,
        COALESCE(sum(e.closed), 0) AS closed, COALESCE(sum(e.overdue), 0) AS overdue
