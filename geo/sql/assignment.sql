@@ -7,10 +7,15 @@
 --
 -- Every caller runs this same text (geo/assign.py puts it together); only assign_input differs:
 -- - one point (locate, intake, Open311, search): a one-row CTE named assign_input placed
---   before it, so the planner probes the polygons' GiST indexes point by point;
+--   before it;
 -- - a set (batch import, reassignment, the demo's cases): a temp table assign_input with a
---   GiST index and statistics, so the planner walks the polygons and probes the points'
---   index (each polygon prepared once for all its points: 5x faster than point by point).
+--   GiST index and statistics.
+-- Each polygon join walks the polygons whose box meets the input's extent (input_box) and
+-- probes the input for each (a LATERAL, kept from being flattened by OFFSET 0): for one point,
+-- the polygons' index finds the few that can hold it; for a set, each polygon is prepared once
+-- for all its points and probes the points' index, 5–25x faster than probing the polygons
+-- point by point, which the planner picks for a set when left to choose (200,000 points on
+-- the demo: grids 3.25 s → 0.41 s, residential buildings 2.26 s → 0.09 s).
 -- It is a query, not a SQL function, for that reason: a function's input cannot be both an
 -- indexed table and a literal, and a temp table for one point cost 5x the request.
 --
@@ -34,10 +39,17 @@
 --    zone rule above does not change.
 
 -- name: rule
-covering AS MATERIALIZED (
+input_box AS MATERIALIZED (
+    -- the input's extent: only the polygons whose box meets it are walked (for one point, the
+    -- few its index finds; for a set, the district's)
+    SELECT ST_SetSRID(ST_Extent(geom)::geometry, 4326) AS box FROM assign_input
+), covering AS MATERIALIZED (
     SELECT i.id, min(g.code) AS grid_code, count(*) > 1 AS tie
-    FROM assign_input i
-    JOIN grids g ON ST_Covers(g.geom, i.geom)
+    FROM grids g
+    CROSS JOIN LATERAL (
+        SELECT i.id FROM assign_input i WHERE ST_Covers(g.geom, i.geom) OFFSET 0
+    ) i
+    WHERE g.geom && (SELECT box FROM input_box)
     GROUP BY i.id
 ), snapped AS MATERIALIZED (
     SELECT o.id, n.code AS grid_code, round(n.d::numeric, 1)::float8 AS distance_m
@@ -67,8 +79,11 @@ covering AS MATERIALIZED (
     SELECT id, grid_code, 'snapped', true, distance_m FROM snapped
 ), zone AS MATERIALIZED (
     SELECT DISTINCT ON (i.id) i.id, z.kind, z.code, z.business_community_code
-    FROM assign_input i
-    JOIN zone_polygons z ON ST_Covers(z.geom, i.geom)
+    FROM zone_polygons z
+    CROSS JOIN LATERAL (
+        SELECT i.id FROM assign_input i WHERE ST_Covers(z.geom, i.geom) OFFSET 0
+    ) i
+    WHERE z.geom && (SELECT box FROM input_box)
     ORDER BY i.id, z.priority, z.code
 ), zone_org AS (
     -- each zone's organisation, looked up once per zone however many points it holds
@@ -85,13 +100,16 @@ covering AS MATERIALIZED (
     ) bo ON true
 ), home AS MATERIALIZED (
     SELECT DISTINCT ON (i.id) i.id, r.code, sb.code AS branch
-    FROM assign_input i
-    JOIN residential_buildings r ON ST_Covers(r.geom, i.geom)
+    FROM residential_buildings r
+    CROSS JOIN LATERAL (
+        SELECT i.id FROM assign_input i WHERE ST_Covers(r.geom, i.geom) OFFSET 0
+    ) i
     LEFT JOIN LATERAL (
         SELECT min(o.code) AS code FROM party_orgs o
         WHERE o.area_kind = 'residential_building' AND o.area_code = r.code
           AND o.kind = 'stairwell_branch'
     ) sb ON true
+    WHERE r.geom && (SELECT box FROM input_box)
     ORDER BY i.id, r.code
 ), grid_of AS (
     -- each grid's community, street, party committee and worker, once per grid
