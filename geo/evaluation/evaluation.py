@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from functools import cache
 from pathlib import Path
@@ -165,6 +166,15 @@ def _rows(
     return counts, patrols
 
 
+def _rows_apart(
+    session: Session, level: str, start: datetime, end: datetime, areas: list[str] | None
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """_rows without the hours, in a session of its own on the same database (run in another
+    thread beside the caller's): it reads what is committed, not the caller's own writes."""
+    with Session(session.get_bind()) as own:
+        return _rows(own, level, start, end, areas, hours=False)
+
+
 NO_PATROL = SimpleNamespace(km=0.0, coverage=None)
 
 
@@ -185,9 +195,14 @@ def evaluate(session: Session, level: str, period: str, areas: list[str] | None)
     start, end, prev = period_bounds(period)
     p_start, p_end, _ = period_bounds(prev)
     workers = level == "worker"
-    now = _scored(*_rows(session, level, start, end, areas), workers)
-    # the previous period's score only: the weights are rates, never the mean handling time
-    before = _scored(*_rows(session, level, p_start, p_end, areas, hours=False), workers)
+    # The previous period's score only (the weights are rates, never the mean handling time),
+    # counted on a connection of its own while this period's are: the two read different
+    # month partitions, and each takes a core (at 10⁷ cases, 2.0 s and 0.9 s one after the
+    # other).
+    with ThreadPoolExecutor(1) as pool:
+        earlier = pool.submit(_rows_apart, session, level, p_start, p_end, areas)
+        now = _scored(*_rows(session, level, start, end, areas), workers)
+        before = _scored(*earlier.result(), workers)
     names: dict[str, str] = {str(c): n for c, n in session.execute(text(ENTITY[level][1]))}
     order = sorted(now, key=lambda c: (now[c]["score"] is None, -(now[c]["score"] or 0), c))
     entities: list[Entity] = []
