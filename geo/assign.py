@@ -132,11 +132,22 @@ def _input_from(session: Session, name: str) -> None:
     session.execute(text(query("assign_apply", name)))
 
 
+# Cases assigned at a time by assign_pending: a piece's points, joins and update fit in memory
+# however many cases there are (10⁷ at once spilled every hash to disk and grew 20x for 10x).
+PIECE_IDS = 500_000
+
+
 def assign_pending(session: Session, snap_m: float) -> int:
-    """Assign every case whose rule is NULL; return how many got a grid."""
-    _input_from(session, "pending_input")
-    n = assign_set(session, snap_m)
-    session.execute(text(query("assign_apply", "apply_pending")))
+    """Assign every case whose rule is NULL, PIECE_IDS case ids at a time, in the caller's
+    transaction; return how many got a grid."""
+    lo, hi = session.execute(text(query("assign_apply", "pending_ids"))).one()
+    n = 0
+    for start in range(int(lo or 0), int(hi or -1) + 1, PIECE_IDS):
+        piece = {"lo": start, "hi": start + PIECE_IDS}
+        session.execute(text("DROP TABLE IF EXISTS assign_input"))
+        session.execute(text(query("assign_apply", "pending_input")), piece)
+        n += assign_set(session, snap_m)
+        session.execute(text(query("assign_apply", "apply_pending")), piece)
     return n
 
 

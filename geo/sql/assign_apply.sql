@@ -1,8 +1,13 @@
 -- Writing a set's assignment (temp table assign_output, geo/assign.py) back to cases.
 
+-- name: pending_ids
+-- the range of case ids, read from their index
+SELECT min(id) AS lo, max(id) AS hi FROM cases
+
 -- name: pending_input
--- the cases not assigned yet (the demo's generated cases)
-CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases WHERE rule IS NULL
+-- the cases not assigned yet (the demo's generated cases) with ids in [:lo, :hi)
+CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases
+WHERE rule IS NULL AND id >= :lo AND id < :hi
 
 -- name: open_input
 -- the open cases, for reassignment after a reload of the polygons they were assigned by
@@ -18,7 +23,7 @@ SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.
     residential_building_code = o.residential_building_code,
     stairwell_branch_code = o.stairwell_branch_code
 FROM assign_output o
-WHERE o.id = c.id;
+WHERE o.id = c.id AND c.id >= :lo AND c.id < :hi;
 
 -- The reassignment script (all its steps in order):
 -- step: reassignment: the open cases whose assignment moved, old and new side by side
