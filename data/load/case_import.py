@@ -304,7 +304,10 @@ FROM batch_stage s
 JOIN assign_output o ON o.id = s.row_no
 JOIN (SELECT code, case_due(code, now()) AS due, case_due(code, now(), 0.8) AS warn,
              case_dispatch_due(code, now()) AS dispatch_due
-      FROM categories) k ON k.code = s.category  -- once per category: now() is the statement's
+      FROM categories OFFSET 0) k ON k.code = s.category
+      -- once per category (now() is the statement's): OFFSET 0 keeps the planner from pulling
+      -- the deadlines up into the join, where they were worked out for every row (500,000
+      -- rows: 6 s of working-hour arithmetic, against 0.8 s for the rest of the select)
 WHERE in_area(o.grid_code, o.zone_code, CAST(:areas AS text[])) AND o.id <> ALL (:before)
 ORDER BY s.row_no
 """
