@@ -1,6 +1,6 @@
 """综合评价, trends and 事件预警 at 10⁶ and 10⁷ cases (issue #31's speed).
 
-    .venv/bin/python bench/stats.py [--sizes 1000000,10000000] [--keep]
+    .venv/bin/python bench/stats.py [--sizes 1000000,10000000] [--keep] [--reuse]
 
 Each size gets its own database, built like bench/scale.py's (a copy of the scale-10 city whose
 cases are multiplied up to the size over the last two years), but each new case takes its
@@ -38,6 +38,7 @@ from bench.scale import build, median_s  # noqa: E402
 from geo.evaluation.evaluation import evaluate  # noqa: E402
 from geo.evaluation.series import series  # noqa: E402
 from geo.evaluation.warnings import warnings  # noqa: E402
+from geo.migrate import upgrade  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
 
@@ -84,16 +85,33 @@ def measure(url: str) -> dict[str, float]:
     return out
 
 
+def kept(cluster, name: str) -> bool:  # type: ignore[no-untyped-def]
+    with psycopg.connect(cluster.conninfo("postgres")) as c:
+        return (
+            c.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
+            is not None
+        )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--sizes", default="1000000,10000000")
-    ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--keep", action="store_true", help="keep each size's database")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure a database kept by --keep, not built anew (with --keep, kept again)",
+    )
     args = ap.parse_args()
     district("gridmap_scale10")[1].dispose()
     cluster = local_cluster(load_settings())
     for size in (int(v) for v in args.sizes.split(",")):
         name = f"gridmap_stats_{size}"
-        url = build(cluster, name, size, MULTIPLY)
+        url = str(cluster.url(name)) if args.reuse and kept(cluster, name) else None
+        if url is None:
+            url = build(cluster, name, size, MULTIPLY)
+        else:
+            upgrade(url)  # kept before the latest migrations
         r = measure(url)
         goal = 1.0 if size <= 1_000_000 else 3.0
         print(f"{size:>11,} cases (goal: each under {goal:.0f} s)", flush=True)
