@@ -91,9 +91,11 @@ def measure(url: str, size: int) -> dict[str, float]:
         s.execute(text("UPDATE cases SET rule = NULL WHERE rule IS NOT NULL"))  # the seeds
         s.commit()
         t0 = time.perf_counter()
-        assign_pending(s, load_settings().snap_distance_m)
+        phases: dict[str, float] = {}
+        assign_pending(s, load_settings().snap_distance_m, phases)
         s.commit()
         out["assign_s"] = time.perf_counter() - t0
+        out |= {f"assign_{k}_s": v for k, v in phases.items()}
         s.execute(text("ANALYZE cases"))
         out["cockpit_s"] = median_s(lambda: cockpit_stats(s, None))
         x0, y0, x1, y1 = s.execute(
@@ -156,14 +158,17 @@ def main() -> None:
     if len(rows) > 1:
         a, b = rows[0], rows[-1]
         k = b["cases"] / a["cases"]
-        print(f"growth for {k:.0f}x the cases:")
+        print(f"growth for {k:.0f}x the cases (more than {k:.0f}x: grows faster than linear):")
         for key, label in (
             ("assign_s", "batch assignment"),
+            ("assign_read_s", "  reading the pieces"),
+            ("assign_rule_s", "  the rule"),
+            ("assign_write_s", "  writing back"),
             ("cockpit_s", "cockpit statistics"),
             ("layer_s", "cases layer"),
             ("tile_s", "z14 tile"),
         ):
-            print(f"  {label:20s} {b[key] / a[key]:6.1f}x")
+            print(f"  {label:20s} {b[key] / a[key]:6.1f}x   ({a[key]:.1f} s → {b[key]:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ temp table). Points are WGS84; distances geodesic metres; snap_m comes from the 
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,18 +138,30 @@ def _input_from(session: Session, name: str) -> None:
 PIECE_IDS = 500_000
 
 
-def assign_pending(session: Session, snap_m: float) -> int:
+def assign_pending(session: Session, snap_m: float, seconds: dict[str, float] | None = None) -> int:
     """Assign every case whose rule is NULL, PIECE_IDS case ids at a time, in the caller's
-    transaction; return how many got a grid."""
+    transaction; return how many got a grid. `seconds` gathers the time spent reading the
+    pieces, in the rule and writing back ("read", "rule", "write": bench/scale.py)."""
     lo, hi = session.execute(text(query("assign_apply", "pending_ids"))).one()
     n = 0
+    spent = seconds if seconds is not None else {}
     for start in range(int(lo or 0), int(hi or -1) + 1, PIECE_IDS):
         piece = {"lo": start, "hi": start + PIECE_IDS}
+        t = time.perf_counter()
         session.execute(text("DROP TABLE IF EXISTS assign_input"))
         session.execute(text(query("assign_apply", "pending_input")), piece)
+        t = _spent(spent, "read", t)
         n += assign_set(session, snap_m)
+        t = _spent(spent, "rule", t)
         session.execute(text(query("assign_apply", "apply_pending")), piece)
+        _spent(spent, "write", t)
     return n
+
+
+def _spent(seconds: dict[str, float], phase: str, since: float) -> float:
+    now = time.perf_counter()
+    seconds[phase] = seconds.get(phase, 0.0) + now - since
+    return now
 
 
 def reassign_open_cases(session: Session, actor: str, reason: str, snap_m: float) -> int:
