@@ -18,9 +18,18 @@ from tests.web.browsing import CREATED, Visit, api, jpeg, take
 
 def _worker_phone(browser: Any, server: str, **ctx: Any) -> Visit:
     """The demo's grid worker signed in on the worker page, its service worker in control."""
+    v = _phone(browser, server, "grid_worker", **ctx)
+    v.until("window.gridmap && gridmap.swReady && gridmap.todoReady")
+    v.page.reload()  # now the service worker serves the page and keeps copies
+    v.until("window.gridmap && gridmap.todoReady && navigator.serviceWorker.controller !== null")
+    return v
+
+
+def _phone(browser: Any, server: str, role: str, **ctx: Any) -> Visit:
+    """The demo account of `role` signed in on the worker page at a phone's size."""
     from data.demo.accounts import DEMO_ACCOUNTS
 
-    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "grid_worker")
+    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == role)
     v = Visit.__new__(Visit)
     v.outside, v.asked, v.errors = [], [], []
     v.context = browser.new_context(
@@ -35,10 +44,18 @@ def _worker_phone(browser: Any, server: str, **ctx: Any) -> Visit:
     v.page.fill("#gm-password", pw)
     v.page.click("#gm-signin button[type=submit]")
     v.page.wait_for_url(server + "/worker", timeout=15_000)
-    v.until("window.gridmap && gridmap.swReady && gridmap.todoReady")
-    v.page.reload()  # now the service worker serves the page and keeps copies
-    v.until("window.gridmap && gridmap.todoReady && navigator.serviceWorker.controller !== null")
     return v
+
+
+def _tap(v: Visit, lon: float, lat: float) -> None:
+    """Tap the map at a WGS84 point, brought into view."""
+    xy = v.page.evaluate(f"""(() => {{
+        const m = window[gridmap.config.map];
+        m.setView(gridmap.toDisplay({lon}, {lat}), 17, {{animate: false}});
+        const p = m.latLngToContainerPoint(gridmap.toDisplay({lon}, {lat}));
+        const r = m.getContainer().getBoundingClientRect();
+        return [r.left + p.x, r.top + p.y]; }})()""")
+    v.page.mouse.click(xy[0], xy[1])
 
 
 def _in_the_workers_grid(c: Any) -> tuple[float, float]:
@@ -108,13 +125,7 @@ def test_work_done_with_no_signal_arrives_once_in_order_and_a_conflict_is_shown(
         "#gm-photos", {"name": "p.jpg", "mimeType": "image/jpeg", "buffer": jpeg((200, 60, 20))}
     )
     phone.page.click("#gm-pick")
-    xy = phone.page.evaluate(f"""(() => {{
-        const m = window[gridmap.config.map];
-        m.setView(gridmap.toDisplay({lon}, {lat}), 17, {{animate: false}});
-        const p = m.latLngToContainerPoint(gridmap.toDisplay({lon}, {lat}));
-        const r = m.getContainer().getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y]; }})()""")
-    phone.page.mouse.click(xy[0], xy[1])
+    _tap(phone, lon, lat)
     phone.page.click("#gm-send")
     phone.until("gridmap.lastReport === 'queued'")
     # five requests wait: an accept, the verification's photo and step, an accept, the report
@@ -227,7 +238,8 @@ def test_a_rider_reports_from_the_phone_and_sees_the_points_it_earns(
 
     with get_engine(demo_url).connect() as c:
         lon, lat = _in_the_workers_grid(c)
-    v = signed_in_rider(browser, server)
+    v = _phone(browser, server, "rider")
+    v.until("window.gridmap && typeof gridmap.riderPoints === 'number'")
     before = v.page.evaluate("gridmap.riderPoints")
     assert v.page.is_visible("#gm-pane-report")
     for hidden in ("todo", "patrol"):
@@ -238,13 +250,7 @@ def test_a_rider_reports_from_the_phone_and_sees_the_points_it_earns(
     v.page.select_option("#gm-category", value="parking")
     v.page.fill("#gm-description", f"骑手上报 {time.time_ns()}")
     v.page.click("#gm-pick")
-    xy = v.page.evaluate(f"""(() => {{
-        const m = window[gridmap.config.map];
-        m.setView(gridmap.toDisplay({lon}, {lat}), 17, {{animate: false}});
-        const p = m.latLngToContainerPoint(gridmap.toDisplay({lon}, {lat}));
-        const r = m.getContainer().getBoundingClientRect();
-        return [r.left + p.x, r.top + p.y]; }})()""")
-    v.page.mouse.click(xy[0], xy[1])
+    _tap(v, lon, lat)
     v.page.click("#gm-send")
     v.until("typeof gridmap.lastReport === 'number'")
     case_id = int(v.page.evaluate("gridmap.lastReport"))
@@ -258,24 +264,3 @@ def test_a_rider_reports_from_the_phone_and_sees_the_points_it_earns(
     assert str(before + POINTS_PER_REPORT) in v.page.inner_text("#gm-points")
     v.shot("worker-rider-390x844.png")
     v.close()
-
-
-def signed_in_rider(browser: Any, server: str) -> Visit:
-    """The demo's rider signed in on the worker page at a phone's size, their points shown."""
-    from data.demo.accounts import DEMO_ACCOUNTS
-
-    username, _, pw, _ = next(a for a in DEMO_ACCOUNTS if a[1] == "rider")
-    v = Visit.__new__(Visit)
-    v.outside, v.asked, v.errors = [], [], []
-    v.context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    v.context.route("**/*", v._route(server))
-    v.page = v.context.new_page()
-    v.page.on("console", lambda m: v.errors.append(m.text) if m.type == "error" else None)
-    v.page.on("pageerror", lambda e: v.errors.append(str(e)))
-    v.page.goto(server + "/login?" + urllib.parse.urlencode({"next": "/worker"}))
-    v.page.fill("#gm-username", username)
-    v.page.fill("#gm-password", pw)
-    v.page.click("#gm-signin button[type=submit]")
-    v.page.wait_for_url(server + "/worker", timeout=15_000)
-    v.until("window.gridmap && typeof gridmap.riderPoints === 'number'")
-    return v
