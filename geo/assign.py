@@ -112,13 +112,16 @@ def assign_set(session: Session, snap_m: float) -> int:
     # polygons meeting the input's extent, a parameter: estimated at a row or two), and a
     # nested loop over such an underestimate is quadratic (120,000 points: 338 s); the joins
     # on point ids are hashed. The LATERAL probes stay nested loops: they can be nothing else.
-    session.execute(text("SET LOCAL enable_nestloop = off"))
+    # Only for the rule: the caller's later statements in the transaction plan as they did.
+    nestloop = session.execute(text("SELECT current_setting('enable_nestloop')")).scalar_one()
     session.execute(
         text("CREATE INDEX IF NOT EXISTS assign_input_geom ON assign_input USING gist (geom)")
     )
     session.execute(text("ANALYZE assign_input"))
     session.execute(text("DROP TABLE IF EXISTS assign_output"))
+    session.execute(text("SET LOCAL enable_nestloop = off"))
     session.execute(text(SET), {"snap_m": snap_m})
+    session.execute(text("SELECT set_config('enable_nestloop', :v, true)"), {"v": nestloop})
     session.execute(text("ALTER TABLE assign_output ADD PRIMARY KEY (id)"))
     return int(session.execute(text("SELECT count(*) FROM assign_output")).scalar_one())
 
