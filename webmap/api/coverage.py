@@ -68,12 +68,16 @@ class SuggestIn(Threshold, Body):
     candidates: list[Point] = Field(default_factory=list, max_length=2000)
 
 
+def _known_kind(kind: str) -> None:
+    kinds = [code for code, _ in facility_kinds(get_session())]
+    if kind not in kinds:
+        raise Unprocessable(f"未知设施类型「{kind}」，可选：{'、'.join(kinds)}")
+
+
 def _check(q: Threshold) -> float:
     allow("coverage")
     s = get_session()
-    kinds = [code for code, _ in facility_kinds(s)]
-    if q.kind not in kinds:
-        raise Unprocessable(f"未知设施类型「{q.kind}」，可选：{'、'.join(kinds)}")
+    _known_kind(q.kind)
     t = threshold_from(q.threshold_m, q.minutes, q.speed)
     reach = built_reach(s)
     if t > reach:
@@ -218,10 +222,8 @@ def get_demand(query: DemandQuery):  # type: ignore[no-untyped-def]
     community or open block, in total, and the largest gaps. "of" is null for a kind that
     serves households only (its coverage is /coverage)."""
     allow("coverage")
+    _known_kind(query.kind)
     s = get_session()
-    kinds = [code for code, _ in facility_kinds(s)]
-    if query.kind not in kinds:
-        raise Unprocessable(f"未知设施类型「{query.kind}」，可选：{'、'.join(kinds)}")
     out = demand(s, query.kind, float(query.threshold_m))
     s.rollback()
     return jsonify(out)

@@ -47,14 +47,17 @@
       tr.appendChild(gm.el("td", "gm-muted", c.straight_covered_pct + "%"));
       table.appendChild(tr);
     }
+    colourCommunities(byCode, (c) => c.households_covered_pct);
+  }
+  // the communities layer as a choropleth of a share per community (byCode: code → row)
+  function colourCommunities(byCode, pct) {
     const comm = gm.layers.communities;
-    if (comm) {
-      if (!map.hasLayer(comm)) map.addLayer(comm);
-      comm.setStyle((f) => {
-        const c = byCode[f.properties.code];
-        return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(c.households_covered_pct) } : { fillOpacity: 0 };
-      });
-    }
+    if (!comm) return;
+    if (!map.hasLayer(comm)) map.addLayer(comm);
+    comm.setStyle((f) => {
+      const c = byCode[f.properties.code];
+      return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(pct(c)) } : { fillOpacity: 0 };
+    });
   }
   // 生活圈达标: the circle's services each compound reaches, the communities coloured by the
   // share of their compounds that reach them all, the missing services listed
@@ -76,14 +79,7 @@
         tr.appendChild(gm.el("td", "gm-muted", Object.entries(c.missing).map(([s, n]) => `${s} ${n}`).join("、")));
         table.appendChild(tr);
       }
-      const comm = gm.layers.communities;
-      if (comm) {
-        if (!map.hasLayer(comm)) map.addLayer(comm);
-        comm.setStyle((f) => {
-          const c = byCode[f.properties.code];
-          return c ? { color: "#555", weight: 1, fillOpacity: 0.35, fillColor: pctColor(c.rate_pct ?? 0) } : { fillOpacity: 0 };
-        });
-      }
+      colourCommunities(byCode, (c) => c.rate_pct ?? 0);
       gm.lifecircle = res;
     }).catch((e) => { $("gm-lc-totals").textContent = "未能计算：" + e.message; });
   }
