@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from data.demo import names
 from geo.accounts.accounts import add_account
+from geo.riders.riders import ledger
 from geo.riders.words import POINTS_PER_REPORT, RIDER_SOURCE
 
 PER_POST = 3
@@ -94,23 +95,20 @@ def build_riders(session: Session, rng: np.random.Generator) -> dict[str, int]:
             ),
             mine,
         )
-    # a few riders spent some points at their post (never more than they earned)
-    for who, _, post in riders[:: max(1, len(riders) // 8)]:
+    # a few riders spent some points at their post (never more than their balance, as the
+    # ledger counts it)
+    balance = {r["username"]: r["points"]["balance"] for r in ledger(session)}
+    spent = [
+        {"a": who, "p": post, "pts": POINTS_PER_REPORT}
+        for who, username, post in riders[:: max(1, len(riders) // 8)]
+        if balance.get(username, 0) >= POINTS_PER_REPORT
+    ]
+    if spent:
         session.execute(
             text(
                 "INSERT INTO rider_redemptions (account_id, post_code, points, item, by) "
-                "SELECT :a, :p, :pts, '充电宝租借一次', 'demo' WHERE :pts <= "
-                "(SELECT count(*) * :per FROM cases c JOIN case_events e ON e.case_id = c.id "
-                " AND e.case_created_at = c.created_at JOIN accounts a ON a.username = e.actor "
-                " WHERE a.id = :a AND e.kind = 'created' AND c.source = :s "
-                " AND c.status NOT IN ('reported', 'refused', 'duplicate'))"
+                "VALUES (:a, :p, :pts, '充电宝租借一次', 'demo')"
             ),
-            {
-                "a": who,
-                "p": post,
-                "pts": POINTS_PER_REPORT,
-                "per": POINTS_PER_REPORT,
-                "s": RIDER_SOURCE,
-            },
+            spent,
         )
     return {"riders": len(riders), "rider_reports": len(picked)}
