@@ -151,6 +151,12 @@ def feature_collection_sql(key: str) -> str:
     return _framed(key, _FC_HEAD, _FC_TAIL)
 
 
+def versioned_feature_collection_sql(key: str) -> str:
+    """The data version of the tables :tables, and the FeatureCollection only when that
+    version is not :known (as versioned_tile_sql)."""
+    return _framed(key, _VERSIONED_HEAD + _FC_HEAD, _FC_TAIL + _VERSIONED_TAIL)
+
+
 def items_sql(key: str) -> str:
     """The layer as rows for OGC API items and exports: attribute filters (:keys, :vals),
     cases' time (:t0, :t1), one feature (:fid), paging, the answer's CRS."""

@@ -217,13 +217,13 @@ def build_page(
     for name in (*page.scripts, key):  # ours by name, a vendored one by its path
         src = f"/static/{name}.js" if "/" in name else f"/static/gridmap/{name}.js"
         root.html.add_child(Element(f'<script src="{src}"></script>'))
-    # Folium writes the map's own script after ours: begin once every script has run (not at
-    # 'load', which waits for every asset). The page sets its view, and only then do the
-    # layers fetch (not at Folium's placeholder view first).
+    # Folium writes the map's own script after ours, at the end of the page: begin as soon as
+    # that script has run (a microtask: before the browser first lays out and paints the page,
+    # not at DOMContentLoaded after it, nor at 'load', which waits for every asset). The page
+    # sets its view, and only then do the layers fetch (not at Folium's placeholder view first).
     root.script.add_child(
         Element(
-            f"document.addEventListener('DOMContentLoaded', () => "
-            f"gridmap.begin({m.get_name()}, {safe_json(config)}));"
+            f"Promise.resolve().then(() => gridmap.begin({m.get_name()}, {safe_json(config)}));"
         )
     )
     return root.render()

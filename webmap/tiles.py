@@ -109,19 +109,30 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     # a filter the layer's SQL does not read is no part of the tile (nor of the cache's key)
     kind = kind if ":kind" in spec.sql else None
     grid = grid if ":grid" in spec.sql else None
-    conn, areas, tiles = get_replica_connection(), caller.patterns(), cache()
-    tables, clock = tiles.layer_reads(conn, spec.key, spec.sql)
+    areas = caller.patterns()
     key = (spec.key, z, x, y, kind, grid, at, tuple(areas) if areas is not None else None)
-    bucket = tiles.bucket(clock)
-    held = tiles.held(key, bucket)
     params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid, at=at)}
     params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
-    params |= {"tables": list(tables), "known": held.version if held else None}
-    version, body = conn.execute(_driver_sql(spec.key), params).fetchone()  # type: ignore[misc]
+    return versioned_answer(spec, key, _driver_sql(spec.key), params, MVT)
+
+
+def versioned_answer(
+    spec: LayerSpec, key: tuple[object, ...], sql: str, params: dict[str, object], mimetype: str
+) -> Response:
+    """A layer's tile or GeoJSON, from this process's cache while its data version holds: `sql`
+    (versioned: layers.frames) answers the version of the layer's tables, and the body only
+    when the cached one (under `key`) is of another. Gzipped once and kept so; an ETag of the
+    bytes, `no-cache` (the client revalidates: 304 while unchanged)."""
+    conn, kept = get_replica_connection(), cache()
+    tables, clock = kept.layer_reads(conn, spec.key, spec.sql)
+    bucket = kept.bucket(clock)
+    held = kept.held(key, bucket)
+    params = {**params, "tables": list(tables), "known": held.version if held else None}
+    version, body = conn.execute(sql, params).fetchone()  # type: ignore[misc]
     tile = held if held is not None and held.version == version else None
-    tiles.count(tile is not None)
+    kept.count(tile is not None)
     if tile is None:
-        data = bytes(body or b"")
+        data = body.encode() if isinstance(body, str) else bytes(body or b"")
         tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
     etag, out, gzipped = tile.etag, tile.data, False
     if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
@@ -129,11 +140,11 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
         tile = tile._replace(gz=gz)
         etag, out, gzipped = tile.etag + "z", gz, True
     if tile != held:
-        tiles.put(key, tile)
+        kept.put(key, tile)
     if request.if_none_match.contains(etag):
         resp = Response(status=304)
     else:
-        resp = Response(out, mimetype=MVT)
+        resp = Response(out, mimetype=mimetype)
         if gzipped:
             resp.headers["Content-Encoding"] = "gzip"
     resp.vary.add("Accept-Encoding")
