@@ -15,9 +15,9 @@ def init_app(app: Flask) -> None:
     def compress(resp: Response) -> Response:
         if (
             resp.status_code != 200
-            or "gzip" not in request.headers.get("Accept-Encoding", "")
-            or "Content-Encoding" in resp.headers
+            or "gzip" not in request.environ.get("HTTP_ACCEPT_ENCODING", "")
             or not (resp.mimetype or "").startswith(COMPRESSIBLE)
+            or "Content-Encoding" in resp.headers
         ):
             return resp
         resp.direct_passthrough = False  # static files: small enough to read and compress

@@ -19,23 +19,37 @@ BATCH_PATH = "/api/v1/cases/batch"
 UPLOADS = re.compile(r"^/api/v1/cases(/\d+/media)?$|^/open311/v2/requests\.[a-z]+$")
 
 
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
 def check_request() -> None:
     settings = get_settings()
-    if request.path == BATCH_PATH:
+    path = request.path
+    if path == BATCH_PATH:
         request.max_content_length = settings.max_batch_bytes
-    elif request.method == "POST" and UPLOADS.match(request.path):
+    elif request.method == "POST" and UPLOADS.match(path):
         request.max_content_length = settings.max_upload_bytes
     else:
         request.max_content_length = settings.max_body_bytes
-    require_clean(request.path, "path")
-    if request.path.startswith("/api/"):  # no query parameter of the JSON API is a list
-        twice = [k for k in request.args if len(request.args.getlist(k)) > 1]
+    require_clean(path, "path")
+    args = request.args
+    if path.startswith("/api/"):  # no query parameter of the JSON API is a list
+        twice = [k for k, vs in args.lists() if len(vs) > 1]
         if twice:
             raise BadInput(f"查询参数 {'、'.join(twice)} 只能给一次")
-    for where, values in (("query", request.args), ("form", request.form)):
-        for key in values:  # a multipart part whose name does not decode is named None
+    # only a form body has form fields (reading request.form parses nothing else)
+    sources = (
+        (("query", args), ("form", request.form))
+        if request.mimetype in FORMS
+        else (("query", args),)
+    )
+    for where, values in sources:
+        for (
+            key,
+            vals,
+        ) in values.lists():  # a multipart part whose name does not decode is named None
             require_clean(key or "", f"{where} parameter name")
-            for value in values.getlist(key):
+            for value in vals:
                 require_clean(value or "", f"{where} parameter {key}")
 
 

@@ -74,8 +74,8 @@ def init_app(app: Flask) -> None:
 
     @app.before_request
     def start() -> None:
-        given = request.headers.get("X-Request-ID", "")
-        g.request_id = given if _TOKEN.fullmatch(given) else uuid.uuid4().hex
+        given = request.environ.get("HTTP_X_REQUEST_ID", "")
+        g.request_id = given if given and _TOKEN.fullmatch(given) else uuid.uuid4().hex
         g.started = time.perf_counter()
 
     @app.after_request
@@ -85,20 +85,26 @@ def init_app(app: Flask) -> None:
             return resp
         resp.headers["X-Request-ID"] = rid
         seconds = time.perf_counter() - g.started
-        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
-        REQUESTS.labels(endpoint, request.method, str(resp.status_code)).inc()
+        rule, method, path, status = (
+            request.url_rule,
+            request.method,
+            request.path,
+            resp.status_code,
+        )
+        endpoint = rule.rule if rule else "unmatched"
+        REQUESTS.labels(endpoint, method, str(status)).inc()
         LATENCY.labels(endpoint).observe(seconds)
         caller = g.get("caller")
         ACCESS.info(
             "%s %s %s",
-            request.method,
-            request.path,
-            resp.status_code,
+            method,
+            path,
+            status,
             extra={
-                "method": request.method,
-                "path": request.path,
+                "method": method,
+                "path": path,
                 "endpoint": endpoint,
-                "status": resp.status_code,
+                "status": status,
                 "ms": round(seconds * 1000, 1),
                 "caller": caller.via if caller is not None else None,
                 "address": client_address(),

@@ -363,14 +363,15 @@
       { paddingTopLeft: [side, 20], paddingBottomRight: [side - 30, strip], animate: false });
     const tick = () => { document.getElementById("gm-clock").textContent = clock(new Date()); };
     tick(); setInterval(tick, 1000);
-    gm.refreshStats().then(() => scopes(cfg));
     document.getElementById("gm-res-scope").textContent = cfg.streetName || cfg.district;
     colourBy(map);
     playback();
     let ready;
     gm.cockpitReady = new Promise((resolve) => { ready = resolve; });
-    // the map first (its layers), then the panels and the strip: ECharts loads then too
+    // the map first (its layers), then the figures, the panels and the strip: ECharts loads
+    // then too
     gm.afterDraw = function () {
+      gm.refreshStats().then(() => scopes(cfg));
       gm.refreshResidential(cfg);
       gm.refreshZones(cfg);
       const charts = loadCharts().then(() => Promise.all([gm.refreshTrends(), gm.refreshEvaluation()]));

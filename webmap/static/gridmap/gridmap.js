@@ -272,8 +272,14 @@
       const mine = ++seq;
       layer._gm.loading = true;
       // big layers from tiles (decoded to WGS84 features, drawn like the rest: GCJ-02 too)
+      // A layer of one facility kind asks for every kind and keeps its own: the kinds' layers
+      // on a page share one request (gm.getJSON), not one each.
+      const kind = spec.by_kind ? params.kind : undefined;
+      const asked = Object.assign({ bbox: bbox.map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params);
+      if (kind !== undefined) delete asked.kind;
       const source = spec.tiles ? gm.tiled(spec, bbox, z, params)
-        : gm.getJSON(spec.url + "?" + new URLSearchParams(Object.assign({ bbox: bbox.map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params)).toString());
+        : gm.getJSON(spec.url + "?" + new URLSearchParams(asked).toString()).then((fc) => (kind === undefined ? fc
+          : { type: "FeatureCollection", features: fc.features.filter((f) => f.properties.kind === kind) }));
       return source.then((fc) => {
         if (mine !== seq) return;
         clear();
@@ -310,7 +316,10 @@
   };
 
   // Sign out, for a page opened with a sign-in (not a key): a small button in a corner.
-  document.addEventListener("DOMContentLoaded", () => {
+  // Added once the page is idle: reading document.cookie asks the browser process, 15 ms of
+  // a page's start.
+  const whenIdle = (f) => (window.requestIdleCallback ? requestIdleCallback(f, { timeout: 2000 }) : setTimeout(f, 500));
+  document.addEventListener("DOMContentLoaded", () => whenIdle(() => {
     if (!gm.csrf()) return;
     const out = gm.el("button", "gm-signout", "退出登录");
     out.type = "button";
@@ -324,7 +333,7 @@
       });
     });
     document.body.appendChild(out);
-  });
+  }));
 
   // Draw order on the one canvas: polygons, then lines, then points, each kind in the order
   // the layers were added (the registry's); the last drawn is on top and takes the click.
