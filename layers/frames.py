@@ -69,8 +69,8 @@ _TILE_TAIL = """
     ) f
 ) t WHERE t.geom IS NOT NULL
 """
-_VERSIONED_HEAD = "SELECT s.v, CASE WHEN s.v = CAST(:known AS bigint) THEN NULL ELSE ("
-_VERSIONED_TAIL = ") END FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
+_VERSIONED_HEAD = "SELECT s.v, ("
+_VERSIONED_TAIL = ") FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -152,8 +152,8 @@ def feature_collection_sql(key: str) -> str:
 
 
 def versioned_feature_collection_sql(key: str) -> str:
-    """The data version of the tables :tables, and the FeatureCollection only when that
-    version is not :known (as versioned_tile_sql)."""
+    """The data version of the tables :tables and the FeatureCollection, in one snapshot (as
+    versioned_tile_sql)."""
     return _framed(key, _VERSIONED_HEAD + _FC_HEAD, _FC_TAIL + _VERSIONED_TAIL)
 
 
@@ -171,9 +171,8 @@ def tile_sql(key: str) -> str:
 
 
 def versioned_tile_sql(key: str) -> str:
-    """The data version of the tables :tables, and the tile only when that version is not
-    :known (a cached tile's): both read in one snapshot, so the tile is exactly that version's
-    (the subquery is an InitPlan, never run when the CASE does not reach it)."""
+    """The data version of the tables :tables and the tile, read in one snapshot: the tile is
+    exactly that version's (a cache keeps it under it; webmap/tiles.py)."""
     return _framed(key, _VERSIONED_HEAD + _TILE_HEAD, _TILE_TAIL + _VERSIONED_TAIL)
 
 

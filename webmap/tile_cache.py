@@ -2,12 +2,13 @@
 data version they were made from, so a tile is never served from before a change to its data.
 
 A layer's data version is data_version() over the tables its SQL reads (geo/sql/definitions/
-60_changes.sql): every committed write statement on one of them raises it. A request sends the
-version of the tile it holds (if any) with the tile query (layers.frames.versioned_tile_sql):
-the database answers with the current version, and with the tile only when that differs, both
-in one snapshot. A hit costs one tiny query; a load or a new case is served at once. Layers
-whose SQL reads the clock (cases: overdue, closed in the last 24 hours) are kept at most
-TIME_BUCKET_S besides.
+60_changes.sql): every committed write statement on one of them raises it. A request for a tile
+this process holds reads the current version alone (one tiny statement); when it differs, or
+nothing is held, the tile query (layers.frames.versioned_tile_sql) answers the version and the
+tile in one snapshot, and the tile is kept under that version. A hit costs one tiny query; a
+load or a new case is served at once. The same holds for the GeoJSON layers
+(/api/v1/layers/<key>.geojson, by box and zoom). Layers whose SQL reads the clock (cases:
+overdue, closed in the last 24 hours) are kept at most TIME_BUCKET_S besides.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
 through the catalogue (tests/web/test_tiles.py checks every one has the change triggers).
