@@ -1,12 +1,13 @@
 """Page weight and time to draw, in headless Chromium, per page, on the demo and on scale 10,
 beside a floor measured in the same run.
 
-    .venv/bin/python bench/pages.py [--skip-scale10] [--runs 3] [--no-throttled]
+    .venv/bin/python bench/pages.py [--skip-scale10] [--runs 5] [--warm 2] [--no-throttled]
 
 Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker and /planner
 (as the demo administrator, by its API key) in Debian's Chromium at their target screen
-sizes, with the browser cache off. Prints bytes transferred (as sent, compressed) and the time
-from navigation until every layer shown at start has drawn its data (gridmap.settled), median
+sizes, with the browser cache off, after --warm untimed visits (the server warm, as it is
+after its first minutes: its processes connected, their tile and layer caches filled). Prints
+bytes transferred (as sent, compressed) and the time from navigation until every layer shown at start has drawn its data (gridmap.settled), median
 of --runs; on the cockpit, then, the time from its 3D switch until the 3-D district's first
 whole frame (MapLibre's first idle: every tile of the view drawn).
 
@@ -247,7 +248,8 @@ def main() -> None:
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-scale10", action="store_true")
-    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--warm", type=int, default=2, help="untimed visits per page first")
     ap.add_argument("--no-throttled", action="store_true", help="skip the weak-4G worker runs")
     args = ap.parse_args()
     cluster = local_cluster(load_settings())
@@ -275,6 +277,11 @@ def main() -> None:
             print(f"\n== {label} ==")
             try:
                 for path, w, h in PAGES:
+                    # untimed visits first: the server as it runs all day, its processes
+                    # connected, their tile and layer caches warm (each of the workers keeps
+                    # its own; a visit spreads over several)
+                    for _ in range(args.warm):
+                        measure(browser, "http://127.0.0.1:5903" + path, w, h)
                     runs = [
                         measure(browser, "http://127.0.0.1:5903" + path, w, h)
                         for _ in range(args.runs)
@@ -283,6 +290,8 @@ def main() -> None:
                     secs = statistics.median(r[1] for r in runs)
                     drawn = sum(runs[-1][2].values())
                     floor_page(folder, runs[-1][3], runs[-1][4])
+                    for _ in range(args.warm):  # the floor warmed alike
+                        measure_floor(browser, floor_base + "/floor.html", w, h)
                     floors = [
                         measure_floor(browser, floor_base + "/floor.html", w, h)
                         for _ in range(args.runs)
