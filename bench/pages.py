@@ -7,9 +7,10 @@ Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker
 (as the demo administrator, by its API key) in Debian's Chromium at their target screen
 sizes, with the browser cache off, after --warm untimed visits (the server warm, as it is
 after its first minutes: its processes connected, their tile and layer caches filled). Prints
-bytes transferred (as sent, compressed) and the time from navigation until every layer shown at start has drawn its data (gridmap.settled), median
-of --runs; on the cockpit, then, the time from its 3D switch until the 3-D district's first
-whole frame (MapLibre's first idle: every tile of the view drawn).
+bytes transferred (as sent, compressed) and the time from navigation until every layer shown
+at start has drawn its data (gridmap.settled), median of --runs; on the cockpit, then, the
+time from its 3D switch until the 3-D district's first whole frame (MapLibre's first idle:
+every tile of the view drawn).
 
 The floor: a bare Leaflet page at the same size and view drawing the same features (those the
 page drew, saved to one static GeoJSON file) on one canvas, served by a static file server.
