@@ -95,3 +95,41 @@ def test_pages_reference_nothing_outside_the_server(client) -> None:  # type: ig
         html = client.get(page).get_data(as_text=True)
         assert client.get(page).status_code == 200
         assert re.findall(r"https?://", html) == [], page
+
+
+def test_a_layer_kept_for_a_box_changes_with_its_data(client) -> None:  # type: ignore[no-untyped-def]
+    """The GeoJSON of a box is kept by the serving process under its tables' data version: asked
+    again unchanged it is the same answer (304 to its ETag); a new case in the box is in the
+    very next answer."""
+    (x0, y0), (x1, y1) = m_point(0, 0), m_point(400, 400)
+    url = f"/api/v1/layers/cases.geojson?bbox={x0},{y0},{x1},{y1}&zoom=15"
+    first = client.get(url)
+    again = client.get(url)
+    assert again.get_data() == first.get_data()
+    assert again.headers["ETag"] == first.headers["ETag"]
+    assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    lon, lat = m_point(150, 150)
+    made = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "parking", "description": "新停车"},
+    ).get_json()
+    after = client.get(url)
+    assert after.headers["ETag"] != first.headers["ETag"]
+    codes = {f["properties"]["code"] for f in after.get_json()["features"]}
+    assert str(made["id"]) in codes
+    assert str(made["id"]) not in {f["properties"]["code"] for f in first.get_json()["features"]}
+
+
+def test_a_static_file_is_compressed_once_and_stays_the_file(client) -> None:  # type: ignore[no-untyped-def]
+    import gzip
+
+    url, gz = "/static/gridmap/gridmap.js", {"Accept-Encoding": "gzip"}
+    with (
+        client.get(url) as plain,
+        client.get(url, headers=gz) as first,
+        client.get(url, headers=gz) as second,
+    ):
+        assert first.headers["Content-Encoding"] == second.headers["Content-Encoding"] == "gzip"
+        assert second.get_data() == first.get_data()
+        assert gzip.decompress(second.get_data()) == plain.get_data()
+        assert int(second.headers["Content-Length"]) == len(second.get_data())
