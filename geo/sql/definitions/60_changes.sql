@@ -20,9 +20,14 @@ BEGIN
 END
 $$;
 
+-- PL/pgSQL, so each session plans its query once: as a SQL function (an aggregate, never
+-- inlined) it was planned on every call, 0.5 of its 0.8 ms, paid by every tile and GeoJSON
+-- layer a serving process answers from its cache.
 CREATE OR REPLACE FUNCTION data_version(tables text[]) RETURNS bigint
-LANGUAGE sql STABLE AS $$
-SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY(tables)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    RETURN (SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY(tables));
+END
 $$;
 
 -- Every table but the bookkeeping ones (sessions, the audit log, this record, the cockpit's
