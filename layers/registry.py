@@ -53,6 +53,11 @@ class LayerSpec:
     def sql(self) -> str:
         return frames.layer_sql(self.key)
 
+    def binds(self, param: str) -> bool:
+        """Whether the layer's SQL reads :param. A filter it does not read is no part of an
+        answer, nor of a cache's key (webmap/tiles.py, webmap/api/layers.py)."""
+        return f":{param}" in self.sql
+
     @property
     def items_sql(self) -> str:
         return frames.items_sql(self.key)

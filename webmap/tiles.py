@@ -108,10 +108,9 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
         raise BadInput("kind 至多 40 个字符")
     if grid is not None and not is_hierarchy_code(grid, "grid"):
         raise BadInput("grid 须为网格编码（15 位数字）")
-    at = playback_moment(request.args.get("at")) if ":at" in spec.sql else None
-    # a filter the layer's SQL does not read is no part of the tile (nor of the cache's key)
-    kind = kind if ":kind" in spec.sql else None
-    grid = grid if ":grid" in spec.sql else None
+    at = playback_moment(request.args.get("at")) if spec.binds("at") else None
+    kind = kind if spec.binds("kind") else None
+    grid = grid if spec.binds("grid") else None
     areas = caller.patterns()
     key = (spec.key, z, x, y, kind, grid, at, tuple(areas) if areas is not None else None)
     params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid, at=at)}

@@ -88,10 +88,9 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         if spec.simplify and query.zoom is not None:
             tol = 0.5 * 360.0 / (256 * 2**query.zoom)
     areas = caller.patterns()
-    # a filter the layer's SQL does not read is no part of the answer (nor of the cache's key)
-    kind = query.kind if ":kind" in spec.sql else None
-    grid = query.grid if ":grid" in spec.sql else None
-    at = query.at if ":at" in spec.sql else None
+    kind = query.kind if spec.binds("kind") else None
+    grid = query.grid if spec.binds("grid") else None
+    at = query.at if spec.binds("at") else None
     params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
     held_areas = tuple(areas) if areas is not None else None
     key = ("geojson", spec.key, box, tol, kind, grid, at, held_areas)
