@@ -69,8 +69,9 @@ _TILE_TAIL = """
     ) f
 ) t WHERE t.geom IS NOT NULL
 """
+_VERSION = "SELECT data_version(CAST(:tables AS text[]))"
 _VERSIONED_HEAD = "SELECT s.v, ("
-_VERSIONED_TAIL = ") FROM (SELECT data_version(CAST(:tables AS text[])) AS v) s"
+_VERSIONED_TAIL = ") FROM (" + _VERSION + " AS v) s"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -168,6 +169,11 @@ def tile_sql(key: str) -> str:
     props' keys become the features' properties. :clip false keeps each feature whole (a page
     that draws a layer from tiles keeps one copy of each feature by its code)."""
     return _framed(key, _TILE_HEAD, _TILE_TAIL)
+
+
+def version_sql() -> str:
+    """The data version of the tables :tables alone (a cache's check of what it holds)."""
+    return _VERSION
 
 
 def versioned_tile_sql(key: str) -> str:

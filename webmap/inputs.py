@@ -44,10 +44,8 @@ def check_request() -> None:
         else (("query", args),)
     )
     for where, values in sources:
-        for (
-            key,
-            vals,
-        ) in values.lists():  # a multipart part whose name does not decode is named None
+        # a multipart part whose name does not decode is named None
+        for key, vals in values.lists():
             require_clean(key or "", f"{where} parameter name")
             for value in vals:
                 require_clean(value or "", f"{where} parameter {key}")

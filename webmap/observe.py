@@ -85,13 +85,8 @@ def init_app(app: Flask) -> None:
             return resp
         resp.headers["X-Request-ID"] = rid
         seconds = time.perf_counter() - g.started
-        rule, method, path, status = (
-            request.url_rule,
-            request.method,
-            request.path,
-            resp.status_code,
-        )
-        endpoint = rule.rule if rule else "unmatched"
+        method, path, status = request.method, request.path, resp.status_code
+        endpoint = request.url_rule.rule if request.url_rule else "unmatched"
         REQUESTS.labels(endpoint, method, str(status)).inc()
         LATENCY.labels(endpoint).observe(seconds)
         caller = g.get("caller")

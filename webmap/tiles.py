@@ -23,7 +23,7 @@ from geo.access import Caller, may_read_layer
 from geo.codes import is_hierarchy_code
 from geo.errors import BadInput, NotFound
 from geo.sql.loader import to_driver
-from layers.frames import layer_params, versioned_tile_sql
+from layers.frames import layer_params, version_sql, versioned_tile_sql
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
@@ -78,7 +78,7 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return lon(x - pad), lat(y + 1 + pad), lon(x + 1 + pad), lat(y - pad)
 
 
-_VERSION = "SELECT data_version(CAST(%(tables)s AS text[]))"
+_VERSION = to_driver(version_sql())
 
 
 @cache_fn

@@ -271,12 +271,12 @@
       const bbox = [sw[0], sw[1], ne[0], ne[1]];
       const mine = ++seq;
       layer._gm.loading = true;
-      // big layers from tiles (decoded to WGS84 features, drawn like the rest: GCJ-02 too)
       // A layer of one facility kind asks for every kind and keeps its own: the kinds' layers
       // on a page share one request (gm.getJSON), not one each.
       const kind = spec.by_kind ? params.kind : undefined;
       const asked = Object.assign({ bbox: bbox.map((v) => v.toFixed(6)).join(","), zoom: String(Math.round(z)) }, params);
       if (kind !== undefined) delete asked.kind;
+      // big layers from tiles (decoded to WGS84 features, drawn like the rest: GCJ-02 too)
       const source = spec.tiles ? gm.tiled(spec, bbox, z, params)
         : gm.getJSON(spec.url + "?" + new URLSearchParams(asked).toString()).then((fc) => (kind === undefined ? fc
           : { type: "FeatureCollection", features: fc.features.filter((f) => f.properties.kind === kind) }));
