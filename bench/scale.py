@@ -117,7 +117,7 @@ def measure(url: str, size: int) -> dict[str, float]:
         z = 14
         x, y = tile_of(lon, lat, z)
         tile = {**layer_params(None, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
-        tile |= {"layer": "cases", "clip": False, "tables": ["cases", "categories"], "known": None}
+        tile |= {"layer": "cases", "clip": False, "tables": ["cases", "categories"]}
         out["tile_s"] = median_s(lambda: s.execute(text(versioned_tile_sql("cases")), tile).one())
         out["open"] = s.execute(
             text("SELECT count(*) FROM cases WHERE status = 'assigned'")

@@ -7,6 +7,8 @@ a vector tile or an extent. Every value from a request is a bound parameter.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from datetime import datetime
 from functools import cache
 from importlib.resources import files
@@ -69,9 +71,15 @@ _TILE_TAIL = """
     ) f
 ) t WHERE t.geom IS NOT NULL
 """
-_VERSION = "SELECT data_version(CAST(:tables AS text[]))"
+# A data version: the sum of the change records (geo/sql/definitions/60_changes.sql) of the
+# tables a layer reads. It only grows, and a result computed after reading it holds every
+# change it counts. Written once, for a bound list (:tables, inside the versioned frames) and
+# for a layer's own list as constants (a cache's check: its plan walks the table_name index,
+# where a plan for any list scans the whole record, and it is no function call).
+_VERSION = "SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY({tables})"
+_TABLE = re.compile(r"[a-z_][a-z0-9_]*")
 _VERSIONED_HEAD = "SELECT s.v, ("
-_VERSIONED_TAIL = ") FROM (" + _VERSION + " AS v) s"
+_VERSIONED_TAIL = ") FROM (" + _VERSION.format(tables="CAST(:tables AS text[])") + ") s(v)"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -171,9 +179,12 @@ def tile_sql(key: str) -> str:
     return _framed(key, _TILE_HEAD, _TILE_TAIL)
 
 
-def version_sql() -> str:
-    """The data version of the tables :tables alone (a cache's check of what it holds)."""
-    return _VERSION
+def version_sql(tables: Sequence[str]) -> str:
+    """The data version of these tables alone (a cache's check of what it holds): table names
+    as the catalogue spells them (webmap/tile_cache.reads), written into the statement."""
+    if not tables or not all(_TABLE.fullmatch(t) for t in tables):
+        raise ValueError(f"not table names: {tables!r}")
+    return _VERSION.format(tables="ARRAY[" + ", ".join(f"'{t}'" for t in tables) + "]::text[]")
 
 
 def versioned_tile_sql(key: str) -> str:

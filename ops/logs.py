@@ -8,6 +8,8 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # made once (json.dumps makes one a call)
+
 
 class JsonLines(logging.Formatter):
     """One JSON object per record; an access record's fields are its own keys. request_id:
@@ -27,7 +29,8 @@ class JsonLines(logging.Formatter):
             "request_id": getattr(record, "request_id", None) or self._request_id(),
             "message": record.getMessage(),
         }
-        out |= {k: getattr(record, k) for k in self.FIELDS if hasattr(record, k)}
+        given = record.__dict__
+        out |= {k: given[k] for k in self.FIELDS if k in given}
         if record.exc_info:
             out["exception"] = self.formatException(record.exc_info)
-        return json.dumps(out, ensure_ascii=False)
+        return _ENCODE(out)

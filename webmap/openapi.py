@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from geo.reference import categories, facility_kinds
 from geo.text import CONTROL
+from layers.frames import version_sql
 from webmap.answers import (
     Error,
 )
@@ -185,9 +186,7 @@ def _declared(app: Flask) -> dict[tuple[str, str], dict[str, Answer]]:
 def current(app: Flask, session: Session, written: Written) -> dict[str, Any]:
     """The description, made again once the vocabularies it lists (the categories, the
     facility kinds) have changed in the database."""
-    version = session.execute(
-        text("SELECT data_version(ARRAY['categories', 'facility_kinds'])")
-    ).scalar_one()
+    version = session.execute(text(version_sql(("categories", "facility_kinds")))).scalar_one()
     made = app.extensions.get("gridmap.openapi")
     if made is None or made[0] != version:
         words = {

@@ -1,14 +1,15 @@
 """The server-side vector tile cache: each serving process keeps recent tiles in memory with the
 data version they were made from, so a tile is never served from before a change to its data.
 
-A layer's data version is data_version() over the tables its SQL reads (geo/sql/definitions/
-60_changes.sql): every committed write statement on one of them raises it. A request for a tile
-this process holds reads the current version alone (one tiny statement); when it differs, or
-nothing is held, the tile query (layers.frames.versioned_tile_sql) answers the version and the
-tile in one snapshot, and the tile is kept under that version. A hit costs one tiny query; a
-load or a new case is served at once. The same holds for the GeoJSON layers
-(/api/v1/layers/<key>.geojson, by box and zoom). Layers whose SQL reads the clock (cases:
-overdue, closed in the last 24 hours) are kept at most TIME_BUCKET_S besides.
+A layer's data version is the sum of the change records of the tables its SQL reads
+(layers/frames.version_sql; geo/sql/definitions/60_changes.sql): every committed write
+statement on one of them raises it. A request for a tile this process holds reads the current
+version alone (one tiny statement); when it differs, or nothing is held, the tile query
+(layers.frames.versioned_tile_sql) answers the version and the tile in one snapshot, and the
+tile is kept under that version. A hit costs one tiny query; a load or a new case is served at
+once. The same holds for the GeoJSON layers (/api/v1/layers/<key>.geojson, by box and zoom).
+Layers whose SQL reads the clock (cases: overdue, closed in the last 24 hours) are kept at most
+TIME_BUCKET_S besides.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
 through the catalogue (tests/web/test_tiles.py checks every one has the change triggers).

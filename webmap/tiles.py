@@ -78,12 +78,14 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
     return lon(x - pad), lat(y + 1 + pad), lon(x + 1 + pad), lat(y - pad)
 
 
-_VERSION = to_driver(version_sql())
-
-
 @cache_fn
 def _driver_sql(key: str) -> str:
     return to_driver(versioned_tile_sql(key))
+
+
+@cache_fn
+def _version_sql(tables: tuple[str, ...]) -> str:
+    return version_sql(tables)
 
 
 def cache() -> TileCache:
@@ -134,7 +136,7 @@ def versioned_answer(
     held = kept.held(key, bucket)
     tile = None
     if held is not None:
-        version = conn.execute(_VERSION, {"tables": list(tables)}).fetchone()[0]  # type: ignore[index]
+        version = conn.execute(_version_sql(tables)).fetchone()[0]  # type: ignore[index]
         tile = held if version == held.version else None
     kept.count(tile is not None)
     if tile is None:

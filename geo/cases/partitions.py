@@ -201,7 +201,7 @@ def _ddl(session: Session, template: str, *names: str) -> Any:
 
 def _noted(session: Session) -> None:
     """Detaching or attaching a month changes what cases holds with no write statement on it,
-    so no change trigger fires: record it as one (the tile cache reads data_version)."""
+    so no change trigger fires: record it as one (the tile cache reads the data version)."""
     session.execute(
         text("INSERT INTO data_changes (table_name, n) VALUES ('cases', 1), ('case_events', 1)")
     )

@@ -21,6 +21,7 @@ from geo.cases.workflow import NewCase, create_case
 from geo.errors import Conflict, Unprocessable
 from geo.meetings.meetings import decide, get_meeting
 from geo.migrate import downgrade, upgrade
+from layers.frames import version_sql
 from tests import fixtures
 from tests.cases.test_tallies import assert_tallies_equal_a_recount
 from tests.conftest import scratch_database
@@ -258,7 +259,7 @@ def test_closed_months_are_archived_whole_and_come_back(db: Session, months_url:
     db.execute(text("UPDATE cases SET status = 'closed' WHERE id = :i"), {"i": open_one})
     db.commit()
 
-    version = "SELECT data_version(ARRAY['cases'])"
+    version = version_sql(["cases"])
     v0 = db.execute(text(version)).scalar_one()
     env = {"DATABASE_URL": months_url}
     out = CliRunner().invoke(main, ["partitions", "archive", "--before", cut], env=env)

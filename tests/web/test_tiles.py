@@ -216,3 +216,37 @@ def test_a_tile_filter_the_layer_does_not_read_is_no_part_of_its_key(app) -> Non
     with app.app_context():
         assert len(cache()) == 1
     assert c.get(f"/tiles/cases/14/{x}/{y}.mvt?grid=not-a-grid").status_code == 400
+
+
+def test_a_data_version_is_the_sum_of_its_tables_change_records(session) -> None:  # type: ignore[no-untyped-def]
+    """The statement a cache hit runs (its tables written in) and the versioned frames' own
+    (:tables bound) count the same records, and a write to one of the tables raises both."""
+    from layers.frames import version_sql, versioned_tile_sql
+
+    def both() -> tuple[int, int]:
+        alone = session.execute(text(version_sql(["grids", "streets"]))).scalar_one()
+        framed = session.execute(
+            text(versioned_tile_sql("streets")),
+            {"minx": 0, "miny": 0, "maxx": 0.001, "maxy": 0.001, "tol": 0, "kind": None}
+            | {"grid": None, "at": None, "areas": None, "z": 20, "x": 0, "y": 0}
+            | {"layer": "streets", "clip": True, "tables": ["grids", "streets"]},
+        ).one()[0]
+        return alone, framed
+
+    before = both()
+    assert (
+        before[0]
+        == before[1]
+        == sum(
+            session.execute(
+                text("SELECT n FROM data_changes WHERE table_name IN ('grids', 'streets')")
+            ).scalars()
+        )
+    )
+    session.execute(text("UPDATE streets SET name = name WHERE false"))  # a statement, no row
+    assert both() == (before[0] + 1, before[1] + 1)
+    session.rollback()
+    with pytest.raises(ValueError, match="not table names"):
+        version_sql(["streets'; DROP TABLE cases; --"])
+    with pytest.raises(ValueError, match="not table names"):
+        version_sql([])

@@ -1,8 +1,8 @@
 -- Which tables changed: every write statement (INSERT, UPDATE, DELETE, COPY, TRUNCATE) on a
 -- data table adds a row to data_changes (migration 0026) in its own transaction, so the change
--- and its record commit together. data_version(tables) is the sum over those tables: it only
--- grows, and a result computed after reading it holds every change it counts. The tile cache
--- (webmap/tile_cache.py) keys tiles by it. Repeatable definitions (geo/definitions.py).
+-- and its record commit together. A table set's data version is the sum over them (below): it
+-- only grows, and a result computed after reading it holds every change it counts. The tile
+-- cache (webmap/tile_cache.py) keys tiles by it. Repeatable definitions (geo/definitions.py).
 
 -- Insert-only (no counter row to lock, so concurrent intakes never wait on each other). Now
 -- and then one writer folds a table's rows into one, under an advisory lock so two never
@@ -20,15 +20,10 @@ BEGIN
 END
 $$;
 
--- PL/pgSQL, so each session plans its query once: as a SQL function (an aggregate, never
--- inlined) it was planned on every call, 0.5 of its 0.8 ms, paid by every tile and GeoJSON
--- layer a serving process answers from its cache.
-CREATE OR REPLACE FUNCTION data_version(tables text[]) RETURNS bigint
-LANGUAGE plpgsql STABLE AS $$
-BEGIN
-    RETURN (SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY(tables));
-END
-$$;
+-- A data version is the sum of n over the tables a result reads (layers/frames.version_sql,
+-- written there once, as a statement: a function around it cost a call and a plan made for
+-- any list of tables, which scans this whole record; the statement's own list walks the index).
+DROP FUNCTION IF EXISTS data_version(text[]);
 
 -- Every table but the bookkeeping ones (sessions, the audit log, this record, the cockpit's
 -- tallies, Alembic's and PostGIS's own) gets the two statement triggers. Run by every `gridmap migrate`
