@@ -117,8 +117,9 @@ def measure(url: str, size: int) -> dict[str, float]:
         z = 14
         x, y = tile_of(lon, lat, z)
         tile = {**layer_params(None, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
-        tile |= {"layer": "cases", "clip": False, "tables": ["cases", "categories"]}
-        out["tile_s"] = median_s(lambda: s.execute(text(versioned_tile_sql("cases")), tile).one())
+        tile |= {"layer": "cases", "clip": False}
+        versioned = text(versioned_tile_sql("cases", ["case_events", "cases", "categories"]))
+        out["tile_s"] = median_s(lambda: s.execute(versioned, tile).one())
         out["open"] = s.execute(
             text("SELECT count(*) FROM cases WHERE status = 'assigned'")
         ).scalar_one()

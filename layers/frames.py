@@ -73,13 +73,12 @@ _TILE_TAIL = """
 """
 # A data version: the sum of the change records (geo/sql/definitions/60_changes.sql) of the
 # tables a layer reads. It only grows, and a result computed after reading it holds every
-# change it counts. Written once, for a bound list (:tables, inside the versioned frames) and
-# for a layer's own list as constants (a cache's check: its plan walks the table_name index,
-# where a plan for any list scans the whole record, and it is no function call).
+# change it counts. The layer's tables are written into the statement, as constants: its plan
+# walks the table_name index (a plan made for any bound list scans the whole record).
 _VERSION = "SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY({tables})"
 _TABLE = re.compile(r"[a-z_][a-z0-9_]*")
 _VERSIONED_HEAD = "SELECT s.v, ("
-_VERSIONED_TAIL = ") FROM (" + _VERSION.format(tables="CAST(:tables AS text[])") + ") s(v)"
+_VERSIONED_TAIL = ") FROM ({version}) s(v)"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -160,10 +159,11 @@ def feature_collection_sql(key: str) -> str:
     return _framed(key, _FC_HEAD, _FC_TAIL)
 
 
-def versioned_feature_collection_sql(key: str) -> str:
-    """The data version of the tables :tables and the FeatureCollection, in one snapshot (as
+def versioned_feature_collection_sql(key: str, tables: Sequence[str]) -> str:
+    """The data version of `tables` and the FeatureCollection, in one snapshot (as
     versioned_tile_sql)."""
-    return _framed(key, _VERSIONED_HEAD + _FC_HEAD, _FC_TAIL + _VERSIONED_TAIL)
+    tail = _VERSIONED_TAIL.format(version=version_sql(tables))
+    return _VERSIONED_HEAD + feature_collection_sql(key) + tail
 
 
 def items_sql(key: str) -> str:
@@ -181,16 +181,18 @@ def tile_sql(key: str) -> str:
 
 def version_sql(tables: Sequence[str]) -> str:
     """The data version of these tables alone (a cache's check of what it holds): table names
-    as the catalogue spells them (webmap/tile_cache.reads), written into the statement."""
+    as the catalogue spells them (webmap/tile_cache.reads), written into the statement as
+    constants."""
     if not tables or not all(_TABLE.fullmatch(t) for t in tables):
         raise ValueError(f"not table names: {tables!r}")
     return _VERSION.format(tables="ARRAY[" + ", ".join(f"'{t}'" for t in tables) + "]::text[]")
 
 
-def versioned_tile_sql(key: str) -> str:
-    """The data version of the tables :tables and the tile, read in one snapshot: the tile is
-    exactly that version's (a cache keeps it under it; webmap/tiles.py)."""
-    return _framed(key, _VERSIONED_HEAD + _TILE_HEAD, _TILE_TAIL + _VERSIONED_TAIL)
+def versioned_tile_sql(key: str, tables: Sequence[str]) -> str:
+    """The data version of `tables` (those the layer reads) and the tile, read in one
+    snapshot: the tile is exactly that version's (a cache keeps it under it; webmap/tiles.py)."""
+    tail = _VERSIONED_TAIL.format(version=version_sql(tables))
+    return _VERSIONED_HEAD + tile_sql(key) + tail
 
 
 def extent_sql(key: str) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import math
+from collections.abc import Callable
 from datetime import datetime
 from functools import cache as cache_fn
 
@@ -79,8 +80,8 @@ def tile_bounds(z: int, x: int, y: int) -> tuple[float, float, float, float]:
 
 
 @cache_fn
-def _driver_sql(key: str) -> str:
-    return to_driver(versioned_tile_sql(key))
+def _driver_sql(key: str, tables: tuple[str, ...]) -> str:
+    return to_driver(versioned_tile_sql(key, tables))
 
 
 @cache_fn
@@ -117,19 +118,23 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
     key = (spec.key, z, x, y, kind, grid, at, tuple(areas) if areas is not None else None)
     params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid, at=at)}
     params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
-    return versioned_answer(spec, key, _driver_sql(spec.key), params, MVT)
+    return versioned_answer(spec, key, _driver_sql, params, MVT)
 
 
 def versioned_answer(
-    spec: LayerSpec, key: tuple[object, ...], sql: str, params: dict[str, object], mimetype: str
+    spec: LayerSpec,
+    key: tuple[object, ...],
+    sql: Callable[[str, tuple[str, ...]], str],
+    params: dict[str, object],
+    mimetype: str,
 ) -> Response:
     """A layer's tile or GeoJSON, from this process's cache while its data version holds.
     With a body kept under `key`, the version of the layer's tables is read alone (a statement
     planned in microseconds: the cases layer's own, over its month partitions, takes 4-7 ms to
-    plan whether it runs or not); when it differs, or nothing is kept, `sql` (versioned:
-    layers.frames) reads the version and the body in one snapshot, and the body is kept under
-    that version. Gzipped once and kept so; an ETag of the bytes, `no-cache` (the client
-    revalidates: 304 while unchanged)."""
+    plan whether it runs or not); when it differs, or nothing is kept, `sql(layer, tables)`
+    (versioned: layers.frames) reads the version and the body in one snapshot, and the body
+    is kept under that version. Gzipped once and kept so; an ETag of the bytes, `no-cache`
+    (the client revalidates: 304 while unchanged)."""
     conn, kept = get_replica_connection(), cache()
     tables, clock = kept.layer_reads(conn, spec.key, spec.sql)
     bucket = kept.bucket(clock)
@@ -140,8 +145,7 @@ def versioned_answer(
         tile = held if version == held.version else None
     kept.count(tile is not None)
     if tile is None:
-        params = {**params, "tables": list(tables)}
-        version, body = conn.execute(sql, params).fetchone()  # type: ignore[misc]
+        version, body = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
         data = body.encode() if isinstance(body, str) else bytes(body or b"")
         tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
     etag, out, gzipped = tile.etag, tile.data, False

@@ -219,17 +219,17 @@ def test_a_tile_filter_the_layer_does_not_read_is_no_part_of_its_key(app) -> Non
 
 
 def test_a_data_version_is_the_sum_of_its_tables_change_records(session) -> None:  # type: ignore[no-untyped-def]
-    """The statement a cache hit runs (its tables written in) and the versioned frames' own
-    (:tables bound) count the same records, and a write to one of the tables raises both."""
+    """The statement a cache hit runs and the versioned frames (the tables written in as
+    constants) count the tables' change records, and a write to one of them raises both."""
     from layers.frames import version_sql, versioned_tile_sql
 
     def both() -> tuple[int, int]:
         alone = session.execute(text(version_sql(["grids", "streets"]))).scalar_one()
         framed = session.execute(
-            text(versioned_tile_sql("streets")),
+            text(versioned_tile_sql("streets", ["grids", "streets"])),
             {"minx": 0, "miny": 0, "maxx": 0.001, "maxy": 0.001, "tol": 0, "kind": None}
             | {"grid": None, "at": None, "areas": None, "z": 20, "x": 0, "y": 0}
-            | {"layer": "streets", "clip": True, "tables": ["grids", "streets"]},
+            | {"layer": "streets", "clip": True},
         ).one()[0]
         return alone, framed
 

@@ -94,12 +94,12 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
     held_areas = tuple(areas) if areas is not None else None
     key = ("geojson", spec.key, box, tol, kind, grid, at, held_areas)
-    return versioned_answer(spec, key, _versioned_sql(spec.key), params, "application/geo+json")
+    return versioned_answer(spec, key, _versioned_sql, params, "application/geo+json")
 
 
 @cache
-def _versioned_sql(key: str) -> str:
-    return to_driver(versioned_feature_collection_sql(key))
+def _versioned_sql(key: str, tables: tuple[str, ...]) -> str:
+    return to_driver(versioned_feature_collection_sql(key, tables))
 
 
 class ExportQuery(Schema):
