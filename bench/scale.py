@@ -150,7 +150,9 @@ def main() -> None:
             f"batch assignment {r['assign_s']:7.1f} s ({size / r['assign_s']:8,.0f} cases/s)   "
             f"cockpit statistics {r['cockpit_s'] * 1000:8.0f} ms   "
             f"cases layer (city, z12) {r['layer_s'] * 1000:7.0f} ms   "
-            f"z14 tile {r['tile_s'] * 1000:6.1f} ms   [built in {built:.0f} s]",
+            f"z14 tile {r['tile_s'] * 1000:6.1f} ms   [built in {built:.0f} s]\n"
+            f"    the assignment: reading the pieces {r['assign_read_s']:.1f} s, the rule "
+            f"{r['assign_rule_s']:.1f} s, writing back {r['assign_write_s']:.1f} s",
             flush=True,
         )
         if not args.keep:

@@ -6,8 +6,10 @@ temp table). Points are WGS84; distances geodesic metres; snap_m comes from the 
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 import psycopg
 from psycopg.rows import namedtuple_row
@@ -141,23 +143,63 @@ def _input_from(session: Session, name: str) -> None:
 PIECE_IDS = 500_000
 
 
-def assign_pending(session: Session, snap_m: float, seconds: dict[str, float] | None = None) -> int:
-    """Assign every case whose rule is NULL, PIECE_IDS case ids at a time, in the caller's
-    transaction; return how many got a grid. `seconds` gathers the time spent reading the
-    pieces, in the rule and writing back ("read", "rule", "write": bench/scale.py)."""
-    lo, hi = session.execute(text(query("assign_apply", "pending_ids"))).one()
-    n = 0
+class Piece(NamedTuple):
+    """Cases created in [t0, t1) with ids in [lo, hi): n of them."""
+
+    t0: datetime
+    t1: datetime
+    lo: int
+    hi: int
+    n: int
+
+
+def pieces(parts: list[Piece], most: int = PIECE_IDS) -> list[Piece]:
+    """The pieces assign_pending works in, from each month's parts (pending_pieces): whole
+    months that follow each other join while together they hold at most `most` cases; a month
+    of more stays in its parts. A piece writes the rows and indexes of its months alone, which
+    stay in memory (a piece of ids that spanned every month wrote 2.5 times slower at 10⁷
+    cases), and the rule's cost per piece (every polygon in the input's extent, prepared once)
+    is paid once for many small months."""
+    months = Counter(p.t0 for p in parts)  # a month of more than `most` cases has parts
+    out: list[Piece] = []
+    joinable = False  # the last piece is whole months
+    for p in parts:
+        whole = months[p.t0] == 1
+        if whole and joinable and out[-1].n + p.n <= most:
+            last = out[-1]
+            out[-1] = Piece(last.t0, p.t1, min(last.lo, p.lo), max(last.hi, p.hi), last.n + p.n)
+        else:
+            out.append(p)
+            joinable = whole
+    return out
+
+
+def assign_pending(
+    session: Session,
+    snap_m: float,
+    seconds: dict[str, float] | None = None,
+    most: int = PIECE_IDS,
+) -> int:
+    """Assign every case whose rule is NULL, a piece of at most `most` cases at a time
+    (`pieces`), in the caller's transaction; return how many got a grid. `seconds` gathers the
+    time spent reading the pieces, in the rule and writing back ("read", "rule", "write":
+    bench/scale.py)."""
     spent = seconds if seconds is not None else {}
-    for start in range(int(lo or 0), int(hi or -1) + 1, PIECE_IDS):
-        piece = {"lo": start, "hi": start + PIECE_IDS}
-        t = time.perf_counter()
+    t = time.perf_counter()
+    parts = session.execute(text(query("assign_apply", "pending_pieces")), {"piece": most})
+    t = _spent(spent, "read", t)
+    n = 0
+    for piece in pieces([Piece(*r) for r in parts], most):
+        bounds = piece._asdict()
         session.execute(text("DROP TABLE IF EXISTS assign_input"))
-        session.execute(text(query("assign_apply", "pending_input")), piece)
+        read = session.execute(text(query("assign_apply", "pending_input")), bounds)
         t = _spent(spent, "read", t)
+        if not read.rowcount:  # type: ignore[attr-defined]  # CREATE TABLE AS: its rows
+            continue
         n += assign_set(session, snap_m)
         t = _spent(spent, "rule", t)
-        session.execute(text(query("assign_apply", "apply_pending")), piece)
-        _spent(spent, "write", t)
+        session.execute(text(query("assign_apply", "apply_pending")), bounds)
+        t = _spent(spent, "write", t)
     return n
 
 

@@ -1,13 +1,24 @@
 -- Writing a set's assignment (temp table assign_output, geo/assign.py) back to cases.
 
--- name: pending_ids
--- the range of case ids, read from their index
-SELECT min(id) AS lo, max(id) AS hi FROM cases
+-- name: pending_pieces
+-- Each month's partition [t0, t1) in parts of at most :piece cases, ids [lo, hi), n cases,
+-- oldest first (geo/assign.py joins whole months into pieces).
+SELECT r.lo AS t0, r.hi AS t1, min(k.id) AS lo, max(k.id) + 1 AS hi, count(*) AS n
+FROM pg_inherits i
+JOIN pg_class p ON p.oid = i.inhrelid
+CROSS JOIN LATERAL case_month_range(substr(p.relname, 7)) r
+CROSS JOIN LATERAL (
+    SELECT id, (row_number() OVER (ORDER BY id) - 1) / :piece AS part
+    FROM cases WHERE created_at >= r.lo AND created_at < r.hi
+) k
+WHERE i.inhparent = 'cases'::regclass AND p.relname ~ '^cases_[0-9]{4}_[0-9]{2}$'
+GROUP BY r.lo, r.hi, k.part
+ORDER BY r.lo, lo
 
 -- name: pending_input
--- the cases not assigned yet (the demo's generated cases) with ids in [:lo, :hi)
+-- the cases not assigned yet (the demo's generated cases) of one piece
 CREATE TEMP TABLE assign_input ON COMMIT DROP AS SELECT id, geom FROM cases
-WHERE rule IS NULL AND id >= :lo AND id < :hi
+WHERE rule IS NULL AND created_at >= :t0 AND created_at < :t1 AND id >= :lo AND id < :hi
 
 -- name: open_input
 -- the open cases, for reassignment after a reload of the polygons they were assigned by
@@ -23,7 +34,7 @@ SET grid_code = o.grid_code, rule = o.rule, outside = o.outside, distance_m = o.
     residential_building_code = o.residential_building_code,
     stairwell_branch_code = o.stairwell_branch_code
 FROM assign_output o
-WHERE o.id = c.id AND c.id >= :lo AND c.id < :hi;
+WHERE o.id = c.id AND c.created_at >= :t0 AND c.created_at < :t1 AND c.id >= :lo AND c.id < :hi;
 
 -- The reassignment script (all its steps in order):
 -- step: reassignment: the open cases whose assignment moved, old and new side by side

@@ -217,3 +217,66 @@ def test_reassignment_honours_the_loaders_snap_distance(wide, session, tmp_path:
     moved = wide_client.get(f"/api/v1/cases/{case['id']}").get_json()["assignment"]
     assert moved["grid"]["code"] == GRID_A
     assert moved["distance_m"] == pytest.approx(250, abs=1)
+
+
+def test_pending_cases_are_assigned_in_pieces_of_whole_months_or_a_months_parts(
+    session: Session,
+) -> None:
+    """assign_pending works a piece at a time: small months that follow each other together,
+    a month of more cases than a piece holds in parts by id. Every pending case is assigned
+    exactly once, as the point rule assigns it, and no piece holds more than it may."""
+    from geo.assign import Piece, assign_pending, pieces
+    from geo.sql.loader import query
+
+    category = session.execute(text("SELECT code FROM categories LIMIT 1")).scalar_one()
+    months = {  # months back from now: how many cases
+        5: 1,
+        4: 2,
+        3: 1,
+        2: 6,  # more than a piece: in parts
+        1: 1,
+        0: 2,
+    }
+    session.execute(text("SELECT ensure_case_months(now() - interval '6 months', now())"))
+    rng = np.random.default_rng(7)
+    for back, count in months.items():
+        for _ in range(count):
+            lon, lat = m_point(float(rng.uniform(10, 390)), float(rng.uniform(10, 190)))
+            session.execute(
+                text(
+                    "INSERT INTO cases (received_lon, received_lat, received_crs, geom, "
+                    "category_code, description, source, status, created_at, updated_at, "
+                    "due_at) VALUES (:x, :y, 'wgs84', ST_SetSRID(ST_MakePoint(:x, :y), 4326), "
+                    ":c, '分批指派', 'import', 'reported', :at, :at, :at + interval '3 days')"
+                ),
+                {"x": lon, "y": lat, "c": category}
+                | {
+                    "at": session.execute(
+                        text(
+                            "SELECT date_trunc('month', now()) - make_interval(months => :b) "
+                            "+ interval '10 days'"
+                        ),
+                        {"b": back},
+                    ).scalar_one()
+                },
+            )
+    most = 4
+    parts = [
+        Piece(*r)
+        for r in session.execute(text(query("assign_apply", "pending_pieces")), {"piece": most})
+    ]
+    made = pieces(parts, most)
+    assert [p.n for p in made] == [4, 4, 2, 3]  # months 5 to 3; 2 in two parts; 1 and 0
+    assert all(p.n <= most for p in made)
+
+    placed = assign_pending(session, SNAP_M, most=most)
+    assert placed == sum(months.values())
+    rows = session.execute(
+        text(
+            "SELECT received_lon, received_lat, grid_code, rule FROM cases WHERE source = 'import'"
+        )
+    ).all()
+    assert len(rows) == placed
+    for lon, lat, grid, rule in rows:
+        one = locate(driver(session), lon, lat, SNAP_M).row
+        assert (grid, rule) == (one.grid_code, one.rule)
