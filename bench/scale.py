@@ -33,10 +33,12 @@ from sqlalchemy.orm import Session  # noqa: E402
 from bench.districts import district  # noqa: E402
 from geo.assign import assign_pending  # noqa: E402
 from geo.cases.dashboard import cockpit_stats  # noqa: E402
+from geo.db import driver  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from layers.frames import layer_params, versioned_tile_sql  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
+from webmap.tile_cache import reads  # noqa: E402
 from webmap.tiles import tile_bounds, tile_of  # noqa: E402
 
 MULTIPLY = """
@@ -118,7 +120,8 @@ def measure(url: str, size: int) -> dict[str, float]:
         x, y = tile_of(lon, lat, z)
         tile = {**layer_params(None, tile_bounds(z, x, y)), "z": z, "x": x, "y": y}
         tile |= {"layer": "cases", "clip": False}
-        versioned = text(versioned_tile_sql("cases", ["case_events", "cases", "categories"]))
+        tables, _ = reads(driver(s), spec.sql)  # as the tile cache finds them
+        versioned = text(versioned_tile_sql("cases", tables))
         out["tile_s"] = median_s(lambda: s.execute(versioned, tile).one())
         out["open"] = s.execute(
             text("SELECT count(*) FROM cases WHERE status = 'assigned'")
