@@ -90,6 +90,9 @@ class Settings:
     """Addresses /metrics answers (Prometheus); others get 403."""
     tile_cache_mb: int
     """Memory each serving process keeps for vector tiles (webmap/tile_cache.py); 0: none."""
+    tile_disk_mb: int
+    """Disk the serving processes of this host share for vector tiles, under var_dir/tiles
+    (webmap/tile_cache.py); 0: none."""
     coverage_reach_m: float
     """How far the stored walking distances reach (metres): the longest coverage threshold.
     Twice the 15-minute life circle of GB 50180-2018 (1000 m) by default; changing it
@@ -134,6 +137,7 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         district_bounds=_bounds(e.get("GRIDMAP_DISTRICT_BOUNDS", "119.9,30.1,120.4,30.5")),
         coverage_reach_m=float(e.get("GRIDMAP_COVERAGE_REACH_M", "2000")),
         tile_cache_mb=int(e.get("GRIDMAP_TILE_CACHE_MB", "64")),
+        tile_disk_mb=int(e.get("GRIDMAP_TILE_DISK_MB", "512")),
         metrics_from=tuple(
             a.strip() for a in e.get("GRIDMAP_METRICS_FROM", "127.0.0.1,::1").split(",")
         ),

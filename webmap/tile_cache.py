@@ -13,14 +13,25 @@ TIME_BUCKET_S besides.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
 through the catalogue (tests/web/test_tiles.py checks every one has the change triggers).
+
+The serving processes of a host also share their tiles on disk (SharedTiles, under
+var_dir/tiles): a process that does not hold a tile reads the version, then the file another
+process wrote under that version, before it makes the tile itself. Without it each process
+made every tile once (five processes: a page's first five visits each met tiles no process
+near it had made; a grid tile takes 40-400 ms to make under load, 1 ms to read).
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import os
 import re
+import struct
 import threading
 import time
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import psycopg
@@ -85,11 +96,98 @@ class Tile(NamedTuple):
 ENTRY_OVERHEAD = 512
 
 
-class TileCache:
-    """Tiles by (layer, z, x, y, filters, areas), least recently used out past max_bytes."""
+# What names one database's history of changes, for the tiles on disk: the cluster, the
+# database, and the change record itself. A version counts committed changes since the record
+# was made, so the same number in a database made again, a cluster made again, or a record
+# restored or emptied (a new table) may stand for other data: each of those starts afresh.
+_HISTORY = """
+SELECT (SELECT system_identifier FROM pg_control_system()),
+       (SELECT oid FROM pg_database WHERE datname = current_database()),
+       'data_changes'::regclass::oid
+"""
 
-    def __init__(self, max_bytes: int) -> None:
+
+class SharedTiles:
+    """Tiles in files under root, one per key, read by every serving process of the host: each
+    file holds the version and clock bucket it was made for, and serves only those. Written
+    whole under a temporary name, then renamed over the old; the oldest written or read go
+    past max_bytes. Best effort: a file that cannot be written or read is a tile not kept."""
+
+    _HEAD = struct.Struct("<4sqq32s")  # magic, version, bucket, etag
+    _MAGIC = b"GMT1"
+
+    def __init__(self, root: Path, max_bytes: int) -> None:
+        self.root, self.max_bytes = root, max_bytes
+        self._history: str | None = None
+        self._written = 0
+        self._lock = threading.Lock()
+
+    def path(self, conn: psycopg.Connection[Any], key: tuple[Any, ...]) -> Path:
+        if self._history is None:
+            self._history = "-".join(str(v) for v in conn.execute(_HISTORY).fetchone() or ())
+        return self.root / hashlib.sha256(repr((self._history, key)).encode()).hexdigest()[:40]
+
+    def get(self, path: Path, version: int, bucket: int) -> Tile | None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return None
+        if len(raw) < self._HEAD.size:
+            return None
+        magic, v, b, etag = self._HEAD.unpack_from(raw)
+        if magic != self._MAGIC or v != version or b != bucket:
+            return None
+        with contextlib.suppress(OSError):
+            os.utime(path)  # read lately: the sweep keeps it
+        return Tile(version, bucket, raw[self._HEAD.size :], etag.decode())
+
+    def put(self, path: Path, tile: Tile) -> None:
+        if tile.size > self.max_bytes // 8:
+            return
+        head = self._HEAD.pack(self._MAGIC, tile.version, tile.bucket, tile.etag.encode())
+        part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            part.write_bytes(head + tile.data)
+            part.replace(path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                part.unlink()
+            return
+        with self._lock:
+            self._written += tile.size
+            sweep = self._written > self.max_bytes // 8
+            if sweep:
+                self._written = 0
+        if sweep:
+            self.sweep()
+
+    def sweep(self) -> None:
+        """Past max_bytes, remove the files least lately written or read, to three quarters."""
+        files, total = [], 0
+        with contextlib.suppress(OSError), os.scandir(self.root) as found:
+            for entry in found:
+                with contextlib.suppress(OSError):
+                    st = entry.stat()
+                    files.append((st.st_mtime, st.st_size + ENTRY_OVERHEAD, entry.path))
+                    total += st.st_size + ENTRY_OVERHEAD
+        if total <= self.max_bytes:
+            return
+        for _, size, name in sorted(files):
+            if total <= self.max_bytes * 3 // 4:
+                break
+            with contextlib.suppress(OSError):
+                Path(name).unlink()
+            total -= size
+
+
+class TileCache:
+    """Tiles by (layer, z, x, y, filters, areas), least recently used out past max_bytes; and,
+    with `shared`, on the host's disk for the other serving processes."""
+
+    def __init__(self, max_bytes: int, shared: SharedTiles | None = None) -> None:
         self.max_bytes = max_bytes
+        self.shared = shared
         self._tiles: OrderedDict[tuple[Any, ...], Tile] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()

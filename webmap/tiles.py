@@ -4,8 +4,9 @@ with the same access rules as /api/v1/layers. A tile answers with an ETag of its
 `Cache-Control: no-cache`: a client revalidates and gets 304 while the tile is unchanged, and
 never keeps a tile past a change. Below a layer's zoom range a tile is empty (204).
 
-Tiles are kept by each serving process (webmap/tile_cache.py), keyed by the layer's data
-version and the caller's areas; the pages' big layers (LayerSpec.tiled) come unclipped.
+Tiles are kept by each serving process and on the host's disk for the others
+(webmap/tile_cache.py), keyed by the layer's data version and the caller's areas; the pages'
+big layers (LayerSpec.tiled) come unclipped.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
 from webmap.schemas import AwareIsoDatetime
-from webmap.tile_cache import Tile, TileCache
+from webmap.tile_cache import SharedTiles, Tile, TileCache
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
@@ -90,11 +91,17 @@ def _version_sql(tables: tuple[str, ...]) -> str:
 
 
 def cache() -> TileCache:
-    """This app's tile cache (one per serving process)."""
+    """This app's tile cache (one per serving process), sharing its tiles on disk with the
+    host's other serving processes; not a test's app, whose lent connection sees the test's
+    own writes, which no other reader may be served."""
     found = current_app.extensions.get("gridmap.tiles")
     if found is None:
+        settings = get_settings()
+        shared = None
+        if settings.tile_disk_mb > 0 and "gridmap.lent" not in current_app.extensions:
+            shared = SharedTiles(settings.var_dir / "tiles", settings.tile_disk_mb << 20)
         found = current_app.extensions.setdefault(
-            "gridmap.tiles", TileCache(get_settings().tile_cache_mb << 20)
+            "gridmap.tiles", TileCache(settings.tile_cache_mb << 20, shared)
         )
     return found  # type: ignore[no-any-return]
 
@@ -128,26 +135,32 @@ def versioned_answer(
     params: dict[str, object],
     mimetype: str,
 ) -> Response:
-    """A layer's tile or GeoJSON, from this process's cache while its data version holds.
-    With a body kept under `key`, the version of the layer's tables is read alone (a statement
+    """A layer's tile or GeoJSON, from this process's cache while its data version holds, or
+    else from the host's (another process's tile of the same version). With a body kept under
+    `key`, or a shared cache, the version of the layer's tables is read alone (a statement
     planned in microseconds: the cases layer's own, over its month partitions, takes 4-7 ms to
-    plan whether it runs or not); when it differs, or nothing is kept, `sql(layer, tables)`
-    (versioned: layers.frames) reads the version and the body in one snapshot, and the body
-    is kept under that version. Gzipped once and kept so; an ETag of the bytes, `no-cache`
-    (the client revalidates: 304 while unchanged)."""
+    plan whether it runs or not); when neither cache has the body of that version,
+    `sql(layer, tables)` (versioned: layers.frames) reads the version and the body in one
+    snapshot, and the body is kept under that version. Gzipped once and kept so; an ETag of
+    the bytes, `no-cache` (the client revalidates: 304 while unchanged)."""
     conn, kept = get_replica_connection(), cache()
     tables, clock = kept.layer_reads(conn, spec.key, spec.sql)
     bucket = kept.bucket(clock)
     held = kept.held(key, bucket)
     tile = None
-    if held is not None:
+    shared = kept.shared
+    if held is not None or shared is not None:
         version = conn.execute(_version_sql(tables)).fetchone()[0]  # type: ignore[index]
-        tile = held if version == held.version else None
+        tile = held if held is not None and version == held.version else None
+        if tile is None and shared is not None:
+            tile = shared.get(shared.path(conn, key), version, bucket)
     kept.count(tile is not None)
     if tile is None:
         version, body = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
         data = body.encode() if isinstance(body, str) else bytes(body or b"")
         tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
+        if shared is not None:
+            shared.put(shared.path(conn, key), tile)
     etag, out, gzipped = tile.etag, tile.data, False
     if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
         gz = tile.gz or gzip.compress(tile.data, compresslevel=5)  # once, kept with the tile

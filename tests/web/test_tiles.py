@@ -101,6 +101,87 @@ def test_the_tile_cache_serves_a_hit_and_never_a_tile_from_before_a_change(  # t
     assert tiles.hits == hits + 1
 
 
+def test_the_serving_processes_share_their_tiles_on_disk_by_version(  # type: ignore[no-untyped-def]
+    db_url: str, connection, tmp_path: Path
+) -> None:
+    """Two apps (two serving processes) with one shared folder: what one made, the other serves
+    without making it, the same bytes and ETag; after a change, neither serves the old file,
+    and the one that holds the old tile in memory takes the other's new file."""
+    from tests.conftest import make_app
+    from tests.fixtures import m_point
+    from webmap.tile_cache import SharedTiles, TileCache
+
+    apps = [make_app(db_url, connection, SETTINGS) for _ in range(2)]
+    caches = []
+    for a in apps:  # a test's app shares nothing by itself (its connection sees its own writes)
+        a.extensions["gridmap.tiles"] = TileCache(8 << 20, SharedTiles(tmp_path / "tiles", 8 << 20))
+        caches.append(a.extensions["gridmap.tiles"])
+    one, two = (keyed(a) for a in apps)
+    lon, lat = m_point(300, 100)
+    x, y = tile_of(lon, lat, 16)
+    url = f"/tiles/cases/16/{x}/{y}.mvt"
+    made = one.get(url)
+    assert made.status_code == 200
+    assert caches[0].misses == 1
+    assert len(list((tmp_path / "tiles").iterdir())) == 1
+    shared = two.get(url)
+    assert (caches[1].hits, caches[1].misses) == (1, 0)
+    assert shared.data == made.data
+    assert shared.headers["ETag"] == made.headers["ETag"]
+    new = one.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "parking", "description": "共享缓存之后"},
+    )
+    assert new.status_code == 201
+    case = str(new.get_json()["id"])
+    after = two.get(url)
+    assert caches[1].misses == 1  # the file is of the old version: made again
+    assert case in _ids(after.data, "cases", tmp_path)
+    assert case not in _ids(made.data, "cases", tmp_path)
+    hits = caches[0].hits
+    again = one.get(url)  # its memory holds the old version; the folder the new
+    assert caches[0].hits == hits + 1
+    assert caches[0].misses == 1
+    assert again.data == after.data
+    assert again.headers["ETag"] == after.headers["ETag"]
+
+
+def test_the_shared_tiles_serve_their_version_only_and_keep_to_their_size(tmp_path: Path) -> None:
+    """A file serves the version and clock bucket it was made for, and nothing else; a short
+    or foreign file is no tile; past the size, the least lately written or read go first."""
+    import os
+
+    from webmap.tile_cache import ENTRY_OVERHEAD, SharedTiles, Tile
+
+    shared = SharedTiles(tmp_path, 40 * (ENTRY_OVERHEAD + 1000))
+    first = tmp_path / "first"
+    shared.put(first, Tile(7, 3, b"x" * 1000, "e" * 32))
+    kept = shared.get(first, 7, 3)
+    assert kept is not None
+    assert kept.data == b"x" * 1000
+    assert kept.etag == "e" * 32
+    assert shared.get(first, 8, 3) is None
+    assert shared.get(first, 7, 4) is None
+    (tmp_path / "short").write_bytes(b"GMT1")
+    (tmp_path / "foreign").write_bytes(b"\0" * 2000)
+    assert shared.get(tmp_path / "short", 7, 3) is None
+    assert shared.get(tmp_path / "foreign", 0, 0) is None
+    assert shared.get(tmp_path / "missing", 7, 3) is None
+    for f in ("short", "foreign"):
+        (tmp_path / f).unlink()
+    os.utime(first, (999, 999))  # the oldest
+    for i in range(100):
+        shared.put(tmp_path / f"t{i}", Tile(1, 0, bytes(1000), "e" * 32))
+        os.utime(tmp_path / f"t{i}", (1000 + i, 1000 + i))  # written one second apart
+        if i == 30:  # before the folder is full
+            assert shared.get(first, 7, 3) is not None  # read now: kept
+    names = {p.name for p in tmp_path.iterdir()}
+    assert 20 <= len(names) <= 40
+    assert "first" in names
+    assert "t99" in names
+    assert "t0" not in names
+
+
 def test_a_load_changes_the_layers_tiles(app, client, session, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A layer loaded again (here one building's row rewritten, as `gridmap load` does) is
     served afresh at once; a truncation too."""
