@@ -5,7 +5,8 @@
 On the demo database `gridmap` and the synthetic `gridmap_scale10` (built if missing), tiles
 of the cases, buildings and roads layers at z12–z16 (every layer's tiles in its zoom range,
 around sampled features), 8 concurrent clients (wrk), for:
-  - gridmap /tiles with its tile cache off (GRIDMAP_TILE_CACHE_MB=0), and with it warmed;
+  - gridmap /tiles with its tile caches off (GRIDMAP_TILE_CACHE_MB=0, GRIDMAP_TILE_DISK_MB=0),
+    and with them warmed;
   - the floor: each layer's own tile query in a bare WSGI app (bench/floor_tiles.py);
   - TiPG (1.6, from PyPI, installed into var/bench/tipg on first run) on views in a schema
     `bench` that hold the same rows and attributes as our layers.
@@ -145,7 +146,7 @@ def servers(url: str, conninfo: str) -> list[dict]:  # type: ignore[type-arg]
         {
             "name": "gridmap /tiles, cache off",
             "cmd": ours,
-            "env": env | {"GRIDMAP_TILE_CACHE_MB": "0"},
+            "env": env | {"GRIDMAP_TILE_CACHE_MB": "0", "GRIDMAP_TILE_DISK_MB": "0"},
             "port": 5911,
             "tile": "/tiles/{layer}/{z}/{x}/{y}.mvt",
             "headers": key,
