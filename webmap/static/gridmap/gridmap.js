@@ -200,6 +200,23 @@
     try { return make(); } finally { HTMLCanvasElement.prototype.getContext = get; }
   }
   const Heat = L.HeatLayer.extend({
+    // Its canvas goes on the map with its first points: an empty full-screen canvas still costs
+    // a page's first frame a copy of all its pixels (30-70 ms on a big screen).
+    onAdd: function (map) {
+      this._map = map;
+      if (this._canvas || this._latlngs.length) L.HeatLayer.prototype.onAdd.call(this, map);
+    },
+    onRemove: function (map) {
+      if (this._canvas && this._canvas.parentNode) L.HeatLayer.prototype.onRemove.call(this, map);
+    },
+    setLatLngs: function (latlngs) {
+      this._latlngs = latlngs;
+      if (!this._canvas && latlngs.length && this._map && this._map.hasLayer(this)) {
+        L.HeatLayer.prototype.onAdd.call(this, this._map);
+        return this;
+      }
+      return this.redraw();
+    },
     _initCanvas: function () {
       readable(() => {
         L.HeatLayer.prototype._initCanvas.call(this);
