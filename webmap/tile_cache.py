@@ -127,6 +127,9 @@ class SharedTiles:
             self._history = "-".join(str(v) for v in conn.execute(_HISTORY).fetchone() or ())
         return self.root / hashlib.sha256(repr((self._history, key)).encode()).hexdigest()[:40]
 
+    def forget_history(self) -> None:
+        self._history = None
+
     def get(self, path: Path, version: int, bucket: int) -> Tile | None:
         try:
             raw = path.read_bytes()
@@ -188,11 +191,28 @@ class TileCache:
     def __init__(self, max_bytes: int, shared: SharedTiles | None = None) -> None:
         self.max_bytes = max_bytes
         self.shared = shared
+        self.record: int | None = None  # the change record the kept versions count
         self._tiles: OrderedDict[tuple[Any, ...], Tile] = OrderedDict()
         self._size = 0
         self._lock = threading.Lock()
         self._reads: dict[str, tuple[tuple[str, ...], bool]] = {}
         self.hits = self.misses = 0
+
+    def same_history(self, record: int) -> bool:
+        """Whether the change record (data_changes, by its oid) is the one the kept tiles'
+        versions count. A record made again (a restore, a database emptied) counts from where
+        its rows start, so a number already seen may stand for other data: every tile kept is
+        forgotten, here and in the shared folder's name."""
+        if record == self.record:
+            return True
+        with self._lock:
+            if self.record is not None:
+                self._tiles.clear()
+                self._size = 0
+                if self.shared is not None:
+                    self.shared.forget_history()
+            self.record = record
+        return False
 
     def layer_reads(
         self, conn: psycopg.Connection[Any], key: str, sql: str

@@ -87,7 +87,8 @@ def _driver_sql(key: str, tables: tuple[str, ...]) -> str:
 
 @cache_fn
 def _version_sql(tables: tuple[str, ...]) -> str:
-    return version_sql(tables)
+    """The tables' data version, and which change record it counts (TileCache.same_history)."""
+    return f"SELECT ({version_sql(tables)}), 'data_changes'::regclass::oid"
 
 
 def cache() -> TileCache:
@@ -149,9 +150,10 @@ def versioned_answer(
     held = kept.held(key, bucket)
     tile = None
     shared = kept.shared
-    if held is not None or shared is not None:
-        version = conn.execute(_version_sql(tables)).fetchone()[0]  # type: ignore[index]
-        tile = held if held is not None and version == held.version else None
+    if held is not None or shared is not None or kept.record is None:
+        version, history = conn.execute(_version_sql(tables)).fetchone()  # type: ignore[misc]
+        if kept.same_history(history) and held is not None and version == held.version:
+            tile = held
         if tile is None and shared is not None:
             tile = shared.get(shared.path(conn, key), version, bucket)
     kept.count(tile is not None)

@@ -146,6 +146,38 @@ def test_the_serving_processes_share_their_tiles_on_disk_by_version(  # type: ig
     assert again.headers["ETag"] == after.headers["ETag"]
 
 
+def test_a_change_record_made_again_voids_every_kept_tile(  # type: ignore[no-untyped-def]
+    db_url: str, connection, session, tmp_path: Path
+) -> None:
+    """A restore makes the change record again, and its sums start over: the same version
+    number may then stand for other data. A process that holds tiles, and the shared folder,
+    serve none made before it, though the number is the same."""
+    from tests.conftest import make_app
+    from webmap.tile_cache import SharedTiles, TileCache
+
+    apps = [make_app(db_url, connection, SETTINGS) for _ in range(2)]
+    caches = []
+    for a in apps:
+        a.extensions["gridmap.tiles"] = TileCache(8 << 20, SharedTiles(tmp_path / "tiles", 8 << 20))
+        caches.append(a.extensions["gridmap.tiles"])
+    one, two = (keyed(a) for a in apps)
+    x, y = tile_of(120.15, 30.30, 14)
+    url = f"/tiles/grids/14/{x}/{y}.mvt"
+    assert one.get(url).status_code == 200
+    assert one.get(url).status_code == 200
+    assert (caches[0].hits, caches[0].misses) == (1, 1)
+    # the record made again with the same rows: every version the same number as before
+    session.execute(text("ALTER TABLE data_changes RENAME TO data_changes_before"))
+    session.execute(text("CREATE TABLE data_changes (LIKE data_changes_before INCLUDING ALL)"))
+    session.execute(text("INSERT INTO data_changes SELECT * FROM data_changes_before"))
+    session.flush()
+    assert one.get(url).status_code == 200  # made again, though its version is the same
+    assert (caches[0].hits, caches[0].misses) == (1, 2)
+    assert len(list((tmp_path / "tiles").iterdir())) == 2  # under the new record's name
+    assert two.get(url).status_code == 200  # the other process reads that one
+    assert (caches[1].hits, caches[1].misses) == (1, 0)
+
+
 def test_the_shared_tiles_serve_their_version_only_and_keep_to_their_size(tmp_path: Path) -> None:
     """A file serves the version and clock bucket it was made for, and nothing else; a short
     or foreign file is no tile; past the size, the least lately written or read go first."""
