@@ -96,14 +96,13 @@ class Tile(NamedTuple):
 ENTRY_OVERHEAD = 512
 
 
-# What names one database's history of changes, for the tiles on disk: the cluster, the
-# database, and the change record itself. A version counts committed changes since the record
-# was made, so the same number in a database made again, a cluster made again, or a record
-# restored or emptied (a new table) may stand for other data: each of those starts afresh.
-_HISTORY = """
+# Which database the tiles on disk are of: the cluster and the database. A version counts the
+# committed changes of one change record, so the same number in a database or cluster made
+# again may stand for other data; the record itself (its oid) is the version check's
+# (webmap/tiles.py, TileCache.same_history) and names the files too.
+_DATABASE = """
 SELECT (SELECT system_identifier FROM pg_control_system()),
-       (SELECT oid FROM pg_database WHERE datname = current_database()),
-       'data_changes'::regclass::oid
+       (SELECT oid FROM pg_database WHERE datname = current_database())
 """
 
 
@@ -118,17 +117,16 @@ class SharedTiles:
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root, self.max_bytes = root, max_bytes
-        self._history: str | None = None
+        self._database: tuple[Any, ...] | None = None
         self._written = 0
         self._lock = threading.Lock()
 
-    def path(self, conn: psycopg.Connection[Any], key: tuple[Any, ...]) -> Path:
-        if self._history is None:
-            self._history = "-".join(str(v) for v in conn.execute(_HISTORY).fetchone() or ())
-        return self.root / hashlib.sha256(repr((self._history, key)).encode()).hexdigest()[:40]
-
-    def forget_history(self) -> None:
-        self._history = None
+    def path(self, conn: psycopg.Connection[Any], record: int, key: tuple[Any, ...]) -> Path:
+        """The file of key, for the change record `record` of this connection's database."""
+        if self._database is None:
+            self._database = tuple(conn.execute(_DATABASE).fetchone() or ())
+        name = repr((self._database, record, key)).encode()
+        return self.root / hashlib.sha256(name).hexdigest()[:40]
 
     def get(self, path: Path, version: int, bucket: int) -> Tile | None:
         try:
@@ -202,15 +200,13 @@ class TileCache:
         """Whether the change record (data_changes, by its oid) is the one the kept tiles'
         versions count. A record made again (a restore, a database emptied) counts from where
         its rows start, so a number already seen may stand for other data: every tile kept is
-        forgotten, here and in the shared folder's name."""
+        forgotten (the shared folder's files are named by the record: SharedTiles.path)."""
         if record == self.record:
             return True
         with self._lock:
             if self.record is not None:
                 self._tiles.clear()
                 self._size = 0
-                if self.shared is not None:
-                    self.shared.forget_history()
             self.record = record
         return False
 

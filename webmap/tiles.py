@@ -149,20 +149,21 @@ def versioned_answer(
     bucket = kept.bucket(clock)
     held = kept.held(key, bucket)
     tile = None
-    shared = kept.shared
+    shared, on_disk = kept.shared, None
     if held is not None or shared is not None or kept.record is None:
-        version, history = conn.execute(_version_sql(tables)).fetchone()  # type: ignore[misc]
-        if kept.same_history(history) and held is not None and version == held.version:
+        version, record = conn.execute(_version_sql(tables)).fetchone()  # type: ignore[misc]
+        if kept.same_history(record) and held is not None and version == held.version:
             tile = held
         if tile is None and shared is not None:
-            tile = shared.get(shared.path(conn, key), version, bucket)
+            on_disk = shared.path(conn, record, key)
+            tile = shared.get(on_disk, version, bucket)
     kept.count(tile is not None)
     if tile is None:
         version, body = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
         data = body.encode() if isinstance(body, str) else bytes(body or b"")
         tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
-        if shared is not None:
-            shared.put(shared.path(conn, key), tile)
+        if shared is not None and on_disk is not None:
+            shared.put(on_disk, tile)
     etag, out, gzipped = tile.etag, tile.data, False
     if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
         gz = tile.gz or gzip.compress(tile.data, compresslevel=5)  # once, kept with the tile
