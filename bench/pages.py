@@ -43,8 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.districts import district  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from ops.database import local_cluster  # noqa: E402
 from ops.serving import gunicorn_command  # noqa: E402
 from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 
@@ -253,7 +253,6 @@ def main() -> None:
     ap.add_argument("--warm", type=int, default=2, help="untimed visits per page first")
     ap.add_argument("--no-throttled", action="store_true", help="skip the weak-4G worker runs")
     args = ap.parse_args()
-    cluster = local_cluster(load_settings())
     dbs = [("demo (Gongshu)", "gridmap")] + (
         [] if args.skip_scale10 else [("scale 10", "gridmap_scale10")]
     )
@@ -263,7 +262,7 @@ def main() -> None:
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
         for label, db in dbs:
-            url = cluster.up(db)
+            url, _ = district(db)  # built first on a fresh machine
             env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
             workers = 2 * (os.cpu_count() or 1) + 1
             proc = subprocess.Popen(  # as `gridmap serve` does
