@@ -32,6 +32,47 @@ def test_cockpit_draws_the_district_and_its_numbers(browser, server: str, demo_u
     big.close()
 
 
+def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
+    browser, server: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The heat's canvas holds half the map's pixels each way, stretched over the whole map (and
+    again so after a zoom); it is coloured under the cases it was given and clear far from any."""
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.until("gridmap.settled(window[gridmap.config.map])")
+    look = """(() => {
+      const map = window[gridmap.config.map], heat = gridmap.layers["cases:heat"];
+      const c = heat._canvas, size = map.getSize(), ctx = c.getContext("2d");
+      const points = heat._latlngs.map((ll) => map.latLngToContainerPoint(ll));
+      const alpha = (p) => ctx.getImageData(Math.floor(p.x / 2), Math.floor(p.y / 2), 1, 1).data[3];
+      const far = [[0, 0], [size.x - 1, 0], [0, size.y - 1], [size.x - 1, size.y - 1]]
+        .map(([x, y]) => L.point(x, y))
+        .map((p) => [p, Math.min(...points.map((q) => q.distanceTo(p)))])
+        .sort((a, b) => b[1] - a[1])[0];
+      const inView = points.filter((p) => p.x >= 0 && p.y >= 0 && p.x < size.x && p.y < size.y);
+      return { canvas: [c.width, c.height], css: [c.style.width, c.style.height],
+               map: [size.x, size.y], points: inView.length,
+               under: inView.filter((p) => alpha(p) > 0).length,
+               farDistance: far[1], farAlpha: alpha(far[0]) };
+    })()"""
+    seen = v.page.evaluate(look)
+    w, h = seen["map"]
+    assert seen["canvas"] == [(w + 1) // 2, (h + 1) // 2]
+    assert seen["css"] == [f"{w}px", f"{h}px"]
+    assert seen["points"] > 100
+    assert seen["under"] == seen["points"]  # coloured under every case it was given
+    assert seen["farDistance"] > 60
+    assert seen["farAlpha"] == 0
+    v.page.evaluate(
+        "void window[gridmap.config.map].setZoom(window[gridmap.config.map].getZoom() + 1)"
+    )
+    v.until("!gridmap.layers['cases:heat']._frame && gridmap.settled(window[gridmap.config.map])")
+    again = v.page.evaluate(look)
+    assert again["canvas"] == seen["canvas"]
+    assert again["points"] > 0
+    assert again["under"] == again["points"]
+    v.close()
+
+
 def test_cockpit_numbers_change_after_a_case_is_added_without_reloading(
     browser, server: str
 ) -> None:  # type: ignore[no-untyped-def]

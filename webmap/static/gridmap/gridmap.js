@@ -145,13 +145,16 @@
     }));
   }
   function box(g) {  // [minx, miny, maxx, maxy] of a GeoJSON geometry
-    const b = [Infinity, Infinity, -Infinity, -Infinity];
-    (function walk(c) {
-      if (typeof c[0] === "number") {
-        if (c[0] < b[0]) b[0] = c[0]; if (c[1] < b[1]) b[1] = c[1];
-        if (c[0] > b[2]) b[2] = c[0]; if (c[1] > b[3]) b[3] = c[1];
-      } else for (const d of c) walk(d);
-    })(g.coordinates);
+    const t = g.type, c = g.coordinates, b = [Infinity, Infinity, -Infinity, -Infinity];
+    const lines = t === "Point" ? [[c]] : t === "LineString" || t === "MultiPoint" ? [c]
+      : t === "MultiPolygon" ? c.flat() : c;  // Polygon, MultiLineString: lines already
+    for (const line of lines) {
+      for (const p of line) {
+        const x = p[0], y = p[1];
+        if (x < b[0]) b[0] = x; if (y < b[1]) b[1] = y;
+        if (x > b[2]) b[2] = x; if (y > b[3]) b[3] = y;
+      }
+    }
     return b;
   }
   // The tiles of the view: at the view's zoom (the fewest bytes beyond the view), or coarser
@@ -199,6 +202,10 @@
     };
     try { return make(); } finally { HTMLCanvasElement.prototype.getContext = get; }
   }
+  // It draws at half the screen's resolution, stretched to the screen: a heat surface is a blur,
+  // and each draw colours every pixel of its canvas (a quarter as many: on a 1920x1080 screen
+  // its draw and colouring took 50 ms, and the frame's hand-over of the canvas as much again).
+  const HEAT_SCALE = 0.5;
   const Heat = L.HeatLayer.extend({
     // Its canvas goes on the map with its first points: an empty full-screen canvas still costs
     // a page's first frame a copy of all its pixels (30-70 ms on a big screen).
@@ -222,11 +229,44 @@
         L.HeatLayer.prototype._initCanvas.call(this);
         if (!this._heat._grad) this._heat.gradient(this._heat.defaultGradient);
       });
+      // The library bins the points in screen pixels (cells of half a blot, a blot's margin
+      // beyond the screen), then hands them over to be drawn: on the small canvas, scaled.
+      const heat = this._heat, data = heat.data;
+      heat.data = function (points) {
+        heat._r = heat._small;
+        return data.call(heat, points.map((p) => [p[0] * HEAT_SCALE, p[1] * HEAT_SCALE, p[2]]));
+      };
+      this._fit();
+    },
+    _updateOptions: function () {
+      const o = this.options;
+      this._heat.radius((o.radius || this._heat.defaultRadius) * HEAT_SCALE, (o.blur || 15) * HEAT_SCALE);
+      this._heat._small = this._heat._r;
+      if (o.gradient) this._heat.gradient(o.gradient);
+      if (o.max) this._heat.max(o.max);
+    },
+    _reset: function () {
+      L.DomUtil.setPosition(this._canvas, this._map.containerPointToLayerPoint([0, 0]));
+      this._fit();
+      this._redraw();
+    },
+    _fit: function () {  // the canvas: the map's size on screen, half its pixels
+      const size = this._map.getSize(), heat = this._heat;
+      const w = Math.ceil(size.x * HEAT_SCALE), h = Math.ceil(size.y * HEAT_SCALE);
+      if (heat._width !== w) this._canvas.width = heat._width = w;
+      if (heat._height !== h) this._canvas.height = heat._height = h;
+      this._canvas.style.width = size.x + "px";
+      this._canvas.style.height = size.y + "px";
     },
     _redraw: function () {
-      if (this._latlngs.length) return L.HeatLayer.prototype._redraw.call(this);
-      this._heat._ctx.clearRect(0, 0, this._heat._width, this._heat._height);
-      this._frame = null;
+      const heat = this._heat;
+      if (!this._latlngs.length) {
+        heat._ctx.clearRect(0, 0, heat._width, heat._height);
+        this._frame = null;
+        return;
+      }
+      heat._r = heat._small / HEAT_SCALE;  // binned in screen pixels; drawn small (heat.data)
+      try { L.HeatLayer.prototype._redraw.call(this); } finally { heat._r = heat._small; }
     },
   });
 
