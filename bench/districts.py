@@ -1,5 +1,6 @@
 """The databases the benches run on, built when missing: the demo `gridmap` (what `make run`
-builds) and the synthetic `gridmap_scale10` (`gridmap generate --scale 10`, about 2 minutes).
+builds) and the synthetic `gridmap_scale10` (`gridmap generate --scale 10`, 10 to 20 minutes on
+a 2-core VM).
 A database can exist without even the schema (a first run interrupted): that counts as
 missing."""
 
