@@ -63,7 +63,7 @@ def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
     assert seen["farDistance"] > 60
     assert seen["farAlpha"] == 0
     v.page.evaluate(
-        "void window[gridmap.config.map].setZoom(window[gridmap.config.map].getZoom() + 1)"
+        "(() => { const m = window[gridmap.config.map]; m.setZoom(m.getZoom() + 1, { animate: false }); })()"
     )
     v.until("!gridmap.layers['cases:heat']._frame && gridmap.settled(window[gridmap.config.map])")
     again = v.page.evaluate(look)

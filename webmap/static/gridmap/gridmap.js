@@ -460,12 +460,21 @@
 
   // The page's start (its own gm.start: panels, and the view it opens on), then its layers.
   // A page may hold back what is not its map (gm.afterDraw: the cockpit's panels and charts)
-  // until the map has drawn, so the two do not compete for the server.
+  // until the map is on the screen: its data drawn, and the frame showing it begun (the
+  // canvases are drawn in that frame's animation callbacks), so the two do not compete for
+  // the server, nor the panels' requests and charts for that frame.
   gm.begin = function (map, cfg) {
     gm.start(map, cfg);
     map._gmReady = true;
     const drawn = gm.reloadAll();
-    if (gm.afterDraw) drawn.then(() => gm.afterDraw(map, cfg));
+    if (gm.afterDraw) {
+      drawn.then(() => {
+        let went = false;
+        const go = () => { if (!went) { went = true; gm.afterDraw(map, cfg); } };
+        requestAnimationFrame(() => setTimeout(go, 0));
+        setTimeout(go, 500);  // a page in a background tab has no frames
+      });
+    }
     return drawn;
   };
 
