@@ -63,7 +63,8 @@ def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
     assert seen["farDistance"] > 60
     assert seen["farAlpha"] == 0
     v.page.evaluate(
-        "(() => { const m = window[gridmap.config.map]; m.setZoom(m.getZoom() + 1, { animate: false }); })()"
+        "(() => { const m = window[gridmap.config.map];"
+        " m.setZoom(m.getZoom() + 1, { animate: false }); })()"
     )
     v.until("!gridmap.layers['cases:heat']._frame && gridmap.settled(window[gridmap.config.map])")
     again = v.page.evaluate(look)
