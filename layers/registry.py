@@ -42,6 +42,9 @@ class LayerSpec:
     # big layers: the pages draw them from vector tiles (webmap/tiles.py), each feature whole
     # in every tile it touches; tiles start TILE_ZOOM_OFFSET zooms below the layer's min_zoom
     tiled: bool = False
+    # its features lie in the district: within the grids' extent, or the snap distance beyond
+    # it (cases); a page asks for no tile of it beyond (the page config's "extent")
+    in_district: bool = False
     # what a caller's role must be allowed (geo/access.py MAY) to read it, beyond "layers"
     access: str = "layers"
 
@@ -95,6 +98,7 @@ class LayerSpec:
             "url": f"/api/v1/layers/{self.key}.geojson",
             "tiles": f"/tiles/{self.key}/{{z}}/{{x}}/{{y}}.mvt" if self.tiled else None,
             "tile_min_zoom": self.tile_min_zoom,
+            "in_district": self.in_district,
         }
 
 
@@ -184,6 +188,7 @@ LAYERS: dict[str, LayerSpec] = {
             simplify=True,
             choropleth="open_cases",
             tiled=True,
+            in_district=True,
         ),
         LayerSpec(
             "compounds",
@@ -403,6 +408,7 @@ LAYERS: dict[str, LayerSpec] = {
             render=("cluster", "heat"),
             attribution=None,
             tiled=True,
+            in_district=True,  # a case farther than the snap distance from every grid is refused
             access="case.map",  # cases of the caller's areas only, to the roles that map cases
         ),
         LayerSpec(

@@ -141,6 +141,11 @@ def build_page(
     A layer the caller may not read (`may`, of its registry entry's access) is left off."""
     page = PAGES[key]
     bounds = _bounds(grid, settings)
+    district = bounds if grid is None else _bounds(None, settings)
+    # The district's grids and the snap distance beyond them (degrees: a degree of longitude is
+    # 96 km at 30°N, of latitude 111 km; 90 km errs wide): where its cases can be.
+    wide = settings.snap_distance_m / 90_000
+    extent = [district[0] - wide, district[1] - wide, district[2] + wide, district[3] + wide]
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
     m = folium.Map(
         location=centre,
@@ -179,6 +184,7 @@ def build_page(
         "page": key,
         "displayCrs": display,
         "bounds": bounds,
+        "extent": extent,  # the layers in_district ask for no tile beyond it (gm.tiled)
         "grid": grid,
         "gridName": grid
         and get_read_session()

@@ -74,6 +74,43 @@ def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
     v.close()
 
 
+def test_the_cockpit_asks_for_no_grid_or_case_tile_beyond_the_district(
+    browser, server: str, demo_url: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The big screen's view reaches past the district (its panels): the grids' and cases' tiles
+    beyond the district's extent (the grids', widened by the snap distance) are not asked for,
+    and every grid and case of the view is drawn all the same (the GeoJSON API's, for the view)."""
+    from webmap.tiles import tile_bounds, tile_of
+
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.until("gridmap.settled(window[gridmap.config.map])")
+    extent = v.page.evaluate("gridmap.config.extent")
+    box = v.page.evaluate(
+        "(() => { const b = window[gridmap.config.map].getBounds(); "
+        "return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; })()"
+    )
+    assert box[0] < extent[0]  # the view is wider than the district
+    assert box[2] > extent[2]
+    tiles = [u.split("?")[0].split("/")[2:] for u in v.asked if u.startswith("/tiles/")]
+    asked = {(layer, int(z), int(x), int(y.removesuffix(".mvt"))) for layer, z, x, y in tiles}
+    assert {layer for layer, *_ in asked} == {"grids", "cases"}
+    z = {t[1] for t in asked}.pop()
+    for _, _, x, y in asked:  # each tile asked meets the extent
+        w, s, e, n = tile_bounds(z, x, y)
+        assert (w <= extent[2], e >= extent[0], s <= extent[3], n >= extent[1]) == (True,) * 4
+    (x0, y1), (x1, y0) = tile_of(box[0], box[1], z), tile_of(box[2], box[3], z)
+    assert len({(x, y) for _, _, x, y in asked}) < (x1 - x0 + 1) * (y1 - y0 + 1)  # not the view's
+    with_box = ",".join(f"{c:.6f}" for c in box)
+    for layer in ("grids", "cases"):
+        drawn = set(
+            v.page.evaluate(f"gridmap.layers.{layer}._gm.features.map((f) => f.properties.code)")
+        )
+        shown = api(server, f"/api/v1/layers/{layer}.geojson?bbox={with_box}")["features"]
+        assert drawn == {str(f["id"]) for f in shown}, layer
+        assert drawn
+    v.close()
+
+
 def test_cockpit_numbers_change_after_a_case_is_added_without_reloading(
     browser, server: str
 ) -> None:  # type: ignore[no-untyped-def]

@@ -166,9 +166,16 @@
     const ty = (lat) => clamp((1 - Math.asinh(Math.tan(lat * Math.PI / 180)) / Math.PI) / 2 * n);
     return [tx(bbox[0]), tx(bbox[2]), ty(bbox[3]), ty(bbox[1])];
   }
+  // A layer in the district (spec.in_district) asks for none beyond the district's extent.
   gm.tiled = function (spec, bbox, zoom, params) {
     let z = Math.min(16, Math.max(spec.tile_min_zoom, Math.round(zoom))), r = tileRange(bbox, z);
     while (z > spec.tile_min_zoom && (r[1] - r[0] + 1) * (r[3] - r[2] + 1) > TILE_BUDGET) r = tileRange(bbox, --z);
+    const e = spec.in_district && gm.config.extent;
+    if (e) {
+      const inside = [Math.max(bbox[0], e[0]), Math.max(bbox[1], e[1]), Math.min(bbox[2], e[2]), Math.min(bbox[3], e[3])];
+      if (inside[0] > inside[2] || inside[1] > inside[3]) return Promise.resolve({ type: "FeatureCollection", features: [] });
+      r = tileRange(inside, z);
+    }
     const q = new URLSearchParams(params).toString();
     const asks = [];
     for (let x = r[0]; x <= r[1]; x++) {
@@ -297,14 +304,6 @@
       map.fire("gridmap:select", { spec: spec, props: p, layer: l, latlng: ev.latlng });
       if (gm.onSelect[spec.key] && !gm.picking) gm.onSelect[spec.key](p);
     };
-    // A marker in a cluster carries its own tooltip, popup and click (a click on the cluster
-    // itself zooms in); a GeoJSON layer carries one of each for all its features (below).
-    const onEach = (f, l) => {
-      l.feature = f;
-      l.bindTooltip(() => tip(f.properties), { sticky: true });
-      l.bindPopup(() => gm.popup(spec, f.properties));
-      l.on("click", (ev) => select(l, ev));
-    };
     if (opts.render === "heat") {
       layer = new Heat([], { radius: 18, blur: 22, maxZoom: 16, minOpacity: 0.35 });
     } else if (opts.render === "cluster") {
@@ -321,8 +320,11 @@
         },
         pointToLayer: (f, latlng) => L.circleMarker(latlng, spec.color_by ? Object.assign({}, style, byValue(f.properties[spec.color_by])) : style),
       });
-      // One tooltip, popup and click for the whole layer, told which feature by the event:
-      // bound to each of a thousand features they took 40 ms of a page's start.
+    }
+    // One tooltip, popup and click for the whole layer, told which feature by the event (bound
+    // to each of a thousand features they took 40 ms of a page's start): a GeoJSON layer's, or
+    // a marker cluster's markers' (the clusters' own events are renamed: clusterclick zooms in).
+    if (opts.render !== "heat") {
       layer.bindTooltip((l) => tip(l.feature.properties), { sticky: true });
       layer.bindPopup((l) => gm.popup(spec, l.feature.properties));
       layer.on("click", (ev) => select(ev.propagatedFrom, ev));
@@ -364,7 +366,7 @@
           const markers = fc.features.map((f) => {
             const c = f.geometry.coordinates;
             const m = L.circleMarker(toLatLng(c), Object.assign({}, style, f.properties.overdue ? { color: gm.color("overdue") } : {}));
-            onEach(f, m);
+            m.feature = f;
             return m;
           });
           layer.addLayers(markers);
