@@ -59,6 +59,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     app.extensions["gridmap.read_sessionmaker"] = sessionmaker(expire_on_commit=False)
 
     from webmap import (
+        bundles,
         compress,
         db,
         headers,
@@ -102,6 +103,7 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
     limits.init_app(app, settings)
     compress.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(bundles.bp)  # /static/bundle/…, before the static files' route
     app.register_api(accounts.api)
     app.register_api(residential.api)
     app.register_api(meetings.api)

@@ -16,10 +16,10 @@ from geo.reference import facility_kinds, grid_extent
 from geo.settings import Settings
 from layers.pages import COLORS, PAGES, PageSpec, kind_color
 from layers.registry import LayerSpec, layers_for
+from webmap.bundles import page_assets
+from webmap.bundles import url as bundle_url
 from webmap.db import get_read_session
 from webmap.map_elements import (
-    LOCAL_CSS,
-    LOCAL_JS,
     MVT_JS,
     Legend,
     RegistryLayer,
@@ -156,8 +156,10 @@ def build_page(
         zoom_control=page.zoom_control,
     )
     # Instance attributes, so no other map's asset list changes (folium's lists are shared).
-    m.default_js = list(LOCAL_JS)
-    m.default_css = list(LOCAL_CSS)
+    # each list as one file (webmap/bundles.py)
+    first, styles, own = page_assets(key)
+    m.default_js = [("gridmap_scripts", bundle_url(first))]
+    m.default_css = [("gridmap_styles", bundle_url(styles))]
     display = basemap(m, settings)
     kinds = facility_kinds(get_read_session())
     for spec in layers_for(key):
@@ -220,9 +222,7 @@ def build_page(
             )
         )
     root.html.add_child(Element(PANELS[key]))
-    for name in (*page.scripts, key):  # ours by name, a vendored one by its path
-        src = f"/static/{name}.js" if "/" in name else f"/static/gridmap/{name}.js"
-        root.html.add_child(Element(f'<script src="{src}"></script>'))
+    root.html.add_child(Element(f'<script src="{bundle_url(own)}"></script>'))
     # Folium writes the map's own script after ours, at the end of the page: begin as soon as
     # that script has run (a microtask: before the browser first lays out and paints the page,
     # not at DOMContentLoaded after it, nor at 'load', which waits for every asset). The page

@@ -4,6 +4,7 @@ its icons, the service worker at the site's root, versioned by the static files 
 from __future__ import annotations
 
 import io
+import re
 
 from PIL import Image
 
@@ -38,7 +39,17 @@ def test_the_worker_page_links_its_manifest_and_the_desk_does_not(app) -> None: 
 
     c = keyed(app, "worker_a-key")
     assert '<link rel="manifest" href="/manifest.webmanifest">' in c.get("/worker").text
-    assert "/static/gridmap/outbox.js" in c.get("/worker").text
-    desk = keyed(app, "command-key").get("/desk").text
+    assert "/* /static/gridmap/outbox.js */" in own_scripts(c, c.get("/worker").text)
+    command = keyed(app, "command-key")
+    desk = command.get("/desk").text
     assert "manifest" not in desk
-    assert desk.index("/static/gridmap/casepanel.js") < desk.index("/static/gridmap/desk.js")
+    scripts = own_scripts(command, desk)
+    assert scripts.index("/* /static/gridmap/casepanel.js */") < scripts.index(
+        "/* /static/gridmap/desk.js */"
+    )
+
+
+def own_scripts(client, html: str) -> str:  # type: ignore[no-untyped-def]
+    """The page's own scripts, as one file (the last script bundle it links: webmap/bundles.py)."""
+    last = re.findall(r'<script src="(/static/bundle/[0-9a-f]+\.js)"', html)[-1]
+    return str(client.get(last).get_data(as_text=True))

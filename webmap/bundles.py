@@ -1,0 +1,132 @@
+"""A page's scripts and stylesheets as one file each: /static/bundle/<digest>.js and .css.
+
+A page used to ask for eleven files at once (Leaflet, its plugins, ours, their stylesheets):
+each a request for the browser and the server to handle while the page waits, the page's map
+script last in line. Now it asks for three: the scripts every map page runs, their
+stylesheets, and the page's own scripts. A bundle is the files joined in their order (a
+stylesheet's relative url()s made absolute, since it is served from another folder), named by
+the digest of its bytes: it never changes under its name, so it is cached for a year.
+
+Any serving process answers for any bundle: one it has not made yet is one of the pages' lists
+(page_assets), made on the first request for it. The files' modification times are part of
+the key, so an edited file makes a new bundle at the next page build.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import posixpath
+import re
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+from flask import Blueprint, Response, abort, request
+
+from layers.pages import PAGES
+from webmap.map_elements import LOCAL_CSS, LOCAL_JS
+
+STATIC = Path(__file__).parent / "static"
+YEAR = 365 * 24 * 3600
+
+bp = Blueprint("bundles", __name__)
+
+
+class Bundle(NamedTuple):
+    body: bytes
+    gz: bytes
+    mimetype: str
+
+
+_bundles: dict[str, Bundle] = {}  # name -> bundle
+_names: dict[tuple[tuple[str, int, int], ...], str] = {}  # the files, as they are -> name
+_lock = threading.Lock()
+
+# a stylesheet's url(...) naming a file beside it (not data:, not absolute, not #fragment)
+_RELATIVE = re.compile(r"""url\(\s*(['"]?)(?![a-z][a-z0-9+.-]*:|/|#)([^'")]+)\1\s*\)""", re.I)
+_SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=[^*]*\*/", re.M)
+
+
+def page_assets(page: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A page's files, as URL paths: the scripts every map page runs first, their
+    stylesheets, and the page's own scripts (ours by name, a vendored one by its path)."""
+    own = tuple(
+        f"/static/{name}.js" if "/" in name else f"/static/gridmap/{name}.js"
+        for name in (*PAGES[page].scripts, page)
+    )
+    return tuple(p for _, p in LOCAL_JS), tuple(p for _, p in LOCAL_CSS), own
+
+
+def url(paths: tuple[str, ...]) -> str:
+    """The URL of one file holding the files at `paths` (URL paths under /static/, all .js or
+    all .css), joined in their order."""
+    files = tuple((p, *_stamp(p)) for p in paths)
+    with _lock:
+        name = _names.get(files)
+    if name is None:
+        name = _make(paths, files)
+    return f"/static/bundle/{name}"
+
+
+def _stamp(path: str) -> tuple[int, int]:
+    st = _file(path).stat()
+    return st.st_mtime_ns, st.st_size
+
+
+def _file(path: str) -> Path:
+    if not path.startswith("/static/") or ".." in path:
+        raise ValueError(f"not a static file: {path}")
+    return STATIC / path.removeprefix("/static/")
+
+
+def _make(paths: tuple[str, ...], files: tuple[tuple[str, int, int], ...]) -> str:
+    ext = posixpath.splitext(paths[0])[1]
+    if ext not in (".js", ".css") or any(posixpath.splitext(p)[1] != ext for p in paths):
+        raise ValueError(f"a bundle is of scripts or of stylesheets: {paths}")
+    parts = []
+    for path in paths:
+        text = _SOURCE_MAP.sub("", _file(path).read_text(encoding="utf-8"))
+        if ext == ".css":
+            text = _RELATIVE.sub(rf"url(\1{posixpath.dirname(path)}/\2\1)", text)
+        parts.append(f"/* {path} */\n{text}\n")
+    # a script that ends without its semicolon must not run into the next
+    body = (";\n" if ext == ".js" else "\n").join(parts).encode()
+    name = hashlib.sha256(body).hexdigest()[:32] + ext
+    mimetype = "text/javascript" if ext == ".js" else "text/css"
+    made = Bundle(body, gzip.compress(body, compresslevel=6), mimetype)
+    with _lock:
+        _bundles.setdefault(name, made)
+        _names[files] = name
+    return name
+
+
+def _every_list() -> Iterator[tuple[str, ...]]:
+    for page in PAGES:
+        yield from page_assets(page)
+
+
+@bp.get("/static/bundle/<name>")
+def bundle(name: str) -> Response:
+    with _lock:
+        found = _bundles.get(name)
+    if found is None:  # made by another process: make the pages' lists here
+        for paths in set(_every_list()):
+            url(paths)
+        with _lock:
+            found = _bundles.get(name)
+    if found is None:
+        abort(404, f"no bundle {name!r}")
+    gzipped = "gzip" in request.headers.get("Accept-Encoding", "")
+    etag = name.split(".")[0] + ("z" if gzipped else "")  # one per representation
+    if request.if_none_match.contains(etag):
+        resp = Response(status=304)
+    else:
+        resp = Response(found.gz if gzipped else found.body, mimetype=found.mimetype)
+        if gzipped:
+            resp.headers["Content-Encoding"] = "gzip"
+    resp.set_etag(etag)
+    resp.headers["Cache-Control"] = f"public, max-age={YEAR}, immutable"
+    resp.vary.add("Accept-Encoding")
+    return resp
