@@ -4,6 +4,7 @@ panel, and the page config its scripts read (webmap/pages.py serves it)."""
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Any, cast
@@ -142,10 +143,12 @@ def build_page(
     page = PAGES[key]
     bounds = _bounds(grid, settings)
     district = bounds if grid is None else _bounds(None, settings)
-    # The district's grids and the snap distance beyond them (degrees: a degree of longitude is
-    # 96 km at 30°N, of latitude 111 km; 90 km errs wide): where its cases can be.
-    wide = settings.snap_distance_m / 90_000
-    extent = [district[0] - wide, district[1] - wide, district[2] + wide, district[3] + wide]
+    # The district's grids and the snap distance beyond them: where its cases can be (in
+    # degrees; one of longitude is shortest at the district's edge farthest from the equator).
+    north = max(abs(district[1]), abs(district[3]))
+    lat = settings.snap_distance_m / 110_000
+    lon = settings.snap_distance_m / (111_320 * max(math.cos(math.radians(north)), 0.01))
+    extent = [district[0] - lon, district[1] - lat, district[2] + lon, district[3] + lat]
     centre = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
     m = folium.Map(
         location=centre,

@@ -100,6 +100,10 @@ def test_the_cockpit_asks_for_no_grid_or_case_tile_beyond_the_district(
         assert (w <= extent[2], e >= extent[0], s <= extent[3], n >= extent[1]) == (True,) * 4
     (x0, y1), (x1, y0) = tile_of(box[0], box[1], z), tile_of(box[2], box[3], z)
     assert len({(x, y) for _, _, x, y in asked}) < (x1 - x0 + 1) * (y1 - y0 + 1)  # not the view's
+    for case in api(server, "/api/v1/layers/cases.geojson")["features"]:  # the district's all
+        lon, lat = case["geometry"]["coordinates"]
+        assert extent[0] <= lon <= extent[2], case["id"]
+        assert extent[1] <= lat <= extent[3], case["id"]
     with_box = ",".join(f"{c:.6f}" for c in box)
     for layer in ("grids", "cases"):
         drawn = set(
