@@ -3,6 +3,13 @@
 Each layer's own SQL (layers/sql/<key>.sql) returns (code, name, props jsonb, geom) for the
 WGS84 box :minx … :maxy; the frames wrap it as a GeoJSON FeatureCollection, OGC API items,
 a vector tile or an extent. Every value from a request is a bound parameter.
+
+A layer whose rows change with the clock alone (the cases: overdue once due, gone 24 hours
+after closing) may say when, as a fifth column `changes_at` (timestamptz; NULL: never): the
+moment its row changes, or leaves the answer, with no write to any table. Its rows may never
+enter by the clock. A FeatureCollection or tile then also answers `lasts`, the seconds until
+the earliest of its rows' moments (NULL: none), and a cache keeps it that long
+(webmap/tile_cache.py); a layer that reads the clock and does not say is kept a minute.
 """
 
 from __future__ import annotations
@@ -28,9 +35,10 @@ SELECT json_build_object('type', 'FeatureCollection', 'features', COALESCE(json_
     json_build_object('type', 'Feature', 'id', f.code,
                       'geometry', ST_AsGeoJSON(f.g, 6)::json,
                       'properties', f.props || jsonb_build_object('code', f.code, 'name', f.name))
-), '[]'::json))::text
+), '[]'::json))::text AS body, {lasts} AS lasts
 FROM (SELECT code, name, props,
              CASE WHEN :tol > 0 THEN ST_SimplifyPreserveTopology(geom, :tol) ELSE geom END AS g
+             {changes}
       FROM (
 """
 _FC_TAIL = """
@@ -61,24 +69,29 @@ ORDER BY f.code
 LIMIT :limit OFFSET :offset
 """
 _TILE_HEAD = """
-SELECT ST_AsMVT(t, :layer, 4096, 'geom') FROM (
+SELECT ST_AsMVT(m, :layer, 4096, 'geom') AS body, {lasts} AS lasts FROM (
     SELECT f.code, f.name, f.props,
            ST_AsMVTGeom(ST_Transform(f.geom, 3857), ST_TileEnvelope(:z, :x, :y), 4096, 64, :clip)
                AS geom
+           {changes}
     FROM (
 """
 _TILE_TAIL = """
     ) f
-) t WHERE t.geom IS NOT NULL
+) t CROSS JOIN LATERAL (SELECT t.code, t.name, t.props, t.geom) m  -- the tile's columns
+WHERE t.geom IS NOT NULL
 """
+# a layer's changes_at, carried through a frame and made into its answer's `lasts`
+_CHANGES = re.compile(r"\bAS\s+changes_at\b", re.IGNORECASE)
+_LASTS = "extract(epoch FROM min(changes_at) - now())::float8"
 # A data version: the sum of the change records (geo/sql/definitions/60_changes.sql) of the
 # tables a layer reads. It only grows, and a result computed after reading it holds every
 # change it counts. The layer's tables are written into the statement, as constants: its plan
 # walks the table_name index (a plan made for any bound list scans the whole record).
 _VERSION = "SELECT COALESCE(sum(n), 0)::bigint FROM data_changes WHERE table_name = ANY({tables})"
 _TABLE = re.compile(r"[a-z_][a-z0-9_]*")
-_VERSIONED_HEAD = "SELECT s.v, ("
-_VERSIONED_TAIL = ") FROM ({version}) s(v)"
+_VERSIONED_HEAD = "SELECT s.v, a.body, a.lasts FROM ({version}) s(v) CROSS JOIN LATERAL ("
+_VERSIONED_TAIL = ") a"
 _EXTENT_HEAD = """
 SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
 FROM (SELECT ST_Extent(f.geom) AS e FROM (
@@ -149,21 +162,33 @@ def items_params(
     }
 
 
+def states_changes(key: str) -> bool:
+    """Whether the layer's SQL says when its rows change by the clock (column changes_at)."""
+    return bool(_CHANGES.search(layer_sql(key)))
+
+
 @cache
 def _framed(key: str, head: str, tail: str) -> str:
+    if "{lasts}" in head:  # the answer's lasts, from the rows' changes_at if the layer says
+        says = states_changes(key)
+        head = head.format(
+            lasts=_LASTS if says else "NULL::float8", changes=", changes_at" if says else ""
+        )
     return head + layer_sql(key).strip().rstrip(";") + tail
 
 
 def feature_collection_sql(key: str) -> str:
-    """The layer as one GeoJSON FeatureCollection text, simplified by :tol degrees."""
+    """The layer as one GeoJSON FeatureCollection text (body), simplified by :tol degrees,
+    and the seconds it holds by the clock (lasts: NULL for as long as the data)."""
     return _framed(key, _FC_HEAD, _FC_TAIL)
 
 
 def versioned_feature_collection_sql(key: str, tables: Sequence[str]) -> str:
-    """The data version of `tables` and the FeatureCollection, in one snapshot (as
+    """The data version of `tables`, the FeatureCollection and its lasts, in one snapshot (as
     versioned_tile_sql)."""
-    tail = _VERSIONED_TAIL.format(version=version_sql(tables))
-    return _VERSIONED_HEAD + feature_collection_sql(key) + tail
+    return _VERSIONED_HEAD.format(version=version_sql(tables)) + (
+        feature_collection_sql(key) + _VERSIONED_TAIL
+    )
 
 
 def items_sql(key: str) -> str:
@@ -173,9 +198,10 @@ def items_sql(key: str) -> str:
 
 
 def tile_sql(key: str) -> str:
-    """The layer's features in Web Mercator tile :z/:x/:y as one MVT layer named :layer;
-    props' keys become the features' properties. :clip false keeps each feature whole (a page
-    that draws a layer from tiles keeps one copy of each feature by its code)."""
+    """The layer's features in Web Mercator tile :z/:x/:y as one MVT layer named :layer (body;
+    props' keys become the features' properties), and the seconds it holds by the clock
+    (lasts). :clip false keeps each feature whole (a page that draws a layer from tiles keeps
+    one copy of each feature by its code)."""
     return _framed(key, _TILE_HEAD, _TILE_TAIL)
 
 
@@ -189,10 +215,9 @@ def version_sql(tables: Sequence[str]) -> str:
 
 
 def versioned_tile_sql(key: str, tables: Sequence[str]) -> str:
-    """The data version of `tables` (those the layer reads) and the tile, read in one
+    """The data version of `tables` (those the layer reads), the tile and its lasts, read in one
     snapshot: the tile is exactly that version's (a cache keeps it under it; webmap/tiles.py)."""
-    tail = _VERSIONED_TAIL.format(version=version_sql(tables))
-    return _VERSIONED_HEAD + tile_sql(key) + tail
+    return _VERSIONED_HEAD.format(version=version_sql(tables)) + tile_sql(key) + _VERSIONED_TAIL
 
 
 def extent_sql(key: str) -> str:

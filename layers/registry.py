@@ -62,6 +62,11 @@ class LayerSpec:
         return f":{param}" in self.sql
 
     @property
+    def states_changes(self) -> bool:
+        """Whether its rows say when the clock alone changes them (layers/frames.py)."""
+        return frames.states_changes(self.key)
+
+    @property
     def items_sql(self) -> str:
         return frames.items_sql(self.key)
 

@@ -8,8 +8,11 @@ version alone (one tiny statement); when it differs, or nothing is held, the til
 (layers.frames.versioned_tile_sql) answers the version and the tile in one snapshot, and the
 tile is kept under that version. A hit costs one tiny query; a load or a new case is served at
 once. The same holds for the GeoJSON layers (/api/v1/layers/<key>.geojson, by box and zoom).
-Layers whose SQL reads the clock (cases: overdue, closed in the last 24 hours) are kept at most
-TIME_BUCKET_S besides.
+An answer that changes with the clock alone is kept until it does: a layer that says when its
+rows change by the clock (the cases: overdue at the due time, gone 24 hours after closing;
+layers/frames.py, changes_at) answers the seconds until the first of them, and its tile is kept
+no longer (Tile.until); one that reads the clock and does not say is kept to the end of its
+TIME_BUCKET_S.
 
 The tables are found from the layer's SQL, following the views and SQL functions it names
 through the catalogue (tests/web/test_tiles.py checks every one has the change triggers).
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import re
 import struct
@@ -79,7 +83,7 @@ def reads(conn: psycopg.Connection[Any], sql: str) -> tuple[tuple[str, ...], boo
 
 class Tile(NamedTuple):
     version: int
-    bucket: int  # the clock's TIME_BUCKET_S bucket, for a layer that reads it (else 0)
+    until: float  # when it stops holding by the clock alone (time.time(); inf: never)
     data: bytes
     etag: str
     gz: bytes | None = None  # the same, gzipped, once a client has asked for it
@@ -96,6 +100,23 @@ class Tile(NamedTuple):
 ENTRY_OVERHEAD = 512
 
 
+def now() -> float:
+    """The host's clock, as the tiles' `until` counts it."""
+    return time.time()
+
+
+def until(made: float, lasts: float | None, says: bool, clock: bool) -> float:
+    """Until when an answer made at `made` holds by the clock alone: `lasts` seconds, if its
+    layer says when its rows change (`says`, layers/frames.py) and one of them will; never
+    for a layer that says and has none that will, nor for one that does not read the clock;
+    else to the end of the TIME_BUCKET_S it was made in."""
+    if lasts is not None:
+        return made + max(lasts, 0.0)
+    if says or not clock:
+        return math.inf
+    return (made // TIME_BUCKET_S + 1) * TIME_BUCKET_S
+
+
 # Which database the tiles on disk are of: the cluster and the database. A version counts the
 # committed changes of one change record, so the same number in a database or cluster made
 # again may stand for other data; the record itself (its oid) is the version check's
@@ -108,12 +129,13 @@ SELECT (SELECT system_identifier FROM pg_control_system()),
 
 class SharedTiles:
     """Tiles in files under root, one per key, read by every serving process of the host: each
-    file holds the version and clock bucket it was made for, and serves only those. Written
+    file holds the version it was made of and the time it holds until, and serves that version
+    until then. Written
     whole under a temporary name, then renamed over the old; the oldest written or read go
     past max_bytes. Best effort: a file that cannot be written or read is a tile not kept."""
 
-    _HEAD = struct.Struct("<4sqq32s")  # magic, version, bucket, etag
-    _MAGIC = b"GMT1"
+    _HEAD = struct.Struct("<4sqd32s")  # magic, version, until, etag
+    _MAGIC = b"GMT2"
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root, self.max_bytes = root, max_bytes
@@ -128,24 +150,24 @@ class SharedTiles:
         name = repr((self._database, record, key)).encode()
         return self.root / hashlib.sha256(name).hexdigest()[:40]
 
-    def get(self, path: Path, version: int, bucket: int) -> Tile | None:
+    def get(self, path: Path, version: int, now: float) -> Tile | None:
         try:
             raw = path.read_bytes()
         except OSError:
             return None
         if len(raw) < self._HEAD.size:
             return None
-        magic, v, b, etag = self._HEAD.unpack_from(raw)
-        if magic != self._MAGIC or v != version or b != bucket:
+        magic, v, until, etag = self._HEAD.unpack_from(raw)
+        if magic != self._MAGIC or v != version or not until > now:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # read lately: the sweep keeps it
-        return Tile(version, bucket, raw[self._HEAD.size :], etag.decode())
+        return Tile(version, until, raw[self._HEAD.size :], etag.decode())
 
     def put(self, path: Path, tile: Tile) -> None:
         if tile.size > self.max_bytes // 8:
             return
-        head = self._HEAD.pack(self._MAGIC, tile.version, tile.bucket, tile.etag.encode())
+        head = self._HEAD.pack(self._MAGIC, tile.version, tile.until, tile.etag.encode())
         part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
         try:
             self.root.mkdir(parents=True, exist_ok=True)
@@ -217,17 +239,14 @@ class TileCache:
             self._reads[key] = reads(conn, sql)
         return self._reads[key]
 
-    @staticmethod
-    def bucket(clock: bool) -> int:
-        return int(time.time() // TIME_BUCKET_S) if clock else 0
-
-    def held(self, key: tuple[Any, ...], bucket: int) -> Tile | None:
-        """The tile kept for key, if it is of this clock bucket (its version still unchecked)."""
+    def held(self, key: tuple[Any, ...], now: float) -> Tile | None:
+        """The tile kept for key, if the clock has not changed it (its version still
+        unchecked)."""
         with self._lock:
             tile = self._tiles.get(key)
             if tile is not None:
                 self._tiles.move_to_end(key)
-        return tile if tile is not None and tile.bucket == bucket else None
+        return tile if tile is not None and tile.until > now else None
 
     def count(self, hit: bool) -> None:
         """A request answered from the cache or not (also /metrics' gridmap_tile_cache_total)."""

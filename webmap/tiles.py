@@ -30,7 +30,7 @@ from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
 from webmap.schemas import AwareIsoDatetime
-from webmap.tile_cache import SharedTiles, Tile, TileCache
+from webmap.tile_cache import SharedTiles, Tile, TileCache, now, until
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
@@ -144,10 +144,9 @@ def versioned_answer(
     `sql(layer, tables)` (versioned: layers.frames) reads the version and the body in one
     snapshot, and the body is kept under that version. Gzipped once and kept so; an ETag of
     the bytes, `no-cache` (the client revalidates: 304 while unchanged)."""
-    conn, kept = get_replica_connection(), cache()
+    conn, kept, made = get_replica_connection(), cache(), now()
     tables, clock = kept.layer_reads(conn, spec.key, spec.sql)
-    bucket = kept.bucket(clock)
-    held = kept.held(key, bucket)
+    held = kept.held(key, made)
     tile = None
     shared, on_disk = kept.shared, None
     if held is not None or shared is not None or kept.record is None:
@@ -156,12 +155,13 @@ def versioned_answer(
             tile = held
         if tile is None and shared is not None:
             on_disk = shared.path(conn, record, key)
-            tile = shared.get(on_disk, version, bucket)
+            tile = shared.get(on_disk, version, made)
     kept.count(tile is not None)
     if tile is None:
-        version, body = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
+        version, body, lasts = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
         data = body.encode() if isinstance(body, str) else bytes(body or b"")
-        tile = Tile(version, bucket, data, hashlib.sha256(data).hexdigest()[:32])
+        kept_until = until(made, lasts, spec.states_changes, clock)
+        tile = Tile(version, kept_until, data, hashlib.sha256(data).hexdigest()[:32])
         if shared is not None and on_disk is not None:
             shared.put(on_disk, tile)
     etag, out, gzipped = tile.etag, tile.data, False

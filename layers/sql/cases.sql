@@ -15,7 +15,12 @@ SELECT c.id::text AS code, k.name AS name,
                           'grid', c.grid_code, 'grid_code', c.grid_code,
                           'overdue', case_is_open(s.status)
                                      AND COALESCE(CAST(:at AS timestamptz), now()) > c.due_at) AS props,
-       c.geom
+       c.geom,
+       -- when the clock alone changes the row (layers/frames.py): an open case turns overdue at
+       -- its due time, a closed one leaves 24 hours after; a past moment's never
+       CASE WHEN CAST(:at AS timestamptz) IS NOT NULL THEN NULL
+            WHEN case_is_open(s.status) THEN CASE WHEN c.due_at > now() THEN c.due_at END
+            ELSE c.updated_at + interval '24 hours' END AS changes_at
 FROM (SELECT * FROM cases WHERE CAST(:at AS timestamptz) IS NULL AND case_is_open(status)
         AND geom && ST_MakeEnvelope(:minx, :miny, :maxx, :maxy, 4326)
       UNION ALL

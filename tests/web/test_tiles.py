@@ -3,6 +3,8 @@ driver with the layer's attributes, the ETag revalidation, zoom ranges and acces
 
 from __future__ import annotations
 
+import math
+import time
 from pathlib import Path
 
 import pyogrio
@@ -101,6 +103,74 @@ def test_the_tile_cache_serves_a_hit_and_never_a_tile_from_before_a_change(  # t
     assert tiles.hits == hits + 1
 
 
+def test_a_cases_answer_is_kept_until_the_clock_changes_one_of_its_cases(  # type: ignore[no-untyped-def]
+    app, client, session, monkeypatch
+) -> None:
+    """The cases layer says when the clock alone changes a case (overdue at its due time; once
+    closed, gone 24 hours on): its tile and GeoJSON are kept until the first such moment among
+    their cases, past the minute a layer that reads the clock and does not say is kept, and
+    made again after it. A layer that does not read the clock, and a past moment's cases
+    (playback), are kept for as long as their data."""
+    import webmap.tiles
+    from layers.frames import feature_collection_sql, layer_params
+    from tests.fixtures import m_point
+    from webmap.tiles import cache
+
+    lon, lat = m_point(300, 100)
+    new = client.post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "parking", "description": "到期之前"},
+    )
+    assert new.status_code == 201
+    case = new.get_json()["id"]
+    session.execute(  # due ten minutes from the database's now (the test transaction's)
+        text("UPDATE cases SET due_at = now() + interval '10 minutes' WHERE id = :i"), {"i": case}
+    )
+    session.flush()
+    clock = [time.time()]
+    monkeypatch.setattr(webmap.tiles, "now", lambda: clock[0])
+    x, y = tile_of(lon, lat, 16)
+    box = f"{lon - 0.001:.6f},{lat - 0.001:.6f},{lon + 0.001:.6f},{lat + 0.001:.6f}"
+    urls = [
+        f"/tiles/cases/16/{x}/{y}.mvt",
+        f"/api/v1/layers/cases.geojson?bbox={box}&zoom=16",
+        f"/tiles/grids/16/{x}/{y}.mvt",  # reads no clock
+        f"/tiles/cases/16/{x}/{y}.mvt?at=2025-01-01T12:00:00%2B08:00",  # a past moment
+        f"/api/v1/layers/on_duty.geojson?bbox={box}&zoom=16",  # reads the clock, does not say
+    ]
+    with app.app_context():
+        tiles = cache()
+
+    def made(url: str, after_s: float) -> bool:
+        clock[0] = start + after_s
+        misses = tiles.misses
+        assert client.get(url).status_code == 200
+        return tiles.misses > misses
+
+    start = clock[0]
+    assert [made(u, 0) for u in urls] == [True] * 5
+    overdue = [f["properties"]["overdue"] for f in client.get(urls[1]).get_json()["features"]]
+    assert overdue == [False]
+    # five minutes on: the minute is over for on_duty alone
+    assert [made(u, 300) for u in urls] == [False, False, False, False, True]
+    assert [made(u, 601) for u in urls] == [True, True, False, False, True]  # due: made again
+    assert [made(u, 10 * 86400) for u in urls[2:4]] == [False, False]
+    # the layer's own answer of the seconds: to the due time; a closed case's, to a day after
+    params = layer_params(None, (lon - 0.001, lat - 0.001, lon + 0.001, lat + 0.001))
+    lasts = session.execute(text(feature_collection_sql("cases")), params).one().lasts
+    assert 599 <= lasts <= 600
+    session.execute(
+        text(
+            "UPDATE cases SET status = 'closed', closed_at = now(), "
+            "updated_at = now() - interval '23 hours' WHERE id = :i"
+        ),
+        {"i": case},
+    )
+    got = session.execute(text(feature_collection_sql("cases")), params).one()
+    assert '"status": "closed"' in got.body or '"status":"closed"' in got.body
+    assert 3599 <= got.lasts <= 3600
+
+
 def test_the_serving_processes_share_their_tiles_on_disk_by_version(  # type: ignore[no-untyped-def]
     db_url: str, connection, tmp_path: Path
 ) -> None:
@@ -179,34 +249,35 @@ def test_a_change_record_made_again_voids_every_kept_tile(  # type: ignore[no-un
 
 
 def test_the_shared_tiles_serve_their_version_only_and_keep_to_their_size(tmp_path: Path) -> None:
-    """A file serves the version and clock bucket it was made for, and nothing else; a short
-    or foreign file is no tile; past the size, the least lately written or read go first."""
+    """A file serves the version it was made of until the time it holds to, and nothing else; a
+    short or foreign file is no tile; past the size, the least lately written or read go first."""
     import os
 
     from webmap.tile_cache import ENTRY_OVERHEAD, SharedTiles, Tile
 
     shared = SharedTiles(tmp_path, 40 * (ENTRY_OVERHEAD + 1000))
     first = tmp_path / "first"
-    shared.put(first, Tile(7, 3, b"x" * 1000, "e" * 32))
-    kept = shared.get(first, 7, 3)
+    shared.put(first, Tile(7, 1000.0, b"x" * 1000, "e" * 32))
+    kept = shared.get(first, 7, 999.5)
     assert kept is not None
     assert kept.data == b"x" * 1000
     assert kept.etag == "e" * 32
-    assert shared.get(first, 8, 3) is None
-    assert shared.get(first, 7, 4) is None
-    (tmp_path / "short").write_bytes(b"GMT1")
+    assert kept.until == 1000.0
+    assert shared.get(first, 8, 999.5) is None  # another version
+    assert shared.get(first, 7, 1000.0) is None  # its time is up
+    (tmp_path / "short").write_bytes(b"GMT2")
     (tmp_path / "foreign").write_bytes(b"\0" * 2000)
-    assert shared.get(tmp_path / "short", 7, 3) is None
+    assert shared.get(tmp_path / "short", 7, 0) is None
     assert shared.get(tmp_path / "foreign", 0, 0) is None
-    assert shared.get(tmp_path / "missing", 7, 3) is None
+    assert shared.get(tmp_path / "missing", 7, 0) is None
     for f in ("short", "foreign"):
         (tmp_path / f).unlink()
     os.utime(first, (999, 999))  # the oldest
     for i in range(100):
-        shared.put(tmp_path / f"t{i}", Tile(1, 0, bytes(1000), "e" * 32))
+        shared.put(tmp_path / f"t{i}", Tile(1, math.inf, bytes(1000), "e" * 32))
         os.utime(tmp_path / f"t{i}", (1000 + i, 1000 + i))  # written one second apart
         if i == 30:  # before the folder is full
-            assert shared.get(first, 7, 3) is not None  # read now: kept
+            assert shared.get(first, 7, 0) is not None  # read now: kept
     names = {p.name for p in tmp_path.iterdir()}
     assert 20 <= len(names) <= 40
     assert "first" in names
@@ -309,11 +380,11 @@ def test_the_tile_cache_counts_every_entry_and_honours_zero() -> None:
     from webmap.tile_cache import ENTRY_OVERHEAD, Tile, TileCache
 
     none = TileCache(0)
-    none.put(("roads", 14, 1, 1), Tile(1, 0, b"", "e"))
+    none.put(("roads", 14, 1, 1), Tile(1, math.inf, b"", "e"))
     assert len(none) == 0
     small = TileCache(10 * ENTRY_OVERHEAD)
     for i in range(100):
-        small.put(("roads", 14, i, 1), Tile(1, 0, b"", "e"))
+        small.put(("roads", 14, i, 1), Tile(1, math.inf, b"", "e"))
     assert len(small) == 10
 
 
