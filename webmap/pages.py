@@ -5,6 +5,10 @@ block Folium writes becomes `<script src="/pages/<page>/<n>-<hash>.js?…">`, in
 order of execution stays. The page's scripts are kept per process; a worker that did not build
 the page builds it again from the same query (ids are numbered, not random, so the rebuilt
 script fits the page).
+
+A page built is kept (per app, by page, query, role and areas) while the data it shows holds
+(PAGE_TABLES' version) and for at most REBUILT_S (the static files it names): building one takes
+20-30 ms of Folium and queries, a page's whole wait for its HTML.
 """
 
 from __future__ import annotations
@@ -16,10 +20,10 @@ import time
 from collections import OrderedDict
 from importlib.resources import files
 from threading import Lock
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 from urllib.parse import urlencode
 
-from flask import Blueprint, Response, abort, redirect, request
+from flask import Blueprint, Response, abort, current_app, redirect, request
 from markupsafe import escape
 from sqlalchemy import text
 
@@ -32,6 +36,7 @@ from geo.cases.words import EVENT_LABELS, NOTICE_LABELS, STAGE_LABELS, UNIT_KIND
 from geo.errors import Forbidden, NotAuthenticated
 from geo.evaluation.words import SERIES_LABELS
 from geo.vocabulary import ROLES, STATUS_LABELS
+from layers.frames import version_sql
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.auth import current_caller
@@ -75,12 +80,21 @@ _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _SCRIPTS: OrderedDict[str, str] = OrderedDict()  # hash -> script, the pages built lately
 _SCRIPTS_KEPT = 256
 _lock = Lock()
-# A page script asked for by a digest this process does not hold is served by building its page
-# again: once per page and query within REBUILT_S, so that made-up digests cost a lookup, not a
-# page build each (their scripts: the last build's).
+# A page is built again once its data changes or REBUILT_S has passed; a page script asked for
+# by a digest this process does not hold is served from the page kept (so made-up digests cost
+# a lookup, not a page build each; their scripts: the last build's).
 REBUILT_S = 60.0
-_REBUILT: OrderedDict[tuple[str, str, str | None], tuple[float, dict[str, str]]] = OrderedDict()
+# what a page's HTML reads besides the settings and the caller (webmap/page_map.py: the grids'
+# extent and names, the streets' names, the facility kinds)
+PAGE_TABLES = ("facility_kinds", "grids", "streets")
 builds = 0  # pages built in this process (tests read it)
+
+
+class _Built(NamedTuple):
+    at: float  # time.monotonic()
+    version: int  # PAGE_TABLES' data version it was built from
+    html: str
+    scripts: dict[str, str]
 
 
 def externalize(html: str, page: str, query: str) -> tuple[str, dict[str, str]]:
@@ -160,22 +174,29 @@ def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     return html, scripts
 
 
-def _rebuilt(page: str, caller: Caller) -> dict[str, str]:
-    """The scripts of the page as this caller's query builds it, built at most once per
-    REBUILT_S (per page, query and account areas)."""
+def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
+    """The page and its scripts as this caller's query builds it: the one kept (per app, page,
+    query, role and areas) while PAGE_TABLES' version holds and for at most REBUILT_S."""
     _, _, _, query = _params(caller)
     areas = f"{caller.role}:" + ",".join(p for p in (caller.patterns() or ["*"]))
     key, now = (page, query, areas), time.monotonic()
+    version = get_read_session().execute(text(version_sql(PAGE_TABLES))).scalar_one()
+    kept: OrderedDict[tuple[str, str, str], _Built]
+    kept = current_app.extensions.setdefault("gridmap.pages", OrderedDict())
     with _lock:
-        held = _REBUILT.get(key)
-    if held is not None and now - held[0] < REBUILT_S:
-        return held[1]
-    _, scripts = _build(page, caller)
+        held = kept.get(key)
+        if held is not None and held.version == version and now - held.at < REBUILT_S:
+            _SCRIPTS.update(held.scripts)  # held still, though other pages' pushed them out
+            while len(_SCRIPTS) > _SCRIPTS_KEPT:
+                _SCRIPTS.popitem(last=False)
+            return held.html, held.scripts
+    html, scripts = _build(page, caller)
     with _lock:
-        _REBUILT[key] = (now, scripts)
-        while len(_REBUILT) > _SCRIPTS_KEPT:
-            _REBUILT.popitem(last=False)
-    return scripts
+        kept[key] = _Built(now, version, html, scripts)
+        kept.move_to_end(key)
+        while len(kept) > _SCRIPTS_KEPT:
+            kept.popitem(last=False)
+    return html, scripts
 
 
 def _signed_in_for(page: str) -> Response | Caller:
@@ -201,7 +222,7 @@ def _page(page: str) -> Response:
     caller = _signed_in_for(page)
     if isinstance(caller, Response):
         return caller
-    html, _ = _build(page, caller)
+    html, _ = _kept(page, caller)
     return Response(html, mimetype="text/html")
 
 
@@ -227,7 +248,7 @@ def page_script(page: str, n: int, digest: str) -> Response:
     with _lock:
         script = _SCRIPTS.get(digest)
     if script is None:
-        scripts = _rebuilt(page, caller)
+        _, scripts = _kept(page, caller)
         listed = list(scripts.values())
         script = scripts.get(digest) or (listed[n] if n < len(listed) else None)
         if script is None:

@@ -72,3 +72,37 @@ def test_made_up_page_script_digests_do_not_each_build_the_page(app) -> None:  #
     codes = [c.get(f"/pages/cockpit/0-{i:032x}.js").status_code for i in range(5)]
     assert codes == [200] * 5
     assert pages.builds - before == 1
+
+
+def test_a_page_is_kept_until_what_it_shows_changes(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A page asked for again is the one built (its data's version read, no Folium); a change
+    to what it shows (a facility kind added) builds it again at once, with the change; so does
+    the minute's end (the static files it names); another role's is its own."""
+    from sqlalchemy import text
+
+    from tests.conftest import keyed
+    from webmap import pages
+
+    admin, dispatch = keyed(app, "admin-key"), keyed(app, "dispatch-key")
+    first = admin.get("/cockpit")
+    assert first.status_code == 200
+    before = pages.builds
+    assert admin.get("/cockpit").data == first.data
+    assert pages.builds == before
+    assert dispatch.get("/cockpit").status_code == 200  # the street account's own
+    assert pages.builds == before + 1
+    session.execute(
+        text("INSERT INTO facility_kinds (code, name) VALUES ('kept_test', '试验设施')")
+    )
+    session.flush()
+    after = admin.get("/cockpit").get_data(as_text=True)
+    assert pages.builds == before + 2
+    config = re.search(r'<script src="(/pages/cockpit/0-[^"]+)"', after)
+    assert config is not None
+    assert "试验设施" in admin.get(config.group(1)).get_data(as_text=True)
+    old = re.search(r'<script src="(/pages/cockpit/0-[^"]+)"', first.get_data(as_text=True))
+    assert old is not None
+    assert "试验设施" not in admin.get(old.group(1)).get_data(as_text=True)
+    monkeypatch.setattr(pages, "REBUILT_S", 0.0)
+    assert admin.get("/cockpit").status_code == 200
+    assert pages.builds == before + 3
