@@ -130,9 +130,9 @@ SELECT (SELECT system_identifier FROM pg_control_system()),
 class SharedTiles:
     """Tiles in files under root, one per key, read by every serving process of the host: each
     file holds the version it was made of and the time it holds until, and serves that version
-    until then. Written
-    whole under a temporary name, then renamed over the old; the oldest written or read go
-    past max_bytes. Best effort: a file that cannot be written or read is a tile not kept."""
+    until then. Written whole under a temporary name, then renamed over the old; the oldest
+    written or read go past max_bytes. Best effort: a file that cannot be written or read is a
+    tile not kept."""
 
     _HEAD = struct.Struct("<4sqd32s")  # magic, version, until, etag
     _MAGIC = b"GMT2"
