@@ -162,6 +162,7 @@ def items_params(
     }
 
 
+@cache
 def states_changes(key: str) -> bool:
     """Whether the layer's SQL says when its rows change by the clock (column changes_at)."""
     return bool(_CHANGES.search(layer_sql(key)))
@@ -186,9 +187,7 @@ def feature_collection_sql(key: str) -> str:
 def versioned_feature_collection_sql(key: str, tables: Sequence[str]) -> str:
     """The data version of `tables`, the FeatureCollection and its lasts, in one snapshot (as
     versioned_tile_sql)."""
-    return _VERSIONED_HEAD.format(version=version_sql(tables)) + (
-        feature_collection_sql(key) + _VERSIONED_TAIL
-    )
+    return _versioned(tables, feature_collection_sql(key))
 
 
 def items_sql(key: str) -> str:
@@ -217,7 +216,12 @@ def version_sql(tables: Sequence[str]) -> str:
 def versioned_tile_sql(key: str, tables: Sequence[str]) -> str:
     """The data version of `tables` (those the layer reads), the tile and its lasts, read in one
     snapshot: the tile is exactly that version's (a cache keeps it under it; webmap/tiles.py)."""
-    return _VERSIONED_HEAD.format(version=version_sql(tables)) + tile_sql(key) + _VERSIONED_TAIL
+    return _versioned(tables, tile_sql(key))
+
+
+def _versioned(tables: Sequence[str], answer: str) -> str:
+    """The data version of `tables` beside an answer's body and lasts, in one statement."""
+    return _VERSIONED_HEAD.format(version=version_sql(tables)) + answer + _VERSIONED_TAIL
 
 
 def extent_sql(key: str) -> str:
