@@ -213,6 +213,7 @@ LAYERS: dict[str, LayerSpec] = {
             simplify=True,
             min_zoom=13,
             tiled=True,
+            in_district=True,
         ),
         LayerSpec(
             "residential_buildings",

@@ -7,10 +7,11 @@ import time
 import urllib.parse
 
 import pytest
+from shapely.geometry import shape
 from sqlalchemy import text
 
 from geo.settings import load_settings
-from layers.registry import RESIDENTIAL_INDICATORS
+from layers.registry import LAYERS, RESIDENTIAL_INDICATORS
 from tests.web.browsing import NASTY, Visit, api, jpeg, serving, signed_in, take
 
 
@@ -74,15 +75,20 @@ def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
     v.close()
 
 
-def test_the_cockpit_asks_for_no_grid_or_case_tile_beyond_the_district(
-    browser, server: str, demo_url: str
+@pytest.mark.parametrize(
+    ("path", "width", "height", "inside"),
+    [("/cockpit", 1920, 1080, {"grids", "cases"}), ("/planner", 1600, 1000, {"compounds"})],
+)
+def test_a_page_asks_for_no_tile_of_a_district_layer_beyond_the_district(
+    browser, server: str, demo_url: str, path: str, width: int, height: int, inside: set[str]
 ) -> None:  # type: ignore[no-untyped-def]
-    """The big screen's view reaches past the district (its panels): the grids' and cases' tiles
-    beyond the district's extent (the grids', widened by the snap distance) are not asked for,
-    and every grid and case of the view is drawn all the same (the GeoJSON API's, for the view)."""
+    """A page's view reaches past the district (the big screen's panels, the planner's wide
+    screen): the tiles of the layers that lie in the district (grids, cases, compounds) beyond
+    its extent (the grids', widened by the snap distance) are not asked for, and every feature
+    of the view is drawn all the same (the GeoJSON API's, for the view)."""
     from webmap.tiles import tile_bounds, tile_of
 
-    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v = Visit(browser, server, path, width, height)
     v.until("gridmap.settled(window[gridmap.config.map])")
     extent = v.page.evaluate("gridmap.config.extent")
     box = v.page.evaluate(
@@ -93,19 +99,21 @@ def test_the_cockpit_asks_for_no_grid_or_case_tile_beyond_the_district(
     assert box[2] > extent[2]
     tiles = [u.split("?")[0].split("/")[2:] for u in v.asked if u.startswith("/tiles/")]
     asked = {(layer, int(z), int(x), int(y.removesuffix(".mvt"))) for layer, z, x, y in tiles}
-    assert {layer for layer, *_ in asked} == {"grids", "cases"}
+    assert {layer for layer, *_ in asked if LAYERS[layer].in_district} == inside
+    asked = {t for t in asked if t[0] in inside}
     z = {t[1] for t in asked}.pop()
     for _, _, x, y in asked:  # each tile asked meets the extent
         w, s, e, n = tile_bounds(z, x, y)
         assert (w <= extent[2], e >= extent[0], s <= extent[3], n >= extent[1]) == (True,) * 4
     (x0, y1), (x1, y0) = tile_of(box[0], box[1], z), tile_of(box[2], box[3], z)
     assert len({(x, y) for _, _, x, y in asked}) < (x1 - x0 + 1) * (y1 - y0 + 1)  # not the view's
-    for case in api(server, "/api/v1/layers/cases.geojson")["features"]:  # the district's all
-        lon, lat = case["geometry"]["coordinates"]
-        assert extent[0] <= lon <= extent[2], case["id"]
-        assert extent[1] <= lat <= extent[3], case["id"]
+    for layer in inside:  # the district's all: each feature within the extent
+        for f in api(server, f"/api/v1/layers/{layer}.geojson")["features"]:
+            w, s, e, n = shape(f["geometry"]).bounds
+            assert extent[0] <= w <= e <= extent[2], (layer, f["id"])
+            assert extent[1] <= s <= n <= extent[3], (layer, f["id"])
     with_box = ",".join(f"{c:.6f}" for c in box)
-    for layer in ("grids", "cases"):
+    for layer in inside:
         drawn = set(
             v.page.evaluate(f"gridmap.layers.{layer}._gm.features.map((f) => f.properties.code)")
         )
