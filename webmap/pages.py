@@ -2,13 +2,14 @@
 
 No inline script (the Content-Security-Policy forbids it, webmap/headers.py): each `<script>`
 block Folium writes becomes `<script src="/pages/<page>/<n>-<hash>.js?…">`, in place, so the
-order of execution stays. The page's scripts are kept per process; a worker that did not build
-the page builds it again from the same query (ids are numbered, not random, so the rebuilt
-script fits the page).
+order of execution stays. The page's scripts are kept per process and in the host's shared
+folder; a process that finds neither builds the page again from the same query (ids are
+numbered, not random, so the rebuilt script fits the page).
 
 A page built is kept (per app, by page, query, role and areas) while the data it shows holds
-(PAGE_TABLES' version) and for at most REBUILT_S (the static files it names): building one takes
-20-30 ms of Folium and queries, a page's whole wait for its HTML.
+(PAGE_TABLES' version) and the static files it names are unchanged (their bundles' names), and
+shared with the host's other serving processes (webmap/shared_pages.py): building one takes
+20-70 ms of Folium and queries, a page's whole wait for its HTML.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import re
-import time
 from collections import OrderedDict
 from importlib.resources import files
 from threading import Lock
@@ -40,8 +40,11 @@ from layers.frames import version_sql
 from layers.pages import PAGES
 from layers.registry import RESIDENTIAL_INDICATORS
 from webmap.auth import current_caller
+from webmap.bundles import page_assets
+from webmap.bundles import url as bundle_url
 from webmap.db import get_read_session, get_settings
 from webmap.page_map import PANELS, build_page
+from webmap.shared_pages import SharedPages
 
 bp = Blueprint("pages", __name__)
 LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf-8")
@@ -80,19 +83,26 @@ _INLINE = re.compile(r"<script>(.*?)</script>", re.DOTALL)
 _SCRIPTS: OrderedDict[str, str] = OrderedDict()  # hash -> script, the pages built lately
 _SCRIPTS_KEPT = 256
 _lock = Lock()
-# A page is built again once its data changes or REBUILT_S has passed; a page script asked for
-# by a digest this process does not hold is served from the page kept (so made-up digests cost
-# a lookup, not a page build each; their scripts: the last build's).
-REBUILT_S = 60.0
+# A page is built again once its data changes or a static file it names does; a page script
+# asked for by a digest this process does not hold is served from the page kept (so made-up
+# digests cost a lookup, not a page build each; their scripts: the last build's).
 # what a page's HTML reads besides the settings and the caller (webmap/page_map.py: the grids'
 # extent and names, the streets' names, the facility kinds)
 PAGE_TABLES = ("facility_kinds", "grids", "streets")
+# their data version, and which change record it counts (a restore makes it again, and its sums
+# start over: the same number may then stand for other data)
+_VERSION = f"SELECT ({version_sql(PAGE_TABLES)}), 'data_changes'::regclass::oid"
+# which database: the cluster and the database (the shared folder's files are named by it)
+_DATABASE = """
+SELECT (SELECT system_identifier FROM pg_control_system()),
+       (SELECT oid FROM pg_database WHERE datname = current_database())
+"""
 builds = 0  # pages built in this process (tests read it)
 
 
 class _Built(NamedTuple):
-    at: float  # time.monotonic()
-    version: int  # PAGE_TABLES' data version it was built from
+    version: tuple[int, int]  # PAGE_TABLES' data version it was built from, and its record
+    assets: tuple[str, ...]  # the bundles it names
     html: str
     scripts: dict[str, str]
 
@@ -176,27 +186,61 @@ def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
 
 def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     """The page and its scripts as this caller's query builds it: the one kept (per app, page,
-    query, role and areas) while PAGE_TABLES' version holds and for at most REBUILT_S."""
+    query, role and areas) while PAGE_TABLES' version holds and the static files it names are
+    unchanged; else the one another serving process built of the same (the shared folder);
+    else built here."""
     _, _, _, query = _params(caller)
     areas = f"{caller.role}:" + ",".join(p for p in (caller.patterns() or ["*"]))
-    key, now = (page, query, areas), time.monotonic()
-    version = get_read_session().execute(text(version_sql(PAGE_TABLES))).scalar_one()
+    key = (page, query, areas)
+    session = get_read_session()
+    version = cast(tuple[int, int], tuple(session.execute(text(_VERSION)).one()))
+    assets = tuple(bundle_url(paths) for paths in page_assets(page))
     kept: OrderedDict[tuple[str, str, str], _Built]
     kept = current_app.extensions.setdefault("gridmap.pages", OrderedDict())
     with _lock:
         held = kept.get(key)
-        if held is not None and held.version == version and now - held.at < REBUILT_S:
+        if held is not None and held.version == version and held.assets == assets:
             _SCRIPTS.update(held.scripts)  # held still, though other pages' pushed them out
             while len(_SCRIPTS) > _SCRIPTS_KEPT:
                 _SCRIPTS.popitem(last=False)
             return held.html, held.scripts
-    html, scripts = _build(page, caller)
+    shared, path = _shared(), None
+    found = None
+    if shared is not None:
+        database = current_app.extensions.get("gridmap.database")
+        if database is None:
+            database = current_app.extensions.setdefault(
+                "gridmap.database", tuple(session.execute(text(_DATABASE)).one())
+            )
+        path = shared.path((database, version, key, assets))
+        found = shared.get(path)
+    if found is not None:
+        html, scripts = found
+        with _lock:
+            _SCRIPTS.update(scripts)
+            while len(_SCRIPTS) > _SCRIPTS_KEPT:
+                _SCRIPTS.popitem(last=False)
+    else:
+        html, scripts = _build(page, caller)
+        if shared is not None and path is not None:
+            shared.put(path, html, scripts)
     with _lock:
-        kept[key] = _Built(now, version, html, scripts)
+        kept[key] = _Built(version, assets, html, scripts)
         kept.move_to_end(key)
         while len(kept) > _SCRIPTS_KEPT:
             kept.popitem(last=False)
     return html, scripts
+
+
+def _shared() -> SharedPages | None:
+    """The host's folder of built pages; none for a test's app, whose lent connection sees the
+    test's own writes, which no other reader may be served (as webmap/tiles.cache)."""
+    found = current_app.extensions.get("gridmap.shared_pages")
+    if found is None and "gridmap.lent" not in current_app.extensions:
+        found = current_app.extensions.setdefault(
+            "gridmap.shared_pages", SharedPages(get_settings().var_dir / "pages")
+        )
+    return cast("SharedPages | None", found)
 
 
 def _signed_in_for(page: str) -> Response | Caller:
@@ -238,8 +282,8 @@ def login() -> Response:
 
 @bp.get("/pages/<page>/<int:n>-<digest>.js")
 def page_script(page: str, n: int, digest: str) -> Response:
-    """A page's script n. Kept by hash; else (another worker built the page) the page is
-    built again from the query and its script n served."""
+    """A page's script n. Kept by hash; else (another serving process built the page) the
+    page as _kept finds it for the query (the shared folder's, or built again), its script n."""
     if page not in PANELS:
         abort(404, f"no page {page!r}")
     caller = _signed_in_for(page)

@@ -4,6 +4,7 @@ page configuration, built from the vocabularies: no script keeps a copy that cou
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 from geo.business.words import NEED_CATEGORIES, NEED_KINDS, VISIT_STATUSES
@@ -74,14 +75,14 @@ def test_made_up_page_script_digests_do_not_each_build_the_page(app) -> None:  #
     assert pages.builds - before == 1
 
 
-def test_a_page_is_kept_until_what_it_shows_changes(app, session, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_is_kept_until_what_it_shows_changes(app, session, monkeypatch, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """A page asked for again is the one built (its data's version read, no Folium); a change
     to what it shows (a facility kind added) builds it again at once, with the change; so does
-    the minute's end (the static files it names); another role's is its own."""
+    an edit to a static file it names; another role's is its own."""
     from sqlalchemy import text
 
     from tests.conftest import keyed
-    from webmap import pages
+    from webmap import bundles, pages
 
     admin, dispatch = keyed(app, "admin-key"), keyed(app, "dispatch-key")
     first = admin.get("/cockpit")
@@ -103,6 +104,61 @@ def test_a_page_is_kept_until_what_it_shows_changes(app, session, monkeypatch) -
     old = re.search(r'<script src="(/pages/cockpit/0-[^"]+)"', first.get_data(as_text=True))
     assert old is not None
     assert "试验设施" not in admin.get(old.group(1)).get_data(as_text=True)
-    monkeypatch.setattr(pages, "REBUILT_S", 0.0)
-    assert admin.get("/cockpit").status_code == 200
+    # a static file the page names is edited: its bundle's name changes, and the page with it
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "vendor").symlink_to(bundles.STATIC / "vendor")
+    shutil.copytree(bundles.STATIC / "gridmap", static / "gridmap")
+    monkeypatch.setattr(bundles, "STATIC", static)
+    assert admin.get("/cockpit").data == after.encode()  # the same files, the same bundles
+    assert pages.builds == before + 2
+    with (static / "gridmap" / "cockpit.js").open("a") as edited:
+        edited.write("\n// edited\n")
+    edited_page = admin.get("/cockpit").get_data(as_text=True)
     assert pages.builds == before + 3
+    bundle = re.findall(r'src="(/static/bundle/[^"]+)"', edited_page)[-1]
+    assert bundle not in after
+    assert admin.get(bundle).get_data(as_text=True).rstrip().endswith("// edited")
+
+
+def test_a_page_built_by_one_serving_process_is_served_by_the_others(  # type: ignore[no-untyped-def]
+    db_url: str, connection, session, tmp_path: Path
+) -> None:
+    """Two apps (two serving processes) sharing one folder: the page one built, the other
+    serves without building it, and its scripts too; a change to what it shows builds it again
+    (once), and the old file is not served."""
+    from sqlalchemy import text
+
+    from tests.conftest import keyed, make_app
+    from tests.fixtures import SETTINGS
+    from webmap import pages
+    from webmap.shared_pages import SharedPages
+
+    apps = [make_app(db_url, connection, SETTINGS) for _ in range(2)]
+    for a in apps:  # a test's app shares nothing by itself (its connection sees its own writes)
+        a.extensions["gridmap.shared_pages"] = SharedPages(tmp_path / "pages")
+    one, two = (keyed(a, "admin-key") for a in apps)
+    before = pages.builds
+    built = one.get("/planner")
+    assert built.status_code == 200
+    assert pages.builds == before + 1
+    assert len(list((tmp_path / "pages").iterdir())) == 1
+    served = two.get("/planner")
+    assert served.data == built.data
+    assert pages.builds == before + 1
+    pages._SCRIPTS.clear()  # neither process holds the scripts in memory: the folder has them
+    for src in re.findall(r'src="(/pages/planner/[^"]+)"', built.get_data(as_text=True)):
+        assert two.get(src).status_code == 200
+    assert pages.builds == before + 1
+    session.execute(
+        text("INSERT INTO facility_kinds (code, name) VALUES ('shared_test', '共享试验')")
+    )
+    session.flush()
+    again = two.get("/planner").get_data(as_text=True)
+    assert "共享试验" in "".join(
+        two.get(src).get_data(as_text=True)
+        for src in re.findall(r'src="(/pages/planner/[^"]+)"', again)
+    )
+    assert pages.builds == before + 2
+    assert one.get("/planner").get_data(as_text=True) == again  # the other's, not its old one
+    assert pages.builds == before + 2
