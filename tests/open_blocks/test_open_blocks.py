@@ -226,3 +226,48 @@ def test_the_sql_breach_categories_are_the_block_rules_categories(session: Sessi
     in_sql = session.execute(text("SELECT block_breach_categories()")).scalar_one()
     assert list(in_sql) == list(BREACH_CATEGORIES)
     assert set(BREACH_CATEGORIES) == {c for cs in BLOCK_RULES.values() for c in cs}
+
+
+def test_a_block_on_the_map_is_kept_until_its_oldest_breach_leaves_the_year(  # type: ignore[no-untyped-def]
+    app, block, session: Session
+) -> None:
+    """The blocks layer counts the breaches of the last 365 days: it says when the clock alone
+    changes a block (its oldest breach leaves the count a year after it was reported), so its
+    tiles are kept until then, not remade each minute; a block with no breach, as long as
+    its data."""
+    from geo.cases.partitions import ensure_months
+    from layers.frames import feature_collection_sql, layer_params, states_changes
+    from tests.fixtures import GRID_A
+
+    assert states_changes("open_blocks")
+    params = layer_params(None, m_box(200, 100, 400, 200).bounds)
+    assert session.execute(text(feature_collection_sql("open_blocks")), params).one().lasts is None
+    lon, lat = m_point(300, 150)
+    made = keyed(app, "command-key").post(
+        "/api/v1/cases",
+        json={"lon": lon, "lat": lat, "category": "outdoor_display", "description": "街区巡查"},
+    )
+    assert made.status_code == 201, made.get_json()
+    ago = session.execute(text("SELECT now() - interval '364 days'")).scalar_one()
+    ensure_months(session, ago, ago)
+    session.execute(  # a breach reported 364 days ago: it leaves the count in a day
+        text(
+            "INSERT INTO cases (received_lon, received_lat, received_crs, geom, category_code, "
+            "description, status, created_at, updated_at, grid_code, community_code, "
+            "street_code, zone_kind, zone_code, due_at, closed_at) VALUES (:lon, :lat, 'wgs84', "
+            "ST_SetSRID(ST_MakePoint(:lon, :lat), 4326), 'frontage_duty', '去年', 'closed', "
+            ":t, :t, :grid, :community, :street, 'open_block', :b, :t, :t)"
+        ),
+        {
+            "lon": lon,
+            "lat": lat,
+            "t": ago,
+            "grid": GRID_A,
+            "community": COMMUNITY,
+            "street": STREET,
+            "b": BLOCK,
+        },
+    )
+    got = session.execute(text(feature_collection_sql("open_blocks")), params).one()
+    assert '"breaches": 2' in got.body or '"breaches":2' in got.body
+    assert 86399 <= got.lasts <= 86400
