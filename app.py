@@ -1,5 +1,5 @@
-"""WSGI entry: `gunicorn app:app`."""
+"""WSGI entry: `gunicorn app:app` (the app warmed, as `gridmap serve` loads it)."""
 
-from webmap import create_app
+from webmap import served_app
 
-app = create_app()
+app = served_app()

@@ -38,7 +38,7 @@ from data.load.case_import import WORKERS, import_cases  # noqa: E402
 from geo.assign import assign_set  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
-from ops.serving import gunicorn_command  # noqa: E402
+from ops.serving import APP, gunicorn_command  # noqa: E402
 
 SNAP_M = load_settings().snap_distance_m
 
@@ -91,7 +91,7 @@ def http_locate(
         "PYTHONPATH": str(ROOT),
     }
     apps = (
-        ("gridmap /api/v1/locate", "webmap:create_app()", 5901),
+        ("gridmap /api/v1/locate", APP, 5901),
         ("floor: psycopg + bare WSGI", "bench.floor_app:app", 5902),
     )
     best: dict[str, dict[str, float]] = {}

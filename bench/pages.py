@@ -45,7 +45,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.districts import district  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
-from ops.serving import gunicorn_command  # noqa: E402
+from ops.serving import APP, gunicorn_command  # noqa: E402
 from tests.chromium import ARGS, CHROMIUM  # noqa: E402
 
 PAGES = [("/cockpit", 1920, 1080), ("/worker", 390, 844), ("/planner", 1600, 1000)]
@@ -266,8 +266,7 @@ def main() -> None:
             env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
             workers = 2 * (os.cpu_count() or 1) + 1
             proc = subprocess.Popen(  # as `gridmap serve` does
-                [*gunicorn_command("webmap:create_app()", "127.0.0.1:5903", workers)]
-                + ["--chdir", str(ROOT)],
+                [*gunicorn_command(APP, "127.0.0.1:5903", workers)] + ["--chdir", str(ROOT)],
                 env=env,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

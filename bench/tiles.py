@@ -42,7 +42,7 @@ from bench.wrk import wrk  # noqa: E402
 from geo.settings import load_settings  # noqa: E402
 from layers.registry import LAYERS  # noqa: E402
 from ops.database import local_cluster  # noqa: E402
-from ops.serving import gunicorn_command  # noqa: E402
+from ops.serving import APP, gunicorn_command  # noqa: E402
 from webmap.tiles import tile_of  # noqa: E402
 
 KEY = load_settings().demo_key
@@ -129,7 +129,7 @@ def servers(url: str, conninfo: str) -> list[dict]:  # type: ignore[type-arg]
     """(name, command, env, port, path of a tile, headers, warm-up seconds) of each server."""
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
     env |= {"PYTHONPATH": str(ROOT), "FLOOR_CONNINFO": conninfo}
-    ours = gunicorn_command("webmap:create_app()", "127.0.0.1:{port}", WORKERS)
+    ours = gunicorn_command(APP, "127.0.0.1:{port}", WORKERS)
     # TiPG's settings want a host in the URL: the socket directory, percent-encoded
     parts = urlsplit(conninfo)
     q = dict(parse_qsl(parts.query))

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from cli.session import database_url, session_for, settings
 from ops import progress
 from ops.database import local_cluster
-from ops.serving import gunicorn_command
+from ops.serving import APP, gunicorn_command
 
 
 @click.group()
@@ -192,7 +192,7 @@ def serve(
     # the notices' sender (gridmap notify), ending when this process (gunicorn after the exec) does
     notifier = [sys.executable, "-m", "cli", "notify", "--parent", str(os.getpid())]
     subprocess.Popen(notifier, env=env)  # noqa: S603 - our own command
-    argv = gunicorn_command("webmap:create_app()", bind, workers, threads, timeout)
+    argv = gunicorn_command(APP, bind, workers, threads, timeout)
     os.execve(argv[0], argv, env)  # the app writes the access log (JSON lines, with ids)
 
 

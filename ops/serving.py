@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import sys
 
+# the app each serving process loads: the app, warmed (webmap.served_app)
+APP = "webmap:served_app()"
+
 
 def gunicorn_command(
     app: str, bind: str, workers: int, threads: int = 4, timeout: int = 30
 ) -> list[str]:
-    """The gunicorn command line serving `app` (a WSGI app spec such as webmap:create_app()):
+    """The gunicorn command line serving `app` (a WSGI app spec such as APP):
     `timeout` seconds of silence from a worker before gunicorn restarts it."""
     return [  # as a module of this interpreter: wherever it is installed, with gridmap
         sys.executable,

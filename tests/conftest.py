@@ -66,10 +66,10 @@ def gunicorn(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """The app as `gridmap serve` runs it (ops/serving.py) on env["PORT"], with env added to
     ours; yields once it answers /livez, and stops it afterwards. Its output goes to log."""
-    from ops.serving import gunicorn_command
+    from ops.serving import APP, gunicorn_command
 
     port = int(env["PORT"])
-    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers, threads)
+    argv = gunicorn_command(APP, f"127.0.0.1:{port}", workers, threads)
     with log.open("wb") as out:
         proc = subprocess.Popen(
             argv,

@@ -132,3 +132,13 @@ def create_app(config: dict[str, Any] | None = None) -> OpenAPI:
 
     db.retry_reads(app)
     return app
+
+
+def served_app() -> OpenAPI:
+    """The app as a serving process loads it (`gridmap serve`, gunicorn's app spec
+    ops.serving.APP): its first answers made ready before it takes a request (webmap/warm.py)."""
+    from webmap.warm import warm
+
+    app = create_app()
+    warm(app)
+    return app

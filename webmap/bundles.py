@@ -107,13 +107,18 @@ def _every_list() -> Iterator[tuple[str, ...]]:
         yield from page_assets(page)
 
 
+def make_every_bundle() -> None:
+    """The bundles of every page's lists, made in this process (those made already kept)."""
+    for paths in set(_every_list()):
+        url(paths)
+
+
 @bp.get("/static/bundle/<name>")
 def bundle(name: str) -> Response:
     with _lock:
         found = _bundles.get(name)
     if found is None:  # made by another process: make the pages' lists here
-        for paths in set(_every_list()):
-            url(paths)
+        make_every_bundle()
         with _lock:
             found = _bundles.get(name)
     if found is None:

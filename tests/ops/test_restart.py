@@ -18,7 +18,7 @@ import psycopg
 import pytest
 
 from ops.cluster import Cluster
-from ops.serving import gunicorn_command
+from ops.serving import APP, gunicorn_command
 from tests.conftest import _free_port, scratch_database, throwaway_cluster
 from tests.fixtures import m_point
 
@@ -55,7 +55,7 @@ def test_locate_and_intake_recover_within_two_seconds_of_a_restart(
     url = scratch_database(own_cluster, "gridmap")
     port = _free_port()
     env = {**os.environ, "GRIDMAP_RESOLVED_URL": url, "GRIDMAP_RATE_LIMIT": "off"}
-    argv = gunicorn_command("webmap:create_app()", f"127.0.0.1:{port}", workers=2, threads=4)
+    argv = gunicorn_command(APP, f"127.0.0.1:{port}", workers=2, threads=4)
     log = tmp_path / "gunicorn.log"
     with log.open("wb") as out:
         server = subprocess.Popen(

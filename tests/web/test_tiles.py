@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import keyed
 from tests.fixtures import SETTINGS
-from webmap.tiles import tile_of
+from webmap.tiles import cache, tile_of
 
 
 @pytest.mark.demo
@@ -434,3 +434,25 @@ def test_a_data_version_is_the_sum_of_its_tables_change_records(session) -> None
         version_sql(["streets'; DROP TABLE cases; --"])
     with pytest.raises(ValueError, match="not table names"):
         version_sql([])
+
+
+def test_a_serving_process_makes_its_first_answers_ready_before_a_request(app) -> None:  # type: ignore[no-untyped-def]
+    """A serving process (webmap.served_app) joins and gzips every page's bundles and reads
+    which tables each layer reads before its first request, not on the first that waits."""
+    from layers.registry import LAYERS
+    from webmap import bundles
+    from webmap.warm import warm
+
+    with bundles._lock:
+        bundles._bundles.clear()
+        bundles._names.clear()
+    with app.app_context():
+        kept = cache()
+    assert kept._reads == {}
+    warm(app)
+    assert set(kept._reads) == {key for key, spec in LAYERS.items() if not spec.computed}
+    lists = set(bundles._every_list())
+    assert len(bundles._names) == len(lists)
+    for paths in lists:
+        name = bundles.url(paths).removeprefix("/static/bundle/")
+        assert bundles._bundles[name].gz
