@@ -19,6 +19,7 @@ import itertools
 import re
 from collections import OrderedDict
 from importlib.resources import files
+from pathlib import Path
 from threading import Lock
 from typing import Any, NamedTuple, cast
 from urllib.parse import urlencode
@@ -98,6 +99,7 @@ SELECT (SELECT system_identifier FROM pg_control_system()),
        (SELECT oid FROM pg_database WHERE datname = current_database())
 """
 builds = 0  # pages built in this process (tests read it)
+_SOURCE = Path(__file__).resolve().parent.parent  # the folder of geo/, layers/, webmap/
 
 
 class _Built(NamedTuple):
@@ -207,12 +209,13 @@ def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     shared, path = _shared(), None
     found = None
     if shared is not None:
-        database = current_app.extensions.get("gridmap.database")
-        if database is None:
-            database = current_app.extensions.setdefault(
-                "gridmap.database", tuple(session.execute(text(_DATABASE)).one())
+        built_by = current_app.extensions.get("gridmap.pages_built_by")
+        if built_by is None:
+            database = tuple(session.execute(text(_DATABASE)).one())
+            built_by = current_app.extensions.setdefault(
+                "gridmap.pages_built_by", (database, _code_and_settings())
             )
-        path = shared.path((database, version, key, assets))
+        path = shared.path((built_by, version, key, assets))
         found = shared.get(path)
     if found is not None:
         html, scripts = found
@@ -230,6 +233,18 @@ def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
         while len(kept) > _SCRIPTS_KEPT:
             kept.popitem(last=False)
     return html, scripts
+
+
+def _code_and_settings() -> str:
+    """What builds a page besides its data and static files: this process's settings (the
+    basemap, the district …) and the code (each source file's time and size): a process of
+    other settings or code, on the same host, builds its own."""
+    digest = hashlib.sha256(repr(get_settings()).encode())
+    for folder in ("geo", "layers", "webmap"):
+        for source in sorted((_SOURCE / folder).rglob("*.py")):
+            st = source.stat()
+            digest.update(f"{source}:{st.st_mtime_ns}:{st.st_size}".encode())
+    return digest.hexdigest()
 
 
 def _shared() -> SharedPages | None:

@@ -19,6 +19,8 @@ import os
 import threading
 from pathlib import Path
 
+from webmap.tile_cache import write_whole
+
 
 class SharedPages:
     def __init__(self, root: Path, max_files: int = 512) -> None:
@@ -42,14 +44,7 @@ class SharedPages:
         return html, scripts
 
     def put(self, path: Path, html: str, scripts: dict[str, str]) -> None:
-        part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            part.write_text(json.dumps({"html": html, "scripts": scripts}), encoding="utf-8")
-            part.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                part.unlink()
+        if not write_whole(path, json.dumps({"html": html, "scripts": scripts}).encode()):
             return
         with self._lock:
             self._written += 1

@@ -127,6 +127,21 @@ SELECT (SELECT system_identifier FROM pg_control_system()),
 """
 
 
+def write_whole(path: Path, data: bytes) -> bool:
+    """data to path (its folder made), written under a temporary name and renamed over it: a
+    reader in another process finds the old file or the new, whole. False if it cannot be."""
+    part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        part.write_bytes(data)
+        part.replace(path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            part.unlink()
+        return False
+    return True
+
+
 class SharedTiles:
     """Tiles in files under root, one per key, read by every serving process of the host: each
     file holds the version it was made of and the time it holds until, and serves that version
@@ -168,14 +183,7 @@ class SharedTiles:
         if tile.size > self.max_bytes // 8:
             return
         head = self._HEAD.pack(self._MAGIC, tile.version, tile.until, tile.etag.encode())
-        part = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
-        try:
-            self.root.mkdir(parents=True, exist_ok=True)
-            part.write_bytes(head + tile.data)
-            part.replace(path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                part.unlink()
+        if not write_whole(path, head + tile.data):
             return
         with self._lock:
             self._written += tile.size

@@ -3,6 +3,7 @@ page configuration, built from the vocabularies: no script keeps a copy that cou
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import shutil
 from pathlib import Path
@@ -162,3 +163,13 @@ def test_a_page_built_by_one_serving_process_is_served_by_the_others(  # type: i
     assert pages.builds == before + 2
     assert one.get("/planner").get_data(as_text=True) == again  # the other's, not its old one
     assert pages.builds == before + 2
+    # a process of other settings (a basemap in GCJ-02) on the same host builds its own
+    amap = make_app(db_url, connection, dataclasses.replace(SETTINGS, basemap="amap"))
+    amap.extensions["gridmap.shared_pages"] = SharedPages(tmp_path / "pages")
+    theirs = keyed(amap, "admin-key").get("/planner").get_data(as_text=True)
+    assert pages.builds == before + 3
+    assert theirs != again
+    assert '"displayCrs": "gcj02"' in "".join(
+        keyed(amap, "admin-key").get(src).get_data(as_text=True)
+        for src in re.findall(r'src="(/pages/planner/[^"]+)"', theirs)
+    )
