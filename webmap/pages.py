@@ -46,6 +46,7 @@ from webmap.bundles import url as bundle_url
 from webmap.db import get_read_session, get_settings
 from webmap.page_map import PANELS, build_page
 from webmap.shared_pages import SharedPages
+from webmap.tile_cache import DATABASE_SQL
 
 bp = Blueprint("pages", __name__)
 LOGIN = files("webmap").joinpath("templates/login.html").read_text(encoding="utf-8")
@@ -93,11 +94,6 @@ PAGE_TABLES = ("facility_kinds", "grids", "streets")
 # their data version, and which change record it counts (a restore makes it again, and its sums
 # start over: the same number may then stand for other data)
 _VERSION = f"SELECT ({version_sql(PAGE_TABLES)}), 'data_changes'::regclass::oid"
-# which database: the cluster and the database (the shared folder's files are named by it)
-_DATABASE = """
-SELECT (SELECT system_identifier FROM pg_control_system()),
-       (SELECT oid FROM pg_database WHERE datname = current_database())
-"""
 builds = 0  # pages built in this process (tests read it)
 _SOURCE = Path(__file__).resolve().parent.parent  # the folder of geo/, layers/, webmap/
 
@@ -180,10 +176,15 @@ def _build(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     )
     builds += 1
     with _lock:
-        _SCRIPTS.update(scripts)
-        while len(_SCRIPTS) > _SCRIPTS_KEPT:
-            _SCRIPTS.popitem(last=False)
+        _hold(scripts)
     return html, scripts
+
+
+def _hold(scripts: dict[str, str]) -> None:
+    """A page's scripts among those this process serves by digest (under _lock)."""
+    _SCRIPTS.update(scripts)
+    while len(_SCRIPTS) > _SCRIPTS_KEPT:
+        _SCRIPTS.popitem(last=False)
 
 
 def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
@@ -202,16 +203,14 @@ def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     with _lock:
         held = kept.get(key)
         if held is not None and held.version == version and held.assets == assets:
-            _SCRIPTS.update(held.scripts)  # held still, though other pages' pushed them out
-            while len(_SCRIPTS) > _SCRIPTS_KEPT:
-                _SCRIPTS.popitem(last=False)
+            _hold(held.scripts)  # held still, though other pages' pushed them out
             return held.html, held.scripts
     shared, path = _shared(), None
     found = None
     if shared is not None:
         built_by = current_app.extensions.get("gridmap.pages_built_by")
         if built_by is None:
-            database = tuple(session.execute(text(_DATABASE)).one())
+            database = tuple(session.execute(text(DATABASE_SQL)).one())
             built_by = current_app.extensions.setdefault(
                 "gridmap.pages_built_by", (database, _code_and_settings())
             )
@@ -220,9 +219,7 @@ def _kept(page: str, caller: Caller) -> tuple[str, dict[str, str]]:
     if found is not None:
         html, scripts = found
         with _lock:
-            _SCRIPTS.update(scripts)
-            while len(_SCRIPTS) > _SCRIPTS_KEPT:
-                _SCRIPTS.popitem(last=False)
+            _hold(scripts)
     else:
         html, scripts = _build(page, caller)
         if shared is not None and path is not None:

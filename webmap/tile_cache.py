@@ -120,8 +120,8 @@ def until(made: float, lasts: float | None, says: bool, clock: bool) -> float:
 # Which database the tiles on disk are of: the cluster and the database. A version counts the
 # committed changes of one change record, so the same number in a database or cluster made
 # again may stand for other data; the record itself (its oid) is the version check's
-# (webmap/tiles.py, TileCache.same_history) and names the files too.
-_DATABASE = """
+# (webmap/tiles.py, TileCache.same_history) and names the files too (and the shared pages').
+DATABASE_SQL = """
 SELECT (SELECT system_identifier FROM pg_control_system()),
        (SELECT oid FROM pg_database WHERE datname = current_database())
 """
@@ -161,7 +161,7 @@ class SharedTiles:
     def path(self, conn: psycopg.Connection[Any], record: int, key: tuple[Any, ...]) -> Path:
         """The file of key, for the change record `record` of this connection's database."""
         if self._database is None:
-            self._database = tuple(conn.execute(_DATABASE).fetchone() or ())
+            self._database = tuple(conn.execute(DATABASE_SQL).fetchone() or ())
         name = repr((self._database, record, key)).encode()
         return self.root / hashlib.sha256(name).hexdigest()[:40]
 

@@ -1,4 +1,4 @@
-"""A serving process's first answers, made ready before it takes a request (ops/worker.py).
+"""A serving process's first answers, made ready before it takes a request (webmap.served_app).
 
 Each of a host's serving processes made these on its first requests, for whichever page was
 waiting: its database connections, the tables each layer reads (a catalogue query per layer,
