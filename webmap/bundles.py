@@ -2,10 +2,11 @@
 
 A page used to ask for eleven files at once (Leaflet, its plugins, ours, their stylesheets):
 each a request for the browser and the server to handle while the page waits, the page's map
-script last in line. Now it asks for three: the scripts every map page runs, their
-stylesheets, and the page's own scripts. A bundle is the files joined in their order (a
-stylesheet's relative url()s made absolute, since it is served from another folder), named by
-the digest of its bytes: it never changes under its name, so it is cached for a year.
+script last in line. Now it asks for two: its scripts (those every map page runs, then its
+own) and their stylesheets. A bundle is the files joined in their order (a stylesheet's
+relative url()s made absolute, since it is served from another folder, or the image itself
+as a data: URI when under INLINE_BYTES), named by the digest of its bytes: it never changes
+under its name, so it is cached for a year.
 
 Any serving process answers for any bundle: one it has not made yet is one of the pages' lists
 (page_assets), made on the first request for it. The files' modification times are part of
@@ -14,6 +15,8 @@ the key, so an edited file makes a new bundle at the next page build.
 
 from __future__ import annotations
 
+import base64
+import functools
 import gzip
 import hashlib
 import posixpath
@@ -46,17 +49,21 @@ _lock = threading.Lock()
 
 # a stylesheet's url(...) naming a file beside it (not data:, not absolute, not #fragment)
 _RELATIVE = re.compile(r"""url\(\s*(['"]?)(?![a-z][a-z0-9+.-]*:|/|#)([^'")]+)\1\s*\)""", re.I)
+# an image named by a stylesheet and smaller than this is written into it (data:): its own
+# request would cost the page more than its bytes (Leaflet's layer control icon, 696 bytes)
+INLINE_BYTES = 1024
+_IMAGE_TYPES = {".png": "image/png", ".svg": "image/svg+xml", ".gif": "image/gif"}
 _SOURCE_MAP = re.compile(r"^\s*//# sourceMappingURL=.*$|/\*# sourceMappingURL=[^*]*\*/", re.M)
 
 
-def page_assets(page: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
-    """A page's files, as URL paths: the scripts every map page runs first, their
-    stylesheets, and the page's own scripts (ours by name, a vendored one by its path)."""
+def page_assets(page: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A page's files, as URL paths: its scripts (those every map page runs, then its own: ours
+    by name, a vendored one by its path) and their stylesheets."""
     own = tuple(
         f"/static/{name}.js" if "/" in name else f"/static/gridmap/{name}.js"
         for name in (*PAGES[page].scripts, page)
     )
-    return tuple(p for _, p in LOCAL_JS), tuple(p for _, p in LOCAL_CSS), own
+    return (*(p for _, p in LOCAL_JS), *own), tuple(p for _, p in LOCAL_CSS)
 
 
 def url(paths: tuple[str, ...]) -> str:
@@ -89,7 +96,7 @@ def _make(paths: tuple[str, ...], files: tuple[tuple[str, int, int], ...]) -> st
     for path in paths:
         text = _SOURCE_MAP.sub("", _file(path).read_text(encoding="utf-8"))
         if ext == ".css":
-            text = _RELATIVE.sub(rf"url(\1{posixpath.dirname(path)}/\2\1)", text)
+            text = _RELATIVE.sub(functools.partial(_image, folder=posixpath.dirname(path)), text)
         parts.append(f"/* {path} */\n{text}\n")
     # a script that ends without its semicolon must not run into the next
     body = (";\n" if ext == ".js" else "\n").join(parts).encode()
@@ -100,6 +107,16 @@ def _make(paths: tuple[str, ...], files: tuple[tuple[str, int, int], ...]) -> st
         _bundles.setdefault(name, made)
         _names[files] = name
     return name
+
+
+def _image(m: re.Match[str], folder: str) -> str:
+    """A stylesheet's url(...) of a file beside it: from the site root, or written in."""
+    path = posixpath.normpath(f"{folder}/{m.group(2)}")
+    kind = _IMAGE_TYPES.get(posixpath.splitext(path)[1].lower())
+    found = _file(path)
+    if kind is not None and found.is_file() and found.stat().st_size < INLINE_BYTES:
+        return f"url(data:{kind};base64,{base64.b64encode(found.read_bytes()).decode()})"
+    return f"url({m.group(1)}{path}{m.group(1)})"
 
 
 def _every_list() -> Iterator[tuple[str, ...]]:

@@ -82,8 +82,9 @@ class Legend(MacroElement):
 
 
 def page_config(config: dict[str, Any]) -> Element:
-    """window.gridmap.config, set before any layer script runs."""
+    """The page config its scripts read (gridmap.js: gridmap.config), as a JSON data block
+    in the page: not a script, so neither the Content-Security-Policy nor a request of its own
+    stands in its way."""
     return Element(
-        "<script>window.gridmap = window.gridmap || {};"
-        f"window.gridmap.config = {safe_json(config)};</script>"
+        f'<script type="application/json" id="gridmap-config">{safe_json(config)}</script>'
     )

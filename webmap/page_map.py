@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 from collections.abc import Callable
 from importlib.resources import files
 from typing import Any, cast
@@ -25,7 +26,6 @@ from webmap.map_elements import (
     Legend,
     RegistryLayer,
     page_config,
-    safe_json,
 )
 
 # each page's panel (templates/<page>.html), beside its map
@@ -123,6 +123,10 @@ def _number_ids(root: Element) -> None:
     walk(root)
 
 
+# Folium's switches, written after Leaflet has loaded (which reads them as it loads), so doing
+# nothing, and at their defaults: left out, a request fewer for the page
+_SWITCHES = re.compile(r"<script>\s*L_NO_TOUCH = false;\s*L_DISABLE_3D = false;\s*</script>")
+
 # the actions a page's scripts ask about (config "can")
 PAGE_ACTIONS = ("case.read", "patrol.record", "case.create")
 
@@ -160,8 +164,8 @@ def build_page(
     )
     # Instance attributes, so no other map's asset list changes (folium's lists are shared).
     # each list as one file (webmap/bundles.py)
-    first, styles, own = page_assets(key)
-    m.default_js = [("gridmap_scripts", bundle_url(first))]
+    scripts, styles = page_assets(key)
+    m.default_js = []  # the scripts: one file after the panel (below)
     m.default_css = [("gridmap_styles", bundle_url(styles))]
     display = basemap(m, settings)
     kinds = facility_kinds(get_read_session())
@@ -225,14 +229,14 @@ def build_page(
             )
         )
     root.html.add_child(Element(PANELS[key]))
-    root.html.add_child(Element(f'<script src="{bundle_url(own)}"></script>'))
+    # the page's scripts, one file, once its panel is in the page (drawn while they load);
+    # Folium's map script comes after them
+    root.html.add_child(Element(f'<script src="{bundle_url(scripts)}"></script>'))
     # Folium writes the map's own script after ours, at the end of the page: begin as soon as
     # that script has run (a microtask: before the browser first lays out and paints the page,
     # not at DOMContentLoaded after it, nor at 'load', which waits for every asset). The page
     # sets its view, and only then do the layers fetch (not at Folium's placeholder view first).
     root.script.add_child(
-        Element(
-            f"Promise.resolve().then(() => gridmap.begin({m.get_name()}, {safe_json(config)}));"
-        )
+        Element(f"Promise.resolve().then(() => gridmap.begin({m.get_name()}, gridmap.config));")
     )
-    return root.render()
+    return _SWITCHES.sub("", root.render())

@@ -3,7 +3,9 @@ in what order, how it is sent, and that any serving process can send it."""
 
 from __future__ import annotations
 
+import base64
 import gzip
+import json
 import re
 
 from tests.conftest import keyed
@@ -14,35 +16,52 @@ def linked(html: str) -> list[str]:
     return re.findall(r'(?:src|href)="(/static/bundle/[0-9a-f]{32}\.(?:js|css))"', html)
 
 
-def test_the_cockpit_links_three_bundles_holding_its_files_in_order(app) -> None:  # type: ignore[no-untyped-def]
+def test_the_cockpit_links_two_bundles_holding_its_files_in_order(app) -> None:  # type: ignore[no-untyped-def]
+    """Its scripts (Leaflet's, ours, its own, in order) in one file after its panel, its
+    stylesheets in one in its head; the config is a data block in the page, not a script."""
     c = keyed(app)
     html = c.get("/cockpit").text
-    first, styles, own = bundles.page_assets("cockpit")
-    assert "/static/gridmap/district3d.js" in own
-    assert own[-1] == "/static/gridmap/cockpit.js"
+    scripts, styles = bundles.page_assets("cockpit")
+    assert scripts[0] == "/static/vendor/leaflet/leaflet.js"
+    assert "/static/gridmap/district3d.js" in scripts
+    assert scripts[-1] == "/static/gridmap/cockpit.js"
     links = linked(html)
-    assert len(links) == 3
+    assert len(links) == 2
+    assert html.index(links[0] if links[0].endswith(".css") else links[1]) < html.index("</head>")
+    js = next(u for u in links if u.endswith(".js"))
+    assert html.index('id="gm-kpi"') < html.index(js)  # the panel is in the page before it
     assert "leaflet.js" not in html  # no file of a bundle is linked alone
     assert "gridmap.css" not in html
+    assert "L_NO_TOUCH" not in html  # Folium's switches, at their defaults, left out
+    config = re.search(r'<script type="application/json" id="gridmap-config">(.*?)</script>', html)
+    assert config is not None
+    assert json.loads(config.group(1))["page"] == "cockpit"
     sent = [c.get(u).get_data(as_text=True) for u in links]
     assert any(f"/* {styles[0]} */" in b for b in sent)
-    for files in (first, own):  # each list is one bundle, its files in the page's order
+    for files in (scripts, styles):  # each list is one bundle, its files in the page's order
         body = next(b for b in sent if f"/* {files[0]} */" in b)
         at = [body.index(f"/* {path} */") for path in files]
         assert at == sorted(at)  # each file, in the page's order
         for path in files:  # whole: its last line is there, after its heading
             text = (bundles.STATIC / path.removeprefix("/static/")).read_text(encoding="utf-8")
             tail = [line for line in text.splitlines() if line.strip()][-1]
-            if "sourceMappingURL" not in tail:
+            if "sourceMappingURL" not in tail and "url(" not in tail:
                 assert tail in body[body.index(f"/* {path} */") :]
 
 
-def test_a_bundled_stylesheet_names_its_images_from_the_site_root(app) -> None:  # type: ignore[no-untyped-def]
+def test_a_bundled_stylesheet_writes_in_small_images_and_names_the_rest_from_the_root(app) -> None:  # type: ignore[no-untyped-def]
+    """An image under INLINE_BYTES (Leaflet's layer control icon) is written in as a data:
+    URI, its request saved; a bigger one is named from the site root (the bundle is served
+    from another folder than the stylesheet)."""
     c = keyed(app)
     css = next(u for u in linked(c.get("/cockpit").text) if u.endswith(".css"))
     body = c.get(css).get_data(as_text=True)
     urls = re.findall(r"url\(\s*['\"]?([^'\")]+)", body)
-    assert "/static/vendor/leaflet/images/layers.png" in urls  # url(images/layers.png) before
+    images = bundles.STATIC / "vendor" / "leaflet" / "images"
+    small = (images / "layers.png").read_bytes()
+    assert len(small) < bundles.INLINE_BYTES <= (images / "layers-2x.png").stat().st_size
+    assert "data:image/png;base64," + base64.b64encode(small).decode() in urls
+    assert "/static/vendor/leaflet/images/layers-2x.png" in urls  # url(images/…) before
     for u in urls:
         assert u.startswith(("/static/", "data:", "#")), u
         if u.startswith("/static/"):
@@ -52,7 +71,7 @@ def test_a_bundled_stylesheet_names_its_images_from_the_site_root(app) -> None: 
 
 def test_a_bundle_is_sent_compressed_cached_for_a_year_and_revalidated(app) -> None:  # type: ignore[no-untyped-def]
     c = keyed(app)
-    url = linked(c.get("/planner").text)[0]
+    url = next(u for u in linked(c.get("/planner").text) if u.endswith(".js"))
     plain = c.get(url)
     packed = c.get(url, headers={"Accept-Encoding": "gzip"})
     assert plain.status_code == packed.status_code == 200

@@ -50,6 +50,6 @@ def test_the_worker_page_links_its_manifest_and_the_desk_does_not(app) -> None: 
 
 
 def own_scripts(client, html: str) -> str:  # type: ignore[no-untyped-def]
-    """The page's own scripts, as one file (the last script bundle it links: webmap/bundles.py)."""
+    """The page's scripts, as one file (the script bundle it links: webmap/bundles.py)."""
     last = re.findall(r'<script src="(/static/bundle/[0-9a-f]+\.js)"', html)[-1]
     return str(client.get(last).get_data(as_text=True))

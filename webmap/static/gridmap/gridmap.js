@@ -4,7 +4,9 @@
   const gm = (window.gridmap = window.gridmap || {});
   gm.layers = {};
   gm.onSelect = {};  // layer key -> what a click on one of its features opens (compound.js)
-  gm.config = gm.config || { displayCrs: "wgs84" };
+  // the page config: a JSON data block in the page (webmap/map_elements.py page_config)
+  const given = document.getElementById("gridmap-config");
+  gm.config = given ? JSON.parse(given.textContent) : gm.config || { displayCrs: "wgs84" };
 
   // --- coordinates: GCJ-02 display shift when the basemap is Amap ------------------------
   const A = 6378245.0, EE = 0.00669342162296594323;
