@@ -102,6 +102,10 @@ class LayerSpec:
             "color_by": self.color_by,
             "url": f"/api/v1/layers/{self.key}.geojson",
             "tiles": f"/tiles/{self.key}/{{z}}/{{x}}/{{y}}.mvt" if self.tiled else None,
+            # the same tiles as GeoJSON: what the maps' pages draw from (webmap/tiles.py)
+            "geojson_tiles": (
+                f"/tiles/{self.key}/{{z}}/{{x}}/{{y}}.geojson" if self.tiled else None
+            ),
             "tile_min_zoom": self.tile_min_zoom,
             "in_district": self.in_district,
         }

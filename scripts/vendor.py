@@ -1,13 +1,11 @@
 """Fetch the browser assets the pages need into webmap/static/vendor/ (a build artefact).
 
-Leaflet, Leaflet.markercluster, Apache ECharts (the cockpit's charts), MapLibre GL (the
-cockpit's 3-D district) and the vector tile decoder (@mapbox/vector-tile with pbf and
-point-geometry, ES modules the pages import to draw big layers from tiles) come from the npm
-registry at pinned versions and are checked against the registry's sha512 integrity before
-anything is unpacked (Leaflet.heat too, of which folium ships a minified copy). Standard library
-only: the wheel's build runs it too (setup.py), in an environment without our dependencies. A
-module's bare imports are pointed at the file beside it (what a bundler would do). Run by
-`make run` / `make test`; idempotent (a stamp file records what was installed).
+Leaflet, Leaflet.markercluster, Apache ECharts (the cockpit's charts) and MapLibre GL (the
+cockpit's 3-D district) come from the npm registry at pinned versions and are checked against
+the registry's sha512 integrity before anything is unpacked (Leaflet.heat too, of which folium
+ships a minified copy). Standard library only: the wheel's build runs it too (setup.py), in an
+environment without our dependencies. Run by `make run` / `make test`; idempotent (a stamp
+file records what was installed).
 """
 
 from __future__ import annotations
@@ -55,34 +53,6 @@ PACKAGES = [
             "package/dist/leaflet-heat.js": "leaflet-heat/leaflet-heat.js",
             "package/LICENSE": "leaflet-heat/LICENSE",
         },
-    },
-    {
-        "name": "@mapbox/point-geometry",
-        "version": "1.1.0",
-        "integrity": "sha512-YGcBz1cg4ATXDCM/71L9xveh4dynfGmcLDqufR+nQQy3fKwsAZsWd/x4621/6uJaeB9mwO"
-        "HE6hPeDgXz9uViUQ==",
-        "files": {
-            "package/index.js": "mvt/point-geometry.js",
-            "package/LICENSE": "mvt/LICENSE.point-geometry",
-        },
-    },
-    {
-        "name": "pbf",
-        "version": "5.1.2",
-        "integrity": "sha512-mnvGdvOrIvJOBGUEdGkrVXjN8E/VkIJCkf2eS1DH2yv82ORUlLttmDt0rWY38yYZmVwciZ"
-        "wBUvHM20qxBZf40w==",
-        "files": {"package/index.js": "mvt/pbf.js", "package/LICENSE": "mvt/LICENSE.pbf"},
-    },
-    {
-        "name": "@mapbox/vector-tile",
-        "version": "3.0.0",
-        "integrity": "sha512-Qf10S1uIHMk20ri/IVBnpS+esUEkVaR5Hftmz88jTInrpmWgPGJfPe3LVjjlE77trLx8tH"
-        "6qjTG7uWH9hIq/0Q==",
-        "files": {
-            "package/index.js": "mvt/vector-tile.js",
-            "package/LICENSE.txt": "mvt/LICENSE.vector-tile",
-        },
-        "imports": {"@mapbox/point-geometry": "./point-geometry.js"},
     },
     {
         "name": "echarts",
@@ -140,16 +110,7 @@ def fetch(pkg: dict) -> None:  # type: ignore[type-arg]
                 ):
                     target = VENDOR / (dst + member.name[len(src) :] if src.endswith("/") else dst)
                     target.parent.mkdir(parents=True, exist_ok=True)
-                    body = tar.extractfile(member).read()  # type: ignore[union-attr]
-                    for bare, local in (
-                        pkg.get("imports", {}) if dst.endswith(".js") else {}
-                    ).items():
-                        quoted = [f"{q}{bare}{q}".encode() for q in "'\""]
-                        if not any(q in body for q in quoted):
-                            sys.exit(f"vendor: {name}@{version} no longer imports {bare}")
-                        for q, old in zip("'\"", quoted, strict=True):
-                            body = body.replace(old, f"{q}{local}{q}".encode())
-                    target.write_bytes(body)
+                    target.write_bytes(tar.extractfile(member).read())  # type: ignore[union-attr]
 
 
 def main() -> None:

@@ -22,8 +22,6 @@ LOCAL_JS = [
     ("gridmap", "/static/gridmap/gridmap.js"),
     ("gridmap_compound", "/static/gridmap/compound.js"),
 ]
-# ES modules gridmap.js imports to decode vector tiles (preloaded by the pages)
-MVT_JS = [f"{VENDOR}/mvt/{name}.js" for name in ("vector-tile", "pbf", "point-geometry")]
 LOCAL_CSS = [
     ("leaflet_css", f"{VENDOR}/leaflet/leaflet.css"),
     ("markercluster_css", f"{VENDOR}/markercluster/MarkerCluster.css"),

@@ -22,7 +22,6 @@ from webmap.bundles import page_assets
 from webmap.bundles import url as bundle_url
 from webmap.db import get_read_session
 from webmap.map_elements import (
-    MVT_JS,
     Legend,
     RegistryLayer,
     page_config,
@@ -215,11 +214,6 @@ def build_page(
         "can": {action: may(action) for action in PAGE_ACTIONS},
     }
     root.header.add_child(page_config(config))
-    # The tile decoder's modules, fetched with the other scripts (not one after another when
-    # the first tile arrives)
-    root.header.add_child(
-        Element("".join(f'<link rel="modulepreload" href="{u}">' for u in MVT_JS))
-    )
     if page.offline:  # installable; the page registers the service worker (/sw.js)
         root.header.add_child(
             Element(

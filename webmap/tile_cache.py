@@ -149,8 +149,9 @@ class SharedTiles:
     written or read go past max_bytes. Best effort: a file that cannot be written or read is a
     tile not kept."""
 
-    _HEAD = struct.Struct("<4sqd32s")  # magic, version, until, etag
-    _MAGIC = b"GMT2"
+    # magic, version, until, etag, the body's length (then the body, then its gzip if made)
+    _HEAD = struct.Struct("<4sqd32sq")
+    _MAGIC = b"GMT3"
 
     def __init__(self, root: Path, max_bytes: int) -> None:
         self.root, self.max_bytes = root, max_bytes
@@ -172,18 +173,24 @@ class SharedTiles:
             return None
         if len(raw) < self._HEAD.size:
             return None
-        magic, v, until, etag = self._HEAD.unpack_from(raw)
+        magic, v, until, etag, length = self._HEAD.unpack_from(raw)
         if magic != self._MAGIC or v != version or not until > now:
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # read lately: the sweep keeps it
-        return Tile(version, until, raw[self._HEAD.size :], etag.decode())
+        body = raw[self._HEAD.size : self._HEAD.size + length]
+        gz = raw[self._HEAD.size + length :] or None
+        return Tile(version, until, body, etag.decode(), gz)
 
     def put(self, path: Path, tile: Tile) -> None:
+        """Keep the tile, and its gzip if made (a process that reads it sends that: gzipping a
+        scale-10 GeoJSON tile of 1.8 MB takes 27 ms, more under load)."""
         if tile.size > self.max_bytes // 8:
             return
-        head = self._HEAD.pack(self._MAGIC, tile.version, tile.until, tile.etag.encode())
-        if not write_whole(path, head + tile.data):
+        head = self._HEAD.pack(
+            self._MAGIC, tile.version, tile.until, tile.etag.encode(), len(tile.data)
+        )
+        if not write_whole(path, head + tile.data + (tile.gz or b"")):
             return
         with self._lock:
             self._written += tile.size

@@ -17,6 +17,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache as cache_fn
+from typing import NamedTuple
 
 from flask import Blueprint, Response, current_app, jsonify, request
 from pydantic import TypeAdapter, ValidationError
@@ -25,15 +26,23 @@ from geo.access import Caller, may_read_layer
 from geo.codes import is_hierarchy_code
 from geo.errors import BadInput, NotFound
 from geo.sql.loader import to_driver
-from layers.frames import layer_params, version_sql, versioned_tile_sql
+from layers.frames import (
+    layer_params,
+    version_sql,
+    versioned_feature_collection_sql,
+    versioned_tile_sql,
+)
 from layers.registry import LAYERS, LayerSpec
 from webmap.auth import allow
 from webmap.db import get_replica_connection, get_settings
+from webmap.openapi import GEOJSON
 from webmap.schemas import AwareIsoDatetime
 from webmap.tile_cache import SharedTiles, Tile, TileCache, now, until
 
 bp = Blueprint("tiles", __name__, url_prefix="/tiles")
 MAX_ZOOM = 20
+SHARPER = 2  # a GeoJSON tile's simplification: for this many zooms above its own
+GZIP_FROM = 1024  # an answer this long or longer is sent gzipped to a client that takes it
 MVT = "application/vnd.mapbox-vector-tile"
 _MOMENT: TypeAdapter[datetime] = TypeAdapter(AwareIsoDatetime)
 
@@ -86,6 +95,12 @@ def _driver_sql(key: str, tables: tuple[str, ...]) -> str:
 
 
 @cache_fn
+def feature_collection_sql(key: str, tables: tuple[str, ...]) -> str:
+    """The layer's FeatureCollection with its tables' data version (layers.frames)."""
+    return to_driver(versioned_feature_collection_sql(key, tables))
+
+
+@cache_fn
 def _version_sql(tables: tuple[str, ...]) -> str:
     """The tables' data version, and which change record it counts (TileCache.same_history)."""
     return f"SELECT ({version_sql(tables)}), 'data_changes'::regclass::oid"
@@ -107,13 +122,22 @@ def cache() -> TileCache:
     return found  # type: ignore[no-any-return]
 
 
-@bp.get("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
-def tile(layer: str, z: int, x: int, y: int) -> Response:
+class _Asked(NamedTuple):
+    spec: LayerSpec
+    kind: str | None
+    grid: str | None
+    at: datetime | None
+    areas: list[str] | None  # the caller's (None: all)
+
+
+def _asked(layer: str, z: int, x: int, y: int) -> _Asked | None:
+    """A tile request's layer and filters, read as /api/v1/layers reads them (a filter the
+    layer does not read dropped); None below the layer's zoom range (an empty tile: 204)."""
     spec, caller = _spec(layer)
     if z > MAX_ZOOM or x >= 2**z or y >= 2**z:
         raise BadInput(f"没有瓦片 {z}/{x}/{y}（缩放级别 0–{MAX_ZOOM}）")
     if z < spec.tile_min_zoom:
-        return Response(status=204)
+        return None
     kind, grid = request.args.get("kind"), request.args.get("grid")  # as /api/v1/layers
     if len(kind or "") > 40:
         raise BadInput("kind 至多 40 个字符")
@@ -121,12 +145,40 @@ def tile(layer: str, z: int, x: int, y: int) -> Response:
         raise BadInput("grid 须为网格编码（15 位数字）")
     at = playback_moment(request.args.get("at")) if spec.binds("at") else None
     kind = kind if spec.binds("kind") else None
-    grid = grid if spec.binds("grid") else None
-    areas = caller.patterns()
+    return _Asked(spec, kind, grid if spec.binds("grid") else None, at, caller.patterns())
+
+
+@bp.get("/<layer>/<int:z>/<int:x>/<int:y>.mvt")
+def tile(layer: str, z: int, x: int, y: int) -> Response:
+    asked = _asked(layer, z, x, y)
+    if asked is None:
+        return Response(status=204)
+    spec, kind, grid, at, areas = asked
     key = (spec.key, z, x, y, kind, grid, at, tuple(areas) if areas is not None else None)
     params = {**layer_params(areas, tile_bounds(z, x, y), kind=kind, grid=grid, at=at)}
     params |= {"z": z, "x": x, "y": y, "layer": spec.key, "clip": not spec.tiled}
     return versioned_answer(spec, key, _driver_sql, params, MVT)
+
+
+@bp.get("/<layer>/<int:z>/<int:x>/<int:y>.geojson")
+def geojson_tile(layer: str, z: int, x: int, y: int) -> Response:
+    """The tile as GeoJSON: the layer's features that meet it, each whole, as
+    /api/v1/layers/<layer>.geojson gives them for the tile's box at its zoom. What the maps'
+    pages draw from (JSON.parse is the browser's own: decoding the MVT of the cockpit's start
+    view in script took it 190 ms longer, webmap/static/gridmap/gridmap.js); MapLibre and GIS
+    clients read the MVT."""
+    asked = _asked(layer, z, x, y)
+    if asked is None:
+        return Response(status=204)
+    spec, kind, grid, at, areas = asked
+    # simplified to half a pixel two zooms in: a page draws a tile up to a zoom or two above
+    # its own (a layer's tiles start a zoom below it; a big screen takes coarser ones, gm.tiled)
+    tol = 0.5 * 360.0 / (256 * 2 ** (z + SHARPER)) if spec.simplify else 0.0
+    box = tile_bounds(z, x, y)
+    held = tuple(areas) if areas is not None else None
+    key = ("geojson", spec.key, box, tol, kind, grid, at, held)  # as the layer's, for the box
+    params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
+    return versioned_answer(spec, key, feature_collection_sql, params, GEOJSON)
 
 
 def versioned_answer(
@@ -161,11 +213,13 @@ def versioned_answer(
         version, body, lasts = conn.execute(sql(spec.key, tables), params).fetchone()  # type: ignore[misc]
         data = body.encode() if isinstance(body, str) else bytes(body or b"")
         kept_until = until(made, lasts, spec.states_changes, clock)
-        tile = Tile(version, kept_until, data, hashlib.sha256(data).hexdigest()[:32])
+        # gzipped once, as made, and kept with it (here and on disk): every browser asks so
+        gz = gzip.compress(data, compresslevel=5) if len(data) >= GZIP_FROM else None
+        tile = Tile(version, kept_until, data, hashlib.sha256(data).hexdigest()[:32], gz)
         if shared is not None and on_disk is not None:
             shared.put(on_disk, tile)
     etag, out, gzipped = tile.etag, tile.data, False
-    if len(tile.data) >= 1024 and "gzip" in request.headers.get("Accept-Encoding", ""):
+    if len(tile.data) >= GZIP_FROM and "gzip" in request.headers.get("Accept-Encoding", ""):
         gz = tile.gz or gzip.compress(tile.data, compresslevel=5)  # once, kept with the tile
         tile = tile._replace(gz=gz)
         etag, out, gzipped = tile.etag + "z", gz, True

@@ -128,7 +128,11 @@ def test_the_wheel_installs_outside_the_checkout_and_serves_the_demo(home: Path)
         health = json.loads(get(base + "/healthz")[1])
         assert health["counts"]["streets"] == 18
         assert health["counts"]["compounds"] == 690
-        for asset in ("leaflet/leaflet.js", "mvt/vector-tile.js", "leaflet-heat/leaflet-heat.js"):
+        for asset in (
+            "leaflet/leaflet.js",
+            "leaflet-heat/leaflet-heat.js",
+            "maplibre/maplibre-gl-csp.js",
+        ):
             assert get(f"{base}/static/vendor/{asset}")[0] == 200, asset
         status, page = get(base + "/cockpit", key="demo-key")
         assert status == 200

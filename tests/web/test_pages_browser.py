@@ -98,7 +98,7 @@ def test_a_page_asks_for_no_tile_of_a_district_layer_beyond_the_district(
     assert box[0] < extent[0]  # the view is wider than the district
     assert box[2] > extent[2]
     tiles = [u.split("?")[0].split("/")[2:] for u in v.asked if u.startswith("/tiles/")]
-    asked = {(layer, int(z), int(x), int(y.removesuffix(".mvt"))) for layer, z, x, y in tiles}
+    asked = {(layer, int(z), int(x), int(y.removesuffix(".geojson"))) for layer, z, x, y in tiles}
     assert {layer for layer, *_ in asked if LAYERS[layer].in_district} == inside
     asked = {t for t in asked if t[0] in inside}
     z = {t[1] for t in asked}.pop()

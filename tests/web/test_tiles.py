@@ -61,6 +61,86 @@ def test_tiles_carry_the_layers_features_and_revalidate(demo_url: str, tmp_path:
     assert app.test_client().get(f"/tiles/grids/{z}/{x}/{y}.mvt").status_code == 401
 
 
+@pytest.mark.demo
+def test_a_geojson_tile_holds_the_features_that_meet_it_whole(
+    demo_url: str, tmp_path: Path
+) -> None:
+    """What the pages draw big layers from: the tile as GeoJSON, the same features as its MVT
+    (each whole, not cut at the tile's edge), with their attributes; revalidated, empty below
+    the layer's zoom range, refused for a bad tile or an anonymous caller."""
+    from shapely.geometry import box, shape
+
+    from webmap import create_app
+    from webmap.tiles import SHARPER, tile_bounds
+
+    app = create_app({"DATABASE_URL": demo_url, "SETTINGS": SETTINGS})
+    c = keyed(app, SETTINGS.demo_key)
+    z = 14
+    x, y = tile_of(120.15, 30.30, z)
+    r = c.get(f"/tiles/grids/{z}/{x}/{y}.geojson")
+    assert r.status_code == 200
+    assert r.mimetype == "application/geo+json"
+    features = r.get_json()["features"]
+    as_mvt = _ids(c.get(f"/tiles/grids/{z}/{x}/{y}.mvt").data, "grids", tmp_path)
+    codes = [f["properties"]["code"] for f in features]
+    assert len(codes) == len(set(codes))  # each once
+    # the MVT's features, and those whose box meets the tile's (with its buffer), as the
+    # GeoJSON API's bbox: the MVT leaves out some of the latter
+    assert as_mvt <= set(codes)
+    tile = box(*tile_bounds(z, x, y))
+    shapes = [shape(f["geometry"]) for f in features]
+    assert all(box(*g.bounds).intersects(tile) for g in shapes)
+    assert any(not tile.contains(g) for g in shapes)  # reaching past the edge: whole, not cut
+    # each as the whole layer's answer has it, simplified for two zooms above the tile's
+    everywhere = f"/api/v1/layers/grids.geojson?bbox=-180,-90,180,90&zoom={z + SHARPER}"
+    whole = {f["properties"]["code"]: f for f in c.get(everywhere).get_json()["features"]}
+    for f in features:
+        assert f == whole[f["properties"]["code"]]
+    assert {"code", "name", "households", "worker"} <= set(features[0]["properties"])
+    again = c.get(f"/tiles/grids/{z}/{x}/{y}.geojson", headers={"If-None-Match": r.headers["ETag"]})
+    assert again.status_code == 304
+    assert c.get(f"/tiles/buildings/10/{x >> 4}/{y >> 4}.geojson").status_code == 204
+    assert c.get("/tiles/grids/21/0/0.geojson").status_code == 400
+    assert c.get("/tiles/nothing/1/0/0.geojson").status_code == 404
+    assert app.test_client().get(f"/tiles/grids/{z}/{x}/{y}.geojson").status_code == 401
+    layers = {spec["key"]: spec for spec in c.get("/api/v1/layers").get_json()}
+    assert layers["grids"]["geojson_tiles"] == "/tiles/grids/{z}/{x}/{y}.geojson"
+    assert layers["streets"]["geojson_tiles"] is None  # not tiled: by bbox
+
+
+def test_a_tile_from_the_shared_folder_is_sent_gzipped_as_made(  # type: ignore[no-untyped-def]
+    db_url: str, connection, tmp_path: Path, monkeypatch
+) -> None:
+    """A tile is gzipped once, where it is made, and kept so on disk: another serving process
+    sends those bytes without compressing them again (1.8 MB of GeoJSON: 27 ms, more under
+    load, in each process that read it)."""
+    import gzip
+
+    from tests.conftest import make_app
+    from tests.fixtures import m_point
+    from webmap import tiles
+    from webmap.tile_cache import SharedTiles, TileCache
+
+    apps = [make_app(db_url, connection, SETTINGS) for _ in range(2)]
+    for a in apps:
+        a.extensions["gridmap.tiles"] = TileCache(8 << 20, SharedTiles(tmp_path / "tiles", 8 << 20))
+    one, two = (keyed(a) for a in apps)
+    x, y = tile_of(*m_point(300, 100), 12)  # the test district's grids
+    url = f"/tiles/grids/12/{x}/{y}.geojson"
+    zipped = {"Accept-Encoding": "gzip"}
+    monkeypatch.setattr(tiles, "GZIP_FROM", 100)  # the test district's tiles are small
+    compress, made = gzip.compress, []
+    monkeypatch.setattr(gzip, "compress", lambda *a, **k: made.append(1) or compress(*a, **k))
+    first = one.get(url, headers=zipped)
+    assert first.headers.get("Content-Encoding") == "gzip", len(first.data)
+    assert len(made) == 1
+    served = two.get(url, headers=zipped)
+    assert len(made) == 1  # read with its gzip from the folder
+    assert served.data == first.data
+    assert served.headers["ETag"] == first.headers["ETag"]
+    assert gzip.decompress(served.data) == two.get(url).data  # and plain to one that asks so
+
+
 def _ids(data: bytes, layer: str, tmp: Path) -> set[str]:
     if not data:
         return set()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
 from typing import Literal
 
 from flask import Response, jsonify
@@ -17,14 +16,13 @@ from geo.answers import FeatureCollection, Layer
 from geo.coverage.coverage import MAX_WALK_M
 from geo.coverage.walking_areas import walking_areas
 from geo.errors import BadInput, NotFound, Unprocessable
-from geo.sql.loader import to_driver
-from layers.frames import layer_params, versioned_feature_collection_sql
+from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_replica_session, get_session
 from webmap.openapi import GEOJSON, Answer, answers
 from webmap.schemas import AwareIsoDatetime, IsoDatetime, Schema
-from webmap.tiles import versioned_answer
+from webmap.tiles import feature_collection_sql, versioned_answer
 
 # four decimal numbers, as the description states them (Python's float() would take more)
 BBOX = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
@@ -94,12 +92,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
     params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
     held_areas = tuple(areas) if areas is not None else None
     key = ("geojson", spec.key, box, tol, kind, grid, at, held_areas)
-    return versioned_answer(spec, key, _versioned_sql, params, "application/geo+json")
-
-
-@cache
-def _versioned_sql(key: str, tables: tuple[str, ...]) -> str:
-    return to_driver(versioned_feature_collection_sql(key, tables))
+    return versioned_answer(spec, key, feature_collection_sql, params, GEOJSON)
 
 
 class ExportQuery(Schema):
