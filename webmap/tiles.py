@@ -95,7 +95,7 @@ def _driver_sql(key: str, tables: tuple[str, ...]) -> str:
 
 
 @cache_fn
-def feature_collection_sql(key: str, tables: tuple[str, ...]) -> str:
+def _fc_sql(key: str, tables: tuple[str, ...]) -> str:
     """The layer's FeatureCollection with its tables' data version (layers.frames)."""
     return to_driver(versioned_feature_collection_sql(key, tables))
 
@@ -171,14 +171,28 @@ def geojson_tile(layer: str, z: int, x: int, y: int) -> Response:
     if asked is None:
         return Response(status=204)
     spec, kind, grid, at, areas = asked
-    # simplified to half a pixel two zooms in: a page draws a tile up to a zoom or two above
-    # its own (a layer's tiles start a zoom below it; a big screen takes coarser ones, gm.tiled)
-    tol = 0.5 * 360.0 / (256 * 2 ** (z + SHARPER)) if spec.simplify else 0.0
-    box = tile_bounds(z, x, y)
+    # simplified for two zooms in: a page draws a tile up to a zoom or two above its own (a
+    # layer's tiles start a zoom below it; a big screen takes coarser ones, gm.tiled)
+    return geojson_answer(spec, areas, tile_bounds(z, x, y), z + SHARPER, kind, grid, at)
+
+
+def geojson_answer(
+    spec: LayerSpec,
+    areas: list[str] | None,
+    box: tuple[float, float, float, float],
+    zoom: int | None,
+    kind: str | None,
+    grid: str | None,
+    at: datetime | None,
+) -> Response:
+    """The layer's features meeting box, as a FeatureCollection, simplified to half a pixel at
+    zoom where the layer simplifies (None: not at all): /api/v1/layers/<key>.geojson's and the
+    GeoJSON tiles' answer, one cache entry for the same box."""
+    tol = 0.5 * 360.0 / (256 * 2**zoom) if spec.simplify and zoom is not None else 0.0
     held = tuple(areas) if areas is not None else None
-    key = ("geojson", spec.key, box, tol, kind, grid, at, held)  # as the layer's, for the box
+    key = ("geojson", spec.key, box, tol, kind, grid, at, held)
     params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
-    return versioned_answer(spec, key, feature_collection_sql, params, GEOJSON)
+    return versioned_answer(spec, key, _fc_sql, params, GEOJSON)
 
 
 def versioned_answer(
@@ -219,10 +233,8 @@ def versioned_answer(
         if shared is not None and on_disk is not None:
             shared.put(on_disk, tile)
     etag, out, gzipped = tile.etag, tile.data, False
-    if len(tile.data) >= GZIP_FROM and "gzip" in request.headers.get("Accept-Encoding", ""):
-        gz = tile.gz or gzip.compress(tile.data, compresslevel=5)  # once, kept with the tile
-        tile = tile._replace(gz=gz)
-        etag, out, gzipped = tile.etag + "z", gz, True
+    if tile.gz is not None and "gzip" in request.headers.get("Accept-Encoding", ""):
+        etag, out, gzipped = tile.etag + "z", tile.gz, True
     if tile != held:
         kept.put(key, tile)
     if request.if_none_match.contains(etag):

@@ -16,13 +16,12 @@ from geo.answers import FeatureCollection, Layer
 from geo.coverage.coverage import MAX_WALK_M
 from geo.coverage.walking_areas import walking_areas
 from geo.errors import BadInput, NotFound, Unprocessable
-from layers.frames import layer_params
 from layers.registry import LAYERS
 from webmap.auth import allow
 from webmap.db import get_replica_session, get_session
 from webmap.openapi import GEOJSON, Answer, answers
 from webmap.schemas import AwareIsoDatetime, IsoDatetime, Schema
-from webmap.tiles import feature_collection_sql, versioned_answer
+from webmap.tiles import geojson_answer
 
 # four decimal numbers, as the description states them (Python's float() would take more)
 BBOX = r"^-?\d+(\.\d+)?(,-?\d+(\.\d+)?){3}$"
@@ -74,8 +73,7 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
         fc = walking_areas(s, query.kind or "party_service_centre", query.threshold_m or 500.0)
         s.rollback()
         return Response(json.dumps(fc, ensure_ascii=False), mimetype="application/geo+json")
-    box = (-180.0, -90.0, 180.0, 90.0)
-    tol = 0.0
+    box, zoom = (-180.0, -90.0, 180.0, 90.0), None
     if query.bbox:
         try:
             box = tuple(float(v) for v in query.bbox.split(","))  # type: ignore[assignment]
@@ -83,16 +81,11 @@ def layer_geojson(path: LayerPath, query: LayerQuery) -> Response:
             raise BadInput("bbox 须为四个数：minlon,minlat,maxlon,maxlat") from None
         if len(box) != 4 or not all(map(math.isfinite, box)) or box[0] > box[2] or box[1] > box[3]:
             raise Unprocessable("bbox 须为 minlon,minlat,maxlon,maxlat，且最小值 ≤ 最大值")
-        if spec.simplify and query.zoom is not None:
-            tol = 0.5 * 360.0 / (256 * 2**query.zoom)
-    areas = caller.patterns()
+        zoom = query.zoom  # simplified for it; the whole layer, never
     kind = query.kind if spec.binds("kind") else None
     grid = query.grid if spec.binds("grid") else None
     at = query.at if spec.binds("at") else None
-    params = layer_params(areas, box, tol=tol, kind=kind, grid=grid, at=at)
-    held_areas = tuple(areas) if areas is not None else None
-    key = ("geojson", spec.key, box, tol, kind, grid, at, held_areas)
-    return versioned_answer(spec, key, feature_collection_sql, params, GEOJSON)
+    return geojson_answer(spec, caller.patterns(), box, zoom, kind, grid, at)
 
 
 class ExportQuery(Schema):
