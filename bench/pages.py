@@ -1,5 +1,5 @@
 """Page weight and time to draw, in headless Chromium, per page, on the demo and on scale 10,
-beside a floor measured in the same run.
+beside a floor measured in the same minutes.
 
     .venv/bin/python bench/pages.py [--skip-scale10] [--runs 5] [--warm 2] [--no-throttled]
 
@@ -10,11 +10,13 @@ after its first minutes: its processes connected, their tile and layer caches fi
 bytes transferred (as sent, compressed) and the time from navigation until every layer shown
 at start has drawn its data (gridmap.settled), median of --runs; on the cockpit, then, the
 time from its 3D switch until the 3-D district's first whole frame (MapLibre's first idle:
-every tile of the view drawn).
+every tile of the view drawn), in visits of its own after the timed ones.
 
 The floor: a bare Leaflet page at the same size and view drawing the same features (those the
 page drew, saved to one static GeoJSON file) on one canvas, served by a static file server.
-The VM's speed swings two- to three-fold between hours; the ratio to the floor does not.
+Each timed visit to the page is followed by one to the floor: the VM's speed swings two- to
+three-fold between hours, and from one minute to the next; the ratio of page to floor visits
+made in turn does not.
 
 Then the worker's page on a weak 4G signal (Chromium's network emulation: 1.6 Mbit/s down,
 750 kbit/s up, 150 ms round trip), signed in as the demo's grid worker: the first visit (empty
@@ -68,6 +70,12 @@ fetch("features.json").then((r) => r.json()).then((fc) => {
 """
 
 
+SETTLED = (
+    "window.gridmap && gridmap.config && window[gridmap.config.map] "
+    "&& gridmap.settled(window[gridmap.config.map])"
+)
+
+
 def until(page, expression: str, timeout_s: float = 60) -> None:  # type: ignore[no-untyped-def]
     """Poll until true, every 20 ms, through the DevTools protocol: Playwright's
     wait_for_function evaluates with eval, which the pages' Content-Security-Policy refuses."""
@@ -113,8 +121,7 @@ def measure_floor(browser, url: str, width: int, height: int) -> float:  # type:
 
 
 def measure(browser, url: str, width: int, height: int):  # type: ignore[no-untyped-def]
-    """(bytes, seconds, features drawn per layer, the view, the features drawn, seconds from
-    the 3D switch to the 3-D view's first whole frame on the cockpit, else None)."""
+    """(bytes, seconds, features drawn per layer, the view, the features drawn)."""
     ctx = browser.new_context(
         viewport={"width": width, "height": height},
         extra_http_headers={"X-API-Key": load_settings().demo_key},
@@ -130,11 +137,7 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
     )
     t0 = time.perf_counter()
     page.goto(url)
-    until(
-        page,
-        "window.gridmap && gridmap.config && window[gridmap.config.map] "
-        "&& gridmap.settled(window[gridmap.config.map])",
-    )
+    until(page, SETTLED)
     dt = time.perf_counter() - t0
     counts = page.evaluate(
         "Object.fromEntries(Object.entries(gridmap.layers).filter(([k, l]) => "
@@ -147,15 +150,28 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
                 drawn.flatMap((l) => l._gm.features)]; })()"""
     )
     page.wait_for_timeout(300)
-    total = sum(sizes.values())
-    first_3d = None
-    if page.locator("#gm-3d-toggle").count():  # the cockpit: its 3-D district, all tiles drawn
+    ctx.close()
+    return sum(sizes.values()), dt, counts, view, features
+
+
+def first_3d(browser, url: str, width: int, height: int) -> float | None:  # type: ignore[no-untyped-def]
+    """Seconds from the cockpit's 3D switch to the 3-D district's first whole frame (all tiles
+    of the view drawn); None on a page without the switch."""
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        extra_http_headers={"X-API-Key": load_settings().demo_key},
+    )
+    page = ctx.new_page()
+    page.goto(url)
+    until(page, SETTLED)
+    took = None
+    if page.locator("#gm-3d-toggle").count():
         t1 = time.perf_counter()
         page.click("#gm-3d-toggle")
         until(page, "gridmap.view3d.firstFrameMs !== undefined")
-        first_3d = time.perf_counter() - t1
+        took = time.perf_counter() - t1
     ctx.close()
-    return total, dt, counts, view, features, first_3d
+    return took
 
 
 WEAK_4G = {
@@ -276,33 +292,33 @@ def main() -> None:
             print(f"\n== {label} ==")
             try:
                 for path, w, h in PAGES:
+                    url = "http://127.0.0.1:5903" + path
                     # untimed visits first: the server as it runs all day, its processes
                     # connected, their tile and layer caches warm (each of the workers keeps
-                    # its own; a visit spreads over several)
-                    for _ in range(args.warm):
-                        measure(browser, "http://127.0.0.1:5903" + path, w, h)
-                    runs = [
-                        measure(browser, "http://127.0.0.1:5903" + path, w, h)
-                        for _ in range(args.runs)
-                    ]
+                    # its own; a visit spreads over several); the last gives the floor its
+                    # features
+                    warm = [measure(browser, url, w, h) for _ in range(max(1, args.warm))]
+                    floor_page(folder, warm[-1][3], warm[-1][4])
+                    floor_url = floor_base + "/floor.html"
+                    for _ in range(args.warm):  # the floor warmed alike
+                        measure_floor(browser, floor_url, w, h)
+                    runs, floors = [], []
+                    for _ in range(args.runs):  # in turn: the same minutes for both
+                        runs.append(measure(browser, url, w, h))
+                        floors.append(measure_floor(browser, floor_url, w, h))
                     size = statistics.median(r[0] for r in runs)
                     secs = statistics.median(r[1] for r in runs)
                     drawn = sum(runs[-1][2].values())
-                    floor_page(folder, runs[-1][3], runs[-1][4])
-                    for _ in range(args.warm):  # the floor warmed alike
-                        measure_floor(browser, floor_base + "/floor.html", w, h)
-                    floors = [
-                        measure_floor(browser, floor_base + "/floor.html", w, h)
-                        for _ in range(args.runs)
-                    ]
                     floor = statistics.median(floors)
                     print(
                         f"  {path:9s} {w}x{h:<5d} {size / 1e6:6.2f} MB   drawn in {secs:5.2f} s   "
                         f"floor {floor:5.2f} s   {secs / floor:4.2f}x the floor   "
                         f"({drawn} features in {len(runs[-1][2])} start layers)"
                     )
-                    if runs[-1][5] is not None:
-                        first = statistics.median(r[5] for r in runs)
+                    once = first_3d(browser, url, w, h)  # None: the page has no 3-D view
+                    if once is not None:
+                        more = [first_3d(browser, url, w, h) for _ in range(args.runs - 1)]
+                        first = statistics.median([once, *(f for f in more if f is not None)])
                         print(
                             f"  {'':9s} 3-D view (MapLibre, from the 3D switch): first whole "
                             f"frame in {first:5.2f} s, beside the 2-D map's {secs:5.2f} s"
