@@ -164,6 +164,7 @@ def first_3d(browser, url: str, width: int, height: int) -> float | None:  # typ
     page = ctx.new_page()
     page.goto(url)
     until(page, SETTLED)
+    page.wait_for_timeout(1000)  # as a user would switch: the panels and charts loaded too
     took = None
     if page.locator("#gm-3d-toggle").count():
         t1 = time.perf_counter()
