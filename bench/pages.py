@@ -7,8 +7,10 @@ Serves each database with gunicorn (like `make run`) and opens /cockpit, /worker
 (as the demo administrator, by its API key) in Debian's Chromium at their target screen
 sizes, with the browser cache off, after --warm untimed visits (the server warm, as it is
 after its first minutes: its processes connected, their tile and layer caches filled). Prints
-bytes transferred (as sent, compressed) and the time from navigation until every layer shown
-at start has drawn its data (gridmap.settled), median of --runs; on the cockpit, then, the
+bytes transferred until drawn (as sent, compressed) and the time from navigation until every
+layer shown at start has drawn its data (gridmap.settled), median of --runs; each visit ends
+once the network is idle (what the page asks for after drawing, the cockpit's figures and
+charts, done before the next visit begins); on the cockpit, then, the
 time from its 3D switch until the 3-D district's first whole frame (MapLibre's first idle:
 every tile of the view drawn), in visits of its own after the timed ones.
 
@@ -121,7 +123,7 @@ def measure_floor(browser, url: str, width: int, height: int) -> float:  # type:
 
 
 def measure(browser, url: str, width: int, height: int):  # type: ignore[no-untyped-def]
-    """(bytes, seconds, features drawn per layer, the view, the features drawn)."""
+    """(bytes until drawn, seconds, features drawn per layer, the view, the features drawn)."""
     ctx = browser.new_context(
         viewport={"width": width, "height": height},
         extra_http_headers={"X-API-Key": load_settings().demo_key},
@@ -139,6 +141,7 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
     page.goto(url)
     until(page, SETTLED)
     dt = time.perf_counter() - t0
+    weight = sum(sizes.values())  # what it took to draw
     counts = page.evaluate(
         "Object.fromEntries(Object.entries(gridmap.layers).filter(([k, l]) => "
         "window[gridmap.config.map].hasLayer(l)).map(([k, l]) => [k, l._gm.count]))"
@@ -149,9 +152,11 @@ def measure(browser, url: str, width: int, height: int):  # type: ignore[no-unty
         return [{ center: [c.lat, c.lng], zoom: m.getZoom() },
                 drawn.flatMap((l) => l._gm.features)]; })()"""
     )
-    page.wait_for_timeout(300)
+    # what the page asks for once drawn (the cockpit's figures, charts and warnings: the server
+    # busy for a second) ends before the next visit, which would otherwise share the machine
+    page.wait_for_load_state("networkidle")
     ctx.close()
-    return sum(sizes.values()), dt, counts, view, features
+    return weight, dt, counts, view, features
 
 
 def first_3d(browser, url: str, width: int, height: int) -> float | None:  # type: ignore[no-untyped-def]
