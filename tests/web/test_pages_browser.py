@@ -75,6 +75,28 @@ def test_the_cockpits_case_heat_is_drawn_at_half_resolution_where_the_cases_are(
     v.close()
 
 
+def test_a_page_draws_every_vertex_the_server_kept(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+    """The server simplifies a feature for the zoom it is drawn at (a tile's, for two zooms in):
+    the page draws each polygon as sent, every vertex of every ring, and does not simplify or
+    clip it again (Leaflet's default, on every draw: a fifth of the demo planner's start)."""
+    v = Visit(browser, server, "/cockpit", 1920, 1080)
+    v.until("gridmap.settled(window[gridmap.config.map])")
+    sent, drawn, shown = v.page.evaluate(
+        """(() => { let sent = 0, drawn = 0, shown = 0;
+        gridmap.layers.grids.eachLayer((l) => {
+          if (!l._parts.length) return;  // off the screen
+          shown += 1;
+          const g = l.feature.geometry;
+          const polys = g.type === "Polygon" ? [g.coordinates] : g.coordinates;
+          for (const rings of polys) for (const r of rings) sent += r.length - 1;  // closed
+          for (const part of l._parts) drawn += part.length;
+        });
+        return [sent, drawn, shown]; })()"""
+    )
+    assert shown > 500
+    assert drawn == sent
+
+
 @pytest.mark.parametrize(
     ("path", "width", "height", "inside"),
     [("/cockpit", 1920, 1080, {"grids", "cases"}), ("/planner", 1600, 1000, {"compounds"})],
